@@ -1,0 +1,4 @@
+/**
+ * The Cohort node: membership, join, heartbeats, the public embedding API and its configuration.
+ */
+package io.cohort.engine;
