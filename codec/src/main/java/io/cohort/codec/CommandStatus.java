@@ -1,0 +1,41 @@
+package io.cohort.codec;
+
+/**
+ * Status of a command-channel response ({@link MessageType#JOIN_RESPONSE}, {@link MessageType#COMMAND_RESPONSE}).
+ */
+public final class CommandStatus
+{
+    /** The request was carried out. */
+    public static final int OK = 0;
+    /** The request was understood but refused (e.g. a join from an unknown protocol version). */
+    public static final int REJECTED = 1;
+    /** The responder cannot serve it yet (e.g. it is still joining). */
+    public static final int NOT_READY = 2;
+    /** The request was malformed or named something that does not exist. */
+    public static final int BAD_REQUEST = 3;
+    /** The responder failed while serving it. */
+    public static final int INTERNAL_ERROR = 4;
+
+    private CommandStatus()
+    {
+    }
+
+    /**
+     * The name of a status, for logs.
+     *
+     * @param status a status code.
+     * @return its name, or {@code "UNKNOWN(n)"}.
+     */
+    public static String name(final int status)
+    {
+        switch (status)
+        {
+            case OK: return "OK";
+            case REJECTED: return "REJECTED";
+            case NOT_READY: return "NOT_READY";
+            case BAD_REQUEST: return "BAD_REQUEST";
+            case INTERNAL_ERROR: return "INTERNAL_ERROR";
+            default: return "UNKNOWN(" + status + ")";
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.cohort.codec;
+
+import org.agrona.MutableDirectBuffer;
+
+import static io.cohort.codec.FrameLayout.BYTE_ORDER;
+
+/**
+ * Writes a {@link MessageType#JOIN_RESPONSE} body: claim {@link #computeLength(int)} with the summed card
+ * lengths, set the fields, then {@link #addMember} each card. Layout: {@link JoinResponseDecoder}.
+ */
+public final class JoinResponseEncoder
+{
+    private final MemberCardEncoder card;
+    private MutableDirectBuffer buffer;
+    private int offset;
+    private int limit;
+    private int memberCount;
+
+    /**
+     * An encoder enforcing the default {@link CodecLimits}.
+     */
+    public JoinResponseEncoder()
+    {
+        this(CodecLimits.DEFAULT);
+    }
+
+    /**
+     * An encoder enforcing the given limits.
+     *
+     * @param limits maximum sizes.
+     */
+    public JoinResponseEncoder(final CodecLimits limits)
+    {
+        card = new MemberCardEncoder(limits);
+    }
+
+    /**
+     * Length of a body carrying cards of the given total length.
+     *
+     * @param totalCardLength sum of {@link MemberCardEncoder#computeLength} over the members.
+     * @return the body length to claim.
+     */
+    public static int computeLength(final int totalCardLength)
+    {
+        return JoinResponseDecoder.MEMBERS_OFFSET + totalCardLength;
+    }
+
+    /**
+     * Wraps the body at an offset returned by {@link FrameEncoder#claim}, with no member yet.
+     *
+     * @param buffer to write into.
+     * @param offset where the body starts.
+     * @return this for a fluent API.
+     */
+    public JoinResponseEncoder wrap(final MutableDirectBuffer buffer, final int offset)
+    {
+        this.buffer = buffer;
+        this.offset = offset;
+        this.limit = offset + JoinResponseDecoder.MEMBERS_OFFSET;
+        this.memberCount = 0;
+        buffer.putInt(offset + JoinResponseDecoder.MEMBER_COUNT_OFFSET, 0, BYTE_ORDER);
+        return this;
+    }
+
+    /**
+     * Sets the correlation id of the request answered.
+     *
+     * @param correlationId from the request.
+     * @return this for a fluent API.
+     */
+    public JoinResponseEncoder correlationId(final long correlationId)
+    {
+        buffer.putLong(offset + JoinResponseDecoder.CORRELATION_ID_OFFSET, correlationId, BYTE_ORDER);
+        return this;
+    }
+
+    /**
+     * Sets the outcome.
+     *
+     * @param status one of {@link CommandStatus}.
+     * @return this for a fluent API.
+     */
+    public JoinResponseEncoder status(final int status)
+    {
+        buffer.putInt(offset + JoinResponseDecoder.STATUS_OFFSET, status, BYTE_ORDER);
+        return this;
+    }
+
+    /**
+     * Appends a member card.
+     *
+     * @param nodeId          the member's node id.
+     * @param incarnation     its incarnation.
+     * @param syncEndpoint    its sync endpoint.
+     * @param commandEndpoint its command endpoint.
+     * @param publicKey       its CURVE public key, empty when CURVE is off.
+     * @return this for a fluent API.
+     */
+    public JoinResponseEncoder addMember(
+        final long nodeId,
+        final long incarnation,
+        final String syncEndpoint,
+        final String commandEndpoint,
+        final byte[] publicKey)
+    {
+        card.wrap(buffer, limit).nodeId(nodeId).incarnation(incarnation)
+            .endpoints(syncEndpoint, commandEndpoint, publicKey);
+        limit += card.encodedLength();
+        buffer.putInt(offset + JoinResponseDecoder.MEMBER_COUNT_OFFSET, ++memberCount, BYTE_ORDER);
+        return this;
+    }
+
+    /**
+     * Bytes written so far from the wrapped offset.
+     *
+     * @return the encoded length.
+     */
+    public int encodedLength()
+    {
+        return limit - offset;
+    }
+}

@@ -1,0 +1,271 @@
+package io.cohort.codec;
+
+import org.agrona.DirectBuffer;
+
+import static io.cohort.codec.FrameLayout.BYTE_ORDER;
+import static org.agrona.BitUtil.SIZE_OF_INT;
+import static org.agrona.BitUtil.SIZE_OF_LONG;
+
+/**
+ * Reads a {@link MessageType#SNAPSHOT_CHUNK} body: one bounded piece of a snapshot of the replicated state.
+ * The counts are one owner's rows; the owner's sequence tells the receiver which of its buffered sync
+ * messages the snapshot already contains. Rooms may travel in any chunk. The last chunk of an owner
+ * carries {@link #FLAG_LAST} and the owner's digest, which the loaded rows must reproduce.
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                                                               | 0
+ *  +                      Correlation Id (64)                      +
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                                                               | 8
+ *  +                       Owner Node Id (64)                      +
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                                                               | 16
+ *  +                     Owner Incarnation (64)                    +
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                                                               | 24
+ *  +       Owner Sequence at snapshot time (64, broadcast)         +
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                                                               | 32
+ *  +                  Owner Digest (64, last chunk)                +
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                          Chunk Index                          | 40
+ *  +---------------------------------------------------------------+
+ *  |                             Flags                             | 44
+ *  +---------------------------------------------------------------+
+ *  |                       Count Entries (n)                       | 48
+ *  +---------------------------------------------------------------+
+ *  |                        Room Entries (r)                       | 52
+ *  +---------------------------------------------------------------+
+ *  |            n x (Room Id (64), Subscriber Count (64))         ... 56
+ *  +---------------------------------------------------------------+
+ *  |         r x room, each laid out as a ROOM_CREATED body       ...
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * Wrap only a body that {@link FrameDecoder} accepted.
+ */
+public final class SnapshotChunkDecoder
+{
+    /** Flag: the last chunk of this owner's rows (and of the snapshot, for owner 0). */
+    public static final int FLAG_LAST = 1;
+
+    static final int CORRELATION_ID_OFFSET = 0;
+    static final int OWNER_NODE_ID_OFFSET = CORRELATION_ID_OFFSET + SIZE_OF_LONG;
+    static final int OWNER_INCARNATION_OFFSET = OWNER_NODE_ID_OFFSET + SIZE_OF_LONG;
+    static final int OWNER_SEQUENCE_OFFSET = OWNER_INCARNATION_OFFSET + SIZE_OF_LONG;
+    static final int OWNER_DIGEST_OFFSET = OWNER_SEQUENCE_OFFSET + SIZE_OF_LONG;
+    static final int CHUNK_INDEX_OFFSET = OWNER_DIGEST_OFFSET + SIZE_OF_LONG;
+    static final int FLAGS_OFFSET = CHUNK_INDEX_OFFSET + SIZE_OF_INT;
+    static final int COUNT_ENTRIES_OFFSET = FLAGS_OFFSET + SIZE_OF_INT;
+    static final int ROOM_ENTRIES_OFFSET = COUNT_ENTRIES_OFFSET + SIZE_OF_INT;
+    static final int COUNTS_OFFSET = ROOM_ENTRIES_OFFSET + SIZE_OF_INT;
+    /** Length of one count entry. */
+    public static final int COUNT_ENTRY_LENGTH = 2 * SIZE_OF_LONG;
+    /** Length of a chunk with no entry. */
+    public static final int MIN_LENGTH = COUNTS_OFFSET;
+
+    private DirectBuffer buffer;
+    private int offset;
+    private int length;
+    private int nextRoomOffset;
+    private int roomsRead;
+
+    /**
+     * Wraps a body accepted by {@link FrameDecoder} and rewinds the room cursor.
+     *
+     * @param buffer holding the body.
+     * @param offset where the body starts.
+     * @param length length of the body.
+     * @return this for a fluent API.
+     */
+    public SnapshotChunkDecoder wrap(final DirectBuffer buffer, final int offset, final int length)
+    {
+        this.buffer = buffer;
+        this.offset = offset;
+        this.length = length;
+        nextRoomOffset = offset + COUNTS_OFFSET + countEntries() * COUNT_ENTRY_LENGTH;
+        roomsRead = 0;
+        return this;
+    }
+
+    static DecodeResult validate(
+        final DirectBuffer buffer, final int bodyOffset, final int bodyLength, final CodecLimits limits)
+    {
+        if (bodyLength < MIN_LENGTH)
+        {
+            return DecodeResult.TRUNCATED_MESSAGE;
+        }
+        final int limit = bodyOffset + bodyLength;
+        final int countEntries = buffer.getInt(bodyOffset + COUNT_ENTRIES_OFFSET, BYTE_ORDER);
+        final int roomEntries = buffer.getInt(bodyOffset + ROOM_ENTRIES_OFFSET, BYTE_ORDER);
+        int position = Fields.skipFixedList(
+            bodyOffset + COUNTS_OFFSET, limit, countEntries, COUNT_ENTRY_LENGTH, Integer.MAX_VALUE);
+        if (position < 0)
+        {
+            return Fields.result(position);
+        }
+        for (int i = 0; i < countEntries; i++)
+        {
+            final int entryOffset = bodyOffset + COUNTS_OFFSET + i * COUNT_ENTRY_LENGTH;
+            if (buffer.getLong(entryOffset + SIZE_OF_LONG, BYTE_ORDER) < 0)
+            {
+                return DecodeResult.BAD_FIELD_VALUE;
+            }
+        }
+        if (roomEntries < 0)
+        {
+            return DecodeResult.BAD_FIELD_LENGTH;
+        }
+        for (int i = 0; i < roomEntries && position >= 0; i++)
+        {
+            position = RoomCreatedDecoder.skipEntry(buffer, position, limit, limits);
+        }
+        return Fields.result(position);
+    }
+
+    /**
+     * The correlation id of the snapshot request answered.
+     *
+     * @return the correlation id.
+     */
+    public long correlationId()
+    {
+        return buffer.getLong(offset + CORRELATION_ID_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * The owner of the counts in this chunk.
+     *
+     * @return the owner's node id, 0 for a chunk of rooms only.
+     */
+    public long ownerNodeId()
+    {
+        return buffer.getLong(offset + OWNER_NODE_ID_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * The owner's incarnation.
+     *
+     * @return the incarnation.
+     */
+    public long ownerIncarnation()
+    {
+        return buffer.getLong(offset + OWNER_INCARNATION_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * The owner's last applied broadcast sequence when the snapshot was taken.
+     *
+     * @return the sequence; buffered messages up to it are already in the snapshot.
+     */
+    public long ownerSequence()
+    {
+        return buffer.getLong(offset + OWNER_SEQUENCE_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * The digest of the owner's rows at snapshot time, meaningful on the last chunk.
+     *
+     * @return the digest.
+     */
+    public long ownerDigest()
+    {
+        return buffer.getLong(offset + OWNER_DIGEST_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * Index of this chunk in the owner's stream of chunks, from 0.
+     *
+     * @return the chunk index.
+     */
+    public int chunkIndex()
+    {
+        return buffer.getInt(offset + CHUNK_INDEX_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * The chunk's flags.
+     *
+     * @return a combination of {@link #FLAG_LAST}.
+     */
+    public int flags()
+    {
+        return buffer.getInt(offset + FLAGS_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * Whether this is the owner's last chunk.
+     *
+     * @return true if {@link #FLAG_LAST} is set.
+     */
+    public boolean isLast()
+    {
+        return (flags() & FLAG_LAST) != 0;
+    }
+
+    /**
+     * Number of count entries.
+     *
+     * @return the count entries in this chunk.
+     */
+    public int countEntries()
+    {
+        return buffer.getInt(offset + COUNT_ENTRIES_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * Room of a count entry.
+     *
+     * @param index from 0 to {@link #countEntries()} - 1.
+     * @return the room id.
+     */
+    public long countRoomId(final int index)
+    {
+        return buffer.getLong(offset + COUNTS_OFFSET + index * COUNT_ENTRY_LENGTH, BYTE_ORDER);
+    }
+
+    /**
+     * Subscriber count of a count entry.
+     *
+     * @param index from 0 to {@link #countEntries()} - 1.
+     * @return the owner's subscribers in the room.
+     */
+    public long countValue(final int index)
+    {
+        return buffer.getLong(offset + COUNTS_OFFSET + index * COUNT_ENTRY_LENGTH + SIZE_OF_LONG, BYTE_ORDER);
+    }
+
+    /**
+     * Number of room entries.
+     *
+     * @return the rooms in this chunk.
+     */
+    public int roomEntries()
+    {
+        return buffer.getInt(offset + ROOM_ENTRIES_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * Wraps the next room entry.
+     *
+     * @param room decoder to wrap.
+     * @return false when every room has been read.
+     */
+    public boolean nextRoom(final RoomCreatedDecoder room)
+    {
+        if (roomsRead >= roomEntries())
+        {
+            return false;
+        }
+        room.wrap(buffer, nextRoomOffset, offset + length - nextRoomOffset);
+        nextRoomOffset += room.encodedLength();
+        roomsRead++;
+        return true;
+    }
+}
