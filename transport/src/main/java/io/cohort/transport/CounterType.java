@@ -1,0 +1,57 @@
+package io.cohort.transport;
+
+/**
+ * Type ids of the counters in a node's counters file, so that an outside reader (e.g. {@code cohort stat})
+ * can tell them apart. Per-peer counters carry the peer's node id as their 8-byte key.
+ */
+public final class CounterType
+{
+    /** Next broadcast sequence expected from a peer. */
+    public static final int PEER_EXPECTED_BROADCAST = 10;
+    /** Next directed sequence expected from a peer. */
+    public static final int PEER_EXPECTED_DIRECTED = 11;
+    /** Frames received from a peer. */
+    public static final int PEER_FRAMES = 12;
+    /** Messages received in order from a peer. */
+    public static final int PEER_MESSAGES = 13;
+    /** Messages from a peer that the engine applied. */
+    public static final int PEER_APPLIED = 14;
+    /** Gaps seen in a peer's streams. */
+    public static final int PEER_GAPS = 15;
+    /** Duplicate frames from a peer. */
+    public static final int PEER_DUPLICATES = 16;
+    /** Out-of-order frames from a peer. */
+    public static final int PEER_REORDERS = 17;
+    /** Frames from a peer that failed their checksum or did not decode. */
+    public static final int PEER_BAD_FRAMES = 18;
+    /** Bytes received from a peer. */
+    public static final int PEER_BYTES = 19;
+    /** Lost tails (a heartbeat named a sequence never received) of a peer. */
+    public static final int PEER_LOST_TAILS = 20;
+
+    /** Offset added to a per-peer type for the node-wide total of the same quantity. */
+    public static final int TOTAL_OFFSET = 100;
+
+    /** Frames sent by this node. */
+    public static final int FRAMES_SENT = 200;
+    /** Messages sent by this node. */
+    public static final int MESSAGES_SENT = 201;
+    /** Bytes sent by this node. */
+    public static final int BYTES_SENT = 202;
+    /** Sends refused because a subscriber is at its high-water mark (back-pressure, nothing lost). */
+    public static final int SEND_BACK_PRESSURE = 203;
+    /** Frames from an unknown node or a stale incarnation, dropped. */
+    public static final int STALE_FRAMES = 204;
+    /** Frames that did not decode and came from no known peer (e.g. a stranger on the command port). */
+    public static final int STRANGER_FRAMES = 205;
+    /** Connections refused by the CURVE authentication handler. */
+    public static final int AUTH_REFUSED = 206;
+    /** Command requests that timed out. */
+    public static final int COMMAND_TIMEOUTS = 207;
+    /** Directed frames addressed to another node, dropped. */
+    public static final int MISROUTED_FRAMES = 208;
+
+    private CounterType()
+    {
+    }
+}

@@ -1,0 +1,387 @@
+package io.cohort.transport;
+
+import io.cohort.codec.FrameEncoder;
+import io.cohort.codec.FrameLayout;
+import org.agrona.BufferUtil;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Coalesces outgoing sync messages into frames, one open frame per stream (the broadcast stream and one
+ * directed stream per destination), numbering each message in its stream. A frame goes to the
+ * {@link FrameSink} when it is full or at {@link #flush()} (the end of each duty cycle), so that the
+ * per-frame cost of ZeroMQ is paid once for many messages. Sans-IO and single-threaded.
+ * <p>
+ * Never drops: if the sink refuses a frame, the frame is kept, its stream refuses new claims
+ * ({@link #NO_SPACE}, back-pressure to the caller) and every {@link #flush()} retries it.
+ */
+public final class OutboundBatcher
+{
+    /** Returned by the claim methods under back-pressure: nothing was claimed, try again later. */
+    public static final int NO_SPACE = FrameEncoder.NO_SPACE;
+    /** The first sequence number of every stream. */
+    public static final long FIRST_SEQUENCE = 1;
+
+    private final long nodeId;
+    private final long incarnation;
+    private final int maxFrameLength;
+    private final FrameSink sink;
+    private final Stream broadcast;
+    private final Long2ObjectHashMap<Stream> directedByDestination = new Long2ObjectHashMap<>();
+    private final List<Stream> directed = new ArrayList<>();
+    private long framesSent;
+    private long messagesSent;
+    private long bytesSent;
+    private long refusals;
+
+    /**
+     * A batcher for one node's streams.
+     *
+     * @param nodeId         this node's id.
+     * @param incarnation    this node's incarnation.
+     * @param maxFrameLength the most bytes a frame may take, header and trailer included.
+     * @param sink           where finished frames go.
+     */
+    public OutboundBatcher(final long nodeId, final long incarnation, final int maxFrameLength, final FrameSink sink)
+    {
+        if (maxFrameLength < FrameLayout.MIN_FRAME_LENGTH)
+        {
+            throw new IllegalArgumentException("maxFrameLength=" + maxFrameLength + " is below " +
+                FrameLayout.MIN_FRAME_LENGTH);
+        }
+        this.nodeId = nodeId;
+        this.incarnation = incarnation;
+        this.maxFrameLength = maxFrameLength;
+        this.sink = sink;
+        broadcast = new Stream(FrameLayout.BROADCAST);
+    }
+
+    /**
+     * Opens a directed stream to a destination (idempotent).
+     *
+     * @param destinationNodeId the destination node.
+     */
+    public void addDestination(final long destinationNodeId)
+    {
+        if (FrameLayout.BROADCAST == destinationNodeId)
+        {
+            throw new IllegalArgumentException("destinationNodeId=0 is reserved for broadcast");
+        }
+        if (!directedByDestination.containsKey(destinationNodeId))
+        {
+            final Stream stream = new Stream(destinationNodeId);
+            directedByDestination.put(destinationNodeId, stream);
+            directed.add(stream);
+        }
+    }
+
+    /**
+     * Closes a directed stream, discarding anything not yet sent on it (the destination is gone).
+     *
+     * @param destinationNodeId the destination node.
+     */
+    public void removeDestination(final long destinationNodeId)
+    {
+        final Stream stream = directedByDestination.remove(destinationNodeId);
+        if (null != stream)
+        {
+            directed.remove(stream);
+        }
+    }
+
+    /**
+     * Whether a directed stream to this destination is open.
+     *
+     * @param destinationNodeId the destination node.
+     * @return true if {@link #addDestination(long)} was called and not undone.
+     */
+    public boolean hasDestination(final long destinationNodeId)
+    {
+        return directedByDestination.containsKey(destinationNodeId);
+    }
+
+    /**
+     * Claims room for a broadcast message; write its body in {@link #broadcastBuffer()} at the returned offset
+     * before the next flush.
+     *
+     * @param messageType one of {@link io.cohort.codec.MessageType}.
+     * @param bodyLength  the body's length.
+     * @return the body offset, or {@link #NO_SPACE} under back-pressure.
+     * @throws IllegalArgumentException if the message can never fit in a frame.
+     */
+    public int claimBroadcast(final int messageType, final int bodyLength)
+    {
+        return broadcast.claim(messageType, bodyLength);
+    }
+
+    /**
+     * The buffer broadcast bodies are written to.
+     *
+     * @return the broadcast stream's frame buffer.
+     */
+    public UnsafeBuffer broadcastBuffer()
+    {
+        return broadcast.buffer;
+    }
+
+    /**
+     * Claims room for a message to one destination; write its body in {@link #directedBuffer(long)} at the
+     * returned offset before the next flush.
+     *
+     * @param destinationNodeId a destination added with {@link #addDestination(long)}.
+     * @param messageType       one of {@link io.cohort.codec.MessageType}.
+     * @param bodyLength        the body's length.
+     * @return the body offset, or {@link #NO_SPACE} under back-pressure.
+     * @throws IllegalArgumentException if the destination is unknown or the message can never fit.
+     */
+    public int claimDirected(final long destinationNodeId, final int messageType, final int bodyLength)
+    {
+        return directedStream(destinationNodeId).claim(messageType, bodyLength);
+    }
+
+    /**
+     * The buffer bodies of messages to a destination are written to.
+     *
+     * @param destinationNodeId a destination added with {@link #addDestination(long)}.
+     * @return the directed stream's frame buffer.
+     */
+    public UnsafeBuffer directedBuffer(final long destinationNodeId)
+    {
+        return directedStream(destinationNodeId).buffer;
+    }
+
+    /**
+     * The sequence the next broadcast message will get.
+     *
+     * @return the next broadcast sequence.
+     */
+    public long nextBroadcastSequence()
+    {
+        return broadcast.nextSequence;
+    }
+
+    /**
+     * The sequence the next message to a destination will get.
+     *
+     * @param destinationNodeId a destination added with {@link #addDestination(long)}.
+     * @return the next directed sequence.
+     */
+    public long nextDirectedSequence(final long destinationNodeId)
+    {
+        return directedStream(destinationNodeId).nextSequence;
+    }
+
+    /**
+     * The last sequence of a directed stream that the sink accepted, for heartbeats: a receiver that has not
+     * seen it after the heartbeat lost the stream's tail.
+     *
+     * @param destinationNodeId a destination added with {@link #addDestination(long)}.
+     * @return the last sent directed sequence, {@link #FIRST_SEQUENCE} - 1 if none.
+     */
+    public long lastSentDirectedSequence(final long destinationNodeId)
+    {
+        return directedStream(destinationNodeId).lastSentSequence;
+    }
+
+    /**
+     * Number of open directed streams.
+     *
+     * @return the destination count.
+     */
+    public int destinationCount()
+    {
+        return directed.size();
+    }
+
+    /**
+     * A destination by position, for listing directed streams in heartbeats.
+     *
+     * @param index from 0 to {@link #destinationCount()} - 1.
+     * @return the destination node id.
+     */
+    public long destination(final int index)
+    {
+        return directed.get(index).destination;
+    }
+
+    /**
+     * Sends every open frame and retries every refused one. Directed frames go first: a heartbeat in the
+     * broadcast frame lists the last directed sequences already sent ({@link #lastSentDirectedSequence(long)}),
+     * and the receiver must not see that heartbeat before those messages.
+     *
+     * @return number of frames handed to the sink.
+     */
+    public int flush()
+    {
+        int sent = 0;
+        for (int i = 0, size = directed.size(); i < size; i++)
+        {
+            sent += directed.get(i).flush();
+        }
+        return sent + broadcast.flush();
+    }
+
+    /**
+     * Whether any stream holds a frame the sink refused.
+     *
+     * @return true while back-pressure lasts.
+     */
+    public boolean isBackPressured()
+    {
+        if (broadcast.pending)
+        {
+            return true;
+        }
+        for (int i = 0, size = directed.size(); i < size; i++)
+        {
+            if (directed.get(i).pending)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Frames the sink accepted.
+     *
+     * @return the count since creation.
+     */
+    public long framesSent()
+    {
+        return framesSent;
+    }
+
+    /**
+     * Messages in frames the sink accepted.
+     *
+     * @return the count since creation.
+     */
+    public long messagesSent()
+    {
+        return messagesSent;
+    }
+
+    /**
+     * Bytes of frames the sink accepted.
+     *
+     * @return the count since creation.
+     */
+    public long bytesSent()
+    {
+        return bytesSent;
+    }
+
+    /**
+     * Times the sink refused a frame.
+     *
+     * @return the count since creation.
+     */
+    public long refusals()
+    {
+        return refusals;
+    }
+
+    private Stream directedStream(final long destinationNodeId)
+    {
+        final Stream stream = directedByDestination.get(destinationNodeId);
+        if (null == stream)
+        {
+            throw new IllegalArgumentException("destinationNodeId=" + destinationNodeId + " has no directed stream");
+        }
+        return stream;
+    }
+
+    private final class Stream
+    {
+        final long destination;
+        final UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxFrameLength, 64));
+        final FrameEncoder encoder = new FrameEncoder();
+        long nextSequence = FIRST_SEQUENCE;
+        long lastSentSequence = FIRST_SEQUENCE - 1;
+        boolean open;
+        boolean pending;
+        int pendingLength;
+
+        Stream(final long destination)
+        {
+            this.destination = destination;
+            encoder.wrap(buffer, 0, maxFrameLength);
+        }
+
+        int claim(final int messageType, final int bodyLength)
+        {
+            if (pending && !retry())
+            {
+                return NO_SPACE;
+            }
+            if (!open)
+            {
+                begin();
+            }
+
+            int offset = encoder.claim(messageType, bodyLength);
+            if (NO_SPACE == offset)
+            {
+                if (0 == encoder.messageCount())
+                {
+                    throw new IllegalArgumentException("bodyLength=" + bodyLength + " cannot fit a frame of " +
+                        "maxFrameLength=" + maxFrameLength);
+                }
+                if (!finishAndSend())
+                {
+                    return NO_SPACE;
+                }
+                begin();
+                offset = encoder.claim(messageType, bodyLength);
+            }
+            nextSequence++;
+            return offset;
+        }
+
+        private void begin()
+        {
+            encoder.begin(nodeId, incarnation, destination, nextSequence);
+            open = true;
+        }
+
+        int flush()
+        {
+            if (pending)
+            {
+                return retry() ? 1 : 0;
+            }
+            if (open && encoder.messageCount() > 0)
+            {
+                return finishAndSend() ? 1 : 0;
+            }
+            return 0;
+        }
+
+        private boolean finishAndSend()
+        {
+            pendingLength = encoder.finish();
+            open = false;
+            pending = true;
+            return retry();
+        }
+
+        private boolean retry()
+        {
+            if (sink.send(destination, buffer, 0, pendingLength))
+            {
+                pending = false;
+                lastSentSequence = nextSequence - 1;
+                framesSent++;
+                messagesSent += encoder.messageCount();
+                bytesSent += pendingLength;
+                return true;
+            }
+            refusals++;
+            return false;
+        }
+    }
+}

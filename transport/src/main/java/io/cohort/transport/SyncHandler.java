@@ -1,0 +1,46 @@
+package io.cohort.transport;
+
+import io.cohort.codec.DecodeResult;
+import org.agrona.DirectBuffer;
+
+/**
+ * Receives what arrives on the sync channel from each peer, already validated and sequence-checked.
+ */
+public interface SyncHandler
+{
+    /**
+     * A message of a frame that passed every check (or that follows a reported gap). Messages of a frame
+     * arrive in sequence order. An exception thrown here is reported to the error handler and does not stop
+     * the delivery of the following messages.
+     *
+     * @param peer       the sender.
+     * @param directed   true if the message came on the sender's directed stream to this node.
+     * @param sequence   the message's sequence number in its stream.
+     * @param type       one of {@link io.cohort.codec.MessageType}.
+     * @param buffer     holding the body.
+     * @param bodyOffset where the body starts.
+     * @param bodyLength the body's length.
+     */
+    void onMessage(
+        Peer peer, boolean directed, long sequence, int type, DirectBuffer buffer, int bodyOffset, int bodyLength);
+
+    /**
+     * A peer's stream is not what it should be: this node's copy of the peer's rows can no longer be trusted.
+     *
+     * @param peer             the sender.
+     * @param directed         true for its directed stream to this node.
+     * @param reason           {@link io.cohort.codec.ReasonCode#GAP}, {@code DUPLICATE}, {@code REORDER} or
+     *                         {@code LOST_TAIL}.
+     * @param expectedSequence the sequence this node expected.
+     * @param observedSequence the first sequence seen instead (for a lost tail: the last one the peer sent).
+     */
+    void onStreamFault(Peer peer, boolean directed, int reason, long expectedSequence, long observedSequence);
+
+    /**
+     * A frame from a peer failed its checksum or did not decode; nothing of it was delivered.
+     *
+     * @param peer   the peer whose socket it came from.
+     * @param result why it was rejected.
+     */
+    void onBadFrame(Peer peer, DecodeResult result);
+}

@@ -1,0 +1,619 @@
+package io.cohort.transport;
+
+import io.cohort.codec.DecodeResult;
+import io.cohort.codec.FrameDecoder;
+import io.cohort.codec.FrameLayout;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Moves frames between nodes over ZeroMQ (JeroMQ). Each node binds:
+ * <ul>
+ * <li>a sync socket, XPUB with no-drop: broadcast frames go to every subscriber, directed frames only to
+ * the destination (topic prefix filtering at the publisher); at a subscriber's high-water mark a send is
+ * refused, never silently dropped, and the {@link OutboundBatcher} keeps the frame (back-pressure);</li>
+ * <li>a command socket, ROUTER: requests from any node, answered with {@link #reply}.</li>
+ * </ul>
+ * For every peer it opens one SUB (so a bad frame is attributed to the socket, hence the peer, it came from)
+ * and one DEALER for requests. Optional CURVE encryption with the cluster's key pair and a ZAP handler that
+ * refuses strangers. Not thread safe: one agent thread polls, flushes and sends.
+ * <p>
+ * Every sync message on the wire is {@code [topic][frame]}: a 9-byte topic ({@code 'B'} + 8 zero bytes for a
+ * broadcast, {@code 'D'} + the destination's node id for a directed frame) followed by a codec frame.
+ */
+public final class ZmqTransport implements AutoCloseable
+{
+    /** Length of the topic before each sync frame. */
+    public static final int TOPIC_LENGTH = 1 + Long.BYTES;
+    static final byte BROADCAST_TOPIC = 'B';
+    static final byte DIRECTED_TOPIC = 'D';
+
+    private final TransportContext context;
+    private final TransportCounters counters;
+    private final ErrorHandler errorHandler;
+    private final ZContext zContext;
+    private final ZMQ.Socket publisher;
+    private final ZMQ.Socket router;
+    private final ZapHandler zapHandler;
+    private final SocketMonitor publisherMonitor;
+    private final SocketMonitor routerMonitor;
+    private final OutboundBatcher batcher;
+    private final InboundFrameProcessor inbound;
+    private final FrameDecoder commandDecoder;
+    private final UnsafeBuffer receiveBuffer = new UnsafeBuffer(new byte[0]);
+    private final UnsafeBuffer topicWriter = new UnsafeBuffer(new byte[0]);
+    private final Long2ObjectHashMap<Connection> connectionsByNodeId = new Long2ObjectHashMap<>();
+    private final List<Connection> connections = new ArrayList<>();
+    private final String syncEndpoint;
+    private final String commandEndpoint;
+    private final byte[] directedTopic;
+    private SendFaultHook sendFaultHook;
+
+    /**
+     * A hook that lets tests and fault-injection runs drop, repeat or corrupt outgoing sync frames. Enabled only
+     * by code (never by configuration in production).
+     */
+    @FunctionalInterface
+    public interface SendFaultHook
+    {
+        /**
+         * Decides what to send in place of a frame.
+         *
+         * @param destinationNodeId the frame's destination, or {@link FrameLayout#BROADCAST}.
+         * @param message           the wire message ({@code [topic][frame]}), which the hook may modify.
+         * @return how many times to send it: 0 drops it, 2 repeats it.
+         */
+        int copiesToSend(long destinationNodeId, byte[] message);
+    }
+
+    private final class Connection
+    {
+        final Peer peer;
+        final ZMQ.Socket subscriber;
+        final ZMQ.Socket dealer;
+
+        Connection(final Peer peer, final ZMQ.Socket subscriber, final ZMQ.Socket dealer)
+        {
+            this.peer = peer;
+            this.subscriber = subscriber;
+            this.dealer = dealer;
+        }
+    }
+
+    /**
+     * Binds the sync and command sockets.
+     *
+     * @param context      a concluded configuration.
+     * @param counters     where to count.
+     * @param errorHandler told of failures that do not stop the transport.
+     * @throws IllegalStateException naming the endpoint if a socket cannot bind (e.g. port in use).
+     */
+    public ZmqTransport(final TransportContext context, final TransportCounters counters, final ErrorHandler errorHandler)
+    {
+        this.context = context;
+        this.counters = counters;
+        this.errorHandler = errorHandler;
+        this.inbound = new InboundFrameProcessor(context.nodeId(), context.codecLimits(), counters, errorHandler);
+        this.commandDecoder = new FrameDecoder(context.codecLimits());
+        this.directedTopic = topic(DIRECTED_TOPIC, context.nodeId());
+
+        zContext = new ZContext(1);
+        zContext.setLinger(0);
+        try
+        {
+            final CurveKeys keys = context.curveKeys();
+            zapHandler = null != keys ? new ZapHandler(zContext, keys.publicKey(), counters.authRefused()) : null;
+
+            publisher = zContext.createSocket(SocketType.XPUB);
+            publisher.setXpubNoDrop(true);
+            publisher.setSndHWM(context.sendHighWaterMark());
+            publisher.setLinger(0);
+            makeServer(publisher);
+            final int syncPort = bind(publisher, context.syncPort(), TransportConfiguration.SYNC_PORT_PROP_NAME);
+            publisherMonitor = new SocketMonitor(zContext, publisher, "sync", counters);
+
+            router = zContext.createSocket(SocketType.ROUTER);
+            router.setRouterMandatory(true);
+            router.setSndHWM(context.sendHighWaterMark());
+            router.setRcvHWM(context.receiveHighWaterMark());
+            router.setLinger(0);
+            makeServer(router);
+            final int commandPort = bind(router, context.commandPort(), TransportConfiguration.COMMAND_PORT_PROP_NAME);
+            routerMonitor = new SocketMonitor(zContext, router, "command", counters);
+
+            syncEndpoint = "tcp://" + context.advertisedHost() + ":" + syncPort;
+            commandEndpoint = "tcp://" + context.advertisedHost() + ":" + commandPort;
+        }
+        catch (final RuntimeException ex)
+        {
+            zContext.close();
+            throw ex;
+        }
+
+        batcher = new OutboundBatcher(context.nodeId(), context.incarnation(), context.maxFrameLength(), this::sendSync);
+    }
+
+    private void makeServer(final ZMQ.Socket socket)
+    {
+        final CurveKeys keys = context.curveKeys();
+        if (null != keys)
+        {
+            socket.setZAPDomain("cohort");
+            socket.setCurveServer(true);
+            socket.setCurveSecretKey(keys.secretKey());
+        }
+    }
+
+    private void makeClient(final ZMQ.Socket socket)
+    {
+        final CurveKeys keys = context.curveKeys();
+        if (null != keys)
+        {
+            socket.setCurvePublicKey(keys.publicKey());
+            socket.setCurveSecretKey(keys.secretKey());
+            socket.setCurveServerKey(keys.publicKey());
+        }
+    }
+
+    private int bind(final ZMQ.Socket socket, final int port, final String propertyName)
+    {
+        final String address = "tcp://" + context.bindAddress();
+        try
+        {
+            if (0 == port)
+            {
+                return socket.bindToRandomPort(address);
+            }
+            if (!socket.bind(address + ":" + port))
+            {
+                throw new IllegalStateException("cannot bind " + address + ":" + port);
+            }
+            return port;
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new IllegalStateException(
+                "cannot bind " + address + ":" + port + " (" + propertyName + "=" + port + "): " + ex.getMessage(), ex);
+        }
+    }
+
+    static byte[] topic(final byte kind, final long nodeId)
+    {
+        final byte[] topic = new byte[TOPIC_LENGTH];
+        topic[0] = kind;
+        new UnsafeBuffer(topic).putLong(1, nodeId, FrameLayout.BYTE_ORDER);
+        return topic;
+    }
+
+    /**
+     * The endpoint peers subscribe to.
+     *
+     * @return e.g. {@code tcp://127.0.0.1:7511}.
+     */
+    public String syncEndpoint()
+    {
+        return syncEndpoint;
+    }
+
+    /**
+     * The endpoint peers send requests to.
+     *
+     * @return e.g. {@code tcp://127.0.0.1:7510}.
+     */
+    public String commandEndpoint()
+    {
+        return commandEndpoint;
+    }
+
+    /**
+     * The batcher that numbers, frames and sends this node's sync messages.
+     *
+     * @return the outbound batcher.
+     */
+    public OutboundBatcher outbound()
+    {
+        return batcher;
+    }
+
+    /**
+     * The transport's counters.
+     *
+     * @return the counters.
+     */
+    public TransportCounters counters()
+    {
+        return counters;
+    }
+
+    /**
+     * Installs a hook that may drop, repeat or corrupt outgoing sync frames (tests, fault injection).
+     *
+     * @param hook the hook, or null to send frames as they are.
+     */
+    public void sendFaultHook(final SendFaultHook hook)
+    {
+        this.sendFaultHook = hook;
+    }
+
+    /**
+     * Starts receiving a peer's sync streams and opens a request channel and a directed stream to it.
+     *
+     * @param nodeId          the peer's node id.
+     * @param incarnation     the peer's incarnation.
+     * @param syncEndpoint    its sync endpoint.
+     * @param commandEndpoint its command endpoint.
+     * @return the peer, with its counters and stream sequences.
+     * @throws IllegalArgumentException if the peer is this node or already added.
+     */
+    public Peer addPeer(
+        final long nodeId, final long incarnation, final String syncEndpoint, final String commandEndpoint)
+    {
+        if (nodeId == context.nodeId() || 0 == nodeId)
+        {
+            throw new IllegalArgumentException("nodeId=" + nodeId + " cannot be a peer of node " + context.nodeId());
+        }
+        if (connectionsByNodeId.containsKey(nodeId))
+        {
+            throw new IllegalArgumentException("nodeId=" + nodeId + " is already a peer");
+        }
+
+        final Peer peer = new Peer(nodeId, incarnation, counters.newPeer(nodeId, incarnation));
+        ZMQ.Socket subscriber = null;
+        ZMQ.Socket dealer = null;
+        try
+        {
+            subscriber = zContext.createSocket(SocketType.SUB);
+            subscriber.setRcvHWM(context.receiveHighWaterMark());
+            subscriber.setLinger(0);
+            makeClient(subscriber);
+            subscriber.subscribe(new byte[]{ BROADCAST_TOPIC });
+            subscriber.subscribe(directedTopic);
+            subscriber.connect(syncEndpoint);
+
+            dealer = zContext.createSocket(SocketType.DEALER);
+            dealer.setSndHWM(context.sendHighWaterMark());
+            dealer.setRcvHWM(context.receiveHighWaterMark());
+            dealer.setImmediate(true);
+            dealer.setLinger(0);
+            makeClient(dealer);
+            dealer.connect(commandEndpoint);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(subscriber, dealer, peer.counters());
+            throw new IllegalArgumentException("cannot connect to peer " + nodeId + " at sync=" + syncEndpoint +
+                " command=" + commandEndpoint + ": " + ex.getMessage(), ex);
+        }
+
+        final Connection connection = new Connection(peer, subscriber, dealer);
+        connectionsByNodeId.put(nodeId, connection);
+        connections.add(connection);
+        batcher.addDestination(nodeId);
+        return peer;
+    }
+
+    /**
+     * Stops receiving from a peer and closes its channels (e.g. it left or was evicted).
+     *
+     * @param nodeId the peer's node id.
+     * @return false if it was not a peer.
+     */
+    public boolean removePeer(final long nodeId)
+    {
+        final Connection connection = connectionsByNodeId.remove(nodeId);
+        if (null == connection)
+        {
+            return false;
+        }
+        connections.remove(connection);
+        batcher.removeDestination(nodeId);
+        zContext.destroySocket(connection.subscriber);
+        zContext.destroySocket(connection.dealer);
+        connection.peer.counters().close();
+        return true;
+    }
+
+    /**
+     * A peer by node id.
+     *
+     * @param nodeId the peer's node id.
+     * @return the peer, or null if unknown.
+     */
+    public Peer peer(final long nodeId)
+    {
+        final Connection connection = connectionsByNodeId.get(nodeId);
+        return null == connection ? null : connection.peer;
+    }
+
+    /**
+     * Reads what arrived on every socket, up to the receive budget per socket, and dispatches it.
+     *
+     * @param syncHandler    receives sync messages and stream faults.
+     * @param commandHandler receives command requests and responses.
+     * @return the amount of work done (frames read and events handled).
+     */
+    public int poll(final SyncHandler syncHandler, final CommandHandler commandHandler)
+    {
+        int workCount = 0;
+        for (int i = 0, size = connections.size(); i < size; i++)
+        {
+            final Connection connection = connections.get(i);
+            workCount += pollSubscriber(connection, syncHandler);
+            workCount += pollDealer(connection, commandHandler);
+        }
+        workCount += pollRouter(commandHandler);
+        workCount += drainSubscriptions();
+        if (null != zapHandler)
+        {
+            workCount += zapHandler.poll();
+        }
+        workCount += publisherMonitor.poll() + routerMonitor.poll();
+        return workCount;
+    }
+
+    private int pollSubscriber(final Connection connection, final SyncHandler handler)
+    {
+        final int budget = context.receiveBudget();
+        int received = 0;
+        byte[] message;
+        while (received < budget && null != (message = connection.subscriber.recv(ZMQ.DONTWAIT)))
+        {
+            received++;
+            discardMoreParts(connection.subscriber);
+            if (message.length < TOPIC_LENGTH)
+            {
+                connection.peer.counters().onFrame(message.length);
+                connection.peer.counters().onBadFrame();
+                handler.onBadFrame(connection.peer, DecodeResult.TRUNCATED_HEADER);
+                continue;
+            }
+            receiveBuffer.wrap(message);
+            inbound.onSyncFrame(connection.peer, receiveBuffer, TOPIC_LENGTH, message.length - TOPIC_LENGTH, handler);
+        }
+        return received;
+    }
+
+    private int pollDealer(final Connection connection, final CommandHandler handler)
+    {
+        final int budget = context.receiveBudget();
+        int received = 0;
+        byte[] message;
+        while (received < budget && null != (message = connection.dealer.recv(ZMQ.DONTWAIT)))
+        {
+            received++;
+            discardMoreParts(connection.dealer);
+            receiveBuffer.wrap(message);
+            final FrameDecoder frame = commandDecoder;
+            if (DecodeResult.OK != frame.wrap(receiveBuffer, 0, message.length))
+            {
+                connection.peer.counters().onFrame(message.length);
+                connection.peer.counters().onBadFrame();
+                continue;
+            }
+            while (frame.nextMessage())
+            {
+                try
+                {
+                    handler.onResponse(connection.peer.nodeId(), frame.messageType(), receiveBuffer,
+                        frame.bodyOffset(), frame.bodyLength());
+                }
+                catch (final Exception ex)
+                {
+                    errorHandler.onError(ex);
+                }
+            }
+        }
+        return received;
+    }
+
+    private int pollRouter(final CommandHandler handler)
+    {
+        final int budget = context.receiveBudget();
+        int received = 0;
+        byte[] routingId;
+        while (received < budget && null != (routingId = router.recv(ZMQ.DONTWAIT)))
+        {
+            received++;
+            if (!router.hasReceiveMore())
+            {
+                counters.strangerFrames.incrementRelease();
+                continue;
+            }
+            final byte[] message = router.recv(0);
+            if (router.hasReceiveMore())
+            {
+                discardMoreParts(router);
+                counters.strangerFrames.incrementRelease();
+                continue;
+            }
+            receiveBuffer.wrap(message);
+            final FrameDecoder frame = commandDecoder;
+            if (DecodeResult.OK != frame.wrap(receiveBuffer, 0, message.length))
+            {
+                counters.strangerFrames.incrementRelease();
+                continue;
+            }
+            while (frame.nextMessage())
+            {
+                try
+                {
+                    handler.onRequest(routingId, frame.senderNodeId(), frame.senderIncarnation(), frame.messageType(),
+                        receiveBuffer, frame.bodyOffset(), frame.bodyLength());
+                }
+                catch (final Exception ex)
+                {
+                    errorHandler.onError(ex);
+                }
+            }
+        }
+        return received;
+    }
+
+    private int drainSubscriptions()
+    {
+        int drained = 0;
+        while (null != publisher.recv(ZMQ.DONTWAIT))
+        {
+            discardMoreParts(publisher);
+            drained++;
+        }
+        return drained;
+    }
+
+    private static void discardMoreParts(final ZMQ.Socket socket)
+    {
+        while (socket.hasReceiveMore())
+        {
+            socket.recv(0);
+        }
+    }
+
+    /**
+     * Sends every batched frame and retries refused ones; call at the end of each duty cycle.
+     *
+     * @return number of frames sent.
+     */
+    public int flush()
+    {
+        return batcher.flush();
+    }
+
+    private boolean sendSync(final long destinationNodeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] message = new byte[TOPIC_LENGTH + length];
+        message[0] = FrameLayout.BROADCAST == destinationNodeId ? BROADCAST_TOPIC : DIRECTED_TOPIC;
+        if (FrameLayout.BROADCAST != destinationNodeId)
+        {
+            topicWriter.wrap(message);
+            topicWriter.putLong(1, destinationNodeId, FrameLayout.BYTE_ORDER);
+        }
+        buffer.getBytes(offset, message, TOPIC_LENGTH, length);
+
+        int copies = 1;
+        final SendFaultHook hook = sendFaultHook;
+        if (null != hook)
+        {
+            copies = hook.copiesToSend(destinationNodeId, message);
+        }
+        for (int i = 0; i < copies; i++)
+        {
+            if (!publisher.send(i + 1 < copies ? message.clone() : message, ZMQ.DONTWAIT))
+            {
+                counters.sendBackPressure.incrementRelease();
+                return i > 0;
+            }
+        }
+        counters.framesSent.incrementRelease();
+        counters.bytesSent.getAndAddRelease(length);
+        return true;
+    }
+
+    /**
+     * Sends a request frame to a peer's command socket, without waiting.
+     *
+     * @param peerNodeId a peer added with {@link #addPeer}.
+     * @param buffer     holding the frame.
+     * @param offset     where it starts.
+     * @param length     its length.
+     * @return false if the peer is unknown, not connected, or at its high-water mark.
+     */
+    public boolean sendRequest(final long peerNodeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final Connection connection = connectionsByNodeId.get(peerNodeId);
+        if (null == connection)
+        {
+            return false;
+        }
+        final byte[] message = new byte[length];
+        buffer.getBytes(offset, message);
+        return connection.dealer.send(message, ZMQ.DONTWAIT);
+    }
+
+    /**
+     * Answers a request received by {@link CommandHandler#onRequest}, without waiting.
+     *
+     * @param routingId the request's routing id.
+     * @param buffer    holding the response frame.
+     * @param offset    where it starts.
+     * @param length    its length.
+     * @return false if the requester is gone or at its high-water mark.
+     */
+    public boolean reply(final byte[] routingId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] message = new byte[length];
+        buffer.getBytes(offset, message);
+        try
+        {
+            return router.send(routingId, ZMQ.SNDMORE | ZMQ.DONTWAIT) && router.send(message, ZMQ.DONTWAIT);
+        }
+        catch (final org.zeromq.ZMQException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * Closes every socket.
+     */
+    public void close()
+    {
+        for (int i = connections.size() - 1; i >= 0; i--)
+        {
+            removePeer(connections.get(i).peer.nodeId());
+        }
+        CloseHelper.closeAll(publisherMonitor, routerMonitor, zapHandler);
+        zContext.close();
+    }
+
+    /**
+     * Counts the connection events of a bound socket that mean a stranger or a broken peer knocked: failed
+     * handshakes (junk bytes, a client without the cluster's keys). Refusals by the ZAP handler are counted
+     * there, not here, so that each refusal counts once.
+     */
+    static final class SocketMonitor implements AutoCloseable
+    {
+        private final ZMQ.Socket events;
+        private final AtomicCounter strangers;
+
+        SocketMonitor(final ZContext zContext, final ZMQ.Socket socket, final String name, final TransportCounters counters)
+        {
+            final String endpoint = "inproc://cohort-monitor-" + name + "-" + System.identityHashCode(socket);
+            socket.monitor(endpoint, zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL);
+            events = zContext.createSocket(SocketType.PAIR);
+            events.setLinger(0);
+            events.connect(endpoint);
+            this.strangers = counters.strangerFrames();
+        }
+
+        int poll()
+        {
+            int handled = 0;
+            ZMQ.Event event;
+            while (null != (event = ZMQ.Event.recv(events, ZMQ.DONTWAIT)))
+            {
+                if (event.isError() || event.isWarn() || 0 != event.getEvent())
+                {
+                    strangers.incrementRelease();
+                }
+                handled++;
+            }
+            return handled;
+        }
+
+        public void close()
+        {
+            events.close();
+        }
+    }
+}
