@@ -1,0 +1,353 @@
+package io.cohort.state;
+
+import net.openhft.chronicle.core.values.LongValue;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
+import net.openhft.chronicle.values.Values;
+import org.agrona.CloseHelper;
+import org.agrona.collections.Long2LongHashMap;
+
+import java.util.function.LongConsumer;
+
+/**
+ * Room counts per owner: a fixed pool of Chronicle Maps (room id to count), one per owner slot, created at
+ * start-up because creating a map costs up to a second. Slot 0 belongs to the local node for good; a
+ * remote owner takes a free slot with its first row and gives it back with its last, so a slot is taken
+ * exactly while its owner holds rows. Removing an owner clears its own map only: it never visits another
+ * owner's rows. The on-heap part is a few arrays of {@code maxNodes} longs and an Agrona primitive map.
+ * Single writer, not thread safe.
+ */
+final class OwnerTable implements AutoCloseable
+{
+    /** Returned by {@link #add} and {@link #set} when the owner's map is at capacity. */
+    static final long FULL = -1;
+    static final int NO_SLOT = -1;
+    static final int LOCAL_SLOT = 0;
+
+    private final ChronicleMap<LongValue, LongValue>[] maps;
+    private final long[] ownerBySlot;
+    private final long[] digestBySlot;
+    private final long[] rowsBySlot;
+    private final Long2LongHashMap slotByOwner;
+    private final long maxRows;
+    private final LongValue key = Values.newHeapInstance(LongValue.class);
+    private final LongValue heapValue = Values.newHeapInstance(LongValue.class);
+    private final LongValue nativeValue = Values.newNativeReference(LongValue.class);
+    private int owners;
+
+    @SuppressWarnings("unchecked")
+    OwnerTable(final long localNodeId, final int maxNodes, final long maxRows)
+    {
+        this.maxRows = maxRows;
+        maps = new ChronicleMap[maxNodes];
+        ownerBySlot = new long[maxNodes];
+        digestBySlot = new long[maxNodes];
+        rowsBySlot = new long[maxNodes];
+        slotByOwner = new Long2LongHashMap(maxNodes * 2, 0.65f, NO_SLOT);
+        try
+        {
+            for (int slot = 0; slot < maxNodes; slot++)
+            {
+                maps[slot] = ChronicleMap.of(LongValue.class, LongValue.class)
+                    .name("cohort-owner-slot-" + slot)
+                    .entries(maxRows)
+                    .putReturnsNull(true)
+                    .removeReturnsNull(true)
+                    .create();
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            close();
+            throw ex;
+        }
+        ownerBySlot[LOCAL_SLOT] = localNodeId;
+        slotByOwner.put(localNodeId, LOCAL_SLOT);
+        owners = 1;
+    }
+
+    int slotOf(final long ownerNodeId)
+    {
+        return (int)slotByOwner.get(ownerNodeId);
+    }
+
+    /**
+     * The owner's slot, taking a free one if it has none.
+     *
+     * @return the slot, or {@link #NO_SLOT} if every slot is taken.
+     */
+    int acquireSlot(final long ownerNodeId)
+    {
+        final int existing = slotOf(ownerNodeId);
+        if (NO_SLOT != existing)
+        {
+            return existing;
+        }
+        for (int slot = 1; slot < ownerBySlot.length; slot++)
+        {
+            if (0 == ownerBySlot[slot])
+            {
+                ownerBySlot[slot] = ownerNodeId;
+                slotByOwner.put(ownerNodeId, slot);
+                owners++;
+                return slot;
+            }
+        }
+        return NO_SLOT;
+    }
+
+    long count(final int slot, final long roomId)
+    {
+        key.setValue(roomId);
+        final LongValue value = maps[slot].getUsing(key, heapValue);
+        return null == value ? 0 : value.getValue();
+    }
+
+    /**
+     * Adds a delta to a row in one lookup.
+     *
+     * @return the count before, or {@link #FULL} if the row is new and the map at capacity (nothing changed).
+     */
+    long add(final int slot, final long roomId, final long delta)
+    {
+        key.setValue(roomId);
+        try (ExternalMapQueryContext<LongValue, LongValue, ?> context = maps[slot].queryContext(key))
+        {
+            context.updateLock().lock();
+            final MapEntry<LongValue, LongValue> entry = context.entry();
+            final long previous;
+            if (null != entry)
+            {
+                final LongValue value = entry.value().getUsing(nativeValue);
+                previous = value.getValue();
+                final long next = previous + delta;
+                requireNotNegative(roomId, previous, next);
+                if (0 == next)
+                {
+                    entry.doRemove();
+                    rowsBySlot[slot]--;
+                }
+                else
+                {
+                    value.setValue(next);
+                }
+            }
+            else
+            {
+                previous = 0;
+                requireNotNegative(roomId, 0, delta);
+                if (0 == delta)
+                {
+                    return 0;
+                }
+                if (rowsBySlot[slot] >= maxRows)
+                {
+                    return FULL;
+                }
+                heapValue.setValue(delta);
+                context.absentEntry().doInsert(context.wrapValueAsData(heapValue));
+                rowsBySlot[slot]++;
+            }
+            digestBySlot[slot] = RowDigest.update(digestBySlot[slot], roomId, previous, previous + delta);
+            return previous;
+        }
+        finally
+        {
+            releaseIfEmpty(slot);
+        }
+    }
+
+    /**
+     * Sets a row to an absolute count in one lookup; 0 removes it.
+     *
+     * @return the count before, or {@link #FULL} if the row is new and the map at capacity (nothing changed).
+     */
+    long set(final int slot, final long roomId, final long count)
+    {
+        key.setValue(roomId);
+        try (ExternalMapQueryContext<LongValue, LongValue, ?> context = maps[slot].queryContext(key))
+        {
+            context.updateLock().lock();
+            final MapEntry<LongValue, LongValue> entry = context.entry();
+            final long previous;
+            if (null != entry)
+            {
+                final LongValue value = entry.value().getUsing(nativeValue);
+                previous = value.getValue();
+                if (previous == count)
+                {
+                    return previous;
+                }
+                if (0 == count)
+                {
+                    entry.doRemove();
+                    rowsBySlot[slot]--;
+                }
+                else
+                {
+                    value.setValue(count);
+                }
+            }
+            else
+            {
+                previous = 0;
+                if (0 == count)
+                {
+                    return 0;
+                }
+                if (rowsBySlot[slot] >= maxRows)
+                {
+                    return FULL;
+                }
+                heapValue.setValue(count);
+                context.absentEntry().doInsert(context.wrapValueAsData(heapValue));
+                rowsBySlot[slot]++;
+            }
+            digestBySlot[slot] = RowDigest.update(digestBySlot[slot], roomId, previous, count);
+            return previous;
+        }
+        finally
+        {
+            releaseIfEmpty(slot);
+        }
+    }
+
+    /**
+     * Removes every row of an owner, visiting its own map only, and frees its slot.
+     *
+     * @return the number of rows removed.
+     */
+    long removeOwner(final long ownerNodeId)
+    {
+        final int slot = slotOf(ownerNodeId);
+        if (NO_SLOT == slot)
+        {
+            return 0;
+        }
+        final long rows = rowsBySlot[slot];
+        maps[slot].clear();
+        rowsBySlot[slot] = 0;
+        digestBySlot[slot] = RowDigest.EMPTY;
+        releaseIfEmpty(slot);
+        return rows;
+    }
+
+    long sum(final long roomId)
+    {
+        long sum = 0;
+        for (int slot = 0; slot < ownerBySlot.length; slot++)
+        {
+            if (0 != ownerBySlot[slot])
+            {
+                sum += count(slot, roomId);
+            }
+        }
+        return sum;
+    }
+
+    int forEachOwnerWithCount(final long roomId, final LongConsumer consumer)
+    {
+        int visited = 0;
+        for (int slot = 0; slot < ownerBySlot.length; slot++)
+        {
+            final long owner = ownerBySlot[slot];
+            if (0 != owner && count(slot, roomId) > 0)
+            {
+                consumer.accept(owner);
+                visited++;
+            }
+        }
+        return visited;
+    }
+
+    int forEachOwner(final LongConsumer consumer)
+    {
+        int visited = 0;
+        for (int slot = 0; slot < ownerBySlot.length; slot++)
+        {
+            final long owner = ownerBySlot[slot];
+            if (0 != owner)
+            {
+                consumer.accept(owner);
+                visited++;
+            }
+        }
+        return visited;
+    }
+
+    long digest(final int slot)
+    {
+        return digestBySlot[slot];
+    }
+
+    long rows(final int slot)
+    {
+        return rowsBySlot[slot];
+    }
+
+    long totalRows()
+    {
+        long rows = 0;
+        for (final long slotRows : rowsBySlot)
+        {
+            rows += slotRows;
+        }
+        return rows;
+    }
+
+    int owners()
+    {
+        return owners;
+    }
+
+    int maxOwners()
+    {
+        return ownerBySlot.length;
+    }
+
+    long maxRows()
+    {
+        return maxRows;
+    }
+
+    ChronicleMap<LongValue, LongValue> map(final int slot)
+    {
+        return maps[slot];
+    }
+
+    long offHeapMemoryUsed()
+    {
+        long bytes = 0;
+        for (final ChronicleMap<LongValue, LongValue> map : maps)
+        {
+            bytes += map.offHeapMemoryUsed();
+        }
+        return bytes;
+    }
+
+    public void close()
+    {
+        CloseHelper.closeAll(maps);
+    }
+
+    private void releaseIfEmpty(final int slot)
+    {
+        if (LOCAL_SLOT != slot && 0 == rowsBySlot[slot] && 0 != ownerBySlot[slot])
+        {
+            slotByOwner.remove(ownerBySlot[slot]);
+            ownerBySlot[slot] = 0;
+            digestBySlot[slot] = RowDigest.EMPTY;
+            owners--;
+        }
+    }
+
+    private static void requireNotNegative(final long roomId, final long previous, final long next)
+    {
+        if (next < 0)
+        {
+            throw new IllegalStateException(
+                "count of roomId=" + roomId + " would go from " + previous + " to " + next);
+        }
+    }
+}

@@ -1,0 +1,277 @@
+package io.cohort.state;
+
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.core.values.LongValue;
+import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
+import net.openhft.chronicle.values.Values;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.function.Consumer;
+
+/**
+ * Rooms: a Chronicle Map from room id to the room's {@link RoomMetadata} encoding. The value type is
+ * declared {@code byte[]}, but no {@code byte[]} is ever made: values are written from a scratch buffer
+ * with {@code wrapValueBytesAsData} and read from the map's own bytes, so creating, reading and streaming
+ * rooms is allocation-free. Chronicle sizes the map for {@code maxRooms} entries of
+ * {@code averageRoomBytes}; this table refuses a room past either the entry count or that byte budget, so
+ * Chronicle (which has about twice that much room before its hard failure) never fills up. Single writer.
+ */
+final class RoomTable implements AutoCloseable
+{
+    private static final double MAX_BLOAT_FACTOR = 2.0;
+
+    /** Visits a room with its metadata in a buffer that is reused after the call. */
+    @FunctionalInterface
+    interface RoomVisitor
+    {
+        void onRoom(long roomId, DirectBuffer metadata, int offset, int length);
+    }
+
+    private final ChronicleMap<LongValue, byte[]> map;
+    private final long maxRooms;
+    private final long maxMetadataBytes;
+    private final int maxNameLength;
+    private final int maxFilterBytes;
+    private final byte[] scratchArray;
+    private final UnsafeBuffer scratch;
+    private final BytesStore<?, byte[]> scratchStore;
+    private final byte[] existingArray;
+    private final UnsafeBuffer existing;
+    private final LongValue key = Values.newHeapInstance(LongValue.class);
+    private final LongValue iterationKey = Values.newHeapInstance(LongValue.class);
+    private final Consumer<MapEntry<LongValue, byte[]>> iterationConsumer = this::onEntry;
+    private RoomVisitor visitor;
+    private long rooms;
+    private long metadataBytes;
+
+    RoomTable(
+        final long maxRooms,
+        final int averageRoomBytes,
+        final int maxNameLength,
+        final int maxFilterBytes)
+    {
+        this.maxRooms = maxRooms;
+        this.maxMetadataBytes = maxRooms * averageRoomBytes;
+        this.maxNameLength = maxNameLength;
+        this.maxFilterBytes = maxFilterBytes;
+        final int maxRoomBytes = RoomMetadata.encodedLength(maxNameLength, maxNameLength, maxFilterBytes);
+        scratchArray = new byte[maxRoomBytes];
+        scratch = new UnsafeBuffer(scratchArray);
+        scratchStore = BytesStore.wrap(scratchArray);
+        existingArray = new byte[maxRoomBytes];
+        existing = new UnsafeBuffer(existingArray);
+        map = ChronicleMap.of(LongValue.class, byte[].class)
+            .name("cohort-rooms")
+            .entries(maxRooms)
+            .averageValueSize(averageRoomBytes)
+            .maxBloatFactor(MAX_BLOAT_FACTOR)
+            .putReturnsNull(true)
+            .removeReturnsNull(true)
+            .create();
+    }
+
+    /**
+     * Checks that the metadata is well formed and within limits.
+     *
+     * @return null if it may be stored, else the refusal.
+     * @throws IllegalArgumentException if the encoding is malformed.
+     */
+    StateResult validate(final DirectBuffer metadata, final int offset, final int length)
+    {
+        if (length < RoomMetadata.PREFIX_BYTES || offset < 0 || (long)offset + length > metadata.capacity())
+        {
+            throw new IllegalArgumentException("length=" + length + " at offset=" + offset +
+                " is not room metadata within a buffer of " + metadata.capacity());
+        }
+        final int indexNameLength = RoomMetadata.indexNameLength(metadata, offset);
+        if (indexNameLength < 0 || indexNameLength > length - RoomMetadata.PREFIX_BYTES)
+        {
+            throw new IllegalArgumentException("indexNameLength=" + indexNameLength + " does not fit length=" + length);
+        }
+        final int collectionNameLength = RoomMetadata.collectionNameLength(metadata, offset);
+        if (collectionNameLength < 0 || collectionNameLength > length - RoomMetadata.PREFIX_BYTES - indexNameLength)
+        {
+            throw new IllegalArgumentException(
+                "collectionNameLength=" + collectionNameLength + " does not fit length=" + length);
+        }
+        final int filterLength = RoomMetadata.filterLength(metadata, offset);
+        if (RoomMetadata.encodedLength(indexNameLength, collectionNameLength, filterLength) != length)
+        {
+            throw new IllegalArgumentException("filterLength=" + filterLength + " does not match length=" + length);
+        }
+        if (indexNameLength > maxNameLength || collectionNameLength > maxNameLength || filterLength > maxFilterBytes)
+        {
+            return StateResult.ROOM_TOO_LARGE;
+        }
+        return null;
+    }
+
+    /**
+     * Stores a room whose metadata {@link #validate} accepted.
+     *
+     * @return {@link StateResult#ROOM_CREATED}, {@link StateResult#ROOM_EXISTS}, {@link StateResult#ROOM_CONFLICT}
+     * or {@link StateResult#ROOMS_FULL}.
+     */
+    StateResult create(final long roomId, final DirectBuffer metadata, final int offset, final int length)
+    {
+        key.setValue(roomId);
+        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
+        {
+            context.updateLock().lock();
+            final MapEntry<LongValue, byte[]> entry = context.entry();
+            if (null != entry)
+            {
+                final int existingLength = read(entry.value(), existingArray);
+                return existingLength == length && sameBytes(metadata, offset, length) ?
+                    StateResult.ROOM_EXISTS : StateResult.ROOM_CONFLICT;
+            }
+            if (rooms >= maxRooms || metadataBytes + length > maxMetadataBytes)
+            {
+                return StateResult.ROOMS_FULL;
+            }
+            scratch.putBytes(0, metadata, offset, length);
+            context.absentEntry().doInsert(context.wrapValueBytesAsData(scratchStore, 0, length));
+            rooms++;
+            metadataBytes += length;
+            return StateResult.ROOM_CREATED;
+        }
+    }
+
+    boolean remove(final long roomId)
+    {
+        key.setValue(roomId);
+        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
+        {
+            context.updateLock().lock();
+            final MapEntry<LongValue, byte[]> entry = context.entry();
+            if (null == entry)
+            {
+                return false;
+            }
+            final long length = entry.value().size();
+            entry.doRemove();
+            rooms--;
+            metadataBytes -= length;
+            return true;
+        }
+    }
+
+    boolean contains(final long roomId)
+    {
+        key.setValue(roomId);
+        return map.containsKey(key);
+    }
+
+    /**
+     * Length of a room's metadata.
+     *
+     * @return bytes, or -1 if the room is unknown.
+     */
+    int metadataLength(final long roomId)
+    {
+        key.setValue(roomId);
+        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
+        {
+            final MapEntry<LongValue, byte[]> entry = context.entry();
+            return null == entry ? -1 : (int)entry.value().size();
+        }
+    }
+
+    /**
+     * Copies a room's metadata out.
+     *
+     * @return bytes copied, or -1 if the room is unknown.
+     */
+    int copyMetadata(final long roomId, final MutableDirectBuffer dst, final int dstOffset)
+    {
+        key.setValue(roomId);
+        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
+        {
+            final MapEntry<LongValue, byte[]> entry = context.entry();
+            if (null == entry)
+            {
+                return -1;
+            }
+            final int length = read(entry.value(), existingArray);
+            dst.putBytes(dstOffset, existing, 0, length);
+            return length;
+        }
+    }
+
+    /**
+     * Visits every room. The visitor must not change the rooms.
+     */
+    void forEach(final RoomVisitor visitor)
+    {
+        this.visitor = visitor;
+        try
+        {
+            map.forEachEntry(iterationConsumer);
+        }
+        finally
+        {
+            this.visitor = null;
+        }
+    }
+
+    private void onEntry(final MapEntry<LongValue, byte[]> entry)
+    {
+        final long roomId = entry.key().getUsing(iterationKey).getValue();
+        final int length = read(entry.value(), scratchArray);
+        visitor.onRoom(roomId, scratch, 0, length);
+    }
+
+    private boolean sameBytes(final DirectBuffer metadata, final int offset, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            if (existing.getByte(i) != metadata.getByte(offset + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int read(final Data<byte[]> value, final byte[] dst)
+    {
+        final int length = (int)value.size();
+        value.bytes().read(value.offset(), dst, 0, length);
+        return length;
+    }
+
+    long rooms()
+    {
+        return rooms;
+    }
+
+    long maxRooms()
+    {
+        return maxRooms;
+    }
+
+    long metadataBytes()
+    {
+        return metadataBytes;
+    }
+
+    long maxMetadataBytes()
+    {
+        return maxMetadataBytes;
+    }
+
+    long offHeapMemoryUsed()
+    {
+        return map.offHeapMemoryUsed();
+    }
+
+    public void close()
+    {
+        map.close();
+    }
+}

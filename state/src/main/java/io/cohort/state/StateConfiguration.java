@@ -1,0 +1,164 @@
+package io.cohort.state;
+
+import io.cohort.codec.CodecLimits;
+import org.agrona.SystemUtil;
+
+/**
+ * The {@code cohort.state.*} system properties that size the off-heap state, each with its default. Sizes
+ * accept Agrona's suffixes ({@code k}, {@code m}, {@code g}, powers of 1024), also for counts of entries:
+ * {@code 5m} connections is 5,242,880.
+ * <p>
+ * Every capacity is a hard limit that Cohort enforces itself, before Chronicle Map would fail: Chronicle's
+ * {@code entries} is sized from these values (with headroom), and an operation that would pass a limit is
+ * refused with a named {@link StateResult}, leaving the state unchanged. Chronicle reserves memory for the
+ * configured capacity (touched lazily by the operating system), so the capacities are the memory budget.
+ */
+public final class StateConfiguration
+{
+    /** Maximum number of rooms known to this node (rooms of the whole cluster). */
+    public static final String MAX_ROOMS_PROP_NAME = "cohort.state.max.rooms";
+    /** Default of {@link #MAX_ROOMS_PROP_NAME}. */
+    public static final long MAX_ROOMS_DEFAULT = 1024 * 1024;
+
+    /** Maximum number of local connections holding at least one subscription. */
+    public static final String MAX_CONNECTIONS_PROP_NAME = "cohort.state.max.connections";
+    /** Default of {@link #MAX_CONNECTIONS_PROP_NAME}. */
+    public static final long MAX_CONNECTIONS_DEFAULT = 1024 * 1024;
+
+    /** Maximum number of rooms one connection may be subscribed to. */
+    public static final String MAX_ROOMS_PER_CONNECTION_PROP_NAME = "cohort.state.max.rooms.per.connection";
+    /** Default of {@link #MAX_ROOMS_PER_CONNECTION_PROP_NAME}. */
+    public static final int MAX_ROOMS_PER_CONNECTION_DEFAULT = 256;
+
+    /**
+     * Maximum number of subscriptions held past the {@link #INLINE_ROOMS_PER_CONNECTION} rooms stored inline
+     * with each connection, summed over every connection: the capacity of the overflow map that only
+     * connections with many rooms use.
+     */
+    public static final String MAX_OVERFLOW_SUBSCRIPTIONS_PROP_NAME = "cohort.state.max.overflow.subscriptions";
+    /** Default of {@link #MAX_OVERFLOW_SUBSCRIPTIONS_PROP_NAME}. */
+    public static final long MAX_OVERFLOW_SUBSCRIPTIONS_DEFAULT = 256 * 1024;
+
+    /** Maximum length of a room's opaque filter, in bytes; at most the codec's maximum filter length. */
+    public static final String MAX_FILTER_BYTES_PROP_NAME = "cohort.state.max.filter.bytes";
+    /** Default of {@link #MAX_FILTER_BYTES_PROP_NAME}. */
+    public static final int MAX_FILTER_BYTES_DEFAULT = 4096;
+
+    /**
+     * Expected average size of a room's metadata (index name, collection name and filter, plus 12 bytes of
+     * length prefixes). Rooms may be larger one by one, but the sum over all rooms may not pass
+     * {@code maxRooms * averageRoomBytes}: that is the byte budget the room map is sized for.
+     */
+    public static final String AVERAGE_ROOM_BYTES_PROP_NAME = "cohort.state.average.room.bytes";
+    /** Default of {@link #AVERAGE_ROOM_BYTES_PROP_NAME}. */
+    public static final int AVERAGE_ROOM_BYTES_DEFAULT = 128;
+
+    /**
+     * Maximum number of owners (nodes, this one included) holding room counts at the same time: one
+     * Chronicle Map is created per owner slot at start-up, because creating one costs about a second.
+     */
+    public static final String MAX_NODES_PROP_NAME = "cohort.state.max.nodes";
+    /** Default of {@link #MAX_NODES_PROP_NAME}. */
+    public static final int MAX_NODES_DEFAULT = 8;
+
+    /** Length of each snapshot frame, header and trailer included: the only buffer a snapshot uses. */
+    public static final String SNAPSHOT_FRAME_LENGTH_PROP_NAME = "cohort.state.snapshot.frame.length";
+    /** Default of {@link #SNAPSHOT_FRAME_LENGTH_PROP_NAME}. */
+    public static final int SNAPSHOT_FRAME_LENGTH_DEFAULT = 64 * 1024;
+
+    /**
+     * Rooms stored inline with each connection; more spill into the overflow map. Four keep a connection
+     * with two rooms at about 26 bytes off-heap per subscription (measured by {@code StateMemoryMain}).
+     */
+    public static final int INLINE_ROOMS_PER_CONNECTION = ConnectionRooms.INLINE_ROOMS;
+
+    /** Bytes of length prefixes in a room's stored metadata: one int per variable-length field. */
+    public static final int ROOM_METADATA_PREFIX_BYTES = 12;
+
+    /** Codec limits used unless the context is given others. */
+    public static final CodecLimits CODEC_LIMITS_DEFAULT = CodecLimits.DEFAULT;
+
+    private StateConfiguration()
+    {
+    }
+
+    /**
+     * {@link #MAX_ROOMS_PROP_NAME} or its default.
+     *
+     * @return the maximum number of rooms.
+     */
+    public static long maxRooms()
+    {
+        return SystemUtil.getSizeAsLong(MAX_ROOMS_PROP_NAME, MAX_ROOMS_DEFAULT);
+    }
+
+    /**
+     * {@link #MAX_CONNECTIONS_PROP_NAME} or its default.
+     *
+     * @return the maximum number of connections.
+     */
+    public static long maxConnections()
+    {
+        return SystemUtil.getSizeAsLong(MAX_CONNECTIONS_PROP_NAME, MAX_CONNECTIONS_DEFAULT);
+    }
+
+    /**
+     * {@link #MAX_ROOMS_PER_CONNECTION_PROP_NAME} or its default.
+     *
+     * @return the maximum number of rooms per connection.
+     */
+    public static int maxRoomsPerConnection()
+    {
+        return SystemUtil.getSizeAsInt(MAX_ROOMS_PER_CONNECTION_PROP_NAME, MAX_ROOMS_PER_CONNECTION_DEFAULT);
+    }
+
+    /**
+     * {@link #MAX_OVERFLOW_SUBSCRIPTIONS_PROP_NAME} or its default.
+     *
+     * @return the maximum number of overflow subscriptions.
+     */
+    public static long maxOverflowSubscriptions()
+    {
+        return SystemUtil.getSizeAsLong(MAX_OVERFLOW_SUBSCRIPTIONS_PROP_NAME, MAX_OVERFLOW_SUBSCRIPTIONS_DEFAULT);
+    }
+
+    /**
+     * {@link #MAX_FILTER_BYTES_PROP_NAME} or its default.
+     *
+     * @return the maximum filter length in bytes.
+     */
+    public static int maxFilterBytes()
+    {
+        return SystemUtil.getSizeAsInt(MAX_FILTER_BYTES_PROP_NAME, MAX_FILTER_BYTES_DEFAULT);
+    }
+
+    /**
+     * {@link #AVERAGE_ROOM_BYTES_PROP_NAME} or its default.
+     *
+     * @return the expected average room metadata size in bytes.
+     */
+    public static int averageRoomBytes()
+    {
+        return SystemUtil.getSizeAsInt(AVERAGE_ROOM_BYTES_PROP_NAME, AVERAGE_ROOM_BYTES_DEFAULT);
+    }
+
+    /**
+     * {@link #MAX_NODES_PROP_NAME} or its default.
+     *
+     * @return the number of owner slots.
+     */
+    public static int maxNodes()
+    {
+        return SystemUtil.getSizeAsInt(MAX_NODES_PROP_NAME, MAX_NODES_DEFAULT);
+    }
+
+    /**
+     * {@link #SNAPSHOT_FRAME_LENGTH_PROP_NAME} or its default.
+     *
+     * @return the snapshot frame length in bytes.
+     */
+    public static int snapshotFrameLength()
+    {
+        return SystemUtil.getSizeAsInt(SNAPSHOT_FRAME_LENGTH_PROP_NAME, SNAPSHOT_FRAME_LENGTH_DEFAULT);
+    }
+}

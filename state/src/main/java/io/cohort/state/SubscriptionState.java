@@ -1,0 +1,623 @@
+package io.cohort.state;
+
+import io.cohort.codec.RoomCreatedDecoder;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.util.function.LongConsumer;
+
+import static org.agrona.BitUtil.SIZE_OF_INT;
+
+/**
+ * A node's realtime subscription state, off-heap in Chronicle Map:
+ * <ul>
+ * <li><b>rooms</b> (replicated): room id to {@link RoomMetadata}; ids are content-derived ({@link RoomIds});</li>
+ * <li><b>room counts</b> (replicated): per owner node, room id to the owner's absolute number of subscribers.
+ * Only the owner writes its rows: this node's rows change through {@link #subscribe}, {@link #unsubscribe} and
+ * {@link #disconnect}, every other owner's through {@link #applyRemote} (a set: idempotent) and
+ * {@link #removeOwner} (an evicted or departed node);</li>
+ * <li><b>connections</b> (local): connection id to its rooms, so that {@link #disconnect} removes them all.</li>
+ * </ul>
+ * Each change of a local count is reported to the {@link LocalCountListener} given at construction, after the
+ * change is complete, so that the engine replicates it as an absolute {@code ROOM_COUNT}. Every owner has a
+ * {@link RowDigest} kept in O(1) per change, for replicas to prove in heartbeats that they agree.
+ * <p>
+ * Capacities come from {@link StateContext}. Every limit is checked before anything changes: an operation
+ * either completes or returns a refusal ({@link StateResult#isRefusal()}) with the state untouched; Chronicle
+ * is sized with headroom past these limits so that it never fails first. Misuse of the API (an id of 0, a
+ * negative count, the local node given as a remote owner) is an {@link IllegalArgumentException} naming the
+ * offending {@code name=value}.
+ * <p>
+ * <b>Threading</b>: a single writer. Every method, reads included, must be called from one thread (the
+ * engine's agent), because the on-heap part (owner slot table, digests, counters and reused flyweights) is
+ * not synchronised. The hot operations allocate nothing. {@link #close()} last; the maps are in-memory and
+ * vanish with it.
+ */
+public final class SubscriptionState implements AutoCloseable
+{
+    private final StateContext context;
+    private final long localNodeId;
+    private final LocalCountListener listener;
+    private final RoomTable rooms;
+    private final ConnectionTable connections;
+    private final OwnerTable owners;
+
+    /**
+     * Creates the maps: this takes up to a second per map the first time in a JVM (Chronicle compiles
+     * classes at run time), about 0.1 s per map after; count it in start-up time.
+     *
+     * @param context  the configuration; {@link StateContext#conclude()} is called here.
+     * @param listener told of every change of a local count.
+     * @throws IllegalArgumentException if the configuration is invalid.
+     */
+    public SubscriptionState(final StateContext context, final LocalCountListener listener)
+    {
+        this.context = context.conclude();
+        this.localNodeId = context.localNodeId();
+        if (null == listener)
+        {
+            throw new IllegalArgumentException("listener=null: give a LocalCountListener");
+        }
+        this.listener = listener;
+
+        RoomTable rooms = null;
+        ConnectionTable connections = null;
+        try
+        {
+            rooms = new RoomTable(
+                context.maxRooms(),
+                context.averageRoomBytes(),
+                context.codecLimits().maxNameLength(),
+                context.maxFilterBytes());
+            connections = new ConnectionTable(
+                context.maxConnections(), context.maxRoomsPerConnection(), context.maxOverflowSubscriptions());
+            owners = new OwnerTable(localNodeId, context.maxNodes(), context.maxRooms());
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            CloseHelper.quietCloseAll(connections, rooms);
+            throw ex;
+        }
+        this.rooms = rooms;
+        this.connections = connections;
+    }
+
+    // ----------------------------------------------------------------------------------------------- rooms
+
+    /**
+     * Creates a room from its {@link RoomMetadata} encoding. The room id must be {@link RoomIds} of that
+     * encoding, which is checked.
+     *
+     * @param roomId   the room's content-derived id.
+     * @param metadata holding the encoding.
+     * @param offset   where it starts.
+     * @param length   its length.
+     * @return {@link StateResult#ROOM_CREATED}, {@link StateResult#ROOM_EXISTS}, or a refusal:
+     * {@link StateResult#ROOM_ID_MISMATCH}, {@link StateResult#ROOM_TOO_LARGE}, {@link StateResult#ROOM_CONFLICT},
+     * {@link StateResult#ROOMS_FULL}.
+     * @throws IllegalArgumentException if the room id is 0 or the encoding is malformed.
+     */
+    public StateResult createRoom(final long roomId, final DirectBuffer metadata, final int offset, final int length)
+    {
+        requireId("roomId", roomId);
+        final StateResult invalid = rooms.validate(metadata, offset, length);
+        if (null != invalid)
+        {
+            return invalid;
+        }
+        if (RoomIds.roomId(metadata, offset, length) != roomId)
+        {
+            return StateResult.ROOM_ID_MISMATCH;
+        }
+        return rooms.create(roomId, metadata, offset, length);
+    }
+
+    /**
+     * Creates the room of a decoded {@code ROOM_CREATED} body (or a room entry of a snapshot chunk), whose
+     * fields after the room id are the {@link RoomMetadata} encoding.
+     *
+     * @param room a decoder wrapped on a body that the frame decoder accepted.
+     * @return as {@link #createRoom(long, DirectBuffer, int, int)}.
+     */
+    public StateResult createRoom(final RoomCreatedDecoder room)
+    {
+        final int filterLength = room.filterLength();
+        final int collectionNameLength = room.collectionNameLength();
+        final int indexNameLength = room.indexNameLength();
+        final int metadataOffset = room.filterOffset() - SIZE_OF_INT - collectionNameLength - SIZE_OF_INT -
+            indexNameLength - SIZE_OF_INT;
+        return createRoom(
+            room.roomId(),
+            room.buffer(),
+            metadataOffset,
+            RoomMetadata.encodedLength(indexNameLength, collectionNameLength, filterLength));
+    }
+
+    /**
+     * Removes a room that no local connection is subscribed to. Remote owners' counts in it are their own
+     * rows and stay until those owners set them to 0.
+     *
+     * @param roomId the room.
+     * @return {@link StateResult#ROOM_REMOVED}, {@link StateResult#UNKNOWN_ROOM} or {@link StateResult#ROOM_IN_USE}.
+     */
+    public StateResult removeRoom(final long roomId)
+    {
+        requireId("roomId", roomId);
+        if (owners.count(OwnerTable.LOCAL_SLOT, roomId) > 0)
+        {
+            return StateResult.ROOM_IN_USE;
+        }
+        return rooms.remove(roomId) ? StateResult.ROOM_REMOVED : StateResult.UNKNOWN_ROOM;
+    }
+
+    /**
+     * Whether a room exists on this node.
+     *
+     * @param roomId the room.
+     * @return true if it exists.
+     */
+    public boolean roomExists(final long roomId)
+    {
+        return rooms.contains(roomId);
+    }
+
+    /**
+     * Length of a room's {@link RoomMetadata} encoding, e.g. to claim room for a message.
+     *
+     * @param roomId the room.
+     * @return bytes, or -1 if the room is unknown.
+     */
+    public int roomMetadataLength(final long roomId)
+    {
+        return rooms.metadataLength(roomId);
+    }
+
+    /**
+     * Copies a room's {@link RoomMetadata} encoding out: written after a room id, it is a {@code ROOM_CREATED}
+     * body.
+     *
+     * @param roomId    the room.
+     * @param dst       to copy into, with room for {@link #roomMetadataLength(long)} bytes.
+     * @param dstOffset where to copy to.
+     * @return bytes copied, or -1 if the room is unknown.
+     */
+    public int copyRoomMetadata(final long roomId, final MutableDirectBuffer dst, final int dstOffset)
+    {
+        return rooms.copyMetadata(roomId, dst, dstOffset);
+    }
+
+    // ------------------------------------------------------------------------------------- local subscriptions
+
+    /**
+     * Subscribes a local connection to a room. If it was not subscribed yet, the local count of the room goes
+     * up by one and the listener is told.
+     *
+     * @param connectionId the connection, not 0.
+     * @param roomId       the room, not 0.
+     * @return {@link StateResult#SUBSCRIBED}, {@link StateResult#ALREADY_SUBSCRIBED}, or a refusal:
+     * {@link StateResult#UNKNOWN_ROOM}, {@link StateResult#CONNECTION_FULL}, {@link StateResult#CONNECTIONS_FULL},
+     * {@link StateResult#OVERFLOW_FULL}.
+     */
+    public StateResult subscribe(final long connectionId, final long roomId)
+    {
+        requireId("connectionId", connectionId);
+        requireId("roomId", roomId);
+        // A local row exists only for a room that exists (a room in use cannot be removed): skip the room map.
+        final long localCount = owners.count(OwnerTable.LOCAL_SLOT, roomId);
+        if (0 == localCount && !rooms.contains(roomId))
+        {
+            return StateResult.UNKNOWN_ROOM;
+        }
+        final StateResult result = connections.add(connectionId, roomId);
+        if (StateResult.SUBSCRIBED == result)
+        {
+            // Cannot be FULL: local rows are at most the rooms, which are at most max.rooms.
+            final long previous = owners.add(OwnerTable.LOCAL_SLOT, roomId, 1);
+            listener.onLocalCountChanged(roomId, previous, previous + 1);
+        }
+        return result;
+    }
+
+    /**
+     * Unsubscribes a local connection from a room. If it was subscribed, the local count of the room goes down
+     * by one and the listener is told.
+     *
+     * @param connectionId the connection, not 0.
+     * @param roomId       the room, not 0.
+     * @return {@link StateResult#UNSUBSCRIBED} or {@link StateResult#NOT_SUBSCRIBED}.
+     */
+    public StateResult unsubscribe(final long connectionId, final long roomId)
+    {
+        requireId("connectionId", connectionId);
+        requireId("roomId", roomId);
+        final StateResult result = connections.remove(connectionId, roomId);
+        if (StateResult.UNSUBSCRIBED == result)
+        {
+            final long previous = owners.add(OwnerTable.LOCAL_SLOT, roomId, -1);
+            listener.onLocalCountChanged(roomId, previous, previous - 1);
+        }
+        return result;
+    }
+
+    /**
+     * Removes every subscription of a local connection; the local count of each of its rooms goes down by
+     * one and the listener is told once per room, after the connection is gone.
+     *
+     * @param connectionId the connection, not 0.
+     * @return {@link StateResult#DISCONNECTED} or {@link StateResult#UNKNOWN_CONNECTION} (no subscription).
+     */
+    public StateResult disconnect(final long connectionId)
+    {
+        requireId("connectionId", connectionId);
+        final int count = connections.removeAll(connectionId);
+        if (0 == count)
+        {
+            return StateResult.UNKNOWN_CONNECTION;
+        }
+        final long[] removed = connections.removedRooms();
+        for (int i = 0; i < count; i++)
+        {
+            owners.add(OwnerTable.LOCAL_SLOT, removed[i], -1);
+        }
+        // Told only once every count is down, so a listener reading the state sees it whole.
+        for (int i = 0; i < count; i++)
+        {
+            final long roomId = removed[i];
+            final long now = owners.count(OwnerTable.LOCAL_SLOT, roomId);
+            listener.onLocalCountChanged(roomId, now + 1, now);
+        }
+        return StateResult.DISCONNECTED;
+    }
+
+    /**
+     * Whether a local connection is subscribed to a room.
+     *
+     * @param connectionId the connection.
+     * @param roomId       the room.
+     * @return true if subscribed.
+     */
+    public boolean isSubscribed(final long connectionId, final long roomId)
+    {
+        return connections.contains(connectionId, roomId);
+    }
+
+    /**
+     * Number of rooms a local connection is subscribed to.
+     *
+     * @param connectionId the connection.
+     * @return the rooms, 0 if unknown.
+     */
+    public int connectionRoomCount(final long connectionId)
+    {
+        return connections.roomCount(connectionId);
+    }
+
+    /**
+     * Copies the rooms of a local connection, in no particular order.
+     *
+     * @param connectionId the connection.
+     * @param dst          to copy into, at least {@link #connectionRoomCount(long)} long.
+     * @return the number of rooms copied.
+     * @throws IllegalArgumentException if {@code dst} is too short.
+     */
+    public int connectionRooms(final long connectionId, final long[] dst)
+    {
+        return connections.copyRooms(connectionId, dst);
+    }
+
+    // ---------------------------------------------------------------------------------------- replicated counts
+
+    /**
+     * Sets a remote owner's absolute count in a room, as carried by its {@code ROOM_COUNT}; 0 removes the
+     * row. Idempotent. The room need not exist here: messages of different senders are not ordered, so a
+     * count may arrive before the room.
+     *
+     * @param ownerNodeId the owner, neither 0 nor this node.
+     * @param roomId      the room, not 0.
+     * @param count       the owner's subscribers in the room, not negative.
+     * @return {@link StateResult#APPLIED}, {@link StateResult#UNCHANGED}, or a refusal:
+     * {@link StateResult#OWNERS_FULL}, {@link StateResult#ROOM_COUNTS_FULL}.
+     */
+    public StateResult applyRemote(final long ownerNodeId, final long roomId, final long count)
+    {
+        requireRemoteOwner(ownerNodeId);
+        requireId("roomId", roomId);
+        if (count < 0)
+        {
+            throw new IllegalArgumentException("count=" + count + " must not be negative (roomId=" + roomId + ")");
+        }
+        final int slot = 0 == count ? owners.slotOf(ownerNodeId) : owners.acquireSlot(ownerNodeId);
+        if (OwnerTable.NO_SLOT == slot)
+        {
+            return 0 == count ? StateResult.UNCHANGED : StateResult.OWNERS_FULL;
+        }
+        final long previous = owners.set(slot, roomId, count);
+        if (OwnerTable.FULL == previous)
+        {
+            return StateResult.ROOM_COUNTS_FULL;
+        }
+        return previous == count ? StateResult.UNCHANGED : StateResult.APPLIED;
+    }
+
+    /**
+     * Removes every row of a remote owner (an evicted or departed node) and frees its slot. Visits that
+     * owner's own rows only, never the rest of the cluster's.
+     *
+     * @param ownerNodeId the owner, neither 0 nor this node.
+     * @return the number of rows removed, 0 if the owner held none.
+     */
+    public long removeOwner(final long ownerNodeId)
+    {
+        requireRemoteOwner(ownerNodeId);
+        return owners.removeOwner(ownerNodeId);
+    }
+
+    /**
+     * Cluster-wide subscribers of a room: the sum over owners (one lookup per owner holding rows).
+     *
+     * @param roomId the room.
+     * @return the sum of every owner's count.
+     */
+    public long roomCount(final long roomId)
+    {
+        return owners.sum(roomId);
+    }
+
+    /**
+     * This node's subscribers in a room.
+     *
+     * @param roomId the room.
+     * @return the local count.
+     */
+    public long localCount(final long roomId)
+    {
+        return owners.count(OwnerTable.LOCAL_SLOT, roomId);
+    }
+
+    /**
+     * One owner's subscribers in a room.
+     *
+     * @param ownerNodeId the owner (this node included).
+     * @param roomId      the room.
+     * @return the owner's count, 0 if it holds none.
+     */
+    public long ownerCount(final long ownerNodeId, final long roomId)
+    {
+        final int slot = owners.slotOf(ownerNodeId);
+        return OwnerTable.NO_SLOT == slot ? 0 : owners.count(slot, roomId);
+    }
+
+    /**
+     * Whether an owner has subscribers in a room: notifications are routed only to such nodes.
+     *
+     * @param ownerNodeId the owner (this node included).
+     * @param roomId      the room.
+     * @return true if its count is above 0.
+     */
+    public boolean hasSubscribers(final long ownerNodeId, final long roomId)
+    {
+        return ownerCount(ownerNodeId, roomId) > 0;
+    }
+
+    /**
+     * Visits every owner, this node included, with subscribers in a room: the destinations of a notification.
+     * Allocation-free with a reused consumer; the consumer must not change the state.
+     *
+     * @param roomId   the room.
+     * @param consumer given each owner's node id.
+     * @return the number of owners visited.
+     */
+    public int forEachOwnerWithSubscribers(final long roomId, final LongConsumer consumer)
+    {
+        return owners.forEachOwnerWithCount(roomId, consumer);
+    }
+
+    /**
+     * Visits every owner holding rows, and this node always.
+     *
+     * @param consumer given each owner's node id; must not change the state.
+     * @return the number of owners visited.
+     */
+    public int forEachOwner(final LongConsumer consumer)
+    {
+        return owners.forEachOwner(consumer);
+    }
+
+    /**
+     * The {@link RowDigest} of an owner's rows.
+     *
+     * @param ownerNodeId the owner (this node included).
+     * @return the digest, {@link RowDigest#EMPTY} if it holds no rows.
+     */
+    public long ownerDigest(final long ownerNodeId)
+    {
+        final int slot = owners.slotOf(ownerNodeId);
+        return OwnerTable.NO_SLOT == slot ? RowDigest.EMPTY : owners.digest(slot);
+    }
+
+    /**
+     * Number of rooms in which an owner has a count above 0.
+     *
+     * @param ownerNodeId the owner (this node included).
+     * @return the owner's rows.
+     */
+    public long ownerRows(final long ownerNodeId)
+    {
+        final int slot = owners.slotOf(ownerNodeId);
+        return OwnerTable.NO_SLOT == slot ? 0 : owners.rows(slot);
+    }
+
+    // ----------------------------------------------------------------------------------------------- fullness
+
+    /**
+     * This node's id.
+     *
+     * @return the local node id.
+     */
+    public long localNodeId()
+    {
+        return localNodeId;
+    }
+
+    /**
+     * The concluded configuration.
+     *
+     * @return the context.
+     */
+    public StateContext context()
+    {
+        return context;
+    }
+
+    /**
+     * Rooms known, against {@link StateContext#maxRooms()}.
+     *
+     * @return the number of rooms.
+     */
+    public long rooms()
+    {
+        return rooms.rooms();
+    }
+
+    /**
+     * Bytes of room metadata held, against {@link #maxRoomMetadataBytes()}.
+     *
+     * @return bytes.
+     */
+    public long roomMetadataBytes()
+    {
+        return rooms.metadataBytes();
+    }
+
+    /**
+     * The byte budget of room metadata: max rooms times average room bytes.
+     *
+     * @return bytes.
+     */
+    public long maxRoomMetadataBytes()
+    {
+        return rooms.maxMetadataBytes();
+    }
+
+    /**
+     * Local connections holding a subscription, against {@link StateContext#maxConnections()}.
+     *
+     * @return the number of connections.
+     */
+    public long connections()
+    {
+        return connections.connections();
+    }
+
+    /**
+     * Local subscriptions (connection, room) in total.
+     *
+     * @return the number of subscriptions.
+     */
+    public long localSubscriptions()
+    {
+        return connections.subscriptions();
+    }
+
+    /**
+     * Subscriptions held in the overflow map, against {@link StateContext#maxOverflowSubscriptions()}.
+     *
+     * @return the number of overflow subscriptions.
+     */
+    public long overflowSubscriptions()
+    {
+        return connections.overflowSubscriptions();
+    }
+
+    /**
+     * Owners holding a slot (this node always does), against {@link StateContext#maxNodes()}.
+     *
+     * @return the number of owners.
+     */
+    public int owners()
+    {
+        return owners.owners();
+    }
+
+    /**
+     * Rows of every owner together; each owner may hold up to {@link StateContext#maxRooms()}.
+     *
+     * @return the number of rows.
+     */
+    public long totalRows()
+    {
+        return owners.totalRows();
+    }
+
+    /**
+     * Off-heap bytes Chronicle has reserved for all maps (their configured capacity, touched lazily).
+     *
+     * @return bytes.
+     */
+    public long offHeapMemoryUsed()
+    {
+        return rooms.offHeapMemoryUsed() + connections.connectionsOffHeapMemoryUsed() +
+            connections.overflowOffHeapMemoryUsed() + owners.offHeapMemoryUsed();
+    }
+
+    /**
+     * Appends sizes against capacities and off-heap bytes per map, for logs and diagnostics (allocates).
+     *
+     * @param out to append to.
+     * @return {@code out}.
+     */
+    public StringBuilder appendFullness(final StringBuilder out)
+    {
+        return out.append("rooms=").append(rooms.rooms()).append('/').append(rooms.maxRooms())
+            .append(" roomMetadataBytes=").append(rooms.metadataBytes()).append('/').append(rooms.maxMetadataBytes())
+            .append(" connections=").append(connections.connections()).append('/')
+            .append(connections.maxConnections())
+            .append(" localSubscriptions=").append(connections.subscriptions())
+            .append(" overflowSubscriptions=").append(connections.overflowSubscriptions()).append('/')
+            .append(connections.maxOverflowSubscriptions())
+            .append(" owners=").append(owners.owners()).append('/').append(owners.maxOwners())
+            .append(" rows=").append(owners.totalRows()).append(" (max ").append(owners.maxRows())
+            .append(" per owner)")
+            .append(" offHeapBytes{rooms=").append(rooms.offHeapMemoryUsed())
+            .append(", connections=").append(connections.connectionsOffHeapMemoryUsed())
+            .append(", overflow=").append(connections.overflowOffHeapMemoryUsed())
+            .append(", owners=").append(owners.offHeapMemoryUsed()).append('}');
+    }
+
+    /**
+     * Closes every map; the state is unusable after.
+     */
+    public void close()
+    {
+        CloseHelper.closeAll(owners, connections, rooms);
+    }
+
+    RoomTable roomTable()
+    {
+        return rooms;
+    }
+
+    OwnerTable ownerTable()
+    {
+        return owners;
+    }
+
+    private void requireRemoteOwner(final long ownerNodeId)
+    {
+        requireId("ownerNodeId", ownerNodeId);
+        if (ownerNodeId == localNodeId)
+        {
+            throw new IllegalArgumentException("ownerNodeId=" + ownerNodeId +
+                " is this node: its rows change only through subscribe, unsubscribe and disconnect");
+        }
+    }
+
+    private static void requireId(final String name, final long id)
+    {
+        if (0 == id)
+        {
+            throw new IllegalArgumentException(name + "=0 is reserved for \"none\"");
+        }
+    }
+}
