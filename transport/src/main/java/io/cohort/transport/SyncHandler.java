@@ -43,4 +43,17 @@ public interface SyncHandler
      * @param result why it was rejected.
      */
     void onBadFrame(Peer peer, DecodeResult result);
+
+    /**
+     * A node's subscription to this node's directed stream became live (or went away). From the moment this is
+     * called with {@code subscribed == true}, everything this node publishes reaches that node (or is refused
+     * under back-pressure), so its directed stream may start: this is how a publisher proves a subscription
+     * live without the slow-joiner race.
+     *
+     * @param nodeId     the subscriber's node id.
+     * @param subscribed true when the subscription arrived, false when it was withdrawn.
+     */
+    default void onSubscriberChange(final long nodeId, final boolean subscribed)
+    {
+    }
 }

@@ -352,7 +352,7 @@ public final class ZmqTransport implements AutoCloseable
             workCount += pollDealer(connection, commandHandler);
         }
         workCount += pollRouter(commandHandler);
-        workCount += drainSubscriptions();
+        workCount += drainSubscriptions(syncHandler);
         if (null != zapHandler)
         {
             workCount += zapHandler.poll();
@@ -459,13 +459,28 @@ public final class ZmqTransport implements AutoCloseable
         return received;
     }
 
-    private int drainSubscriptions()
+    private int drainSubscriptions(final SyncHandler handler)
     {
         int drained = 0;
-        while (null != publisher.recv(ZMQ.DONTWAIT))
+        byte[] message;
+        while (null != (message = publisher.recv(ZMQ.DONTWAIT)))
         {
             discardMoreParts(publisher);
             drained++;
+            // A subscription message is [1 = subscribe | 0 = unsubscribe][topic]; only directed topics name a node.
+            if (message.length == 1 + TOPIC_LENGTH && DIRECTED_TOPIC == message[1] && message[0] <= 1)
+            {
+                receiveBuffer.wrap(message);
+                final long nodeId = receiveBuffer.getLong(2, FrameLayout.BYTE_ORDER);
+                try
+                {
+                    handler.onSubscriberChange(nodeId, 1 == message[0]);
+                }
+                catch (final Exception ex)
+                {
+                    errorHandler.onError(ex);
+                }
+            }
         }
         return drained;
     }
