@@ -9,7 +9,7 @@ import net.openhft.chronicle.values.Array;
  * that the common connection with 1 to 3 rooms costs one entry. Rooms are kept dense: indexes 0 to
  * count - 1 are used, an unsubscribe moves the last room into the hole.
  */
-public interface ConnectionRooms
+interface ConnectionRooms
 {
     /** Rooms stored in the connection's own entry. */
     int INLINE_ROOMS = 4;

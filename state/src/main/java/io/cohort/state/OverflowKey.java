@@ -4,7 +4,7 @@ package io.cohort.state;
  * Off-heap key of the overflow map (a Chronicle Values interface): a connection's room at an index past
  * {@link ConnectionRooms#INLINE_ROOMS}.
  */
-public interface OverflowKey
+interface OverflowKey
 {
     /**
      * The connection.
