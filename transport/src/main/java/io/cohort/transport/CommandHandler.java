@@ -29,13 +29,15 @@ public interface CommandHandler
         int bodyLength);
 
     /**
-     * A response from a peer to a request this node sent it.
+     * A response to a request this node sent to a peer or a seed.
      *
-     * @param peerNodeId the peer the request was sent to.
-     * @param type       one of {@link io.cohort.codec.MessageType}.
+     * @param senderNodeId      the responder's node id, from the response frame.
+     * @param senderIncarnation the responder's incarnation.
+     * @param type              one of {@link io.cohort.codec.MessageType}.
      * @param buffer     holding the body.
      * @param bodyOffset where the body starts.
      * @param bodyLength the body's length.
      */
-    void onResponse(long peerNodeId, int type, DirectBuffer buffer, int bodyOffset, int bodyLength);
+    void onResponse(
+        long senderNodeId, long senderIncarnation, int type, DirectBuffer buffer, int bodyOffset, int bodyLength);
 }

@@ -31,7 +31,7 @@ import java.util.List;
  * Every sync message on the wire is {@code [topic][frame]}: a 9-byte topic ({@code 'B'} + 8 zero bytes for a
  * broadcast, {@code 'D'} + the destination's node id for a directed frame) followed by a codec frame.
  */
-public final class ZmqTransport implements AutoCloseable
+public final class ZmqTransport implements Transport
 {
     /** Length of the topic before each sync frame. */
     public static final int TOPIC_LENGTH = 1 + Long.BYTES;
@@ -54,6 +54,7 @@ public final class ZmqTransport implements AutoCloseable
     private final UnsafeBuffer topicWriter = new UnsafeBuffer(new byte[0]);
     private final Long2ObjectHashMap<Connection> connectionsByNodeId = new Long2ObjectHashMap<>();
     private final List<Connection> connections = new ArrayList<>();
+    private final List<ZMQ.Socket> seeds = new ArrayList<>();
     private final String syncEndpoint;
     private final String commandEndpoint;
     private final byte[] directedTopic;
@@ -349,7 +350,11 @@ public final class ZmqTransport implements AutoCloseable
         {
             final Connection connection = connections.get(i);
             workCount += pollSubscriber(connection, syncHandler);
-            workCount += pollDealer(connection, commandHandler);
+            workCount += pollDealer(connection.dealer, connection.peer.counters(), commandHandler);
+        }
+        for (int i = 0, size = seeds.size(); i < size; i++)
+        {
+            workCount += pollDealer(seeds.get(i), null, commandHandler);
         }
         workCount += pollRouter(commandHandler);
         workCount += drainSubscriptions(syncHandler);
@@ -383,29 +388,36 @@ public final class ZmqTransport implements AutoCloseable
         return received;
     }
 
-    private int pollDealer(final Connection connection, final CommandHandler handler)
+    private int pollDealer(final ZMQ.Socket dealer, final PeerCounters peerCounters, final CommandHandler handler)
     {
         final int budget = context.receiveBudget();
         int received = 0;
         byte[] message;
-        while (received < budget && null != (message = connection.dealer.recv(ZMQ.DONTWAIT)))
+        while (received < budget && null != (message = dealer.recv(ZMQ.DONTWAIT)))
         {
             received++;
-            discardMoreParts(connection.dealer);
+            discardMoreParts(dealer);
             receiveBuffer.wrap(message);
             final FrameDecoder frame = commandDecoder;
             if (DecodeResult.OK != frame.wrap(receiveBuffer, 0, message.length))
             {
-                connection.peer.counters().onFrame(message.length);
-                connection.peer.counters().onBadFrame();
+                if (null != peerCounters)
+                {
+                    peerCounters.onFrame(message.length);
+                    peerCounters.onBadFrame();
+                }
+                else
+                {
+                    counters.strangerFrames.incrementRelease();
+                }
                 continue;
             }
             while (frame.nextMessage())
             {
                 try
                 {
-                    handler.onResponse(connection.peer.nodeId(), frame.messageType(), receiveBuffer,
-                        frame.bodyOffset(), frame.bodyLength());
+                    handler.onResponse(frame.senderNodeId(), frame.senderIncarnation(), frame.messageType(),
+                        receiveBuffer, frame.bodyOffset(), frame.bodyLength());
                 }
                 catch (final Exception ex)
                 {
@@ -491,6 +503,55 @@ public final class ZmqTransport implements AutoCloseable
         {
             socket.recv(0);
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int connectSeed(final String commandEndpoint)
+    {
+        final ZMQ.Socket dealer = zContext.createSocket(SocketType.DEALER);
+        try
+        {
+            dealer.setSndHWM(context.sendHighWaterMark());
+            dealer.setImmediate(true);
+            dealer.setLinger(0);
+            makeClient(dealer);
+            dealer.connect(commandEndpoint);
+        }
+        catch (final RuntimeException ex)
+        {
+            zContext.destroySocket(dealer);
+            throw new IllegalArgumentException("cannot connect to seed " + commandEndpoint + ": " + ex.getMessage(), ex);
+        }
+        seeds.add(dealer);
+        return seeds.size() - 1;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean sendToSeed(final int seedId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (seedId < 0 || seedId >= seeds.size())
+        {
+            return false;
+        }
+        final byte[] message = new byte[length];
+        buffer.getBytes(offset, message);
+        return seeds.get(seedId).send(message, ZMQ.DONTWAIT);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void disconnectSeeds()
+    {
+        for (int i = 0, size = seeds.size(); i < size; i++)
+        {
+            zContext.destroySocket(seeds.get(i));
+        }
+        seeds.clear();
     }
 
     /**
@@ -582,6 +643,7 @@ public final class ZmqTransport implements AutoCloseable
      */
     public void close()
     {
+        disconnectSeeds();
         for (int i = connections.size() - 1; i >= 0; i--)
         {
             removePeer(connections.get(i).peer.nodeId());
