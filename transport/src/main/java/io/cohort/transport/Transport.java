@@ -31,7 +31,8 @@ public interface Transport extends AutoCloseable
     OutboundBatcher outbound();
 
     /**
-     * Starts receiving a peer's sync streams and opens a request channel and a directed stream to it.
+     * Starts receiving a peer's sync streams and opens a request channel to it (the directed stream to it is
+     * opened with {@link OutboundBatcher#addDestination(long)} once its subscription is live).
      *
      * @param nodeId          the peer's node id.
      * @param incarnation     the peer's incarnation.

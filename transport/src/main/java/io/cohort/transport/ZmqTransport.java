@@ -247,7 +247,9 @@ public final class ZmqTransport implements Transport
     }
 
     /**
-     * Starts receiving a peer's sync streams and opens a request channel and a directed stream to it.
+     * Starts receiving a peer's sync streams and opens a request channel to it. The directed stream to the peer
+     * is opened by the caller ({@link OutboundBatcher#addDestination(long)}) only once
+     * {@link SyncHandler#onSubscriberChange} shows that the peer's subscription is live.
      *
      * @param nodeId          the peer's node id.
      * @param incarnation     the peer's incarnation.
@@ -299,7 +301,6 @@ public final class ZmqTransport implements Transport
         final Connection connection = new Connection(peer, subscriber, dealer);
         connectionsByNodeId.put(nodeId, connection);
         connections.add(connection);
-        batcher.addDestination(nodeId);
         return peer;
     }
 
