@@ -1,0 +1,267 @@
+package io.cohort.state;
+
+import io.cohort.codec.FrameEncoder;
+import io.cohort.codec.MessageType;
+import io.cohort.codec.SnapshotChunkDecoder;
+import io.cohort.codec.SnapshotChunkEncoder;
+import net.openhft.chronicle.core.values.LongValue;
+import net.openhft.chronicle.map.MapEntry;
+import net.openhft.chronicle.values.Values;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.function.Consumer;
+
+/**
+ * Streams the replicated state (counts of each owner, then rooms) as {@code SNAPSHOT_CHUNK} messages, one per
+ * frame, each frame handed to a {@link SnapshotSink} as soon as it is full. One direct buffer of
+ * {@link StateContext#snapshotFrameLength()} bytes is allocated at construction and reused: the memory a
+ * snapshot takes does not grow with the state, and writing allocates nothing.
+ * <pre>{@code
+ * writer.begin(localNodeId, localIncarnation, requesterNodeId, correlationId);
+ * for each member m (this node included): writer.writeOwner(m.nodeId, m.incarnation, m.lastBroadcastSequence);
+ * writer.writeRoomsAndEnd();
+ * }</pre>
+ * Frames carry, as their first sequence, the index of their chunk in the snapshot (0, 1, 2, ...), so that the
+ * {@link SnapshotLoader} sees a missing or repeated frame. Every chunk of an owner carries the owner's node id,
+ * incarnation and the sequence given to {@link #writeOwner}; its last chunk has {@link SnapshotChunkDecoder#FLAG_LAST}
+ * and the owner's {@link RowDigest}. The rooms come last in chunks of owner 0, whose last chunk ends the snapshot.
+ * <p>
+ * <b>Why a snapshot taken while the state changes is still correct.</b> The receiver has subscribed to every
+ * member's sync stream before asking, buffers what arrives, loads the snapshot, then replays each owner's
+ * buffered messages with a sequence above the one recorded for that owner. Counts are absolute and each row has
+ * one writer, so applying a message is "set this row to this value":
+ * <ul>
+ * <li>an owner's sequence is recorded at the <em>start</em> of its stream, so every message up to it was applied
+ * before the stream read the rows: nothing at or below the recorded sequence is missing;</li>
+ * <li>a message above it may or may not be in the stream already; replaying it sets the row to the value it
+ * carries, which is right either way, and later messages of the same owner then apply in order;</li>
+ * <li>rooms are streamed after every owner, so a room created by a message at or below an owner's recorded
+ * sequence was created before the rooms were read and is in the snapshot; a room created or removed later
+ * is replayed, and creating or removing a room twice is a no-op.</li>
+ * </ul>
+ * The engine's single thread writes an owner's whole stream in one call, so an owner's rows cannot change
+ * while they are streamed and the digest in its last chunk is exactly the digest of the rows sent: the loader
+ * checks it to prove the transfer. Owners and rooms may change between calls; the argument above covers that.
+ * Not thread safe: the state's thread only.
+ */
+public final class SnapshotWriter
+{
+    private final SubscriptionState state;
+    private final SnapshotSink sink;
+    private final UnsafeBuffer buffer;
+    private final int frameLength;
+    private final FrameEncoder frame = new FrameEncoder();
+    private final SnapshotChunkEncoder chunk;
+    private final LongValue iterationKey = Values.newHeapInstance(LongValue.class);
+    private final LongValue iterationValue = Values.newHeapInstance(LongValue.class);
+    private final Consumer<MapEntry<LongValue, LongValue>> countWriter = this::writeCount;
+    private final RoomTable.RoomVisitor roomWriter = this::writeRoom;
+
+    private boolean active;
+    private long senderNodeId;
+    private long senderIncarnation;
+    private long destinationNodeId;
+    private long correlationId;
+    private long nextChunkSequence;
+    private long ownerNodeId;
+    private long ownerIncarnation;
+    private long ownerSequence;
+    private int chunkIndex;
+    private long framesWritten;
+    private long bytesWritten;
+
+    /**
+     * A writer with one reusable frame buffer of the state's configured snapshot frame length.
+     *
+     * @param state the state to stream.
+     * @param sink  given each finished frame.
+     */
+    public SnapshotWriter(final SubscriptionState state, final SnapshotSink sink)
+    {
+        this.state = state;
+        this.sink = sink;
+        frameLength = state.context().snapshotFrameLength();
+        buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(frameLength, 64));
+        chunk = new SnapshotChunkEncoder(state.context().codecLimits());
+    }
+
+    /**
+     * Starts a snapshot for one requester, discarding any snapshot left unfinished.
+     *
+     * @param senderNodeId      this node's id, for the frame header.
+     * @param senderIncarnation this node's incarnation, for the frame header.
+     * @param destinationNodeId the requester.
+     * @param correlationId     of the request answered.
+     */
+    public void begin(
+        final long senderNodeId, final long senderIncarnation, final long destinationNodeId, final long correlationId)
+    {
+        this.senderNodeId = senderNodeId;
+        this.senderIncarnation = senderIncarnation;
+        this.destinationNodeId = destinationNodeId;
+        this.correlationId = correlationId;
+        nextChunkSequence = 0;
+        active = true;
+    }
+
+    /**
+     * Streams every row of one owner; an owner without rows gets a single empty last chunk, so the receiver
+     * still learns its sequence and clears any rows it had of it.
+     *
+     * @param ownerNodeId      the owner, this node included; not 0.
+     * @param ownerIncarnation its incarnation.
+     * @param ownerSequence    its last broadcast sequence applied here, read now, at the start of its stream.
+     * @throws IllegalStateException if {@link #begin} was not called.
+     */
+    public void writeOwner(final long ownerNodeId, final long ownerIncarnation, final long ownerSequence)
+    {
+        requireActive();
+        if (0 == ownerNodeId)
+        {
+            throw new IllegalArgumentException("ownerNodeId=0 is reserved for the rooms of a snapshot");
+        }
+        this.ownerNodeId = ownerNodeId;
+        this.ownerIncarnation = ownerIncarnation;
+        this.ownerSequence = ownerSequence;
+        chunkIndex = 0;
+        openChunk();
+        final OwnerTable owners = state.ownerTable();
+        final int slot = owners.slotOf(ownerNodeId);
+        long digest = RowDigest.EMPTY;
+        if (OwnerTable.NO_SLOT != slot)
+        {
+            digest = owners.digest(slot);
+            owners.map(slot).forEachEntry(countWriter);
+        }
+        closeChunk(SnapshotChunkDecoder.FLAG_LAST, digest);
+    }
+
+    /**
+     * Streams every room and ends the snapshot with the last chunk of owner 0.
+     *
+     * @return the number of frames the snapshot took.
+     * @throws IllegalStateException if {@link #begin} was not called.
+     */
+    public long writeRoomsAndEnd()
+    {
+        requireActive();
+        ownerNodeId = 0;
+        ownerIncarnation = 0;
+        ownerSequence = 0;
+        chunkIndex = 0;
+        openChunk();
+        state.roomTable().forEach(roomWriter);
+        closeChunk(SnapshotChunkDecoder.FLAG_LAST, RowDigest.EMPTY);
+        active = false;
+        return nextChunkSequence;
+    }
+
+    /**
+     * Frames written since this writer was made.
+     *
+     * @return the number of frames.
+     */
+    public long framesWritten()
+    {
+        return framesWritten;
+    }
+
+    /**
+     * Bytes written since this writer was made.
+     *
+     * @return the sum of frame lengths.
+     */
+    public long bytesWritten()
+    {
+        return bytesWritten;
+    }
+
+    /**
+     * The length of each frame buffer.
+     *
+     * @return bytes.
+     */
+    public int frameLength()
+    {
+        return frameLength;
+    }
+
+    private void writeCount(final MapEntry<LongValue, LongValue> entry)
+    {
+        final long roomId = entry.key().getUsing(iterationKey).getValue();
+        final long count = entry.value().getUsing(iterationValue).getValue();
+        if (!chunk.addCount(roomId, count))
+        {
+            closeChunk(0, RowDigest.EMPTY);
+            chunkIndex++;
+            openChunk();
+            if (!chunk.addCount(roomId, count))
+            {
+                throw new IllegalStateException("frameLength=" + frameLength + " cannot hold one count");
+            }
+        }
+    }
+
+    private void writeRoom(final long roomId, final DirectBuffer metadata, final int offset, final int length)
+    {
+        if (!addRoom(roomId, metadata, offset))
+        {
+            closeChunk(0, RowDigest.EMPTY);
+            chunkIndex++;
+            openChunk();
+            if (!addRoom(roomId, metadata, offset))
+            {
+                // StateContext.conclude() sizes the frame for the largest room, so this is a broken invariant.
+                throw new IllegalStateException(
+                    "frameLength=" + frameLength + " cannot hold roomId=" + roomId + " of length=" + length);
+            }
+        }
+    }
+
+    private boolean addRoom(final long roomId, final DirectBuffer metadata, final int offset)
+    {
+        return chunk.addRoom(
+            roomId,
+            metadata,
+            RoomMetadata.indexNameOffset(metadata, offset),
+            RoomMetadata.indexNameLength(metadata, offset),
+            RoomMetadata.collectionNameOffset(metadata, offset),
+            RoomMetadata.collectionNameLength(metadata, offset),
+            RoomMetadata.filterOffset(metadata, offset),
+            RoomMetadata.filterLength(metadata, offset));
+    }
+
+    private void openChunk()
+    {
+        frame.wrap(buffer, 0, frameLength).begin(senderNodeId, senderIncarnation, destinationNodeId, nextChunkSequence);
+        final int bodyLength = frame.remainingBodyLength();
+        final int bodyOffset = frame.claim(MessageType.SNAPSHOT_CHUNK, bodyLength);
+        chunk.wrap(buffer, bodyOffset, bodyLength)
+            .correlationId(correlationId)
+            .owner(ownerNodeId, ownerIncarnation, ownerSequence)
+            .ownerDigest(RowDigest.EMPTY)
+            .chunkIndex(chunkIndex)
+            .flags(0);
+    }
+
+    private void closeChunk(final int flags, final long digest)
+    {
+        chunk.flags(flags).ownerDigest(digest);
+        frame.resizeLastMessage(chunk.encodedLength());
+        final int length = frame.finish();
+        nextChunkSequence++;
+        framesWritten++;
+        bytesWritten += length;
+        sink.onFrame(buffer, 0, length);
+    }
+
+    private void requireActive()
+    {
+        if (!active)
+        {
+            throw new IllegalStateException("no snapshot in progress: call begin(...) first");
+        }
+    }
+}

@@ -1,0 +1,368 @@
+package io.cohort.state;
+
+import io.cohort.codec.FrameEncoder;
+import io.cohort.codec.MessageType;
+import io.cohort.codec.SnapshotChunkDecoder;
+import io.cohort.codec.SnapshotChunkEncoder;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static io.cohort.state.TestStates.LOCAL_NODE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SnapshotTest
+{
+    private static final long RECEIVER = 0x2ECE1FE2L;
+    private static final long REMOTE_A = 0xAAAAL;
+    private static final long REMOTE_B = 0xBBBBL;
+    private static final long CORRELATION_ID = 77;
+
+    private final List<byte[]> frames = new ArrayList<>();
+    private final Set<DirectBuffer> buffersSeen = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<Long, long[]> ownersLoaded = new HashMap<>();
+    private SubscriptionState source;
+    private SubscriptionState target;
+
+    @AfterEach
+    void after()
+    {
+        CloseHelper.closeAll(source, target);
+    }
+
+    private void collect(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] frame = new byte[length];
+        buffer.getBytes(offset, frame);
+        frames.add(frame);
+        buffersSeen.add(buffer);
+    }
+
+    private SnapshotLoader loader()
+    {
+        return new SnapshotLoader(target, (owner, incarnation, sequence, rows) ->
+            ownersLoaded.put(owner, new long[]{ incarnation, sequence, rows }));
+    }
+
+    private SnapshotLoadResult loadAll(final SnapshotLoader loader)
+    {
+        loader.begin(CORRELATION_ID);
+        SnapshotLoadResult result = null;
+        for (final byte[] frame : frames)
+        {
+            result = loader.onFrame(new UnsafeBuffer(frame), 0, frame.length);
+            if (result.isFailure())
+            {
+                return result;
+            }
+        }
+        return result;
+    }
+
+    private void writeSnapshot(final long... owners)
+    {
+        final SnapshotWriter writer = new SnapshotWriter(source, this::collect);
+        writer.begin(LOCAL_NODE, 1, RECEIVER, CORRELATION_ID);
+        for (final long owner : owners)
+        {
+            writer.writeOwner(owner, owner + 1000, owner + 2000);
+        }
+        writer.writeRoomsAndEnd();
+    }
+
+    private static StateContext context(final long nodeId)
+    {
+        return TestStates.smallContext().localNodeId(nodeId).maxRooms(4096).averageRoomBytes(48)
+            .maxConnections(4096).maxOverflowSubscriptions(4096).snapshotFrameLength(2048).maxFilterBytes(256);
+    }
+
+    private void fillSource(final int rooms, final Random random)
+    {
+        source = new SubscriptionState(context(LOCAL_NODE), (roomId, previousCount, newCount) -> { });
+        for (int i = 0; i < rooms; i++)
+        {
+            final byte[] filter = new byte[random.nextInt(40)];
+            random.nextBytes(filter);
+            final long room = TestStates.createRoom(source, "index" + (i % 3), "collection" + i, filter);
+            for (int c = 0; c < 1 + i % 3; c++)
+            {
+                source.subscribe(1 + random.nextInt(500), room);
+            }
+            source.applyRemote(REMOTE_A, room, 1 + random.nextInt(9));
+            if (i % 2 == 0)
+            {
+                source.applyRemote(REMOTE_B, room, 1 + random.nextInt(1000));
+            }
+        }
+    }
+
+    private void assertSameReplicatedState()
+    {
+        assertEquals(source.rooms(), target.rooms());
+        assertEquals(source.roomMetadataBytes(), target.roomMetadataBytes());
+        final UnsafeBuffer expected = new UnsafeBuffer(new byte[4096]);
+        final UnsafeBuffer actual = new UnsafeBuffer(new byte[4096]);
+        source.roomTable().forEach((roomId, metadata, offset, length) ->
+        {
+            assertEquals(length, target.copyRoomMetadata(roomId, actual, 0));
+            expected.putBytes(0, metadata, offset, length);
+            for (int i = 0; i < length; i++)
+            {
+                assertEquals(expected.getByte(i), actual.getByte(i));
+            }
+            assertEquals(source.roomCount(roomId), target.roomCount(roomId));
+            for (final long owner : new long[]{ LOCAL_NODE, REMOTE_A, REMOTE_B })
+            {
+                assertEquals(source.ownerCount(owner, roomId), target.ownerCount(owner, roomId));
+            }
+        });
+        for (final long owner : new long[]{ LOCAL_NODE, REMOTE_A, REMOTE_B })
+        {
+            assertEquals(source.ownerRows(owner), target.ownerRows(owner));
+            assertEquals(source.ownerDigest(owner), target.ownerDigest(owner));
+        }
+    }
+
+    @Test
+    void shouldRoundTripRoomsAndEveryOwnerInManyBoundedChunks()
+    {
+        fillSource(1500, new Random(11));
+        target = new SubscriptionState(context(RECEIVER), (roomId, previousCount, newCount) -> { });
+
+        writeSnapshot(LOCAL_NODE, REMOTE_A, REMOTE_B, 0xDEADL);
+        final SnapshotLoader loader = loader();
+        final SnapshotLoadResult result = loadAll(loader);
+
+        assertEquals(SnapshotLoadResult.COMPLETE, result, loader.failureDescription());
+        assertTrue(loader.isComplete());
+        assertTrue(frames.size() > 40, "frames=" + frames.size());
+        assertEquals(1, buffersSeen.size());
+        assertTrue(frames.stream().allMatch(frame -> frame.length <= 2048));
+        assertSameReplicatedState();
+        assertEquals(4, loader.ownersLoaded());
+        assertEquals(1500, loader.roomsLoaded());
+        assertEquals(source.totalRows(), loader.countsLoaded());
+        assertEquals(0, ownersLoaded.get(0xDEADL)[2]);
+        assertEquals(REMOTE_A + 1000, ownersLoaded.get(REMOTE_A)[0]);
+        assertEquals(REMOTE_A + 2000, ownersLoaded.get(REMOTE_A)[1]);
+        assertEquals(source.ownerRows(LOCAL_NODE), ownersLoaded.get(LOCAL_NODE)[2]);
+        assertEquals(SnapshotLoadResult.NOT_LOADING, loader.onFrame(new UnsafeBuffer(frames.get(0)), 0, 10));
+        assertTrue(loader.isComplete());
+    }
+
+    @Test
+    void shouldReplaceRowsTheReceiverHeldOfAnOwner()
+    {
+        fillSource(20, new Random(5));
+        target = new SubscriptionState(context(RECEIVER), (roomId, previousCount, newCount) -> { });
+        target.applyRemote(REMOTE_A, 123456789, 4);
+
+        writeSnapshot(REMOTE_A);
+
+        assertEquals(SnapshotLoadResult.COMPLETE, loadAll(loader()));
+        assertEquals(0, target.ownerCount(REMOTE_A, 123456789));
+        assertEquals(source.ownerDigest(REMOTE_A), target.ownerDigest(REMOTE_A));
+    }
+
+    @Test
+    void shouldDetectADigestMismatch()
+    {
+        target = new SubscriptionState(context(RECEIVER), (roomId, previousCount, newCount) -> { });
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
+        final FrameEncoder frame = new FrameEncoder().wrap(buffer, 0, 1024);
+        frame.begin(LOCAL_NODE, 1, RECEIVER, 0);
+        final int bodyLength = frame.remainingBodyLength();
+        final SnapshotChunkEncoder chunk = new SnapshotChunkEncoder()
+            .wrap(buffer, frame.claim(MessageType.SNAPSHOT_CHUNK, bodyLength), bodyLength)
+            .correlationId(CORRELATION_ID)
+            .owner(REMOTE_A, 1, 2)
+            .chunkIndex(0)
+            .flags(SnapshotChunkDecoder.FLAG_LAST)
+            .ownerDigest(RowDigest.mix(10, 6));
+        chunk.addCount(10, 5);
+        frame.resizeLastMessage(chunk.encodedLength());
+        final int length = frame.finish();
+        final SnapshotLoader loader = loader();
+        loader.begin(CORRELATION_ID);
+
+        assertEquals(SnapshotLoadResult.DIGEST_MISMATCH, loader.onFrame(buffer, 0, length));
+
+        assertEquals(RowDigest.mix(10, 6), loader.expectedDigest());
+        assertEquals(RowDigest.mix(10, 5), loader.loadedDigest());
+        assertEquals(REMOTE_A, loader.failedOwner());
+        assertTrue(loader.failureDescription().contains("DIGEST_MISMATCH ownerNodeId=" + REMOTE_A),
+            loader.failureDescription());
+        assertFalse(ownersLoaded.containsKey(REMOTE_A));
+        assertFalse(loader.isComplete());
+        assertEquals(SnapshotLoadResult.DIGEST_MISMATCH, loader.onFrame(buffer, 0, length));
+    }
+
+    @Test
+    void shouldRejectAGarbledFrame()
+    {
+        fillSource(50, new Random(1));
+        target = new SubscriptionState(context(RECEIVER), (roomId, previousCount, newCount) -> { });
+        writeSnapshot(REMOTE_A);
+        frames.get(1)[100] ^= 1;
+
+        final SnapshotLoader loader = loader();
+        assertEquals(SnapshotLoadResult.BAD_FRAME, loadAll(loader));
+        assertTrue(loader.failureDescription().contains("CHECKSUM_MISMATCH"), loader.failureDescription());
+    }
+
+    @Test
+    void shouldRejectAMissingFrame()
+    {
+        fillSource(300, new Random(2));
+        target = new SubscriptionState(context(RECEIVER), (roomId, previousCount, newCount) -> { });
+        writeSnapshot(REMOTE_A, REMOTE_B);
+        frames.remove(2);
+
+        assertEquals(SnapshotLoadResult.OUT_OF_ORDER, loadAll(loader()));
+    }
+
+    @Test
+    void shouldRejectAnotherRequestsChunks()
+    {
+        fillSource(5, new Random(3));
+        target = new SubscriptionState(context(RECEIVER), (roomId, previousCount, newCount) -> { });
+        writeSnapshot(REMOTE_A);
+        final SnapshotLoader loader = loader();
+        loader.begin(CORRELATION_ID + 1);
+
+        final byte[] frame = frames.get(0);
+        assertEquals(SnapshotLoadResult.CORRELATION_MISMATCH, loader.onFrame(new UnsafeBuffer(frame), 0, frame.length));
+    }
+
+    @Test
+    void shouldRejectRowsOfTheReceiverItself()
+    {
+        fillSource(5, new Random(4));
+        target = new SubscriptionState(context(LOCAL_NODE), (roomId, previousCount, newCount) -> { });
+        writeSnapshot(LOCAL_NODE);
+
+        assertEquals(SnapshotLoadResult.LOCAL_OWNER, loadAll(loader()));
+        assertEquals(0, target.localCount(1));
+    }
+
+    @Test
+    void shouldRejectAnOwnerStreamedTwice()
+    {
+        fillSource(5, new Random(4));
+        target = new SubscriptionState(context(RECEIVER), (roomId, previousCount, newCount) -> { });
+        writeSnapshot(REMOTE_A, REMOTE_A);
+
+        assertEquals(SnapshotLoadResult.OUT_OF_ORDER, loadAll(loader()));
+    }
+
+    @Test
+    void shouldReportWhatTheStateRefused()
+    {
+        fillSource(100, new Random(6));
+        target = new SubscriptionState(context(RECEIVER).maxRooms(50), (roomId, previousCount, newCount) -> { });
+        writeSnapshot(REMOTE_A);
+
+        final SnapshotLoader loader = loader();
+        assertEquals(SnapshotLoadResult.STATE_REFUSED, loadAll(loader));
+        assertEquals(StateResult.ROOM_COUNTS_FULL, loader.stateRefusal());
+        assertTrue(loader.failureDescription().contains("ROOM_COUNTS_FULL"), loader.failureDescription());
+    }
+
+    /**
+     * The argument of SnapshotWriter's Javadoc, played out: the state keeps changing between owner streams,
+     * the receiver buffers every message and replays those above each owner's recorded sequence.
+     */
+    @Test
+    void shouldConvergeWhenTheStateChangesWhileStreamingAndBufferedMessagesAreReplayed()
+    {
+        final Random random = new Random(8);
+        source = new SubscriptionState(context(LOCAL_NODE), (roomId, previousCount, newCount) -> { });
+        target = new SubscriptionState(context(RECEIVER), (roomId, previousCount, newCount) -> { });
+        final long[] owners = { REMOTE_A, REMOTE_B };
+        final long[] sequence = new long[2];
+        final List<long[]> buffered = new ArrayList<>();
+        final long[] rooms = new long[40];
+        for (int i = 0; i < rooms.length; i++)
+        {
+            rooms[i] = TestStates.createRoom(source, i);
+        }
+        final Runnable churn = () ->
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                final int o = random.nextInt(2);
+                final long room = rooms[random.nextInt(rooms.length)];
+                final long count = random.nextInt(3);
+                source.applyRemote(owners[o], room, count);
+                buffered.add(new long[]{ o, ++sequence[o], room, count });
+            }
+        };
+        churn.run();
+
+        final SnapshotWriter writer = new SnapshotWriter(source, this::collect);
+        writer.begin(LOCAL_NODE, 1, RECEIVER, CORRELATION_ID);
+        writer.writeOwner(REMOTE_A, 1, sequence[0]);
+        churn.run();
+        writer.writeOwner(REMOTE_B, 1, sequence[1]);
+        churn.run();
+        writer.writeRoomsAndEnd();
+        churn.run();
+
+        assertEquals(SnapshotLoadResult.COMPLETE, loadAll(loader()));
+        for (final long[] message : buffered)
+        {
+            final int o = (int)message[0];
+            if (message[1] > ownersLoaded.get(owners[o])[1])
+            {
+                target.applyRemote(owners[o], message[2], message[3]);
+            }
+        }
+
+        for (final long owner : owners)
+        {
+            assertEquals(source.ownerDigest(owner), target.ownerDigest(owner));
+            assertEquals(source.ownerRows(owner), target.ownerRows(owner));
+        }
+        for (final long room : rooms)
+        {
+            assertEquals(source.roomCount(room), target.roomCount(room));
+        }
+    }
+
+    @Test
+    void shouldReuseOneFrameBuffer()
+    {
+        fillSource(200, new Random(9));
+        final SnapshotWriter writer = new SnapshotWriter(source, this::collect);
+        final DirectBuffer[] first = new DirectBuffer[1];
+        for (int i = 0; i < 3; i++)
+        {
+            writer.begin(LOCAL_NODE, 1, RECEIVER, i);
+            writer.writeOwner(REMOTE_A, 1, 1);
+            writer.writeRoomsAndEnd();
+            if (null == first[0])
+            {
+                first[0] = buffersSeen.iterator().next();
+            }
+        }
+
+        assertEquals(1, buffersSeen.size());
+        assertSame(first[0], buffersSeen.iterator().next());
+        assertEquals(frames.size(), writer.framesWritten());
+        assertEquals(2048, writer.frameLength());
+    }
+}
