@@ -104,12 +104,12 @@ public final class FrameEncoder
             throw new IllegalArgumentException("bodyLength=" + bodyLength + " must not be negative");
         }
 
-        final int messageLength = MESSAGE_HEADER_LENGTH + bodyLength;
-        if ((long)limit + messageLength > (long)frameOffset + capacity - TRAILER_LENGTH)
+        if ((long)limit + MESSAGE_HEADER_LENGTH + bodyLength > (long)frameOffset + capacity - TRAILER_LENGTH)
         {
             return NO_SPACE;
         }
 
+        final int messageLength = MESSAGE_HEADER_LENGTH + bodyLength;
         final int messageOffset = limit;
         lastMessageOffset = messageOffset;
         buffer.putInt(messageOffset + MESSAGE_LENGTH_OFFSET, messageLength, BYTE_ORDER);

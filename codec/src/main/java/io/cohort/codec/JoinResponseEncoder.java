@@ -10,6 +10,7 @@ import static io.cohort.codec.FrameLayout.BYTE_ORDER;
  */
 public final class JoinResponseEncoder
 {
+    private final CodecLimits limits;
     private final MemberCardEncoder card;
     private MutableDirectBuffer buffer;
     private int offset;
@@ -31,6 +32,7 @@ public final class JoinResponseEncoder
      */
     public JoinResponseEncoder(final CodecLimits limits)
     {
+        this.limits = limits;
         card = new MemberCardEncoder(limits);
     }
 
@@ -95,6 +97,8 @@ public final class JoinResponseEncoder
      * @param commandEndpoint its command endpoint.
      * @param publicKey       its CURVE public key, empty when CURVE is off.
      * @return this for a fluent API.
+     * @throws IllegalArgumentException if more than {@link CodecLimits#maxMembers()} members, or a field exceeds
+     * its maximum.
      */
     public JoinResponseEncoder addMember(
         final long nodeId,
@@ -103,6 +107,7 @@ public final class JoinResponseEncoder
         final String commandEndpoint,
         final byte[] publicKey)
     {
+        Fields.checkLength("memberCount", memberCount + 1, limits.maxMembers());
         card.wrap(buffer, limit).nodeId(nodeId).incarnation(incarnation)
             .endpoints(syncEndpoint, commandEndpoint, publicKey);
         limit += card.encodedLength();

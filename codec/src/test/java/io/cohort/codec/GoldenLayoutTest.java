@@ -1,0 +1,297 @@
+package io.cohort.codec;
+
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import static io.cohort.codec.FrameLayout.BYTE_ORDER;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Pins the wire format: exact bytes of small frames, written out by hand from the layout diagrams in
+ * {@link FrameLayout} and the decoders, little-endian. Each trailer is hard-coded and also recomputed with
+ * {@link java.util.zip.CRC32C} over the expected bytes, so a change of layout, byte order or checksum
+ * algorithm fails here. A deliberate format change must update these bytes (and the protocol version).
+ */
+class GoldenLayoutTest
+{
+    private static final long SENDER = 0x0102030405060708L;
+    private static final long INCARNATION = 0x1112131415161718L;
+    private static final long DESTINATION = 0x2122232425262728L;
+    private static final long FIRST_SEQUENCE = 0x3132333435363738L;
+
+    /** An empty frame from SENDER/INCARNATION to DESTINATION. */
+    private static final String EMPTY_FRAME =
+        "43 4f 48 54 " +                // magic "COHT"
+        "01 00 00 00 " +                // version major 1, minor 0, flags 0
+        "34 00 00 00 " +                // frame length 52
+        "00 00 00 00 " +                // message count 0
+        "08 07 06 05 04 03 02 01 " +    // sender node id
+        "18 17 16 15 14 13 12 11 " +    // sender incarnation
+        "28 27 26 25 24 23 22 21 " +    // destination node id
+        "38 37 36 35 34 33 32 31 " +    // first sequence
+        "9d 4d 66 06";                  // CRC32C
+    private static final int EMPTY_FRAME_CRC = 0x06664d9d;
+
+    /** One ROOM_COUNT (room 0x4142434445464748, count 258) from SENDER/INCARNATION to DESTINATION. */
+    private static final String ROOM_COUNT_FRAME =
+        "43 4f 48 54 " +                // magic "COHT"
+        "01 00 00 00 " +                // version major 1, minor 0, flags 0
+        "4c 00 00 00 " +                // frame length 76
+        "01 00 00 00 " +                // message count 1
+        "08 07 06 05 04 03 02 01 " +    // sender node id
+        "18 17 16 15 14 13 12 11 " +    // sender incarnation
+        "28 27 26 25 24 23 22 21 " +    // destination node id
+        "38 37 36 35 34 33 32 31 " +    // first sequence
+        "18 00 00 00 " +                // message length 24
+        "09 00 00 00 " +                // type ROOM_COUNT (9), reserved 0
+        "48 47 46 45 44 43 42 41 " +    // room id
+        "02 01 00 00 00 00 00 00 " +    // count 258
+        "fa ec 6c 09";                  // CRC32C
+    private static final int ROOM_COUNT_FRAME_CRC = 0x096cecfa;
+
+    /** One NOTIFICATION (room 0x5152535455565758, payload "hi!") broadcast by SENDER/INCARNATION. */
+    private static final String NOTIFICATION_FRAME =
+        "43 4f 48 54 " +                // magic "COHT"
+        "01 00 00 00 " +                // version major 1, minor 0, flags 0
+        "4b 00 00 00 " +                // frame length 75
+        "01 00 00 00 " +                // message count 1
+        "08 07 06 05 04 03 02 01 " +    // sender node id
+        "18 17 16 15 14 13 12 11 " +    // sender incarnation
+        "00 00 00 00 00 00 00 00 " +    // destination: broadcast
+        "38 37 36 35 34 33 32 31 " +    // first sequence
+        "17 00 00 00 " +                // message length 23
+        "0a 00 00 00 " +                // type NOTIFICATION (10), reserved 0
+        "58 57 56 55 54 53 52 51 " +    // room id
+        "03 00 00 00 " +                // payload length 3
+        "68 69 21 " +                   // payload "hi!"
+        "6a 0f ab e5";                  // CRC32C
+    private static final int NOTIFICATION_FRAME_CRC = 0xe5ab0f6a;
+
+    private final FrameEncoder frameEncoder = new FrameEncoder();
+    private final FrameDecoder frameDecoder = new FrameDecoder();
+
+    @ParameterizedTest
+    @ValueSource(ints = { 0, 3, 100 })
+    void shouldEncodeAnEmptyFrameExactly(final int offset)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        final int length = frameEncoder.wrap(buffer, offset, 128)
+            .begin(SENDER, INCARNATION, DESTINATION, FIRST_SEQUENCE)
+            .finish();
+
+        assertGolden(EMPTY_FRAME, EMPTY_FRAME_CRC, buffer, offset, length);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 0, 3, 100 })
+    void shouldEncodeARoomCountFrameExactly(final int offset)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(256));
+        frameEncoder.wrap(buffer, offset, 128).begin(SENDER, INCARNATION, DESTINATION, FIRST_SEQUENCE);
+        final int at = frameEncoder.claim(MessageType.ROOM_COUNT, RoomCountEncoder.BODY_LENGTH);
+        new RoomCountEncoder().wrap(buffer, at).roomId(0x4142434445464748L).count(258L);
+        final int length = frameEncoder.finish();
+
+        assertGolden(ROOM_COUNT_FRAME, ROOM_COUNT_FRAME_CRC, buffer, offset, length);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 0, 3, 100 })
+    void shouldEncodeANotificationFrameExactly(final int offset)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        final UnsafeBuffer payload = new UnsafeBuffer("hi!".getBytes(StandardCharsets.US_ASCII));
+        frameEncoder.wrap(buffer, offset, 128).begin(SENDER, INCARNATION, FrameLayout.BROADCAST, FIRST_SEQUENCE);
+        final int at = frameEncoder.claim(MessageType.NOTIFICATION, NotificationEncoder.computeLength(3));
+        new NotificationEncoder().wrap(buffer, at).roomId(0x5152535455565758L).payload(payload, 0, 3);
+        final int length = frameEncoder.finish();
+
+        assertGolden(NOTIFICATION_FRAME, NOTIFICATION_FRAME_CRC, buffer, offset, length);
+    }
+
+    @Test
+    void shouldHaveGoldenTrailersThatAreTheCrc32cOfTheGoldenBytes()
+    {
+        assertTrailer(EMPTY_FRAME, EMPTY_FRAME_CRC);
+        assertTrailer(ROOM_COUNT_FRAME, ROOM_COUNT_FRAME_CRC);
+        assertTrailer(NOTIFICATION_FRAME, NOTIFICATION_FRAME_CRC);
+    }
+
+    @Test
+    void shouldDecodeTheGoldenEmptyFrame()
+    {
+        for (final MutableDirectBuffer buffer : golden(EMPTY_FRAME))
+        {
+            assertEquals(DecodeResult.OK, frameDecoder.wrap(buffer, 0, buffer.capacity()));
+            assertHeader(DESTINATION, 0, 52);
+            assertFalse(frameDecoder.nextMessage());
+        }
+    }
+
+    @Test
+    void shouldDecodeTheGoldenRoomCountFrame()
+    {
+        final RoomCountDecoder roomCount = new RoomCountDecoder();
+        for (final MutableDirectBuffer buffer : golden(ROOM_COUNT_FRAME))
+        {
+            assertEquals(DecodeResult.OK, frameDecoder.wrap(buffer, 0, buffer.capacity()));
+            assertHeader(DESTINATION, 1, 76);
+            assertTrue(frameDecoder.nextMessage());
+            assertEquals(MessageType.ROOM_COUNT, frameDecoder.messageType());
+            assertEquals(FIRST_SEQUENCE, frameDecoder.messageSequence());
+            assertEquals(56, frameDecoder.bodyOffset());
+            assertEquals(16, frameDecoder.bodyLength());
+            roomCount.wrap(buffer, frameDecoder.bodyOffset(), frameDecoder.bodyLength());
+            assertEquals(0x4142434445464748L, roomCount.roomId());
+            assertEquals(258L, roomCount.count());
+            assertFalse(frameDecoder.nextMessage());
+        }
+    }
+
+    @Test
+    void shouldDecodeTheGoldenNotificationFrame()
+    {
+        final NotificationDecoder notification = new NotificationDecoder();
+        for (final MutableDirectBuffer buffer : golden(NOTIFICATION_FRAME))
+        {
+            assertEquals(DecodeResult.OK, frameDecoder.wrap(buffer, 0, buffer.capacity()));
+            assertHeader(FrameLayout.BROADCAST, 1, 75);
+            assertTrue(frameDecoder.nextMessage());
+            assertEquals(MessageType.NOTIFICATION, frameDecoder.messageType());
+            assertEquals(56, frameDecoder.bodyOffset());
+            assertEquals(15, frameDecoder.bodyLength());
+            notification.wrap(buffer, frameDecoder.bodyOffset(), frameDecoder.bodyLength());
+            assertEquals(0x5152535455565758L, notification.roomId());
+            assertEquals(3, notification.payloadLength());
+            assertEquals(68, notification.payloadOffset());
+            assertArrayEquals("hi!".getBytes(StandardCharsets.US_ASCII), notification.payload());
+            assertFalse(frameDecoder.nextMessage());
+        }
+    }
+
+    @Test
+    void shouldPinTheFrameAndMessageHeaderLayout()
+    {
+        assertEquals(0x54484F43, FrameLayout.MAGIC);
+        assertArrayEquals("COHT".getBytes(StandardCharsets.US_ASCII), Frames.fromHex("434f4854"));
+        assertEquals(java.nio.ByteOrder.LITTLE_ENDIAN, BYTE_ORDER);
+        assertEquals(1, FrameLayout.VERSION_MAJOR);
+        assertEquals(0, FrameLayout.VERSION_MINOR);
+        assertEquals(0, FrameLayout.MAGIC_OFFSET);
+        assertEquals(4, FrameLayout.VERSION_MAJOR_OFFSET);
+        assertEquals(5, FrameLayout.VERSION_MINOR_OFFSET);
+        assertEquals(6, FrameLayout.FLAGS_OFFSET);
+        assertEquals(8, FrameLayout.FRAME_LENGTH_OFFSET);
+        assertEquals(12, FrameLayout.MESSAGE_COUNT_OFFSET);
+        assertEquals(16, FrameLayout.SENDER_NODE_ID_OFFSET);
+        assertEquals(24, FrameLayout.SENDER_INCARNATION_OFFSET);
+        assertEquals(32, FrameLayout.DESTINATION_NODE_ID_OFFSET);
+        assertEquals(40, FrameLayout.FIRST_SEQUENCE_OFFSET);
+        assertEquals(48, FrameLayout.HEADER_LENGTH);
+        assertEquals(4, FrameLayout.TRAILER_LENGTH);
+        assertEquals(52, FrameLayout.MIN_FRAME_LENGTH);
+        assertEquals(0, FrameLayout.MESSAGE_LENGTH_OFFSET);
+        assertEquals(4, FrameLayout.MESSAGE_TYPE_OFFSET);
+        assertEquals(6, FrameLayout.MESSAGE_RESERVED_OFFSET);
+        assertEquals(8, FrameLayout.MESSAGE_HEADER_LENGTH);
+        assertEquals(0L, FrameLayout.BROADCAST);
+    }
+
+    @Test
+    void shouldPinTheMessageTypeNumbers()
+    {
+        assertArrayEquals(
+            new int[]{ 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 32, 33, 34, 35, 36, 37, 38 }, MessageType.all());
+        assertEquals(1, MessageType.HEARTBEAT);
+        assertEquals(2, MessageType.MEMBER_CARD);
+        assertEquals(3, MessageType.NODE_JOINED);
+        assertEquals(4, MessageType.NODE_LEAVING);
+        assertEquals(5, MessageType.NODE_EVICTED);
+        assertEquals(6, MessageType.SUSPECT);
+        assertEquals(7, MessageType.ROOM_CREATED);
+        assertEquals(8, MessageType.ROOM_REMOVED);
+        assertEquals(9, MessageType.ROOM_COUNT);
+        assertEquals(10, MessageType.NOTIFICATION);
+        assertEquals(11, MessageType.CLUSTER_EVENT);
+        assertEquals(12, MessageType.PROBE);
+        assertEquals(32, MessageType.JOIN_REQUEST);
+        assertEquals(33, MessageType.JOIN_RESPONSE);
+        assertEquals(34, MessageType.SNAPSHOT_REQUEST);
+        assertEquals(35, MessageType.SNAPSHOT_CHUNK);
+        assertEquals(36, MessageType.REPAIR_REQUEST);
+        assertEquals(37, MessageType.PROBE_REQUEST);
+        assertEquals(38, MessageType.COMMAND_RESPONSE);
+    }
+
+    @Test
+    void shouldPinTheFixedPartOfEveryMessageBody()
+    {
+        assertEquals(40, HeartbeatDecoder.MIN_LENGTH);
+        assertEquals(8, HeartbeatDecoder.MEMBER_ENTRY_LENGTH);
+        assertEquals(16, HeartbeatDecoder.DIRECTED_ENTRY_LENGTH);
+        assertEquals(36, MemberCardDecoder.MIN_LENGTH);
+        assertEquals(24, NodeLeavingDecoder.BODY_LENGTH);
+        assertEquals(32, NodeEvictedDecoder.BODY_LENGTH);
+        assertEquals(40, SuspectDecoder.BODY_LENGTH);
+        assertEquals(20, RoomCreatedDecoder.MIN_LENGTH);
+        assertEquals(8, RoomRemovedDecoder.BODY_LENGTH);
+        assertEquals(16, RoomCountDecoder.BODY_LENGTH);
+        assertEquals(12, NotificationDecoder.FIXED_LENGTH);
+        assertEquals(8, ClusterEventDecoder.MIN_LENGTH);
+        assertEquals(16, ProbeDecoder.BODY_LENGTH);
+        assertEquals(44, JoinRequestDecoder.MIN_LENGTH);
+        assertEquals(16, JoinResponseDecoder.MIN_LENGTH);
+        assertEquals(24, SnapshotRequestDecoder.BODY_LENGTH);
+        assertEquals(56, SnapshotChunkDecoder.MIN_LENGTH);
+        assertEquals(16, SnapshotChunkDecoder.COUNT_ENTRY_LENGTH);
+        assertEquals(40, RepairRequestDecoder.BODY_LENGTH);
+        assertEquals(16, ProbeRequestDecoder.BODY_LENGTH);
+        assertEquals(20, CommandResponseDecoder.MIN_LENGTH);
+    }
+
+    private void assertGolden(
+        final String expectedHex, final int expectedCrc, final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] expected = Frames.fromHex(expectedHex);
+        assertEquals(expected.length, length);
+        assertEquals(Frames.hex(new UnsafeBuffer(expected), 0, expected.length), Frames.hex(buffer, offset, length));
+        assertEquals(expectedCrc, buffer.getInt(offset + length - FrameLayout.TRAILER_LENGTH, BYTE_ORDER));
+    }
+
+    private static void assertTrailer(final String hex, final int expectedCrc)
+    {
+        final byte[] bytes = Frames.fromHex(hex);
+        final int trailer = new UnsafeBuffer(bytes).getInt(bytes.length - FrameLayout.TRAILER_LENGTH, BYTE_ORDER);
+        assertEquals(expectedCrc, Frames.crc32c(bytes, bytes.length - FrameLayout.TRAILER_LENGTH));
+        assertEquals(expectedCrc, trailer);
+    }
+
+    private static MutableDirectBuffer[] golden(final String hex)
+    {
+        final byte[] bytes = Frames.fromHex(hex);
+        final UnsafeBuffer direct = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes.length));
+        direct.putBytes(0, bytes);
+        return new MutableDirectBuffer[]{ new UnsafeBuffer(bytes.clone()), direct };
+    }
+
+    private void assertHeader(final long destination, final int messageCount, final int frameLength)
+    {
+        assertEquals(SENDER, frameDecoder.senderNodeId());
+        assertEquals(INCARNATION, frameDecoder.senderIncarnation());
+        assertEquals(destination, frameDecoder.destinationNodeId());
+        assertEquals(FIRST_SEQUENCE, frameDecoder.firstSequence());
+        assertEquals(0, frameDecoder.versionMinor());
+        assertEquals(0, frameDecoder.flags());
+        assertEquals(messageCount, frameDecoder.messageCount());
+        assertEquals(frameLength, frameDecoder.frameLength());
+    }
+}
