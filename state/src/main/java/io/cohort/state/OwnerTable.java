@@ -8,6 +8,8 @@ import net.openhft.chronicle.values.Values;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Long2LongHashMap;
 
+import java.util.concurrent.atomic.AtomicLongArray;
+
 import java.util.function.LongConsumer;
 
 /**
@@ -16,7 +18,7 @@ import java.util.function.LongConsumer;
  * remote owner takes a free slot with its first row and gives it back with its last, so a slot is taken
  * exactly while its owner holds rows. Removing an owner clears its own map only: it never visits another
  * owner's rows. The on-heap part is a few arrays of {@code maxNodes} longs and an Agrona primitive map.
- * Single writer, not thread safe.
+ * Single writer; other threads read through {@link StateReader}s.
  */
 final class OwnerTable implements AutoCloseable
 {
@@ -26,8 +28,9 @@ final class OwnerTable implements AutoCloseable
     static final int LOCAL_SLOT = 0;
 
     private final ChronicleMap<LongValue, LongValue>[] maps;
-    private final long[] ownerBySlot;
-    private final long[] digestBySlot;
+    /** Published with release stores so that a {@link StateReader} on another thread sees owners and digests. */
+    private final AtomicLongArray ownerBySlot;
+    private final AtomicLongArray digestBySlot;
     private final long[] rowsBySlot;
     private final Long2LongHashMap slotByOwner;
     private final long maxRows;
@@ -41,8 +44,8 @@ final class OwnerTable implements AutoCloseable
     {
         this.maxRows = maxRows;
         maps = new ChronicleMap[maxNodes];
-        ownerBySlot = new long[maxNodes];
-        digestBySlot = new long[maxNodes];
+        ownerBySlot = new AtomicLongArray(maxNodes);
+        digestBySlot = new AtomicLongArray(maxNodes);
         rowsBySlot = new long[maxNodes];
         slotByOwner = new Long2LongHashMap(maxNodes * 2, 0.65f, NO_SLOT);
         try
@@ -62,7 +65,7 @@ final class OwnerTable implements AutoCloseable
             close();
             throw ex;
         }
-        ownerBySlot[LOCAL_SLOT] = localNodeId;
+        ownerBySlot.lazySet(LOCAL_SLOT, localNodeId);
         slotByOwner.put(localNodeId, LOCAL_SLOT);
         owners = 1;
     }
@@ -84,11 +87,11 @@ final class OwnerTable implements AutoCloseable
         {
             return existing;
         }
-        for (int slot = 1; slot < ownerBySlot.length; slot++)
+        for (int slot = 1; slot < ownerBySlot.length(); slot++)
         {
-            if (0 == ownerBySlot[slot])
+            if (0 == ownerBySlot.get(slot))
             {
-                ownerBySlot[slot] = ownerNodeId;
+                ownerBySlot.lazySet(slot, ownerNodeId);
                 slotByOwner.put(ownerNodeId, slot);
                 owners++;
                 return slot;
@@ -149,7 +152,7 @@ final class OwnerTable implements AutoCloseable
                 context.absentEntry().doInsert(context.wrapValueAsData(heapValue));
                 rowsBySlot[slot]++;
             }
-            digestBySlot[slot] = RowDigest.update(digestBySlot[slot], roomId, previous, previous + delta);
+            digestBySlot.lazySet(slot, RowDigest.update(digestBySlot.get(slot), roomId, previous, previous + delta));
             return previous;
         }
         finally
@@ -204,7 +207,7 @@ final class OwnerTable implements AutoCloseable
                 context.absentEntry().doInsert(context.wrapValueAsData(heapValue));
                 rowsBySlot[slot]++;
             }
-            digestBySlot[slot] = RowDigest.update(digestBySlot[slot], roomId, previous, count);
+            digestBySlot.lazySet(slot, RowDigest.update(digestBySlot.get(slot), roomId, previous, count));
             return previous;
         }
         finally
@@ -228,7 +231,7 @@ final class OwnerTable implements AutoCloseable
         final long rows = rowsBySlot[slot];
         maps[slot].clear();
         rowsBySlot[slot] = 0;
-        digestBySlot[slot] = RowDigest.EMPTY;
+        digestBySlot.lazySet(slot, RowDigest.EMPTY);
         releaseIfEmpty(slot);
         return rows;
     }
@@ -236,9 +239,9 @@ final class OwnerTable implements AutoCloseable
     long sum(final long roomId)
     {
         long sum = 0;
-        for (int slot = 0; slot < ownerBySlot.length; slot++)
+        for (int slot = 0; slot < ownerBySlot.length(); slot++)
         {
-            if (0 != ownerBySlot[slot])
+            if (0 != ownerBySlot.get(slot))
             {
                 sum += count(slot, roomId);
             }
@@ -249,9 +252,9 @@ final class OwnerTable implements AutoCloseable
     int forEachOwnerWithCount(final long roomId, final LongConsumer consumer)
     {
         int visited = 0;
-        for (int slot = 0; slot < ownerBySlot.length; slot++)
+        for (int slot = 0; slot < ownerBySlot.length(); slot++)
         {
-            final long owner = ownerBySlot[slot];
+            final long owner = ownerBySlot.get(slot);
             if (0 != owner && count(slot, roomId) > 0)
             {
                 consumer.accept(owner);
@@ -264,9 +267,9 @@ final class OwnerTable implements AutoCloseable
     int forEachOwner(final LongConsumer consumer)
     {
         int visited = 0;
-        for (int slot = 0; slot < ownerBySlot.length; slot++)
+        for (int slot = 0; slot < ownerBySlot.length(); slot++)
         {
-            final long owner = ownerBySlot[slot];
+            final long owner = ownerBySlot.get(slot);
             if (0 != owner)
             {
                 consumer.accept(owner);
@@ -278,7 +281,17 @@ final class OwnerTable implements AutoCloseable
 
     long digest(final int slot)
     {
-        return digestBySlot[slot];
+        return digestBySlot.get(slot);
+    }
+
+    /**
+     * The owner holding a slot, for readers on other threads.
+     *
+     * @return the owner's node id, 0 if the slot is free.
+     */
+    long ownerOfSlot(final int slot)
+    {
+        return ownerBySlot.get(slot);
     }
 
     long rows(final int slot)
@@ -303,7 +316,7 @@ final class OwnerTable implements AutoCloseable
 
     int maxOwners()
     {
-        return ownerBySlot.length;
+        return ownerBySlot.length();
     }
 
     long maxRows()
@@ -333,11 +346,11 @@ final class OwnerTable implements AutoCloseable
 
     private void releaseIfEmpty(final int slot)
     {
-        if (LOCAL_SLOT != slot && 0 == rowsBySlot[slot] && 0 != ownerBySlot[slot])
+        if (LOCAL_SLOT != slot && 0 == rowsBySlot[slot] && 0 != ownerBySlot.get(slot))
         {
-            slotByOwner.remove(ownerBySlot[slot]);
-            ownerBySlot[slot] = 0;
-            digestBySlot[slot] = RowDigest.EMPTY;
+            slotByOwner.remove(ownerBySlot.get(slot));
+            ownerBySlot.lazySet(slot, 0);
+            digestBySlot.lazySet(slot, RowDigest.EMPTY);
             owners--;
         }
     }

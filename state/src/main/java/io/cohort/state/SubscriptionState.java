@@ -354,6 +354,17 @@ public final class SubscriptionState implements AutoCloseable
     }
 
     /**
+     * A read-only view of the counts for another thread (e.g. a backend thread asking for a room's subscriber
+     * count while the state's thread writes): one per thread.
+     *
+     * @return a new reader.
+     */
+    public StateReader newReader()
+    {
+        return new StateReader(owners);
+    }
+
+    /**
      * Cluster-wide subscribers of a room: the sum over owners (one lookup per owner holding rows).
      *
      * @param roomId the room.
