@@ -27,6 +27,8 @@ public final class PendingRequests
     }
 
     private static final long MISSING = Long.MIN_VALUE;
+    /** About a millisecond: the wheel needs a power of two. */
+    private static final long TICK_RESOLUTION_NS = 1L << 20;
 
     private final DeadlineTimerWheel timerWheel;
     private final Long2LongHashMap timerIdByCorrelationId = new Long2LongHashMap(MISSING);
@@ -43,7 +45,7 @@ public final class PendingRequests
      */
     public PendingRequests(final long startTimeNs)
     {
-        timerWheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, startTimeNs, TimeUnit.MILLISECONDS.toNanos(1), 256);
+        timerWheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, startTimeNs, TICK_RESOLUTION_NS, 256);
     }
 
     /**

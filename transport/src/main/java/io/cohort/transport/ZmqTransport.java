@@ -55,6 +55,8 @@ public final class ZmqTransport implements Transport
     private final Long2ObjectHashMap<Connection> connectionsByNodeId = new Long2ObjectHashMap<>();
     private final List<Connection> connections = new ArrayList<>();
     private final List<ZMQ.Socket> seeds = new ArrayList<>();
+    private final List<Connection> removedWhilePolling = new ArrayList<>();
+    private boolean polling;
     private final String syncEndpoint;
     private final String commandEndpoint;
     private final byte[] directedTopic;
@@ -82,6 +84,7 @@ public final class ZmqTransport implements Transport
         final Peer peer;
         final ZMQ.Socket subscriber;
         final ZMQ.Socket dealer;
+        boolean removed;
 
         Connection(final Peer peer, final ZMQ.Socket subscriber, final ZMQ.Socket dealer)
         {
@@ -317,12 +320,26 @@ public final class ZmqTransport implements Transport
         {
             return false;
         }
-        connections.remove(connection);
         batcher.removeDestination(nodeId);
+        connection.removed = true;
+        if (polling)
+        {
+            // A handler removed the peer while its socket is being read: close it once the poll is over.
+            removedWhilePolling.add(connection);
+        }
+        else
+        {
+            destroy(connection);
+        }
+        return true;
+    }
+
+    private void destroy(final Connection connection)
+    {
+        connections.remove(connection);
         zContext.destroySocket(connection.subscriber);
         zContext.destroySocket(connection.dealer);
         connection.peer.counters().close();
-        return true;
     }
 
     /**
@@ -346,12 +363,36 @@ public final class ZmqTransport implements Transport
      */
     public int poll(final SyncHandler syncHandler, final CommandHandler commandHandler)
     {
+        polling = true;
+        try
+        {
+            return pollSockets(syncHandler, commandHandler);
+        }
+        finally
+        {
+            polling = false;
+            for (int i = 0, size = removedWhilePolling.size(); i < size; i++)
+            {
+                destroy(removedWhilePolling.get(i));
+            }
+            removedWhilePolling.clear();
+        }
+    }
+
+    private int pollSockets(final SyncHandler syncHandler, final CommandHandler commandHandler)
+    {
         int workCount = 0;
         for (int i = 0, size = connections.size(); i < size; i++)
         {
             final Connection connection = connections.get(i);
-            workCount += pollSubscriber(connection, syncHandler);
-            workCount += pollDealer(connection.dealer, connection.peer.counters(), commandHandler);
+            if (!connection.removed)
+            {
+                workCount += pollSubscriber(connection, syncHandler);
+            }
+            if (!connection.removed)
+            {
+                workCount += pollDealer(connection.dealer, connection.peer.counters(), commandHandler);
+            }
         }
         for (int i = 0, size = seeds.size(); i < size; i++)
         {
@@ -372,7 +413,7 @@ public final class ZmqTransport implements Transport
         final int budget = context.receiveBudget();
         int received = 0;
         byte[] message;
-        while (received < budget && null != (message = connection.subscriber.recv(ZMQ.DONTWAIT)))
+        while (received < budget && !connection.removed && null != (message = connection.subscriber.recv(ZMQ.DONTWAIT)))
         {
             received++;
             discardMoreParts(connection.subscriber);

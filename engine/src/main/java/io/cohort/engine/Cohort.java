@@ -1,0 +1,148 @@
+package io.cohort.engine;
+
+import io.cohort.state.SubscriptionState;
+import io.cohort.transport.CountersFile;
+import io.cohort.transport.TransportCounters;
+import io.cohort.transport.ZmqTransport;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Launches Cohort nodes.
+ * <pre>{@code
+ * try (CohortNode node = Cohort.launch(new CohortContext().seeds("10.0.0.1:7510,10.0.0.2:7510")))
+ * {
+ *     node.awaitState(NodeState.RUNNING, 30, TimeUnit.SECONDS);
+ *     final long room = node.createRoom("index", "collection", filterBytes);
+ *     node.subscribe(connectionId, room);
+ * }
+ * }</pre>
+ */
+public final class Cohort
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Cohort.class);
+
+    private Cohort()
+    {
+    }
+
+    /**
+     * Starts a node: binds its sockets, creates its off-heap state, and starts its thread, which joins the
+     * cluster through the seeds (or starts a new one). Returns at once; use {@link CohortNode#awaitState} to wait
+     * for {@link NodeState#RUNNING}.
+     *
+     * @param context the configuration; concluded here.
+     * @return the running node.
+     * @throws IllegalArgumentException for bad configuration, naming {@code name=value}.
+     * @throws IllegalStateException if a socket cannot bind (e.g. a port in use).
+     */
+    public static CohortNode launch(final CohortContext context)
+    {
+        context.conclude();
+        final ErrorHandler errorHandler = null != context.errorHandler() ? context.errorHandler() :
+            (throwable) -> LOG.warn("node {}: {}", ClusterCore.id(context.nodeId()), throwable.toString(), throwable);
+
+        CountersFile countersFile = null;
+        SubscriptionState state = null;
+        ZmqTransport transport = null;
+        try
+        {
+            countersFile = new CountersFile(
+                new File(context.transportContext().countersDir()), context.nodeId(), context.transportContext().maxCounters());
+            final TransportCounters counters = new TransportCounters(countersFile.countersManager());
+            final ClusterCore[] coreHolder = new ClusterCore[1];
+            state = new SubscriptionState(context.stateContext(),
+                (roomId, previous, current) -> coreHolder[0].onLocalCountChanged(roomId, previous, current));
+            transport = new ZmqTransport(context.transportContext(), counters, errorHandler);
+
+            final SystemNanoClock clock = SystemNanoClock.INSTANCE;
+            final ClusterCore core = new ClusterCore(context, transport, state, errorHandler, clock.nanoTime());
+            coreHolder[0] = core;
+            final ManyToOneRingBuffer apiQueue = new ManyToOneRingBuffer(
+                new UnsafeBuffer(ByteBuffer.allocateDirect(context.apiQueueBufferLength())));
+            core.start(clock.nanoTime(), resolveSeeds(context.seeds(), context.transportContext().commandPort()));
+
+            final NodeAgent agent = new NodeAgent(core, transport, apiQueue, clock, context.listener(), errorHandler,
+                context.nodeId(), transport, state, counters, countersFile);
+            final AgentRunner runner = new AgentRunner(context.idleStrategy(), errorHandler, null, agent);
+            final CohortNode node = new CohortNode(context, core, apiQueue, runner, new CountReaders(state),
+                transport.syncEndpoint(), transport.commandEndpoint());
+            AgentRunner.startOnThread(runner);
+            return node;
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(transport, state, countersFile);
+            throw ex;
+        }
+    }
+
+    /**
+     * Resolves seeds to command endpoints, every address of a host name included, leaving this node out: an
+     * address of this host with this node's command port is this node.
+     */
+    static List<String> resolveSeeds(final List<String> seeds, final int ownCommandPort)
+    {
+        final List<String> endpoints = new ArrayList<>();
+        for (final String seed : seeds)
+        {
+            final int colon = seed.lastIndexOf(':');
+            final String host = seed.substring(0, colon);
+            final int port = Integer.parseInt(seed.substring(colon + 1));
+            final InetAddress[] addresses;
+            try
+            {
+                addresses = InetAddress.getAllByName(host);
+            }
+            catch (final UnknownHostException ex)
+            {
+                LOG.warn("seed {} does not resolve: {}", seed, ex.getMessage());
+                continue;
+            }
+            for (final InetAddress address : addresses)
+            {
+                if (port == ownCommandPort && isLocal(address))
+                {
+                    continue;
+                }
+                final String endpoint = "tcp://" + address.getHostAddress() + ":" + port;
+                if (!endpoints.contains(endpoint))
+                {
+                    endpoints.add(endpoint);
+                }
+            }
+        }
+        return endpoints;
+    }
+
+    private static boolean isLocal(final InetAddress address)
+    {
+        if (address.isAnyLocalAddress() || address.isLoopbackAddress())
+        {
+            return true;
+        }
+        try
+        {
+            return null != NetworkInterface.getByInetAddress(address);
+        }
+        catch (final SocketException ex)
+        {
+            return false;
+        }
+    }
+}

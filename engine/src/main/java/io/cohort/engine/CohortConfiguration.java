@@ -1,0 +1,57 @@
+package io.cohort.engine;
+
+/**
+ * The {@code cohort.*} system properties of a node (the transport's and the state's are in
+ * {@link io.cohort.transport.TransportConfiguration} and {@link io.cohort.state.StateConfiguration}), each with
+ * its default. Durations accept suffixes ({@code 100ms}, {@code 2s}).
+ */
+public final class CohortConfiguration
+{
+    /** This node's id: a non-zero 64-bit number, decimal or {@code 0x} hex; empty picks a random one. */
+    public static final String NODE_ID_PROP_NAME = "cohort.node.id";
+    /** Default: a random id at each start, so that a restarted node is a new node. */
+    public static final String NODE_ID_DEFAULT = "";
+
+    /**
+     * Seeds to join through: a comma-separated list of {@code host:port} command endpoints; a host name may
+     * resolve to several addresses (e.g. a Kubernetes headless service). Every node may be given the same list:
+     * a node recognises itself. Empty: start a cluster of one.
+     */
+    public static final String SEEDS_PROP_NAME = "cohort.cluster.seeds";
+    /** Default: no seed. */
+    public static final String SEEDS_DEFAULT = "";
+
+    /** Fewer live members than this and the node is {@link NodeState#NOT_ENOUGH_NODES}. */
+    public static final String MINIMUM_NODES_PROP_NAME = "cohort.cluster.minimum.nodes";
+    /** Default minimum number of nodes. */
+    public static final int MINIMUM_NODES_DEFAULT = 1;
+
+    /** Interval between heartbeats. */
+    public static final String HEARTBEAT_INTERVAL_PROP_NAME = "cohort.heartbeat.interval";
+    /** Default heartbeat interval. */
+    public static final String HEARTBEAT_INTERVAL_DEFAULT = "100ms";
+
+    /** A member not heard from for this long is considered dead. */
+    public static final String HEARTBEAT_TIMEOUT_PROP_NAME = "cohort.heartbeat.timeout";
+    /** Default heartbeat timeout. */
+    public static final String HEARTBEAT_TIMEOUT_DEFAULT = "1s";
+
+    /** Joining must complete within this long, or the node fails to start with a clear error. */
+    public static final String JOIN_TIMEOUT_PROP_NAME = "cohort.join.timeout";
+    /** Default join timeout. */
+    public static final String JOIN_TIMEOUT_DEFAULT = "15s";
+
+    /** A command request (join, snapshot, probe) not answered within this long is retried or fails. */
+    public static final String COMMAND_TIMEOUT_PROP_NAME = "cohort.command.timeout";
+    /** Default command timeout. */
+    public static final String COMMAND_TIMEOUT_DEFAULT = "2s";
+
+    /** Capacity of the queue of API calls into the node's agent, in bytes (a power of two; suffixes k, m). */
+    public static final String API_QUEUE_LENGTH_PROP_NAME = "cohort.api.queue.length";
+    /** Default API queue capacity. */
+    public static final String API_QUEUE_LENGTH_DEFAULT = "4m";
+
+    private CohortConfiguration()
+    {
+    }
+}

@@ -1,0 +1,525 @@
+package io.cohort.engine;
+
+import io.cohort.codec.CodecLimits;
+import io.cohort.state.StateContext;
+import io.cohort.transport.TransportContext;
+import org.agrona.ErrorHandler;
+import org.agrona.SystemUtil;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.cohort.engine.CohortConfiguration.*;
+
+/**
+ * Everything a node is configured with: defaults read from {@code cohort.*} system properties
+ * ({@link CohortConfiguration}, and the transport's and state's own), overridable with setters, validated by
+ * {@link #conclude()} which names the offending {@code name=value}. Give it to {@link Cohort#launch}.
+ */
+public final class CohortContext
+{
+    private long nodeId = parseNodeId(System.getProperty(NODE_ID_PROP_NAME, NODE_ID_DEFAULT));
+    private long incarnation = System.currentTimeMillis();
+    private List<String> seeds = parseSeeds(System.getProperty(SEEDS_PROP_NAME, SEEDS_DEFAULT));
+    private int minimumNodes = intProperty(MINIMUM_NODES_PROP_NAME, MINIMUM_NODES_DEFAULT);
+    private long heartbeatIntervalNs = durationProperty(HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_DEFAULT);
+    private long heartbeatTimeoutNs = durationProperty(HEARTBEAT_TIMEOUT_PROP_NAME, HEARTBEAT_TIMEOUT_DEFAULT);
+    private long joinTimeoutNs = durationProperty(JOIN_TIMEOUT_PROP_NAME, JOIN_TIMEOUT_DEFAULT);
+    private long commandTimeoutNs = durationProperty(COMMAND_TIMEOUT_PROP_NAME, COMMAND_TIMEOUT_DEFAULT);
+    private int apiQueueLength = sizeProperty(API_QUEUE_LENGTH_PROP_NAME, API_QUEUE_LENGTH_DEFAULT);
+    private CodecLimits codecLimits = CodecLimits.DEFAULT;
+    private final TransportContext transportContext = new TransportContext();
+    private final StateContext stateContext = new StateContext();
+    private CohortListener listener = new CohortListener()
+    {
+    };
+    private ErrorHandler errorHandler;
+    private IdleStrategy idleStrategy = new BackoffIdleStrategy(
+        1, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+    private boolean concluded;
+
+    static long parseNodeId(final String value)
+    {
+        final String trimmed = value.trim();
+        if (trimmed.isEmpty())
+        {
+            final SecureRandom random = new SecureRandom();
+            long id;
+            do
+            {
+                id = random.nextLong();
+            }
+            while (0 == id);
+            return id;
+        }
+        try
+        {
+            return trimmed.startsWith("0x") ? Long.parseUnsignedLong(trimmed.substring(2), 16) : Long.parseLong(trimmed);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(NODE_ID_PROP_NAME + "=" + value + " is not a 64-bit number", ex);
+        }
+    }
+
+    static List<String> parseSeeds(final String value)
+    {
+        final List<String> seeds = new ArrayList<>();
+        for (final String part : value.split(","))
+        {
+            final String seed = part.trim();
+            if (seed.isEmpty())
+            {
+                continue;
+            }
+            final int colon = seed.lastIndexOf(':');
+            if (colon <= 0 || colon == seed.length() - 1)
+            {
+                throw new IllegalArgumentException(SEEDS_PROP_NAME + "=" + value + ": '" + seed + "' is not host:port");
+            }
+            final int port;
+            try
+            {
+                port = Integer.parseInt(seed.substring(colon + 1));
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException(SEEDS_PROP_NAME + "=" + value + ": '" + seed + "' has no port", ex);
+            }
+            if (port <= 0 || port > 65535)
+            {
+                throw new IllegalArgumentException(SEEDS_PROP_NAME + "=" + value + ": port " + port + " out of range");
+            }
+            seeds.add(seed);
+        }
+        return seeds;
+    }
+
+    static int intProperty(final String name, final int defaultValue)
+    {
+        final String value = System.getProperty(name);
+        if (null == value)
+        {
+            return defaultValue;
+        }
+        try
+        {
+            return Integer.parseInt(value.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(name + "=" + value + " is not an integer", ex);
+        }
+    }
+
+    static long durationProperty(final String name, final String defaultValue)
+    {
+        final String value = System.getProperty(name, defaultValue);
+        try
+        {
+            return SystemUtil.parseDuration(name, value.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(name + "=" + value + " is not a duration (e.g. 100ms, 2s)", ex);
+        }
+    }
+
+    static int sizeProperty(final String name, final String defaultValue)
+    {
+        final String value = System.getProperty(name, defaultValue);
+        final long size;
+        try
+        {
+            size = SystemUtil.parseSize(name, value.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(name + "=" + value + " is not a size (e.g. 4m)", ex);
+        }
+        if (size > (1 << 30))
+        {
+            throw new IllegalArgumentException(name + "=" + value + " is too large");
+        }
+        return (int)size;
+    }
+
+    /**
+     * Validates every setting, fills in the transport's and the state's node id, incarnation and limits, and
+     * concludes their contexts.
+     *
+     * @return this for a fluent API.
+     * @throws IllegalArgumentException naming the offending {@code name=value}.
+     */
+    public CohortContext conclude()
+    {
+        if (concluded)
+        {
+            return this;
+        }
+        if (0 == nodeId)
+        {
+            throw new IllegalArgumentException(NODE_ID_PROP_NAME + "=0 is reserved");
+        }
+        if (minimumNodes < 1)
+        {
+            throw new IllegalArgumentException(MINIMUM_NODES_PROP_NAME + "=" + minimumNodes + " must be at least 1");
+        }
+        if (heartbeatIntervalNs <= 0)
+        {
+            throw new IllegalArgumentException(HEARTBEAT_INTERVAL_PROP_NAME + "=" + heartbeatIntervalNs +
+                "ns must be positive");
+        }
+        if (heartbeatTimeoutNs < 3 * heartbeatIntervalNs)
+        {
+            throw new IllegalArgumentException(HEARTBEAT_TIMEOUT_PROP_NAME + "=" + heartbeatTimeoutNs + "ns must be at " +
+                "least 3 x " + HEARTBEAT_INTERVAL_PROP_NAME + "=" + heartbeatIntervalNs + "ns, or one lost heartbeat " +
+                "looks like a dead node");
+        }
+        if (commandTimeoutNs <= 0)
+        {
+            throw new IllegalArgumentException(COMMAND_TIMEOUT_PROP_NAME + "=" + commandTimeoutNs + "ns must be positive");
+        }
+        if (joinTimeoutNs < commandTimeoutNs)
+        {
+            throw new IllegalArgumentException(JOIN_TIMEOUT_PROP_NAME + "=" + joinTimeoutNs + "ns must be at least " +
+                COMMAND_TIMEOUT_PROP_NAME + "=" + commandTimeoutNs + "ns");
+        }
+        if (Integer.bitCount(apiQueueLength) != 1 || apiQueueLength < 4096)
+        {
+            throw new IllegalArgumentException(API_QUEUE_LENGTH_PROP_NAME + "=" + apiQueueLength +
+                " must be a power of two of at least 4096 bytes");
+        }
+        if (null == listener)
+        {
+            throw new IllegalArgumentException("listener must not be null");
+        }
+
+        transportContext.nodeId(nodeId).incarnation(incarnation).codecLimits(codecLimits).conclude();
+        stateContext.localNodeId(nodeId).codecLimits(codecLimits).conclude();
+        concluded = true;
+        return this;
+    }
+
+    /**
+     * Length of the API queue's buffer, trailer included.
+     *
+     * @return bytes to allocate.
+     */
+    int apiQueueBufferLength()
+    {
+        return apiQueueLength + RingBufferDescriptor.TRAILER_LENGTH;
+    }
+
+    /**
+     * This node's id.
+     *
+     * @return the node id.
+     */
+    public long nodeId()
+    {
+        return nodeId;
+    }
+
+    /**
+     * Sets this node's id (non-zero).
+     *
+     * @param nodeId the node id.
+     * @return this for a fluent API.
+     */
+    public CohortContext nodeId(final long nodeId)
+    {
+        this.nodeId = nodeId;
+        return this;
+    }
+
+    /**
+     * This node's incarnation.
+     *
+     * @return the incarnation (its start time in epoch milliseconds by default).
+     */
+    public long incarnation()
+    {
+        return incarnation;
+    }
+
+    /**
+     * Sets this node's incarnation.
+     *
+     * @param incarnation the incarnation.
+     * @return this for a fluent API.
+     */
+    public CohortContext incarnation(final long incarnation)
+    {
+        this.incarnation = incarnation;
+        return this;
+    }
+
+    /**
+     * Seeds to join through.
+     *
+     * @return {@code host:port} command endpoints.
+     */
+    public List<String> seeds()
+    {
+        return Collections.unmodifiableList(seeds);
+    }
+
+    /**
+     * Sets the seeds to join through.
+     *
+     * @param seeds a comma-separated list of {@code host:port} command endpoints.
+     * @return this for a fluent API.
+     */
+    public CohortContext seeds(final String seeds)
+    {
+        this.seeds = parseSeeds(seeds);
+        return this;
+    }
+
+    /**
+     * Minimum number of live members to be {@link NodeState#RUNNING}.
+     *
+     * @return the minimum.
+     */
+    public int minimumNodes()
+    {
+        return minimumNodes;
+    }
+
+    /**
+     * Sets the minimum number of live members to be {@link NodeState#RUNNING}.
+     *
+     * @param minimumNodes the minimum, at least 1.
+     * @return this for a fluent API.
+     */
+    public CohortContext minimumNodes(final int minimumNodes)
+    {
+        this.minimumNodes = minimumNodes;
+        return this;
+    }
+
+    /**
+     * Interval between heartbeats.
+     *
+     * @return nanoseconds.
+     */
+    public long heartbeatIntervalNs()
+    {
+        return heartbeatIntervalNs;
+    }
+
+    /**
+     * Sets the interval between heartbeats.
+     *
+     * @param heartbeatIntervalNs nanoseconds.
+     * @return this for a fluent API.
+     */
+    public CohortContext heartbeatIntervalNs(final long heartbeatIntervalNs)
+    {
+        this.heartbeatIntervalNs = heartbeatIntervalNs;
+        return this;
+    }
+
+    /**
+     * Silence after which a member is considered dead.
+     *
+     * @return nanoseconds.
+     */
+    public long heartbeatTimeoutNs()
+    {
+        return heartbeatTimeoutNs;
+    }
+
+    /**
+     * Sets the silence after which a member is considered dead.
+     *
+     * @param heartbeatTimeoutNs nanoseconds, at least three heartbeat intervals.
+     * @return this for a fluent API.
+     */
+    public CohortContext heartbeatTimeoutNs(final long heartbeatTimeoutNs)
+    {
+        this.heartbeatTimeoutNs = heartbeatTimeoutNs;
+        return this;
+    }
+
+    /**
+     * Bound on joining.
+     *
+     * @return nanoseconds.
+     */
+    public long joinTimeoutNs()
+    {
+        return joinTimeoutNs;
+    }
+
+    /**
+     * Sets the bound on joining.
+     *
+     * @param joinTimeoutNs nanoseconds.
+     * @return this for a fluent API.
+     */
+    public CohortContext joinTimeoutNs(final long joinTimeoutNs)
+    {
+        this.joinTimeoutNs = joinTimeoutNs;
+        return this;
+    }
+
+    /**
+     * Timeout of a command request.
+     *
+     * @return nanoseconds.
+     */
+    public long commandTimeoutNs()
+    {
+        return commandTimeoutNs;
+    }
+
+    /**
+     * Sets the timeout of a command request.
+     *
+     * @param commandTimeoutNs nanoseconds.
+     * @return this for a fluent API.
+     */
+    public CohortContext commandTimeoutNs(final long commandTimeoutNs)
+    {
+        this.commandTimeoutNs = commandTimeoutNs;
+        return this;
+    }
+
+    /**
+     * Capacity of the API queue.
+     *
+     * @return bytes, a power of two.
+     */
+    public int apiQueueLength()
+    {
+        return apiQueueLength;
+    }
+
+    /**
+     * Sets the capacity of the API queue.
+     *
+     * @param apiQueueLength bytes, a power of two of at least 4096.
+     * @return this for a fluent API.
+     */
+    public CohortContext apiQueueLength(final int apiQueueLength)
+    {
+        this.apiQueueLength = apiQueueLength;
+        return this;
+    }
+
+    /**
+     * Limits of the wire format, the same on every node.
+     *
+     * @return the codec limits.
+     */
+    public CodecLimits codecLimits()
+    {
+        return codecLimits;
+    }
+
+    /**
+     * Sets the limits of the wire format.
+     *
+     * @param codecLimits the codec limits.
+     * @return this for a fluent API.
+     */
+    public CohortContext codecLimits(final CodecLimits codecLimits)
+    {
+        this.codecLimits = codecLimits;
+        return this;
+    }
+
+    /**
+     * The transport's settings (bind address, ports, CURVE, counters directory), to adjust before launch.
+     *
+     * @return the transport context.
+     */
+    public TransportContext transportContext()
+    {
+        return transportContext;
+    }
+
+    /**
+     * The state's settings (capacities), to adjust before launch.
+     *
+     * @return the state context.
+     */
+    public StateContext stateContext()
+    {
+        return stateContext;
+    }
+
+    /**
+     * Who is told of notifications, rooms, members and state changes.
+     *
+     * @return the listener.
+     */
+    public CohortListener listener()
+    {
+        return listener;
+    }
+
+    /**
+     * Sets who is told of notifications, rooms, members and state changes; called on the node's thread.
+     *
+     * @param listener the listener.
+     * @return this for a fluent API.
+     */
+    public CohortContext listener(final CohortListener listener)
+    {
+        this.listener = listener;
+        return this;
+    }
+
+    /**
+     * Who is told of errors that do not stop the node.
+     *
+     * @return the error handler, or null for the default (log).
+     */
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /**
+     * Sets who is told of errors that do not stop the node.
+     *
+     * @param errorHandler the error handler.
+     * @return this for a fluent API.
+     */
+    public CohortContext errorHandler(final ErrorHandler errorHandler)
+    {
+        this.errorHandler = errorHandler;
+        return this;
+    }
+
+    /**
+     * How the node's thread idles when there is no work.
+     *
+     * @return the idle strategy.
+     */
+    public IdleStrategy idleStrategy()
+    {
+        return idleStrategy;
+    }
+
+    /**
+     * Sets how the node's thread idles when there is no work.
+     *
+     * @param idleStrategy the idle strategy.
+     * @return this for a fluent API.
+     */
+    public CohortContext idleStrategy(final IdleStrategy idleStrategy)
+    {
+        this.idleStrategy = idleStrategy;
+        return this;
+    }
+}

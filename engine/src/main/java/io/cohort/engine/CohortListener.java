@@ -1,0 +1,108 @@
+package io.cohort.engine;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Told of what happens in the cluster, on the node's own thread: implementations must return quickly and must
+ * not block (hand work to the backend's own threads). Every method has an empty default. An exception thrown
+ * here is reported to the error handler and does not stop the node.
+ */
+public interface CohortListener
+{
+    /**
+     * A notification for a room this node has local subscribers in.
+     *
+     * @param roomId the room.
+     * @param buffer holding the payload (valid only during the call).
+     * @param offset where the payload starts.
+     * @param length its length.
+     */
+    default void onNotification(final long roomId, final DirectBuffer buffer, final int offset, final int length)
+    {
+    }
+
+    /**
+     * A room became known (created here or on another node), so the backend can register its filter.
+     *
+     * @param roomId         the content-derived room id.
+     * @param indexName      the index.
+     * @param collectionName the collection.
+     * @param filter         the opaque filter bytes.
+     */
+    default void onRoomCreated(
+        final long roomId, final String indexName, final String collectionName, final byte[] filter)
+    {
+    }
+
+    /**
+     * A room was removed.
+     *
+     * @param roomId the room.
+     */
+    default void onRoomRemoved(final long roomId)
+    {
+    }
+
+    /**
+     * A backend-defined cluster event.
+     *
+     * @param name          the event's name.
+     * @param buffer        holding the payload (valid only during the call).
+     * @param payloadOffset where the payload starts.
+     * @param payloadLength its length.
+     */
+    default void onClusterEvent(
+        final String name, final DirectBuffer buffer, final int payloadOffset, final int payloadLength)
+    {
+    }
+
+    /**
+     * A member joined (its state is loaded: its counts are included from now on).
+     *
+     * @param nodeId the member.
+     */
+    default void onMemberJoined(final long nodeId)
+    {
+    }
+
+    /**
+     * A member left gracefully; its rows have been removed.
+     *
+     * @param nodeId the member.
+     */
+    default void onMemberLeft(final long nodeId)
+    {
+    }
+
+    /**
+     * A member was evicted; its rows have been removed.
+     *
+     * @param nodeId the member.
+     * @param reason one of {@link io.cohort.codec.ReasonCode}.
+     */
+    default void onMemberEvicted(final long nodeId, final int reason)
+    {
+    }
+
+    /**
+     * An accepted API call was refused by the state: nothing changed (e.g. an unknown room, a full capacity).
+     *
+     * @param operation    the call, e.g. {@code "subscribe"}.
+     * @param connectionId its connection id, or 0.
+     * @param roomId       its room id, or 0.
+     * @param reason       why, e.g. {@code UNKNOWN_ROOM}.
+     */
+    default void onRefused(final String operation, final long connectionId, final long roomId, final String reason)
+    {
+    }
+
+    /**
+     * This node's state changed.
+     *
+     * @param previous the state before.
+     * @param current  the state now.
+     */
+    default void onStateChanged(final NodeState previous, final NodeState current)
+    {
+    }
+}

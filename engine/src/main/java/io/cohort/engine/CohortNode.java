@@ -1,0 +1,502 @@
+package io.cohort.engine;
+
+import io.cohort.state.RoomIds;
+import io.cohort.state.RoomMetadata;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import static io.cohort.codec.FrameLayout.BYTE_ORDER;
+
+/**
+ * A running Cohort node, linked into a backend: thread-safe calls from any backend thread, carried out on the
+ * node's own thread. Calls that change state are queued without allocating and return at once: a full queue
+ * is {@link CallResult#BACK_PRESSURED}, never an exception. Obtain one with {@link Cohort#launch}; close it to
+ * leave the cluster gracefully.
+ */
+public final class CohortNode implements AutoCloseable
+{
+    private static final long LEAVE_LINGER_NS = TimeUnit.MILLISECONDS.toNanos(300);
+
+    private final CohortContext context;
+    private final ClusterCore core;
+    private final ManyToOneRingBuffer apiQueue;
+    private final AgentRunner runner;
+    private final CountReaders countReaders;
+    private final String syncEndpoint;
+    private final String commandEndpoint;
+    private volatile boolean closed;
+
+    CohortNode(
+        final CohortContext context,
+        final ClusterCore core,
+        final ManyToOneRingBuffer apiQueue,
+        final AgentRunner runner,
+        final CountReaders countReaders,
+        final String syncEndpoint,
+        final String commandEndpoint)
+    {
+        this.context = context;
+        this.core = core;
+        this.apiQueue = apiQueue;
+        this.runner = runner;
+        this.countReaders = countReaders;
+        this.syncEndpoint = syncEndpoint;
+        this.commandEndpoint = commandEndpoint;
+    }
+
+    /**
+     * This node's id.
+     *
+     * @return the node id.
+     */
+    public long nodeId()
+    {
+        return context.nodeId();
+    }
+
+    /**
+     * This node's incarnation.
+     *
+     * @return the incarnation.
+     */
+    public long incarnation()
+    {
+        return context.incarnation();
+    }
+
+    /**
+     * The endpoint peers subscribe to.
+     *
+     * @return e.g. {@code tcp://10.0.0.1:7511}.
+     */
+    public String syncEndpoint()
+    {
+        return syncEndpoint;
+    }
+
+    /**
+     * The endpoint other nodes join through (give it to them as a seed, without {@code tcp://}).
+     *
+     * @return e.g. {@code tcp://10.0.0.1:7510}.
+     */
+    public String commandEndpoint()
+    {
+        return commandEndpoint;
+    }
+
+    /**
+     * The node's lifecycle state.
+     *
+     * @return the current state.
+     */
+    public NodeState state()
+    {
+        return core.state();
+    }
+
+    /**
+     * Why the node closed by itself (e.g. a join that timed out).
+     *
+     * @return a one-line reason, or null.
+     */
+    public String failure()
+    {
+        return core.failure();
+    }
+
+    /**
+     * The other members this node knows, in the order it learnt of them.
+     *
+     * @return their node ids (a fresh copy).
+     */
+    public long[] members()
+    {
+        return core.memberIds().clone();
+    }
+
+    /**
+     * Waits until the node reaches a state.
+     *
+     * @param expected the state to wait for.
+     * @param timeout  how long to wait.
+     * @param unit     unit of the timeout.
+     * @return true if reached, false on timeout or if the node stopped for good first.
+     * @throws InterruptedException if interrupted while waiting.
+     */
+    public boolean awaitState(final NodeState expected, final long timeout, final TimeUnit unit)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (System.nanoTime() < deadline)
+        {
+            final NodeState current = core.state();
+            if (current == expected)
+            {
+                return true;
+            }
+            if (current.isTerminal())
+            {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return core.state() == expected;
+    }
+
+    /**
+     * Subscribes a connection to a room (idempotent). Its outcome, if refused, reaches
+     * {@link CohortListener#onRefused}.
+     *
+     * @param connectionId the backend's connection id, non-zero.
+     * @param roomId       the room, non-zero, from {@link #createRoom}.
+     * @return whether the call was queued.
+     */
+    public CallResult subscribe(final long connectionId, final long roomId)
+    {
+        return subscription(ApiCommands.SUBSCRIBE, connectionId, roomId);
+    }
+
+    /**
+     * Unsubscribes a connection from a room (idempotent).
+     *
+     * @param connectionId the connection, non-zero.
+     * @param roomId       the room, non-zero.
+     * @return whether the call was queued.
+     */
+    public CallResult unsubscribe(final long connectionId, final long roomId)
+    {
+        return subscription(ApiCommands.UNSUBSCRIBE, connectionId, roomId);
+    }
+
+    /**
+     * Removes every subscription of a connection.
+     *
+     * @param connectionId the connection, non-zero.
+     * @return whether the call was queued.
+     */
+    public CallResult disconnect(final long connectionId)
+    {
+        requireId("connectionId", connectionId);
+        final CallResult refusal = refusal();
+        if (null != refusal)
+        {
+            return refusal;
+        }
+        final int index = apiQueue.tryClaim(ApiCommands.DISCONNECT, Long.BYTES);
+        if (index <= 0)
+        {
+            return CallResult.BACK_PRESSURED;
+        }
+        apiQueue.buffer().putLong(index, connectionId, BYTE_ORDER);
+        apiQueue.commit(index);
+        return CallResult.ACCEPTED;
+    }
+
+    private CallResult subscription(final int type, final long connectionId, final long roomId)
+    {
+        requireId("connectionId", connectionId);
+        requireId("roomId", roomId);
+        final CallResult refusal = refusal();
+        if (null != refusal)
+        {
+            return refusal;
+        }
+        final int index = apiQueue.tryClaim(type, ApiCommands.SUBSCRIPTION_LENGTH);
+        if (index <= 0)
+        {
+            return CallResult.BACK_PRESSURED;
+        }
+        apiQueue.buffer().putLong(index + ApiCommands.CONNECTION_ID_OFFSET, connectionId, BYTE_ORDER);
+        apiQueue.buffer().putLong(index + ApiCommands.ROOM_ID_OFFSET, roomId, BYTE_ORDER);
+        apiQueue.commit(index);
+        return CallResult.ACCEPTED;
+    }
+
+    /**
+     * The content-derived id of a room: every node computes the same id for the same room, without talking.
+     *
+     * @param indexName      the index (scope).
+     * @param collectionName the collection (scope).
+     * @param filter         the normalised filter bytes.
+     * @return the room id, never 0.
+     */
+    public static long roomId(final String indexName, final String collectionName, final byte[] filter)
+    {
+        return RoomIds.roomId(indexName, collectionName, filter);
+    }
+
+    /**
+     * Creates a room (idempotent) and replicates it; its id is content-derived ({@link #roomId}). Every node's
+     * listener learns of it through {@link CohortListener#onRoomCreated}.
+     *
+     * @param indexName      the index (scope).
+     * @param collectionName the collection (scope).
+     * @param filter         the normalised, opaque filter bytes.
+     * @return the room id, or a negative value if the call was not queued (see {@link #createRoomResult}).
+     * @throws IllegalArgumentException if a field is longer than its configured maximum.
+     */
+    public long createRoom(final String indexName, final String collectionName, final byte[] filter)
+    {
+        final CallResult result = createRoomResult(indexName, collectionName, filter);
+        return CallResult.ACCEPTED == result ? roomId(indexName, collectionName, filter) : -1 - result.ordinal();
+    }
+
+    /**
+     * Creates a room (idempotent) and replicates it, reporting whether the call was queued.
+     *
+     * @param indexName      the index (scope).
+     * @param collectionName the collection (scope).
+     * @param filter         the normalised, opaque filter bytes.
+     * @return whether the call was queued.
+     * @throws IllegalArgumentException if a field is longer than its configured maximum.
+     */
+    public CallResult createRoomResult(final String indexName, final String collectionName, final byte[] filter)
+    {
+        final byte[] index = indexName.getBytes(StandardCharsets.UTF_8);
+        final byte[] collection = collectionName.getBytes(StandardCharsets.UTF_8);
+        final int maxName = context.codecLimits().maxNameLength();
+        if (index.length > maxName || collection.length > maxName)
+        {
+            throw new IllegalArgumentException("indexName/collectionName length=" +
+                Math.max(index.length, collection.length) + " bytes exceeds maxNameLength=" + maxName);
+        }
+        if (filter.length > context.stateContext().maxFilterBytes())
+        {
+            throw new IllegalArgumentException("filter length=" + filter.length + " exceeds " +
+                io.cohort.state.StateConfiguration.MAX_FILTER_BYTES_PROP_NAME + "=" +
+                context.stateContext().maxFilterBytes());
+        }
+        final CallResult refusal = refusal();
+        if (null != refusal)
+        {
+            return refusal;
+        }
+        final int metadataLength = RoomMetadata.encodedLength(index.length, collection.length, filter.length);
+        final int index0 = apiQueue.tryClaim(ApiCommands.CREATE_ROOM, ApiCommands.ROOM_BODY_OFFSET + metadataLength);
+        if (index0 <= 0)
+        {
+            return CallResult.BACK_PRESSURED;
+        }
+        final org.agrona.concurrent.AtomicBuffer buffer = apiQueue.buffer();
+        buffer.putLong(index0, roomId(indexName, collectionName, filter), BYTE_ORDER);
+        int at = index0 + ApiCommands.ROOM_BODY_OFFSET;
+        for (final byte[] field : new byte[][]{ index, collection, filter })
+        {
+            buffer.putInt(at, field.length, BYTE_ORDER);
+            buffer.putBytes(at + Integer.BYTES, field);
+            at += Integer.BYTES + field.length;
+        }
+        apiQueue.commit(index0);
+        return CallResult.ACCEPTED;
+    }
+
+    /**
+     * Removes a room everywhere.
+     *
+     * @param roomId the room.
+     * @return whether the call was queued.
+     */
+    public CallResult removeRoom(final long roomId)
+    {
+        requireId("roomId", roomId);
+        final CallResult refusal = refusal();
+        if (null != refusal)
+        {
+            return refusal;
+        }
+        final int index = apiQueue.tryClaim(ApiCommands.REMOVE_ROOM, Long.BYTES);
+        if (index <= 0)
+        {
+            return CallResult.BACK_PRESSURED;
+        }
+        apiQueue.buffer().putLong(index, roomId, BYTE_ORDER);
+        apiQueue.commit(index);
+        return CallResult.ACCEPTED;
+    }
+
+    /**
+     * Publishes a notification to a room's subscribers: delivered to this node's listener if it has local
+     * subscribers, and routed only to the nodes whose count for the room is above zero. The payload is copied
+     * before this returns.
+     *
+     * @param roomId the room.
+     * @param buffer holding the payload.
+     * @param offset where it starts.
+     * @param length its length, at most the codec's maximum payload length.
+     * @return whether the call was queued.
+     */
+    public CallResult publish(final long roomId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        requireId("roomId", roomId);
+        if (length < 0 || length > context.codecLimits().maxPayloadLength())
+        {
+            throw new IllegalArgumentException("payload length=" + length + " is outside [0, " +
+                context.codecLimits().maxPayloadLength() + "]");
+        }
+        final CallResult refusal = refusal();
+        if (null != refusal)
+        {
+            return refusal;
+        }
+        final int index = apiQueue.tryClaim(ApiCommands.PUBLISH, ApiCommands.ROOM_BODY_OFFSET + length);
+        if (index <= 0)
+        {
+            return CallResult.BACK_PRESSURED;
+        }
+        apiQueue.buffer().putLong(index, roomId, BYTE_ORDER);
+        apiQueue.buffer().putBytes(index + ApiCommands.ROOM_BODY_OFFSET, buffer, offset, length);
+        apiQueue.commit(index);
+        return CallResult.ACCEPTED;
+    }
+
+    /**
+     * Sends a backend-defined event to every node of the cluster, this one included.
+     *
+     * @param name    the event's name.
+     * @param payload holding the payload.
+     * @param offset  where it starts.
+     * @param length  its length.
+     * @return whether the call was queued.
+     */
+    public CallResult broadcast(final String name, final DirectBuffer payload, final int offset, final int length)
+    {
+        final byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        if (nameBytes.length > context.codecLimits().maxNameLength() ||
+            length < 0 || length > context.codecLimits().maxPayloadLength())
+        {
+            throw new IllegalArgumentException("event name length=" + nameBytes.length + " or payload length=" +
+                length + " exceeds the codec limits " + context.codecLimits());
+        }
+        final CallResult refusal = refusal();
+        if (null != refusal)
+        {
+            return refusal;
+        }
+        final int index = apiQueue.tryClaim(
+            ApiCommands.BROADCAST_EVENT, ApiCommands.EVENT_NAME_OFFSET + nameBytes.length + length);
+        if (index <= 0)
+        {
+            return CallResult.BACK_PRESSURED;
+        }
+        apiQueue.buffer().putInt(index + ApiCommands.EVENT_NAME_LENGTH_OFFSET, nameBytes.length, BYTE_ORDER);
+        apiQueue.buffer().putBytes(index + ApiCommands.EVENT_NAME_OFFSET, nameBytes);
+        apiQueue.buffer().putBytes(index + ApiCommands.EVENT_NAME_OFFSET + nameBytes.length, payload, offset, length);
+        apiQueue.commit(index);
+        return CallResult.ACCEPTED;
+    }
+
+    /**
+     * The cluster-wide number of subscribers of a room, as this node's replicas know it now. Safe from any
+     * thread; allocation-free after the calling thread's first call.
+     *
+     * @param roomId the room.
+     * @return the sum of every member's count.
+     */
+    public long subscriberCount(final long roomId)
+    {
+        return countReaders.roomCount(roomId);
+    }
+
+    /**
+     * This node's own number of subscribers in a room. Safe from any thread.
+     *
+     * @param roomId the room.
+     * @return the local count.
+     */
+    public long localSubscriberCount(final long roomId)
+    {
+        return countReaders.ownerCount(context.nodeId(), roomId);
+    }
+
+    /**
+     * One member's number of subscribers in a room, as this node's replica knows it. Safe from any thread.
+     *
+     * @param ownerNodeId the member.
+     * @param roomId      the room.
+     * @return the member's count.
+     */
+    public long subscriberCount(final long ownerNodeId, final long roomId)
+    {
+        return countReaders.ownerCount(ownerNodeId, roomId);
+    }
+
+    /**
+     * The digest of a member's rows as this node holds them (equal on every node holding the same rows).
+     *
+     * @param ownerNodeId the member, or this node.
+     * @return the order-independent digest.
+     */
+    public long digest(final long ownerNodeId)
+    {
+        return countReaders.digest(ownerNodeId);
+    }
+
+    private CallResult refusal()
+    {
+        if (closed)
+        {
+            return CallResult.CLOSED;
+        }
+        final NodeState current = core.state();
+        if (current.isMember())
+        {
+            return null;
+        }
+        switch (current)
+        {
+            case EVICTED: return CallResult.EVICTED;
+            case CLOSED: return CallResult.CLOSED;
+            default: return CallResult.NOT_MEMBER;
+        }
+    }
+
+    private static void requireId(final String name, final long id)
+    {
+        if (0 == id)
+        {
+            throw new IllegalArgumentException(name + "=0 is reserved: ids must be non-zero");
+        }
+    }
+
+    /**
+     * Leaves the cluster gracefully (others drop this node's rows at once), then stops the node's thread and
+     * releases its sockets and off-heap state. Idempotent.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        if (core.state().isMember())
+        {
+            final long deadline = System.nanoTime() + LEAVE_LINGER_NS;
+            while (!apiQueue.write(ApiCommands.LEAVE, apiQueue.buffer(), 0, 0) && System.nanoTime() < deadline)
+            {
+                Thread.onSpinWait();
+            }
+            while (NodeState.LEAVING != core.state() && System.nanoTime() < deadline)
+            {
+                Thread.onSpinWait();
+            }
+            final long lingerEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+            while (System.nanoTime() < lingerEnd)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        CloseHelper.close(runner);
+    }
+
+    static int queueCapacity(final RingBuffer ring)
+    {
+        return ring.capacity();
+    }
+}

@@ -1,0 +1,120 @@
+package io.cohort.engine;
+
+import io.cohort.codec.CodecLimits;
+import io.cohort.codec.CommandResponseEncoder;
+import io.cohort.codec.FrameEncoder;
+import io.cohort.codec.FrameLayout;
+import io.cohort.codec.JoinRequestEncoder;
+import io.cohort.codec.JoinResponseEncoder;
+import io.cohort.codec.MemberCardEncoder;
+import io.cohort.codec.MessageType;
+import io.cohort.codec.ProbeRequestEncoder;
+import io.cohort.codec.SnapshotRequestEncoder;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+
+/**
+ * Builds the frames of the command channel (requests and responses) in one reused buffer. Commands are rare
+ * (joins, snapshots, probes), so the convenience of strings here costs nothing that matters.
+ */
+final class CommandMessages
+{
+    private final long nodeId;
+    private final long incarnation;
+    private final UnsafeBuffer buffer;
+    private final FrameEncoder frame = new FrameEncoder();
+    private final JoinRequestEncoder joinRequest;
+    private final JoinResponseEncoder joinResponse;
+    private final SnapshotRequestEncoder snapshotRequest = new SnapshotRequestEncoder();
+    private final ProbeRequestEncoder probeRequest = new ProbeRequestEncoder();
+    private final CommandResponseEncoder commandResponse;
+    private final String syncEndpoint;
+    private final String commandEndpoint;
+    private final byte[] publicKey;
+
+    CommandMessages(
+        final long nodeId,
+        final long incarnation,
+        final String syncEndpoint,
+        final String commandEndpoint,
+        final byte[] publicKey,
+        final CodecLimits limits)
+    {
+        this.nodeId = nodeId;
+        this.incarnation = incarnation;
+        this.syncEndpoint = syncEndpoint;
+        this.commandEndpoint = commandEndpoint;
+        this.publicKey = publicKey;
+        this.buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(limits.maxFrameLength(), 64));
+        this.joinRequest = new JoinRequestEncoder(limits);
+        this.joinResponse = new JoinResponseEncoder(limits);
+        this.commandResponse = new CommandResponseEncoder(limits);
+    }
+
+    UnsafeBuffer buffer()
+    {
+        return buffer;
+    }
+
+    private FrameEncoder begin()
+    {
+        return frame.wrap(buffer, 0, buffer.capacity()).begin(nodeId, incarnation, FrameLayout.BROADCAST, 0);
+    }
+
+    int joinRequest(final long correlationId)
+    {
+        final FrameEncoder frame = begin();
+        final int cardLength = MemberCardEncoder.computeLength(syncEndpoint, commandEndpoint, publicKey);
+        final int at = frame.claim(MessageType.JOIN_REQUEST, JoinRequestEncoder.computeLength(cardLength));
+        joinRequest.wrap(buffer, at).correlationId(correlationId).card()
+            .nodeId(nodeId).incarnation(incarnation).endpoints(syncEndpoint, commandEndpoint, publicKey);
+        return frame.finish();
+    }
+
+    int joinResponse(final long correlationId, final int status, final Collection<Member> members)
+    {
+        int cardsLength = MemberCardEncoder.computeLength(syncEndpoint, commandEndpoint, publicKey);
+        for (final Member member : members)
+        {
+            cardsLength += MemberCardEncoder.computeLength(member.syncEndpoint, member.commandEndpoint, publicKey);
+        }
+        final FrameEncoder frame = begin();
+        final int at = frame.claim(MessageType.JOIN_RESPONSE, JoinResponseEncoder.computeLength(cardsLength));
+        joinResponse.wrap(buffer, at).correlationId(correlationId).status(status)
+            .addMember(nodeId, incarnation, syncEndpoint, commandEndpoint, publicKey);
+        for (final Member member : members)
+        {
+            joinResponse.addMember(
+                member.nodeId, member.incarnation, member.syncEndpoint, member.commandEndpoint, publicKey);
+        }
+        return frame.finish();
+    }
+
+    int snapshotRequest(final long correlationId, final long ownerNodeId)
+    {
+        final FrameEncoder frame = begin();
+        final int at = frame.claim(MessageType.SNAPSHOT_REQUEST, SnapshotRequestEncoder.BODY_LENGTH);
+        snapshotRequest.wrap(buffer, at).correlationId(correlationId).ownerNodeId(ownerNodeId).maxChunkLength(0);
+        return frame.finish();
+    }
+
+    int probeRequest(final long correlationId, final long nonce)
+    {
+        final FrameEncoder frame = begin();
+        final int at = frame.claim(MessageType.PROBE_REQUEST, ProbeRequestEncoder.BODY_LENGTH);
+        probeRequest.wrap(buffer, at).correlationId(correlationId).nonce(nonce);
+        return frame.finish();
+    }
+
+    int commandResponse(final long correlationId, final int status, final String detail)
+    {
+        final byte[] detailBytes = detail.getBytes(StandardCharsets.UTF_8);
+        final FrameEncoder frame = begin();
+        final int at = frame.claim(MessageType.COMMAND_RESPONSE, CommandResponseEncoder.computeLength(detailBytes.length));
+        commandResponse.wrap(buffer, at).correlationId(correlationId).status(status).detail(detailBytes);
+        return frame.finish();
+    }
+}

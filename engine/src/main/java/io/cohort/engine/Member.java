@@ -1,0 +1,77 @@
+package io.cohort.engine;
+
+import io.cohort.state.SnapshotLoader;
+import io.cohort.transport.Peer;
+import org.agrona.ExpandableArrayBuffer;
+
+/**
+ * Another node of the cluster as this node knows it: identity, endpoints, liveness, and how far this node's
+ * copy of its rows has got. A member's rows are trusted only once {@link Phase#SYNCED}: until then its
+ * state-changing messages are buffered, and replayed past the sequence its snapshot recorded.
+ */
+final class Member
+{
+    /**
+     * How far this node's copy of the member's rows has got.
+     */
+    enum Phase
+    {
+        /** Subscribed; no message received yet, so nothing proves the subscription live. */
+        AWAITING_BASELINE,
+        /** Messages arrive (and are buffered); its snapshot was requested. */
+        AWAITING_SNAPSHOT,
+        /** Its rows are loaded and every later message is applied as it arrives. */
+        SYNCED
+    }
+
+    static final int BUFFERED_SEQUENCE_OFFSET = 0;
+    static final int BUFFERED_TYPE_OFFSET = BUFFERED_SEQUENCE_OFFSET + Long.BYTES;
+    static final int BUFFERED_LENGTH_OFFSET = BUFFERED_TYPE_OFFSET + Integer.BYTES;
+    static final int BUFFERED_BODY_OFFSET = BUFFERED_LENGTH_OFFSET + Integer.BYTES;
+
+    final long nodeId;
+    final long incarnation;
+    final String syncEndpoint;
+    final String commandEndpoint;
+    final Peer peer;
+    final long addedNs;
+    Phase phase = Phase.AWAITING_BASELINE;
+    long lastHeardNs;
+    long nextProbeNs;
+    long snapshotCorrelationId;
+    long snapshotDeadlineNs;
+    SnapshotLoader loader;
+    ExpandableArrayBuffer buffered;
+    int bufferedLength;
+    int bufferedMessages;
+    boolean directedStreamOpen;
+    boolean announced;
+    long desyncs;
+
+    Member(
+        final long nodeId,
+        final long incarnation,
+        final String syncEndpoint,
+        final String commandEndpoint,
+        final Peer peer,
+        final long nowNs)
+    {
+        this.nodeId = nodeId;
+        this.incarnation = incarnation;
+        this.syncEndpoint = syncEndpoint;
+        this.commandEndpoint = commandEndpoint;
+        this.peer = peer;
+        this.addedNs = nowNs;
+        this.lastHeardNs = nowNs;
+    }
+
+    boolean isSynced()
+    {
+        return Phase.SYNCED == phase;
+    }
+
+    public String toString()
+    {
+        return String.format("%016x/%d(%s)", nodeId, incarnation, phase);
+    }
+}

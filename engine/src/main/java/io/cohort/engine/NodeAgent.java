@@ -1,0 +1,201 @@
+package io.cohort.engine;
+
+import io.cohort.state.StateResult;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+
+import io.cohort.transport.ZmqTransport;
+
+import static io.cohort.codec.FrameLayout.BYTE_ORDER;
+
+/**
+ * The node's duty cycle, run by an {@link org.agrona.concurrent.AgentRunner}: read the clock once, poll the
+ * transport, drain the API queue (unless the outbound streams are back-pressured, which pushes the pressure
+ * back to callers as {@link CallResult#BACK_PRESSURED}), run the protocol's timers, flush batched frames.
+ */
+final class NodeAgent implements Agent
+{
+    private static final int API_COMMANDS_PER_CYCLE = 4096;
+
+    private final ClusterCore core;
+    private final ZmqTransport transport;
+    private final ManyToOneRingBuffer apiQueue;
+    private final NanoClock clock;
+    private final CohortListener listener;
+    private final ErrorHandler errorHandler;
+    private final MessageHandler apiHandler = this::onApiCommand;
+    private final String roleName;
+    private final AutoCloseable[] resources;
+
+    NodeAgent(
+        final ClusterCore core,
+        final ZmqTransport transport,
+        final ManyToOneRingBuffer apiQueue,
+        final NanoClock clock,
+        final CohortListener listener,
+        final ErrorHandler errorHandler,
+        final long nodeId,
+        final AutoCloseable... resources)
+    {
+        this.resources = resources;
+        this.core = core;
+        this.transport = transport;
+        this.apiQueue = apiQueue;
+        this.clock = clock;
+        this.listener = listener;
+        this.errorHandler = errorHandler;
+        this.roleName = "cohort-node-" + ClusterCore.id(nodeId);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int doWork()
+    {
+        final long nowNs = clock.nanoTime();
+        int workCount = transport.poll(core, core);
+        if (!transport.outbound().isBackPressured())
+        {
+            workCount += apiQueue.read(apiHandler, API_COMMANDS_PER_CYCLE);
+        }
+        workCount += core.doWork(nowNs);
+        workCount += transport.flush();
+        return workCount;
+    }
+
+    /**
+     * Closes what the node's thread owns, on that thread, after its last duty cycle.
+     */
+    public void onClose()
+    {
+        core.closed();
+        CloseHelper.closeAll(resources);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return roleName;
+    }
+
+    private void onApiCommand(final int type, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (ApiCommands.LEAVE == type)
+        {
+            core.leave();
+            return;
+        }
+        if (!core.acceptsApiCalls())
+        {
+            refused(type, buffer, offset, "node is " + core.state());
+            return;
+        }
+        switch (type)
+        {
+            case ApiCommands.SUBSCRIBE:
+                check("subscribe", buffer, offset, core.subscribe(connectionId(buffer, offset), roomId(buffer, offset)));
+                break;
+
+            case ApiCommands.UNSUBSCRIBE:
+                check("unsubscribe", buffer, offset,
+                    core.unsubscribe(connectionId(buffer, offset), roomId(buffer, offset)));
+                break;
+
+            case ApiCommands.DISCONNECT:
+                core.disconnect(connectionId(buffer, offset));
+                break;
+
+            case ApiCommands.CREATE_ROOM:
+            {
+                final long roomId = buffer.getLong(offset, BYTE_ORDER);
+                final StateResult result = core.createRoom(roomId, buffer, offset + ApiCommands.ROOM_BODY_OFFSET,
+                    length - ApiCommands.ROOM_BODY_OFFSET);
+                if (result.isRefusal())
+                {
+                    notifyRefused("createRoom", 0, roomId, result.name());
+                }
+                break;
+            }
+
+            case ApiCommands.REMOVE_ROOM:
+                core.removeRoom(buffer.getLong(offset, BYTE_ORDER));
+                break;
+
+            case ApiCommands.PUBLISH:
+                core.publish(buffer.getLong(offset, BYTE_ORDER), buffer, offset + ApiCommands.ROOM_BODY_OFFSET,
+                    length - ApiCommands.ROOM_BODY_OFFSET);
+                break;
+
+            case ApiCommands.BROADCAST_EVENT:
+            {
+                final int nameLength = buffer.getInt(offset + ApiCommands.EVENT_NAME_LENGTH_OFFSET, BYTE_ORDER);
+                final int payloadOffset = offset + ApiCommands.EVENT_NAME_OFFSET + nameLength;
+                if (!core.broadcastEvent(buffer, offset + ApiCommands.EVENT_NAME_OFFSET, nameLength,
+                    buffer, payloadOffset, offset + length - payloadOffset))
+                {
+                    notifyRefused("broadcast", 0, 0, "sync stream back-pressured");
+                }
+                break;
+            }
+
+            default:
+                errorHandler.onError(new IllegalStateException("unknown API command type " + type));
+                break;
+        }
+    }
+
+    private static long connectionId(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + ApiCommands.CONNECTION_ID_OFFSET, BYTE_ORDER);
+    }
+
+    private static long roomId(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + ApiCommands.ROOM_ID_OFFSET, BYTE_ORDER);
+    }
+
+    private void check(final String operation, final DirectBuffer buffer, final int offset, final StateResult result)
+    {
+        if (result.isRefusal())
+        {
+            notifyRefused(operation, connectionId(buffer, offset), roomId(buffer, offset), result.name());
+        }
+    }
+
+    private void refused(final int type, final DirectBuffer buffer, final int offset, final String reason)
+    {
+        switch (type)
+        {
+            case ApiCommands.SUBSCRIBE:
+            case ApiCommands.UNSUBSCRIBE:
+                notifyRefused(type == ApiCommands.SUBSCRIBE ? "subscribe" : "unsubscribe",
+                    connectionId(buffer, offset), roomId(buffer, offset), reason);
+                break;
+            case ApiCommands.DISCONNECT:
+                notifyRefused("disconnect", connectionId(buffer, offset), 0, reason);
+                break;
+            default:
+                notifyRefused("call " + type, 0, 0, reason);
+                break;
+        }
+    }
+
+    private void notifyRefused(final String operation, final long connectionId, final long roomId, final String reason)
+    {
+        try
+        {
+            listener.onRefused(operation, connectionId, roomId, reason);
+        }
+        catch (final Exception ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+}

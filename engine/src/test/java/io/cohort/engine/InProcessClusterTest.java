@@ -1,0 +1,118 @@
+package io.cohort.engine;
+
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class InProcessClusterTest
+{
+    @TempDir
+    File countersDir;
+
+    private final List<CohortNode> nodes = new ArrayList<>();
+
+    @AfterEach
+    void tearDown()
+    {
+        nodes.forEach(CloseHelper::quietClose);
+    }
+
+    private CohortNode launch(final long nodeId, final String seeds, final CohortListener listener)
+    {
+        final CohortContext context = new CohortContext().nodeId(nodeId).seeds(seeds).listener(listener)
+            .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
+            .heartbeatTimeoutNs(TimeUnit.SECONDS.toNanos(3));
+        context.transportContext().bindAddress("127.0.0.1").syncPort(0).commandPort(0)
+            .countersDir(countersDir.getPath());
+        context.stateContext().maxRooms(1024).maxConnections(1024).maxNodes(4).maxOverflowSubscriptions(1024);
+        final CohortNode node = Cohort.launch(context);
+        nodes.add(node);
+        return node;
+    }
+
+    private static void await(final String what, final BooleanSupplier condition) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldFormClusterReplicateCountsAndRouteNotifications() throws InterruptedException
+    {
+        final ConcurrentLinkedQueue<String> received2 = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<String> received3 = new ConcurrentLinkedQueue<>();
+        final CohortNode node1 = launch(1, "", new CohortListener()
+        {
+        });
+        assertTrue(node1.awaitState(NodeState.RUNNING, 20, TimeUnit.SECONDS));
+        final String seed = node1.commandEndpoint().substring("tcp://".length());
+        final CohortNode node2 = launch(2, seed, recorder(received2));
+        final CohortNode node3 = launch(3, seed, recorder(received3));
+        assertTrue(node2.awaitState(NodeState.RUNNING, 30, TimeUnit.SECONDS), "node2 " + node2.state());
+        assertTrue(node3.awaitState(NodeState.RUNNING, 30, TimeUnit.SECONDS), "node3 " + node3.state());
+        await("full membership", () -> node1.members().length == 2 && node2.members().length == 2 &&
+            node3.members().length == 2);
+
+        final byte[] filter = { 1, 2, 3 };
+        final long room = node1.createRoom("index", "collection", filter);
+        assertEquals(CohortNode.roomId("index", "collection", filter), room);
+        await("room known on node2", () -> CallResult.ACCEPTED == node2.createRoomResult("index", "collection", filter));
+        await("subscribe accepted", () -> CallResult.ACCEPTED == node2.subscribe(100, room));
+        await("count visible everywhere", () -> node1.subscriberCount(room) == 1 && node2.subscriberCount(room) == 1 &&
+            node3.subscriberCount(room) == 1);
+        await("digests equal", () -> node1.digest(2) == node2.digest(2) && node3.digest(2) == node2.digest(2));
+
+        final UnsafeBuffer payload = new UnsafeBuffer("hello".getBytes());
+        await("notification delivered to node2", () ->
+        {
+            node1.publish(room, payload, 0, payload.capacity());
+            try
+            {
+                Thread.sleep(20);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            return !received2.isEmpty();
+        });
+        assertEquals("hello", received2.peek());
+        assertTrue(received3.isEmpty(), "node3 has no subscriber and must not receive: " + received3);
+
+        node3.close();
+        await("node3's leave seen", () -> node1.members().length == 1 && node2.members().length == 1);
+    }
+
+    private static CohortListener recorder(final ConcurrentLinkedQueue<String> received)
+    {
+        return new CohortListener()
+        {
+            public void onNotification(final long roomId, final DirectBuffer buffer, final int offset, final int length)
+            {
+                received.add(buffer.getStringWithoutLengthAscii(offset, length));
+            }
+        };
+    }
+}
