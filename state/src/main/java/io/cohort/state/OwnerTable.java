@@ -38,6 +38,20 @@ final class OwnerTable implements AutoCloseable
     private final LongValue heapValue = Values.newHeapInstance(LongValue.class);
     private final LongValue nativeValue = Values.newNativeReference(LongValue.class);
     private int owners;
+    private long lastPrevious;
+
+    /**
+     * Decides, with the row's lock held, whether a row goes up by one: lets a caller check and change
+     * other tables in the same step as the row, so a subscribe finds its local row once.
+     */
+    @FunctionalInterface
+    interface Admission
+    {
+        /**
+         * @return {@link StateResult#SUBSCRIBED} to add one to the row; anything else leaves it unchanged.
+         */
+        StateResult admit(long roomId, long previousCount);
+    }
 
     @SuppressWarnings("unchecked")
     OwnerTable(final long localNodeId, final int maxNodes, final long maxRows)
@@ -105,6 +119,53 @@ final class OwnerTable implements AutoCloseable
         key.setValue(roomId);
         final LongValue value = maps[slot].getUsing(key, heapValue);
         return null == value ? 0 : value.getValue();
+    }
+
+    /**
+     * Adds one to a row if the admission says {@link StateResult#SUBSCRIBED}, finding the row once; the
+     * previous count is then {@link #lastPrevious()}.
+     *
+     * @return the admission's result.
+     * @throws IllegalStateException if the row is new and the map at capacity (the caller guarantees it is not).
+     */
+    StateResult incrementIf(final int slot, final long roomId, final Admission admission)
+    {
+        key.setValue(roomId);
+        try (ExternalMapQueryContext<LongValue, LongValue, ?> context = maps[slot].queryContext(key))
+        {
+            context.updateLock().lock();
+            final MapEntry<LongValue, LongValue> entry = context.entry();
+            final LongValue value = null == entry ? null : entry.value().getUsing(nativeValue);
+            final long previous = null == value ? 0 : value.getValue();
+            final StateResult result = admission.admit(roomId, previous);
+            if (StateResult.SUBSCRIBED != result)
+            {
+                return result;
+            }
+            if (null != value)
+            {
+                value.setValue(previous + 1);
+            }
+            else
+            {
+                if (rowsBySlot[slot] >= maxRows)
+                {
+                    throw new IllegalStateException("rows=" + rowsBySlot[slot] + " of slot=" + slot +
+                        " reached maxRows=" + maxRows + " after the admission changed other tables");
+                }
+                heapValue.setValue(1);
+                context.absentEntry().doInsert(context.wrapValueAsData(heapValue));
+                rowsBySlot[slot]++;
+            }
+            digestBySlot.lazySet(slot, RowDigest.update(digestBySlot.get(slot), roomId, previous, previous + 1));
+            lastPrevious = previous;
+            return result;
+        }
+    }
+
+    long lastPrevious()
+    {
+        return lastPrevious;
     }
 
     /**

@@ -29,10 +29,12 @@ import static org.agrona.BitUtil.SIZE_OF_INT;
  * negative count, the local node given as a remote owner) is an {@link IllegalArgumentException} naming the
  * offending {@code name=value}.
  * <p>
- * <b>Threading</b>: a single writer. Every method, reads included, must be called from one thread (the
- * engine's agent), because the on-heap part (owner slot table, digests, counters and reused flyweights) is
- * not synchronised. The hot operations allocate nothing. {@link #close()} last; the maps are in-memory and
- * vanish with it.
+ * <b>Threading</b>: a single writer. Every method of this class, reads included, must be called from one
+ * thread (the engine's agent), because the on-heap part (owner slot table, counters and reused flyweights)
+ * is not synchronised. Other threads read counts and digests through their own {@link StateReader}
+ * ({@link #newReader()}): slot owners and digests are published with ordered stores and Chronicle Map is safe
+ * for concurrent readers. The hot operations allocate nothing. {@link #close()} last, once no reader is in
+ * use; the maps are in-memory and vanish with it.
  */
 public final class SubscriptionState implements AutoCloseable
 {
@@ -42,6 +44,8 @@ public final class SubscriptionState implements AutoCloseable
     private final RoomTable rooms;
     private final ConnectionTable connections;
     private final OwnerTable owners;
+    private final OwnerTable.Admission subscribeAdmission = this::admitSubscription;
+    private long subscribingConnection;
 
     /**
      * Creates the maps: this takes up to a second per map the first time in a JVM (Chronicle compiles
@@ -203,20 +207,26 @@ public final class SubscriptionState implements AutoCloseable
     {
         requireId("connectionId", connectionId);
         requireId("roomId", roomId);
-        // A local row exists only for a room that exists (a room in use cannot be removed): skip the room map.
-        final long localCount = owners.count(OwnerTable.LOCAL_SLOT, roomId);
+        subscribingConnection = connectionId;
+        final StateResult result = owners.incrementIf(OwnerTable.LOCAL_SLOT, roomId, subscribeAdmission);
+        if (StateResult.SUBSCRIBED == result)
+        {
+            final long previous = owners.lastPrevious();
+            listener.onLocalCountChanged(roomId, previous, previous + 1);
+        }
+        return result;
+    }
+
+    private StateResult admitSubscription(final long roomId, final long localCount)
+    {
+        // A local row exists only for a room that exists (a room in use cannot be removed), so the room map is
+        // read only for a room's first local subscriber. The local row cannot be full: local rows are at most
+        // the rooms, which are at most max.rooms.
         if (0 == localCount && !rooms.contains(roomId))
         {
             return StateResult.UNKNOWN_ROOM;
         }
-        final StateResult result = connections.add(connectionId, roomId);
-        if (StateResult.SUBSCRIBED == result)
-        {
-            // Cannot be FULL: local rows are at most the rooms, which are at most max.rooms.
-            final long previous = owners.add(OwnerTable.LOCAL_SLOT, roomId, 1);
-            listener.onLocalCountChanged(roomId, previous, previous + 1);
-        }
-        return result;
+        return connections.add(subscribingConnection, roomId);
     }
 
     /**
