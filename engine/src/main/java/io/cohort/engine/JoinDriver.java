@@ -1,0 +1,255 @@
+package io.cohort.engine;
+
+import io.cohort.codec.CommandStatus;
+import io.cohort.codec.FrameLayout;
+import io.cohort.codec.JoinRequestDecoder;
+import io.cohort.codec.JoinResponseDecoder;
+import io.cohort.codec.MemberCardDecoder;
+import io.cohort.transport.PendingRequests;
+import io.cohort.transport.Transport;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.LongHashSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Getting into a cluster, and letting others in.
+ * <p>
+ * A joining node sends a join request to every seed, again every {@value #JOIN_RETRY_MS} ms until one
+ * accepts it; the accepting member answers with the member list and announces the joiner to the others. The
+ * joiner subscribes to every member and introduces itself to each (a join request of its own), and is RUNNING
+ * once every member is synced.
+ * <p>
+ * Bootstrap, when nodes start together with the same seed list and nobody is a member yet: a node that is
+ * joining answers {@code NOT_READY}. When the discovery window ({@code cohort.command.timeout}) ends without an
+ * acceptance, a node founds the cluster if no seed answered at all, or if every node that answered has a
+ * larger node id; the others keep asking and are accepted by the founder.
+ */
+final class JoinDriver
+{
+    static final long JOIN_RETRY_MS = 200;
+
+    private static final Logger LOG = LoggerFactory.getLogger(JoinDriver.class);
+
+    private final CohortContext context;
+    private final Transport transport;
+    private final CommandMessages commands;
+    private final PendingRequests pending;
+    private final ClusterCore core;
+    private final long nodeId;
+    private final LongHashSet notReadyResponders = new LongHashSet();
+    private final JoinRequestDecoder joinRequestDecoder = new JoinRequestDecoder();
+    private final JoinResponseDecoder joinResponseDecoder = new JoinResponseDecoder();
+    private final MemberCardDecoder cardDecoder = new MemberCardDecoder();
+    private List<String> seedEndpoints = List.of();
+    private long joinCorrelationId;
+    private boolean accepted;
+    private long joinDeadlineNs;
+    private long discoveryDeadlineNs;
+    private long nextAttemptNs;
+    private long nowNs;
+
+    JoinDriver(
+        final CohortContext context,
+        final Transport transport,
+        final CommandMessages commands,
+        final PendingRequests pending,
+        final ClusterCore core)
+    {
+        this.context = context;
+        this.transport = transport;
+        this.commands = commands;
+        this.pending = pending;
+        this.core = core;
+        this.nodeId = context.nodeId();
+    }
+
+    void start(final long nowNs, final List<String> seedEndpoints)
+    {
+        this.nowNs = nowNs;
+        this.seedEndpoints = List.copyOf(seedEndpoints);
+        joinDeadlineNs = nowNs + context.joinTimeoutNs();
+        discoveryDeadlineNs = nowNs + context.commandTimeoutNs();
+        for (final String endpoint : this.seedEndpoints)
+        {
+            transport.connectSeed(endpoint);
+        }
+        LOG.info("node {} joining through seeds {}", ClusterCore.id(nodeId), this.seedEndpoints);
+        sendJoinRequests();
+    }
+
+    /**
+     * Moves the join on: retries, founding, completion, timeout.
+     *
+     * @return the amount of work done.
+     */
+    int progress(final long nowNs, final List<Member> members)
+    {
+        this.nowNs = nowNs;
+        if (nowNs >= joinDeadlineNs)
+        {
+            core.fail("join did not complete within " + CohortConfiguration.JOIN_TIMEOUT_PROP_NAME + "=" +
+                TimeUnit.NANOSECONDS.toMillis(context.joinTimeoutNs()) + "ms: " + describe(members));
+            return 1;
+        }
+
+        if (!accepted)
+        {
+            if (nowNs >= discoveryDeadlineNs && shouldFound())
+            {
+                LOG.info("node {} founds the cluster: {}", ClusterCore.id(nodeId), notReadyResponders.isEmpty() ?
+                    "no seed answered" : "every node that answered is joining too and has a larger id");
+                core.becomeMember();
+                return 1;
+            }
+            if (nowNs >= nextAttemptNs)
+            {
+                sendJoinRequests();
+                return 1;
+            }
+            return 0;
+        }
+
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            if (!members.get(i).isSynced())
+            {
+                return 0;
+            }
+        }
+        LOG.info("node {} joined: {} members synced", ClusterCore.id(nodeId), members.size());
+        core.becomeMember();
+        return 1;
+    }
+
+    private void sendJoinRequests()
+    {
+        if (0 != joinCorrelationId)
+        {
+            pending.complete(joinCorrelationId);
+        }
+        joinCorrelationId = pending.nextCorrelationId();
+        pending.register(joinCorrelationId, 0, nowNs + context.commandTimeoutNs());
+        final int length = commands.joinRequest(joinCorrelationId);
+        for (int i = 0; i < seedEndpoints.size(); i++)
+        {
+            transport.sendToSeed(i, commands.buffer(), 0, length);
+        }
+        nextAttemptNs = nowNs + TimeUnit.MILLISECONDS.toNanos(JOIN_RETRY_MS);
+    }
+
+    private boolean shouldFound()
+    {
+        final LongHashSet.LongIterator it = notReadyResponders.iterator();
+        while (it.hasNext())
+        {
+            if (Long.compareUnsigned(it.nextValue(), nodeId) < 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String describe(final List<Member> members)
+    {
+        if (!accepted)
+        {
+            return notReadyResponders.isEmpty() ? "no seed answered among " + seedEndpoints :
+                "only joining nodes answered: " + notReadyResponders;
+        }
+        final StringBuilder builder = new StringBuilder("members not synced yet:");
+        for (final Member member : members)
+        {
+            if (!member.isSynced())
+            {
+                builder.append(' ').append(member);
+            }
+        }
+        return builder.toString();
+    }
+
+    /**
+     * Sends this node's join request to a member it just learnt of, so that the member subscribes to it too.
+     */
+    void introduceTo(final Member member)
+    {
+        final int length = commands.joinRequest(pending.nextCorrelationId());
+        transport.sendRequest(member.nodeId, commands.buffer(), 0, length);
+    }
+
+    void onJoinResponse(final long senderNodeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final JoinResponseDecoder response = joinResponseDecoder.wrap(buffer, offset, length);
+        final boolean joining = NodeState.JOINING == core.state();
+        if (CommandStatus.OK != response.status())
+        {
+            if (joining && !accepted)
+            {
+                notReadyResponders.add(senderNodeId);
+            }
+            return;
+        }
+
+        if (joining && !accepted && response.correlationId() == joinCorrelationId)
+        {
+            accepted = true;
+            pending.complete(joinCorrelationId);
+            LOG.info("node {} accepted by {}: {} members", ClusterCore.id(nodeId), ClusterCore.id(senderNodeId),
+                response.memberCount());
+        }
+
+        while (response.nextMember(cardDecoder))
+        {
+            final long memberId = cardDecoder.nodeId();
+            if (memberId != nodeId && null == core.member(memberId))
+            {
+                final Member member = core.addMember(memberId, cardDecoder.incarnation(), cardDecoder.syncEndpoint(),
+                    cardDecoder.commandEndpoint());
+                if (null != member && memberId != senderNodeId)
+                {
+                    introduceTo(member);
+                }
+            }
+        }
+    }
+
+    void onJoinRequest(
+        final byte[] routingId, final DirectBuffer buffer, final int offset, final int length, final List<Member> members)
+    {
+        final JoinRequestDecoder request = joinRequestDecoder.wrap(buffer, offset, length);
+        final long correlationId = request.correlationId();
+        if (!core.state().isMember())
+        {
+            reply(routingId, commands.joinResponse(correlationId, CommandStatus.NOT_READY, List.of()));
+            return;
+        }
+
+        final MemberCardDecoder card = request.card(cardDecoder);
+        if (card.versionMajor() != FrameLayout.VERSION_MAJOR)
+        {
+            LOG.warn("node {} refused a join from {}: protocol version {}.{}", ClusterCore.id(nodeId),
+                ClusterCore.id(card.nodeId()), card.versionMajor(), card.versionMinor());
+            reply(routingId, commands.joinResponse(correlationId, CommandStatus.REJECTED, List.of()));
+            return;
+        }
+
+        final Member known = core.member(card.nodeId());
+        final boolean isNew = null == known || known.incarnation != card.incarnation();
+        final Member member = core.addMember(card.nodeId(), card.incarnation(), card.syncEndpoint(),
+            card.commandEndpoint());
+        reply(routingId, commands.joinResponse(correlationId, CommandStatus.OK, members));
+        if (isNew && null != member)
+        {
+            core.announceMember(member);
+        }
+    }
+
+    private void reply(final byte[] routingId, final int length)
+    {
+        transport.reply(routingId, commands.buffer(), 0, length);
+    }
+}

@@ -1,0 +1,161 @@
+package io.cohort.engine;
+
+import io.cohort.codec.ClusterEventDecoder;
+import io.cohort.codec.MessageType;
+import io.cohort.codec.NotificationDecoder;
+import io.cohort.codec.RoomCountDecoder;
+import io.cohort.codec.RoomCreatedDecoder;
+import io.cohort.codec.RoomRemovedDecoder;
+import io.cohort.state.StateResult;
+import io.cohort.state.SubscriptionState;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+
+/**
+ * Applies what other members publish to this node's replicas of their rows and rooms, and tells the backend's
+ * listener. A listener that throws is reported and never stops the node's loop.
+ */
+final class ReplicaApplier
+{
+    private final SubscriptionState state;
+    private final CohortListener listener;
+    private final ErrorHandler errorHandler;
+    private final RoomCountDecoder roomCountDecoder = new RoomCountDecoder();
+    private final RoomCreatedDecoder roomCreatedDecoder = new RoomCreatedDecoder();
+    private final RoomRemovedDecoder roomRemovedDecoder = new RoomRemovedDecoder();
+    private final NotificationDecoder notificationDecoder = new NotificationDecoder();
+    private final ClusterEventDecoder clusterEventDecoder = new ClusterEventDecoder();
+
+    ReplicaApplier(final SubscriptionState state, final CohortListener listener, final ErrorHandler errorHandler)
+    {
+        this.state = state;
+        this.listener = listener;
+        this.errorHandler = errorHandler;
+    }
+
+    /**
+     * Applies a state-changing message (room count, room created, room removed) of a member.
+     */
+    void apply(final Member member, final int type, final DirectBuffer buffer, final int offset, final int length)
+    {
+        switch (type)
+        {
+            case MessageType.ROOM_COUNT:
+            {
+                final RoomCountDecoder roomCount = roomCountDecoder.wrap(buffer, offset, length);
+                final StateResult result = state.applyRemote(member.nodeId, roomCount.roomId(), roomCount.count());
+                if (result.isRefusal())
+                {
+                    errorHandler.onError(new IllegalStateException("count of room " + roomCount.roomId() +
+                        " from " + member + " refused: " + result));
+                }
+                break;
+            }
+
+            case MessageType.ROOM_CREATED:
+            {
+                final RoomCreatedDecoder room = roomCreatedDecoder.wrap(buffer, offset, length);
+                final StateResult result = state.createRoom(room);
+                if (StateResult.ROOM_CREATED == result)
+                {
+                    roomCreated(room);
+                }
+                else if (result.isRefusal())
+                {
+                    errorHandler.onError(new IllegalStateException("room " + room.roomId() + " from " + member +
+                        " refused: " + result));
+                }
+                break;
+            }
+
+            case MessageType.ROOM_REMOVED:
+            {
+                final long roomId = roomRemovedDecoder.wrap(buffer, offset, length).roomId();
+                if (StateResult.ROOM_REMOVED == state.removeRoom(roomId))
+                {
+                    roomRemoved(roomId);
+                }
+                break;
+            }
+
+            default:
+                break;
+        }
+    }
+
+    /**
+     * Tells the listener of a room, from a decoder wrapped on its {@code ROOM_CREATED} layout.
+     */
+    void roomCreated(final RoomCreatedDecoder room)
+    {
+        try
+        {
+            listener.onRoomCreated(room.roomId(), room.indexName(), room.collectionName(), room.filter());
+        }
+        catch (final Exception ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+
+    /**
+     * Tells the listener of a room, from its metadata in the state.
+     */
+    void roomCreated(final long roomId, final org.agrona.MutableDirectBuffer scratch)
+    {
+        final int metadataLength = state.roomMetadataLength(roomId);
+        scratch.putLong(0, roomId, io.cohort.codec.FrameLayout.BYTE_ORDER);
+        state.copyRoomMetadata(roomId, scratch, Long.BYTES);
+        roomCreated(roomCreatedDecoder.wrap(scratch, 0, Long.BYTES + metadataLength));
+    }
+
+    void roomRemoved(final long roomId)
+    {
+        try
+        {
+            listener.onRoomRemoved(roomId);
+        }
+        catch (final Exception ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+
+    /**
+     * Delivers a received notification to the listener if this node has local subscribers in its room.
+     */
+    void notification(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final NotificationDecoder notification = notificationDecoder.wrap(buffer, offset, length);
+        final long roomId = notification.roomId();
+        if (state.localCount(roomId) > 0)
+        {
+            deliver(roomId, buffer, notification.payloadOffset(), notification.payloadLength());
+        }
+    }
+
+    void deliver(final long roomId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        try
+        {
+            listener.onNotification(roomId, buffer, offset, length);
+        }
+        catch (final Exception ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+
+    void clusterEvent(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final ClusterEventDecoder event = clusterEventDecoder.wrap(buffer, offset, length);
+        try
+        {
+            listener.onClusterEvent(event.name(), buffer, event.payloadOffset(), event.payloadLength());
+        }
+        catch (final Exception ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+}
