@@ -10,6 +10,7 @@ import org.agrona.collections.Long2LongHashMap;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -26,6 +27,7 @@ final class OwnerTable implements AutoCloseable
     static final long FULL = -1;
     static final int NO_SLOT = -1;
     static final int LOCAL_SLOT = 0;
+    private static final long CLEAR_RATIO = 64;
 
     private final ChronicleMap<LongValue, LongValue>[] maps;
     /** Published with release stores so that a {@link StateReader} on another thread sees owners and digests. */
@@ -37,6 +39,7 @@ final class OwnerTable implements AutoCloseable
     private final LongValue key = Values.newHeapInstance(LongValue.class);
     private final LongValue heapValue = Values.newHeapInstance(LongValue.class);
     private final LongValue nativeValue = Values.newNativeReference(LongValue.class);
+    private final Consumer<MapEntry<LongValue, LongValue>> removeEntry = MapEntry::doRemove;
     private int owners;
     private long lastPrevious;
 
@@ -290,7 +293,16 @@ final class OwnerTable implements AutoCloseable
             return 0;
         }
         final long rows = rowsBySlot[slot];
-        maps[slot].clear();
+        // clear() resets the whole hash lookup (a memset over the map's capacity, faulting in pages never
+        // used); removing entry by entry costs a Chronicle removal per row. Few rows: remove them one by one.
+        if (rows * CLEAR_RATIO < maxRows)
+        {
+            maps[slot].forEachEntry(removeEntry);
+        }
+        else
+        {
+            maps[slot].clear();
+        }
         rowsBySlot[slot] = 0;
         digestBySlot.lazySet(slot, RowDigest.EMPTY);
         releaseIfEmpty(slot);

@@ -5,6 +5,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Arrays;
 
@@ -317,5 +319,32 @@ class SubscriptionStateTest
         assertTrue(fullness.contains("connections=1/64"), fullness);
         assertTrue(fullness.contains("owners=2/4"), fullness);
         assertTrue(state.offHeapMemoryUsed() > 0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 3, 600 })
+    void shouldRemoveOwnerWithFewOrManyRows(final int rows)
+    {
+        CloseHelper.close(state);
+        state = new SubscriptionState(TestStates.smallContext().maxRooms(1024), listener);
+        for (int room = 1; room <= rows; room++)
+        {
+            state.applyRemote(REMOTE, room, room);
+            state.applyRemote(REMOTE + 1, room, 1);
+        }
+        final long otherDigest = state.ownerDigest(REMOTE + 1);
+
+        assertEquals(rows, state.removeOwner(REMOTE));
+
+        for (int room = 1; room <= rows; room++)
+        {
+            assertEquals(0, state.ownerCount(REMOTE, room));
+            assertEquals(1, state.roomCount(room));
+        }
+        assertEquals(otherDigest, state.ownerDigest(REMOTE + 1));
+        assertEquals(StateResult.APPLIED, state.applyRemote(REMOTE, 1, 9));
+        assertEquals(1, state.ownerRows(REMOTE));
+        assertEquals(RowDigest.mix(1, 9), state.ownerDigest(REMOTE));
+        assertEquals(StateResult.UNCHANGED, state.applyRemote(REMOTE, 2, 0));
     }
 }
