@@ -3,6 +3,10 @@ package io.cohort.bench.state;
 import io.cohort.state.StateContext;
 import io.cohort.state.StateResult;
 import io.cohort.state.SubscriptionState;
+import net.openhft.chronicle.core.values.LongValue;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.values.Values;
 import org.agrona.CloseHelper;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  * <li>applying a remote owner's absolute count (an in-place update);</li>
  * <li>the cluster-wide count of a room (one lookup per owner) and the routing check of one owner.</li>
  * </ul>
+ * Two baselines show what Chronicle Map alone costs on this machine for a map of the same size: a plain
+ * {@code getUsing}, and a read-modify-write through a query context (what every state update does once).
  * Run with {@code -prof gc} to see the allocation per operation (0 B/op expected).
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -49,6 +55,10 @@ public class StateBenchmark
     private final long[] rooms = new long[ROOMS];
     private final long[] cycleRooms = new long[MASK + 1];
     private SubscriptionState state;
+    private ChronicleMap<LongValue, LongValue> baseline;
+    private final LongValue key = Values.newHeapInstance(LongValue.class);
+    private final LongValue value = Values.newHeapInstance(LongValue.class);
+    private final LongValue nativeValue = Values.newNativeReference(LongValue.class);
     private long sink;
     private int index;
 
@@ -88,6 +98,13 @@ public class StateBenchmark
         {
             state.subscribe(FIRST_ANCHORED_CONNECTION + i, anchorRoom);
         }
+        baseline = ChronicleMap.of(LongValue.class, LongValue.class).entries(ROOMS).create();
+        for (int i = 0; i < ROOMS; i++)
+        {
+            key.setValue(rooms[i]);
+            value.setValue(i);
+            baseline.put(key, value);
+        }
         for (int i = 0; i <= MASK; i++)
         {
             cycleRooms[i] = rooms[(int)((i * 2_654_435_761L) % ROOMS)];
@@ -100,7 +117,7 @@ public class StateBenchmark
     @TearDown(Level.Trial)
     public void tearDown()
     {
-        CloseHelper.close(state);
+        CloseHelper.closeAll(state, baseline);
     }
 
     /**
@@ -165,5 +182,36 @@ public class StateBenchmark
     {
         final int i = index++;
         return state.hasSubscribers(2 + (i & 3), cycleRooms[i & MASK]);
+    }
+
+    /**
+     * Baseline: Chronicle Map's own {@code getUsing} on a map of {@value #ROOMS} long keys and values.
+     *
+     * @return a value for the blackhole.
+     */
+    @Benchmark
+    public long baselineChronicleGetUsing()
+    {
+        key.setValue(cycleRooms[index++ & MASK]);
+        return baseline.getUsing(key, value).getValue();
+    }
+
+    /**
+     * Baseline: one read-modify-write through a query context with the update lock, as the state does.
+     *
+     * @return a value for the blackhole.
+     */
+    @Benchmark
+    public long baselineChronicleContextUpdate()
+    {
+        key.setValue(cycleRooms[index++ & MASK]);
+        try (ExternalMapQueryContext<LongValue, LongValue, ?> context = baseline.queryContext(key))
+        {
+            context.updateLock().lock();
+            final LongValue found = context.entry().value().getUsing(nativeValue);
+            final long next = found.getValue() + 1;
+            found.setValue(next);
+            return next;
+        }
     }
 }
