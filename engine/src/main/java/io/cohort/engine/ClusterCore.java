@@ -488,6 +488,18 @@ final class ClusterCore implements SyncHandler, CommandHandler
     private void onHeartbeat(final Member member, final DirectBuffer buffer, final int offset, final int length)
     {
         final HeartbeatDecoder heartbeat = heartbeatDecoder.wrap(buffer, offset, length);
+        for (int i = 0, count = heartbeat.memberCount(); i < count; i++)
+        {
+            final long viewMember = heartbeat.member(i);
+            if (viewMember != nodeId && !membersById.containsKey(viewMember) && nowNs >= member.nextIntroductionNs &&
+                (nodeState.isMember() || NodeState.JOINING == nodeState))
+            {
+                // The sender knows a member this node does not (two joins at once): ask it for its member list.
+                member.nextIntroductionNs = nowNs + context.commandTimeoutNs();
+                joinDriver.introduceTo(member);
+                break;
+            }
+        }
         // The heartbeat follows every row change of its sender in the same ordered stream: a synced copy must
         // have exactly the digest the owner had when it sent it.
         if (member.isSynced())

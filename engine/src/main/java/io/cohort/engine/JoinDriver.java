@@ -173,7 +173,8 @@ final class JoinDriver
     }
 
     /**
-     * Sends this node's join request to a member it just learnt of, so that the member subscribes to it too.
+     * Sends this node's join request to a member: a member it just learnt of subscribes to it in turn, and the
+     * answer lists every member the other knows, so that two views that differ converge.
      */
     void introduceTo(final Member member)
     {
@@ -222,7 +223,7 @@ final class JoinDriver
     {
         final JoinRequestDecoder request = joinRequestDecoder.wrap(buffer, offset, length);
         final long correlationId = request.correlationId();
-        if (!core.state().isMember())
+        if (!core.state().isMember() && !(NodeState.JOINING == core.state() && accepted))
         {
             reply(routingId, commands.joinResponse(correlationId, CommandStatus.NOT_READY, List.of()));
             return;

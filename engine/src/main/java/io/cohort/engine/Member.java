@@ -38,8 +38,11 @@ final class Member
     Phase phase = Phase.AWAITING_BASELINE;
     long lastHeardNs;
     long nextProbeNs;
+    long nextIntroductionNs;
     long snapshotCorrelationId;
     long snapshotDeadlineNs;
+    long snapshotSequence;
+    long snapshotRowsLoaded = -1;
     SnapshotLoader loader;
     ExpandableArrayBuffer buffered;
     int bufferedLength;

@@ -164,7 +164,9 @@ final class MemberSync
     }
 
     /**
-     * A chunk of a member's snapshot arrived on the command channel.
+     * A chunk of a member's snapshot arrived on the command channel. The member's rows come first, then the rooms;
+     * the copy is trusted, and the buffer replayed, only when the whole snapshot is in, so that a room change
+     * replayed from the stream is never undone by an older room chunk arriving after it.
      */
     void onSnapshotChunk(final Member member, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs)
@@ -186,11 +188,19 @@ final class MemberSync
                 member.loader.failureDescription());
             requestSnapshot(member);
         }
-        else if (SnapshotLoadResult.COMPLETE == result && Member.Phase.AWAITING_SNAPSHOT == member.phase)
+        else if (SnapshotLoadResult.COMPLETE == result)
         {
-            LOG.warn("node {}: snapshot of {} ended without its rows, asking again", ClusterCore.id(selfNodeId),
-                member);
-            requestSnapshot(member);
+            if (member.snapshotRowsLoaded < 0)
+            {
+                LOG.warn("node {}: snapshot of {} ended without its rows, asking again", ClusterCore.id(selfNodeId),
+                    member);
+                requestSnapshot(member);
+                return;
+            }
+            replay(member, member.snapshotSequence);
+            member.phase = Member.Phase.SYNCED;
+            member.loader = null;
+            syncedHandler.onSynced(member, member.snapshotRowsLoaded, member.snapshotSequence);
         }
     }
 
@@ -207,6 +217,7 @@ final class MemberSync
         state.removeOwner(member.nodeId);
         member.snapshotCorrelationId = pending.nextCorrelationId();
         member.snapshotDeadlineNs = nowNs + commandTimeoutNs;
+        member.snapshotRowsLoaded = -1;
         if (null == member.loader)
         {
             member.loader = new SnapshotLoader(state,
@@ -220,14 +231,11 @@ final class MemberSync
     private void onOwnerLoaded(
         final Member member, final long owner, final long incarnation, final long sequence, final long rows)
     {
-        if (owner != member.nodeId || incarnation != member.incarnation)
+        if (owner == member.nodeId && incarnation == member.incarnation)
         {
-            return;
+            member.snapshotSequence = sequence;
+            member.snapshotRowsLoaded = rows;
         }
-        replay(member, sequence);
-        member.phase = Member.Phase.SYNCED;
-        member.loader = null;
-        syncedHandler.onSynced(member, rows, sequence);
     }
 
     private void replay(final Member member, final long snapshotSequence)
