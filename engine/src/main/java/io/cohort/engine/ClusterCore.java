@@ -61,6 +61,7 @@ final class ClusterCore implements SyncHandler, CommandHandler
     private final MemberSync memberSync;
     private final JoinDriver joinDriver;
     private final SnapshotWriter snapshotWriter;
+    private final FaultDetector faultDetector;
     private final Long2ObjectHashMap<Member> membersById = new Long2ObjectHashMap<>();
     private final List<Member> members = new ArrayList<>();
     private final ExpandableArrayBuffer roomScratch = new ExpandableArrayBuffer(256);
@@ -72,6 +73,7 @@ final class ClusterCore implements SyncHandler, CommandHandler
     private final ProbeRequestDecoder probeRequestDecoder = new ProbeRequestDecoder();
     private final SnapshotRequestDecoder snapshotRequestDecoder = new SnapshotRequestDecoder();
     private final CommandResponseDecoder commandResponseDecoder = new CommandResponseDecoder();
+    private final io.cohort.codec.SuspectDecoder suspectDecoder = new io.cohort.codec.SuspectDecoder();
 
     private volatile NodeState nodeState = NodeState.STARTING;
     private volatile long[] memberIds = new long[0];
@@ -79,6 +81,8 @@ final class ClusterCore implements SyncHandler, CommandHandler
 
     private long nextHeartbeatNs;
     private long nowNs;
+    private long lastWorkNs;
+    private int heartbeatFlags;
     private byte[] snapshotRoutingId;
     private boolean snapshotReplyFailed;
 
@@ -107,6 +111,28 @@ final class ClusterCore implements SyncHandler, CommandHandler
         this.memberSync = new MemberSync(context, transport, state, commands, pending, applier, this::onMemberSynced);
         this.joinDriver = new JoinDriver(context, transport, commands, pending, this);
         this.snapshotWriter = new SnapshotWriter(state, this::sendSnapshotFrame);
+        this.faultDetector = new FaultDetector(context, new FaultDetector.Node()
+        {
+            public void suspect(final Member accused, final int reason, final long expected, final long observed)
+            {
+                publisher.suspect(accused.nodeId, accused.incarnation, reason, expected, observed);
+            }
+
+            public void evict(final Member member, final int reason)
+            {
+                evictMember(member, reason);
+            }
+
+            public void evictSelf(final int reason, final String why)
+            {
+                ClusterCore.this.evictSelf(reason, why);
+            }
+
+            public List<Member> members()
+            {
+                return members;
+            }
+        });
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -149,6 +175,14 @@ final class ClusterCore implements SyncHandler, CommandHandler
         {
             return workCount;
         }
+        final long stalledNs = 0 == lastWorkNs ? 0 : nowNs - lastWorkNs;
+        lastWorkNs = nowNs;
+        if (stalledNs > context.heartbeatTimeoutNs() / 2)
+        {
+            faultDetector.onResumedFromPause(members, nowNs, stalledNs);
+            heartbeatFlags |= io.cohort.codec.HeartbeatDecoder.FLAG_RESUMED_FROM_PAUSE;
+            nextHeartbeatNs = nowNs;
+        }
 
         if (NodeState.JOINING == current)
         {
@@ -163,13 +197,17 @@ final class ClusterCore implements SyncHandler, CommandHandler
         workCount += publisher.publishPending();
         if (nowNs >= nextHeartbeatNs && NodeState.LEAVING != nodeState)
         {
-            if (publisher.sendHeartbeat(nowNs, members, 0))
+            if (publisher.sendHeartbeat(nowNs, members, heartbeatFlags))
             {
                 nextHeartbeatNs = nowNs + context.heartbeatIntervalNs();
+                heartbeatFlags = 0;
                 workCount++;
             }
         }
-        workCount += checkSilence(nowNs);
+        if (nodeState.isMember() || NodeState.JOINING == nodeState)
+        {
+            workCount += faultDetector.tick(nowNs);
+        }
         return workCount;
     }
 
@@ -336,6 +374,7 @@ final class ClusterCore implements SyncHandler, CommandHandler
         transport.removePeer(member.nodeId);
         transport.outbound().removeDestination(member.nodeId);
         final long rows = state.removeOwner(member.nodeId);
+        faultDetector.forget(member.nodeId);
         publishMemberIds();
         LOG.info("node {} removed member {} ({}): {} rows dropped", id(nodeId), member,
             graceful ? "left" : ReasonCode.name(reason), rows);
@@ -385,31 +424,51 @@ final class ClusterCore implements SyncHandler, CommandHandler
         updateMemberState();
     }
 
-    private int checkSilence(final long nowNs)
-    {
-        int removed = 0;
-        for (int i = members.size() - 1; i >= 0; i--)
-        {
-            final Member member = members.get(i);
-            if (nowNs - member.lastHeardNs > context.heartbeatTimeoutNs())
-            {
-                removeMember(member, ReasonCode.SILENCE, false);
-                removed++;
-            }
-        }
-        return removed;
-    }
-
     /**
-     * This node's copy of a member's rows can no longer be trusted: it stops trusting it and takes it again
-     * from the owner, the way it synced it first.
+     * This node's copy of a member's rows can no longer be trusted. With repair on and budget left, it takes the
+     * copy again from the owner (snapshot and replay, as when it first synced); otherwise it accuses the member
+     * and the {@link FaultDetector}'s rule decides who is evicted.
      */
     private void onDesync(final Member member, final int reason, final long expected, final long observed)
     {
         member.desyncs++;
-        LOG.warn("node {}: copy of {} desynchronised: {} (expected {}, observed {}); syncing it again", id(nodeId),
-            member, ReasonCode.name(reason), expected, observed);
-        memberSync.restart(member, nowNs);
+        if (context.syncRepair() && withinRepairBudget(member))
+        {
+            LOG.warn("node {}: copy of {} desynchronised: {} (expected {}, observed {}); repairing it from the owner",
+                id(nodeId), member, ReasonCode.name(reason), expected, observed);
+            memberSync.restart(member, nowNs);
+            return;
+        }
+        faultDetector.onLocalFault(member, reason, expected, observed, nowNs);
+    }
+
+    private boolean withinRepairBudget(final Member member)
+    {
+        final long minuteNs = 60_000_000_000L;
+        if (nowNs - member.repairWindowStartNs > minuteNs)
+        {
+            member.repairWindowStartNs = nowNs;
+            member.repairsInWindow = 0;
+        }
+        return member.repairsInWindow++ < context.syncRepairBudget();
+    }
+
+    private void evictMember(final Member member, final int reason)
+    {
+        publisher.announceEviction(member.nodeId, member.incarnation, reason);
+        removeMember(member, reason, false);
+    }
+
+    private void evictSelf(final int reason, final String why)
+    {
+        if (nodeState.isTerminal())
+        {
+            return;
+        }
+        publisher.announceEviction(nodeId, incarnation, reason);
+        failure = "evicted: " + why;
+        LOG.error("node {} evicts itself ({}): {}", id(nodeId), ReasonCode.name(reason), why);
+        changeState(NodeState.EVICTED);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -479,6 +538,14 @@ final class ClusterCore implements SyncHandler, CommandHandler
             case MessageType.NODE_EVICTED:
                 onNodeEvicted(buffer, bodyOffset, bodyLength);
                 break;
+
+            case MessageType.SUSPECT:
+            {
+                final io.cohort.codec.SuspectDecoder suspect = suspectDecoder.wrap(buffer, bodyOffset, bodyLength);
+                faultDetector.onSuspect(member.nodeId, suspect.accusedNodeId(), suspect.accusedIncarnation(),
+                    suspect.reason(), nowNs);
+                break;
+            }
 
             default:
                 break;

@@ -51,6 +51,32 @@ public final class CohortConfiguration
     /** Default API queue capacity. */
     public static final String API_QUEUE_LENGTH_DEFAULT = "4m";
 
+    /** Which side of a partition keeps running: keep-majority, static-quorum or keep-oldest. */
+    public static final String SPLIT_STRATEGY_PROP_NAME = "cohort.cluster.split.strategy";
+    /** Default split strategy. */
+    public static final String SPLIT_STRATEGY_DEFAULT = "keep-majority";
+
+    /**
+     * How long an accusation waits for other members to confirm it before it is decided: a node is evicted when
+     * a majority of the members accuse it within this window, and a lone accuser evicts itself.
+     */
+    public static final String SUSPICION_TIMEOUT_PROP_NAME = "cohort.suspicion.timeout";
+    /** Default suspicion window. */
+    public static final String SUSPICION_TIMEOUT_DEFAULT = "400ms";
+
+    /**
+     * Repair instead of eviction: on a desynchronised copy, resync it from its owner (snapshot and replay) up to
+     * {@code cohort.sync.repair.budget} times a minute per member before accusing it.
+     */
+    public static final String SYNC_REPAIR_PROP_NAME = "cohort.sync.repair";
+    /** Default: off, a desync leads to an accusation. */
+    public static final String SYNC_REPAIR_DEFAULT = "false";
+
+    /** Repairs allowed per member and per minute when {@code cohort.sync.repair} is on. */
+    public static final String SYNC_REPAIR_BUDGET_PROP_NAME = "cohort.sync.repair.budget";
+    /** Default repair budget. */
+    public static final int SYNC_REPAIR_BUDGET_DEFAULT = 3;
+
     private CohortConfiguration()
     {
     }

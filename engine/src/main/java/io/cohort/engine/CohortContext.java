@@ -33,6 +33,11 @@ public final class CohortContext
     private long joinTimeoutNs = durationProperty(JOIN_TIMEOUT_PROP_NAME, JOIN_TIMEOUT_DEFAULT);
     private long commandTimeoutNs = durationProperty(COMMAND_TIMEOUT_PROP_NAME, COMMAND_TIMEOUT_DEFAULT);
     private int apiQueueLength = sizeProperty(API_QUEUE_LENGTH_PROP_NAME, API_QUEUE_LENGTH_DEFAULT);
+    private SplitStrategy splitStrategy = SplitStrategy.parse(
+        System.getProperty(SPLIT_STRATEGY_PROP_NAME, SPLIT_STRATEGY_DEFAULT));
+    private long suspicionTimeoutNs = durationProperty(SUSPICION_TIMEOUT_PROP_NAME, SUSPICION_TIMEOUT_DEFAULT);
+    private boolean syncRepair = booleanProperty(SYNC_REPAIR_PROP_NAME, SYNC_REPAIR_DEFAULT);
+    private int syncRepairBudget = intProperty(SYNC_REPAIR_BUDGET_PROP_NAME, SYNC_REPAIR_BUDGET_DEFAULT);
     private CodecLimits codecLimits = CodecLimits.DEFAULT;
     private final TransportContext transportContext = new TransportContext();
     private final StateContext stateContext = new StateContext();
@@ -118,6 +123,20 @@ public final class CohortContext
         }
     }
 
+    static boolean booleanProperty(final String name, final String defaultValue)
+    {
+        final String value = System.getProperty(name, defaultValue).trim();
+        if ("true".equalsIgnoreCase(value))
+        {
+            return true;
+        }
+        if ("false".equalsIgnoreCase(value))
+        {
+            return false;
+        }
+        throw new IllegalArgumentException(name + "=" + value + " is not true or false");
+    }
+
     static long durationProperty(final String name, final String defaultValue)
     {
         final String value = System.getProperty(name, defaultValue);
@@ -190,6 +209,17 @@ public final class CohortContext
         {
             throw new IllegalArgumentException(JOIN_TIMEOUT_PROP_NAME + "=" + joinTimeoutNs + "ns must be at least " +
                 COMMAND_TIMEOUT_PROP_NAME + "=" + commandTimeoutNs + "ns");
+        }
+        if (suspicionTimeoutNs < heartbeatIntervalNs)
+        {
+            throw new IllegalArgumentException(SUSPICION_TIMEOUT_PROP_NAME + "=" + suspicionTimeoutNs + "ns must be at " +
+                "least " + HEARTBEAT_INTERVAL_PROP_NAME + "=" + heartbeatIntervalNs + "ns, or other members cannot " +
+                "confirm an accusation in time");
+        }
+        if (syncRepairBudget < 0)
+        {
+            throw new IllegalArgumentException(SYNC_REPAIR_BUDGET_PROP_NAME + "=" + syncRepairBudget +
+                " must not be negative");
         }
         if (Integer.bitCount(apiQueueLength) != 1 || apiQueueLength < 4096)
         {
@@ -412,6 +442,94 @@ public final class CohortContext
     public CohortContext apiQueueLength(final int apiQueueLength)
     {
         this.apiQueueLength = apiQueueLength;
+        return this;
+    }
+
+    /**
+     * Which side of a partition keeps running.
+     *
+     * @return the split strategy.
+     */
+    public SplitStrategy splitStrategy()
+    {
+        return splitStrategy;
+    }
+
+    /**
+     * Sets which side of a partition keeps running.
+     *
+     * @param splitStrategy the split strategy.
+     * @return this for a fluent API.
+     */
+    public CohortContext splitStrategy(final SplitStrategy splitStrategy)
+    {
+        this.splitStrategy = splitStrategy;
+        return this;
+    }
+
+    /**
+     * How long an accusation waits for confirmation.
+     *
+     * @return nanoseconds.
+     */
+    public long suspicionTimeoutNs()
+    {
+        return suspicionTimeoutNs;
+    }
+
+    /**
+     * Sets how long an accusation waits for confirmation.
+     *
+     * @param suspicionTimeoutNs nanoseconds, at least one heartbeat interval.
+     * @return this for a fluent API.
+     */
+    public CohortContext suspicionTimeoutNs(final long suspicionTimeoutNs)
+    {
+        this.suspicionTimeoutNs = suspicionTimeoutNs;
+        return this;
+    }
+
+    /**
+     * Whether a desynchronised copy is repaired from its owner before anyone is accused.
+     *
+     * @return true if repair is on.
+     */
+    public boolean syncRepair()
+    {
+        return syncRepair;
+    }
+
+    /**
+     * Sets whether a desynchronised copy is repaired from its owner before anyone is accused.
+     *
+     * @param syncRepair true to repair.
+     * @return this for a fluent API.
+     */
+    public CohortContext syncRepair(final boolean syncRepair)
+    {
+        this.syncRepair = syncRepair;
+        return this;
+    }
+
+    /**
+     * Repairs allowed per member and per minute.
+     *
+     * @return the budget.
+     */
+    public int syncRepairBudget()
+    {
+        return syncRepairBudget;
+    }
+
+    /**
+     * Sets the repairs allowed per member and per minute.
+     *
+     * @param syncRepairBudget the budget.
+     * @return this for a fluent API.
+     */
+    public CohortContext syncRepairBudget(final int syncRepairBudget)
+    {
+        this.syncRepairBudget = syncRepairBudget;
         return this;
     }
 

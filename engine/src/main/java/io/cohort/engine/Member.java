@@ -50,6 +50,8 @@ final class Member
     boolean directedStreamOpen;
     boolean announced;
     long desyncs;
+    long repairWindowStartNs;
+    int repairsInWindow;
 
     Member(
         final long nodeId,

@@ -33,7 +33,12 @@ class ClusterCoreTest
 
     private SimNode node(final long nodeId)
     {
-        final CohortContext context = new CohortContext()
+        return node(nodeId, new CohortContext());
+    }
+
+    private SimNode node(final long nodeId, final CohortContext base)
+    {
+        final CohortContext context = base
             .heartbeatIntervalNs(ms(50))
             .heartbeatTimeoutNs(ms(500))
             .commandTimeoutNs(ms(400))
@@ -263,11 +268,11 @@ class ClusterCoreTest
     }
 
     @Test
-    void shouldResyncACopyAfterALostFrame()
+    void shouldRepairACopyAfterALostFrameWhenRepairIsOn()
     {
-        final SimNode n1 = node(1);
+        final SimNode n1 = node(1, new CohortContext().syncRepair(true));
         n1.start(List.of());
-        final SimNode n2 = node(2);
+        final SimNode n2 = node(2, new CohortContext().syncRepair(true));
         n2.start(List.of(n1));
         assertTrue(network.runUntil(this::allRunningWithFullMembership, ms(5000)));
         final long room = createRoom(n1, "r");

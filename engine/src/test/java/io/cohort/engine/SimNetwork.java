@@ -62,6 +62,7 @@ final class SimNetwork
     private long nowNs = TimeUnit.SECONDS.toNanos(1);
     private long order;
     private SyncFault syncFault;
+    private java.util.Set<Long> partitionSide;
 
     SimNetwork(final long seed, final long latencyNs, final long jitterNs, final long subscribeDelayNs)
     {
@@ -79,6 +80,20 @@ final class SimNetwork
     void syncFault(final SyncFault fault)
     {
         this.syncFault = fault;
+    }
+
+    /**
+     * Cuts the network in two: nodes in the side and nodes outside it can no longer reach each other, in either
+     * direction, on either channel. Null heals it.
+     */
+    void partition(final java.util.Set<Long> side)
+    {
+        this.partitionSide = side;
+    }
+
+    boolean connected(final long from, final long to)
+    {
+        return null == partitionSide || partitionSide.contains(from) == partitionSide.contains(to);
     }
 
     void register(final SimNode node)
@@ -135,7 +150,7 @@ final class SimNetwork
     {
         for (final SimNode to : from.liveSubscribers())
         {
-            if (0 != destination && to.nodeId() != destination)
+            if (0 != destination && to.nodeId() != destination || !connected(from.nodeId(), to.nodeId()))
             {
                 continue;
             }
@@ -157,6 +172,10 @@ final class SimNetwork
      */
     void sendCommand(final SimNode from, final SimNode to, final Runnable delivery)
     {
+        if (!connected(from.nodeId(), to.nodeId()))
+        {
+            return;
+        }
         final long at = to.nextCommandArrival(from.nodeId(), nowNs + delay());
         events.add(new Event(at, order++, delivery));
     }

@@ -40,6 +40,8 @@ final class SimNode implements AutoCloseable
     private final UnsafeBuffer receiveBuffer = new UnsafeBuffer(new byte[0]);
     private final FrameDecoder commandDecoder = new FrameDecoder();
     private boolean running = true;
+    private boolean paused;
+    private final List<Runnable> deferred = new ArrayList<>();
 
     SimNode(final SimNetwork network, final long nodeId, final CohortContext context, final CohortListener listener)
     {
@@ -146,9 +148,35 @@ final class SimNode implements AutoCloseable
         return arrival;
     }
 
+    /**
+     * Stops the node's duty cycle as a GC pause would: what arrives meanwhile waits in its socket buffers.
+     */
+    void pause()
+    {
+        paused = true;
+    }
+
+    void resume()
+    {
+        paused = false;
+        final List<Runnable> pending = new ArrayList<>(deferred);
+        deferred.clear();
+        pending.forEach(Runnable::run);
+    }
+
+    boolean deferIfPaused(final Runnable action)
+    {
+        if (paused)
+        {
+            deferred.add(action);
+            return true;
+        }
+        return false;
+    }
+
     void dutyCycle(final long nowNs)
     {
-        if (!running)
+        if (!running || paused)
         {
             return;
         }
@@ -158,6 +186,10 @@ final class SimNode implements AutoCloseable
 
     void receiveSync(final long publisherNodeId, final byte[] message)
     {
+        if (deferIfPaused(() -> receiveSync(publisherNodeId, message)))
+        {
+            return;
+        }
         final Peer peer = transport.peers.get(publisherNodeId);
         if (!running || null == peer)
         {
@@ -169,6 +201,10 @@ final class SimNode implements AutoCloseable
 
     private void receiveCommand(final byte[] message, final CommandDelivery delivery)
     {
+        if (deferIfPaused(() -> receiveCommand(message, delivery)))
+        {
+            return;
+        }
         if (!running)
         {
             return;

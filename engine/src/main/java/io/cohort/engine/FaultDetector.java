@@ -1,0 +1,333 @@
+package io.cohort.engine;
+
+import io.cohort.codec.ReasonCode;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongHashSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides who is at fault when a member's stream goes wrong, without letting one node decide alone.
+ * <p>
+ * <b>The rule.</b> A node that sees a fault in member P's stream (gap, duplicate, reorder, lost tail, garbled
+ * frame, digest mismatch) or hears nothing from P for {@code cohort.heartbeat.timeout} accuses P: it broadcasts
+ * {@code SUSPECT(P)}. Every member that sees a fault of P on its own accuses P too. Within the suspicion window
+ * ({@code cohort.suspicion.timeout}):
+ * <ul>
+ * <li>if a majority of the members other than P accuse P, P is evicted: the node that counts the majority
+ * broadcasts {@code NODE_EVICTED(P)}, and every node drops P's rows;</li>
+ * <li>if the window ends and this node is P's only accuser while other members are alive, this node's own
+ * receive path is the broken one: it evicts itself (a healthy node is never taken down by a lone accuser);</li>
+ * <li>in a cluster of two, the one member other than P is a majority of one: for silence it evicts P, for a
+ * corrupt copy it evicts itself, since the owner's own rows are authoritative and the copy is what is wrong.</li>
+ * </ul>
+ * <b>Partitions.</b> Silence accusations are also checked against the split strategy: when the members this node
+ * still hears (itself included) would lose under {@link SplitStrategy} for a whole window, this node evicts itself
+ * (reason {@link ReasonCode#PARTITION}) instead of evicting the others, so that at most one side keeps running.
+ * <p>
+ * <b>Pauses.</b> A node that notices its own duty cycle stalled (a GC or scheduling pause) restarts every
+ * member's silence timer and drops its pending accusations, instead of acting on timers that ran while it slept.
+ */
+final class FaultDetector
+{
+    /**
+     * What the detector needs from the node.
+     */
+    interface Node
+    {
+        /** Broadcasts an accusation. */
+        void suspect(Member accused, int reason, long expected, long observed);
+
+        /** Announces the eviction of a member and drops its rows. */
+        void evict(Member member, int reason);
+
+        /** Evicts this node: it stops serving at once. */
+        void evictSelf(int reason, String why);
+
+        /** Members this node knows, itself excluded. */
+        List<Member> members();
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(FaultDetector.class);
+
+    private static final class Accusation
+    {
+        final long accusedId;
+        final long accusedIncarnation;
+        final LongHashSet accusers = new LongHashSet();
+        final long startedNs;
+        int reason;
+        boolean selfAccused;
+
+        Accusation(final long accusedId, final long accusedIncarnation, final int reason, final long startedNs)
+        {
+            this.accusedId = accusedId;
+            this.accusedIncarnation = accusedIncarnation;
+            this.reason = reason;
+            this.startedNs = startedNs;
+        }
+    }
+
+    private final long selfNodeId;
+    private final long selfIncarnation;
+    private final CohortContext context;
+    private final Node node;
+    private final Long2ObjectHashMap<Accusation> accusations = new Long2ObjectHashMap<>();
+    private final List<Accusation> decided = new ArrayList<>();
+    private long minoritySinceNs = -1;
+
+    FaultDetector(final CohortContext context, final Node node)
+    {
+        this.selfNodeId = context.nodeId();
+        this.selfIncarnation = context.incarnation();
+        this.context = context;
+        this.node = node;
+    }
+
+    /**
+     * This node saw a fault in a member's stream, or silence from it.
+     */
+    void onLocalFault(final Member accused, final int reason, final long expected, final long observed,
+        final long nowNs)
+    {
+        final Accusation accusation = accusation(accused.nodeId, accused.incarnation, reason, nowNs);
+        if (!accusation.selfAccused)
+        {
+            accusation.selfAccused = true;
+            accusation.accusers.add(selfNodeId);
+            LOG.warn("node {} accuses {}: {} (expected {}, observed {})", ClusterCore.id(selfNodeId), accused,
+                ReasonCode.name(reason), expected, observed);
+            node.suspect(accused, reason, expected, observed);
+        }
+    }
+
+    /**
+     * Another member accuses a member.
+     */
+    void onSuspect(final long accuserId, final long accusedId, final long accusedIncarnation, final int reason,
+        final long nowNs)
+    {
+        if (accusedId == selfNodeId)
+        {
+            LOG.warn("node {} is accused by {}: {}", ClusterCore.id(selfNodeId), ClusterCore.id(accuserId),
+                ReasonCode.name(reason));
+            return;
+        }
+        accusation(accusedId, accusedIncarnation, reason, nowNs).accusers.add(accuserId);
+    }
+
+    /**
+     * Forgets a member that left or was evicted.
+     */
+    void forget(final long memberId)
+    {
+        accusations.remove(memberId);
+    }
+
+    /**
+     * This node's duty cycle stalled: timers that ran meanwhile must not count against the others.
+     */
+    void onResumedFromPause(final List<Member> members, final long nowNs, final long stalledNs)
+    {
+        LOG.warn("node {} resumed after a {} ms stall: restarting silence timers", ClusterCore.id(selfNodeId),
+            stalledNs / 1_000_000);
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            members.get(i).lastHeardNs = nowNs;
+        }
+        accusations.clear();
+        minoritySinceNs = -1;
+    }
+
+    private Accusation accusation(final long accusedId, final long incarnation, final int reason, final long nowNs)
+    {
+        Accusation accusation = accusations.get(accusedId);
+        if (null == accusation || accusation.accusedIncarnation != incarnation)
+        {
+            accusation = new Accusation(accusedId, incarnation, reason, nowNs);
+            accusations.put(accusedId, accusation);
+        }
+        return accusation;
+    }
+
+    /**
+     * Looks for silent members and decides accusations whose window ended or that reached a majority.
+     *
+     * @return the amount of work done.
+     */
+    int tick(final long nowNs)
+    {
+        final List<Member> members = node.members();
+        int workCount = detectSilence(members, nowNs);
+        if (checkPartition(members, nowNs))
+        {
+            return workCount + 1;
+        }
+        if (accusations.isEmpty())
+        {
+            return workCount;
+        }
+
+        final int voters = members.size();
+        final int majority = voters / 2 + 1;
+        decided.clear();
+        for (final Accusation accusation : accusations.values())
+        {
+            final Member accused = find(members, accusation.accusedId);
+            if (null == accused || accused.incarnation != accusation.accusedIncarnation)
+            {
+                decided.add(accusation);
+                continue;
+            }
+            final int accusers = countAccusers(accusation, members);
+            final boolean windowEnded = nowNs - accusation.startedNs >= context.suspicionTimeoutNs();
+            if (1 == voters && accusation.selfAccused)
+            {
+                if (windowEnded || ReasonCode.SILENCE == accusation.reason)
+                {
+                    decided.add(accusation);
+                    if (ReasonCode.SILENCE == accusation.reason)
+                    {
+                        node.evict(accused, accusation.reason);
+                    }
+                    else
+                    {
+                        node.evictSelf(ReasonCode.FALSE_ACCUSATION, "in a cluster of two, this node's copy of " +
+                            accused + " is the broken one (" + ReasonCode.name(accusation.reason) + ")");
+                        return workCount + 1;
+                    }
+                }
+            }
+            else if (accusers >= majority)
+            {
+                decided.add(accusation);
+                LOG.warn("node {}: {} of {} members accuse {} ({}): evicting it", ClusterCore.id(selfNodeId),
+                    accusers, voters, accused, ReasonCode.name(accusation.reason));
+                node.evict(accused, accusation.reason);
+            }
+            else if (windowEnded)
+            {
+                decided.add(accusation);
+                if (accusation.selfAccused && accusers == 1)
+                {
+                    node.evictSelf(ReasonCode.FALSE_ACCUSATION, "this node alone accused " + accused + " (" +
+                        ReasonCode.name(accusation.reason) + "): its own receive path is the broken one");
+                    return workCount + 1;
+                }
+                LOG.info("node {}: accusation of {} ({}) not confirmed by a majority ({} of {}): dropped",
+                    ClusterCore.id(selfNodeId), accused, ReasonCode.name(accusation.reason), accusers, voters);
+            }
+        }
+        for (int i = 0, size = decided.size(); i < size; i++)
+        {
+            final Accusation accusation = decided.get(i);
+            if (accusations.get(accusation.accusedId) == accusation)
+            {
+                accusations.remove(accusation.accusedId);
+            }
+            workCount++;
+        }
+        return workCount;
+    }
+
+    private int detectSilence(final List<Member> members, final long nowNs)
+    {
+        int workCount = 0;
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            final Member member = members.get(i);
+            if (nowNs - member.lastHeardNs > context.heartbeatTimeoutNs())
+            {
+                final Accusation existing = accusations.get(member.nodeId);
+                if (null == existing || !existing.selfAccused)
+                {
+                    onLocalFault(member, ReasonCode.SILENCE, member.lastHeardNs, nowNs, nowNs);
+                    workCount++;
+                }
+            }
+        }
+        return workCount;
+    }
+
+    /**
+     * Evicts this node when the members it still hears would lose under the split strategy for a whole window.
+     *
+     * @return true if this node evicted itself.
+     */
+    private boolean checkPartition(final List<Member> members, final long nowNs)
+    {
+        int heard = 1;
+        boolean holdsOldest = true;
+        long oldestIncarnation = selfIncarnation;
+        long oldestId = selfNodeId;
+        boolean oldestHeard = true;
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            final Member member = members.get(i);
+            final boolean isHeard = nowNs - member.lastHeardNs <= context.heartbeatTimeoutNs();
+            if (isHeard)
+            {
+                heard++;
+            }
+            if (member.incarnation < oldestIncarnation ||
+                member.incarnation == oldestIncarnation && Long.compareUnsigned(member.nodeId, oldestId) < 0)
+            {
+                oldestIncarnation = member.incarnation;
+                oldestId = member.nodeId;
+                oldestHeard = isHeard;
+            }
+        }
+        holdsOldest = oldestHeard;
+        final int clusterSize = members.size() + 1;
+        if (heard == clusterSize ||
+            context.splitStrategy().survives(heard, clusterSize, holdsOldest, context.minimumNodes()))
+        {
+            minoritySinceNs = -1;
+            return false;
+        }
+        if (minoritySinceNs < 0)
+        {
+            minoritySinceNs = nowNs;
+            LOG.warn("node {} hears {} of {} members: losing side under {} unless that changes within {} ms",
+                ClusterCore.id(selfNodeId), heard, clusterSize, context.splitStrategy().propertyValue(),
+                context.suspicionTimeoutNs() / 1_000_000);
+            return false;
+        }
+        if (nowNs - minoritySinceNs < context.suspicionTimeoutNs())
+        {
+            return false;
+        }
+        node.evictSelf(ReasonCode.PARTITION, "this side of a partition holds " + heard + " of " + clusterSize +
+            " members and loses under " + context.splitStrategy().propertyValue());
+        return true;
+    }
+
+    private int countAccusers(final Accusation accusation, final List<Member> members)
+    {
+        int count = accusation.selfAccused ? 1 : 0;
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            final long memberId = members.get(i).nodeId;
+            if (memberId != accusation.accusedId && accusation.accusers.contains(memberId))
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static Member find(final List<Member> members, final long memberId)
+    {
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            if (members.get(i).nodeId == memberId)
+            {
+                return members.get(i);
+            }
+        }
+        return null;
+    }
+}
