@@ -62,7 +62,7 @@ public final class CohortConfiguration
      */
     public static final String SUSPICION_TIMEOUT_PROP_NAME = "cohort.suspicion.timeout";
     /** Default suspicion window. */
-    public static final String SUSPICION_TIMEOUT_DEFAULT = "400ms";
+    public static final String SUSPICION_TIMEOUT_DEFAULT = "300ms";
 
     /**
      * Repair instead of eviction: on a desynchronised copy, resync it from its owner (snapshot and replay) up to

@@ -27,6 +27,8 @@ import java.util.List;
  * <b>Partitions.</b> Silence accusations are also checked against the split strategy: when the members this node
  * still hears (itself included) would lose under {@link SplitStrategy} for a whole window, this node evicts itself
  * (reason {@link ReasonCode#PARTITION}) instead of evicting the others, so that at most one side keeps running.
+ * Silence is decided only when its window ends, even with a majority earlier: the members of the other side fall
+ * silent one heartbeat apart, and deciding on the first one alone would let both sides believe they win.
  * <p>
  * <b>Pauses.</b> A node that notices its own duty cycle stalled (a GC or scheduling pause) restarts every
  * member's silence timer and drops its pending accusations, instead of acting on timers that ran while it slept.
@@ -52,6 +54,9 @@ final class FaultDetector
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(FaultDetector.class);
+    private static final int SIDE_SURVIVES = 0;
+    private static final int SIDE_LOSING = 1;
+    private static final int SIDE_EVICTED = 2;
 
     private static final class Accusation
     {
@@ -162,7 +167,8 @@ final class FaultDetector
     {
         final List<Member> members = node.members();
         int workCount = detectSilence(members, nowNs);
-        if (checkPartition(members, nowNs))
+        final int side = checkPartition(members, nowNs);
+        if (SIDE_EVICTED == side)
         {
             return workCount + 1;
         }
@@ -180,6 +186,11 @@ final class FaultDetector
             if (null == accused || accused.incarnation != accusation.accusedIncarnation)
             {
                 decided.add(accusation);
+                continue;
+            }
+            if (SIDE_LOSING == side && ReasonCode.SILENCE == accusation.reason)
+            {
+                // Silence on a side that would lose a partition: evicting the other side would split the cluster.
                 continue;
             }
             final int accusers = countAccusers(accusation, members);
@@ -201,7 +212,7 @@ final class FaultDetector
                     }
                 }
             }
-            else if (accusers >= majority)
+            else if (accusers >= majority && (windowEnded || ReasonCode.SILENCE != accusation.reason))
             {
                 decided.add(accusation);
                 LOG.warn("node {}: {} of {} members accuse {} ({}): evicting it", ClusterCore.id(selfNodeId),
@@ -255,9 +266,9 @@ final class FaultDetector
     /**
      * Evicts this node when the members it still hears would lose under the split strategy for a whole window.
      *
-     * @return true if this node evicted itself.
+     * @return {@link #SIDE_SURVIVES}, {@link #SIDE_LOSING} (waiting out the window) or {@link #SIDE_EVICTED}.
      */
-    private boolean checkPartition(final List<Member> members, final long nowNs)
+    private int checkPartition(final List<Member> members, final long nowNs)
     {
         int heard = 1;
         boolean holdsOldest = true;
@@ -286,7 +297,7 @@ final class FaultDetector
             context.splitStrategy().survives(heard, clusterSize, holdsOldest, context.minimumNodes()))
         {
             minoritySinceNs = -1;
-            return false;
+            return SIDE_SURVIVES;
         }
         if (minoritySinceNs < 0)
         {
@@ -294,15 +305,15 @@ final class FaultDetector
             LOG.warn("node {} hears {} of {} members: losing side under {} unless that changes within {} ms",
                 ClusterCore.id(selfNodeId), heard, clusterSize, context.splitStrategy().propertyValue(),
                 context.suspicionTimeoutNs() / 1_000_000);
-            return false;
+            return SIDE_LOSING;
         }
         if (nowNs - minoritySinceNs < context.suspicionTimeoutNs())
         {
-            return false;
+            return SIDE_LOSING;
         }
         node.evictSelf(ReasonCode.PARTITION, "this side of a partition holds " + heard + " of " + clusterSize +
             " members and loses under " + context.splitStrategy().propertyValue());
-        return true;
+        return SIDE_EVICTED;
     }
 
     private int countAccusers(final Accusation accusation, final List<Member> members)
