@@ -69,6 +69,7 @@ public final class Cohort
             state = new SubscriptionState(context.stateContext(),
                 (roomId, previous, current) -> coreHolder[0].onLocalCountChanged(roomId, previous, current));
             transport = new ZmqTransport(context.transportContext(), counters, errorHandler);
+            FaultInjection.installIfConfigured(transport, context.nodeId());
 
             final SystemNanoClock clock = SystemNanoClock.INSTANCE;
             final ClusterCore core = new ClusterCore(context, transport, state, errorHandler, clock.nanoTime());

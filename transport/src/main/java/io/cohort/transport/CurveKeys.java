@@ -83,7 +83,9 @@ public final class CurveKeys
         {
             throw new IllegalArgumentException("CURVE key file " + file + ": " + name + " key is not Z85", ex);
         }
-        if (null == key || key.length != KEY_LENGTH)
+        // JeroMQ's decoder does not reject characters outside the Z85 alphabet nor groups above 2^32 - 1: it
+        // silently decodes them to another key. Only a key that encodes back to the same text is Z85.
+        if (null == key || key.length != KEY_LENGTH || !trimmed.equals(ZMQ.Curve.z85Encode(key)))
         {
             throw new IllegalArgumentException("CURVE key file " + file + ": " + name + " key is not Z85");
         }

@@ -314,6 +314,13 @@ public final class OutboundBatcher
 
         int claim(final int messageType, final int bodyLength)
         {
+            // Checked before anything else: otherwise a message too large for any frame, claimed after others,
+            // would send the open frame, fail again in the empty one and still consume a sequence number.
+            if ((long)FrameLayout.MIN_FRAME_LENGTH + FrameLayout.MESSAGE_HEADER_LENGTH + bodyLength > maxFrameLength)
+            {
+                throw new IllegalArgumentException("bodyLength=" + bodyLength + " cannot fit a frame of " +
+                    "maxFrameLength=" + maxFrameLength);
+            }
             if (pending && !retry())
             {
                 return NO_SPACE;

@@ -61,6 +61,24 @@ public final class ZmqTransport implements Transport
     private final String commandEndpoint;
     private final byte[] directedTopic;
     private SendFaultHook sendFaultHook;
+    private ReceiveFaultHook receiveFaultHook;
+
+    /**
+     * A hook that lets tests and fault-injection runs drop or corrupt received sync frames, i.e. break one link.
+     * Enabled only by code (never by configuration in production).
+     */
+    @FunctionalInterface
+    public interface ReceiveFaultHook
+    {
+        /**
+         * Decides whether a received frame is dropped before it is checked.
+         *
+         * @param peerNodeId the peer whose socket it came from.
+         * @param message    the wire message ({@code [topic][frame]}), which the hook may modify.
+         * @return true to drop it.
+         */
+        boolean drop(long peerNodeId, byte[] message);
+    }
 
     /**
      * A hook that lets tests and fault-injection runs drop, repeat or corrupt outgoing sync frames. Enabled only
@@ -250,6 +268,16 @@ public final class ZmqTransport implements Transport
     }
 
     /**
+     * Installs a hook that may drop or corrupt received sync frames (tests, fault injection).
+     *
+     * @param hook the hook, or null to receive frames as they are.
+     */
+    public void receiveFaultHook(final ReceiveFaultHook hook)
+    {
+        this.receiveFaultHook = hook;
+    }
+
+    /**
      * Starts receiving a peer's sync streams and opens a request channel to it. The directed stream to the peer
      * is opened by the caller ({@link OutboundBatcher#addDestination(long)}) only once
      * {@link SyncHandler#onSubscriberChange} shows that the peer's subscription is live.
@@ -417,11 +445,23 @@ public final class ZmqTransport implements Transport
         {
             received++;
             discardMoreParts(connection.subscriber);
+            final ReceiveFaultHook hook = receiveFaultHook;
+            if (null != hook && hook.drop(connection.peer.nodeId(), message))
+            {
+                continue;
+            }
             if (message.length < TOPIC_LENGTH)
             {
                 connection.peer.counters().onFrame(message.length);
                 connection.peer.counters().onBadFrame();
-                handler.onBadFrame(connection.peer, DecodeResult.TRUNCATED_HEADER);
+                try
+                {
+                    handler.onBadFrame(connection.peer, DecodeResult.TRUNCATED_HEADER);
+                }
+                catch (final Exception ex)
+                {
+                    errorHandler.onError(ex);
+                }
                 continue;
             }
             receiveBuffer.wrap(message);
@@ -519,10 +559,18 @@ public final class ZmqTransport implements Transport
         byte[] message;
         while (null != (message = publisher.recv(ZMQ.DONTWAIT)))
         {
+            final boolean multipart = publisher.hasReceiveMore();
             discardMoreParts(publisher);
             drained++;
-            // A subscription message is [1 = subscribe | 0 = unsubscribe][topic]; only directed topics name a node.
-            if (message.length == 1 + TOPIC_LENGTH && DIRECTED_TOPIC == message[1] && message[0] <= 1)
+            // A subscription message is [1 = subscribe | 0 = unsubscribe][topic]: anything else the XPUB passes up
+            // comes from a stranger (e.g. junk bytes read as old-protocol messages).
+            if (multipart || 0 == message.length || (0 != message[0] && 1 != message[0]))
+            {
+                counters.strangerFrames.incrementRelease();
+                continue;
+            }
+            // Only directed topics name a node.
+            if (message.length == 1 + TOPIC_LENGTH && DIRECTED_TOPIC == message[1])
             {
                 receiveBuffer.wrap(message);
                 final long nodeId = receiveBuffer.getLong(2, FrameLayout.BYTE_ORDER);
@@ -696,11 +744,15 @@ public final class ZmqTransport implements Transport
 
     /**
      * Counts the connection events of a bound socket that mean a stranger or a broken peer knocked: failed
-     * handshakes (junk bytes, a client without the cluster's keys). Refusals by the ZAP handler are counted
+     * handshakes (junk bytes, a client without the cluster's keys) and handshakes in a protocol older than ZMTP 3.0
+     * (what junk bytes usually turn into). Refusals by the ZAP handler are counted
      * there, not here, so that each refusal counts once.
      */
     static final class SocketMonitor implements AutoCloseable
     {
+        /** The protocol version JeroMQ reports for ZMTP 3.0 in a handshake-protocol event. */
+        private static final int ZMTP_3_0 = 3;
+
         private final ZMQ.Socket events;
         private final AtomicCounter strangers;
 
@@ -708,7 +760,7 @@ public final class ZmqTransport implements Transport
         {
             final String endpoint = "inproc://cohort-monitor-" + name + "-" + System.identityHashCode(socket);
             socket.monitor(endpoint, zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
-                zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL);
+                zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_PROTOCOL);
             events = zContext.createSocket(SocketType.PAIR);
             events.setLinger(0);
             events.connect(endpoint);
@@ -721,13 +773,25 @@ public final class ZmqTransport implements Transport
             ZMQ.Event event;
             while (null != (event = ZMQ.Event.recv(events, ZMQ.DONTWAIT)))
             {
-                if (event.isError() || event.isWarn() || 0 != event.getEvent())
+                if (isStranger(event))
                 {
                     strangers.incrementRelease();
                 }
                 handled++;
             }
             return handled;
+        }
+
+        private static boolean isStranger(final ZMQ.Event event)
+        {
+            if (zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_PROTOCOL == event.getEvent())
+            {
+                // Every node speaks ZMTP 3.0. Junk bytes make JeroMQ fall back to an older, unversioned protocol
+                // and carry on without any handshake failure, so an older protocol is what reveals them.
+                final Object version = event.getValue();
+                return version instanceof Integer && (Integer)version < ZMTP_3_0;
+            }
+            return true;
         }
 
         public void close()
