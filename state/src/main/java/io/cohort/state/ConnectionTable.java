@@ -362,6 +362,18 @@ final class ConnectionTable implements AutoCloseable
         return overflow.offHeapMemoryUsed();
     }
 
+    /**
+     * Removes every connection and overflow entry.
+     */
+    void clear()
+    {
+        connections.clear();
+        overflow.clear();
+        connectionCount = 0;
+        overflowCount = 0;
+        subscriptionCount = 0;
+    }
+
     public void close()
     {
         CloseHelper.closeAll(connections, overflow);

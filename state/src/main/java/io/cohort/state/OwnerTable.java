@@ -82,9 +82,34 @@ final class OwnerTable implements AutoCloseable
             close();
             throw ex;
         }
+        takeLocalSlot(localNodeId);
+    }
+
+    private void takeLocalSlot(final long localNodeId)
+    {
         ownerBySlot.lazySet(LOCAL_SLOT, localNodeId);
         slotByOwner.put(localNodeId, LOCAL_SLOT);
         owners = 1;
+    }
+
+    /**
+     * Empties every slot's map and gives slot 0 to a (possibly new) local node.
+     */
+    void reset(final long localNodeId)
+    {
+        for (int slot = 0; slot < maps.length; slot++)
+        {
+            if (rowsBySlot[slot] > 0)
+            {
+                maps[slot].clear();
+            }
+            rowsBySlot[slot] = 0;
+            ownerBySlot.lazySet(slot, 0);
+            digestBySlot.lazySet(slot, RowDigest.EMPTY);
+        }
+        slotByOwner.clear();
+        lastPrevious = 0;
+        takeLocalSlot(localNodeId);
     }
 
     int slotOf(final long ownerNodeId)

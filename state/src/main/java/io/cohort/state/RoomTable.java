@@ -270,6 +270,16 @@ final class RoomTable implements AutoCloseable
         return map.offHeapMemoryUsed();
     }
 
+    /**
+     * Removes every room.
+     */
+    void clear()
+    {
+        map.clear();
+        rooms = 0;
+        metadataBytes = 0;
+    }
+
     public void close()
     {
         map.close();

@@ -347,4 +347,51 @@ class SubscriptionStateTest
         assertEquals(RowDigest.mix(1, 9), state.ownerDigest(REMOTE));
         assertEquals(StateResult.UNCHANGED, state.applyRemote(REMOTE, 2, 0));
     }
+
+    @Test
+    void shouldResetToAFreshStateOfAnotherNode()
+    {
+        final long other = createRoom(state, 2);
+        for (int connection = 1; connection <= 8; connection++)
+        {
+            state.subscribe(connection, room);
+            state.subscribe(connection, other);
+        }
+        for (int extra = 3; extra <= 9; extra++)
+        {
+            state.subscribe(1, createRoom(state, extra));
+        }
+        state.applyRemote(REMOTE, room, 5);
+        state.applyRemote(REMOTE + 1, other, 2);
+        assertTrue(state.overflowSubscriptions() > 0, "connection 1 spills into the overflow map");
+        final int changesBefore = listener.changes.size();
+
+        final long newLocal = LOCAL_NODE + 7;
+        state.reset(newLocal);
+
+        assertEquals(newLocal, state.localNodeId());
+        assertEquals(newLocal, state.context().localNodeId());
+        assertEquals(changesBefore, listener.changes.size(), "a reset tells the listener nothing");
+        assertEquals(0, state.rooms());
+        assertEquals(0, state.roomMetadataBytes());
+        assertEquals(0, state.connections());
+        assertEquals(0, state.localSubscriptions());
+        assertEquals(0, state.overflowSubscriptions());
+        assertEquals(1, state.owners());
+        assertEquals(0, state.totalRows());
+        assertEquals(0, state.roomCount(room));
+        assertEquals(0, state.ownerCount(REMOTE, room));
+        assertEquals(RowDigest.EMPTY, state.ownerDigest(newLocal));
+        assertEquals(RowDigest.EMPTY, state.ownerDigest(REMOTE));
+        assertFalse(state.isSubscribed(1, room));
+        assertFalse(state.roomExists(room));
+
+        // Usable as new, with the old local node now an ordinary remote owner.
+        assertEquals(room, createRoom(state, 1));
+        assertEquals(StateResult.SUBSCRIBED, state.subscribe(CONNECTION, room));
+        assertEquals(StateResult.APPLIED, state.applyRemote(LOCAL_NODE, room, 3));
+        assertEquals(4, state.roomCount(room));
+        assertEquals(RowDigest.mix(room, 1), state.ownerDigest(newLocal));
+        assertArrayEquals(new long[]{ room, 0, 1 }, listener.last());
+    }
 }
