@@ -250,6 +250,11 @@ final class FaultDetector
         for (int i = 0, size = members.size(); i < size; i++)
         {
             final Member member = members.get(i);
+            if (Member.Phase.AWAITING_BASELINE == member.phase && nowNs - member.addedNs < context.joinTimeoutNs())
+            {
+                // Never heard since subscribing: the link is being (re)established; joining has its own bound.
+                continue;
+            }
             if (nowNs - member.lastHeardNs > context.heartbeatTimeoutNs())
             {
                 final Accusation existing = accusations.get(member.nodeId);

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 final class JoinDriver
 {
     static final long JOIN_RETRY_MS = 200;
+    static final long SEED_RECONNECT_MS = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(JoinDriver.class);
 
@@ -50,6 +51,8 @@ final class JoinDriver
     private long joinDeadlineNs;
     private long discoveryDeadlineNs;
     private long nextAttemptNs;
+    private long seedsConnectedNs;
+    private boolean anySeedAnswered;
     private long nowNs;
 
     JoinDriver(
@@ -73,10 +76,7 @@ final class JoinDriver
         this.seedEndpoints = List.copyOf(seedEndpoints);
         joinDeadlineNs = nowNs + context.joinTimeoutNs();
         discoveryDeadlineNs = nowNs + context.commandTimeoutNs();
-        for (final String endpoint : this.seedEndpoints)
-        {
-            transport.connectSeed(endpoint);
-        }
+        connectSeeds();
         LOG.info("node {} joining through seeds {}", ClusterCore.id(nodeId), this.seedEndpoints);
         sendJoinRequests();
     }
@@ -125,8 +125,23 @@ final class JoinDriver
         return 1;
     }
 
+    private void connectSeeds()
+    {
+        for (final String endpoint : seedEndpoints)
+        {
+            transport.connectSeed(endpoint);
+        }
+        seedsConnectedNs = nowNs;
+    }
+
     private void sendJoinRequests()
     {
+        if (!anySeedAnswered && nowNs - seedsConnectedNs > TimeUnit.MILLISECONDS.toNanos(SEED_RECONNECT_MS))
+        {
+            // JeroMQ sometimes never completes a fresh connection's handshake: fresh sockets are the cure.
+            transport.disconnectSeeds();
+            connectSeeds();
+        }
         if (0 != joinCorrelationId)
         {
             pending.complete(joinCorrelationId);
@@ -186,6 +201,7 @@ final class JoinDriver
     {
         final JoinResponseDecoder response = joinResponseDecoder.wrap(buffer, offset, length);
         final boolean joining = NodeState.JOINING == core.state();
+        anySeedAnswered = true;
         if (CommandStatus.OK != response.status())
         {
             if (joining && !accepted)

@@ -38,6 +38,8 @@ final class Member
     Phase phase = Phase.AWAITING_BASELINE;
     long lastHeardNs;
     long nextProbeNs;
+    long connectedNs;
+    int snapshotTimeouts;
     long nextIntroductionNs;
     long snapshotCorrelationId;
     long snapshotDeadlineNs;

@@ -49,6 +49,11 @@ final class MemberSync
 
     private static final Logger LOG = LoggerFactory.getLogger(MemberSync.class);
     private static final long PROBE_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    /**
+     * A member unheard for this long after subscribing gets fresh sockets: JeroMQ sometimes never completes a
+     * fresh connection's handshake.
+     */
+    private static final long RECONNECT_AFTER_NS = TimeUnit.MILLISECONDS.toNanos(1000);
     private static final int INITIAL_BUFFER_LENGTH = 64 * 1024;
 
     private final long selfNodeId;
@@ -87,6 +92,7 @@ final class MemberSync
     void start(final Member member, final long nowNs)
     {
         this.nowNs = nowNs;
+        member.connectedNs = nowNs;
         requestProbe(member);
     }
 
@@ -130,13 +136,31 @@ final class MemberSync
             final Member member = members.get(i);
             if (Member.Phase.AWAITING_BASELINE == member.phase && nowNs >= member.nextProbeNs)
             {
+                if (nowNs - member.connectedNs > RECONNECT_AFTER_NS && transport.reconnectPeer(member.nodeId))
+                {
+                    LOG.warn("node {}: nothing from {} since subscribing: reconnecting", ClusterCore.id(selfNodeId),
+                        member);
+                    member.connectedNs = nowNs;
+                }
                 requestProbe(member);
                 workCount++;
             }
             else if (Member.Phase.AWAITING_SNAPSHOT == member.phase && nowNs >= member.snapshotDeadlineNs)
             {
-                LOG.warn("node {}: snapshot of {} timed out, asking again", ClusterCore.id(selfNodeId), member);
-                requestSnapshot(member);
+                if (++member.snapshotTimeouts >= 2 && transport.reconnectPeer(member.nodeId))
+                {
+                    // The request channel may be a connection whose handshake never completed.
+                    LOG.warn("node {}: snapshot of {} timed out twice: reconnecting and syncing again",
+                        ClusterCore.id(selfNodeId), member);
+                    member.snapshotTimeouts = 0;
+                    restart(member, nowNs);
+                    member.connectedNs = nowNs;
+                }
+                else
+                {
+                    LOG.warn("node {}: snapshot of {} timed out, asking again", ClusterCore.id(selfNodeId), member);
+                    requestSnapshot(member);
+                }
                 workCount++;
             }
         }

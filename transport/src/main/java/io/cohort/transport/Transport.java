@@ -43,6 +43,18 @@ public interface Transport extends AutoCloseable
     Peer addPeer(long nodeId, long incarnation, String syncEndpoint, String commandEndpoint);
 
     /**
+     * Replaces a peer's channels with fresh ones to the same endpoints, keeping the peer, its counters and its
+     * expected sequences: the cure for a connection that never completes its handshake.
+     *
+     * @param nodeId the peer's node id.
+     * @return false if it is not a peer or the transport cannot reconnect.
+     */
+    default boolean reconnectPeer(final long nodeId)
+    {
+        return false;
+    }
+
+    /**
      * Stops receiving from a peer and closes its channels.
      *
      * @param nodeId the peer's node id.

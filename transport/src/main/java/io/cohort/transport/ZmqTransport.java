@@ -102,13 +102,22 @@ public final class ZmqTransport implements Transport
         final Peer peer;
         final ZMQ.Socket subscriber;
         final ZMQ.Socket dealer;
+        final String syncEndpoint;
+        final String commandEndpoint;
         boolean removed;
 
-        Connection(final Peer peer, final ZMQ.Socket subscriber, final ZMQ.Socket dealer)
+        Connection(
+            final Peer peer,
+            final ZMQ.Socket subscriber,
+            final ZMQ.Socket dealer,
+            final String syncEndpoint,
+            final String commandEndpoint)
         {
             this.peer = peer;
             this.subscriber = subscriber;
             this.dealer = dealer;
+            this.syncEndpoint = syncEndpoint;
+            this.commandEndpoint = commandEndpoint;
         }
     }
 
@@ -302,6 +311,23 @@ public final class ZmqTransport implements Transport
         }
 
         final Peer peer = new Peer(nodeId, incarnation, counters.newPeer(nodeId, incarnation));
+        final Connection connection;
+        try
+        {
+            connection = connect(peer, syncEndpoint, commandEndpoint);
+        }
+        catch (final RuntimeException ex)
+        {
+            peer.counters().close();
+            throw ex;
+        }
+        connectionsByNodeId.put(nodeId, connection);
+        connections.add(connection);
+        return peer;
+    }
+
+    private Connection connect(final Peer peer, final String syncEndpoint, final String commandEndpoint)
+    {
         ZMQ.Socket subscriber = null;
         ZMQ.Socket dealer = null;
         try
@@ -324,15 +350,39 @@ public final class ZmqTransport implements Transport
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(subscriber, dealer, peer.counters());
-            throw new IllegalArgumentException("cannot connect to peer " + nodeId + " at sync=" + syncEndpoint +
+            CloseHelper.quietCloseAll(subscriber, dealer);
+            throw new IllegalArgumentException("cannot connect to peer " + peer.nodeId() + " at sync=" + syncEndpoint +
                 " command=" + commandEndpoint + ": " + ex.getMessage(), ex);
         }
+        return new Connection(peer, subscriber, dealer, syncEndpoint, commandEndpoint);
+    }
 
-        final Connection connection = new Connection(peer, subscriber, dealer);
-        connectionsByNodeId.put(nodeId, connection);
-        connections.add(connection);
-        return peer;
+    /**
+     * {@inheritDoc}
+     * <p>
+     * JeroMQ 0.6.0 now and then leaves a fresh connection without completing its handshake, for good
+     * (zeromq/jeromq#1022): fresh sockets are the cure. The peer, its counters and expected sequences are kept.
+     */
+    public boolean reconnectPeer(final long nodeId)
+    {
+        final Connection old = connectionsByNodeId.get(nodeId);
+        if (null == old)
+        {
+            return false;
+        }
+        final Connection fresh = connect(old.peer, old.syncEndpoint, old.commandEndpoint);
+        old.removed = true;
+        connectionsByNodeId.put(nodeId, fresh);
+        connections.add(fresh);
+        if (polling)
+        {
+            removedWhilePolling.add(old);
+        }
+        else
+        {
+            destroySockets(old);
+        }
+        return true;
     }
 
     /**
@@ -364,10 +414,19 @@ public final class ZmqTransport implements Transport
 
     private void destroy(final Connection connection)
     {
+        destroySockets(connection);
+        if (connectionsByNodeId.get(connection.peer.nodeId()) == null ||
+            connectionsByNodeId.get(connection.peer.nodeId()).peer != connection.peer)
+        {
+            connection.peer.counters().close();
+        }
+    }
+
+    private void destroySockets(final Connection connection)
+    {
         connections.remove(connection);
         zContext.destroySocket(connection.subscriber);
         zContext.destroySocket(connection.dealer);
-        connection.peer.counters().close();
     }
 
     /**
