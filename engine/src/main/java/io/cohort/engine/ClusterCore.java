@@ -64,6 +64,7 @@ final class ClusterCore implements SyncHandler, CommandHandler
     private final FaultDetector faultDetector;
     private final Long2ObjectHashMap<Member> membersById = new Long2ObjectHashMap<>();
     private final List<Member> members = new ArrayList<>();
+    private final org.agrona.collections.LongHashSet liveSubscribers = new org.agrona.collections.LongHashSet();
     private final ExpandableArrayBuffer roomScratch = new ExpandableArrayBuffer(256);
 
     private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
@@ -352,6 +353,11 @@ final class ClusterCore implements SyncHandler, CommandHandler
         final Member member = new Member(memberId, memberIncarnation, syncEndpoint, commandEndpoint, peer, nowNs);
         membersById.put(memberId, member);
         members.add(member);
+        if (liveSubscribers.contains(memberId))
+        {
+            // Its subscription reached this node before it became a member (e.g. it joined through another node).
+            openDirectedStream(member);
+        }
         publishMemberIds();
         LOG.info("node {} subscribed to member {} at {}", id(nodeId), member, syncEndpoint);
         memberSync.start(member, nowNs);
@@ -665,10 +671,27 @@ final class ClusterCore implements SyncHandler, CommandHandler
      */
     public void onSubscriberChange(final long subscriberNodeId, final boolean subscribed)
     {
-        final Member member = membersById.get(subscriberNodeId);
-        if (subscribed && null != member && !member.directedStreamOpen)
+        // Remembered for nodes not yet members too: the subscription is reported once, and may come first.
+        if (subscribed)
         {
-            transport.outbound().addDestination(subscriberNodeId);
+            liveSubscribers.add(subscriberNodeId);
+        }
+        else
+        {
+            liveSubscribers.remove(subscriberNodeId);
+        }
+        final Member member = membersById.get(subscriberNodeId);
+        if (subscribed && null != member)
+        {
+            openDirectedStream(member);
+        }
+    }
+
+    private void openDirectedStream(final Member member)
+    {
+        if (!member.directedStreamOpen)
+        {
+            transport.outbound().addDestination(member.nodeId);
             member.directedStreamOpen = true;
         }
     }
