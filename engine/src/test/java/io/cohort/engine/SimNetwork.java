@@ -1,5 +1,6 @@
 package io.cohort.engine;
 
+import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
@@ -8,13 +9,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A deterministic, single-threaded network and clock for {@link ClusterCore}s: sync frames and commands are
  * events delivered after a latency, in (time, order of sending) order, and every random choice comes from one
  * seeded {@link Random}. Subscriptions become live only after a delay, as with ZeroMQ's slow joiner: frames
- * published before then do not reach the subscriber. Faults can be injected on the sync path.
+ * published before then do not reach the subscriber. Faults can be injected on the sync path, at the sender
+ * (one fate for every subscriber, as a broken sender would) or per subscriber; partitions cut links in both
+ * directions or in one.
+ * <p>
+ * Nothing here iterates a hash map to decide anything: nodes are kept in the order they registered, so that
+ * a seed replays identically.
  */
 final class SimNetwork
 {
@@ -30,6 +37,44 @@ final class SimNetwork
          * @return how many copies to deliver: 0 drops it, 2 duplicates it.
          */
         int copies(long from, long to, byte[] message);
+
+        /**
+         * @return extra delay for this frame that does not hold back the frames after it (they may overtake
+         * it: a reorder), 0 for none. Asked after {@link #copies} for the same frame.
+         */
+        default long reorderDelayNs(final long from, final long to)
+        {
+            return 0;
+        }
+
+        /**
+         * @return whether {@link #copies} changed the bytes of the frame it was last asked about.
+         */
+        default boolean corrupted()
+        {
+            return false;
+        }
+    }
+
+    /**
+     * Decides the fate of one sync frame as its publisher sends it: one fate for every subscriber.
+     */
+    interface SenderFault
+    {
+        /**
+         * @param from    the publisher.
+         * @param message the frame's bytes (may be modified to corrupt it for every subscriber).
+         * @return how many copies every subscriber gets: 0 drops it, 2 duplicates it.
+         */
+        int copies(long from, byte[] message);
+
+        /**
+         * @return whether {@link #copies} changed the bytes of the frame it was last asked about.
+         */
+        default boolean corrupted()
+        {
+            return false;
+        }
     }
 
     private static final class Event implements Comparable<Event>
@@ -55,14 +100,23 @@ final class SimNetwork
     final Random random;
     private final PriorityQueue<Event> events = new PriorityQueue<>();
     private final Map<String, SimNode> nodesByEndpoint = new HashMap<>();
+    private final Long2ObjectHashMap<SimNode> nodesByInstance = new Long2ObjectHashMap<>();
     private final List<SimNode> nodes = new ArrayList<>();
     private final long latencyNs;
     private final long jitterNs;
     private final long subscribeDelayNs;
+    private long tickNs = TimeUnit.MILLISECONDS.toNanos(1);
     private long nowNs = TimeUnit.SECONDS.toNanos(1);
+    private long nextTickNs = nowNs;
     private long order;
+    private long nextInstance = 1;
+    private long eventsRun;
+    private long framesSent;
     private SyncFault syncFault;
-    private java.util.Set<Long> partitionSide;
+    private SenderFault senderFault;
+    private java.util.function.LongPredicate partitionSide;
+    private boolean partitionBothWays = true;
+    private SimTrace trace = SimTrace.OFF;
 
     SimNetwork(final long seed, final long latencyNs, final long jitterNs, final long subscribeDelayNs)
     {
@@ -77,42 +131,140 @@ final class SimNetwork
         return nowNs;
     }
 
+    /**
+     * Every node's duty cycle runs once per tick (1 ms unless changed).
+     */
+    SimNetwork tickNs(final long tickNs)
+    {
+        this.tickNs = tickNs;
+        return this;
+    }
+
+    SimNetwork trace(final SimTrace trace)
+    {
+        this.trace = trace;
+        return this;
+    }
+
+    SimTrace trace()
+    {
+        return trace;
+    }
+
+    /**
+     * @return events run so far: deliveries, scheduled actions and duty-cycle ticks of each node.
+     */
+    long eventsRun()
+    {
+        return eventsRun;
+    }
+
+    long framesSent()
+    {
+        return framesSent;
+    }
+
     void syncFault(final SyncFault fault)
     {
         this.syncFault = fault;
+    }
+
+    void senderFault(final SenderFault fault)
+    {
+        this.senderFault = fault;
     }
 
     /**
      * Cuts the network in two: nodes in the side and nodes outside it can no longer reach each other, in either
      * direction, on either channel. Null heals it.
      */
-    void partition(final java.util.Set<Long> side)
+    void partition(final Set<Long> side)
+    {
+        partition(side, true);
+    }
+
+    /**
+     * Cuts the network in two, both ways, or one way only: nothing from the side reaches the others, while the
+     * others still reach the side. Null heals it.
+     */
+    void partition(final Set<Long> side, final boolean bothWays)
+    {
+        partition(null == side ? null : side::contains, bothWays);
+    }
+
+    /**
+     * Cuts the network in two, the side given as a test of node ids (so that a node restarted with a new id can
+     * stay on its side). Null heals it.
+     */
+    void partition(final java.util.function.LongPredicate side, final boolean bothWays)
     {
         this.partitionSide = side;
+        this.partitionBothWays = bothWays;
+    }
+
+    boolean isPartitioned()
+    {
+        return null != partitionSide;
     }
 
     boolean connected(final long from, final long to)
     {
-        return null == partitionSide || partitionSide.contains(from) == partitionSide.contains(to);
+        if (null == partitionSide)
+        {
+            return true;
+        }
+        final boolean fromInside = partitionSide.test(from);
+        final boolean toInside = partitionSide.test(to);
+        return fromInside == toInside || !partitionBothWays && !fromInside;
     }
 
-    void register(final SimNode node)
+    /**
+     * @return a number naming one node object (one incarnation), never reused.
+     */
+    long register(final SimNode node)
     {
+        final long instance = nextInstance++;
         nodes.add(node);
+        nodesByInstance.put(instance, node);
         nodesByEndpoint.put(node.syncEndpoint(), node);
         nodesByEndpoint.put(node.commandEndpoint(), node);
+        return instance;
     }
 
     void unregister(final SimNode node)
     {
         nodes.remove(node);
-        nodesByEndpoint.remove(node.syncEndpoint());
-        nodesByEndpoint.remove(node.commandEndpoint());
+        nodesByInstance.remove(node.instance());
+        if (nodesByEndpoint.get(node.syncEndpoint()) == node)
+        {
+            nodesByEndpoint.remove(node.syncEndpoint());
+            nodesByEndpoint.remove(node.commandEndpoint());
+        }
     }
 
     SimNode nodeAt(final String endpoint)
     {
         return nodesByEndpoint.get(endpoint);
+    }
+
+    SimNode nodeByInstance(final long instance)
+    {
+        return nodesByInstance.get(instance);
+    }
+
+    /**
+     * @return the registered node with this id, or null.
+     */
+    SimNode node(final long nodeId)
+    {
+        for (int i = 0, size = nodes.size(); i < size; i++)
+        {
+            if (nodes.get(i).nodeId() == nodeId)
+            {
+                return nodes.get(i);
+            }
+        }
+        return null;
     }
 
     List<SimNode> nodes()
@@ -138,9 +290,16 @@ final class SimNetwork
         schedule(subscribeDelayNs + delay(), () ->
         {
             if (subscriber.isRunningOnNetwork() && publisher.isRunningOnNetwork() &&
-                subscriber.wantsSubscriptionTo(publisher.nodeId()))
+                subscriber.wantsSubscriptionTo(publisher.nodeId()) &&
+                connected(subscriber.nodeId(), publisher.nodeId()) && connected(publisher.nodeId(), subscriber.nodeId()))
             {
                 publisher.addSubscriber(subscriber);
+            }
+            else if (subscriber.isRunningOnNetwork() && publisher.isRunningOnNetwork() &&
+                subscriber.wantsSubscriptionTo(publisher.nodeId()))
+            {
+                // A cut link: the SUB socket keeps reconnecting until it gets through.
+                subscribe(subscriber, publisher);
             }
         });
     }
@@ -148,20 +307,61 @@ final class SimNetwork
     void publish(final SimNode from, final long destination, final UnsafeBuffer buffer, final int offset,
         final int length)
     {
-        for (final SimNode to : from.liveSubscribers())
+        framesSent++;
+        byte[] sent = null;
+        int senderCopies = 1;
+        boolean senderCorrupted = false;
+        if (null != senderFault)
         {
+            sent = new byte[length];
+            buffer.getBytes(offset, sent);
+            senderCopies = senderFault.copies(from.nodeId(), sent);
+            senderCorrupted = senderFault.corrupted();
+            if (0 == senderCopies)
+            {
+                return;
+            }
+        }
+        final List<SimNode> subscribers = from.liveSubscribers();
+        for (int s = 0; s < subscribers.size(); s++)
+        {
+            final SimNode to = subscribers.get(s);
             if (0 != destination && to.nodeId() != destination || !connected(from.nodeId(), to.nodeId()))
             {
                 continue;
             }
             final byte[] message = new byte[length];
-            buffer.getBytes(offset, message);
-            final int copies = null == syncFault ? 1 : syncFault.copies(from.nodeId(), to.nodeId(), message);
+            if (null != sent)
+            {
+                System.arraycopy(sent, 0, message, 0, length);
+            }
+            else
+            {
+                buffer.getBytes(offset, message);
+            }
+            int copies = senderCopies;
+            boolean corrupted = senderCorrupted;
+            long reorderNs = 0;
+            if (null != syncFault)
+            {
+                copies *= syncFault.copies(from.nodeId(), to.nodeId(), message);
+                corrupted |= syncFault.corrupted();
+                reorderNs = 0 == copies ? 0 : syncFault.reorderDelayNs(from.nodeId(), to.nodeId());
+            }
             for (int i = 0; i < copies; i++)
             {
-                // One TCP connection per publisher and subscriber: frames keep their order on it.
-                final long at = to.nextArrival(from.nodeId(), nowNs + delay());
-                events.add(new Event(at, order++, () -> to.receiveSync(from.nodeId(), message)));
+                final boolean wasCorrupted = corrupted;
+                final long at;
+                if (reorderNs > 0 && 0 == i)
+                {
+                    at = nowNs + delay() + reorderNs;
+                }
+                else
+                {
+                    // One TCP connection per publisher and subscriber: frames keep their order on it.
+                    at = to.nextArrival(from.nodeId(), nowNs + delay());
+                }
+                events.add(new Event(at, order++, () -> to.receiveSync(from.nodeId(), message, wasCorrupted)));
             }
         }
     }
@@ -181,29 +381,37 @@ final class SimNetwork
     }
 
     /**
-     * Runs every node's duty cycle every millisecond and delivers events, until the given time.
+     * Runs every node's duty cycle every tick and delivers events, until the given time. Events due at a tick
+     * run before it.
      */
     void runFor(final long durationNs)
     {
         final long end = nowNs + durationNs;
-        final long tickNs = TimeUnit.MILLISECONDS.toNanos(1);
-        long nextTick = nowNs;
-        while (nowNs < end)
+        while (true)
         {
             final Event next = events.peek();
-            if (null != next && next.timeNs <= nextTick && next.timeNs <= end)
+            if (null != next && next.timeNs <= nextTickNs && next.timeNs <= end)
             {
                 events.poll();
                 nowNs = Math.max(nowNs, next.timeNs);
+                eventsRun++;
                 next.action.run();
-                continue;
             }
-            nowNs = Math.min(nextTick, end);
-            for (int i = 0; i < nodes.size(); i++)
+            else if (nextTickNs <= end)
             {
-                nodes.get(i).dutyCycle(nowNs);
+                nowNs = Math.max(nowNs, nextTickNs);
+                for (int i = 0; i < nodes.size(); i++)
+                {
+                    nodes.get(i).dutyCycle(nowNs);
+                }
+                eventsRun += nodes.size();
+                nextTickNs = nowNs + tickNs;
             }
-            nextTick = nowNs + tickNs;
+            else
+            {
+                nowNs = Math.max(nowNs, end);
+                return;
+            }
         }
     }
 
@@ -217,7 +425,7 @@ final class SimNetwork
         final long end = nowNs + timeoutNs;
         while (nowNs < end)
         {
-            runFor(TimeUnit.MILLISECONDS.toNanos(5));
+            runFor(Math.min(TimeUnit.MILLISECONDS.toNanos(5), end - nowNs));
             if (condition.getAsBoolean())
             {
                 return true;

@@ -2,10 +2,12 @@ package io.cohort.engine;
 
 import io.cohort.codec.DecodeResult;
 import io.cohort.codec.FrameDecoder;
+import io.cohort.state.LocalCountListener;
 import io.cohort.state.SubscriptionState;
 import io.cohort.transport.InboundFrameProcessor;
 import io.cohort.transport.OutboundBatcher;
 import io.cohort.transport.Peer;
+import io.cohort.transport.SyncHandler;
 import io.cohort.transport.Transport;
 import io.cohort.transport.TransportCounters;
 import org.agrona.CloseHelper;
@@ -22,43 +24,112 @@ import java.util.concurrent.TimeUnit;
 /**
  * One node on a {@link SimNetwork}: the real {@link ClusterCore}, {@link SubscriptionState},
  * {@link OutboundBatcher} and {@link InboundFrameProcessor}; only the sockets are replaced by
- * {@link SimTransport}, and the clock by the network's.
+ * {@link SimTransport}, and the clock by the network's. Exceptions that escape the core are caught and kept in
+ * {@link #errors()} with those its error handler reported, so that a simulation can tell.
  */
 final class SimNode implements AutoCloseable
 {
+    /**
+     * Watches what a node receives and changes, for a simulation's invariants.
+     */
+    interface Observer
+    {
+        /**
+         * A message of a frame that passed the frame and sequence checks, just before the core gets it.
+         *
+         * @param corruptedFrame whether the network changed the frame's bytes on the way.
+         */
+        void onSyncMessage(SimNode receiver, long publisherNodeId, boolean directed, int type, DirectBuffer buffer,
+            int offset, int length, boolean corruptedFrame);
+
+        /**
+         * A local count of the node changed (an API call).
+         */
+        void onLocalCountChanged(SimNode node, long roomId, long previous, long current);
+    }
+
+    private static final int MAX_FRAME_LENGTH = 16 * 1024;
+
     private final SimNetwork network;
     private final CohortContext context;
     private final SubscriptionState state;
+    private final SimStatePool pool;
+    private SimStatePool.Lease lease;
     private final TransportCounters counters;
     private final SimTransport transport;
     private final InboundFrameProcessor inbound;
     private final ClusterCore core;
+    private final long instance;
+    private final String label;
+    private final Observer observer;
     private final List<SimNode> subscribers = new ArrayList<>();
     private final Long2LongHashMap lastArrivalByPublisher = new Long2LongHashMap(0);
     private final Long2LongHashMap lastCommandArrivalBySender = new Long2LongHashMap(0);
     private final List<Throwable> errors = new ArrayList<>();
     private final UnsafeBuffer receiveBuffer = new UnsafeBuffer(new byte[0]);
     private final FrameDecoder commandDecoder = new FrameDecoder();
+    private final SyncHandler handler;
+    private final List<Runnable> deferred = new ArrayList<>();
     private boolean running = true;
     private boolean paused;
-    private final List<Runnable> deferred = new ArrayList<>();
+    private boolean frameCorrupted;
+    private int escapedExceptions;
 
     SimNode(final SimNetwork network, final long nodeId, final CohortContext context, final CohortListener listener)
     {
+        this(network, nodeId, context, listener, null, null, null);
+    }
+
+    /**
+     * @param pool     where to borrow the state from (returned on {@link #crash()} or {@link #close()}), or null
+     *                 to create one.
+     * @param observer told of what the node receives and changes, or null.
+     * @param label    a short name for traces, or null for the node id.
+     */
+    SimNode(
+        final SimNetwork network,
+        final long nodeId,
+        final CohortContext context,
+        final CohortListener listener,
+        final SimStatePool pool,
+        final Observer observer,
+        final String label)
+    {
         this.network = network;
+        this.pool = pool;
+        this.observer = observer;
         context.nodeId(nodeId).incarnation(network.nowNs()).listener(listener);
         context.conclude();
         this.context = context;
+        this.label = null == label ? Long.toHexString(nodeId) : label;
         final ClusterCore[] holder = new ClusterCore[1];
-        state = new SubscriptionState(context.stateContext(),
-            (roomId, previous, current) -> holder[0].onLocalCountChanged(roomId, previous, current));
-        counters = new TransportCounters(new CountersManager(
-            new UnsafeBuffer(new byte[64 * 1024 * 4]), new UnsafeBuffer(new byte[64 * 1024])));
+        final LocalCountListener countListener = (roomId, previous, current) ->
+        {
+            if (null != observer)
+            {
+                observer.onLocalCountChanged(this, roomId, previous, current);
+            }
+            holder[0].onLocalCountChanged(roomId, previous, current);
+        };
+        if (null != pool)
+        {
+            lease = pool.acquire(nodeId, countListener);
+            state = lease.state;
+        }
+        else
+        {
+            state = new SubscriptionState(context.stateContext(), countListener);
+        }
+        counters = null != lease ?
+            new TransportCounters(new CountersManager(lease.countersMetadata, lease.countersValues)) :
+            new TransportCounters(new CountersManager(SimStatePool.newCountersMetadata(),
+                SimStatePool.newCountersValues()));
         transport = new SimTransport(nodeId, context.incarnation());
         inbound = new InboundFrameProcessor(nodeId, context.codecLimits(), counters, errors::add);
         core = new ClusterCore(context, transport, state, errors::add, network.nowNs());
         holder[0] = core;
-        network.register(this);
+        handler = null == observer ? core : new ObservingHandler();
+        instance = network.register(this);
     }
 
     void start(final List<SimNode> seeds)
@@ -71,13 +142,43 @@ final class SimNode implements AutoCloseable
                 endpoints.add(seed.commandEndpoint());
             }
         }
-        core.start(network.nowNs(), endpoints);
+        startWithEndpoints(endpoints);
+    }
+
+    /**
+     * Starts with seeds given as command endpoints, which may name nodes that are down.
+     */
+    void startWithEndpoints(final List<String> seedEndpoints)
+    {
+        try
+        {
+            core.start(network.nowNs(), seedEndpoints);
+        }
+        catch (final RuntimeException ex)
+        {
+            escaped(ex);
+        }
         transport.flush();
     }
 
     long nodeId()
     {
         return context.nodeId();
+    }
+
+    long incarnation()
+    {
+        return context.incarnation();
+    }
+
+    long instance()
+    {
+        return instance;
+    }
+
+    String label()
+    {
+        return label;
     }
 
     String syncEndpoint()
@@ -105,9 +206,30 @@ final class SimNode implements AutoCloseable
         return errors;
     }
 
+    /**
+     * @return exceptions thrown out of the core's methods (a subset of {@link #errors()}).
+     */
+    int escapedExceptions()
+    {
+        return escapedExceptions;
+    }
+
+    /**
+     * @return whether this node's publisher has a directed stream open to a node.
+     */
+    boolean hasDirectedStreamTo(final long nodeId)
+    {
+        return transport.outbound().hasDestination(nodeId);
+    }
+
     boolean isRunningOnNetwork()
     {
         return running;
+    }
+
+    boolean isPaused()
+    {
+        return paused;
     }
 
     boolean wantsSubscriptionTo(final long publisherNodeId)
@@ -125,13 +247,49 @@ final class SimNode implements AutoCloseable
         if (!subscribers.contains(subscriber))
         {
             subscribers.add(subscriber);
-            core.onSubscriberChange(subscriber.nodeId(), true);
+            notifySubscriber(subscriber.nodeId());
+        }
+    }
+
+    private void notifySubscriber(final long subscriberNodeId)
+    {
+        // The XPUB socket reports the subscription when the node next polls it: not while it is paused.
+        if (deferIfPaused(() -> notifySubscriber(subscriberNodeId)) || !running)
+        {
+            return;
+        }
+        try
+        {
+            core.onSubscriberChange(subscriberNodeId, true);
+        }
+        catch (final RuntimeException ex)
+        {
+            escaped(ex);
         }
     }
 
     void removeSubscriber(final SimNode subscriber)
     {
-        subscribers.remove(subscriber);
+        if (subscribers.remove(subscriber))
+        {
+            notifyUnsubscribed(subscriber.nodeId());
+        }
+    }
+
+    private void notifyUnsubscribed(final long subscriberNodeId)
+    {
+        if (deferIfPaused(() -> notifyUnsubscribed(subscriberNodeId)) || !running)
+        {
+            return;
+        }
+        try
+        {
+            core.onSubscriberChange(subscriberNodeId, false);
+        }
+        catch (final RuntimeException ex)
+        {
+            escaped(ex);
+        }
     }
 
     long nextArrival(final long publisherNodeId, final long proposedNs)
@@ -180,13 +338,25 @@ final class SimNode implements AutoCloseable
         {
             return;
         }
-        core.doWork(nowNs);
+        try
+        {
+            core.doWork(nowNs);
+        }
+        catch (final RuntimeException ex)
+        {
+            escaped(ex);
+        }
         transport.flush();
     }
 
     void receiveSync(final long publisherNodeId, final byte[] message)
     {
-        if (deferIfPaused(() -> receiveSync(publisherNodeId, message)))
+        receiveSync(publisherNodeId, message, false);
+    }
+
+    void receiveSync(final long publisherNodeId, final byte[] message, final boolean corrupted)
+    {
+        if (deferIfPaused(() -> receiveSync(publisherNodeId, message, corrupted)))
         {
             return;
         }
@@ -196,7 +366,16 @@ final class SimNode implements AutoCloseable
             return;
         }
         receiveBuffer.wrap(message);
-        inbound.onSyncFrame(peer, receiveBuffer, 0, message.length, core);
+        frameCorrupted = corrupted;
+        try
+        {
+            inbound.onSyncFrame(peer, receiveBuffer, 0, message.length, handler);
+        }
+        catch (final RuntimeException ex)
+        {
+            escaped(ex);
+        }
+        frameCorrupted = false;
     }
 
     private void receiveCommand(final byte[] message, final CommandDelivery delivery)
@@ -214,11 +393,24 @@ final class SimNode implements AutoCloseable
         {
             return;
         }
-        while (commandDecoder.nextMessage())
+        try
         {
-            delivery.deliver(commandDecoder, receiveBuffer);
+            while (commandDecoder.nextMessage())
+            {
+                delivery.deliver(commandDecoder, receiveBuffer);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            escaped(ex);
         }
         transport.flush();
+    }
+
+    private void escaped(final RuntimeException ex)
+    {
+        escapedExceptions++;
+        errors.add(ex);
     }
 
     @FunctionalInterface
@@ -228,35 +420,96 @@ final class SimNode implements AutoCloseable
     }
 
     /**
-     * Stops the node as a crash would: no goodbye, nothing more sent or received.
+     * Stops the node as a crash would: no goodbye, nothing more sent or received. A borrowed state goes back to
+     * its pool, so a crashed node's state must not be read after.
      */
     void crash()
     {
+        if (!running)
+        {
+            return;
+        }
         running = false;
+        paused = false;
+        deferred.clear();
         for (final SimNode other : network.nodes())
         {
             other.removeSubscriber(this);
         }
         network.unregister(this);
+        returnState();
+    }
+
+    private void returnState()
+    {
+        if (null != lease)
+        {
+            pool.release(lease);
+            lease = null;
+        }
     }
 
     public void close()
     {
         running = false;
-        CloseHelper.quietClose(state);
+        if (null != pool)
+        {
+            returnState();
+        }
+        else
+        {
+            CloseHelper.quietClose(state);
+        }
+    }
+
+    public String toString()
+    {
+        return label;
     }
 
     /**
-     * The transport of a simulated node: frames and commands become network events.
+     * Tells the observer of each message before the core gets it.
+     */
+    private final class ObservingHandler implements SyncHandler
+    {
+        public void onMessage(final Peer peer, final boolean directed, final long sequence, final int type,
+            final DirectBuffer buffer, final int bodyOffset, final int bodyLength)
+        {
+            observer.onSyncMessage(SimNode.this, peer.nodeId(), directed, type, buffer, bodyOffset, bodyLength,
+                frameCorrupted);
+            core.onMessage(peer, directed, sequence, type, buffer, bodyOffset, bodyLength);
+        }
+
+        public void onStreamFault(final Peer peer, final boolean directed, final int reason,
+            final long expectedSequence, final long observedSequence)
+        {
+            core.onStreamFault(peer, directed, reason, expectedSequence, observedSequence);
+        }
+
+        public void onBadFrame(final Peer peer, final DecodeResult result)
+        {
+            core.onBadFrame(peer, result);
+        }
+
+        public void onSubscriberChange(final long nodeId, final boolean subscribed)
+        {
+            core.onSubscriberChange(nodeId, subscribed);
+        }
+    }
+
+    /**
+     * The transport of a simulated node: frames and commands become network events. Replies go back to the very
+     * node object (incarnation) that asked, as a ROUTER socket's routing id names one connection.
      */
     final class SimTransport implements Transport
     {
         final Long2ObjectHashMap<Peer> peers = new Long2ObjectHashMap<>();
         private final OutboundBatcher outbound;
+        private final List<String> seeds = new ArrayList<>();
 
         SimTransport(final long nodeId, final long incarnation)
         {
-            outbound = new OutboundBatcher(nodeId, incarnation, 64 * 1024,
+            outbound = new OutboundBatcher(nodeId, incarnation, MAX_FRAME_LENGTH,
                 (destination, buffer, offset, length) ->
                 {
                     network.publish(SimNode.this, destination, (UnsafeBuffer)buffer, offset, length);
@@ -266,7 +519,10 @@ final class SimNode implements AutoCloseable
 
         void flush()
         {
-            outbound.flush();
+            if (running)
+            {
+                outbound.flush();
+            }
         }
 
         public String syncEndpoint()
@@ -305,12 +561,10 @@ final class SimNode implements AutoCloseable
                 return false;
             }
             peer.counters().close();
-            for (final SimNode node : network.nodes())
+            final SimNode publisher = network.node(nodeId);
+            if (null != publisher)
             {
-                if (node.nodeId() == nodeId)
-                {
-                    node.removeSubscriber(SimNode.this);
-                }
+                publisher.removeSubscriber(SimNode.this);
             }
             return true;
         }
@@ -327,27 +581,19 @@ final class SimNode implements AutoCloseable
             {
                 return false;
             }
-            SimNode target = null;
-            for (final SimNode node : network.nodes())
-            {
-                if (node.nodeId() == peerNodeId)
-                {
-                    target = node;
-                }
-            }
-            return sendTo(target, buffer, offset, length);
+            return sendTo(network.node(peerNodeId), buffer, offset, length);
         }
 
         private boolean sendTo(final SimNode target, final DirectBuffer buffer, final int offset, final int length)
         {
-            if (null == target)
+            if (null == target || !running)
             {
                 return true;
             }
             final byte[] message = new byte[length];
             buffer.getBytes(offset, message);
             final SimNode requester = SimNode.this;
-            final byte[] routingId = Long.toString(requester.nodeId()).getBytes();
+            final byte[] routingId = Long.toString(requester.instance()).getBytes();
             network.sendCommand(requester, target, () -> target.receiveCommand(message, (frame, frameBuffer) ->
                 target.core.onRequest(routingId, frame.senderNodeId(), frame.senderIncarnation(), frame.messageType(),
                     frameBuffer, frame.bodyOffset(), frame.bodyLength())));
@@ -356,29 +602,18 @@ final class SimNode implements AutoCloseable
 
         public boolean reply(final byte[] routingId, final DirectBuffer buffer, final int offset, final int length)
         {
-            final long requesterId = Long.parseLong(new String(routingId));
-            SimNode requester = null;
-            for (final SimNode node : network.nodes())
-            {
-                if (node.nodeId() == requesterId)
-                {
-                    requester = node;
-                }
-            }
-            if (null == requester)
+            final SimNode requester = network.nodeByInstance(Long.parseLong(new String(routingId)));
+            if (null == requester || !running)
             {
                 return true;
             }
             final byte[] message = new byte[length];
             buffer.getBytes(offset, message);
-            final SimNode target = requester;
-            network.sendCommand(SimNode.this, target, () -> target.receiveCommand(message, (frame, frameBuffer) ->
-                target.core.onResponse(frame.senderNodeId(), frame.senderIncarnation(), frame.messageType(),
-                    frameBuffer, frame.bodyOffset(), frame.bodyLength())));
+            network.sendCommand(SimNode.this, requester, () -> requester.receiveCommand(message,
+                (frame, frameBuffer) -> requester.core.onResponse(frame.senderNodeId(), frame.senderIncarnation(),
+                    frame.messageType(), frameBuffer, frame.bodyOffset(), frame.bodyLength())));
             return true;
         }
-
-        private final List<String> seeds = new ArrayList<>();
 
         public int connectSeed(final String commandEndpoint)
         {

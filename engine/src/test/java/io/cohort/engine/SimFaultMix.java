@@ -1,0 +1,272 @@
+package io.cohort.engine;
+
+import java.util.Random;
+
+import static io.cohort.engine.SimNode.ms;
+
+/**
+ * What a simulated run does to the cluster: its size, timing, split strategy and the faults it injects. A mix is a
+ * pure function of the seed ({@link #forSeed}), so a seed alone names a run; tests may also build one by hand.
+ */
+final class SimFaultMix
+{
+    /**
+     * The shape of a run, which decides the extra invariants it checks.
+     */
+    enum Scenario
+    {
+        /** Any faults anywhere. */
+        CHAOS,
+        /** Faults confined to one node (broken receive path, broken sender, pause, crash): nobody else may go. */
+        SINGLE_FAULTY,
+        /** One partition, symmetric or one-way, with the workload running. */
+        PARTITION
+    }
+
+    /**
+     * What is wrong with the one faulty node of a {@link Scenario#SINGLE_FAULTY} run.
+     */
+    enum Faulty
+    {
+        NONE,
+        /** Frames arriving at it are lost, duplicated, reordered or corrupted. */
+        RECEIVER,
+        /** Frames it sends are lost, duplicated or corrupted before they leave it: every subscriber sees the same. */
+        SENDER,
+        /** It stops as in a GC pause, shorter or longer than the heartbeat timeout. */
+        PAUSE,
+        /** It crashes, and is restarted. */
+        CRASH
+    }
+
+    final Scenario scenario;
+    final Faulty faulty;
+    final int nodes;
+    final boolean bootstrap;
+    final long faultPhaseNs;
+    final SplitStrategy splitStrategy;
+    final int minimumNodes;
+    final boolean syncRepair;
+    final boolean newIdOnRestart;
+    final long latencyNs;
+    final long jitterNs;
+    final long subscribeDelayNs;
+    final double loss;
+    final double duplicate;
+    final double corrupt;
+    final double reorder;
+    final int bursts;
+    final long burstNs;
+    final int partitions;
+    final boolean oneWayPartitions;
+    final int pauses;
+    final long maxPauseNs;
+    final int crashes;
+    final int joins;
+
+    SimFaultMix(
+        final Scenario scenario,
+        final Faulty faulty,
+        final int nodes,
+        final boolean bootstrap,
+        final long faultPhaseNs,
+        final SplitStrategy splitStrategy,
+        final int minimumNodes,
+        final boolean syncRepair,
+        final boolean newIdOnRestart,
+        final long latencyNs,
+        final long jitterNs,
+        final long subscribeDelayNs,
+        final double loss,
+        final double duplicate,
+        final double corrupt,
+        final double reorder,
+        final int bursts,
+        final long burstNs,
+        final int partitions,
+        final boolean oneWayPartitions,
+        final int pauses,
+        final long maxPauseNs,
+        final int crashes,
+        final int joins)
+    {
+        this.scenario = scenario;
+        this.faulty = faulty;
+        this.nodes = nodes;
+        this.bootstrap = bootstrap;
+        this.faultPhaseNs = faultPhaseNs;
+        this.splitStrategy = splitStrategy;
+        this.minimumNodes = minimumNodes;
+        this.syncRepair = syncRepair;
+        this.newIdOnRestart = newIdOnRestart;
+        this.latencyNs = latencyNs;
+        this.jitterNs = jitterNs;
+        this.subscribeDelayNs = subscribeDelayNs;
+        this.loss = loss;
+        this.duplicate = duplicate;
+        this.corrupt = corrupt;
+        this.reorder = reorder;
+        this.bursts = bursts;
+        this.burstNs = burstNs;
+        this.partitions = partitions;
+        this.oneWayPartitions = oneWayPartitions;
+        this.pauses = pauses;
+        this.maxPauseNs = maxPauseNs;
+        this.crashes = crashes;
+        this.joins = joins;
+    }
+
+    /**
+     * The mix of a seed: a run's every choice follows from its seed.
+     */
+    static SimFaultMix forSeed(final long seed)
+    {
+        final Random random = new Random(seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
+        final int pick = random.nextInt(100);
+        final Scenario scenario = pick < 50 ? Scenario.CHAOS : pick < 80 ? Scenario.SINGLE_FAULTY : Scenario.PARTITION;
+        final int nodes = 3 + random.nextInt(5);
+        final boolean bootstrap = random.nextInt(4) == 0;
+        final long faultPhaseNs = ms(300 + random.nextInt(700));
+        final long latencyNs = 200_000L + random.nextInt(1_800_000);
+        final long jitterNs = random.nextInt(4) == 0 ? 0 : random.nextInt(2_000_000);
+        final long subscribeDelayNs = ms(1 + random.nextInt(20));
+        final boolean newIdOnRestart = random.nextBoolean();
+
+        SplitStrategy strategy = SplitStrategy.KEEP_MAJORITY;
+        int minimumNodes = 1;
+        boolean syncRepair = false;
+        Faulty faulty = Faulty.NONE;
+        double loss = 0;
+        double duplicate = 0;
+        double corrupt = 0;
+        double reorder = 0;
+        int bursts = 0;
+        long burstNs = 0;
+        int partitions = 0;
+        boolean oneWay = false;
+        int pauses = 0;
+        long maxPauseNs = 0;
+        int crashes = 0;
+        int joins = 0;
+        switch (scenario)
+        {
+            case CHAOS:
+            {
+                final int strategyPick = random.nextInt(10);
+                if (strategyPick == 0)
+                {
+                    strategy = SplitStrategy.KEEP_OLDEST;
+                }
+                else if (strategyPick == 1)
+                {
+                    strategy = SplitStrategy.STATIC_QUORUM;
+                    minimumNodes = nodes / 2 + 1;
+                }
+                syncRepair = random.nextInt(5) == 0;
+                final double scale = random.nextInt(3) == 0 ? 0.02 : 0.002;
+                loss = random.nextBoolean() ? random.nextDouble() * scale : 0;
+                duplicate = random.nextInt(3) == 0 ? random.nextDouble() * scale : 0;
+                corrupt = random.nextInt(3) == 0 ? random.nextDouble() * scale : 0;
+                reorder = random.nextInt(3) == 0 ? random.nextDouble() * scale : 0;
+                bursts = random.nextInt(4);
+                burstNs = ms(20 + random.nextInt(200));
+                partitions = random.nextInt(4) == 0 ? 1 : 0;
+                oneWay = random.nextInt(3) == 0;
+                pauses = random.nextInt(3);
+                maxPauseNs = ms(10 + random.nextInt(250));
+                crashes = random.nextInt(3);
+                joins = random.nextInt(3);
+                break;
+            }
+
+            case SINGLE_FAULTY:
+            {
+                faulty = Faulty.values()[1 + random.nextInt(4)];
+                if (Faulty.RECEIVER == faulty || Faulty.SENDER == faulty)
+                {
+                    final double scale = random.nextInt(3) == 0 ? 0.2 : 0.02;
+                    loss = random.nextBoolean() ? random.nextDouble() * scale : 0;
+                    duplicate = random.nextInt(3) == 0 ? random.nextDouble() * scale : 0;
+                    corrupt = random.nextInt(3) == 0 || 0 == loss + duplicate ? random.nextDouble() * scale : 0;
+                    reorder = Faulty.RECEIVER == faulty && random.nextInt(3) == 0 ? random.nextDouble() * scale : 0;
+                    bursts = 1 + random.nextInt(2);
+                    burstNs = ms(20 + random.nextInt(300));
+                }
+                else if (Faulty.PAUSE == faulty)
+                {
+                    pauses = 1 + random.nextInt(2);
+                    maxPauseNs = ms(10 + random.nextInt(300));
+                }
+                else
+                {
+                    crashes = 1;
+                }
+                joins = random.nextInt(4) == 0 ? 1 : 0;
+                break;
+            }
+
+            default:
+            {
+                final int strategyPick = random.nextInt(10);
+                if (strategyPick == 0)
+                {
+                    strategy = SplitStrategy.KEEP_OLDEST;
+                }
+                else if (strategyPick == 1)
+                {
+                    strategy = SplitStrategy.STATIC_QUORUM;
+                    minimumNodes = nodes / 2 + 1;
+                }
+                partitions = 1;
+                oneWay = random.nextInt(3) == 0;
+                break;
+            }
+        }
+        return new SimFaultMix(scenario, faulty, nodes, bootstrap, faultPhaseNs, strategy, minimumNodes, syncRepair,
+            newIdOnRestart, latencyNs, jitterNs, subscribeDelayNs, loss, duplicate, corrupt, reorder, bursts, burstNs,
+            partitions, oneWay, pauses, maxPauseNs, crashes, joins);
+    }
+
+    public String toString()
+    {
+        final StringBuilder out = new StringBuilder()
+            .append(scenario);
+        if (Faulty.NONE != faulty)
+        {
+            out.append('(').append(faulty).append(')');
+        }
+        out.append(" nodes=").append(nodes).append(bootstrap ? " (bootstrap)" : "")
+            .append(" faultPhase=").append(faultPhaseNs / 1_000_000).append("ms")
+            .append(" split=").append(splitStrategy.propertyValue());
+        if (minimumNodes > 1)
+        {
+            out.append(" minimumNodes=").append(minimumNodes);
+        }
+        out.append(syncRepair ? " repair=on" : "")
+            .append(" restart=").append(newIdOnRestart ? "new-id" : "same-id")
+            .append(String.format(" latency=%.2fms jitter=%.2fms subscribeDelay=%dms", latencyNs / 1e6, jitterNs / 1e6,
+                subscribeDelayNs / 1_000_000));
+        if (bursts > 0)
+        {
+            out.append(String.format(" bursts=%dx%dms loss=%.4f dup=%.4f corrupt=%.4f reorder=%.4f", bursts,
+                burstNs / 1_000_000, loss, duplicate, corrupt, reorder));
+        }
+        if (partitions > 0)
+        {
+            out.append(" partitions=").append(partitions).append(oneWayPartitions ? " (one-way)" : " (both ways)");
+        }
+        if (pauses > 0)
+        {
+            out.append(" pauses=").append(pauses).append(" (max ").append(maxPauseNs / 1_000_000).append("ms)");
+        }
+        if (crashes > 0)
+        {
+            out.append(" crashes=").append(crashes);
+        }
+        if (joins > 0)
+        {
+            out.append(" joins=").append(joins);
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,340 @@
+package io.cohort.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static io.cohort.engine.SimNode.ms;
+
+/**
+ * The faults of a run, drawn from its {@link SimFaultMix} and the run's one {@link Random}: bursts of lost,
+ * duplicated, corrupted and reordered frames (at a receiver, or at a sender for every subscriber at once),
+ * partitions (both ways or one way), pauses, crashes with restarts, and new nodes joining.
+ */
+final class SimFaults implements SimNetwork.SyncFault, SimNetwork.SenderFault
+{
+    /** A window in which frames on some links meet faults. */
+    static final class Burst
+    {
+        static final int ALL = 0;
+        static final int FROM = 1;
+        static final int TO = 2;
+        static final int SENDER = 3;
+
+        final int scope;
+        final int slot;
+        final long startNs;
+        final long endNs;
+
+        Burst(final int scope, final int slot, final long startNs, final long endNs)
+        {
+            this.scope = scope;
+            this.slot = slot;
+            this.startNs = startNs;
+            this.endNs = endNs;
+        }
+
+        String describe()
+        {
+            final String who = "n" + (slot + 1);
+            switch (scope)
+            {
+                case FROM:
+                    return "frames from " + who;
+                case TO:
+                    return "frames to " + who;
+                case SENDER:
+                    return "frames " + who + " sends (same fate for every subscriber)";
+                default:
+                    return "every link";
+            }
+        }
+    }
+
+    private final SimulationRun run;
+    private final SimFaultMix mix;
+    private final Random random;
+    private final List<Burst> bursts = new ArrayList<>();
+    private boolean on = true;
+    private boolean corrupted;
+    private long reorderNs;
+
+    SimFaults(final SimulationRun run)
+    {
+        this.run = run;
+        this.mix = run.mix;
+        this.random = run.random;
+    }
+
+    /**
+     * The single faulty node of a {@link SimFaultMix.Scenario#SINGLE_FAULTY} run: always the slot at index 1 or
+     * later (slot 0 founded the cluster, which makes no difference to the rules), chosen by the seed.
+     */
+    int faultySlot()
+    {
+        return faultySlot;
+    }
+
+    private int faultySlot = -1;
+
+    void schedule(final long phaseNs)
+    {
+        final SimNetwork network = run.network;
+        final long start = network.nowNs();
+        if (SimFaultMix.Scenario.SINGLE_FAULTY == mix.scenario)
+        {
+            faultySlot = random.nextInt(run.slotCount);
+            run.checks.singleFaulty(faultySlot);
+        }
+        network.syncFault(this);
+        network.senderFault(this);
+        for (int i = 0; i < mix.bursts; i++)
+        {
+            final long at = start + (long)(random.nextDouble() * Math.max(1, phaseNs - mix.burstNs));
+            final int scope;
+            final int slot;
+            if (SimFaultMix.Faulty.RECEIVER == mix.faulty)
+            {
+                scope = Burst.TO;
+                slot = faultySlot;
+            }
+            else if (SimFaultMix.Faulty.SENDER == mix.faulty)
+            {
+                scope = Burst.SENDER;
+                slot = faultySlot;
+            }
+            else
+            {
+                scope = random.nextInt(4);
+                slot = random.nextInt(run.slotCount);
+            }
+            final Burst burst = new Burst(scope, slot, at, at + mix.burstNs);
+            bursts.add(burst);
+            network.schedule(at - start, () -> run.trace("burst of faults on " + burst.describe() + " for " +
+                mix.burstNs / 1_000_000 + " ms"));
+        }
+        for (int i = 0; i < mix.partitions; i++)
+        {
+            final long at = (long)(random.nextDouble() * phaseNs / 2);
+            final long duration = SimFaultMix.Scenario.PARTITION == mix.scenario && random.nextInt(4) > 0 ?
+                SimChecks.partitionBoundNs() + ms(random.nextInt(300)) : ms(5 + random.nextInt(400));
+            network.schedule(at, () -> partition(duration));
+        }
+        for (int i = 0; i < mix.pauses; i++)
+        {
+            final long at = (long)(random.nextDouble() * phaseNs);
+            final long duration = ms(1) + (long)(random.nextDouble() * mix.maxPauseNs);
+            final int slot = faultySlot >= 0 ? faultySlot : random.nextInt(run.slotCount);
+            network.schedule(at, () -> pause(slot, duration));
+        }
+        for (int i = 0; i < mix.crashes; i++)
+        {
+            final long at = (long)(random.nextDouble() * phaseNs);
+            final long restartAfter = ms(5 + random.nextInt(300));
+            final int slot = faultySlot >= 0 ? faultySlot : random.nextInt(run.slotCount);
+            network.schedule(at, () -> run.crash(run.slots[slot], restartAfter));
+        }
+        for (int i = 0; i < mix.joins; i++)
+        {
+            final long at = (long)(random.nextDouble() * phaseNs);
+            network.schedule(at, run::join);
+        }
+    }
+
+    private void partition(final long durationNs)
+    {
+        final SimNetwork network = run.network;
+        if (!on || network.isPartitioned())
+        {
+            return;
+        }
+        final int slots = run.slotCount;
+        final boolean[] inside = new boolean[SimulationRun.MAX_SLOTS];
+        int insideCount = 0;
+        while (0 == insideCount || insideCount == slots)
+        {
+            insideCount = 0;
+            for (int i = 0; i < slots; i++)
+            {
+                inside[i] = random.nextBoolean();
+                insideCount += inside[i] ? 1 : 0;
+            }
+        }
+        final boolean bothWays = !mix.oneWayPartitions || random.nextBoolean();
+        network.partition(nodeId ->
+        {
+            final int slot = SimulationRun.slotIndexOf(nodeId);
+            return slot >= 0 && slot < inside.length && inside[slot];
+        }, bothWays);
+        final StringBuilder side = new StringBuilder();
+        for (int i = 0; i < slots; i++)
+        {
+            if (inside[i])
+            {
+                side.append(" n").append(i + 1);
+            }
+        }
+        run.trace("partition {" + side + " } | the rest, " + (bothWays ? "both ways" : "one way: the side's frames " +
+            "and requests no longer reach the rest") + ", for " + durationNs / 1_000_000 + " ms");
+        final Object token = run.checks.onPartition(inside, slots, bothWays);
+        network.schedule(durationNs, () ->
+        {
+            if (run.checks.isCurrentPartition(token))
+            {
+                healPartition();
+            }
+        });
+    }
+
+    private void healPartition()
+    {
+        if (run.network.isPartitioned())
+        {
+            run.network.partition((java.util.function.LongPredicate)null, true);
+            run.checks.onPartitionHealed();
+            run.trace("partition healed");
+        }
+    }
+
+    private void pause(final int slotIndex, final long durationNs)
+    {
+        final SimNode node = run.slots[slotIndex].node;
+        if (!on || null == node || !node.isRunningOnNetwork() || node.isPaused())
+        {
+            return;
+        }
+        run.trace(node + " pauses for " + durationNs / 1_000_000 + " ms");
+        node.pause();
+        run.network.schedule(durationNs, () -> resume(node));
+    }
+
+    private void resume(final SimNode node)
+    {
+        if (node.isPaused())
+        {
+            run.trace(node + " resumes");
+            node.resume();
+            run.checks.onResumed(node);
+        }
+    }
+
+    /**
+     * Ends every fault: bursts, partition, pauses. Crashed nodes still come back through the supervisor.
+     */
+    void healAll()
+    {
+        on = false;
+        healPartition();
+        final List<SimNode> nodes = new ArrayList<>(run.network.nodes());
+        for (final SimNode node : nodes)
+        {
+            resume(node);
+        }
+    }
+
+    private Burst burstFor(final long from, final long to, final boolean senderSide)
+    {
+        if (!on || bursts.isEmpty())
+        {
+            return null;
+        }
+        final long now = run.network.nowNs();
+        for (int i = 0, size = bursts.size(); i < size; i++)
+        {
+            final Burst burst = bursts.get(i);
+            if (now < burst.startNs || now >= burst.endNs)
+            {
+                continue;
+            }
+            final int fromSlot = SimulationRun.slotIndexOf(from);
+            final int toSlot = SimulationRun.slotIndexOf(to);
+            final boolean applies;
+            switch (burst.scope)
+            {
+                case Burst.FROM:
+                    applies = !senderSide && fromSlot == burst.slot;
+                    break;
+                case Burst.TO:
+                    applies = !senderSide && toSlot == burst.slot;
+                    break;
+                case Burst.SENDER:
+                    applies = senderSide && fromSlot == burst.slot;
+                    break;
+                default:
+                    applies = !senderSide;
+                    break;
+            }
+            if (applies)
+            {
+                return burst;
+            }
+        }
+        return null;
+    }
+
+    public int copies(final long from, final long to, final byte[] message)
+    {
+        corrupted = false;
+        reorderNs = 0;
+        return null == burstFor(from, to, false) ? 1 : fate(from, to, message, true);
+    }
+
+    public int copies(final long from, final byte[] message)
+    {
+        corrupted = false;
+        return null == burstFor(from, 0, true) ? 1 : fate(from, 0, message, false);
+    }
+
+    private int fate(final long from, final long to, final byte[] message, final boolean mayReorder)
+    {
+        final double r = random.nextDouble();
+        double threshold = mix.loss;
+        final String link = !run.trace.on ? "" : 0 == to ? label(from) + " -> all" : label(from) + " -> " + label(to);
+        if (r < threshold)
+        {
+            run.trace("  fault: frame " + link + " lost (" + message.length + " bytes)");
+            return 0;
+        }
+        threshold += mix.duplicate;
+        if (r < threshold)
+        {
+            run.trace("  fault: frame " + link + " duplicated");
+            return 2;
+        }
+        threshold += mix.corrupt;
+        if (r < threshold)
+        {
+            final int flips = 1 + random.nextInt(3);
+            for (int i = 0; i < flips; i++)
+            {
+                message[random.nextInt(message.length)] ^= (byte)(1 << random.nextInt(8));
+            }
+            corrupted = true;
+            run.trace("  fault: frame " + link + " corrupted (" + flips + " bit flips)");
+            return 1;
+        }
+        threshold += mix.reorder;
+        if (mayReorder && r < threshold)
+        {
+            reorderNs = ms(1) + random.nextInt(8_000_000);
+            run.trace("  fault: frame " + link + " delayed " + reorderNs / 1000 + " us past later frames");
+        }
+        return 1;
+    }
+
+    private String label(final long nodeId)
+    {
+        final SimNode node = run.network.node(nodeId);
+        return null == node ? Long.toHexString(nodeId) : node.label();
+    }
+
+    public long reorderDelayNs(final long from, final long to)
+    {
+        return reorderNs;
+    }
+
+    public boolean corrupted()
+    {
+        return corrupted;
+    }
+}
