@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * A joining node sends a join request to every seed, again every {@value #JOIN_RETRY_MS} ms until one
  * accepts it; the accepting member answers with the member list and announces the joiner to the others. The
  * joiner subscribes to every member and introduces itself to each (a join request of its own), and is RUNNING
- * once every member is synced.
+ * once every member is synced and subscribed to it (so that a notification it publishes reaches every member
+ * whose count it has).
  * <p>
  * Bootstrap, when nodes start together with the same seed list and nobody is a member yet: a node that is
  * joining answers {@code NOT_READY}. When the discovery window ({@code cohort.command.timeout}) ends without an
@@ -115,12 +116,15 @@ final class JoinDriver
 
         for (int i = 0, size = members.size(); i < size; i++)
         {
-            if (!members.get(i).isSynced())
+            // Synced, and subscribed to this node: until its subscription is live, no notification published
+            // here could reach it, so this node must not serve yet.
+            final Member member = members.get(i);
+            if (!member.isSynced() || !member.directedStreamOpen)
             {
                 return 0;
             }
         }
-        LOG.info("node {} joined: {} members synced", ClusterCore.id(nodeId), members.size());
+        LOG.info("node {} joined: {} members synced and subscribed", ClusterCore.id(nodeId), members.size());
         core.becomeMember();
         return 1;
     }
@@ -176,12 +180,12 @@ final class JoinDriver
             return notReadyResponders.isEmpty() ? "no seed answered among " + seedEndpoints :
                 "only joining nodes answered: " + notReadyResponders;
         }
-        final StringBuilder builder = new StringBuilder("members not synced yet:");
+        final StringBuilder builder = new StringBuilder("members not synced or not subscribed yet:");
         for (final Member member : members)
         {
-            if (!member.isSynced())
+            if (!member.isSynced() || !member.directedStreamOpen)
             {
-                builder.append(' ').append(member);
+                builder.append(' ').append(member).append(member.directedStreamOpen ? "" : "(not subscribed)");
             }
         }
         return builder.toString();
