@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The standalone node ({@code ./cohort node [properties-file]}): reads {@code cohort.*} settings from system
@@ -47,9 +48,28 @@ public final class CohortMain
             System.exit(EXIT_USAGE);
         }
 
+        // Installed before the node starts, so that a SIGTERM at any time (a slow start included) stops the node
+        // gracefully and exits 0, not the signal's 143, so that supervisors tell it from a crash. The hook always
+        // halts: with the status main chose if main is exiting, else after a graceful stop.
+        final CountDownLatch launchDone = new CountDownLatch(1);
+        final AtomicReference<CohortNode> launched = new AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            awaitQuietly(launchDone);
+            final CohortNode running = launched.get();
+            if (null != running)
+            {
+                LOG.info("stopping: leaving the cluster");
+                running.close();
+                LOG.info("stopped");
+            }
+            final int status = exitStatus;
+            Runtime.getRuntime().halt(status >= 0 ? status : null == running || null == running.failure() ?
+                0 : EXIT_FAILED);
+        }, "cohort-shutdown"));
+
         final CohortNode node;
         final CountDownLatch stopped = new CountDownLatch(1);
-        final int[] exitCode = { 0 };
         try
         {
             if (args.length == 1)
@@ -79,39 +99,26 @@ public final class CohortMain
             });
             context.conclude();
             node = Cohort.launch(context);
+            launched.set(node);
+            launchDone.countDown();
             LOG.info("node {} incarnation {} sync={} command={}", ClusterCore.id(node.nodeId()), node.incarnation(),
                 node.syncEndpoint(), node.commandEndpoint());
         }
         catch (final IllegalArgumentException ex)
         {
-            System.err.println("cohort: " + ex.getMessage());
-            System.exit(EXIT_USAGE);
+            exit(launchDone, EXIT_USAGE, "cohort: " + ex.getMessage());
             return;
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | Error ex)
         {
-            System.err.println("cohort: cannot start: " + ex.getMessage());
-            System.exit(EXIT_FAILED);
+            // Errors too (e.g. a library's static initialiser cut short by a SIGTERM): one line, never a trace.
+            exit(launchDone, EXIT_FAILED, "cohort: cannot start: " + (ex instanceof Error ? ex : ex.getMessage()));
             return;
         }
-
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
-        {
-            LOG.info("stopping: leaving the cluster");
-            node.close();
-            LOG.info("stopped");
-            // A graceful stop on SIGTERM exits 0, not the signal's 143, so supervisors tell it from a crash.
-            Runtime.getRuntime().halt(null == node.failure() ? 0 : EXIT_FAILED);
-        }, "cohort-shutdown"));
 
         try
         {
             stopped.await();
-            if (null != node.failure())
-            {
-                System.err.println("cohort: " + node.failure());
-                exitCode[0] = EXIT_FAILED;
-            }
             TimeUnit.MILLISECONDS.sleep(10);
         }
         catch (final InterruptedException ex)
@@ -119,7 +126,57 @@ public final class CohortMain
             Thread.currentThread().interrupt();
         }
         node.close();
-        System.exit(exitCode[0]);
+        exit(launchDone, null == node.failure() ? 0 : EXIT_FAILED,
+            null == node.failure() ? null : "cohort: " + node.failure());
+    }
+
+    private static volatile int exitStatus = -1;
+
+    /**
+     * Exits with a status unless a shutdown (a SIGTERM) is already under way: then the shutdown hook decides,
+     * and an error caused by the shutdown itself (e.g. a start cut short) is not reported.
+     */
+    private static void exit(final CountDownLatch launchDone, final int status, final String error)
+    {
+        if (!shuttingDown())
+        {
+            if (null != error)
+            {
+                System.err.println(error.replace('\n', ' '));
+            }
+            exitStatus = status;
+        }
+        launchDone.countDown();
+        System.exit(status); // blocks if the shutdown hook already runs; it halts the JVM
+    }
+
+    private static boolean shuttingDown()
+    {
+        final Thread probe = new Thread(() ->
+        {
+        });
+        try
+        {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        }
+        catch (final IllegalStateException ex)
+        {
+            return true;
+        }
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch)
+    {
+        try
+        {
+            latch.await(30, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void loadProperties(final File file)

@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * hasroom room
  * sub conn room | unsub conn room | disconnect conn | publish room payload
  * count room | ocount owner room | local room | digest owner
+ * counts room,room,... | ocounts owner room,room,... | digests owner,owner,...   -> R OK v v ...
  * churn start seed connBase connCount opsPerMs room,room,... | churn stop
  * quit
  * </pre>
@@ -102,7 +103,7 @@ public final class ScriptedNodeMain
             final Churn running = churn;
             if (null != running)
             {
-                running.stop();
+                running.finish();
             }
             node.close();
             emit("E CLOSED");
@@ -199,6 +200,37 @@ public final class ScriptedNodeMain
             case "ocount":
                 return "OK " + node.subscriberCount(parseId(words[1]), parseId(words[2]));
 
+            case "ocounts":
+            {
+                final long owner = parseId(words[1]);
+                final StringBuilder builder = new StringBuilder("OK");
+                for (final String room : words[2].split(","))
+                {
+                    builder.append(' ').append(node.subscriberCount(owner, parseId(room)));
+                }
+                return builder.toString();
+            }
+
+            case "counts":
+            {
+                final StringBuilder builder = new StringBuilder("OK");
+                for (final String room : words[1].split(","))
+                {
+                    builder.append(' ').append(node.subscriberCount(parseId(room)));
+                }
+                return builder.toString();
+            }
+
+            case "digests":
+            {
+                final StringBuilder builder = new StringBuilder("OK");
+                for (final String owner : words[1].split(","))
+                {
+                    builder.append(' ').append(hex(node.digest(parseId(owner))));
+                }
+                return builder.toString();
+            }
+
             case "local":
                 return "OK " + node.localSubscriberCount(parseId(words[1]));
 
@@ -227,7 +259,7 @@ public final class ScriptedNodeMain
                         return "ERR no churn";
                     }
                     churn = null;
-                    return "OK " + running.stop();
+                    return "OK " + running.finish();
                 }
 
             default:
@@ -351,7 +383,7 @@ public final class ScriptedNodeMain
          * @return {@code ops=N backpressured=N notaccepted=N expected=room:count,...} where expected is this
          * node's local count per room according to the model.
          */
-        String stop()
+        String finish()
         {
             running = false;
             try
