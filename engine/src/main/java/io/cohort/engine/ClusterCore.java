@@ -643,6 +643,15 @@ final class ClusterCore implements SyncHandler, CommandHandler
         {
             return;
         }
+        if (ReasonCode.DUPLICATE == reason)
+        {
+            // A frame already applied came again and was dropped: nothing is lost and no copy is wrong (a frame
+            // carrying anything new shows a gap first). The transport counts it; accusing would let a sender
+            // that repeats a frame to one node (a directed frame) take a healthy receiver down.
+            LOG.warn("node {}: duplicate frame in {} stream of {} (expected {}, saw {}): dropped", id(nodeId),
+                directed ? "directed" : "broadcast", member, expectedSequence, observed);
+            return;
+        }
         if (!member.isSynced() && !directed)
         {
             // Before the snapshot, a broken buffer only means syncing again.

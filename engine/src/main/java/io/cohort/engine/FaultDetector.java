@@ -12,8 +12,9 @@ import java.util.List;
 /**
  * Decides who is at fault when a member's stream goes wrong, without letting one node decide alone.
  * <p>
- * <b>The rule.</b> A node that sees a fault in member P's stream (gap, duplicate, reorder, lost tail, garbled
- * frame, digest mismatch) or hears nothing from P for {@code cohort.heartbeat.timeout} accuses P: it broadcasts
+ * <b>The rule.</b> A node that sees a fault in member P's stream (gap, reorder, lost tail, garbled frame, digest
+ * mismatch; a duplicate frame is dropped without accusing anyone, as nothing is lost) or hears nothing from P for
+ * {@code cohort.heartbeat.timeout} accuses P: it broadcasts
  * {@code SUSPECT(P)}. Every member that sees a fault of P on its own accuses P too. Within the suspicion window
  * ({@code cohort.suspicion.timeout}):
  * <ul>
