@@ -34,7 +34,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -103,15 +102,20 @@ class MultiProcessClusterTest
         {
             process.process.destroy();
         }
+        final List<String> undead = new ArrayList<>();
         for (final NodeProcess process : processes)
         {
             if (!process.process.waitFor(5, TimeUnit.SECONDS))
             {
                 process.process.destroyForcibly();
-                assertTrue(process.process.waitFor(10, TimeUnit.SECONDS), process.name + " did not die");
+                if (!process.process.waitFor(10, TimeUnit.SECONDS))
+                {
+                    undead.add(process.toString());
+                }
             }
             process.close();
         }
+        assertEquals(List.of(), undead, "processes that did not die");
     }
 
     @Test
