@@ -437,8 +437,18 @@ final class ClusterCore implements SyncHandler, CommandHandler
      */
     private void onDesync(final Member member, final int reason, final long expected, final long observed)
     {
+        onDesync(member, reason, expected, observed, true);
+    }
+
+    /**
+     * @param repairable false for a fault in the member's directed stream: what it lost were notifications, which
+     *                   no snapshot brings back, so it is never repaired, always decided by the fault rule.
+     */
+    private void onDesync(
+        final Member member, final int reason, final long expected, final long observed, final boolean repairable)
+    {
         member.desyncs++;
-        if (context.syncRepair() && withinRepairBudget(member))
+        if (repairable && context.syncRepair() && withinRepairBudget(member))
         {
             LOG.warn("node {}: copy of {} desynchronised: {} (expected {}, observed {}); repairing it from the owner",
                 id(nodeId), member, ReasonCode.name(reason), expected, observed);
@@ -660,7 +670,7 @@ final class ClusterCore implements SyncHandler, CommandHandler
             memberSync.restart(member, nowNs);
             return;
         }
-        onDesync(member, reason, expectedSequence, observed);
+        onDesync(member, reason, expectedSequence, observed, !directed);
     }
 
     /**
