@@ -86,7 +86,7 @@ public final class Cohort
             AgentRunner.startOnThread(runner);
             return node;
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | Error ex)
         {
             CloseHelper.quietCloseAll(transport, state, countersFile);
             throw ex;

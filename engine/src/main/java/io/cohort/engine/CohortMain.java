@@ -24,6 +24,7 @@ public final class CohortMain
 {
     /** Exit code of a node that was evicted from its cluster. */
     public static final int EXIT_EVICTED = 3;
+    private static final long EVICTION_FLUSH_MS = 100;
     /** Exit code of a node that failed to start or to join. */
     public static final int EXIT_FAILED = 1;
     /** Exit code of bad arguments or configuration. */
@@ -83,8 +84,22 @@ public final class CohortMain
                     if (NodeState.EVICTED == current)
                     {
                         LOG.error("evicted: halting so that a supervisor starts a new incarnation");
-                        // The node must stop serving at once: no shutdown hooks, no graceful leave.
-                        Runtime.getRuntime().halt(EXIT_EVICTED);
+                        // The node stopped serving already (EVICTED refuses every call). Halt without shutdown
+                        // hooks or a graceful leave, but after its thread has flushed the eviction announcement.
+                        final Thread halter = new Thread(() ->
+                        {
+                            try
+                            {
+                                Thread.sleep(EVICTION_FLUSH_MS);
+                            }
+                            catch (final InterruptedException ignore)
+                            {
+                                Thread.currentThread().interrupt();
+                            }
+                            Runtime.getRuntime().halt(EXIT_EVICTED);
+                        }, "cohort-evicted");
+                        halter.setDaemon(true);
+                        halter.start();
                     }
                     if (NodeState.CLOSED == current)
                     {

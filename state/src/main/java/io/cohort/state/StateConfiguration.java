@@ -78,6 +78,31 @@ public final class StateConfiguration
     /** Codec limits used unless the context is given others. */
     public static final CodecLimits CODEC_LIMITS_DEFAULT = CodecLimits.DEFAULT;
 
+    /**
+     * Reads a size property (suffixes k, m, g), naming {@code name=value} when it is not one.
+     *
+     * @param name         the property.
+     * @param defaultValue its default.
+     * @return the size.
+     * @throws IllegalArgumentException naming the property and its value.
+     */
+    static long sizeProperty(final String name, final long defaultValue)
+    {
+        final String value = System.getProperty(name);
+        if (null == value)
+        {
+            return defaultValue;
+        }
+        try
+        {
+            return SystemUtil.parseSize(name, value.trim());
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new IllegalArgumentException(name + "=" + value + " is not a size (e.g. 1048576, 1024k, 1m)", ex);
+        }
+    }
+
     private StateConfiguration()
     {
     }
@@ -89,7 +114,7 @@ public final class StateConfiguration
      */
     public static long maxRooms()
     {
-        return SystemUtil.getSizeAsLong(MAX_ROOMS_PROP_NAME, MAX_ROOMS_DEFAULT);
+        return sizeProperty(MAX_ROOMS_PROP_NAME, MAX_ROOMS_DEFAULT);
     }
 
     /**
@@ -99,7 +124,7 @@ public final class StateConfiguration
      */
     public static long maxConnections()
     {
-        return SystemUtil.getSizeAsLong(MAX_CONNECTIONS_PROP_NAME, MAX_CONNECTIONS_DEFAULT);
+        return sizeProperty(MAX_CONNECTIONS_PROP_NAME, MAX_CONNECTIONS_DEFAULT);
     }
 
     /**
@@ -109,7 +134,7 @@ public final class StateConfiguration
      */
     public static int maxRoomsPerConnection()
     {
-        return SystemUtil.getSizeAsInt(MAX_ROOMS_PER_CONNECTION_PROP_NAME, MAX_ROOMS_PER_CONNECTION_DEFAULT);
+        return (int)Math.min(Integer.MAX_VALUE, sizeProperty(MAX_ROOMS_PER_CONNECTION_PROP_NAME, MAX_ROOMS_PER_CONNECTION_DEFAULT));
     }
 
     /**
@@ -119,7 +144,7 @@ public final class StateConfiguration
      */
     public static long maxOverflowSubscriptions()
     {
-        return SystemUtil.getSizeAsLong(MAX_OVERFLOW_SUBSCRIPTIONS_PROP_NAME, MAX_OVERFLOW_SUBSCRIPTIONS_DEFAULT);
+        return sizeProperty(MAX_OVERFLOW_SUBSCRIPTIONS_PROP_NAME, MAX_OVERFLOW_SUBSCRIPTIONS_DEFAULT);
     }
 
     /**
@@ -129,7 +154,7 @@ public final class StateConfiguration
      */
     public static int maxFilterBytes()
     {
-        return SystemUtil.getSizeAsInt(MAX_FILTER_BYTES_PROP_NAME, MAX_FILTER_BYTES_DEFAULT);
+        return (int)Math.min(Integer.MAX_VALUE, sizeProperty(MAX_FILTER_BYTES_PROP_NAME, MAX_FILTER_BYTES_DEFAULT));
     }
 
     /**
@@ -139,7 +164,7 @@ public final class StateConfiguration
      */
     public static int averageRoomBytes()
     {
-        return SystemUtil.getSizeAsInt(AVERAGE_ROOM_BYTES_PROP_NAME, AVERAGE_ROOM_BYTES_DEFAULT);
+        return (int)Math.min(Integer.MAX_VALUE, sizeProperty(AVERAGE_ROOM_BYTES_PROP_NAME, AVERAGE_ROOM_BYTES_DEFAULT));
     }
 
     /**
@@ -149,7 +174,7 @@ public final class StateConfiguration
      */
     public static int maxNodes()
     {
-        return SystemUtil.getSizeAsInt(MAX_NODES_PROP_NAME, MAX_NODES_DEFAULT);
+        return (int)Math.min(Integer.MAX_VALUE, sizeProperty(MAX_NODES_PROP_NAME, MAX_NODES_DEFAULT));
     }
 
     /**
@@ -159,6 +184,6 @@ public final class StateConfiguration
      */
     public static int snapshotFrameLength()
     {
-        return SystemUtil.getSizeAsInt(SNAPSHOT_FRAME_LENGTH_PROP_NAME, SNAPSHOT_FRAME_LENGTH_DEFAULT);
+        return (int)Math.min(Integer.MAX_VALUE, sizeProperty(SNAPSHOT_FRAME_LENGTH_PROP_NAME, SNAPSHOT_FRAME_LENGTH_DEFAULT));
     }
 }

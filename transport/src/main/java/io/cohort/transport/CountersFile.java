@@ -77,7 +77,7 @@ public final class CountersFile implements AutoCloseable
         {
             throw new IllegalArgumentException("maxCounters=" + maxCounters + " must be positive");
         }
-        IoUtil.ensureDirectoryExists(directory, "cohort counters directory");
+        IoUtil.ensureDirectoryExists(directory, "cohort counters");
         file = new File(directory, fileName(nodeId));
         IoUtil.deleteIfExists(file);
 
