@@ -20,8 +20,10 @@ import java.util.List;
  * <ul>
  * <li>if a majority of the members other than P accuse P, P is evicted: the node that counts the majority
  * broadcasts {@code NODE_EVICTED(P)}, and every node drops P's rows;</li>
- * <li>if the window ends and this node is P's only accuser while other members are alive, this node's own
- * receive path is the broken one: it evicts itself (a healthy node is never taken down by a lone accuser);</li>
+ * <li>if the window ends without a majority, each node that accused P on its own has the broken copy (or
+ * receive path), since most members see P healthy: it evicts itself, whether it accused alone or with a minority
+ * (a healthy node is never taken down by a minority of accusers, and no node keeps serving a copy it knows is
+ * wrong);</li>
  * <li>in a cluster of two, the one member other than P is a majority of one: for silence it evicts P, for a
  * corrupt copy it evicts itself, since the owner's own rows are authoritative and the copy is what is wrong.</li>
  * </ul>
@@ -223,10 +225,14 @@ final class FaultDetector
             else if (windowEnded)
             {
                 decided.add(accusation);
-                if (accusation.selfAccused && accusers == 1)
+                if (accusation.selfAccused)
                 {
-                    node.evictSelf(ReasonCode.FALSE_ACCUSATION, "this node alone accused " + accused + " (" +
-                        ReasonCode.name(accusation.reason) + "): its own receive path is the broken one");
+                    // Not confirmed by a majority: the others see P healthy, so this node's copy of P (or its
+                    // receive path) is the broken one, whether it accused alone or with a minority. Keeping the
+                    // copy would serve a known-wrong view.
+                    node.evictSelf(ReasonCode.FALSE_ACCUSATION, (accusers == 1 ? "this node alone accused " :
+                        "only " + accusers + " of " + voters + " members accused ") + accused + " (" +
+                        ReasonCode.name(accusation.reason) + "): its own copy or receive path is the broken one");
                     return workCount + 1;
                 }
                 LOG.info("node {}: accusation of {} ({}) not confirmed by a majority ({} of {}): dropped",

@@ -26,8 +26,10 @@ import static io.cohort.engine.SimulationRun.SUSPICION_TIMEOUT_NS;
  * <li><b>desync bound</b>: no member node keeps, for longer than {@link #desyncBoundNs()} of its own running
  * time, a copy of a member it has seen a fault in (its {@code desyncs} went up) without the member being removed,
  * the copy taken again, or itself stopping;</li>
- * <li><b>single faulty node</b>: in a {@link SimFaultMix.Scenario#SINGLE_FAULTY} run no other node is ever
- * evicted, by itself or by others;</li>
+ * <li><b>single faulty node</b>: in a {@link SimFaultMix.Scenario#SINGLE_FAULTY} run no other healthy node is
+ * ever evicted, by itself or by others. A node that a fault robbed of a notification addressed to it (a lost,
+ * garbled or reordered directed frame) is not healthy, whoever broke the frame: its subscribers missed a message,
+ * and as the design's fault table says, the node whose view is wrong is the one evicted;</li>
  * <li><b>partitions</b>: from {@link #partitionBoundNs()} after a partition starts until it heals, the RUNNING
  * nodes all sit on one side; with {@code keep-majority} and a settled cluster, on the side that should win;</li>
  * <li><b>notifications</b>: the publisher's view is recorded at publish time; a notification reaches, exactly
@@ -154,11 +156,18 @@ final class SimChecks implements SimNode.Observer
 
     private static final class DesyncRecord
     {
-        long seenDesyncs;
+        final SimNode node;
+        final Member member;
         long snapshotCorrelationId;
         boolean open;
         long openSinceNs;
         long activeNs;
+
+        DesyncRecord(final SimNode node, final Member member)
+        {
+            this.node = node;
+            this.member = member;
+        }
     }
 
     private static final class Partition
@@ -187,11 +196,13 @@ final class SimChecks implements SimNode.Observer
     private final Long2ObjectHashMap<Publication> publicationsById = new Long2ObjectHashMap<>();
     private final Long2LongHashMap lastLocalChangeNs = new Long2LongHashMap(-1);
     private final IdentityHashMap<Member, DesyncRecord> desyncs = new IdentityHashMap<>();
+    private final List<DesyncRecord> openDesyncs = new ArrayList<>();
     private final IdentityHashMap<SimNode, Long> resumedAtNs = new IdentityHashMap<>();
     private final NotificationDecoder notificationDecoder = new NotificationDecoder();
     private final RoomCountDecoder roomCountDecoder = new RoomCountDecoder();
     private Partition partition;
     private int faultySlot = -1;
+    private final boolean[] lostNotifications = new boolean[SimulationRun.MAX_SLOTS];
     private String failure;
     private long nextNegativeCheckNs;
 
@@ -259,7 +270,7 @@ final class SimChecks implements SimNode.Observer
                 final SimNode node = holder[0];
                 stats.evictions++;
                 run.trace(node + " drops member " + name(nodeId) + " (" + SimulationRun.reason(reason) + ")");
-                if (faultySlot >= 0 && SimulationRun.slotIndexOf(nodeId) != faultySlot)
+                if (faultySlot >= 0 && isHealthy(SimulationRun.slotIndexOf(nodeId)))
                 {
                     fail("healthy node " + name(nodeId) + " evicted (" + SimulationRun.reason(reason) + ", seen by " +
                         node + ") while only n" + (faultySlot + 1) + " was faulty (" + run.mix.faulty + ")");
@@ -283,10 +294,29 @@ final class SimChecks implements SimNode.Observer
         };
     }
 
+    /**
+     * A fault took a directed frame (notifications) from a node to another: the receiver's subscribers missed
+     * messages, so its deliveries are no longer whole and it may be evicted for it, whoever broke the frame.
+     */
+    void onNotificationLost(final long fromNodeId, final long toNodeId)
+    {
+        final int slot = SimulationRun.slotIndexOf(toNodeId);
+        if (slot >= 0 && slot < lostNotifications.length)
+        {
+            lostNotifications[slot] = true;
+        }
+        run.trace("  " + name(toNodeId) + " lost notifications from " + name(fromNodeId));
+    }
+
+    private boolean isHealthy(final int slot)
+    {
+        return slot != faultySlot && !(slot >= 0 && slot < lostNotifications.length && lostNotifications[slot]);
+    }
+
     private void onStopped(final SimNode node, final NodeState state)
     {
         final SimulationRun.Slot slot = run.slotOf(node);
-        if (faultySlot >= 0 && NodeState.EVICTED == state && null != slot && slot.index != faultySlot)
+        if (faultySlot >= 0 && NodeState.EVICTED == state && null != slot && isHealthy(slot.index))
         {
             fail("healthy node " + node + " evicted itself (" + node.core().failure() + ") while only n" +
                 (faultySlot + 1) + " was faulty (" + run.mix.faulty + ")");
@@ -593,55 +623,55 @@ final class SimChecks implements SimNode.Observer
         }
     }
 
+    public void onDesync(final SimNode node, final Member member)
+    {
+        stats.desyncsSeen++;
+        DesyncRecord record = desyncs.get(member);
+        if (null == record)
+        {
+            record = new DesyncRecord(node, member);
+            desyncs.put(member, record);
+        }
+        // Taken right after the fault was handled: a repair that starts now asks for a snapshot later.
+        record.snapshotCorrelationId = member.snapshotCorrelationId;
+        if (!record.open)
+        {
+            record.open = true;
+            record.openSinceNs = network.nowNs();
+            record.activeNs = 0;
+            openDesyncs.add(record);
+        }
+    }
+
     private void checkDesyncs()
     {
-        for (final SimNode node : network.nodes())
+        for (int i = openDesyncs.size() - 1; i >= 0; i--)
         {
+            final DesyncRecord record = openDesyncs.get(i);
+            final SimNode node = record.node;
+            final Member member = record.member;
             final ClusterCore core = node.core();
+            if (!node.isRunningOnNetwork() || core.state().isTerminal() || core.member(member.nodeId) != member ||
+                member.snapshotCorrelationId != record.snapshotCorrelationId)
+            {
+                // Stopped, removed the member, or dropped the copy to take it again from the owner.
+                record.open = false;
+                openDesyncs.remove(i);
+                continue;
+            }
             if (!core.state().isMember() || node.isPaused())
             {
                 continue;
             }
-            for (final long memberId : core.memberIds())
+            record.activeNs += CHECK_INTERVAL_NS;
+            if (record.activeNs > desyncBoundNs())
             {
-                final Member member = core.member(memberId);
-                if (null == member || (0 == member.desyncs && !desyncs.containsKey(member)))
-                {
-                    continue;
-                }
-                DesyncRecord record = desyncs.get(member);
-                if (null == record)
-                {
-                    record = new DesyncRecord();
-                    desyncs.put(member, record);
-                }
-                if (member.desyncs > record.seenDesyncs)
-                {
-                    stats.desyncsSeen += member.desyncs - record.seenDesyncs;
-                    record.seenDesyncs = member.desyncs;
-                    record.snapshotCorrelationId = member.snapshotCorrelationId;
-                    if (!record.open)
-                    {
-                        record.open = true;
-                        record.openSinceNs = network.nowNs();
-                        record.activeNs = 0;
-                    }
-                }
-                else if (record.open && member.snapshotCorrelationId != record.snapshotCorrelationId)
-                {
-                    // Taken again from the owner (repair): trusted anew.
-                    record.open = false;
-                }
-                else if (record.open)
-                {
-                    record.activeNs += CHECK_INTERVAL_NS;
-                    if (record.activeNs > desyncBoundNs())
-                    {
-                        fail(node + " (" + core.state() + ") still holds its copy of " + member + " " +
-                            record.activeNs / 1_000_000 + " ms (of its running time) after seeing a fault in its " +
-                            "stream, past the bound of " + desyncBoundNs() / 1_000_000 + " ms");
-                    }
-                }
+                fail(node + " (" + core.state() + ") still holds its copy of " + member + " " +
+                    record.activeNs / 1_000_000 + " ms (of its running time) after seeing a fault in its " +
+                    "stream at " + String.format("%.3f ms", record.openSinceNs / 1e6) + ", past the bound of " +
+                    desyncBoundNs() / 1_000_000 + " ms");
+                record.open = false;
+                openDesyncs.remove(i);
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.cohort.engine;
 
+import io.cohort.codec.FrameLayout;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -286,6 +288,20 @@ final class SimFaults implements SimNetwork.SyncFault, SimNetwork.SenderFault
     }
 
     private int fate(final long from, final long to, final byte[] message, final boolean mayReorder)
+    {
+        final long destination = message.length >= FrameLayout.FIRST_SEQUENCE_OFFSET ?
+            java.nio.ByteBuffer.wrap(message).order(FrameLayout.BYTE_ORDER)
+                .getLong(FrameLayout.DESTINATION_NODE_ID_OFFSET) : 0;
+        final int copies = decide(from, to, message, mayReorder);
+        if (0 != destination && (0 == copies || corrupted || reorderNs > 0))
+        {
+            // A notification addressed to that node is lost to it: its deliveries are incomplete.
+            run.checks.onNotificationLost(from, destination);
+        }
+        return copies;
+    }
+
+    private int decide(final long from, final long to, final byte[] message, final boolean mayReorder)
     {
         final double r = random.nextDouble();
         double threshold = mix.loss;

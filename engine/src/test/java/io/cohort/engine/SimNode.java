@@ -46,6 +46,11 @@ final class SimNode implements AutoCloseable
          * A local count of the node changed (an API call).
          */
         void onLocalCountChanged(SimNode node, long roomId, long previous, long current);
+
+        /**
+         * The node just saw a fault in a member's stream (its {@code desyncs} went up while handling input).
+         */
+        void onDesync(SimNode node, Member member);
     }
 
     private static final int MAX_FRAME_LENGTH = 16 * 1024;
@@ -477,23 +482,40 @@ final class SimNode implements AutoCloseable
         {
             observer.onSyncMessage(SimNode.this, peer.nodeId(), directed, type, buffer, bodyOffset, bodyLength,
                 frameCorrupted);
+            final Member member = core.member(peer.nodeId());
+            final long desyncs = null == member ? 0 : member.desyncs;
             core.onMessage(peer, directed, sequence, type, buffer, bodyOffset, bodyLength);
+            afterInput(member, desyncs);
         }
 
         public void onStreamFault(final Peer peer, final boolean directed, final int reason,
             final long expectedSequence, final long observedSequence)
         {
+            final Member member = core.member(peer.nodeId());
+            final long desyncs = null == member ? 0 : member.desyncs;
             core.onStreamFault(peer, directed, reason, expectedSequence, observedSequence);
+            afterInput(member, desyncs);
         }
 
         public void onBadFrame(final Peer peer, final DecodeResult result)
         {
+            final Member member = core.member(peer.nodeId());
+            final long desyncs = null == member ? 0 : member.desyncs;
             core.onBadFrame(peer, result);
+            afterInput(member, desyncs);
         }
 
         public void onSubscriberChange(final long nodeId, final boolean subscribed)
         {
             core.onSubscriberChange(nodeId, subscribed);
+        }
+
+        private void afterInput(final Member member, final long desyncsBefore)
+        {
+            if (null != member && member.desyncs > desyncsBefore)
+            {
+                observer.onDesync(SimNode.this, member);
+            }
         }
     }
 
