@@ -26,8 +26,12 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Bootstrap, when nodes start together with the same seed list and nobody is a member yet: a node that is
  * joining answers {@code NOT_READY}. When the discovery window ({@code cohort.command.timeout}) ends without an
- * acceptance, a node founds the cluster if no seed answered at all, or if every node that answered has a
- * larger node id; the others keep asking and are accepted by the founder.
+ * acceptance, a node founds the cluster if the nodes that answered {@code NOT_READY}, with itself, are a majority
+ * of the cluster its seed list describes (itself and its seeds), and every one of them has a larger node id; the
+ * others keep asking and are accepted by the founder. A node that hears no seed, or only a minority, never
+ * founds: it may be on the cut-off side of a cluster that runs on (restarted during a partition), and a second
+ * cluster would never merge with the first. It keeps asking until {@code cohort.join.timeout}. A node without
+ * seeds founds at once.
  */
 final class JoinDriver
 {
@@ -101,8 +105,8 @@ final class JoinDriver
         {
             if (nowNs >= discoveryDeadlineNs && shouldFound())
             {
-                LOG.info("node {} founds the cluster: {}", ClusterCore.id(nodeId), notReadyResponders.isEmpty() ?
-                    "no seed answered" : "every node that answered is joining too and has a larger id");
+                LOG.info("node {} founds the cluster: {} of {} seeds answered, all joining too with larger ids",
+                    ClusterCore.id(nodeId), notReadyResponders.size(), seedEndpoints.size());
                 core.becomeMember();
                 return 1;
             }
@@ -162,6 +166,10 @@ final class JoinDriver
 
     private boolean shouldFound()
     {
+        if (2 * (1 + notReadyResponders.size()) <= 1 + seedEndpoints.size())
+        {
+            return false;
+        }
         final LongHashSet.LongIterator it = notReadyResponders.iterator();
         while (it.hasNext())
         {
@@ -178,7 +186,8 @@ final class JoinDriver
         if (!accepted)
         {
             return notReadyResponders.isEmpty() ? "no seed answered among " + seedEndpoints :
-                "only joining nodes answered: " + notReadyResponders;
+                "only joining nodes answered (" + notReadyResponders.size() + " of " + seedEndpoints.size() +
+                " seeds; founding needs a majority, all with larger ids): " + notReadyResponders;
         }
         final StringBuilder builder = new StringBuilder("members not synced or not subscribed yet:");
         for (final Member member : members)
