@@ -21,9 +21,10 @@ import java.util.List;
  * <li>if a majority of the members other than P accuse P, P is evicted: the node that counts the majority
  * broadcasts {@code NODE_EVICTED(P)}, and every node drops P's rows;</li>
  * <li>if the window ends without a majority, each node that accused P on its own has the broken copy (or
- * receive path), since most members see P healthy: it evicts itself, whether it accused alone or with a minority
- * (a healthy node is never taken down by a minority of accusers, and no node keeps serving a copy it knows is
- * wrong);</li>
+ * receive path), since most members see P healthy: it evicts itself, whether it accused alone or, for a fault
+ * in P's stream, with a minority (a healthy node is never taken down by a minority of accusers, and no node keeps
+ * serving a copy it knows is wrong). A minority accusing P of silence accuses again instead, as other members
+ * time out in turn;</li>
  * <li>in a cluster of two, the one member other than P is a majority of one: for silence it evicts P, for a
  * corrupt copy it evicts itself, since the owner's own rows are authoritative and the copy is what is wrong.</li>
  * </ul>
@@ -225,11 +226,13 @@ final class FaultDetector
             else if (windowEnded)
             {
                 decided.add(accusation);
-                if (accusation.selfAccused)
+                if (accusation.selfAccused && (1 == accusers || ReasonCode.SILENCE != accusation.reason))
                 {
                     // Not confirmed by a majority: the others see P healthy, so this node's copy of P (or its
-                    // receive path) is the broken one, whether it accused alone or with a minority. Keeping the
-                    // copy would serve a known-wrong view.
+                    // receive path) is the broken one, whether it accused alone or, for a fault in P's stream,
+                    // with a minority: keeping the copy would serve a known-wrong view. A minority that hears
+                    // nothing from P keeps asking instead: members that crashed too, or joined too recently to
+                    // have timed out, cannot vote yet.
                     node.evictSelf(ReasonCode.FALSE_ACCUSATION, (accusers == 1 ? "this node alone accused " :
                         "only " + accusers + " of " + voters + " members accused ") + accused + " (" +
                         ReasonCode.name(accusation.reason) + "): its own copy or receive path is the broken one");
