@@ -1,0 +1,683 @@
+package io.cohort.engine;
+
+import io.cohort.engine.MultiProcessClusterTest.NodeProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The fault rules of {@link FaultDetector} with real JVMs on 127.0.0.1 and the engine's default timing
+ * ({@code cohort.heartbeat.interval=100ms}, {@code cohort.heartbeat.timeout=1s},
+ * {@code cohort.suspicion.timeout=300ms}): a crashed node, a lossy receive path (lone accuser), a garbling sender
+ * and a partition, the last three made by the test-only {@link FaultInjection} hook, armed by system properties
+ * and started by a trigger file. The faulty node runs the standalone launcher {@link CohortMain}, so that its exit
+ * code is the launcher's own ({@link CohortMain#EXIT_EVICTED}); the others are {@link ScriptedNodeMain} nodes,
+ * whose events and answers the test reads. Every process is started here and ended here, by its own pid, after
+ * each test.
+ */
+@Tag("slow")
+class MultiProcessFaultTest
+{
+    private static final long BOUND_MS = 15_000;
+    private static final long JOIN_BOUND_MS = 40_000;
+    private static final long EXIT_BOUND_MS = 10_000;
+    /** Generous, for a loaded machine; the target on a quiet one is 1.5 s (1 s timeout + 300 ms window). */
+    private static final long KILL_EVICTION_BOUND_MS = 5_000;
+    private static final String EMPTY_OWNER = "0000000000000001";
+    private static final int EXIT_EVICTED = CohortMain.EXIT_EVICTED;
+
+    @TempDir
+    static File classPathCopy;
+    private static String childClassPath;
+
+    @TempDir
+    File tempDir;
+
+    private final List<NodeProcess> processes = new ArrayList<>();
+    private final Set<NodeProcess> scriptedNodes = new HashSet<>();
+
+    /**
+     * The children run from a copy of this build's class directories and Cohort jars: another build of the same
+     * tree (recompiling target/classes, installing a module) must not pull classes from under a running node.
+     */
+    @BeforeAll
+    static void copyClassPath() throws IOException
+    {
+        final List<String> entries = new ArrayList<>();
+        int index = 0;
+        for (final String entry : System.getProperty("java.class.path").split(File.pathSeparator))
+        {
+            final Path source = Path.of(entry);
+            if (Files.isDirectory(source) || entry.contains("cohort"))
+            {
+                final Path target = classPathCopy.toPath().resolve(index++ + "-" + source.getFileName());
+                try (Stream<Path> paths = Files.walk(source))
+                {
+                    for (final Path path : (Iterable<Path>)paths::iterator)
+                    {
+                        Files.copy(path, target.resolve(source.relativize(path).toString()),
+                            StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+                entries.add(target.toString());
+            }
+            else
+            {
+                entries.add(entry);
+            }
+        }
+        childClassPath = String.join(File.pathSeparator, entries);
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException
+    {
+        for (final NodeProcess process : processes)
+        {
+            process.process.destroy();
+        }
+        final List<String> undead = new ArrayList<>();
+        for (final NodeProcess process : processes)
+        {
+            if (!process.process.waitFor(5, TimeUnit.SECONDS))
+            {
+                process.process.destroyForcibly();
+                if (!process.process.waitFor(10, TimeUnit.SECONDS))
+                {
+                    undead.add(process.toString());
+                }
+            }
+            process.close();
+        }
+        assertEquals(List.of(), undead, "processes that did not die");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aNodeKilledUnderChurnIsEvictedByBothSurvivorsWhoseCopiesStayEqual() throws Exception
+    {
+        final List<NodeProcess> nodes = startCluster(List.of(
+            scripted("alpha", 0xa1), scripted("bravo", 0xb2), scripted("charlie", 0xc3)), null);
+        final List<NodeProcess> survivors = nodes.subList(0, 2);
+        final NodeProcess victim = nodes.get(2);
+
+        // Rooms from the survivors only, so that every room outlives the victim.
+        final List<String> roomList = new ArrayList<>();
+        for (int i = 0; i < 6; i++)
+        {
+            roomList.add(survivors.get(i % 2).ok("create churn coll kill-" + i));
+        }
+        final String rooms = String.join(",", roomList);
+        for (final NodeProcess node : nodes)
+        {
+            awaitTrue(node + " knows every room", () -> roomList.stream().allMatch(
+                (room) -> "true".equals(node.ok("hasroom " + room))), nodes);
+        }
+        for (int i = 0; i < 3; i++)
+        {
+            nodes.get(i).ok("churn start " + (7 + i) + " " + (i + 1) * 1_000_000 + " 200 2 " + rooms);
+        }
+        Thread.sleep(1_000);
+        assertNoFault(nodes);
+        assertNotEquals(survivors.get(0).ok("digest " + EMPTY_OWNER), survivors.get(0).ok("digest " + victim.id),
+            "the victim has rows before the kill");
+
+        final long killNs = System.nanoTime();
+        assertTrue(victim.process.toHandle().destroyForcibly(), victim + ": SIGKILL not sent");
+        final long[] evictedAfterMs = {-1, -1};
+        final long pollDeadline = killNs + TimeUnit.MILLISECONDS.toNanos(BOUND_MS);
+        while ((evictedAfterMs[0] < 0 || evictedAfterMs[1] < 0) && System.nanoTime() < pollDeadline)
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                if (evictedAfterMs[i] < 0 && !survivors.get(i).events("EVICTED " + victim.id).isEmpty())
+                {
+                    evictedAfterMs[i] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killNs);
+                }
+            }
+            Thread.sleep(1);
+        }
+        final long lastMs = Math.max(evictedAfterMs[0], evictedAfterMs[1]);
+        System.out.println("MultiProcessFaultTest: kill -9 -> evicted on " + survivors.get(0).name + " after " +
+            evictedAfterMs[0] + " ms, on " + survivors.get(1).name + " after " + evictedAfterMs[1] +
+            " ms; last eviction " + lastMs + " ms after the kill (target <= 1500 ms on a quiet machine)");
+        assertTrue(victim.process.waitFor(EXIT_BOUND_MS, TimeUnit.MILLISECONDS), victim + " still alive");
+        for (int i = 0; i < 2; i++)
+        {
+            assertTrue(evictedAfterMs[i] >= 0, survivors.get(i) + " never evicted the victim: " +
+                survivors.get(i).events("") + "\n" + survivors.get(i).tail());
+        }
+        assertTrue(lastMs <= KILL_EVICTION_BOUND_MS, "evicted everywhere only " + lastMs + " ms after the kill");
+
+        // Churn went on through the eviction; stop it and check both survivors hold the same, exact rows.
+        final Map<String, String> expectedOwnerCounts = new LinkedHashMap<>();
+        for (final NodeProcess survivor : survivors)
+        {
+            final String stats = survivor.ok("churn stop");
+            final Map<String, String> fields = new HashMap<>();
+            for (final String field : stats.split(" "))
+            {
+                fields.put(field.substring(0, field.indexOf('=')), field.substring(field.indexOf('=') + 1));
+            }
+            assertEquals("0", fields.get("notaccepted"), survivor + " churn: " + stats);
+            assertTrue(Long.parseLong(fields.get("ops")) > 1_000, survivor + " churned too little: " + stats);
+            final Map<String, String> modelCounts = new HashMap<>();
+            for (final String pair : fields.get("expected").split(","))
+            {
+                modelCounts.put(pair.substring(0, pair.indexOf(':')), pair.substring(pair.indexOf(':') + 1));
+            }
+            expectedOwnerCounts.put(survivor.id,
+                roomList.stream().map(modelCounts::get).collect(Collectors.joining(" ")));
+        }
+        expectedOwnerCounts.put(victim.id, roomList.stream().map((room) -> "0").collect(Collectors.joining(" ")));
+        awaitConvergence(survivors, rooms, expectedOwnerCounts);
+
+        for (final NodeProcess survivor : survivors)
+        {
+            final NodeProcess other = survivors.get(0) == survivor ? survivors.get(1) : survivors.get(0);
+            assertEquals("RUNNING", survivor.ok("state"), survivor.toString());
+            assertEquals(other.id, survivor.ok("members"), survivor + " members");
+            assertEquals(survivor.ok("digest " + EMPTY_OWNER), survivor.ok("digest " + victim.id),
+                survivor + ": the victim's digest is that of an owner without rows");
+            assertEquals(List.of("EVICTED " + victim.id + " SILENCE"), survivor.events("EVICTED"),
+                survivor + " evicted the victim, for silence, once");
+            assertFalse(survivor.events("LEFT").stream().anyMatch((e) -> e.contains(victim.id)), survivor.toString());
+            assertNotEvicted(survivor);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aLoneAccuserWithALossyReceivePathEvictsItselfAndTheAccusedStays() throws Exception
+    {
+        final File trigger = new File(tempDir, "trigger");
+        final NodeSpec accuser = launcher("bravo", 0xb2, trigger, "-Dcohort.fault.drop.one.from=0xa1");
+        final List<NodeProcess> nodes = startCluster(List.of(scripted("alpha", 0xa1), accuser,
+            scripted("charlie", 0xc3)), trigger);
+        final NodeProcess accused = nodes.get(0);
+        final NodeProcess lossy = nodes.get(1);
+        final NodeProcess bystander = nodes.get(2);
+        final List<NodeProcess> healthy = List.of(accused, bystander);
+        final String room = rowsOnHealthyNodes(nodes, healthy);
+
+        Files.createFile(trigger.toPath());
+        final long triggeredNs = System.nanoTime();
+        assertExitEvicted(lossy);
+        final String log = lossy.log();
+        assertTrue(log.contains("TEST FAULT: dropped one frame from " + accused.id), lossy + " dropped nothing\n" +
+            lossy.tail());
+        assertTrue(log.contains("accuses " + accused.id), lossy + " accused no one\n" + lossy.tail());
+        assertTrue(log.contains("evicts itself (FALSE_ACCUSATION)"), lossy + " did not evict itself as a lone " +
+            "accuser\n" + lossy.tail());
+
+        awaitDropped(healthy, lossy);
+        System.out.println("MultiProcessFaultTest: lone accuser " + lossy.name + " exited " +
+            EXIT_EVICTED + " and was dropped everywhere " +
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - triggeredNs) + " ms after the trigger; " +
+            accused.name + ": " + accused.events("EVICTED") + ", " + bystander.name + ": " +
+            bystander.events("EVICTED"));
+        assertHealthyPair(healthy, lossy, room);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aGarblingSenderIsEvictedByTheOthersAndExitsWithTheEvictionCode() throws Exception
+    {
+        final File trigger = new File(tempDir, "trigger");
+        final NodeSpec garbler = launcher("alpha", 0xa1, trigger, "-Dcohort.fault.corrupt.outgoing=true");
+        final List<NodeProcess> nodes = startCluster(List.of(garbler, scripted("bravo", 0xb2),
+            scripted("charlie", 0xc3)), trigger);
+        final NodeProcess sender = nodes.get(0);
+        final List<NodeProcess> healthy = nodes.subList(1, 3);
+        final String room = rowsOnHealthyNodes(nodes, healthy);
+
+        Files.createFile(trigger.toPath());
+        final long triggeredNs = System.nanoTime();
+        assertExitEvicted(sender);
+        awaitDropped(healthy, sender);
+        System.out.println("MultiProcessFaultTest: garbling sender " + sender.name + " exited " + EXIT_EVICTED +
+            " and was evicted everywhere " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - triggeredNs) +
+            " ms after the trigger; " + healthy.get(0).name + ": " + healthy.get(0).events("EVICTED") + ", " +
+            healthy.get(1).name + ": " + healthy.get(1).events("EVICTED"));
+        final String log = sender.log();
+        assertFalse(log.contains("evicts itself"), sender + " was to be evicted by the others, not by itself\n" +
+            sender.tail());
+        assertTrue(log.contains("evicted by "), sender + " never heard of its eviction\n" + sender.tail());
+        for (final NodeProcess node : healthy)
+        {
+            final List<String> evictions = node.events("EVICTED");
+            assertEquals(1, evictions.size(), node + ": " + evictions);
+            assertFalse(evictions.get(0).endsWith(" SILENCE"), node + " saw silence, not a garbled stream: " +
+                evictions);
+        }
+        assertHealthyPair(healthy, sender, room);
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aPartitionTwoAgainstThreeStopsTheMinorityAndTheMajorityKeepsRunning() throws Exception
+    {
+        final File trigger = new File(tempDir, "trigger");
+        final String majorityIds = "0xa1,0xb2,0xc3";
+        final String minorityIds = "0xd4,0xe5";
+        final List<NodeSpec> specs = new ArrayList<>();
+        for (final NodeSpec spec : List.of(scripted("alpha", 0xa1), scripted("bravo", 0xb2),
+            scripted("charlie", 0xc3)))
+        {
+            specs.add(spec.with(trigger, "-Dcohort.fault.drop.from=" + minorityIds));
+        }
+        specs.add(launcher("delta", 0xd4, trigger, "-Dcohort.fault.drop.from=" + majorityIds));
+        specs.add(launcher("echo", 0xe5, trigger, "-Dcohort.fault.drop.from=" + majorityIds));
+        final List<NodeProcess> nodes = startCluster(specs, trigger);
+        final List<NodeProcess> majority = nodes.subList(0, 3);
+        final List<NodeProcess> minority = nodes.subList(3, 5);
+
+        Files.createFile(trigger.toPath());
+        final long triggeredNs = System.nanoTime();
+        for (final NodeProcess node : minority)
+        {
+            assertExitEvicted(node);
+            assertTrue(node.log().contains("evicts itself (PARTITION)"), node + " did not leave as the losing " +
+                "side of a partition\n" + node.tail());
+        }
+        final long minorityExitMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - triggeredNs);
+        for (final NodeProcess node : minority)
+        {
+            awaitDropped(majority, node);
+        }
+        System.out.println("MultiProcessFaultTest: partition 2|3: the minority exited " + EXIT_EVICTED +
+            " within " + minorityExitMs + " ms of the trigger and was dropped by the majority within " +
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - triggeredNs) + " ms");
+        for (final NodeProcess node : majority)
+        {
+            final Set<String> expected = majority.stream().filter((other) -> other != node).map((other) -> other.id)
+                .collect(Collectors.toSet());
+            assertEquals(expected, Set.of(node.ok("members").split(" ")), node + " members");
+            assertEquals("RUNNING", node.ok("state"), node.toString());
+            assertEquals(Set.of("EVICTED " + minority.get(0).id + " SILENCE", "EVICTED " + minority.get(1).id +
+                " SILENCE"), Set.copyOf(node.events("EVICTED")), node + " evicted the minority, for silence");
+            assertNotEvicted(node);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * A node to start: a {@link ScriptedNodeMain} or a {@link CohortMain}, with an explicit node id and any extra
+     * system properties (the fault hook's).
+     */
+    private static final class NodeSpec
+    {
+        final String name;
+        final long nodeId;
+        final Class<?> mainClass;
+        final List<String> extraProperties;
+
+        NodeSpec(final String name, final long nodeId, final Class<?> mainClass, final List<String> extraProperties)
+        {
+            this.name = name;
+            this.nodeId = nodeId;
+            this.mainClass = mainClass;
+            this.extraProperties = extraProperties;
+        }
+
+        NodeSpec with(final File trigger, final String... faults)
+        {
+            final List<String> properties = new ArrayList<>(extraProperties);
+            properties.add("-Dcohort.fault.trigger.file=" + trigger.getPath());
+            properties.addAll(List.of(faults));
+            return new NodeSpec(name, nodeId, mainClass, properties);
+        }
+    }
+
+    private static NodeSpec scripted(final String name, final long nodeId)
+    {
+        return new NodeSpec(name, nodeId, ScriptedNodeMain.class, List.of());
+    }
+
+    private static NodeSpec launcher(final String name, final long nodeId, final File trigger, final String... faults)
+    {
+        return new NodeSpec(name, nodeId, CohortMain.class, List.of()).with(trigger, faults);
+    }
+
+    /**
+     * Starts the nodes, all seeded with every node's command port, and waits until every node has synced every
+     * other (a fault before that would only restart a sync).
+     */
+    private List<NodeProcess> startCluster(final List<NodeSpec> specs, final File trigger) throws Exception
+    {
+        assertTrue(null == trigger || !trigger.exists(), "trigger must not exist before the cluster runs");
+        final int[] ports = freePorts(2 * specs.size());
+        final List<String> seedList = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++)
+        {
+            seedList.add("127.0.0.1:" + ports[2 * i]);
+        }
+        final String seeds = String.join(",", seedList);
+        final List<NodeProcess> nodes = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++)
+        {
+            nodes.add(startNode(specs.get(i), ports[2 * i], ports[2 * i + 1], seeds));
+        }
+        for (final NodeProcess node : nodes)
+        {
+            if (isScripted(node))
+            {
+                node.awaitLaunched();
+                assertEquals(node.id, ScriptedNodeMain.hex(specs.get(nodes.indexOf(node)).nodeId), node.toString());
+            }
+        }
+        for (final NodeProcess node : nodes)
+        {
+            if (isScripted(node))
+            {
+                final String reply = node.call("await RUNNING " + JOIN_BOUND_MS);
+                if (!reply.startsWith("OK"))
+                {
+                    final StringBuilder message = new StringBuilder(node + " not RUNNING: " + reply);
+                    nodes.forEach((each) -> message.append('\n').append(each.tail()));
+                    throw new AssertionError(message.toString());
+                }
+            }
+            else
+            {
+                awaitTrue(node + " RUNNING", () -> node.log().contains("-> RUNNING"), nodes);
+            }
+        }
+        for (final NodeProcess node : nodes)
+        {
+            for (final NodeProcess other : nodes)
+            {
+                if (other == node)
+                {
+                    continue;
+                }
+                if (isScripted(node))
+                {
+                    awaitTrue(node + " synced " + other, () -> node.events.contains("JOINED " + other.id), nodes);
+                }
+                else
+                {
+                    awaitTrue(node + " synced " + other, () -> node.log().contains("synced member " + other.id + "/"),
+                        nodes);
+                }
+            }
+        }
+        return nodes;
+    }
+
+    private boolean isScripted(final NodeProcess node)
+    {
+        return scriptedNodes.contains(node);
+    }
+
+    private NodeProcess startNode(final NodeSpec spec, final int commandPort, final int syncPort, final String seeds)
+        throws IOException
+    {
+        final List<String> properties = new ArrayList<>(List.of(
+            "-Dcohort.node.id=0x" + Long.toHexString(spec.nodeId),
+            "-Dcohort.cluster.seeds=" + seeds,
+            "-Dcohort.bind.address=127.0.0.1",
+            "-Dcohort.advertised.host=127.0.0.1",
+            "-Dcohort.command.port=" + commandPort,
+            "-Dcohort.sync.port=" + syncPort,
+            "-Dcohort.counters.dir=" + new File(tempDir, "counters").getPath(),
+            // The fault timing is the engine's default; only joining gets room for a loaded machine.
+            "-Dcohort.join.timeout=30s",
+            "-Dcohort.state.max.rooms=1024",
+            "-Dcohort.state.max.connections=4096",
+            "-Dcohort.state.max.overflow.subscriptions=4096",
+            "-Dcohort.state.max.nodes=8"));
+        properties.addAll(spec.extraProperties);
+        final NodeProcess node = startProcess(spec.name, spec.mainClass, properties);
+        node.commandPort = commandPort;
+        node.id = ScriptedNodeMain.hex(spec.nodeId);
+        return node;
+    }
+
+    private NodeProcess startProcess(final String name, final Class<?> mainClass, final List<String> properties)
+        throws IOException
+    {
+        final String root = System.getProperty("cohort.root");
+        final List<String> command = new ArrayList<>();
+        command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        if (null != root)
+        {
+            command.add("@" + root + File.separator + "jvm.options");
+            if (Runtime.version().feature() >= 24)
+            {
+                command.add("@" + root + File.separator + "jvm-jdk24.options");
+            }
+        }
+        // Small, quick-starting JVMs: up to five share this machine.
+        command.addAll(List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.add("-cp");
+        command.add(childClassPath);
+        command.addAll(properties);
+        command.add(mainClass.getName());
+
+        final File log = new File(tempDir, name + ".log");
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(log);
+        if (ScriptedNodeMain.class != mainClass)
+        {
+            builder.redirectErrorStream(true).redirectOutput(log);
+        }
+        final NodeProcess process = new NodeProcess(name, builder.start(), log, ScriptedNodeMain.class == mainClass);
+        processes.add(process);
+        if (ScriptedNodeMain.class == mainClass)
+        {
+            scriptedNodes.add(process);
+        }
+        return process;
+    }
+
+    private static int[] freePorts(final int count) throws IOException
+    {
+        // Below the ephemeral range, so that no outgoing connection takes one between the check and the bind.
+        final int[] ports = new int[count];
+        final Set<Integer> picked = new HashSet<>();
+        for (int i = 0; i < count; i++)
+        {
+            while (true)
+            {
+                final int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+                if (picked.contains(port))
+                {
+                    continue;
+                }
+                try (ServerSocket socket = new ServerSocket())
+                {
+                    socket.setReuseAddress(false);
+                    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                }
+                catch (final IOException ex)
+                {
+                    continue;
+                }
+                picked.add(port);
+                ports[i] = port;
+                break;
+            }
+        }
+        return ports;
+    }
+
+    /**
+     * A room with rows of both healthy nodes, visible everywhere before the fault: what must survive it.
+     */
+    private static String rowsOnHealthyNodes(final List<NodeProcess> nodes, final List<NodeProcess> healthy)
+        throws InterruptedException
+    {
+        final String room = healthy.get(0).ok("create index coll fault");
+        for (final NodeProcess node : healthy)
+        {
+            awaitTrue(node + " knows the room", () -> "true".equals(node.ok("hasroom " + room)), nodes);
+        }
+        healthy.get(0).ok("sub 1 " + room);
+        healthy.get(0).ok("sub 2 " + room);
+        healthy.get(1).ok("sub 3 " + room);
+        for (final NodeProcess node : healthy)
+        {
+            awaitTrue(node + " counts every row", () -> "3".equals(node.ok("count " + room)), nodes);
+        }
+        return room;
+    }
+
+    /**
+     * The faulty node's process ends by itself, with the launcher's eviction code.
+     */
+    private static void assertExitEvicted(final NodeProcess node) throws InterruptedException
+    {
+        assertTrue(node.process.waitFor(BOUND_MS, TimeUnit.MILLISECONDS), node + " did not exit\n" + node.tail());
+        assertEquals(EXIT_EVICTED, node.process.exitValue(), node + " exit code\n" + node.tail());
+        assertTrue(node.log().contains("evicted: halting"), node + " halted for another reason\n" + node.tail());
+    }
+
+    /**
+     * Every node of {@code nodes} evicted {@code gone}.
+     */
+    private static void awaitDropped(final List<NodeProcess> nodes, final NodeProcess gone) throws InterruptedException
+    {
+        for (final NodeProcess node : nodes)
+        {
+            awaitTrue(node + " evicted " + gone, () -> !node.events("EVICTED " + gone.id).isEmpty() &&
+                !node.ok("members").contains(gone.id), nodes);
+        }
+    }
+
+    /**
+     * The two healthy nodes run on, with each other as members, no eviction but that of the faulty node, the
+     * same rows of each other and none of the faulty node.
+     */
+    private static void assertHealthyPair(final List<NodeProcess> healthy, final NodeProcess faulty, final String room)
+        throws InterruptedException
+    {
+        final Map<String, String> expectedOwnerCounts = new LinkedHashMap<>();
+        expectedOwnerCounts.put(healthy.get(0).id, "2");
+        expectedOwnerCounts.put(healthy.get(1).id, "1");
+        expectedOwnerCounts.put(faulty.id, "0");
+        awaitConvergence(healthy, room, expectedOwnerCounts);
+        for (final NodeProcess node : healthy)
+        {
+            final NodeProcess other = healthy.get(0) == node ? healthy.get(1) : healthy.get(0);
+            assertEquals("RUNNING", node.ok("state"), node.toString());
+            assertEquals(other.id, node.ok("members"), node + " members");
+            assertEquals("3", node.ok("count " + room), node.toString());
+            assertEquals(1, node.events("EVICTED").size(), node + " evicted only the faulty node: " +
+                node.events("EVICTED"));
+            assertNotEvicted(node);
+        }
+    }
+
+    private static void assertNotEvicted(final NodeProcess node)
+    {
+        assertEquals(List.of(), node.events("FAILED"), node.toString());
+        assertEquals(List.of(), node.events("REFUSED"), node + " refused calls");
+        assertFalse(node.events("STATE").stream().anyMatch((e) -> e.endsWith("EVICTED")), node + " was evicted");
+        assertTrue(node.process.isAlive(), node + " is alive");
+    }
+
+    private static void assertNoFault(final List<NodeProcess> nodes)
+    {
+        for (final NodeProcess node : nodes)
+        {
+            assertEquals(List.of(), node.events("EVICTED"), node + " evicted someone");
+            assertNotEvicted(node);
+        }
+    }
+
+    /**
+     * Waits until every node holds the expected rows of every owner (counts per room in {@code rooms} order) and
+     * every owner's digest is the same on every node.
+     */
+    private static void awaitConvergence(
+        final List<NodeProcess> nodes, final String rooms, final Map<String, String> expectedOwnerCounts)
+        throws InterruptedException
+    {
+        final String owners = String.join(",", expectedOwnerCounts.keySet());
+        awaitTrue("every owner's rows and digest equal on every node", () ->
+        {
+            final Set<String> digests = new HashSet<>();
+            for (final NodeProcess node : nodes)
+            {
+                for (final Map.Entry<String, String> entry : expectedOwnerCounts.entrySet())
+                {
+                    if (!entry.getValue().equals(node.ok("ocounts " + entry.getKey() + " " + rooms)))
+                    {
+                        return false;
+                    }
+                }
+                digests.add(node.ok("digests " + owners));
+            }
+            return 1 == digests.size();
+        }, nodes, () ->
+        {
+            final StringBuilder builder = new StringBuilder("expected " + expectedOwnerCounts + "\n");
+            for (final NodeProcess node : nodes)
+            {
+                builder.append(node).append(": digests ").append(node.ok("digests " + owners));
+                expectedOwnerCounts.keySet().forEach((owner) ->
+                    builder.append("\n  ").append(owner).append(": ").append(node.ok("ocounts " + owner + " " + rooms)));
+                builder.append('\n');
+            }
+            return builder.toString();
+        });
+    }
+
+    private static void awaitTrue(final String what, final BooleanSupplier condition, final List<NodeProcess> nodes)
+        throws InterruptedException
+    {
+        awaitTrue(what, condition, nodes, () -> "");
+    }
+
+    private static void awaitTrue(
+        final String what, final BooleanSupplier condition, final List<NodeProcess> nodes,
+        final Supplier<String> details)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BOUND_MS);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                final StringBuilder message = new StringBuilder("timed out after " + BOUND_MS + " ms waiting for " +
+                    what + "\n" + details.get());
+                nodes.forEach((node) -> message.append("\n").append(node.tail()));
+                throw new AssertionError(message.toString());
+            }
+            Thread.sleep(20);
+        }
+    }
+}
