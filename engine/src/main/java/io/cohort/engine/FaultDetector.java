@@ -260,9 +260,12 @@ final class FaultDetector
         for (int i = 0, size = members.size(); i < size; i++)
         {
             final Member member = members.get(i);
-            if (Member.Phase.AWAITING_BASELINE == member.phase && nowNs - member.addedNs < context.joinTimeoutNs())
+            if (Member.Phase.AWAITING_BASELINE == member.phase && nowNs - member.addedNs < context.joinTimeoutNs() &&
+                !accusedByOthers(member))
             {
                 // Never heard since subscribing: the link is being (re)established; joining has its own bound.
+                // Unless others accuse it already: then this node's silence confirms theirs, and withholding its
+                // vote would let members that crashed, with joiners counted as voters, never be evicted.
                 continue;
             }
             if (nowNs - member.lastHeardNs > context.heartbeatTimeoutNs())
@@ -276,6 +279,13 @@ final class FaultDetector
             }
         }
         return workCount;
+    }
+
+    private boolean accusedByOthers(final Member member)
+    {
+        final Accusation accusation = accusations.get(member.nodeId);
+        return null != accusation && accusation.accusedIncarnation == member.incarnation &&
+            !accusation.accusers.isEmpty();
     }
 
     /**
