@@ -48,12 +48,14 @@ final class ConnectionTable implements AutoCloseable
                 .entries(maxConnections)
                 .putReturnsNull(true)
                 .removeReturnsNull(true)
+                .skipCloseOnExitHook(true)
                 .create();
             overflow = ChronicleMap.of(OverflowKey.class, LongValue.class)
                 .name("cohort-connection-overflow")
                 .entries(maxOverflow)
                 .putReturnsNull(true)
                 .removeReturnsNull(true)
+                .skipCloseOnExitHook(true)
                 .create();
         }
         catch (final RuntimeException | Error ex)

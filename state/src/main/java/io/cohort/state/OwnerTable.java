@@ -74,6 +74,7 @@ final class OwnerTable implements AutoCloseable
                     .entries(maxRows)
                     .putReturnsNull(true)
                     .removeReturnsNull(true)
+                    .skipCloseOnExitHook(true)
                     .create();
             }
         }

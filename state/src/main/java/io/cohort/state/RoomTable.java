@@ -72,6 +72,7 @@ final class RoomTable implements AutoCloseable
             .maxBloatFactor(MAX_BLOAT_FACTOR)
             .putReturnsNull(true)
             .removeReturnsNull(true)
+            .skipCloseOnExitHook(true)
             .create();
     }
 
