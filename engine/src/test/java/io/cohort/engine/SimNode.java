@@ -66,6 +66,7 @@ final class SimNode implements AutoCloseable
     private final ClusterCore core;
     private final long instance;
     private final String label;
+    private final String host;
     private final Observer observer;
     private final List<SimNode> subscribers = new ArrayList<>();
     private final Long2LongHashMap lastArrivalByPublisher = new Long2LongHashMap(0);
@@ -82,7 +83,7 @@ final class SimNode implements AutoCloseable
 
     SimNode(final SimNetwork network, final long nodeId, final CohortContext context, final CohortListener listener)
     {
-        this(network, nodeId, context, listener, null, null, null);
+        this(network, nodeId, context, listener, null, null, null, null);
     }
 
     /**
@@ -90,6 +91,8 @@ final class SimNode implements AutoCloseable
      *                 to create one.
      * @param observer told of what the node receives and changes, or null.
      * @param label    a short name for traces, or null for the node id.
+     * @param host     the host part of its endpoints, which a restart with a new node id keeps (a host:port), or
+     *                 null for the node id.
      */
     SimNode(
         final SimNetwork network,
@@ -98,9 +101,11 @@ final class SimNode implements AutoCloseable
         final CohortListener listener,
         final SimStatePool pool,
         final Observer observer,
-        final String label)
+        final String label,
+        final String host)
     {
         this.network = network;
+        this.host = null == host ? Long.toHexString(nodeId) : host;
         this.pool = pool;
         this.observer = observer;
         context.nodeId(nodeId).incarnation(network.nowNs()).listener(listener);
@@ -188,12 +193,12 @@ final class SimNode implements AutoCloseable
 
     String syncEndpoint()
     {
-        return "sim://" + Long.toHexString(context.nodeId()) + "/sync";
+        return "sim://" + host + "/sync";
     }
 
     String commandEndpoint()
     {
-        return "sim://" + Long.toHexString(context.nodeId()) + "/command";
+        return "sim://" + host + "/command";
     }
 
     ClusterCore core()

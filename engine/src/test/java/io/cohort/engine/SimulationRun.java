@@ -303,8 +303,8 @@ final class SimulationRun
     }
 
     /**
-     * Starts a new incarnation in a slot. Its seeds are every other slot's address, reachable or not, as a
-     * static seed list or a DNS name would give them.
+     * Starts a new incarnation in a slot. Its seeds are every other slot's address (a host, which a restart keeps
+     * whatever its node id), reachable or not, as a static seed list or a DNS name would give them.
      *
      * @param everyone true to list every slot (a bootstrap, before any node is up).
      */
@@ -322,7 +322,8 @@ final class SimulationRun
             .minimumNodes(mix.minimumNodes)
             .syncRepair(mix.syncRepair);
         final SimNode[] holder = new SimNode[1];
-        final SimNode node = new SimNode(network, nodeId, context, checks.listener(holder), pool, checks, label);
+        final SimNode node = new SimNode(network, nodeId, context, checks.listener(holder), pool, checks, label,
+            "host" + (slot.index + 1));
         holder[0] = node;
         slot.node = node;
         slot.lastNodeId = nodeId;
@@ -335,8 +336,7 @@ final class SimulationRun
                 final Slot other = slots[i];
                 if (other != slot && null != other)
                 {
-                    seeds.add("sim://" + Long.toHexString(other.lastNodeId != 0 ? other.lastNodeId : nodeIdFor(other)) +
-                        "/command");
+                    seeds.add("sim://host" + (other.index + 1) + "/command");
                 }
             }
         }

@@ -184,10 +184,11 @@ class SimulationTest
                 }
                 out.append('\n');
             }
-            out.append("failing seeds:");
+            out.append("failing seeds:\n");
             for (final SimulationRun.Result failure : failures)
             {
-                out.append(' ').append(failure.seed);
+                out.append("  ").append(failure.seed).append(" [").append(failure.mix.scenario).append("] ")
+                    .append(failure.failure.split("\n")[0]).append('\n');
             }
             return out.toString();
         }
