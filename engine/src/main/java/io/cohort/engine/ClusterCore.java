@@ -65,6 +65,9 @@ final class ClusterCore implements SyncHandler, CommandHandler
     private final Long2ObjectHashMap<Member> membersById = new Long2ObjectHashMap<>();
     private final List<Member> members = new ArrayList<>();
     private final org.agrona.collections.LongHashSet liveSubscribers = new org.agrona.collections.LongHashSet();
+    /** Per node id, the last incarnation removed (left or evicted): one entry per node id ever removed. */
+    private final org.agrona.collections.Long2LongHashMap removedIncarnations =
+        new org.agrona.collections.Long2LongHashMap(Long.MIN_VALUE);
     private final ExpandableArrayBuffer roomScratch = new ExpandableArrayBuffer(256);
 
     private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
@@ -81,6 +84,7 @@ final class ClusterCore implements SyncHandler, CommandHandler
     private volatile String failure;
 
     private long nextHeartbeatNs;
+    private long lastSyncedViewNs;
     private long nowNs;
     private long lastWorkNs;
     private int heartbeatFlags;
@@ -187,6 +191,7 @@ final class ClusterCore implements SyncHandler, CommandHandler
 
         if (NodeState.JOINING == current)
         {
+            workCount += forgetUnlistedMembers();
             workCount += joinDriver.progress(nowNs, members);
             if (nodeState.isTerminal())
             {
@@ -317,9 +322,9 @@ final class ClusterCore implements SyncHandler, CommandHandler
 
     /**
      * Subscribes to a member and starts syncing its rows (idempotent for the same incarnation; a new incarnation
-     * replaces the old one).
+     * replaces the old one; an incarnation already removed, or older than the one known, is refused).
      *
-     * @return the member, or null if it is this node or its channels could not be opened.
+     * @return the member, or null if it is this node, a refused incarnation, or its channels could not be opened.
      */
     Member addMember(
         final long memberId, final long memberIncarnation, final String syncEndpoint, final String commandEndpoint)
@@ -329,12 +334,19 @@ final class ClusterCore implements SyncHandler, CommandHandler
             return null;
         }
         final Member known = membersById.get(memberId);
+        if (null != known && known.incarnation == memberIncarnation)
+        {
+            return known;
+        }
+        if (memberIncarnation <= removedIncarnations.get(memberId) ||
+            null != known && memberIncarnation < known.incarnation)
+        {
+            // An incarnation that left or was evicted, or older than the one known, named by a stale view (a
+            // joiner's member list, a late card): it never comes back.
+            return null;
+        }
         if (null != known)
         {
-            if (known.incarnation == memberIncarnation)
-            {
-                return known;
-            }
             removeMember(known, ReasonCode.SILENCE, false);
         }
         final Peer peer;
@@ -365,6 +377,29 @@ final class ClusterCore implements SyncHandler, CommandHandler
     }
 
     /**
+     * While joining, forgets a member never heard since subscribing that no synced member has listed in its
+     * heartbeats for a whole heartbeat timeout: it left or was evicted before this node's subscriptions were live,
+     * so this node missed the news, and waiting for it would fail the join.
+     */
+    private int forgetUnlistedMembers()
+    {
+        int workCount = 0;
+        final long boundNs = context.heartbeatTimeoutNs();
+        for (int i = members.size() - 1; i >= 0; i--)
+        {
+            final Member member = members.get(i);
+            if (Member.Phase.AWAITING_BASELINE == member.phase && nowNs - member.addedNs > boundNs &&
+                lastSyncedViewNs - member.lastListedNs > boundNs)
+            {
+                LOG.warn("node {} forgets member {}: never heard, and no synced member lists it", id(nodeId), member);
+                removeMember(member, ReasonCode.SILENCE, false);
+                workCount++;
+            }
+        }
+        return workCount;
+    }
+
+    /**
      * Tells the other members of a member that just joined through this node, so that they subscribe to it.
      */
     void announceMember(final Member member)
@@ -375,6 +410,10 @@ final class ClusterCore implements SyncHandler, CommandHandler
 
     private void removeMember(final Member member, final int reason, final boolean graceful)
     {
+        if (member.incarnation > removedIncarnations.get(member.nodeId))
+        {
+            removedIncarnations.put(member.nodeId, member.incarnation);
+        }
         membersById.remove(member.nodeId);
         members.remove(member);
         transport.removePeer(member.nodeId);
@@ -571,16 +610,25 @@ final class ClusterCore implements SyncHandler, CommandHandler
     private void onHeartbeat(final Member member, final DirectBuffer buffer, final int offset, final int length)
     {
         final HeartbeatDecoder heartbeat = heartbeatDecoder.wrap(buffer, offset, length);
+        final boolean fromSynced = member.isSynced();
+        if (fromSynced)
+        {
+            lastSyncedViewNs = nowNs;
+        }
         for (int i = 0, count = heartbeat.memberCount(); i < count; i++)
         {
             final long viewMember = heartbeat.member(i);
-            if (viewMember != nodeId && !membersById.containsKey(viewMember) && nowNs >= member.nextIntroductionNs &&
+            final Member listed = membersById.get(viewMember);
+            if (null != listed && fromSynced)
+            {
+                listed.lastListedNs = nowNs;
+            }
+            if (viewMember != nodeId && null == listed && nowNs >= member.nextIntroductionNs &&
                 (nodeState.isMember() || NodeState.JOINING == nodeState))
             {
                 // The sender knows a member this node does not (two joins at once): ask it for its member list.
                 member.nextIntroductionNs = nowNs + context.commandTimeoutNs();
                 joinDriver.introduceTo(member);
-                break;
             }
         }
         // The heartbeat follows every row change of its sender in the same ordered stream: a synced copy must

@@ -37,6 +37,8 @@ final class Member
     final long addedNs;
     Phase phase = Phase.AWAITING_BASELINE;
     long lastHeardNs;
+    /** Last time a synced member's heartbeat listed this member in its view. */
+    long lastListedNs;
     long nextProbeNs;
     long connectedNs;
     int snapshotTimeouts;
@@ -70,6 +72,7 @@ final class Member
         this.peer = peer;
         this.addedNs = nowNs;
         this.lastHeardNs = nowNs;
+        this.lastListedNs = nowNs;
     }
 
     boolean isSynced()
