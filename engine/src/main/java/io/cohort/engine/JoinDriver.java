@@ -50,7 +50,6 @@ final class JoinDriver
     private final JoinRequestDecoder joinRequestDecoder = new JoinRequestDecoder();
     private final JoinResponseDecoder joinResponseDecoder = new JoinResponseDecoder();
     private final MemberCardDecoder cardDecoder = new MemberCardDecoder();
-    private final List<Member> synced = new java.util.ArrayList<>();
     private List<String> seedEndpoints = List.of();
     private long joinCorrelationId;
     private boolean accepted;
@@ -253,8 +252,10 @@ final class JoinDriver
     {
         final JoinRequestDecoder request = joinRequestDecoder.wrap(buffer, offset, length);
         final long correlationId = request.correlationId();
-        if (!core.state().isMember() && !(NodeState.JOINING == core.state() && accepted))
+        if (!core.state().isMember())
         {
+            // Only a member vouches for a member list: a node still joining (even accepted) may hold a list that
+            // names evicted members, or lacks members it has not reached; its answer could be taken as acceptance.
             reply(routingId, commands.joinResponse(correlationId, CommandStatus.NOT_READY, List.of()));
             return;
         }
@@ -272,32 +273,11 @@ final class JoinDriver
         final boolean isNew = null == known || known.incarnation != card.incarnation();
         final Member member = core.addMember(card.nodeId(), card.incarnation(), card.syncEndpoint(),
             card.commandEndpoint());
-        reply(routingId, commands.joinResponse(correlationId, CommandStatus.OK, vouchedFor(members)));
+        reply(routingId, commands.joinResponse(correlationId, CommandStatus.OK, members));
         if (isNew && null != member)
         {
             core.announceMember(member);
         }
-    }
-
-    /**
-     * The members this node can vouch for in a join response: all of them once it is a member; while it is still
-     * joining, only those it has synced, since the list it was given may name a member evicted since.
-     */
-    private List<Member> vouchedFor(final List<Member> members)
-    {
-        if (NodeState.JOINING != core.state())
-        {
-            return members;
-        }
-        synced.clear();
-        for (int i = 0, size = members.size(); i < size; i++)
-        {
-            if (members.get(i).isSynced())
-            {
-                synced.add(members.get(i));
-            }
-        }
-        return synced;
     }
 
     private void reply(final byte[] routingId, final int length)
