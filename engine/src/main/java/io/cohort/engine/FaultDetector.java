@@ -35,7 +35,8 @@ import java.util.List;
  * silent one heartbeat apart, and deciding on the first one alone would let both sides believe they win.
  * <p>
  * <b>Pauses.</b> A node that notices its own duty cycle stalled (a GC or scheduling pause) restarts every
- * member's silence timer and drops its pending accusations, instead of acting on timers that ran while it slept.
+ * member's silence timer and drops its pending accusations of silence, instead of acting on timers that ran while
+ * it slept; an accusation for a fault it saw in a stream stays.
  */
 final class FaultDetector
 {
@@ -70,6 +71,7 @@ final class FaultDetector
         final long startedNs;
         int reason;
         boolean selfAccused;
+        boolean streamFault;
 
         Accusation(final long accusedId, final long accusedIncarnation, final int reason, final long startedNs)
         {
@@ -103,6 +105,12 @@ final class FaultDetector
         final long nowNs)
     {
         final Accusation accusation = accusation(accused.nodeId, accused.incarnation, reason, nowNs);
+        if (ReasonCode.SILENCE != reason)
+        {
+            // A fault this node saw in P's stream: its copy is known wrong, whatever others accused P of.
+            accusation.streamFault = true;
+            accusation.reason = reason;
+        }
         if (!accusation.selfAccused)
         {
             accusation.selfAccused = true;
@@ -147,7 +155,16 @@ final class FaultDetector
         {
             members.get(i).lastHeardNs = nowNs;
         }
-        accusations.clear();
+        // Silence timers ran while this node slept: forget those accusations. A fault it saw in a stream is a
+        // fact, not a timer: that accusation stays, or the copy it knows is wrong would be kept for good.
+        final Long2ObjectHashMap<Accusation>.ValueIterator it = accusations.values().iterator();
+        while (it.hasNext())
+        {
+            if (!it.next().streamFault)
+            {
+                it.remove();
+            }
+        }
         minoritySinceNs = -1;
     }
 

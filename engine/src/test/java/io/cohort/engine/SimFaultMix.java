@@ -160,7 +160,6 @@ final class SimFaultMix
                 else if (strategyPick == 1)
                 {
                     strategy = SplitStrategy.STATIC_QUORUM;
-                    minimumNodes = nodes / 2 + 1;
                 }
                 syncRepair = random.nextInt(5) == 0;
                 final double scale = random.nextInt(3) == 0 ? 0.02 : 0.002;
@@ -176,6 +175,11 @@ final class SimFaultMix
                 maxPauseNs = ms(10 + random.nextInt(250));
                 crashes = random.nextInt(3);
                 joins = random.nextInt(3);
+                if (SplitStrategy.STATIC_QUORUM == strategy)
+                {
+                    // A quorum is split-brain safe only above half of the largest the cluster may grow to.
+                    minimumNodes = Math.min(SimulationRun.MAX_SLOTS, nodes + joins) / 2 + 1;
+                }
                 break;
             }
 
