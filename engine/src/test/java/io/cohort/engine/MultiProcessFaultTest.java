@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -73,53 +72,13 @@ class MultiProcessFaultTest
     @BeforeAll
     static void copyClassPath() throws IOException
     {
-        final List<String> entries = new ArrayList<>();
-        int index = 0;
-        for (final String entry : System.getProperty("java.class.path").split(File.pathSeparator))
-        {
-            final Path source = Path.of(entry);
-            if (Files.isDirectory(source) || entry.contains("cohort"))
-            {
-                final Path target = classPathCopy.toPath().resolve(index++ + "-" + source.getFileName());
-                try (Stream<Path> paths = Files.walk(source))
-                {
-                    for (final Path path : (Iterable<Path>)paths::iterator)
-                    {
-                        Files.copy(path, target.resolve(source.relativize(path).toString()),
-                            StandardCopyOption.COPY_ATTRIBUTES);
-                    }
-                }
-                entries.add(target.toString());
-            }
-            else
-            {
-                entries.add(entry);
-            }
-        }
-        childClassPath = String.join(File.pathSeparator, entries);
+        childClassPath = ChildJvms.copyClassPath(classPathCopy.toPath());
     }
 
     @AfterEach
     void tearDown() throws InterruptedException
     {
-        for (final NodeProcess process : processes)
-        {
-            process.process.destroy();
-        }
-        final List<String> undead = new ArrayList<>();
-        for (final NodeProcess process : processes)
-        {
-            if (!process.process.waitFor(5, TimeUnit.SECONDS))
-            {
-                process.process.destroyForcibly();
-                if (!process.process.waitFor(10, TimeUnit.SECONDS))
-                {
-                    undead.add(process.toString());
-                }
-            }
-            process.close();
-        }
-        assertEquals(List.of(), undead, "processes that did not die");
+        assertEquals(List.of(), ChildJvms.endAll(processes), "processes that did not die");
     }
 
     // ---------------------------------------------------------------------------------------------------------
