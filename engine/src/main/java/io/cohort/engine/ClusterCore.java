@@ -268,6 +268,21 @@ final class ClusterCore implements SyncHandler, CommandHandler
         return membersById.get(memberId);
     }
 
+    /**
+     * @return whether this node has heard every member within the heartbeat timeout.
+     */
+    boolean hearsEveryMember()
+    {
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            if (nowNs - members.get(i).lastHeardNs > context.heartbeatTimeoutNs())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     boolean acceptsApiCalls()
     {
         return nodeState.isMember();

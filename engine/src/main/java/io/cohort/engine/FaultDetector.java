@@ -32,7 +32,9 @@ import java.util.List;
  * still hears (itself included) would lose under {@link SplitStrategy} for a whole window, this node evicts itself
  * (reason {@link ReasonCode#PARTITION}) instead of evicting the others, so that at most one side keeps running.
  * Silence is decided only when its window ends, even with a majority earlier: the members of the other side fall
- * silent one heartbeat apart, and deciding on the first one alone would let both sides believe they win.
+ * silent one heartbeat apart, and deciding on the first one alone would let both sides believe they win. On a side
+ * that survives, silence is voted on by the members it still hears, so that a surviving side smaller than a
+ * majority (keep-oldest, static-quorum) evicts the side it lost.
  * <p>
  * <b>Pauses.</b> A node that notices its own duty cycle stalled (a GC or scheduling pause) restarts every
  * member's silence timer and drops its pending accusations of silence, instead of acting on timers that ran while
@@ -89,6 +91,7 @@ final class FaultDetector
     private final Long2ObjectHashMap<Accusation> accusations = new Long2ObjectHashMap<>();
     private final List<Accusation> decided = new ArrayList<>();
     private long minoritySinceNs = -1;
+    private int heardOthers;
 
     FaultDetector(final CohortContext context, final Node node)
     {
@@ -198,8 +201,7 @@ final class FaultDetector
             return workCount;
         }
 
-        final int voters = members.size();
-        final int majority = voters / 2 + 1;
+        final int memberCount = members.size();
         decided.clear();
         for (final Accusation accusation : accusations.values())
         {
@@ -214,6 +216,13 @@ final class FaultDetector
                 // Silence on a side that would lose a partition: evicting the other side would split the cluster.
                 continue;
             }
+            // Silence is voted on by the members this side still hears (and the accused): members beyond a
+            // partition cannot vote, and the split strategy already said this side survives. Under keep-majority
+            // the count is the same; under keep-oldest or static-quorum a smaller surviving side can then evict
+            // the side that left, instead of keeping it as members for ever.
+            final int voters = ReasonCode.SILENCE == accusation.reason ?
+                heardOthers + (isHeard(accused, nowNs) ? 0 : 1) : memberCount;
+            final int majority = voters / 2 + 1;
             final int accusers = countAccusers(accusation, members);
             final boolean windowEnded = nowNs - accusation.startedNs >= context.suspicionTimeoutNs();
             if (1 == voters && accusation.selfAccused)
@@ -310,6 +319,11 @@ final class FaultDetector
      *
      * @return {@link #SIDE_SURVIVES}, {@link #SIDE_LOSING} (waiting out the window) or {@link #SIDE_EVICTED}.
      */
+    private boolean isHeard(final Member member, final long nowNs)
+    {
+        return nowNs - member.lastHeardNs <= context.heartbeatTimeoutNs();
+    }
+
     private int checkPartition(final List<Member> members, final long nowNs)
     {
         int heard = 1;
@@ -320,7 +334,7 @@ final class FaultDetector
         for (int i = 0, size = members.size(); i < size; i++)
         {
             final Member member = members.get(i);
-            final boolean isHeard = nowNs - member.lastHeardNs <= context.heartbeatTimeoutNs();
+            final boolean isHeard = isHeard(member, nowNs);
             if (isHeard)
             {
                 heard++;
@@ -334,6 +348,7 @@ final class FaultDetector
             }
         }
         holdsOldest = oldestHeard;
+        heardOthers = heard - 1;
         final int clusterSize = members.size() + 1;
         if (heard == clusterSize ||
             context.splitStrategy().survives(heard, clusterSize, holdsOldest, context.minimumNodes()))

@@ -8,7 +8,7 @@ import io.cohort.codec.MemberCardDecoder;
 import io.cohort.transport.PendingRequests;
 import io.cohort.transport.Transport;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.LongHashSet;
+import org.agrona.collections.Long2LongHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,13 +46,15 @@ final class JoinDriver
     private final PendingRequests pending;
     private final ClusterCore core;
     private final long nodeId;
-    private final LongHashSet notReadyResponders = new LongHashSet();
+    /** Node id of each node that answered NOT_READY, to the time of its last answer. */
+    private final Long2LongHashMap notReadyResponders = new Long2LongHashMap(Long.MIN_VALUE);
     private final JoinRequestDecoder joinRequestDecoder = new JoinRequestDecoder();
     private final JoinResponseDecoder joinResponseDecoder = new JoinResponseDecoder();
     private final MemberCardDecoder cardDecoder = new MemberCardDecoder();
     private List<String> seedEndpoints = List.of();
     private long joinCorrelationId;
     private boolean accepted;
+    private boolean memberRefused;
     private long joinDeadlineNs;
     private long discoveryDeadlineNs;
     private long nextAttemptNs;
@@ -166,19 +168,28 @@ final class JoinDriver
 
     private boolean shouldFound()
     {
-        if (2 * (1 + notReadyResponders.size()) <= 1 + seedEndpoints.size())
+        if (memberRefused)
         {
             return false;
         }
-        final LongHashSet.LongIterator it = notReadyResponders.iterator();
+        // Only nodes that answered lately count: a node restarted with a new id since must not count twice, and one
+        // gone must not block founding for good.
+        final long since = nowNs - 2 * TimeUnit.MILLISECONDS.toNanos(JOIN_RETRY_MS);
+        int answered = 0;
+        final Long2LongHashMap.EntryIterator it = notReadyResponders.entrySet().iterator();
         while (it.hasNext())
         {
-            if (Long.compareUnsigned(it.nextValue(), nodeId) < 0)
+            it.next();
+            if (it.getLongValue() >= since)
             {
-                return false;
+                if (Long.compareUnsigned(it.getLongKey(), nodeId) < 0)
+                {
+                    return false;
+                }
+                answered++;
             }
         }
-        return true;
+        return 2 * (1 + answered) > 1 + seedEndpoints.size();
     }
 
     private String describe(final List<Member> members)
@@ -186,8 +197,9 @@ final class JoinDriver
         if (!accepted)
         {
             return notReadyResponders.isEmpty() ? "no seed answered among " + seedEndpoints :
-                "only joining nodes answered (" + notReadyResponders.size() + " of " + seedEndpoints.size() +
-                " seeds; founding needs a majority, all with larger ids): " + notReadyResponders;
+                "only joining nodes answered (" + notReadyResponders.size() + " ever, of " + seedEndpoints.size() +
+                " seeds; founding needs a majority answering lately, all with larger ids): " +
+                notReadyResponders.keySet();
         }
         final StringBuilder builder = new StringBuilder("members not synced or not subscribed yet:");
         for (final Member member : members)
@@ -219,7 +231,15 @@ final class JoinDriver
         {
             if (joining && !accepted)
             {
-                notReadyResponders.add(senderNodeId);
+                if (CommandStatus.NOT_READY == response.status())
+                {
+                    notReadyResponders.put(senderNodeId, nowNs);
+                }
+                else
+                {
+                    // A member refused (busy, or another protocol version): a cluster exists, never found another.
+                    memberRefused = true;
+                }
             }
             return;
         }
@@ -271,6 +291,13 @@ final class JoinDriver
 
         final Member known = core.member(card.nodeId());
         final boolean isNew = null == known || known.incarnation != card.incarnation();
+        if (isNew && !core.hearsEveryMember())
+        {
+            // A member is silent: a partition may be under way. A node let in now would be counted by this side
+            // only, and could turn a losing side into one that believes it wins. It asks again shortly.
+            reply(routingId, commands.joinResponse(correlationId, CommandStatus.REJECTED, List.of()));
+            return;
+        }
         final Member member = core.addMember(card.nodeId(), card.incarnation(), card.syncEndpoint(),
             card.commandEndpoint());
         reply(routingId, commands.joinResponse(correlationId, CommandStatus.OK, members));
