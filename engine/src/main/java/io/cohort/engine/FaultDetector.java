@@ -211,6 +211,13 @@ final class FaultDetector
                 decided.add(accusation);
                 continue;
             }
+            if (ReasonCode.SILENCE == accusation.reason && !accusation.streamFault &&
+                accused.lastHeardNs > accusation.startedNs)
+            {
+                // Heard again since: the silence ended (a pause just under the timeout, a late heartbeat).
+                decided.add(accusation);
+                continue;
+            }
             if (SIDE_LOSING == side && ReasonCode.SILENCE == accusation.reason)
             {
                 // Silence on a side that would lose a partition: evicting the other side would split the cluster.
