@@ -70,7 +70,7 @@ final class FaultDetector
         final long accusedId;
         final long accusedIncarnation;
         final LongHashSet accusers = new LongHashSet();
-        final long startedNs;
+        long startedNs;
         int reason;
         boolean selfAccused;
         boolean streamFault;
@@ -116,6 +116,9 @@ final class FaultDetector
         }
         if (!accusation.selfAccused)
         {
+            // The window is this node's accusation's: if others accused first, the rest of theirs may be too short
+            // for the nodes that see this same fault to say so.
+            accusation.startedNs = nowNs;
             accusation.selfAccused = true;
             accusation.accusers.add(selfNodeId);
             LOG.warn("node {} accuses {}: {} (expected {}, observed {})", ClusterCore.id(selfNodeId), accused,
