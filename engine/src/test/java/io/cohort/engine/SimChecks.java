@@ -29,7 +29,9 @@ import static io.cohort.engine.SimulationRun.SUSPICION_TIMEOUT_NS;
  * <li><b>single faulty node</b>: in a {@link SimFaultMix.Scenario#SINGLE_FAULTY} run no other healthy node is
  * ever evicted, by itself or by others. A node that a fault robbed of a notification addressed to it (a lost,
  * garbled or reordered directed frame) is not healthy, whoever broke the frame: its subscribers missed a message,
- * and as the design's fault table says, the node whose view is wrong is the one evicted;</li>
+ * and as the design's fault table says, the node whose view is wrong is the one evicted. And the rule needs
+ * judges: the check holds when at least two other healthy nodes had been RUNNING for a suspicion window (with
+ * fewer, a cluster of two, a broken copy is by rule the copy's fault);</li>
  * <li><b>partitions</b>: from {@link #partitionBoundNs()} after a partition starts until it heals, the RUNNING
  * nodes all sit on one side; with {@code keep-majority} and a settled cluster, on the side that should win;</li>
  * <li><b>notifications</b>: the publisher's view is recorded at publish time; a notification reaches, exactly
@@ -198,6 +200,7 @@ final class SimChecks implements SimNode.Observer
     private final IdentityHashMap<Member, DesyncRecord> desyncs = new IdentityHashMap<>();
     private final List<DesyncRecord> openDesyncs = new ArrayList<>();
     private final IdentityHashMap<SimNode, Long> resumedAtNs = new IdentityHashMap<>();
+    private final IdentityHashMap<SimNode, Long> runningSinceNs = new IdentityHashMap<>();
     private final NotificationDecoder notificationDecoder = new NotificationDecoder();
     private final RoomCountDecoder roomCountDecoder = new RoomCountDecoder();
     private Partition partition;
@@ -257,6 +260,10 @@ final class SimChecks implements SimNode.Observer
             public void onStateChanged(final NodeState previous, final NodeState current)
             {
                 final SimNode node = holder[0];
+                if (NodeState.RUNNING == current)
+                {
+                    runningSinceNs.put(node, network.nowNs());
+                }
                 run.trace(node + " " + previous + " -> " + current +
                     (current.isTerminal() && null != node.core().failure() ? ": " + node.core().failure() : ""));
                 if (current.isTerminal())
@@ -274,7 +281,8 @@ final class SimChecks implements SimNode.Observer
                 final boolean replaced = null != current && (NodeState.JOINING == current.core().state() ||
                     NodeState.STARTING == current.core().state());
                 // addMember reports the older incarnation it replaces as evicted: not an eviction of a healthy node.
-                if (faultySlot >= 0 && isHealthy(SimulationRun.slotIndexOf(nodeId)) && !replaced)
+                if (faultySlot >= 0 && isHealthy(SimulationRun.slotIndexOf(nodeId)) && !replaced &&
+                    othersCouldJudge(nodeId))
                 {
                     fail("healthy node " + name(nodeId) + " evicted (" + SimulationRun.reason(reason) + ", seen by " +
                         node + ") while only n" + (faultySlot + 1) + " was faulty (" + run.mix.faulty + ")");
@@ -317,10 +325,32 @@ final class SimChecks implements SimNode.Observer
         return slot != faultySlot && !(slot >= 0 && slot < lostNotifications.length && lostNotifications[slot]);
     }
 
+    /**
+     * Whether at least two other healthy nodes had been RUNNING for a whole suspicion window: fewer cannot outvote
+     * what one node sees of the faulty one (with one, it is a cluster of two, where a broken copy is the copy's
+     * fault by rule).
+     */
+    private boolean othersCouldJudge(final long excludedNodeId)
+    {
+        int judges = 0;
+        for (final SimNode node : network.nodes())
+        {
+            final Long since = runningSinceNs.get(node);
+            if (node.nodeId() != excludedNodeId && isHealthy(SimulationRun.slotIndexOf(node.nodeId())) &&
+                NodeState.RUNNING == node.core().state() && null != since &&
+                network.nowNs() - since >= SUSPICION_TIMEOUT_NS + 2 * HEARTBEAT_INTERVAL_NS)
+            {
+                judges++;
+            }
+        }
+        return judges >= 2;
+    }
+
     private void onStopped(final SimNode node, final NodeState state)
     {
         final SimulationRun.Slot slot = run.slotOf(node);
-        if (faultySlot >= 0 && NodeState.EVICTED == state && null != slot && isHealthy(slot.index))
+        if (faultySlot >= 0 && NodeState.EVICTED == state && null != slot && isHealthy(slot.index) &&
+            othersCouldJudge(node.nodeId()))
         {
             fail("healthy node " + node + " evicted itself (" + node.core().failure() + ") while only n" +
                 (faultySlot + 1) + " was faulty (" + run.mix.faulty + ")");

@@ -321,9 +321,24 @@ final class SimFaults implements SimNetwork.SyncFault, SimNetwork.SenderFault
         if (r < threshold)
         {
             final int flips = 1 + random.nextInt(3);
+            final int[] bits = new int[flips];
             for (int i = 0; i < flips; i++)
             {
-                message[random.nextInt(message.length)] ^= (byte)(1 << random.nextInt(8));
+                // Distinct bits: flipping one twice would leave the frame whole.
+                int bit;
+                boolean repeated;
+                do
+                {
+                    bit = random.nextInt(message.length * 8);
+                    repeated = false;
+                    for (int j = 0; j < i; j++)
+                    {
+                        repeated |= bits[j] == bit;
+                    }
+                }
+                while (repeated);
+                bits[i] = bit;
+                message[bit >> 3] ^= (byte)(1 << (bit & 7));
             }
             corrupted = true;
             run.trace("  fault: frame " + link + " corrupted (" + flips + " bit flips)");
