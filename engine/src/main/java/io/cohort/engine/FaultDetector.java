@@ -30,7 +30,9 @@ import java.util.List;
  * </ul>
  * <b>Partitions.</b> Silence accusations are also checked against the split strategy: when the members this node
  * still hears (itself included) would lose under {@link SplitStrategy} for a whole window, this node evicts itself
- * (reason {@link ReasonCode#PARTITION}) instead of evicting the others, so that at most one side keeps running.
+ * (reason {@link ReasonCode#PARTITION}) instead of evicting the others, so that at most one side keeps running. A
+ * member added after the silence began counts in the cluster's size but not on this side: the other side may not
+ * know it, and uncertain membership must only ever weaken a side.
  * Silence is decided only when its window ends, even with a majority earlier: the members of the other side fall
  * silent one heartbeat apart, and deciding on the first one alone would let both sides believe they win. On a side
  * that survives, silence is voted on by the members it still hears, so that a surviving side smaller than a
@@ -336,6 +338,18 @@ final class FaultDetector
 
     private int checkPartition(final List<Member> members, final long nowNs)
     {
+        // A member added after the first silent member was last heard may be known to this side of a partition
+        // only (let in while the other side could no longer learn of it): it counts in the cluster's size, never
+        // on this side, so that uncertain membership can only weaken a side, never let both sides win.
+        long silenceSinceNs = Long.MAX_VALUE;
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            final Member member = members.get(i);
+            if (!isHeard(member, nowNs))
+            {
+                silenceSinceNs = Math.min(silenceSinceNs, member.lastHeardNs);
+            }
+        }
         int heard = 1;
         boolean holdsOldest = true;
         long oldestIncarnation = selfIncarnation;
@@ -344,7 +358,7 @@ final class FaultDetector
         for (int i = 0, size = members.size(); i < size; i++)
         {
             final Member member = members.get(i);
-            final boolean isHeard = isHeard(member, nowNs);
+            final boolean isHeard = isHeard(member, nowNs) && member.addedNs <= silenceSinceNs;
             if (isHeard)
             {
                 heard++;
