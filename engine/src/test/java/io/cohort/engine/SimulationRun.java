@@ -286,6 +286,11 @@ final class SimulationRun
         trace("--- formed: " + network.nodes());
     }
 
+    int hostCount()
+    {
+        return Math.min(MAX_SLOTS, mix.nodes + mix.joins);
+    }
+
     long nodeIdFor(final Slot slot)
     {
         return mix.newIdOnRestart ? ((long)slot.generation << 8) | (slot.index + 1) : slot.index + 1;
@@ -331,12 +336,13 @@ final class SimulationRun
         final List<String> seeds = new ArrayList<>();
         if (everyone || slot.index > 0 || slot.generation > 0)
         {
-            for (int i = 0; i < (everyone ? mix.nodes : slotCount); i++)
+            // One seed list for every node: the hosts the run may ever use, as a deployment's static list or DNS
+            // name would give them (some down, some not started yet).
+            for (int i = 0; i < hostCount(); i++)
             {
-                final Slot other = slots[i];
-                if (other != slot && null != other)
+                if (i != slot.index)
                 {
-                    seeds.add("sim://host" + (other.index + 1) + "/command");
+                    seeds.add("sim://host" + (i + 1) + "/command");
                 }
             }
         }
@@ -383,7 +389,7 @@ final class SimulationRun
 
     void join()
     {
-        if (slotCount >= MAX_SLOTS)
+        if (slotCount >= hostCount())
         {
             return;
         }
