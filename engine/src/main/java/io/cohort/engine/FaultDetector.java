@@ -239,7 +239,9 @@ final class FaultDetector
             final boolean windowEnded = nowNs - accusation.startedNs >= context.suspicionTimeoutNs();
             if (1 == voters && accusation.selfAccused)
             {
-                if (windowEnded || ReasonCode.SILENCE == accusation.reason)
+                // Silence in a true cluster of two is decided at once; one node left hearing only itself on a side
+                // that survives waits out the window like the other side, which is deciding to leave.
+                if (windowEnded || ReasonCode.SILENCE == accusation.reason && 1 == memberCount)
                 {
                     decided.add(accusation);
                     if (ReasonCode.SILENCE == accusation.reason)
