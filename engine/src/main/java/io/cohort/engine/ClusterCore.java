@@ -85,6 +85,7 @@ final class ClusterCore implements SyncHandler, CommandHandler
 
     private long nextHeartbeatNs;
     private long lastSyncedViewNs;
+    private long unlistedSinceNs = -1;
     private long nowNs;
     private long lastWorkNs;
     private int heartbeatFlags;
@@ -214,7 +215,46 @@ final class ClusterCore implements SyncHandler, CommandHandler
         {
             workCount += faultDetector.tick(nowNs);
         }
+        if (nodeState.isMember())
+        {
+            workCount += checkStillListed();
+        }
         return workCount;
+    }
+
+    /**
+     * An eviction this node never received (sent while a partition or a pause kept it away) still shows: the
+     * members it hears no longer list it in their heartbeats. When most of the cluster has not listed it for a
+     * whole suspicion window, it is out, and stops.
+     */
+    private int checkStillListed()
+    {
+        int unlisting = 0;
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            final Member member = members.get(i);
+            if (!member.listsSelf && nowNs - member.lastHeardNs <= context.heartbeatTimeoutNs())
+            {
+                unlisting++;
+            }
+        }
+        if (2 * unlisting <= members.size() + 1)
+        {
+            unlistedSinceNs = -1;
+            return 0;
+        }
+        if (unlistedSinceNs < 0)
+        {
+            unlistedSinceNs = nowNs;
+            return 0;
+        }
+        if (nowNs - unlistedSinceNs < context.suspicionTimeoutNs())
+        {
+            return 0;
+        }
+        evictSelf(ReasonCode.PARTITION, unlisting + " of " + members.size() + " members no longer list this node: " +
+            "it was evicted while it could not hear it");
+        return 1;
     }
 
     /**
@@ -626,6 +666,7 @@ final class ClusterCore implements SyncHandler, CommandHandler
     {
         final HeartbeatDecoder heartbeat = heartbeatDecoder.wrap(buffer, offset, length);
         final boolean fromSynced = member.isSynced();
+        boolean listsSelf = false;
         if (fromSynced)
         {
             lastSyncedViewNs = nowNs;
@@ -633,6 +674,7 @@ final class ClusterCore implements SyncHandler, CommandHandler
         for (int i = 0, count = heartbeat.memberCount(); i < count; i++)
         {
             final long viewMember = heartbeat.member(i);
+            listsSelf |= viewMember == nodeId;
             final Member listed = membersById.get(viewMember);
             if (null != listed && fromSynced)
             {
@@ -646,6 +688,7 @@ final class ClusterCore implements SyncHandler, CommandHandler
                 joinDriver.introduceTo(member);
             }
         }
+        member.listsSelf = listsSelf;
         // The heartbeat follows every row change of its sender in the same ordered stream: a synced copy must
         // have exactly the digest the owner had when it sent it.
         if (member.isSynced())

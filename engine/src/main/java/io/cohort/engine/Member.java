@@ -37,6 +37,8 @@ final class Member
     final long addedNs;
     Phase phase = Phase.AWAITING_BASELINE;
     long lastHeardNs;
+    /** Whether its last heartbeat listed this node in its view (it does until its first heartbeat). */
+    boolean listsSelf = true;
     /** Last time a synced member's heartbeat listed this member in its view. */
     long lastListedNs;
     long nextProbeNs;
