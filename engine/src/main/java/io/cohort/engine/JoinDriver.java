@@ -26,9 +26,12 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Bootstrap, when nodes start together with the same seed list and nobody is a member yet: a node that is
  * joining answers {@code NOT_READY}. When the discovery window ({@code cohort.command.timeout}) ends without an
- * acceptance, a node founds the cluster if the nodes that answered {@code NOT_READY}, with itself, are a majority
- * of the cluster its seed list describes (itself and its seeds), and every one of them has a larger node id; the
- * others keep asking and are accepted by the founder. A node that hears no seed, or only a minority, never
+ * acceptance, a node founds the cluster if the nodes that answered {@code NOT_READY} in the last round, with
+ * itself, leave too few hosts of its seed list unaccounted for to hold a running cluster under the split strategy
+ * (under keep-majority: they are a majority; under keep-oldest: every seed answered), and every one of them has a
+ * larger node id; the others keep asking and are accepted by the founder. A node that was accepted answers
+ * {@code REJECTED} while it still joins, as a member busy with a silent member does: a cluster exists, so the asker
+ * never founds. A node that hears no seed, or only a minority, never
  * founds: it may be on the cut-off side of a cluster that runs on (restarted during a partition), and a second
  * cluster would never merge with the first. It keeps asking until {@code cohort.join.timeout}. A node without
  * seeds founds at once.
@@ -55,6 +58,7 @@ final class JoinDriver
     private long joinCorrelationId;
     private boolean accepted;
     private boolean memberRefused;
+    private long lastAttemptNs;
     private long joinDeadlineNs;
     private long discoveryDeadlineNs;
     private long nextAttemptNs;
@@ -105,15 +109,18 @@ final class JoinDriver
 
         if (!accepted)
         {
-            if (nowNs >= discoveryDeadlineNs && shouldFound())
-            {
-                LOG.info("node {} founds the cluster: {} of {} seeds answered, all joining too with larger ids",
-                    ClusterCore.id(nodeId), notReadyResponders.size(), seedEndpoints.size());
-                core.becomeMember();
-                return 1;
-            }
             if (nowNs >= nextAttemptNs)
             {
+                // Decided when a round of requests ends, on that round's answers only: every seed had the whole
+                // round to answer, and an answer from before (a node since accepted, or gone) does not count.
+                if (nowNs >= discoveryDeadlineNs && shouldFound())
+                {
+                    LOG.info("node {} founds the cluster: seeds answering NOT_READY in the last round, all with " +
+                        "larger ids, and this node are a majority of the {} seeds and itself", ClusterCore.id(nodeId),
+                        seedEndpoints.size());
+                    core.becomeMember();
+                    return 1;
+                }
                 sendJoinRequests();
                 return 1;
             }
@@ -152,6 +159,7 @@ final class JoinDriver
             transport.disconnectSeeds();
             connectSeeds();
         }
+        lastAttemptNs = nowNs;
         if (0 != joinCorrelationId)
         {
             pending.complete(joinCorrelationId);
@@ -172,9 +180,9 @@ final class JoinDriver
         {
             return false;
         }
-        // Only nodes that answered lately count: a node restarted with a new id since must not count twice, and one
-        // gone must not block founding for good.
-        final long since = nowNs - 2 * TimeUnit.MILLISECONDS.toNanos(JOIN_RETRY_MS);
+        // Only answers to the last round count: a node restarted with a new id since must not count twice, one gone
+        // must not block founding for good, and one accepted since must not count as joining.
+        final long since = lastAttemptNs;
         int answered = 0;
         final Long2LongHashMap.EntryIterator it = notReadyResponders.entrySet().iterator();
         while (it.hasNext())
@@ -189,7 +197,24 @@ final class JoinDriver
                 answered++;
             }
         }
-        return 2 * (1 + answered) > 1 + seedEndpoints.size();
+        // Founding is safe only if the hosts that did not answer are too few to hold a running cluster under the
+        // split strategy: under keep-majority that is a majority answering; under keep-oldest, where a cluster of
+        // one may run on, every seed; under static-quorum, all but fewer than the quorum.
+        final int total = 1 + seedEndpoints.size();
+        return 1 + answered > total - smallestRunningCluster(total);
+    }
+
+    private int smallestRunningCluster(final int total)
+    {
+        switch (context.splitStrategy())
+        {
+            case KEEP_OLDEST:
+                return 1;
+            case STATIC_QUORUM:
+                return Math.max(1, context.minimumNodes());
+            default:
+                return (total + 1) / 2;
+        }
     }
 
     private String describe(final List<Member> members)
@@ -198,7 +223,7 @@ final class JoinDriver
         {
             return notReadyResponders.isEmpty() ? "no seed answered among " + seedEndpoints :
                 "only joining nodes answered (" + notReadyResponders.size() + " ever, of " + seedEndpoints.size() +
-                " seeds; founding needs a majority answering lately, all with larger ids): " +
+                " seeds; founding needs a majority answering in one round, all with larger ids): " +
                 notReadyResponders.keySet();
         }
         final StringBuilder builder = new StringBuilder("members not synced or not subscribed yet:");
@@ -276,7 +301,9 @@ final class JoinDriver
         {
             // Only a member vouches for a member list: a node still joining (even accepted) may hold a list that
             // names evicted members, or lacks members it has not reached; its answer could be taken as acceptance.
-            reply(routingId, commands.joinResponse(correlationId, CommandStatus.NOT_READY, List.of()));
+            // Once accepted, it knows a cluster exists: it says so (REJECTED), so that the asker never founds another.
+            reply(routingId, commands.joinResponse(correlationId,
+                accepted ? CommandStatus.REJECTED : CommandStatus.NOT_READY, List.of()));
             return;
         }
 
