@@ -180,6 +180,12 @@ final class SimFaultMix
                     // A quorum is split-brain safe only above half of the largest the cluster may grow to.
                     minimumNodes = Math.min(SimulationRun.MAX_SLOTS, nodes + joins) / 2 + 1;
                 }
+                else if (SplitStrategy.KEEP_OLDEST == strategy)
+                {
+                    // Under keep-oldest a cluster of one may run on, so a cold start founds only when every seed
+                    // answers: no host may be listed that only a later join would bring up.
+                    joins = 0;
+                }
                 break;
             }
 
