@@ -18,8 +18,9 @@ import java.util.List;
  * {@code SUSPECT(P)}. Every member that sees a fault of P on its own accuses P too. Within the suspicion window
  * ({@code cohort.suspicion.timeout}):
  * <ul>
- * <li>if a majority of the members other than P accuse P, P is evicted: the node that counts the majority
- * broadcasts {@code NODE_EVICTED(P)}, and every node drops P's rows;</li>
+ * <li>if a majority of the members other than P accuse P (for a fault in P's stream, a majority of the whole
+ * cluster, P included, so that two halves cannot evict each other), P is evicted: the node that counts the
+ * majority broadcasts {@code NODE_EVICTED(P)}, and every node drops P's rows;</li>
  * <li>if the window ends without a majority, each node that accused P on its own has the broken copy (or
  * receive path), since most members see P healthy: it evicts itself, whether it accused alone or, for a fault
  * in P's stream, with a minority (a healthy node is never taken down by a minority of accusers, and no node keeps
@@ -234,7 +235,10 @@ final class FaultDetector
             // the side that left, instead of keeping it as members for ever.
             final int voters = ReasonCode.SILENCE == accusation.reason ?
                 heardOthers + (isHeard(accused, nowNs) ? 0 : 1) : memberCount;
-            final int majority = voters / 2 + 1;
+            // A fault in P's stream needs a majority of the whole cluster (P included): with a majority of the
+            // others only, two halves of a cluster that lost frames of each other (a short partition) would each
+            // evict the other half and run on as two clusters.
+            final int majority = ReasonCode.SILENCE == accusation.reason ? voters / 2 + 1 : (voters + 1) / 2 + 1;
             final int accusers = countAccusers(accusation, members);
             final boolean windowEnded = nowNs - accusation.startedNs >= context.suspicionTimeoutNs();
             if (1 == voters && accusation.selfAccused)
