@@ -97,11 +97,14 @@ final class MemberSync
     }
 
     /**
-     * Forgets what was buffered and starts over: the copy is not trusted until synced again.
+     * Drops the member's rows and what was buffered, and starts over: the copy is not trusted until synced again.
      */
     void restart(final Member member, final long nowNs)
     {
         this.nowNs = nowNs;
+        // The copy is known wrong: drop it now rather than at the snapshot request, which waits for the member to
+        // answer a probe (it may be paused), so that counts and routing never use it meanwhile.
+        state.removeOwner(member.nodeId);
         clearBuffer(member);
         member.phase = Member.Phase.AWAITING_BASELINE;
         member.loader = null;

@@ -686,7 +686,8 @@ final class SimChecks implements SimNode.Observer
             final Member member = record.member;
             final ClusterCore core = node.core();
             if (!node.isRunningOnNetwork() || core.state().isTerminal() || core.member(member.nodeId) != member ||
-                member.snapshotCorrelationId != record.snapshotCorrelationId)
+                member.snapshotCorrelationId != record.snapshotCorrelationId ||
+                !member.isSynced() && 0 == node.state().ownerRows(member.nodeId))
             {
                 // Stopped, removed the member, or dropped the copy to take it again from the owner.
                 record.open = false;
