@@ -224,21 +224,24 @@ final class ClusterCore implements SyncHandler, CommandHandler
 
     /**
      * An eviction this node never received (sent while a partition or a pause kept it away) still shows: the
-     * members it hears no longer list it in their heartbeats. When most of the cluster has not listed it for a
-     * whole suspicion window, it is out, and stops.
+     * members it hears no longer list it in their heartbeats. When most of those it hears have not listed it for
+     * a whole suspicion window, it is out, and stops.
      */
     private int checkStillListed()
     {
         int unlisting = 0;
+        int heard = 0;
         for (int i = 0, size = members.size(); i < size; i++)
         {
             final Member member = members.get(i);
-            if (!member.listsSelf && nowNs - member.lastHeardNs <= context.heartbeatTimeoutNs())
+            if (nowNs - member.lastHeardNs <= context.heartbeatTimeoutNs())
             {
-                unlisting++;
+                heard++;
+                unlisting += member.listsSelf ? 0 : 1;
             }
         }
-        if (2 * unlisting <= members.size() + 1)
+        // Among the members it hears (those silent say nothing either way), most no longer list it.
+        if (2 * unlisting <= heard)
         {
             unlistedSinceNs = -1;
             return 0;
