@@ -545,7 +545,6 @@ final class SimChecks implements SimNode.Observer
         {
             int insideCount = 0;
             int outsideCount = 0;
-            SimNode oldest = null;
             for (final SimNode node : network.nodes())
             {
                 if (isInside(inside, node))
@@ -556,14 +555,10 @@ final class SimChecks implements SimNode.Observer
                 {
                     outsideCount++;
                 }
-                if (null == oldest || node.incarnation() < oldest.incarnation() ||
-                    node.incarnation() == oldest.incarnation() && Long.compareUnsigned(node.nodeId(), oldest.nodeId()) < 0)
-                {
-                    oldest = node;
-                }
             }
-            expected = insideCount > outsideCount ? 1 : insideCount < outsideCount ? 0 :
-                isInside(inside, oldest) ? 1 : 0;
+            // A tie has no majority side (the strategy breaks it by age, but a node let in meanwhile may tip it
+            // either way, safely): only "at most one side" is checked then.
+            expected = insideCount > outsideCount ? 1 : insideCount < outsideCount ? 0 : -1;
         }
         partition = new Partition(inside, slots, bothWays, network.nowNs(), expected);
         return partition;
