@@ -683,10 +683,14 @@ final class ClusterCore implements SyncHandler, CommandHandler
             {
                 listed.lastListedNs = nowNs;
             }
-            if (viewMember != nodeId && null == listed && nowNs >= member.nextIntroductionNs &&
-                (nodeState.isMember() || NodeState.JOINING == nodeState))
+            if (viewMember != nodeId && nowNs >= member.nextIntroductionNs &&
+                (nodeState.isMember() || NodeState.JOINING == nodeState) &&
+                (null == listed || Member.Phase.AWAITING_BASELINE == listed.phase &&
+                nowNs - listed.addedNs > context.heartbeatTimeoutNs()))
             {
-                // The sender knows a member this node does not (two joins at once): ask it for its member list.
+                // The sender knows a member this node does not (two joins at once), or one this node has never
+                // heard from: perhaps a newer incarnation of it (a restart under the same id, whose announcement
+                // came before this node's subscription was live). Ask the sender for its member list.
                 member.nextIntroductionNs = nowNs + context.commandTimeoutNs();
                 joinDriver.introduceTo(member);
             }

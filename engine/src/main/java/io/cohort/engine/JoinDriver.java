@@ -280,8 +280,10 @@ final class JoinDriver
         while (response.nextMember(cardDecoder))
         {
             final long memberId = cardDecoder.nodeId();
-            if (memberId != nodeId && null == core.member(memberId))
+            final Member known = core.member(memberId);
+            if (memberId != nodeId && (null == known || known.incarnation < cardDecoder.incarnation()))
             {
+                // Unknown, or a newer incarnation of a member known, which replaces it.
                 final Member member = core.addMember(memberId, cardDecoder.incarnation(), cardDecoder.syncEndpoint(),
                     cardDecoder.commandEndpoint());
                 if (null != member && memberId != senderNodeId)
