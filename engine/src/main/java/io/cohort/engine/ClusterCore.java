@@ -218,6 +218,14 @@ final class ClusterCore implements SyncHandler, CommandHandler
         if (nodeState.isMember())
         {
             workCount += checkStillListed();
+            if (members.isEmpty())
+            {
+                workCount += joinDriver.probeSeedsWhileAlone(nowNs);
+            }
+            else
+            {
+                joinDriver.stopProbingSeeds();
+            }
         }
         return workCount;
     }

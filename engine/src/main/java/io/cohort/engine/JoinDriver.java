@@ -58,6 +58,7 @@ final class JoinDriver
     private long joinCorrelationId;
     private boolean accepted;
     private boolean memberRefused;
+    private boolean probingAlone;
     private long lastAttemptNs;
     private long joinDeadlineNs;
     private long discoveryDeadlineNs;
@@ -140,6 +141,44 @@ final class JoinDriver
         LOG.info("node {} joined: {} members synced and subscribed", ClusterCore.id(nodeId), members.size());
         core.becomeMember();
         return 1;
+    }
+
+    /**
+     * A member alone (a founder nobody has joined yet, or one whose every peer is gone) keeps asking its seeds to
+     * let it in, every {@value #JOIN_RETRY_MS} ms. A founder decides on answers that may be stale by the time it
+     * founds: the joining nodes that answered {@code NOT_READY} may have been let into a cluster on the far side of
+     * a partition that healed meanwhile, leaving it a cluster of one beside theirs. A member of that cluster
+     * accepts it like any joiner; a cluster of one has no other member's rows to reconcile, so it simply merges.
+     *
+     * @return the amount of work done.
+     */
+    int probeSeedsWhileAlone(final long nowNs)
+    {
+        this.nowNs = nowNs;
+        if (seedEndpoints.isEmpty() || nowNs < nextAttemptNs)
+        {
+            return 0;
+        }
+        if (!probingAlone)
+        {
+            probingAlone = true;
+            anySeedAnswered = false;
+            connectSeeds();
+        }
+        sendJoinRequests();
+        return 1;
+    }
+
+    /**
+     * Stops asking the seeds once the member has peers again: they tell it of every other member.
+     */
+    void stopProbingSeeds()
+    {
+        if (probingAlone)
+        {
+            probingAlone = false;
+            transport.disconnectSeeds();
+        }
     }
 
     private void connectSeeds()
@@ -329,8 +368,16 @@ final class JoinDriver
         }
         final Member member = core.addMember(card.nodeId(), card.incarnation(), card.syncEndpoint(),
             card.commandEndpoint());
+        if (null == member)
+        {
+            // An incarnation that was evicted or left (or this node's own id, or channels that would not open): an
+            // OK with the member list would let it believe it was let back in, and the members it then syncs with
+            // would count a node this one never will. It must come back as a new incarnation.
+            reply(routingId, commands.joinResponse(correlationId, CommandStatus.REJECTED, List.of()));
+            return;
+        }
         reply(routingId, commands.joinResponse(correlationId, CommandStatus.OK, members));
-        if (isNew && null != member)
+        if (isNew)
         {
             core.announceMember(member);
         }
