@@ -24,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -273,7 +272,7 @@ public final class Gateway implements AutoCloseable
             CallResult result = call(() -> node.createRoomResult(ROOM_INDEX, ROOM_COLLECTION, filter(room)));
             if (CallResult.ACCEPTED != result)
             {
-                client.send(callError("SUB", room, result));
+                client.send(NodeCalls.error("SUB", room, result));
                 return;
             }
             // Registered locally before the node counts it, so that no message routed here for it is missed.
@@ -287,7 +286,7 @@ public final class Gateway implements AutoCloseable
                     localRooms.remove(roomId, client);
                     client.rooms().remove(roomId);
                 }
-                client.send(callError("SUB", room, result));
+                client.send(NodeCalls.error("SUB", room, result));
                 return;
             }
         }
@@ -314,7 +313,7 @@ public final class Gateway implements AutoCloseable
                     localRooms.add(roomId, room, client);
                     client.rooms().put(roomId, room);
                 }
-                client.send(callError("UNSUB", room, result));
+                client.send(NodeCalls.error("UNSUB", room, result));
                 return;
             }
         }
@@ -326,27 +325,12 @@ public final class Gateway implements AutoCloseable
         final byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         final UnsafeBuffer buffer = new UnsafeBuffer(payload);
         final CallResult result = call(() -> node.publish(roomId(room), buffer, 0, payload.length));
-        client.send(CallResult.ACCEPTED == result ? "OK PUB " + room : callError("PUB", room, result));
+        client.send(CallResult.ACCEPTED == result ? "OK PUB " + room : NodeCalls.error("PUB", room, result));
     }
 
-    /**
-     * Makes a node call, retrying it while the node's queue is full for at most {@link GatewayContext#callRetryNs()}
-     * (on a client's thread: the node's thread drains the queue meanwhile).
-     */
     private CallResult call(final Supplier<CallResult> call)
     {
-        final long deadlineNs = System.nanoTime() + context.callRetryNs();
-        long parkNs = TimeUnit.MICROSECONDS.toNanos(10);
-        while (true)
-        {
-            final CallResult result = call.get();
-            if (CallResult.BACK_PRESSURED != result || System.nanoTime() - deadlineNs >= 0)
-            {
-                return result;
-            }
-            LockSupport.parkNanos(parkNs);
-            parkNs = Math.min(parkNs * 2, TimeUnit.MILLISECONDS.toNanos(1));
-        }
+        return NodeCalls.retry(call, context.callRetryNs());
     }
 
     private void retryDisconnect(final long connectionId)
@@ -362,17 +346,6 @@ public final class Gateway implements AutoCloseable
                 retryDisconnect(connectionId);
             }
         }, DISCONNECT_RETRY_MS, TimeUnit.MILLISECONDS);
-    }
-
-    private static String callError(final String verb, final String room, final CallResult result)
-    {
-        if (CallResult.BACK_PRESSURED == result)
-        {
-            return ChatProtocol.error(ChatProtocol.BUSY,
-                verb + " " + room + ": the node's queue stayed full; nothing was done, try again");
-        }
-        return ChatProtocol.error(ChatProtocol.NOT_SERVING,
-            verb + " " + room + ": the node refused the call (" + result + "); nothing was done");
     }
 
     /**

@@ -54,11 +54,18 @@ final class ChatClient implements AutoCloseable
     String call(final String command) throws InterruptedException
     {
         send(command);
+        return nextReply("an answer to '" + command + "'");
+    }
+
+    /**
+     * The next frame that is not a published message, e.g. an error that comes by itself.
+     */
+    String nextReply(final String what) throws InterruptedException
+    {
         final String reply = replies.poll(10, TimeUnit.SECONDS);
         if (null == reply)
         {
-            throw new AssertionError(name + ": no answer to '" + command + "'" +
-                (null == closedWith ? "" : " (closed: " + closedWith + ")"));
+            throw new AssertionError(name + ": no " + what + (null == closedWith ? "" : " (closed: " + closedWith + ")"));
         }
         return reply;
     }
