@@ -21,6 +21,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding
     /** This client's subscriptions, room id to name, so that a close leaves every room locally too. */
     private final Map<Long, String> rooms = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean kicked = new AtomicBoolean();
     private volatile Session session;
 
     ClientSession(final Gateway gateway, final long connectionId)
@@ -49,8 +50,8 @@ public final class ClientSession implements Session.Listener.AutoDemanding
 
     /**
      * Queues a text frame to this client without blocking (safe from the node's thread). A client so slow that
-     * Jetty's queue for it is full is disconnected rather than skipped, so that it never misses a message
-     * silently.
+     * Jetty's queue for it is full is disconnected ({@link Gateway}) rather than skipped, so that it never misses a
+     * message silently.
      */
     void send(final String frame)
     {
@@ -63,13 +64,32 @@ public final class ClientSession implements Session.Listener.AutoDemanding
         {
         }, (failure) ->
         {
-            if (current.isOpen())
+            if (!closed.get() && kicked.compareAndSet(false, true))
             {
                 gateway.onSendFailed(this, failure);
-                current.close(StatusCode.POLICY_VIOLATION, "too slow: the gateway's queue for you is full",
-                    Callback.NOOP);
             }
         }));
+    }
+
+    /**
+     * Starts closing a client that does not read (1008); {@link #dropIfOpen()} ends it if it cannot even take
+     * the close frame.
+     */
+    void closeTooSlow()
+    {
+        session.close(StatusCode.POLICY_VIOLATION, "too slow: the gateway's queue for you is full", Callback.NOOP);
+    }
+
+    /**
+     * Drops the connection without a close handshake, unless it has closed already. Its end reaches the gateway,
+     * which disconnects it from its rooms.
+     */
+    void dropIfOpen()
+    {
+        if (!closed.get())
+        {
+            session.disconnect();
+        }
     }
 
     /**
@@ -101,9 +121,10 @@ public final class ClientSession implements Session.Listener.AutoDemanding
     /**
      * {@inheritDoc}
      */
-    public void onWebSocketClose(final int statusCode, final String reason)
+    public void onWebSocketClose(final int statusCode, final String reason, final Callback callback)
     {
         closed();
+        callback.succeed();
     }
 
     /**

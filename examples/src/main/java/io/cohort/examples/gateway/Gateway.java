@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,6 +51,8 @@ public final class Gateway implements AutoCloseable
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private static final long DISCONNECT_RETRY_MS = 10;
+    /** How long a client that does not read has to take its close frame before its connection is dropped. */
+    private static final long KICK_GRACE_MS = 1_000;
     private static final long JOIN_MARGIN_NS = TimeUnit.SECONDS.toNanos(5);
 
     private final GatewayContext context;
@@ -57,7 +60,7 @@ public final class Gateway implements AutoCloseable
     private final LocalRooms localRooms = new LocalRooms();
     private final Map<Long, ClientSession> clients = new ConcurrentHashMap<>();
     private final AtomicLong nextConnectionId = new AtomicLong();
-    private final ScheduledExecutorService retrier;
+    private final ScheduledExecutorService scheduler;
     private final Server server;
     private final ServerConnector connector;
     private final CohortNode node;
@@ -68,9 +71,9 @@ public final class Gateway implements AutoCloseable
     {
         this.context = context;
         this.protocol = new ChatProtocol(cohortContext.codecLimits().maxPayloadLength());
-        this.retrier = Executors.newSingleThreadScheduledExecutor((task) ->
+        this.scheduler = Executors.newSingleThreadScheduledExecutor((task) ->
         {
-            final Thread thread = new Thread(task, "gateway-retry");
+            final Thread thread = new Thread(task, "gateway-scheduler");
             thread.setDaemon(true);
             return thread;
         });
@@ -97,7 +100,7 @@ public final class Gateway implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            CloseHelper.quietClose(retrier::shutdownNow);
+            CloseHelper.quietClose(scheduler::shutdownNow);
             throw new IllegalStateException(GatewayContext.PORT_PROP_NAME + "=" + context.port() + ": cannot listen on " +
                 context.bindAddress() + ":" + context.port() + ": " + ex.getMessage(), ex);
         }
@@ -112,7 +115,7 @@ public final class Gateway implements AutoCloseable
         }
         catch (final Exception ex)
         {
-            CloseHelper.quietCloseAll(this::stopServer, launched, retrier::shutdownNow);
+            CloseHelper.quietCloseAll(this::stopServer, launched, scheduler::shutdownNow);
             if (ex instanceof RuntimeException)
             {
                 throw (RuntimeException)ex;
@@ -172,7 +175,7 @@ public final class Gateway implements AutoCloseable
             return;
         }
         closed = true;
-        CloseHelper.closeAll(this::stopServer, node, retrier::shutdownNow);
+        CloseHelper.closeAll(this::stopServer, node, scheduler::shutdownNow);
         LOG.info("gateway stopped");
     }
 
@@ -257,6 +260,8 @@ public final class Gateway implements AutoCloseable
     void onSendFailed(final ClientSession client, final Throwable failure)
     {
         LOG.warn("{} disconnected: it does not read its frames fast enough ({})", client, failure.toString());
+        client.closeTooSlow();
+        schedule(client::dropIfOpen, KICK_GRACE_MS);
     }
 
     private void subscribe(final ClientSession client, final String room)
@@ -335,17 +340,25 @@ public final class Gateway implements AutoCloseable
 
     private void retryDisconnect(final long connectionId)
     {
-        if (closed)
-        {
-            return;
-        }
-        retrier.schedule(() ->
+        schedule(() ->
         {
             if (CallResult.BACK_PRESSURED == node.disconnect(connectionId))
             {
                 retryDisconnect(connectionId);
             }
-        }, DISCONNECT_RETRY_MS, TimeUnit.MILLISECONDS);
+        }, DISCONNECT_RETRY_MS);
+    }
+
+    private void schedule(final Runnable task, final long delayMs)
+    {
+        try
+        {
+            scheduler.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // The gateway is closing: stopping the server ends every connection, and the node leaves with its rows.
+        }
     }
 
     /**

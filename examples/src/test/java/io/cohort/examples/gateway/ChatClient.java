@@ -28,12 +28,12 @@ final class ChatClient implements AutoCloseable
     private final List<String> messages = new CopyOnWriteArrayList<>();
     private volatile String closedWith;
 
-    private ChatClient(final String name, final URI uri, final long timeoutMs)
+    private ChatClient(final String name, final URI uri, final long timeoutMs, final boolean reading)
     {
         this.name = name;
         this.webSocket = HTTP.newWebSocketBuilder()
             .connectTimeout(Duration.ofMillis(timeoutMs))
-            .buildAsync(uri, new Listener())
+            .buildAsync(uri, new Listener(reading))
             .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
             .join();
     }
@@ -45,7 +45,16 @@ final class ChatClient implements AutoCloseable
      */
     static ChatClient connect(final String name, final int port, final long timeoutMs)
     {
-        return new ChatClient(name, URI.create("ws://127.0.0.1:" + port + GatewayContext.PATH), timeoutMs);
+        return new ChatClient(name, URI.create("ws://127.0.0.1:" + port + GatewayContext.PATH), timeoutMs, true);
+    }
+
+    /**
+     * Connects a client that never asks for a frame, so that the JDK client stops reading its socket: a client
+     * that does not keep up.
+     */
+    static ChatClient connectNotReading(final String name, final int port, final long timeoutMs)
+    {
+        return new ChatClient(name, URI.create("ws://127.0.0.1:" + port + GatewayContext.PATH), timeoutMs, false);
     }
 
     /**
@@ -128,6 +137,20 @@ final class ChatClient implements AutoCloseable
     private final class Listener implements WebSocket.Listener
     {
         private final StringBuilder partial = new StringBuilder();
+        private final boolean reading;
+
+        Listener(final boolean reading)
+        {
+            this.reading = reading;
+        }
+
+        public void onOpen(final WebSocket socket)
+        {
+            if (reading)
+            {
+                socket.request(1);
+            }
+        }
 
         public CompletionStage<?> onText(final WebSocket socket, final CharSequence data, final boolean last)
         {

@@ -41,7 +41,9 @@ class GatewayTest
         // Two rooms per connection at most, so that a third subscription is refused by the node's state.
         cohortContext.stateContext().maxRooms(1024).maxConnections(1024).maxOverflowSubscriptions(1024).maxNodes(4)
             .maxRoomsPerConnection(2);
-        gateway = Gateway.launch(cohortContext, new GatewayContext().bindAddress("127.0.0.1").port(ports[2]),
+        // A short queue per client, so that a client that does not read is found out quickly.
+        gateway = Gateway.launch(cohortContext,
+            new GatewayContext().bindAddress("127.0.0.1").port(ports[2]).maxPendingFrames(8),
             (state) ->
             {
             });
@@ -99,6 +101,32 @@ class GatewayTest
         awaitReply(staying, "COUNT b", "COUNT b 0");
         assertEquals("OK PUB a", staying.call("PUB a still delivered"));
         awaitMessages(staying, List.of("MSG a still delivered"));
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldDisconnectAClientThatDoesNotReadRatherThanSkipItsMessages() throws Exception
+    {
+        final ChatClient stalled = ChatClient.connectNotReading("stalled", gateway.port(), 5_000);
+        clients.add(stalled);
+        final ChatClient publisher = connect("publisher");
+        stalled.send("SUB flood"); // its answer is never read
+        awaitReply(publisher, "COUNT flood", "COUNT flood 1");
+
+        // Enough to fill both sockets' buffers on loopback (a few MB), then the gateway's queue for the client.
+        final String text = "x".repeat(60_000);
+        int published = 0;
+        while (!"COUNT flood 0".equals(publisher.call("COUNT flood")) && published < 2_000)
+        {
+            assertEquals("OK PUB flood", publisher.call("PUB flood " + text));
+            published++;
+        }
+        awaitReply(publisher, "COUNT flood", "COUNT flood 0");
+        assertTrue(published < 2_000, "the stalled client was never disconnected");
+        // The gateway goes on serving the others.
+        assertEquals("OK SUB flood", publisher.call("SUB flood"));
+        assertEquals("OK PUB flood", publisher.call("PUB flood after"));
+        awaitMessages(publisher, List.of("MSG flood after"));
     }
 
     @Test
