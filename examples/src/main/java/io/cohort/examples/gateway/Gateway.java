@@ -101,8 +101,8 @@ public final class Gateway implements AutoCloseable
         catch (final IOException ex)
         {
             CloseHelper.quietClose(scheduler::shutdownNow);
-            throw new IllegalStateException(GatewayContext.PORT_PROP_NAME + "=" + context.port() + ": cannot listen on " +
-                context.bindAddress() + ":" + context.port() + ": " + ex.getMessage(), ex);
+            throw new IllegalStateException(GatewayContext.PORT_PROP_NAME + "=" + context.port() +
+                ": cannot listen on " + context.bindAddress() + ":" + context.port() + ": " + ex.getMessage(), ex);
         }
 
         CohortNode launched = null;
@@ -120,7 +120,12 @@ public final class Gateway implements AutoCloseable
             {
                 throw (RuntimeException)ex;
             }
-            throw new IllegalStateException("cannot start the WebSocket server: " + ex.getMessage(), ex);
+            if (ex instanceof InterruptedException)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the node joined the cluster", ex);
+            }
+            throw new IllegalStateException("the WebSocket server did not start: " + ex, ex);
         }
         LOG.info("gateway ws://{}:{}{} serving node {} (sync {}, command {})", context.bindAddress(),
             connector.getLocalPort(), GatewayContext.PATH, String.format("%016x", node.nodeId()), node.syncEndpoint(),

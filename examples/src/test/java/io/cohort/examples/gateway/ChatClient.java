@@ -74,7 +74,8 @@ final class ChatClient implements AutoCloseable
         final String reply = replies.poll(10, TimeUnit.SECONDS);
         if (null == reply)
         {
-            throw new AssertionError(name + ": no " + what + (null == closedWith ? "" : " (closed: " + closedWith + ")"));
+            throw new AssertionError(
+                name + ": no " + what + (null == closedWith ? "" : " (closed: " + closedWith + ")"));
         }
         return reply;
     }
