@@ -1,0 +1,458 @@
+package io.cohort.examples.gateway;
+
+import io.cohort.engine.CallResult;
+import io.cohort.engine.Cohort;
+import io.cohort.engine.CohortContext;
+import io.cohort.engine.CohortListener;
+import io.cohort.engine.CohortNode;
+import io.cohort.engine.NodeState;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A realtime chat/pub-sub gateway: one Cohort node plus a WebSocket server (Jetty) for clients speaking
+ * {@link ChatProtocol}. Subscriptions and publications go through the node, so that the cluster knows every
+ * room's subscribers and routes each message only to the gateways that have some; each gateway delivers it to its
+ * own subscribed clients.
+ * <pre>{@code
+ * try (Gateway gateway = Gateway.launch(new CohortContext(), new GatewayContext().port(8080), (state) -> { }))
+ * {
+ *     // clients connect to ws://127.0.0.1:8080/chat
+ * }
+ * }</pre>
+ * Threads: client commands run on Jetty's threads; notifications and refusals arrive on the node's thread, which
+ * only looks up local subscribers and queues frames with Jetty's asynchronous send, never blocking.
+ */
+public final class Gateway implements AutoCloseable
+{
+    /** The index every chat room is created in: a room's id is derived from (index, collection, name). */
+    public static final String ROOM_INDEX = "chat";
+    /** The collection every chat room is created in. */
+    public static final String ROOM_COLLECTION = "rooms";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final long DISCONNECT_RETRY_MS = 10;
+    /** How long a client that does not read has to take its close frame before its connection is dropped. */
+    private static final long KICK_GRACE_MS = 1_000;
+    private static final long JOIN_MARGIN_NS = TimeUnit.SECONDS.toNanos(5);
+
+    private final GatewayContext context;
+    private final ChatProtocol protocol;
+    private final LocalRooms localRooms = new LocalRooms();
+    private final Map<Long, ClientSession> clients = new ConcurrentHashMap<>();
+    private final AtomicLong nextConnectionId = new AtomicLong();
+    private final ScheduledExecutorService scheduler;
+    private final Server server;
+    private final ServerConnector connector;
+    private final CohortNode node;
+    private volatile boolean closed;
+
+    private Gateway(
+        final CohortContext cohortContext, final GatewayContext context, final Consumer<NodeState> stateObserver)
+    {
+        this.context = context;
+        this.protocol = new ChatProtocol(cohortContext.codecLimits().maxPayloadLength());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor((task) ->
+        {
+            final Thread thread = new Thread(task, "gateway-scheduler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.server = new Server();
+        this.connector = new ServerConnector(server);
+        connector.setHost(context.bindAddress());
+        connector.setPort(context.port());
+        server.addConnector(connector);
+        server.setHandler(WebSocketUpgradeHandler.from(server, (container) ->
+        {
+            container.setIdleTimeout(Duration.ofNanos(context.idleTimeoutNs()));
+            container.setMaxOutgoingFrames(context.maxPendingFrames());
+            // Room and verb on top of the longest text, four bytes per character at most: a longer message is
+            // closed by Jetty (1009) before it is parsed; a shorter one that is still too long gets ERR TOO_LONG.
+            container.setMaxTextMessageSize(4L * (protocol.maxTextBytes() + ChatProtocol.MAX_ROOM_LENGTH + 16));
+            container.addMapping(GatewayContext.PATH,
+                (request, response, callback) -> new ClientSession(this, nextConnectionId.incrementAndGet()));
+        }));
+
+        // Bind the clients' port before joining the cluster: a port in use fails here, without a join and a leave.
+        try
+        {
+            connector.open();
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(scheduler::shutdownNow);
+            throw new IllegalStateException(GatewayContext.PORT_PROP_NAME + "=" + context.port() +
+                ": cannot listen on " + context.bindAddress() + ":" + context.port() + ": " + ex.getMessage(), ex);
+        }
+
+        CohortNode launched = null;
+        try
+        {
+            launched = Cohort.launch(cohortContext.listener(new NodeListener(stateObserver)));
+            this.node = launched;
+            awaitMember(launched, cohortContext.joinTimeoutNs() + JOIN_MARGIN_NS);
+            server.start();
+        }
+        catch (final Exception ex)
+        {
+            CloseHelper.quietCloseAll(this::stopServer, launched, scheduler::shutdownNow);
+            if (ex instanceof RuntimeException)
+            {
+                throw (RuntimeException)ex;
+            }
+            if (ex instanceof InterruptedException)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the node joined the cluster", ex);
+            }
+            throw new IllegalStateException("the WebSocket server did not start: " + ex, ex);
+        }
+        LOG.info("gateway ws://{}:{}{} serving node {} (sync {}, command {})", context.bindAddress(),
+            connector.getLocalPort(), GatewayContext.PATH, String.format("%016x", node.nodeId()), node.syncEndpoint(),
+            node.commandEndpoint());
+    }
+
+    /**
+     * Starts a gateway: binds the clients' port, launches the node, waits until it is a member of the cluster,
+     * then accepts WebSocket clients.
+     *
+     * @param cohortContext the node's configuration; its listener is replaced by the gateway's.
+     * @param context       the gateway's configuration; concluded here.
+     * @param stateObserver told of every state change of the node, on the node's thread (must not block).
+     * @return the running gateway.
+     * @throws IllegalArgumentException for bad configuration, naming {@code name=value}.
+     * @throws IllegalStateException if a port cannot be bound or the node does not join.
+     */
+    public static Gateway launch(
+        final CohortContext cohortContext, final GatewayContext context, final Consumer<NodeState> stateObserver)
+    {
+        context.conclude();
+        return new Gateway(cohortContext, context, stateObserver);
+    }
+
+    /**
+     * The embedded node.
+     *
+     * @return the node.
+     */
+    public CohortNode node()
+    {
+        return node;
+    }
+
+    /**
+     * The port clients connect to (the bound one when configured as 0).
+     *
+     * @return the port.
+     */
+    public int port()
+    {
+        return connector.getLocalPort();
+    }
+
+    /**
+     * Stops accepting clients and closes the connected ones, then leaves the cluster gracefully. Idempotent.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        CloseHelper.closeAll(this::stopServer, node, scheduler::shutdownNow);
+        LOG.info("gateway stopped");
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Client side: Jetty's threads.
+
+    void onOpen(final ClientSession client)
+    {
+        clients.put(client.connectionId(), client);
+    }
+
+    void onCommand(final ClientSession client, final String frame)
+    {
+        final ChatCommand command;
+        try
+        {
+            command = protocol.parse(frame);
+        }
+        catch (final ChatProtocolException ex)
+        {
+            client.send(ChatProtocol.error(ex.code(), ex.getMessage()));
+            return;
+        }
+
+        switch (command.verb())
+        {
+            case STATUS:
+                client.send("STATUS " + node.state() + " " + (node.members().length + 1));
+                return;
+            case COUNT:
+                client.send("COUNT " + command.room() + " " + node.subscriberCount(roomId(command.room())));
+                return;
+            default:
+                break;
+        }
+
+        // Only a RUNNING node serves: with too few nodes (or while joining, leaving, evicted) a change is refused.
+        final NodeState state = node.state();
+        if (NodeState.RUNNING != state)
+        {
+            client.send(ChatProtocol.error(ChatProtocol.NOT_SERVING, command.verb() + " " + command.room() +
+                ": this gateway's node is " + state + "; nothing was done"));
+            return;
+        }
+        switch (command.verb())
+        {
+            case SUB:
+                subscribe(client, command.room());
+                break;
+            case UNSUB:
+                unsubscribe(client, command.room());
+                break;
+            default:
+                publish(client, command.room(), command.text());
+                break;
+        }
+    }
+
+    void onClose(final ClientSession client)
+    {
+        // Under the client's lock, so that no subscribe of this client can be queued after its disconnect.
+        synchronized (client)
+        {
+            clients.remove(client.connectionId());
+            for (final Long roomId : client.rooms().keySet())
+            {
+                localRooms.remove(roomId, client);
+            }
+            client.rooms().clear();
+            final CallResult result = call(() -> node.disconnect(client.connectionId()));
+            if (CallResult.BACK_PRESSURED == result)
+            {
+                // The connection is gone, but its subscriptions must not outlive it: keep trying in the background.
+                LOG.warn("{} closed while the node's queue is full: its disconnect is retried in the background",
+                    client);
+                retryDisconnect(client.connectionId());
+            }
+            // Any other refusal means the node is no longer a member: its rows leave the cluster with it.
+        }
+    }
+
+    void onSendFailed(final ClientSession client, final Throwable failure)
+    {
+        LOG.warn("{} disconnected: it does not read its frames fast enough ({})", client, failure.toString());
+        client.closeTooSlow();
+        schedule(client::dropIfOpen, KICK_GRACE_MS);
+    }
+
+    private void subscribe(final ClientSession client, final String room)
+    {
+        final long roomId = roomId(room);
+        synchronized (client)
+        {
+            if (client.isClosed())
+            {
+                return;
+            }
+            // Creating a room is idempotent and queued before the subscribe, so the node knows the room by then.
+            CallResult result = call(() -> node.createRoomResult(ROOM_INDEX, ROOM_COLLECTION, filter(room)));
+            if (CallResult.ACCEPTED != result)
+            {
+                client.send(NodeCalls.error("SUB", room, result));
+                return;
+            }
+            // Registered locally before the node counts it, so that no message routed here for it is missed.
+            final boolean added = localRooms.add(roomId, room, client);
+            client.rooms().put(roomId, room);
+            result = call(() -> node.subscribe(client.connectionId(), roomId));
+            if (CallResult.ACCEPTED != result)
+            {
+                if (added)
+                {
+                    localRooms.remove(roomId, client);
+                    client.rooms().remove(roomId);
+                }
+                client.send(NodeCalls.error("SUB", room, result));
+                return;
+            }
+        }
+        client.send("OK SUB " + room);
+    }
+
+    private void unsubscribe(final ClientSession client, final String room)
+    {
+        final long roomId = roomId(room);
+        synchronized (client)
+        {
+            if (client.isClosed())
+            {
+                return;
+            }
+            // Removed locally first, so that no message reaches the client after its OK.
+            final boolean removed = localRooms.remove(roomId, client);
+            client.rooms().remove(roomId);
+            final CallResult result = call(() -> node.unsubscribe(client.connectionId(), roomId));
+            if (CallResult.ACCEPTED != result)
+            {
+                if (removed)
+                {
+                    localRooms.add(roomId, room, client);
+                    client.rooms().put(roomId, room);
+                }
+                client.send(NodeCalls.error("UNSUB", room, result));
+                return;
+            }
+        }
+        client.send("OK UNSUB " + room);
+    }
+
+    private void publish(final ClientSession client, final String room, final String text)
+    {
+        final byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        final UnsafeBuffer buffer = new UnsafeBuffer(payload);
+        final CallResult result = call(() -> node.publish(roomId(room), buffer, 0, payload.length));
+        client.send(CallResult.ACCEPTED == result ? "OK PUB " + room : NodeCalls.error("PUB", room, result));
+    }
+
+    private CallResult call(final Supplier<CallResult> call)
+    {
+        return NodeCalls.retry(call, context.callRetryNs());
+    }
+
+    private void retryDisconnect(final long connectionId)
+    {
+        schedule(() ->
+        {
+            if (CallResult.BACK_PRESSURED == node.disconnect(connectionId))
+            {
+                retryDisconnect(connectionId);
+            }
+        }, DISCONNECT_RETRY_MS);
+    }
+
+    private void schedule(final Runnable task, final long delayMs)
+    {
+        try
+        {
+            scheduler.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // The gateway is closing: stopping the server ends every connection, and the node leaves with its rows.
+        }
+    }
+
+    /**
+     * The content-derived id of a chat room: the same on every gateway, without talking.
+     *
+     * @param room a valid room name.
+     * @return the room id.
+     */
+    public static long roomId(final String room)
+    {
+        return CohortNode.roomId(ROOM_INDEX, ROOM_COLLECTION, filter(room));
+    }
+
+    private static byte[] filter(final String room)
+    {
+        return room.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private void awaitMember(final CohortNode launched, final long timeoutNs) throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        while (!launched.state().isMember())
+        {
+            if (launched.state().isTerminal() || System.nanoTime() - deadlineNs >= 0)
+            {
+                throw new IllegalStateException("node did not join the cluster: it is " + launched.state() +
+                    (null == launched.failure() ? "" : " (" + launched.failure() + ")"));
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private void stopServer() throws Exception
+    {
+        // Closes every client connection (1001 going away): each one's disconnect is queued before the node leaves.
+        server.stop();
+        connector.close(); // bound before the server started: a failed start must release the port too
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Node side: the node's thread. Nothing here blocks.
+
+    private final class NodeListener implements CohortListener
+    {
+        private final Consumer<NodeState> stateObserver;
+
+        NodeListener(final Consumer<NodeState> stateObserver)
+        {
+            this.stateObserver = stateObserver;
+        }
+
+        public void onNotification(final long roomId, final DirectBuffer buffer, final int offset, final int length)
+        {
+            final LocalRooms.Room room = localRooms.room(roomId);
+            if (null == room)
+            {
+                return; // its last local subscriber left while the message travelled
+            }
+            final String frame = ChatProtocol.message(room.name, buffer.getStringWithoutLengthUtf8(offset, length));
+            for (final ClientSession client : room.clients)
+            {
+                client.send(frame);
+            }
+        }
+
+        public void onRefused(final String operation, final long connectionId, final long roomId, final String reason)
+        {
+            if ("subscribe".equals(operation))
+            {
+                // The node did not count the subscription (e.g. a capacity limit): undo it locally and say so.
+                final ClientSession client = clients.get(connectionId);
+                if (null != client)
+                {
+                    final String room = client.rooms().remove(roomId);
+                    localRooms.remove(roomId, client);
+                    client.send(ChatProtocol.error(ChatProtocol.REFUSED,
+                        "SUB " + room + ": " + reason + "; not subscribed"));
+                }
+            }
+            else
+            {
+                LOG.warn("node refused {} (connection {}, room {}): {}", operation, connectionId,
+                    String.format("%016x", roomId), reason);
+            }
+        }
+
+        public void onStateChanged(final NodeState previous, final NodeState current)
+        {
+            stateObserver.accept(current);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.cohort.examples.gateway;
+
+import io.cohort.engine.CohortContext;
+import io.cohort.engine.NodeState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs one gateway process ({@code examples/gateway [-Dname=value...] [properties-file]}): {@code cohort.*}
+ * settings for its node and {@code gateway.*} settings ({@link GatewayContext}) from system properties and,
+ * optionally, a properties file (system properties win). SIGTERM closes the clients, leaves the cluster gracefully
+ * and exits 0. Exit codes: {@value #EXIT_FAILED} cannot start (e.g. a port in use) or join, {@value #EXIT_USAGE}
+ * bad arguments or settings, {@value #EXIT_EVICTED} evicted (start it again: a new incarnation).
+ */
+public final class GatewayMain
+{
+    /** Exit code of a gateway that could not start or join. */
+    public static final int EXIT_FAILED = 1;
+    /** Exit code of bad arguments or settings. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit code of a gateway whose node was evicted from its cluster. */
+    public static final int EXIT_EVICTED = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);
+    private static final long EVICTION_FLUSH_MS = 100;
+    private static volatile int exitStatus = -1;
+
+    private GatewayMain()
+    {
+    }
+
+    /**
+     * Runs a gateway until SIGTERM, eviction or failure.
+     *
+     * @param args an optional properties file.
+     */
+    public static void main(final String[] args)
+    {
+        if (args.length > 1 || args.length == 1 && (args[0].equals("-h") || args[0].equals("--help")))
+        {
+            System.err.println("usage: gateway [-Dname=value...] [properties-file]   " +
+                "(settings: cohort.* for the node, gateway.port, gateway.bind.address, ...)");
+            System.exit(EXIT_USAGE);
+        }
+
+        // Installed before the gateway starts, so that a SIGTERM at any time closes what was started, and the
+        // process exits 0 rather than with the signal's 143: a supervisor tells a stop from a crash.
+        final CountDownLatch launchDone = new CountDownLatch(1);
+        final AtomicReference<Gateway> launched = new AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            awaitQuietly(launchDone);
+            final Gateway running = launched.get();
+            if (null != running)
+            {
+                LOG.info("stopping: closing clients, leaving the cluster");
+                running.close();
+            }
+            final int status = exitStatus;
+            Runtime.getRuntime().halt(status >= 0 ? status : 0);
+        }, "gateway-shutdown"));
+
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final Gateway gateway;
+        try
+        {
+            if (args.length == 1)
+            {
+                loadProperties(new File(args[0]));
+            }
+            gateway = Gateway.launch(new CohortContext(), new GatewayContext(), (state) ->
+            {
+                if (NodeState.EVICTED == state)
+                {
+                    haltEvicted();
+                }
+                else if (NodeState.CLOSED == state)
+                {
+                    stopped.countDown();
+                }
+            });
+            launched.set(gateway);
+            launchDone.countDown();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            exit(launchDone, EXIT_USAGE, "gateway: " + ex.getMessage());
+            return;
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            exit(launchDone, EXIT_FAILED, "gateway: cannot start: " + (ex instanceof Error ? ex : ex.getMessage()));
+            return;
+        }
+
+        try
+        {
+            stopped.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        final String failure = gateway.node().failure();
+        gateway.close();
+        exit(launchDone, null == failure ? 0 : EXIT_FAILED, null == failure ? null : "gateway: " + failure);
+    }
+
+    /**
+     * The node stopped serving already (EVICTED refuses every call); its clients must reconnect to another gateway.
+     * Halt without a graceful leave, after the node's thread has flushed its eviction announcement.
+     */
+    private static void haltEvicted()
+    {
+        LOG.error("evicted: halting so that a supervisor starts a new incarnation");
+        final Thread halter = new Thread(() ->
+        {
+            try
+            {
+                Thread.sleep(EVICTION_FLUSH_MS);
+            }
+            catch (final InterruptedException ignore)
+            {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(EXIT_EVICTED);
+        }, "gateway-evicted");
+        halter.setDaemon(true);
+        halter.start();
+    }
+
+    private static void exit(final CountDownLatch launchDone, final int status, final String error)
+    {
+        if (null != error)
+        {
+            System.err.println(error.replace('\n', ' '));
+        }
+        exitStatus = status;
+        launchDone.countDown();
+        System.exit(status); // the shutdown hook halts with this status
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch)
+    {
+        try
+        {
+            latch.await(60, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void loadProperties(final File file)
+    {
+        final Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(file.toPath()))
+        {
+            properties.load(in);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException("properties file " + file + " cannot be read: " + ex, ex);
+        }
+        for (final String name : properties.stringPropertyNames())
+        {
+            if (null == System.getProperty(name))
+            {
+                System.setProperty(name, properties.getProperty(name).trim());
+            }
+        }
+    }
+}
