@@ -1,18 +1,9 @@
 package io.cohort.engine;
 
-import io.cohort.codec.CommandResponseDecoder;
-import io.cohort.codec.CommandStatus;
-import io.cohort.codec.DecodeResult;
-import io.cohort.codec.FrameLayout;
+import io.cohort.codec.ClusterEventEncoder;
 import io.cohort.codec.HeartbeatDecoder;
-import io.cohort.codec.MemberCardDecoder;
 import io.cohort.codec.MessageType;
-import io.cohort.codec.NodeEvictedDecoder;
-import io.cohort.codec.NodeLeavingDecoder;
-import io.cohort.codec.ProbeRequestDecoder;
 import io.cohort.codec.ReasonCode;
-import io.cohort.codec.SnapshotRequestDecoder;
-import io.cohort.state.SnapshotWriter;
 import io.cohort.state.StateResult;
 import io.cohort.state.SubscriptionState;
 import io.cohort.transport.CommandHandler;
@@ -24,7 +15,9 @@ import io.cohort.transport.Transport;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongHashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The protocol logic of one node: a single-threaded, sans-IO state machine. Its inputs are messages
- * ({@link SyncHandler}, {@link CommandHandler}), API calls and the current time ({@link #doWork(long)}); its
+ * The protocol logic of one node: a single-threaded, sans-IO state machine. Its inputs are messages (through
+ * its {@link SyncChannel} and {@link CommandChannel}), API calls and the current time ({@link #doWork(long)}); its
  * outputs go to a {@link Transport} and a {@link CohortListener}. It owns no socket and reads no clock, so a
  * simulated network and clock can drive many of them in one thread.
  * <p>
@@ -43,7 +36,7 @@ import java.util.List;
  * subscription reached this node's publisher ({@link SyncHandler#onSubscriberChange}), so no directed message is
  * lost unseen. What this node publishes goes through {@link SyncPublisher}.
  */
-final class ClusterCore implements SyncHandler, CommandHandler
+final class ClusterCore
 {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterCore.class);
 
@@ -60,24 +53,16 @@ final class ClusterCore implements SyncHandler, CommandHandler
     private final ReplicaApplier applier;
     private final MemberSync memberSync;
     private final JoinDriver joinDriver;
-    private final SnapshotWriter snapshotWriter;
+    private final CommandChannel commandChannel;
+    private final SyncChannel syncChannel;
     private final FaultDetector faultDetector;
     private final Long2ObjectHashMap<Member> membersById = new Long2ObjectHashMap<>();
     private final List<Member> members = new ArrayList<>();
-    private final org.agrona.collections.LongHashSet liveSubscribers = new org.agrona.collections.LongHashSet();
+    private final LongHashSet liveSubscribers = new LongHashSet();
     /** Per node id, the last incarnation removed (left or evicted): one entry per node id ever removed. */
-    private final org.agrona.collections.Long2LongHashMap removedIncarnations =
-        new org.agrona.collections.Long2LongHashMap(Long.MIN_VALUE);
+    private final Long2LongHashMap removedIncarnations = new Long2LongHashMap(Long.MIN_VALUE);
     private final ExpandableArrayBuffer roomScratch = new ExpandableArrayBuffer(256);
 
-    private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
-    private final MemberCardDecoder memberCardDecoder = new MemberCardDecoder();
-    private final NodeLeavingDecoder nodeLeavingDecoder = new NodeLeavingDecoder();
-    private final NodeEvictedDecoder nodeEvictedDecoder = new NodeEvictedDecoder();
-    private final ProbeRequestDecoder probeRequestDecoder = new ProbeRequestDecoder();
-    private final SnapshotRequestDecoder snapshotRequestDecoder = new SnapshotRequestDecoder();
-    private final CommandResponseDecoder commandResponseDecoder = new CommandResponseDecoder();
-    private final io.cohort.codec.SuspectDecoder suspectDecoder = new io.cohort.codec.SuspectDecoder();
 
     private volatile NodeState nodeState = NodeState.STARTING;
     private volatile long[] memberIds = new long[0];
@@ -89,8 +74,6 @@ final class ClusterCore implements SyncHandler, CommandHandler
     private long nowNs;
     private long lastWorkNs;
     private int heartbeatFlags;
-    private byte[] snapshotRoutingId;
-    private boolean snapshotReplyFailed;
 
     ClusterCore(
         final CohortContext context,
@@ -116,7 +99,8 @@ final class ClusterCore implements SyncHandler, CommandHandler
         this.applier = new ReplicaApplier(state, listener, errorHandler);
         this.memberSync = new MemberSync(context, transport, state, commands, pending, applier, this::onMemberSynced);
         this.joinDriver = new JoinDriver(context, transport, commands, pending, this);
-        this.snapshotWriter = new SnapshotWriter(state, this::sendSnapshotFrame);
+        this.commandChannel = new CommandChannel(this, context, transport, state, commands, pending, publisher,
+            memberSync, joinDriver);
         this.faultDetector = new FaultDetector(context, new FaultDetector.Node()
         {
             public void suspect(final Member accused, final int reason, final long expected, final long observed)
@@ -139,6 +123,7 @@ final class ClusterCore implements SyncHandler, CommandHandler
                 return members;
             }
         });
+        this.syncChannel = new SyncChannel(this, context, state, memberSync, applier, faultDetector, joinDriver);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -186,7 +171,7 @@ final class ClusterCore implements SyncHandler, CommandHandler
         if (stalledNs > context.heartbeatTimeoutNs() / 2)
         {
             faultDetector.onResumedFromPause(members, nowNs, stalledNs);
-            heartbeatFlags |= io.cohort.codec.HeartbeatDecoder.FLAG_RESUMED_FROM_PAUSE;
+            heartbeatFlags |= HeartbeatDecoder.FLAG_RESUMED_FROM_PAUSE;
             nextHeartbeatNs = nowNs;
         }
 
@@ -317,6 +302,40 @@ final class ClusterCore implements SyncHandler, CommandHandler
     Member member(final long memberId)
     {
         return membersById.get(memberId);
+    }
+
+    List<Member> members()
+    {
+        return members;
+    }
+
+    long nowNs()
+    {
+        return nowNs;
+    }
+
+    /**
+     * A heartbeat came from a synced member: its view of the members is current.
+     */
+    void onSyncedView()
+    {
+        lastSyncedViewNs = nowNs;
+    }
+
+    /**
+     * @return the handler of this node's sync channel input (its members' streams, subscriptions to this node).
+     */
+    SyncHandler syncHandler()
+    {
+        return syncChannel;
+    }
+
+    /**
+     * @return the handler of this node's command channel input (requests to it, answers to its requests).
+     */
+    CommandHandler commandHandler()
+    {
+        return commandChannel;
     }
 
     /**
@@ -474,7 +493,7 @@ final class ClusterCore implements SyncHandler, CommandHandler
             MessageType.MEMBER_CARD, member.nodeId, member.incarnation, member.syncEndpoint, member.commandEndpoint);
     }
 
-    private void removeMember(final Member member, final int reason, final boolean graceful)
+    void removeMember(final Member member, final int reason, final boolean graceful)
     {
         if (member.incarnation > removedIncarnations.get(member.nodeId))
         {
@@ -540,7 +559,7 @@ final class ClusterCore implements SyncHandler, CommandHandler
      * copy again from the owner (snapshot and replay, as when it first synced); otherwise it accuses the member
      * and the {@link FaultDetector}'s rule decides who is evicted.
      */
-    private void onDesync(final Member member, final int reason, final long expected, final long observed)
+    void onDesync(final Member member, final int reason, final long expected, final long observed)
     {
         onDesync(member, reason, expected, observed, true);
     }
@@ -549,7 +568,7 @@ final class ClusterCore implements SyncHandler, CommandHandler
      * @param repairable false for a fault in the member's directed stream: what it lost were notifications, which
      *                   no snapshot brings back, so it is never repaired, always decided by the fault rule.
      */
-    private void onDesync(
+    void onDesync(
         final Member member, final int reason, final long expected, final long observed, final boolean repairable)
     {
         member.desyncs++;
@@ -593,223 +612,13 @@ final class ClusterCore implements SyncHandler, CommandHandler
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // Sync channel input
+    // Sync channel input (the messages themselves go to the SyncChannel)
     // ---------------------------------------------------------------------------------------------------------
 
     /**
-     * {@inheritDoc}
+     * A peer's subscription to this node's stream went live or away.
      */
-    public void onMessage(
-        final Peer peer,
-        final boolean directed,
-        final long sequence,
-        final int type,
-        final DirectBuffer buffer,
-        final int bodyOffset,
-        final int bodyLength)
-    {
-        final Member member = membersById.get(peer.nodeId());
-        if (null == member || nodeState.isTerminal())
-        {
-            return;
-        }
-        member.lastHeardNs = nowNs;
-        if (!directed)
-        {
-            memberSync.onBroadcastMessage(member, nowNs);
-        }
-
-        switch (type)
-        {
-            case MessageType.ROOM_COUNT:
-            case MessageType.ROOM_CREATED:
-            case MessageType.ROOM_REMOVED:
-                if (member.isSynced())
-                {
-                    applier.apply(member, type, buffer, bodyOffset, bodyLength);
-                    peer.counters().onApplied();
-                }
-                else
-                {
-                    memberSync.buffer(member, sequence, type, buffer, bodyOffset, bodyLength);
-                }
-                break;
-
-            case MessageType.HEARTBEAT:
-                onHeartbeat(member, buffer, bodyOffset, bodyLength);
-                break;
-
-            case MessageType.NOTIFICATION:
-                applier.notification(buffer, bodyOffset, bodyLength);
-                break;
-
-            case MessageType.CLUSTER_EVENT:
-                applier.clusterEvent(buffer, bodyOffset, bodyLength);
-                break;
-
-            case MessageType.NODE_JOINED:
-            case MessageType.MEMBER_CARD:
-                onMemberCard(buffer, bodyOffset, bodyLength);
-                break;
-
-            case MessageType.NODE_LEAVING:
-                onNodeLeaving(member, buffer, bodyOffset, bodyLength);
-                break;
-
-            case MessageType.NODE_EVICTED:
-                onNodeEvicted(buffer, bodyOffset, bodyLength);
-                break;
-
-            case MessageType.SUSPECT:
-            {
-                final io.cohort.codec.SuspectDecoder suspect = suspectDecoder.wrap(buffer, bodyOffset, bodyLength);
-                faultDetector.onSuspect(member.nodeId, suspect.accusedNodeId(), suspect.accusedIncarnation(),
-                    suspect.reason(), nowNs);
-                break;
-            }
-
-            default:
-                break;
-        }
-    }
-
-    private void onHeartbeat(final Member member, final DirectBuffer buffer, final int offset, final int length)
-    {
-        final HeartbeatDecoder heartbeat = heartbeatDecoder.wrap(buffer, offset, length);
-        final boolean fromSynced = member.isSynced();
-        boolean listsSelf = false;
-        if (fromSynced)
-        {
-            lastSyncedViewNs = nowNs;
-        }
-        for (int i = 0, count = heartbeat.memberCount(); i < count; i++)
-        {
-            final long viewMember = heartbeat.member(i);
-            listsSelf |= viewMember == nodeId;
-            final Member listed = membersById.get(viewMember);
-            if (null != listed && fromSynced)
-            {
-                listed.lastListedNs = nowNs;
-            }
-            if (viewMember != nodeId && nowNs >= member.nextIntroductionNs &&
-                (nodeState.isMember() || NodeState.JOINING == nodeState) &&
-                (null == listed || Member.Phase.AWAITING_BASELINE == listed.phase &&
-                nowNs - listed.addedNs > context.heartbeatTimeoutNs()))
-            {
-                // The sender knows a member this node does not (two joins at once), or one this node has never
-                // heard from: perhaps a newer incarnation of it (a restart under the same id, whose announcement
-                // came before this node's subscription was live). Ask the sender for its member list.
-                member.nextIntroductionNs = nowNs + context.commandTimeoutNs();
-                joinDriver.introduceTo(member);
-            }
-        }
-        member.listsSelf = listsSelf;
-        // The heartbeat follows every row change of its sender in the same ordered stream: a synced copy must
-        // have exactly the digest the owner had when it sent it.
-        if (member.isSynced())
-        {
-            final long replicaDigest = state.ownerDigest(member.nodeId);
-            if (replicaDigest != heartbeat.stateDigest())
-            {
-                onDesync(member, ReasonCode.DIGEST_MISMATCH, heartbeat.stateDigest(), replicaDigest);
-            }
-        }
-    }
-
-    private void onMemberCard(final DirectBuffer buffer, final int offset, final int length)
-    {
-        final MemberCardDecoder card = memberCardDecoder.wrap(buffer, offset, length);
-        final long memberId = card.nodeId();
-        if (memberId == nodeId || !nodeState.isMember() && NodeState.JOINING != nodeState)
-        {
-            return;
-        }
-        final Member known = membersById.get(memberId);
-        if (null != known && known.incarnation == card.incarnation())
-        {
-            return;
-        }
-        final Member member = addMember(memberId, card.incarnation(), card.syncEndpoint(), card.commandEndpoint());
-        if (null != member)
-        {
-            // It may not know this node yet (two joins at once): introduce this node to it.
-            joinDriver.introduceTo(member);
-        }
-    }
-
-    private void onNodeLeaving(final Member sender, final DirectBuffer buffer, final int offset, final int length)
-    {
-        final NodeLeavingDecoder leaving = nodeLeavingDecoder.wrap(buffer, offset, length);
-        if (leaving.nodeId() == sender.nodeId && leaving.incarnation() == sender.incarnation)
-        {
-            removeMember(sender, 0, true);
-        }
-    }
-
-    private void onNodeEvicted(final DirectBuffer buffer, final int offset, final int length)
-    {
-        final NodeEvictedDecoder evicted = nodeEvictedDecoder.wrap(buffer, offset, length);
-        if (evicted.evictedNodeId() == nodeId && evicted.evictedIncarnation() == incarnation)
-        {
-            LOG.error("node {} evicted by {}: {}", id(nodeId), id(evicted.accuserNodeId()),
-                ReasonCode.name(evicted.reason()));
-            changeState(NodeState.EVICTED);
-            return;
-        }
-        final Member member = membersById.get(evicted.evictedNodeId());
-        if (null != member && member.incarnation == evicted.evictedIncarnation())
-        {
-            removeMember(member, evicted.reason(), false);
-        }
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void onStreamFault(
-        final Peer peer, final boolean directed, final int reason, final long expectedSequence, final long observed)
-    {
-        final Member member = membersById.get(peer.nodeId());
-        if (null == member)
-        {
-            return;
-        }
-        if (ReasonCode.DUPLICATE == reason)
-        {
-            // A frame already applied came again and was dropped: nothing is lost and no copy is wrong (a frame
-            // carrying anything new shows a gap first). The transport counts it; accusing would let a sender
-            // that repeats a frame to one node (a directed frame) take a healthy receiver down.
-            LOG.warn("node {}: duplicate frame in {} stream of {} (expected {}, saw {}): dropped", id(nodeId),
-                directed ? "directed" : "broadcast", member, expectedSequence, observed);
-            return;
-        }
-        if (!member.isSynced() && !directed)
-        {
-            // Before the snapshot, a broken buffer only means syncing again.
-            LOG.warn("node {}: {} in stream of {} while syncing (expected {}, saw {}): syncing again",
-                id(nodeId), ReasonCode.name(reason), member, expectedSequence, observed);
-            memberSync.restart(member, nowNs);
-            return;
-        }
-        onDesync(member, reason, expectedSequence, observed, !directed);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void onBadFrame(final Peer peer, final DecodeResult result)
-    {
-        final Member member = membersById.get(peer.nodeId());
-        if (null != member)
-        {
-            onDesync(member, ReasonCode.BAD_FRAME, -1, result.ordinal());
-        }
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void onSubscriberChange(final long subscriberNodeId, final boolean subscribed)
+    void onSubscriberChange(final long subscriberNodeId, final boolean subscribed)
     {
         // Remembered for nodes not yet members too: the subscription is reported once, and may come first.
         if (subscribed)
@@ -833,138 +642,6 @@ final class ClusterCore implements SyncHandler, CommandHandler
         {
             transport.outbound().addDestination(member.nodeId);
             member.directedStreamOpen = true;
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Command channel input
-    // ---------------------------------------------------------------------------------------------------------
-
-    /**
-     * {@inheritDoc}
-     */
-    public void onRequest(
-        final byte[] routingId,
-        final long senderNodeId,
-        final long senderIncarnation,
-        final int type,
-        final DirectBuffer buffer,
-        final int bodyOffset,
-        final int bodyLength)
-    {
-        if (nodeState.isTerminal() || senderNodeId == nodeId)
-        {
-            return;
-        }
-        switch (type)
-        {
-            case MessageType.JOIN_REQUEST:
-                joinDriver.onJoinRequest(routingId, buffer, bodyOffset, bodyLength, members);
-                break;
-
-            case MessageType.PROBE_REQUEST:
-                publisher.probe(senderNodeId, probeRequestDecoder.wrap(buffer, bodyOffset, bodyLength).nonce());
-                break;
-
-            case MessageType.SNAPSHOT_REQUEST:
-                onSnapshotRequest(routingId, senderNodeId, buffer, bodyOffset, bodyLength);
-                break;
-
-            case MessageType.REPAIR_REQUEST:
-            {
-                final long correlationId = buffer.getLong(bodyOffset, FrameLayout.BYTE_ORDER);
-                final int length = commands.commandResponse(correlationId, CommandStatus.REJECTED,
-                    "repair is not enabled on this node");
-                transport.reply(routingId, commands.buffer(), 0, length);
-                break;
-            }
-
-            default:
-                break;
-        }
-    }
-
-    private void onSnapshotRequest(final byte[] routingId, final long senderNodeId, final DirectBuffer buffer,
-        final int offset, final int length)
-    {
-        final SnapshotRequestDecoder request = snapshotRequestDecoder.wrap(buffer, offset, length);
-        final long correlationId = request.correlationId();
-        if (request.ownerNodeId() != nodeId || nodeState.isTerminal())
-        {
-            final int responseLength = commands.commandResponse(correlationId, CommandStatus.BAD_REQUEST,
-                "a node serves a snapshot of its own rows only");
-            transport.reply(routingId, commands.buffer(), 0, responseLength);
-            return;
-        }
-
-        // The rows streamed now contain every change claimed so far: the recorded sequence is the last claimed.
-        publisher.publishPending();
-        snapshotRoutingId = routingId;
-        snapshotReplyFailed = false;
-        snapshotWriter.begin(nodeId, incarnation, senderNodeId, correlationId);
-        snapshotWriter.writeOwner(nodeId, incarnation, publisher.lastClaimedBroadcastSequence());
-        snapshotWriter.writeRoomsAndEnd();
-        snapshotRoutingId = null;
-        if (snapshotReplyFailed)
-        {
-            LOG.warn("node {}: snapshot for {} could not be sent whole; it will ask again", id(nodeId),
-                id(senderNodeId));
-        }
-    }
-
-    private void sendSnapshotFrame(final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (!snapshotReplyFailed && !transport.reply(snapshotRoutingId, buffer, offset, length))
-        {
-            snapshotReplyFailed = true;
-        }
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void onResponse(
-        final long senderNodeId,
-        final long senderIncarnation,
-        final int type,
-        final DirectBuffer buffer,
-        final int bodyOffset,
-        final int bodyLength)
-    {
-        if (nodeState.isTerminal() || senderNodeId == nodeId)
-        {
-            return;
-        }
-        switch (type)
-        {
-            case MessageType.JOIN_RESPONSE:
-                joinDriver.onJoinResponse(senderNodeId, buffer, bodyOffset, bodyLength);
-                break;
-
-            case MessageType.SNAPSHOT_CHUNK:
-            {
-                final Member member = membersById.get(senderNodeId);
-                if (null != member)
-                {
-                    memberSync.onSnapshotChunk(member, buffer, bodyOffset, bodyLength, nowNs);
-                }
-                break;
-            }
-
-            case MessageType.COMMAND_RESPONSE:
-            {
-                final CommandResponseDecoder response = commandResponseDecoder.wrap(buffer, bodyOffset, bodyLength);
-                pending.complete(response.correlationId());
-                if (CommandStatus.OK != response.status())
-                {
-                    LOG.warn("node {}: request {} to {} answered {}: {}", id(nodeId), response.correlationId(),
-                        id(senderNodeId), CommandStatus.name(response.status()), response.detail());
-                }
-                break;
-            }
-
-            default:
-                break;
         }
     }
 
@@ -1042,7 +719,7 @@ final class ClusterCore implements SyncHandler, CommandHandler
             return false;
         }
         applier.clusterEvent(transport.outbound().broadcastBuffer(), at,
-            io.cohort.codec.ClusterEventEncoder.computeLength(nameLength, payloadLength));
+            ClusterEventEncoder.computeLength(nameLength, payloadLength));
         return true;
     }
 

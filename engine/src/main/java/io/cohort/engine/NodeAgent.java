@@ -58,7 +58,7 @@ final class NodeAgent implements Agent
     public int doWork()
     {
         final long nowNs = clock.nanoTime();
-        int workCount = transport.poll(core, core);
+        int workCount = transport.poll(core.syncHandler(), core.commandHandler());
         if (!transport.outbound().isBackPressured())
         {
             workCount += apiQueue.read(apiHandler, API_COMMANDS_PER_CYCLE);

@@ -138,7 +138,7 @@ final class SimNode implements AutoCloseable
         inbound = new InboundFrameProcessor(nodeId, context.codecLimits(), counters, errors::add);
         core = new ClusterCore(context, transport, state, errors::add, network.nowNs());
         holder[0] = core;
-        handler = null == observer ? core : new ObservingHandler();
+        handler = null == observer ? core.syncHandler() : new ObservingHandler();
         instance = network.register(this);
     }
 
@@ -489,7 +489,7 @@ final class SimNode implements AutoCloseable
                 frameCorrupted);
             final Member member = core.member(peer.nodeId());
             final long desyncs = null == member ? 0 : member.desyncs;
-            core.onMessage(peer, directed, sequence, type, buffer, bodyOffset, bodyLength);
+            core.syncHandler().onMessage(peer, directed, sequence, type, buffer, bodyOffset, bodyLength);
             afterInput(member, desyncs);
         }
 
@@ -498,7 +498,7 @@ final class SimNode implements AutoCloseable
         {
             final Member member = core.member(peer.nodeId());
             final long desyncs = null == member ? 0 : member.desyncs;
-            core.onStreamFault(peer, directed, reason, expectedSequence, observedSequence);
+            core.syncHandler().onStreamFault(peer, directed, reason, expectedSequence, observedSequence);
             afterInput(member, desyncs);
         }
 
@@ -506,7 +506,7 @@ final class SimNode implements AutoCloseable
         {
             final Member member = core.member(peer.nodeId());
             final long desyncs = null == member ? 0 : member.desyncs;
-            core.onBadFrame(peer, result);
+            core.syncHandler().onBadFrame(peer, result);
             afterInput(member, desyncs);
         }
 
@@ -622,8 +622,8 @@ final class SimNode implements AutoCloseable
             final SimNode requester = SimNode.this;
             final byte[] routingId = Long.toString(requester.instance()).getBytes();
             network.sendCommand(requester, target, () -> target.receiveCommand(message, (frame, frameBuffer) ->
-                target.core.onRequest(routingId, frame.senderNodeId(), frame.senderIncarnation(), frame.messageType(),
-                    frameBuffer, frame.bodyOffset(), frame.bodyLength())));
+                target.core.commandHandler().onRequest(routingId, frame.senderNodeId(), frame.senderIncarnation(),
+                    frame.messageType(), frameBuffer, frame.bodyOffset(), frame.bodyLength())));
             return true;
         }
 
@@ -637,8 +637,9 @@ final class SimNode implements AutoCloseable
             final byte[] message = new byte[length];
             buffer.getBytes(offset, message);
             network.sendCommand(SimNode.this, requester, () -> requester.receiveCommand(message,
-                (frame, frameBuffer) -> requester.core.onResponse(frame.senderNodeId(), frame.senderIncarnation(),
-                    frame.messageType(), frameBuffer, frame.bodyOffset(), frame.bodyLength())));
+                (frame, frameBuffer) -> requester.core.commandHandler().onResponse(frame.senderNodeId(),
+                    frame.senderIncarnation(), frame.messageType(), frameBuffer, frame.bodyOffset(),
+                    frame.bodyLength())));
             return true;
         }
 

@@ -1,0 +1,195 @@
+package io.cohort.engine;
+
+import io.cohort.codec.CommandResponseDecoder;
+import io.cohort.codec.CommandStatus;
+import io.cohort.codec.FrameLayout;
+import io.cohort.codec.MessageType;
+import io.cohort.codec.ProbeRequestDecoder;
+import io.cohort.codec.SnapshotRequestDecoder;
+import io.cohort.state.SnapshotWriter;
+import io.cohort.state.SubscriptionState;
+import io.cohort.transport.CommandHandler;
+import io.cohort.transport.PendingRequests;
+import io.cohort.transport.Transport;
+import org.agrona.DirectBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command channel's input of a {@link ClusterCore}: join requests and answers (to the {@link JoinDriver}),
+ * probes, snapshots of this node's own rows served to the members that sync it, chunks of the snapshots it asked
+ * for (to the {@link MemberSync}), and answers to its other requests. Like the core, it owns no socket and reads no
+ * clock.
+ */
+final class CommandChannel implements CommandHandler
+{
+    private static final Logger LOG = LoggerFactory.getLogger(CommandChannel.class);
+
+    private final ClusterCore core;
+    private final Transport transport;
+    private final CommandMessages commands;
+    private final PendingRequests pending;
+    private final SyncPublisher publisher;
+    private final MemberSync memberSync;
+    private final JoinDriver joinDriver;
+    private final SnapshotWriter snapshotWriter;
+    private final long nodeId;
+    private final long incarnation;
+    private final ProbeRequestDecoder probeRequestDecoder = new ProbeRequestDecoder();
+    private final SnapshotRequestDecoder snapshotRequestDecoder = new SnapshotRequestDecoder();
+    private final CommandResponseDecoder commandResponseDecoder = new CommandResponseDecoder();
+    private byte[] snapshotRoutingId;
+    private boolean snapshotReplyFailed;
+
+    CommandChannel(
+        final ClusterCore core,
+        final CohortContext context,
+        final Transport transport,
+        final SubscriptionState state,
+        final CommandMessages commands,
+        final PendingRequests pending,
+        final SyncPublisher publisher,
+        final MemberSync memberSync,
+        final JoinDriver joinDriver)
+    {
+        this.core = core;
+        this.transport = transport;
+        this.commands = commands;
+        this.pending = pending;
+        this.publisher = publisher;
+        this.memberSync = memberSync;
+        this.joinDriver = joinDriver;
+        this.nodeId = context.nodeId();
+        this.incarnation = context.incarnation();
+        this.snapshotWriter = new SnapshotWriter(state, this::sendSnapshotFrame);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onRequest(
+        final byte[] routingId,
+        final long senderNodeId,
+        final long senderIncarnation,
+        final int type,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int bodyLength)
+    {
+        if (core.state().isTerminal() || senderNodeId == nodeId)
+        {
+            return;
+        }
+        switch (type)
+        {
+            case MessageType.JOIN_REQUEST:
+                joinDriver.onJoinRequest(routingId, buffer, bodyOffset, bodyLength, core.members());
+                break;
+
+            case MessageType.PROBE_REQUEST:
+                publisher.probe(senderNodeId, probeRequestDecoder.wrap(buffer, bodyOffset, bodyLength).nonce());
+                break;
+
+            case MessageType.SNAPSHOT_REQUEST:
+                onSnapshotRequest(routingId, senderNodeId, buffer, bodyOffset, bodyLength);
+                break;
+
+            case MessageType.REPAIR_REQUEST:
+            {
+                final long correlationId = buffer.getLong(bodyOffset, FrameLayout.BYTE_ORDER);
+                final int length = commands.commandResponse(correlationId, CommandStatus.REJECTED,
+                    "repair is not enabled on this node");
+                transport.reply(routingId, commands.buffer(), 0, length);
+                break;
+            }
+
+            default:
+                break;
+        }
+    }
+
+    private void onSnapshotRequest(final byte[] routingId, final long senderNodeId, final DirectBuffer buffer,
+        final int offset, final int length)
+    {
+        final SnapshotRequestDecoder request = snapshotRequestDecoder.wrap(buffer, offset, length);
+        final long correlationId = request.correlationId();
+        if (request.ownerNodeId() != nodeId)
+        {
+            final int responseLength = commands.commandResponse(correlationId, CommandStatus.BAD_REQUEST,
+                "a node serves a snapshot of its own rows only");
+            transport.reply(routingId, commands.buffer(), 0, responseLength);
+            return;
+        }
+
+        // The rows streamed now contain every change claimed so far: the recorded sequence is the last claimed.
+        publisher.publishPending();
+        snapshotRoutingId = routingId;
+        snapshotReplyFailed = false;
+        snapshotWriter.begin(nodeId, incarnation, senderNodeId, correlationId);
+        snapshotWriter.writeOwner(nodeId, incarnation, publisher.lastClaimedBroadcastSequence());
+        snapshotWriter.writeRoomsAndEnd();
+        snapshotRoutingId = null;
+        if (snapshotReplyFailed)
+        {
+            LOG.warn("node {}: snapshot for {} could not be sent whole; it will ask again", ClusterCore.id(nodeId),
+                ClusterCore.id(senderNodeId));
+        }
+    }
+
+    private void sendSnapshotFrame(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!snapshotReplyFailed && !transport.reply(snapshotRoutingId, buffer, offset, length))
+        {
+            snapshotReplyFailed = true;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onResponse(
+        final long senderNodeId,
+        final long senderIncarnation,
+        final int type,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int bodyLength)
+    {
+        if (core.state().isTerminal() || senderNodeId == nodeId)
+        {
+            return;
+        }
+        switch (type)
+        {
+            case MessageType.JOIN_RESPONSE:
+                joinDriver.onJoinResponse(senderNodeId, buffer, bodyOffset, bodyLength);
+                break;
+
+            case MessageType.SNAPSHOT_CHUNK:
+            {
+                final Member member = core.member(senderNodeId);
+                if (null != member)
+                {
+                    memberSync.onSnapshotChunk(member, buffer, bodyOffset, bodyLength, core.nowNs());
+                }
+                break;
+            }
+
+            case MessageType.COMMAND_RESPONSE:
+            {
+                final CommandResponseDecoder response = commandResponseDecoder.wrap(buffer, bodyOffset, bodyLength);
+                pending.complete(response.correlationId());
+                if (CommandStatus.OK != response.status())
+                {
+                    LOG.warn("node {}: request {} to {} answered {}: {}", ClusterCore.id(nodeId),
+                        response.correlationId(), ClusterCore.id(senderNodeId), CommandStatus.name(response.status()),
+                        response.detail());
+                }
+                break;
+            }
+
+            default:
+                break;
+        }
+    }
+}
