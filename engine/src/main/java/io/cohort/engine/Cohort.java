@@ -65,6 +65,7 @@ public final class Cohort
             countersFile = new CountersFile(
                 new File(context.transportContext().countersDir()), context.nodeId(), context.transportContext().maxCounters());
             final TransportCounters counters = new TransportCounters(countersFile.countersManager());
+            final NodeCounters nodeCounters = new NodeCounters(countersFile.countersManager(), context.incarnation());
             final ClusterCore[] coreHolder = new ClusterCore[1];
             state = new SubscriptionState(context.stateContext(),
                 (roomId, previous, current) -> coreHolder[0].onLocalCountChanged(roomId, previous, current));
@@ -72,17 +73,27 @@ public final class Cohort
             FaultInjection.installIfConfigured(transport, context.nodeId());
 
             final SystemNanoClock clock = SystemNanoClock.INSTANCE;
-            final ClusterCore core = new ClusterCore(context, transport, state, errorHandler, clock.nanoTime());
+            final CohortListener listener = new NodeStatusListener(context.listener(), nodeCounters);
+            final ClusterCore core = newCore(context, listener, transport, state, errorHandler, clock.nanoTime());
             coreHolder[0] = core;
             final ManyToOneRingBuffer apiQueue = new ManyToOneRingBuffer(
                 new UnsafeBuffer(ByteBuffer.allocateDirect(context.apiQueueBufferLength())));
             core.start(clock.nanoTime(), resolveSeeds(context.seeds(), context.transportContext().commandPort()));
 
-            final NodeAgent agent = new NodeAgent(core, transport, apiQueue, clock, context.listener(), errorHandler,
-                context.nodeId(), transport, state, counters, countersFile);
+            final NodeAgent agent = new NodeAgent(core, transport, apiQueue, clock, listener, errorHandler,
+                context.nodeId(), nodeCounters, state, transport, state, counters, nodeCounters, countersFile);
             final AgentRunner runner = new AgentRunner(context.idleStrategy(), errorHandler, null, agent);
             final CohortNode node = new CohortNode(context, core, apiQueue, runner, new CountReaders(state),
                 transport.syncEndpoint(), transport.commandEndpoint());
+            if (context.jmxEnabled())
+            {
+                final NodeJmx jmx = new NodeJmx(
+                    node, nodeCounters, countersFile.countersManager(), countersFile.file().getPath());
+                jmx.register();
+                node.jmx(jmx);
+            }
+            LOG.info("node {} incarnation {} launched: sync={} command={} counters={}", ClusterCore.id(context.nodeId()),
+                context.incarnation(), transport.syncEndpoint(), transport.commandEndpoint(), countersFile.file());
             AgentRunner.startOnThread(runner);
             return node;
         }
@@ -90,6 +101,31 @@ public final class Cohort
         {
             CloseHelper.quietCloseAll(transport, state, countersFile);
             throw ex;
+        }
+    }
+
+    /**
+     * Builds the protocol core with the node's own listener (the backend's, wrapped to keep the node counters).
+     * The core takes its listener from the context when it is built; the backend's context is left as it was
+     * given, so that launching it again does not wrap a wrapper whose counters are gone.
+     */
+    private static ClusterCore newCore(
+        final CohortContext context,
+        final CohortListener listener,
+        final ZmqTransport transport,
+        final SubscriptionState state,
+        final ErrorHandler errorHandler,
+        final long nowNs)
+    {
+        final CohortListener backendListener = context.listener();
+        context.listener(listener);
+        try
+        {
+            return new ClusterCore(context, transport, state, errorHandler, nowNs);
+        }
+        finally
+        {
+            context.listener(backendListener);
         }
     }
 

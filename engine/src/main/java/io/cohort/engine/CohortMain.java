@@ -116,8 +116,6 @@ public final class CohortMain
             node = Cohort.launch(context);
             launched.set(node);
             launchDone.countDown();
-            LOG.info("node {} incarnation {} sync={} command={}", ClusterCore.id(node.nodeId()), node.incarnation(),
-                node.syncEndpoint(), node.commandEndpoint());
         }
         catch (final IllegalArgumentException ex)
         {

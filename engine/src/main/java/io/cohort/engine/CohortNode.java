@@ -31,6 +31,7 @@ public final class CohortNode implements AutoCloseable
     private final String syncEndpoint;
     private final String commandEndpoint;
     private volatile boolean closed;
+    private volatile NodeJmx jmx;
 
     CohortNode(
         final CohortContext context,
@@ -475,6 +476,7 @@ public final class CohortNode implements AutoCloseable
             return;
         }
         closed = true;
+        CloseHelper.close(jmx);
         if (core.state().isMember())
         {
             final long deadline = System.nanoTime() + LEAVE_LINGER_NS;
@@ -493,6 +495,15 @@ public final class CohortNode implements AutoCloseable
             }
         }
         CloseHelper.close(runner);
+    }
+
+    /**
+     * Attaches the node's JMX view, closed first on {@link #close()}: it reads the counters file the node's thread
+     * unmaps when it stops.
+     */
+    void jmx(final NodeJmx jmx)
+    {
+        this.jmx = jmx;
     }
 
     static int queueCapacity(final RingBuffer ring)
