@@ -468,6 +468,11 @@ class MultiProcessClusterTest
 
         assertExit(2, "usage", startProcess("two-args", CohortMain.class, common, List.of("a", "b")));
 
+        final List<String> missingKeyFile = new ArrayList<>(common);
+        missingKeyFile.add("-Dcohort.curve.key.file=" + new File(tempDir, "missing.keys").getPath());
+        assertExit(2, "cohort.curve.key.file=", startProcess("missing-key-file", CohortMain.class, missingKeyFile,
+            List.of()));
+
         try (ServerSocket taken = new ServerSocket())
         {
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), ports[0]));
