@@ -78,6 +78,8 @@ public final class Cohort
             coreHolder[0] = core;
             final ManyToOneRingBuffer apiQueue = new ManyToOneRingBuffer(
                 new UnsafeBuffer(ByteBuffer.allocateDirect(context.apiQueueBufferLength())));
+            LOG.info("node {} incarnation {} launching: sync={} command={} counters={}", ClusterCore.id(context.nodeId()),
+                context.incarnation(), transport.syncEndpoint(), transport.commandEndpoint(), countersFile.file());
             core.start(clock.nanoTime(), resolveSeeds(context.seeds(), context.transportContext().commandPort()));
 
             final NodeAgent agent = new NodeAgent(core, transport, apiQueue, clock, listener, errorHandler,
@@ -92,8 +94,6 @@ public final class Cohort
                 jmx.register();
                 node.jmx(jmx);
             }
-            LOG.info("node {} incarnation {} launched: sync={} command={} counters={}", ClusterCore.id(context.nodeId()),
-                context.incarnation(), transport.syncEndpoint(), transport.commandEndpoint(), countersFile.file());
             AgentRunner.startOnThread(runner);
             return node;
         }

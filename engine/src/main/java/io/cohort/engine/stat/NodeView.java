@@ -79,17 +79,20 @@ final class NodeView
         });
         final long heartbeatMs = value(CounterType.NODE_HEARTBEAT, startTimeMs);
         statusAgeMs = Math.max(0, nowMs - heartbeatMs);
-        liveness = liveness(pid, startTimeMs, statusAgeMs);
+        // A node still in its launch (creating its off-heap state can take seconds) has no agent updating its
+        // status yet: only its process tells whether it is alive.
+        final boolean launching = NodeState.STARTING.ordinal() == value(CounterType.NODE_STATE, -1);
+        liveness = liveness(pid, startTimeMs, launching ? 0 : statusAgeMs, launching);
     }
 
     /**
      * Decides liveness from the status timestamp first (it also works for a writer in another pid namespace),
      * then from the process: a pid that is gone, or that now belongs to a process started after the file was
-     * created, is a dead writer.
+     * created, is a dead writer. A launching node is judged by its process only.
      */
-    static Liveness liveness(final long pid, final long startTimeMs, final long statusAgeMs)
+    static Liveness liveness(final long pid, final long startTimeMs, final long statusAgeMs, final boolean launching)
     {
-        if (statusAgeMs <= STALE_MS)
+        if (statusAgeMs <= STALE_MS && !launching)
         {
             return Liveness.LIVE;
         }
@@ -101,7 +104,7 @@ final class NodeView
         final boolean reused = process.get().info().startInstant()
             .map((start) -> start.toEpochMilli() > startTimeMs + 1_000)
             .orElse(false);
-        return reused ? Liveness.DEAD : Liveness.STALLED;
+        return reused ? Liveness.DEAD : launching || statusAgeMs <= STALE_MS ? Liveness.LIVE : Liveness.STALLED;
     }
 
     long value(final int typeId, final long defaultValue)

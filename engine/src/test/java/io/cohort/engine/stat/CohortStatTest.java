@@ -175,11 +175,15 @@ class CohortStatTest
     {
         final long self = ProcessHandle.current().pid();
         final long started = ProcessHandle.current().info().startInstant().orElseThrow().toEpochMilli();
-        assertEquals(NodeView.Liveness.LIVE, NodeView.liveness(Long.MAX_VALUE, 0, 100));
-        assertEquals(NodeView.Liveness.STALLED, NodeView.liveness(self, started + 5_000, NodeView.STALE_MS + 1));
-        assertEquals(NodeView.Liveness.DEAD, NodeView.liveness(Long.MAX_VALUE, 0, NodeView.STALE_MS + 1));
+        assertEquals(NodeView.Liveness.LIVE, NodeView.liveness(Long.MAX_VALUE, 0, 100, false));
+        assertEquals(NodeView.Liveness.STALLED,
+            NodeView.liveness(self, started + 5_000, NodeView.STALE_MS + 1, false));
+        assertEquals(NodeView.Liveness.DEAD, NodeView.liveness(Long.MAX_VALUE, 0, NodeView.STALE_MS + 1, false));
         // The pid now belongs to a process that started after the file was written: the writer is gone.
-        assertEquals(NodeView.Liveness.DEAD, NodeView.liveness(self, started - 60_000, NodeView.STALE_MS + 1));
+        assertEquals(NodeView.Liveness.DEAD, NodeView.liveness(self, started - 60_000, NodeView.STALE_MS + 1, false));
+        // Still launching (creating its state): no status updates yet, its process alone tells.
+        assertEquals(NodeView.Liveness.LIVE, NodeView.liveness(self, started + 5_000, 0, true));
+        assertEquals(NodeView.Liveness.DEAD, NodeView.liveness(Long.MAX_VALUE, 0, 0, true));
     }
 
     @Test
