@@ -467,9 +467,10 @@ public final class CohortNode implements AutoCloseable
 
     /**
      * Leaves the cluster gracefully (others drop this node's rows at once), then stops the node's thread and
-     * releases its sockets and off-heap state. Idempotent.
+     * releases its sockets and off-heap state. Idempotent; a call made while another thread closes the node
+     * (e.g. a JMX {@code leave} and the launcher's own close) returns once the node is fully closed.
      */
-    public void close()
+    public synchronized void close()
     {
         if (closed)
         {
