@@ -66,11 +66,13 @@ public final class Cohort
                 new File(context.transportContext().countersDir()), context.nodeId(), context.transportContext().maxCounters());
             final TransportCounters counters = new TransportCounters(countersFile.countersManager());
             final NodeCounters nodeCounters = new NodeCounters(countersFile.countersManager(), context.incarnation());
+            // Sockets first: a port in use fails the launch at once, not after the off-heap state's creation
+            // (seconds with large capacities). Nothing is read from them before the node's thread starts.
+            transport = new ZmqTransport(context.transportContext(), counters, errorHandler);
+            FaultInjection.installIfConfigured(transport, context.nodeId());
             final ClusterCore[] coreHolder = new ClusterCore[1];
             state = new SubscriptionState(context.stateContext(),
                 (roomId, previous, current) -> coreHolder[0].onLocalCountChanged(roomId, previous, current));
-            transport = new ZmqTransport(context.transportContext(), counters, errorHandler);
-            FaultInjection.installIfConfigured(transport, context.nodeId());
 
             final SystemNanoClock clock = SystemNanoClock.INSTANCE;
             final CohortListener listener = new NodeStatusListener(context.listener(), nodeCounters);
