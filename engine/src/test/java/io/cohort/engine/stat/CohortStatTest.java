@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -141,6 +143,67 @@ class CohortStatTest
         node2.close();
         awaitOutput("node2's file gone and node1 alone", this::statOnce, "members 1");
         assertFalse(statOnce().contains("node 00000000000000a2"));
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldReadNodesWhileTheyAreUnderLoad() throws Exception
+    {
+        final CohortNode node1 = launch(0xC1, "");
+        assertTrue(node1.awaitState(NodeState.RUNNING, 20, TimeUnit.SECONDS));
+        final CohortNode node2 = launch(0xC2, node1.commandEndpoint().substring("tcp://".length()));
+        assertTrue(node2.awaitState(NodeState.RUNNING, 30, TimeUnit.SECONDS), "node2 " + node2.state());
+        final long room = node1.createRoom("index", "collection", new byte[]{ 9 });
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (CallResult.ACCEPTED != node2.subscribe(1, room) || 1 != node1.subscriberCount(room))
+        {
+            assertTrue(System.nanoTime() < deadline, "room not replicated");
+            Thread.sleep(10);
+        }
+
+        // Churn on node 2 (each call replicates a room count to node 1) while stat samples both files.
+        // (Counts are absolute and coalesced per room, so the messages grow with time more than with calls.)
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicLong calls = new AtomicLong();
+        final Thread churn = new Thread(() ->
+        {
+            long connection = 2;
+            while (running.get())
+            {
+                if (CallResult.ACCEPTED == node2.subscribe(connection, room) &&
+                    CallResult.ACCEPTED == node2.unsubscribe(connection, room))
+                {
+                    calls.addAndGet(2);
+                }
+                connection = connection == 1_000 ? 2 : connection + 1;
+            }
+        }, "churn");
+        churn.start();
+        long previousMessages = -1;
+        try
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                final String text = statOnce();
+                final String node1Block = text.substring(text.indexOf("node 00000000000000c1"));
+                final String[] peer = node1Block.lines().filter((line) -> line.startsWith("  00000000000000c2 "))
+                    .findFirst().orElseThrow(() -> new AssertionError(text)).trim().split("\\s+");
+                final long messages = Long.parseLong(peer[3]);
+                assertTrue(messages >= previousMessages, "messages never go back: " + messages + " < " +
+                    previousMessages);
+                assertEquals("0", peer[5], "gaps under load: " + text);
+                assertEquals("0", peer[8], "bad frames under load: " + text);
+                previousMessages = messages;
+                Thread.sleep(50);
+            }
+        }
+        finally
+        {
+            running.set(false);
+            churn.join();
+        }
+        assertTrue(calls.get() > 1_000, "churn calls accepted: " + calls.get());
+        assertTrue(previousMessages > 0, "node 1 received node 2's messages: " + previousMessages);
     }
 
     @Test
