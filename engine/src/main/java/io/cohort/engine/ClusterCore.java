@@ -77,6 +77,7 @@ final class ClusterCore
 
     ClusterCore(
         final CohortContext context,
+        final CohortListener listener,
         final Transport transport,
         final SubscriptionState state,
         final ErrorHandler errorHandler,
@@ -85,7 +86,7 @@ final class ClusterCore
         this.context = context;
         this.transport = transport;
         this.state = state;
-        this.listener = context.listener();
+        this.listener = listener;
         this.errorHandler = errorHandler;
         this.nodeId = context.nodeId();
         this.incarnation = context.incarnation();

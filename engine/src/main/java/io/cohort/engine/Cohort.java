@@ -62,27 +62,41 @@ public final class Cohort
         ZmqTransport transport = null;
         try
         {
-            countersFile = new CountersFile(
-                new File(context.transportContext().countersDir()), context.nodeId(), context.transportContext().maxCounters());
+            countersFile = new CountersFile(new File(context.transportContext().countersDir()), context.nodeId(),
+                context.transportContext().maxCounters());
             final TransportCounters counters = new TransportCounters(countersFile.countersManager());
+            final NodeCounters nodeCounters = new NodeCounters(countersFile.countersManager(), context.incarnation());
+            // Sockets first: a port in use fails the launch at once, not after the off-heap state's creation
+            // (seconds with large capacities). Nothing is read from them before the node's thread starts.
+            transport = new ZmqTransport(context.transportContext(), counters, errorHandler);
+            FaultInjection.installIfConfigured(transport, context.nodeId());
             final ClusterCore[] coreHolder = new ClusterCore[1];
             state = new SubscriptionState(context.stateContext(),
                 (roomId, previous, current) -> coreHolder[0].onLocalCountChanged(roomId, previous, current));
-            transport = new ZmqTransport(context.transportContext(), counters, errorHandler);
-            FaultInjection.installIfConfigured(transport, context.nodeId());
 
             final SystemNanoClock clock = SystemNanoClock.INSTANCE;
-            final ClusterCore core = new ClusterCore(context, transport, state, errorHandler, clock.nanoTime());
+            final CohortListener listener = new NodeStatusListener(context.listener(), nodeCounters);
+            final ClusterCore core = new ClusterCore(
+                context, listener, transport, state, errorHandler, clock.nanoTime());
             coreHolder[0] = core;
             final ManyToOneRingBuffer apiQueue = new ManyToOneRingBuffer(
                 new UnsafeBuffer(ByteBuffer.allocateDirect(context.apiQueueBufferLength())));
+            LOG.info("node {} incarnation {} launching: sync={} command={} counters={}",
+                ClusterCore.id(context.nodeId()), context.incarnation(), transport.syncEndpoint(), transport.commandEndpoint(), countersFile.file());
             core.start(clock.nanoTime(), resolveSeeds(context.seeds(), context.transportContext().commandPort()));
 
-            final NodeAgent agent = new NodeAgent(core, transport, apiQueue, clock, context.listener(), errorHandler,
-                context.nodeId(), transport, state, counters, countersFile);
+            final NodeAgent agent = new NodeAgent(core, transport, apiQueue, clock, listener, errorHandler,
+                context.nodeId(), nodeCounters, state, transport, state, counters, nodeCounters, countersFile);
             final AgentRunner runner = new AgentRunner(context.idleStrategy(), errorHandler, null, agent);
             final CohortNode node = new CohortNode(context, core, apiQueue, runner, new CountReaders(state),
                 transport.syncEndpoint(), transport.commandEndpoint());
+            if (context.jmxEnabled())
+            {
+                final NodeJmx jmx = new NodeJmx(
+                    node, nodeCounters, countersFile.countersManager(), countersFile.file().getPath());
+                jmx.register();
+                node.jmx(jmx);
+            }
             AgentRunner.startOnThread(runner);
             return node;
         }

@@ -77,6 +77,14 @@ public final class CohortConfiguration
     /** Default repair budget. */
     public static final int SYNC_REPAIR_BUDGET_DEFAULT = 3;
 
+    /**
+     * Whether {@link Cohort#launch} registers the node's JMX view ({@link CohortNodeMXBean}) as
+     * {@code io.cohort:type=Node,id=<node id>} with the platform MBean server.
+     */
+    public static final String JMX_ENABLED_PROP_NAME = "cohort.jmx.enabled";
+    /** Default: registered. */
+    public static final String JMX_ENABLED_DEFAULT = "true";
+
     private CohortConfiguration()
     {
     }

@@ -38,6 +38,7 @@ public final class CohortContext
     private long suspicionTimeoutNs = durationProperty(SUSPICION_TIMEOUT_PROP_NAME, SUSPICION_TIMEOUT_DEFAULT);
     private boolean syncRepair = booleanProperty(SYNC_REPAIR_PROP_NAME, SYNC_REPAIR_DEFAULT);
     private int syncRepairBudget = intProperty(SYNC_REPAIR_BUDGET_PROP_NAME, SYNC_REPAIR_BUDGET_DEFAULT);
+    private boolean jmxEnabled = booleanProperty(JMX_ENABLED_PROP_NAME, JMX_ENABLED_DEFAULT);
     private CodecLimits codecLimits = CodecLimits.DEFAULT;
     private final TransportContext transportContext = new TransportContext();
     private final StateContext stateContext = new StateContext();
@@ -530,6 +531,28 @@ public final class CohortContext
     public CohortContext syncRepairBudget(final int syncRepairBudget)
     {
         this.syncRepairBudget = syncRepairBudget;
+        return this;
+    }
+
+    /**
+     * Whether the node's JMX view is registered on launch.
+     *
+     * @return true if it is.
+     */
+    public boolean jmxEnabled()
+    {
+        return jmxEnabled;
+    }
+
+    /**
+     * Sets whether the node's JMX view is registered on launch.
+     *
+     * @param jmxEnabled true to register it.
+     * @return this for a fluent API.
+     */
+    public CohortContext jmxEnabled(final boolean jmxEnabled)
+    {
+        this.jmxEnabled = jmxEnabled;
         return this;
     }
 

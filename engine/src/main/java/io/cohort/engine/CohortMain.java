@@ -1,6 +1,5 @@
 package io.cohort.engine;
 
-import io.cohort.codec.ReasonCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,18 +105,11 @@ public final class CohortMain
                         stopped.countDown();
                     }
                 }
-
-                public void onMemberEvicted(final long nodeId, final int reason)
-                {
-                    LOG.warn("member {} evicted: {}", ClusterCore.id(nodeId), ReasonCode.name(reason));
-                }
             });
             context.conclude();
             node = Cohort.launch(context);
             launched.set(node);
             launchDone.countDown();
-            LOG.info("node {} incarnation {} sync={} command={}", ClusterCore.id(node.nodeId()), node.incarnation(),
-                node.syncEndpoint(), node.commandEndpoint());
         }
         catch (final IllegalArgumentException ex)
         {

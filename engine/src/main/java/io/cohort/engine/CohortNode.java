@@ -31,6 +31,7 @@ public final class CohortNode implements AutoCloseable
     private final String syncEndpoint;
     private final String commandEndpoint;
     private volatile boolean closed;
+    private volatile NodeJmx jmx;
 
     CohortNode(
         final CohortContext context,
@@ -466,15 +467,17 @@ public final class CohortNode implements AutoCloseable
 
     /**
      * Leaves the cluster gracefully (others drop this node's rows at once), then stops the node's thread and
-     * releases its sockets and off-heap state. Idempotent.
+     * releases its sockets and off-heap state. Idempotent; a call made while another thread closes the node
+     * (e.g. a JMX {@code leave} and the launcher's own close) returns once the node is fully closed.
      */
-    public void close()
+    public synchronized void close()
     {
         if (closed)
         {
             return;
         }
         closed = true;
+        CloseHelper.close(jmx);
         if (core.state().isMember())
         {
             final long deadline = System.nanoTime() + LEAVE_LINGER_NS;
@@ -493,6 +496,15 @@ public final class CohortNode implements AutoCloseable
             }
         }
         CloseHelper.close(runner);
+    }
+
+    /**
+     * Attaches the node's JMX view, closed first on {@link #close()}: it reads the counters file the node's thread
+     * unmaps when it stops.
+     */
+    void jmx(final NodeJmx jmx)
+    {
+        this.jmx = jmx;
     }
 
     static int queueCapacity(final RingBuffer ring)

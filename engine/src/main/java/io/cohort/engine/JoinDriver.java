@@ -334,7 +334,11 @@ final class JoinDriver
     }
 
     void onJoinRequest(
-        final byte[] routingId, final DirectBuffer buffer, final int offset, final int length, final List<Member> members)
+        final byte[] routingId,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final List<Member> members)
     {
         final JoinRequestDecoder request = joinRequestDecoder.wrap(buffer, offset, length);
         final long correlationId = request.correlationId();

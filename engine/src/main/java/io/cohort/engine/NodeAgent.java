@@ -1,6 +1,7 @@
 package io.cohort.engine;
 
 import io.cohort.state.StateResult;
+import io.cohort.state.SubscriptionState;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
@@ -16,7 +17,8 @@ import static io.cohort.codec.FrameLayout.BYTE_ORDER;
 /**
  * The node's duty cycle, run by an {@link org.agrona.concurrent.AgentRunner}: read the clock once, poll the
  * transport, drain the API queue (unless the outbound streams are back-pressured, which pushes the pressure
- * back to callers as {@link CallResult#BACK_PRESSURED}), run the protocol's timers, flush batched frames.
+ * back to callers as {@link CallResult#BACK_PRESSURED}), run the protocol's timers, flush batched frames, and
+ * now and then refresh the node counters that {@code cohort stat} and JMX read.
  */
 final class NodeAgent implements Agent
 {
@@ -28,6 +30,8 @@ final class NodeAgent implements Agent
     private final NanoClock clock;
     private final CohortListener listener;
     private final ErrorHandler errorHandler;
+    private final NodeCounters nodeCounters;
+    private final SubscriptionState state;
     private final MessageHandler apiHandler = this::onApiCommand;
     private final String roleName;
     private final AutoCloseable[] resources;
@@ -40,8 +44,12 @@ final class NodeAgent implements Agent
         final CohortListener listener,
         final ErrorHandler errorHandler,
         final long nodeId,
+        final NodeCounters nodeCounters,
+        final SubscriptionState state,
         final AutoCloseable... resources)
     {
+        this.nodeCounters = nodeCounters;
+        this.state = state;
         this.resources = resources;
         this.core = core;
         this.transport = transport;
@@ -65,6 +73,7 @@ final class NodeAgent implements Agent
         }
         workCount += core.doWork(nowNs);
         workCount += transport.flush();
+        nodeCounters.update(nowNs, core, state);
         return workCount;
     }
 
@@ -100,7 +109,8 @@ final class NodeAgent implements Agent
         switch (type)
         {
             case ApiCommands.SUBSCRIBE:
-                check("subscribe", buffer, offset, core.subscribe(connectionId(buffer, offset), roomId(buffer, offset)));
+                check("subscribe", buffer, offset,
+                    core.subscribe(connectionId(buffer, offset), roomId(buffer, offset)));
                 break;
 
             case ApiCommands.UNSUBSCRIBE:

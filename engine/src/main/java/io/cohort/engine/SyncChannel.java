@@ -246,7 +246,8 @@ final class SyncChannel implements SyncHandler
             // A frame already applied came again and was dropped: nothing is lost and no copy is wrong (a frame
             // carrying anything new shows a gap first). The transport counts it; accusing would let a sender
             // that repeats a frame to one node (a directed frame) take a healthy receiver down.
-            LOG.warn("node {}: duplicate frame in {} stream of {} (expected {}, saw {}): dropped", ClusterCore.id(nodeId),
+            LOG.warn("node {}: duplicate frame in {} stream of {} (expected {}, saw {}): dropped",
+                ClusterCore.id(nodeId),
                 directed ? "directed" : "broadcast", member, expectedSequence, observed);
             return;
         }

@@ -7,16 +7,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.rmi.RemoteException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -424,6 +431,46 @@ class MultiProcessClusterTest
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void cohortMainRegistersItsJmxViewAndExitsZeroOnAJmxLeave() throws Exception
+    {
+        final int[] ports = freePorts(3);
+        final NodeProcess main = startProcess("main-jmx", CohortMain.class, List.of(
+            "-Dcohort.node.id=0x5151", "-Dcohort.bind.address=127.0.0.1",
+            "-Dcohort.command.port=" + ports[0], "-Dcohort.sync.port=" + ports[1],
+            "-Dcohort.counters.dir=" + countersDir().getPath(),
+            "-Dcohort.state.max.rooms=1024", "-Dcohort.state.max.connections=1024",
+            "-Dcohort.state.max.overflow.subscriptions=1024",
+            "-Dcom.sun.management.jmxremote.port=" + ports[2], "-Dcom.sun.management.jmxremote.rmi.port=" + ports[2],
+            "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
+            "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false"),
+            List.of());
+        awaitTrue("log shows RUNNING", () -> main.log().contains("-> RUNNING"), List.of(main));
+        final File counters = new File(countersDir(), "node-0000000000005151.counters");
+        assertTrue(counters.exists(), main.tail());
+
+        final ObjectName name = new ObjectName("io.cohort:type=Node,id=0000000000005151");
+        try (JMXConnector connector = JMXConnectorFactory.connect(
+            new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + ports[2] + "/jmxrmi")))
+        {
+            final MBeanServerConnection server = connector.getMBeanServerConnection();
+            assertEquals("RUNNING", server.getAttribute(name, "State"), main.tail());
+            assertEquals(1, server.getAttribute(name, "MemberCount"));
+            assertEquals(counters.getPath(), server.getAttribute(name, "CountersFile"));
+            server.invoke(name, "leave", new Object[0], new String[0]);
+        }
+        catch (final RemoteException | UndeclaredThrowableException ex)
+        {
+            // The process may exit while answering the leave: its connection closes under the call.
+        }
+        assertTrue(main.process.waitFor(EXIT_BOUND_MS, TimeUnit.MILLISECONDS), "did not exit\n" + main.tail());
+        assertEquals(0, main.process.exitValue(), "exit code after a JMX leave\n" + main.tail());
+        assertTrue(main.log().contains("leave requested through JMX"), main.tail());
+        assertTrue(main.log().contains("LEAVING -> CLOSED"), main.tail());
+        assertFalse(counters.exists(), "counters file deleted: the node closed fully before the process exited");
+    }
+
+    @Test
     @Timeout(value = 45, unit = TimeUnit.SECONDS)
     void cohortMainExitsZeroOnSigtermWhileStarting() throws Exception
     {
@@ -467,6 +514,11 @@ class MultiProcessClusterTest
         assertExit(2, "missing.properties", startProcess("missing-file", CohortMain.class, common, List.of(missing)));
 
         assertExit(2, "usage", startProcess("two-args", CohortMain.class, common, List.of("a", "b")));
+
+        final List<String> missingKeyFile = new ArrayList<>(common);
+        missingKeyFile.add("-Dcohort.curve.key.file=" + new File(tempDir, "missing.keys").getPath());
+        assertExit(2, "cohort.curve.key.file=", startProcess("missing-key-file", CohortMain.class, missingKeyFile,
+            List.of()));
 
         try (ServerSocket taken = new ServerSocket())
         {

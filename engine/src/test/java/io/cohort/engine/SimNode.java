@@ -136,7 +136,7 @@ final class SimNode implements AutoCloseable
                 SimStatePool.newCountersValues()));
         transport = new SimTransport(nodeId, context.incarnation());
         inbound = new InboundFrameProcessor(nodeId, context.codecLimits(), counters, errors::add);
-        core = new ClusterCore(context, transport, state, errors::add, network.nowNs());
+        core = new ClusterCore(context, context.listener(), transport, state, errors::add, network.nowNs());
         holder[0] = core;
         handler = null == observer ? core.syncHandler() : new ObservingHandler();
         instance = network.register(this);

@@ -51,6 +51,23 @@ public final class CounterType
     /** Directed frames addressed to another node, dropped. */
     public static final int MISROUTED_FRAMES = 208;
 
+    /** The node's lifecycle state, as the ordinal of the engine's {@code NodeState}. */
+    public static final int NODE_STATE = 300;
+    /** Members of the cluster this node knows, itself included. */
+    public static final int NODE_MEMBERS = 301;
+    /** Rooms this node knows (rooms of the whole cluster). */
+    public static final int NODE_ROOMS = 302;
+    /** Local connections holding at least one subscription. */
+    public static final int NODE_CONNECTIONS = 303;
+    /** Local subscriptions (connection, room). */
+    public static final int NODE_SUBSCRIPTIONS = 304;
+    /** Members this node saw evicted (itself excluded). */
+    public static final int NODE_EVICTIONS = 305;
+    /** Epoch milliseconds of the node agent's last status update: a reader tells a stalled node by its age. */
+    public static final int NODE_HEARTBEAT = 306;
+    /** The node's incarnation. */
+    public static final int NODE_INCARNATION = 307;
+
     private CounterType()
     {
     }

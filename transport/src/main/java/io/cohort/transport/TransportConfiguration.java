@@ -56,7 +56,10 @@ public final class TransportConfiguration
 
     /** Directory of the counters files that {@code cohort stat} reads. */
     public static final String COUNTERS_DIR_PROP_NAME = "cohort.counters.dir";
-    /** Default counters directory: shared memory where available. */
+    /**
+     * Default: {@code /dev/shm/cohort} where {@code /dev/shm} exists (Linux: shared memory, so counters never
+     * touch a disk), else {@code cohort} under {@code java.io.tmpdir}.
+     */
     public static final String COUNTERS_DIR_DEFAULT = new File("/dev/shm").isDirectory() ?
         "/dev/shm/cohort" : System.getProperty("java.io.tmpdir") + File.separator + "cohort";
 

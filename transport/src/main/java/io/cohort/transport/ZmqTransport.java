@@ -738,6 +738,8 @@ public final class ZmqTransport implements Transport
             }
         }
         counters.framesSent.incrementRelease();
+        counters.messagesSent.getAndAddRelease(
+            buffer.getInt(offset + FrameLayout.MESSAGE_COUNT_OFFSET, FrameLayout.BYTE_ORDER));
         counters.bytesSent.getAndAddRelease(length);
         return true;
     }

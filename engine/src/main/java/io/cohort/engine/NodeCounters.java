@@ -1,0 +1,111 @@
+package io.cohort.engine;
+
+import io.cohort.state.SubscriptionState;
+import io.cohort.transport.CounterType;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+
+/**
+ * The node-level counters in the node's counters file, next to the transport's, so that {@code cohort stat} and
+ * JMX see the node's state, members, rooms and subscriptions without asking its thread. Written by the node's
+ * agent only: on a state change or an eviction (rare), and once per {@link #UPDATE_INTERVAL_NS} for the sizes,
+ * never per message. Each value is stored with release semantics and read with acquire semantics, so readers on
+ * other threads or in other processes see a consistent, recent value.
+ */
+final class NodeCounters implements AutoCloseable
+{
+    /** How often the agent refreshes sizes and the liveness timestamp: far below any human refresh rate. */
+    static final long UPDATE_INTERVAL_NS = 100_000_000L;
+
+    private final AtomicCounter state;
+    private final AtomicCounter members;
+    private final AtomicCounter rooms;
+    private final AtomicCounter connections;
+    private final AtomicCounter subscriptions;
+    private final AtomicCounter evictions;
+    private final AtomicCounter heartbeat;
+    private final AtomicCounter incarnation;
+    private long nextUpdateNs = Long.MIN_VALUE;
+
+    NodeCounters(final CountersManager countersManager, final long incarnation)
+    {
+        state = countersManager.newCounter("node state", CounterType.NODE_STATE);
+        members = countersManager.newCounter("node members", CounterType.NODE_MEMBERS);
+        rooms = countersManager.newCounter("node rooms", CounterType.NODE_ROOMS);
+        connections = countersManager.newCounter("node connections", CounterType.NODE_CONNECTIONS);
+        subscriptions = countersManager.newCounter("node subscriptions", CounterType.NODE_SUBSCRIPTIONS);
+        evictions = countersManager.newCounter("node evictions seen", CounterType.NODE_EVICTIONS);
+        heartbeat = countersManager.newCounter("node heartbeat epoch ms", CounterType.NODE_HEARTBEAT);
+        this.incarnation = countersManager.newCounter("node incarnation", CounterType.NODE_INCARNATION);
+        this.incarnation.setRelease(incarnation);
+        state.setRelease(NodeState.STARTING.ordinal());
+        members.setRelease(1);
+        heartbeat.setRelease(System.currentTimeMillis());
+    }
+
+    /**
+     * Refreshes the sizes and the liveness timestamp if their interval has passed; the agent calls it every
+     * duty cycle, so most calls are one comparison.
+     *
+     * @return 1 if it refreshed, else 0.
+     */
+    int update(final long nowNs, final ClusterCore core, final SubscriptionState subscriptionState)
+    {
+        if (nowNs < nextUpdateNs)
+        {
+            return 0;
+        }
+        nextUpdateNs = nowNs + UPDATE_INTERVAL_NS;
+        state.setRelease(core.state().ordinal());
+        members.setRelease(core.memberIds().length + 1L);
+        rooms.setRelease(subscriptionState.rooms());
+        connections.setRelease(subscriptionState.connections());
+        subscriptions.setRelease(subscriptionState.localSubscriptions());
+        heartbeat.setRelease(System.currentTimeMillis());
+        return 1;
+    }
+
+    void onStateChanged(final NodeState current)
+    {
+        state.setRelease(current.ordinal());
+    }
+
+    void onMemberEvicted()
+    {
+        evictions.incrementRelease();
+    }
+
+    long rooms()
+    {
+        return rooms.get();
+    }
+
+    long connections()
+    {
+        return connections.get();
+    }
+
+    long subscriptions()
+    {
+        return subscriptions.get();
+    }
+
+    long evictions()
+    {
+        return evictions.get();
+    }
+
+    long members()
+    {
+        return members.get();
+    }
+
+    /**
+     * Frees the counters.
+     */
+    public void close()
+    {
+        CloseHelper.closeAll(state, members, rooms, connections, subscriptions, evictions, heartbeat, incarnation);
+    }
+}

@@ -1,0 +1,97 @@
+package io.cohort.engine;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Puts itself between the node and the backend's {@link CohortListener} to keep the node counters that only
+ * events tell (the state at once on a change, evictions seen), then passes every call on unchanged. Runs on the
+ * node's thread, as the listener does; it counts before delegating, so a throwing backend listener cannot make a
+ * counter miss an event.
+ */
+final class NodeStatusListener implements CohortListener
+{
+    private final CohortListener delegate;
+    private final NodeCounters counters;
+
+    NodeStatusListener(final CohortListener delegate, final NodeCounters counters)
+    {
+        this.delegate = delegate;
+        this.counters = counters;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onNotification(final long roomId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        delegate.onNotification(roomId, buffer, offset, length);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onRoomCreated(
+        final long roomId, final String indexName, final String collectionName, final byte[] filter)
+    {
+        delegate.onRoomCreated(roomId, indexName, collectionName, filter);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onRoomRemoved(final long roomId)
+    {
+        delegate.onRoomRemoved(roomId);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onClusterEvent(
+        final String name, final DirectBuffer buffer, final int payloadOffset, final int payloadLength)
+    {
+        delegate.onClusterEvent(name, buffer, payloadOffset, payloadLength);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onMemberJoined(final long nodeId)
+    {
+        delegate.onMemberJoined(nodeId);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onMemberLeft(final long nodeId)
+    {
+        delegate.onMemberLeft(nodeId);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onMemberEvicted(final long nodeId, final int reason)
+    {
+        counters.onMemberEvicted();
+        delegate.onMemberEvicted(nodeId, reason);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onRefused(final String operation, final long connectionId, final long roomId, final String reason)
+    {
+        delegate.onRefused(operation, connectionId, roomId, reason);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onStateChanged(final NodeState previous, final NodeState current)
+    {
+        counters.onStateChanged(current);
+        delegate.onStateChanged(previous, current);
+    }
+}
