@@ -68,6 +68,9 @@ final class ClusterCore
     private volatile long[] memberIds = new long[0];
     private volatile String failure;
 
+    /** Requests unanswered within cohort.command.timeout: a peer, or the way to it, is slow or gone. */
+    private long requestTimeouts;
+    private final PendingRequests.TimeoutHandler requestTimedOut = (correlationId, peerNodeId) -> requestTimeouts++;
     private long nextHeartbeatNs;
     private long lastSyncedViewNs;
     private long unlistedSinceNs = -1;
@@ -161,7 +164,7 @@ final class ClusterCore
     int doWork(final long nowNs)
     {
         this.nowNs = nowNs;
-        int workCount = pending.poll(nowNs, (correlationId, peerNodeId) -> { });
+        int workCount = pending.poll(nowNs, requestTimedOut);
         final NodeState current = nodeState;
         if (current.isTerminal() || NodeState.STARTING == current)
         {
@@ -293,6 +296,15 @@ final class ClusterCore
     String failure()
     {
         return failure;
+    }
+
+    /**
+     * @return requests of this node that went unanswered in time: rounds of join requests no seed answered,
+     * snapshot requests past {@code cohort.command.timeout}, other requests past it.
+     */
+    long requestTimeouts()
+    {
+        return requestTimeouts + joinDriver.unansweredRounds() + memberSync.snapshotTimeouts();
     }
 
     long notificationsDropped()

@@ -59,6 +59,8 @@ final class JoinDriver
     private boolean accepted;
     private boolean memberRefused;
     private boolean probingAlone;
+    private boolean roundAnswered = true;
+    private long unansweredRounds;
     private long lastAttemptNs;
     private long joinDeadlineNs;
     private long discoveryDeadlineNs;
@@ -170,6 +172,14 @@ final class JoinDriver
     }
 
     /**
+     * @return rounds of join requests that no seed answered before the next round.
+     */
+    long unansweredRounds()
+    {
+        return unansweredRounds;
+    }
+
+    /**
      * Stops asking the seeds once the member has peers again: they tell it of every other member.
      */
     void stopProbingSeeds()
@@ -198,6 +208,11 @@ final class JoinDriver
             transport.disconnectSeeds();
             connectSeeds();
         }
+        if (!roundAnswered)
+        {
+            unansweredRounds++;
+        }
+        roundAnswered = false;
         lastAttemptNs = nowNs;
         if (0 != joinCorrelationId)
         {
@@ -291,6 +306,7 @@ final class JoinDriver
         final JoinResponseDecoder response = joinResponseDecoder.wrap(buffer, offset, length);
         final boolean joining = NodeState.JOINING == core.state();
         anySeedAnswered = true;
+        roundAnswered = true;
         if (CommandStatus.OK != response.status())
         {
             if (joining && !accepted)

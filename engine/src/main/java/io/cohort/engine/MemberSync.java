@@ -58,6 +58,7 @@ final class MemberSync
 
     private final long selfNodeId;
     private final long commandTimeoutNs;
+    private long snapshotTimeouts;
     private final Transport transport;
     private final SubscriptionState state;
     private final CommandMessages commands;
@@ -66,6 +67,14 @@ final class MemberSync
     private final SyncedHandler syncedHandler;
     private final SnapshotChunkDecoder chunkDecoder = new SnapshotChunkDecoder();
     private long nowNs;
+
+    /**
+     * @return snapshot requests that went unanswered within {@code cohort.command.timeout}.
+     */
+    long snapshotTimeouts()
+    {
+        return snapshotTimeouts;
+    }
 
     MemberSync(
         final CohortContext context,
@@ -150,6 +159,7 @@ final class MemberSync
             }
             else if (Member.Phase.AWAITING_SNAPSHOT == member.phase && nowNs >= member.snapshotDeadlineNs)
             {
+                snapshotTimeouts++;
                 if (++member.snapshotTimeouts >= 2 && transport.reconnectPeer(member.nodeId))
                 {
                     // The request channel may be a connection whose handshake never completed.

@@ -73,7 +73,10 @@ final class NodeAgent implements Agent
         }
         workCount += core.doWork(nowNs);
         workCount += transport.flush();
-        nodeCounters.update(nowNs, core, state);
+        if (0 != nodeCounters.update(nowNs, core, state))
+        {
+            transport.counters().commandTimeouts().setRelease(core.requestTimeouts());
+        }
         return workCount;
     }
 

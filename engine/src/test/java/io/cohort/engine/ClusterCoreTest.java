@@ -104,6 +104,20 @@ class ClusterCoreTest
     }
 
     @Test
+    void shouldCountJoinRequestsThatNoSeedAnswers()
+    {
+        final SimNode seedGone = node(1);
+        seedGone.close();
+        final SimNode joiner = node(2);
+        joiner.start(List.of(seedGone));
+
+        network.runFor(ms(1000));
+
+        assertEquals(NodeState.JOINING, joiner.core().state());
+        assertTrue(joiner.core().requestTimeouts() >= 2, () -> "timeouts " + joiner.core().requestTimeouts());
+    }
+
+    @Test
     void shouldFormClusterOfThreeThroughOneSeed()
     {
         final SimNode n1 = node(1);
