@@ -376,9 +376,27 @@ public final class ClusterBench
         final long killNs = SharedClock.nowNs();
         final String victimId = cluster.kill(victim).get("node");
         long lastEvictionNs = killNs;
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         for (final NodeProcess survivor : cluster.live().values())
         {
-            final Map<String, String> line = survivor.await("EVICTED", (l) -> victimId.equals(l.get("node")), timeoutMs);
+            Map<String, String> line = null;
+            while (null == line)
+            {
+                try
+                {
+                    line = survivor.await("EVICTED", (l) -> victimId.equals(l.get("node")), 50);
+                }
+                catch (final IllegalStateException ex)
+                {
+                    // Not yet: fail at once if a survivor died or left, else keep waiting up to the bound.
+                    cluster.checkHealthy("waiting for the eviction of the killed node");
+                    if (System.nanoTime() > deadline)
+                    {
+                        throw new IllegalStateException(survivor + " did not evict the killed node within " +
+                            timeoutMs + " ms");
+                    }
+                }
+            }
             lastEvictionNs = Math.max(lastEvictionNs, Long.parseLong(line.get("t")));
         }
         return (lastEvictionNs - killNs) / 1e6;

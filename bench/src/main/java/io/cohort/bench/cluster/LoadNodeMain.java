@@ -56,6 +56,8 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
         { "curveKeyFile", "", "CURVE key file, empty for plaintext" },
     };
 
+    /** Exit code of an evicted node, as {@link io.cohort.engine.CohortMain#EXIT_EVICTED}. */
+    static final int EXIT_EVICTED = io.cohort.engine.CohortMain.EXIT_EVICTED;
     private static final int IDLE = 0;
     private static final int FILL = 1;
     private static final int FIXED = 2;
@@ -527,6 +529,19 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
     public void onStateChanged(final NodeState previous, final NodeState current)
     {
         System.out.printf("STATE slot=%d from=%s to=%s t=%d%n", slot, previous, current, SharedClock.nowNs());
+        if (NodeState.EVICTED == current)
+        {
+            // As the standalone launcher does: an evicted node stops serving and its process exits with code 3
+            // (after its thread has flushed the eviction announcement), so the harness sees it at once.
+            final Thread halter = new Thread(() ->
+            {
+                sleepMicros(100_000);
+                System.out.flush();
+                Runtime.getRuntime().halt(EXIT_EVICTED);
+            }, "bench-evicted");
+            halter.setDaemon(true);
+            halter.start();
+        }
     }
 
     private void statusLoop()
