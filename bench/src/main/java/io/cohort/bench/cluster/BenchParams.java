@@ -61,6 +61,17 @@ public final class BenchParams
     }
 
     /**
+     * Whether this set of parameters has a name.
+     *
+     * @param name the parameter.
+     * @return true if it is one of the parameters.
+     */
+    public boolean has(final String name)
+    {
+        return values.containsKey(name);
+    }
+
+    /**
      * A parameter as text.
      *
      * @param name the parameter.

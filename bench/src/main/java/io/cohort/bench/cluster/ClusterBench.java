@@ -49,6 +49,7 @@ public final class ClusterBench
         { "redis", "auto", "Redis legacy design: on, off, auto (on if redis-server is installed)" },
         { "redisSeconds", "10", "length of the Redis run" },
         { "heap", "", "-Xmx of the node processes (empty: JVM default)" },
+        { "jvmArgs", "", "extra JVM flags of the node processes, space-separated (e.g. -Xlog:gc)" },
         { "props", "", "cohort.* settings of the nodes, comma-separated name=value (e.g. cohort.heartbeat.timeout=2s)" },
         { "timeout", "600", "bound in seconds of each step" },
         { "out", "", "output directory (default bench/target/cluster-bench/TIMESTAMP)" },
@@ -150,6 +151,16 @@ public final class ClusterBench
     static List<String> nodeProperties(final BenchParams params)
     {
         final List<String> flags = new ArrayList<>();
+        if (params.has("jvmArgs"))
+        {
+            for (final String flag : params.text("jvmArgs").trim().split("\\s+"))
+            {
+                if (!flag.isEmpty())
+                {
+                    flags.add(flag);
+                }
+            }
+        }
         for (final String part : params.text("props").split(","))
         {
             final String property = part.trim();

@@ -25,7 +25,7 @@ public final class ClusterDemo
     static final String[][] PARAMS = {
         { "nodes", "3", "node processes" },
         { "connections", "1m", "simulated connections across the cluster (each subscribes 2 Zipf rooms)" },
-        { "rooms", "100k", "rooms" },
+        { "rooms", "10k", "rooms" },
         { "seed", "42", "seed of the workload" },
         { "churnRate", "30k", "churn events/s offered across the cluster" },
         { "notifyRate", "500", "notifications published per second per node" },
