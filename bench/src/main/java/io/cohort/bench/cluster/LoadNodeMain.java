@@ -327,7 +327,8 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
                 continue;
             }
             stopReported = false;
-            if (nowNs >= nextProbeNs)
+            // An interval of Long.MAX_VALUE means "off" (rate 0): never due, and never added (it would overflow).
+            if (Long.MAX_VALUE != probeIntervalNs && nowNs >= nextProbeNs)
             {
                 probe();
                 nextProbeNs += probeIntervalNs;
@@ -336,7 +337,7 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
                     nextProbeNs = nowNs + probeIntervalNs;
                 }
             }
-            if (nowNs >= nextNotifyNs)
+            if (Long.MAX_VALUE != notifyIntervalNs && nowNs >= nextNotifyNs)
             {
                 notifyRandomRoom();
                 nextNotifyNs += notifyIntervalNs;
