@@ -246,7 +246,13 @@ public final class ClusterBench
             }
             figures.fillEventsPerSecond = nodes * 2.0 * connections / (fillMs / 1e3);
             cluster.println(String.format("- fill: %,d subscriptions per node in %.1f s: %,.0f events/s across the " +
-                "cluster", 2L * connections, fillMs / 1e3, figures.fillEventsPerSecond));
+                "cluster (accepted by the owners)", 2L * connections, fillMs / 1e3, figures.fillEventsPerSecond));
+            // The owners have accepted the fill, the replicas may still be applying it: measure the fixed rate
+            // from a converged cluster, not on top of the fill's backlog.
+            final long filledNs = SharedClock.nowNs();
+            cluster.awaitDigestsAgree(timeoutMs);
+            figures.fillDrainMs = (SharedClock.nowNs() - filledNs) / 1e6;
+            cluster.println(String.format("- fill replicated everywhere (digests equal) %.0f ms later", figures.fillDrainMs));
 
             if (fixedSeconds > 0)
             {
@@ -356,7 +362,18 @@ public final class ClusterBench
             }
         }
 
-        latency.forEach((phase, histogram) -> figures.latency.put("Cohort " + phase, histogram));
+        for (final Map.Entry<String, Histogram> entry : latency.entrySet())
+        {
+            // Samples seen while stopped are the drain of the saturated phase: kept in their .hgrm file only.
+            if ("stop".equals(entry.getKey()) || "idle".equals(entry.getKey()))
+            {
+                Reports.writeHgrm(dir, "cohort-" + entry.getKey(), entry.getValue());
+            }
+            else
+            {
+                figures.latency.put("Cohort " + entry.getKey(), entry.getValue());
+            }
+        }
         if (null != figures.redis)
         {
             figures.latency.put("Redis legacy (saturated)", figures.redis.latency);

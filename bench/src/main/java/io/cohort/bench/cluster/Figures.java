@@ -15,6 +15,7 @@ final class Figures
     int nodes;
     double formationMs;
     double fillEventsPerSecond;
+    double fillDrainMs;
     long fixedOffered;
     double fixedEventsPerSecond;
     double fixedAppliedPerReplica;
@@ -80,7 +81,8 @@ final class Figures
             "Redis legacy %,.0f (%.3fx)", redis.receivedPerSecondPerNode,
             redis.receivedPerSecondPerNode / saturateAppliedPerReplica));
         row(out, "API calls back-pressured/s, saturated", number(backPressured), "retried, never lost");
-        row(out, "fill (2 subscriptions per connection) events/s", number(fillEventsPerSecond), "");
+        row(out, "fill (2 subscriptions per connection) events/s", number(fillEventsPerSecond),
+            String.format(Locale.ROOT, "accepted by owners; on every replica %.0f ms later", fillDrainMs));
         row(out, String.format(Locale.ROOT, "fixed rate: offered %,d/s, absorbed", fixedOffered),
             number(fixedEventsPerSecond), String.format(Locale.ROOT, "applied %,.0f/s per replica",
                 fixedAppliedPerReplica));
@@ -91,7 +93,7 @@ final class Figures
             String side = "";
             if (entry.getKey().startsWith("Redis") && null != cohortSaturated && cohortSaturated.getTotalCount() > 0)
             {
-                side = String.format(Locale.ROOT, "p50 %.1fx, p99 %.1fx Cohort saturated",
+                side = String.format(Locale.ROOT, "p50 %.3gx, p99 %.3gx Cohort saturated",
                     h.getValueAtPercentile(50) / (double)Math.max(1, cohortSaturated.getValueAtPercentile(50)),
                     h.getValueAtPercentile(99) / (double)Math.max(1, cohortSaturated.getValueAtPercentile(99)));
             }

@@ -327,8 +327,11 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
                 continue;
             }
             stopReported = false;
+            // Probes and notifications flow only while load does: a filled node waits idle, so that the harness
+            // can see the cluster converge before the next phase.
+            final boolean loaded = FILL != current || workload.filling();
             // An interval of Long.MAX_VALUE means "off" (rate 0): never due, and never added (it would overflow).
-            if (Long.MAX_VALUE != probeIntervalNs && nowNs >= nextProbeNs)
+            if (loaded && Long.MAX_VALUE != probeIntervalNs && nowNs >= nextProbeNs)
             {
                 probe();
                 nextProbeNs += probeIntervalNs;
@@ -337,7 +340,7 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
                     nextProbeNs = nowNs + probeIntervalNs;
                 }
             }
-            if (Long.MAX_VALUE != notifyIntervalNs && nowNs >= nextNotifyNs)
+            if (loaded && Long.MAX_VALUE != notifyIntervalNs && nowNs >= nextNotifyNs)
             {
                 notifyRandomRoom();
                 nextNotifyNs += notifyIntervalNs;
@@ -374,7 +377,8 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
                 }
                 else if (dueNs - nowNs > 60_000)
                 {
-                    sleepMicros(Math.min(1_000, (dueNs - nowNs) / 1_000));
+                    // parkNanos, not sleep: Thread.sleep rounds a sub-millisecond wait up to a whole millisecond.
+                    LockSupport.parkNanos(Math.min(1_000_000, dueNs - nowNs));
                 }
                 else
                 {
