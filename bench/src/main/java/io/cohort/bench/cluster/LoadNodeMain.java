@@ -32,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  * harness what happens through lines on stdout; the harness drives it through lines on stdin. Ends when stdin
  * closes (the harness is gone), so no node outlives its harness.
  * <p>
- * Commands (stdin): {@code setup} (create every room), {@code phase fill|fixed RATE|saturate|stop},
+ * Commands (stdin): {@code setup} (create every room), {@code phase fill [RATE]|fixed RATE|saturate|stop},
  * {@code verify OWNER:SLOT:EVENTS:PROBES,...}, {@code report}, {@code quit}.
  * Lines (stdout), each one word then {@code name=value} fields: {@code READY}, {@code STATUS}, {@code SETUP},
  * {@code FILLED}, {@code STOPPED}, {@code VERIFY}, {@code MEM}, {@code HIST}, {@code JOINED}, {@code LEFT},
@@ -98,6 +98,7 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
     private volatile boolean live;
     private volatile int phase = IDLE;
     private volatile long fixedRatePerSecond;
+    private volatile long fillRatePerSecond;
     private volatile CohortNode node;
 
     private LoadNodeMain(final BenchParams params)
@@ -261,7 +262,7 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
     {
         switch (words[1])
         {
-            case "fill": phase = FILL; break;
+            case "fill": fillRatePerSecond = words.length > 2 ? Long.parseLong(words[2]) : 0; phase = FILL; break;
             case "fixed": fixedRatePerSecond = Long.parseLong(words[2]); phase = FIXED; break;
             case "saturate": phase = SATURATE; break;
             case "stop": phase = STOP; break;
@@ -353,7 +354,16 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
             {
                 if (workload.filling())
                 {
-                    issue();
+                    final long rate = fillRatePerSecond;
+                    if (0 == rate || nowNs >= phaseStartNs + phaseEvents * 1_000_000_000L / rate)
+                    {
+                        issue();
+                        phaseEvents++;
+                    }
+                    else
+                    {
+                        LockSupport.parkNanos(Math.min(1_000_000, phaseStartNs + phaseEvents * 1_000_000_000L / rate - nowNs));
+                    }
                 }
                 else
                 {
