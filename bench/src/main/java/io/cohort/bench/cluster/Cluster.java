@@ -361,13 +361,13 @@ final class Cluster implements AutoCloseable
         {
             if (!node.process.isAlive())
             {
-                throw new IllegalStateException(node + " exited with " + node.process.exitValue() + " while " + what +
+                throw new IllegalStateException(node + " exited with " + node.process.exitValue() + " while: " + what +
                     " (see " + new File(dir, "node-" + node.slot + "-" + node.generation + ".log") + ")");
             }
             final String state = node.status().get("state");
             if ("EVICTED".equals(state) || "CLOSED".equals(state))
             {
-                throw new IllegalStateException(node + " is " + state + " while " + what + " (see " +
+                throw new IllegalStateException(node + " is " + state + " while: " + what + " (see " +
                     new File(dir, "node-" + node.slot + "-" + node.generation + ".log") + ")");
             }
         }

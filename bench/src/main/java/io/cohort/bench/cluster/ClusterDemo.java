@@ -217,10 +217,13 @@ public final class ClusterDemo
         final Map<String, Histogram> chart = new LinkedHashMap<>();
         for (final Map.Entry<String, Histogram> entry : latency.entrySet())
         {
-            if (!"idle".equals(entry.getKey()))
+            // The node's "fixed" phase is the demo's churn; samples seen while stopped are the drain after it.
+            final String phase = "fixed".equals(entry.getKey()) ? "churn" : "stop".equals(entry.getKey()) ? "drain" :
+                entry.getKey();
+            Reports.writeHgrm(dir, "demo-" + phase, entry.getValue());
+            if (!"idle".equals(phase) && !"drain".equals(phase))
             {
-                chart.put("Cohort " + entry.getKey(), entry.getValue());
-                Reports.writeHgrm(dir, "demo-" + entry.getKey(), entry.getValue());
+                chart.put("Cohort " + phase, entry.getValue());
             }
         }
         out.println("propagation latency, owner change to visible on another node (HdrHistogram):");

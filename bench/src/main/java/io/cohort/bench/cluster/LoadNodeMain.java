@@ -321,8 +321,10 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
                 if (STOP == current && !stopReported)
                 {
                     stopReported = true;
-                    System.out.printf("STOPPED slot=%d t=%d events=%d probes=%d%n", slot, SharedClock.nowNs(),
-                        accepted.get(), probes.get());
+                    final long stoppedNs = SharedClock.nowNs();
+                    final long drainMs = drainOwnQueue();
+                    System.out.printf("STOPPED slot=%d t=%d events=%d probes=%d drainMs=%d%n", slot, stoppedNs,
+                        accepted.get(), probes.get(), drainMs);
                 }
                 sleepMicros(200);
                 continue;
@@ -435,6 +437,27 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
         backPressured.lazySet(backPressured.get() + 1);
         LockSupport.parkNanos(backoffNs);
         return Math.min(MAX_BACKOFF_NS, backoffNs * 2);
+    }
+
+    /**
+     * Waits until this node's own thread has carried out every call accepted so far: calls queue in order, so
+     * once a last probe subscription shows in the local count, everything before it has changed the owner's rows.
+     * Without this, a harness could see replicas equal to their owner while the owner still has queued calls, and
+     * verify too early.
+     *
+     * @return milliseconds waited.
+     */
+    private long drainOwnQueue()
+    {
+        final long startNs = System.nanoTime();
+        probe();
+        final long deadlineNs = startNs + TimeUnit.SECONDS.toNanos(120);
+        while (node.localSubscriberCount(probeRoomIds[slot]) < probes.get() && System.nanoTime() < deadlineNs &&
+            node.state().isMember())
+        {
+            LockSupport.parkNanos(100_000);
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
     }
 
     private long connectionId(final int index)
