@@ -337,7 +337,7 @@ public final class ClusterBench
         {
             figures.messageLength = FrameLayout.HEADER_LENGTH + FrameLayout.MESSAGE_HEADER_LENGTH +
                 RoomCountEncoder.BODY_LENGTH + FrameLayout.TRAILER_LENGTH;
-            out.println("- raw JeroMQ PUB/SUB, " + figures.messageLength + " B per frame...");
+            out.println("- raw JeroMQ XPUB(no-drop)/SUB, " + figures.messageLength + " B per frame...");
             figures.jeromqMessagesPerSecond = Baselines.jeromqMessagesPerSecond(figures.messageLength, baselineSeconds);
             Baselines.settle();
             out.println("- raw Chronicle Map updates...");
