@@ -438,6 +438,17 @@ public final class CohortNode implements AutoCloseable
         return countReaders.digest(ownerNodeId);
     }
 
+    /**
+     * Off-heap bytes Chronicle Map has reserved for this node's state (rooms, every owner's rows, local
+     * connections: their configured capacities, touched lazily); for sizing and benchmarks. Safe from any thread.
+     *
+     * @return bytes in use off-heap.
+     */
+    public long offHeapMemoryUsed()
+    {
+        return countReaders.offHeapMemoryUsed();
+    }
+
     private CallResult refusal()
     {
         if (closed)

@@ -11,9 +11,11 @@ import io.cohort.state.SubscriptionState;
 final class CountReaders
 {
     private final ThreadLocal<StateReader> readers;
+    private final SubscriptionState state;
 
     CountReaders(final SubscriptionState state)
     {
+        this.state = state;
         readers = ThreadLocal.withInitial(state::newReader);
     }
 
@@ -30,5 +32,10 @@ final class CountReaders
     long digest(final long ownerNodeId)
     {
         return readers.get().ownerDigest(ownerNodeId);
+    }
+
+    long offHeapMemoryUsed()
+    {
+        return state.offHeapMemoryUsed();
     }
 }

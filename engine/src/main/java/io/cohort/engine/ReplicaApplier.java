@@ -20,6 +20,8 @@ final class ReplicaApplier
     private final SubscriptionState state;
     private final CohortListener listener;
     private final ErrorHandler errorHandler;
+    // Null unless the listener opted in: the hot path then pays one null check and no call.
+    private final ReplicaObserver replicaObserver;
     private final RoomCountDecoder roomCountDecoder = new RoomCountDecoder();
     private final RoomCreatedDecoder roomCreatedDecoder = new RoomCreatedDecoder();
     private final RoomRemovedDecoder roomRemovedDecoder = new RoomRemovedDecoder();
@@ -31,6 +33,7 @@ final class ReplicaApplier
         this.state = state;
         this.listener = listener;
         this.errorHandler = errorHandler;
+        this.replicaObserver = listener instanceof ReplicaObserver ? (ReplicaObserver)listener : null;
     }
 
     /**
@@ -48,6 +51,10 @@ final class ReplicaApplier
                 {
                     errorHandler.onError(new IllegalStateException("count of room " + roomCount.roomId() +
                         " from " + member + " refused: " + result));
+                }
+                else if (null != replicaObserver)
+                {
+                    observeCount(member.nodeId, roomCount.roomId(), roomCount.count());
                 }
                 break;
             }
@@ -80,6 +87,18 @@ final class ReplicaApplier
 
             default:
                 break;
+        }
+    }
+
+    private void observeCount(final long ownerNodeId, final long roomId, final long count)
+    {
+        try
+        {
+            replicaObserver.onReplicaCount(ownerNodeId, roomId, count);
+        }
+        catch (final Exception ex)
+        {
+            errorHandler.onError(ex);
         }
     }
 
