@@ -100,7 +100,10 @@ final class ClusterCore
         this.commands = new CommandMessages(nodeId, incarnation, transport.syncEndpoint(), transport.commandEndpoint(),
             publicKey, context.codecLimits());
         this.publisher = new SyncPublisher(context, transport.outbound(), state, errorHandler, publicKey);
-        this.applier = new ReplicaApplier(state, listener, errorHandler);
+        // The backend's own listener opts in, not the wrapper the node may put around it (its counters).
+        final ReplicaObserver replicaObserver =
+            context.listener() instanceof ReplicaObserver ? (ReplicaObserver)context.listener() : null;
+        this.applier = new ReplicaApplier(state, listener, replicaObserver, errorHandler);
         this.memberSync = new MemberSync(context, transport, state, commands, pending, applier, this::onMemberSynced);
         this.joinDriver = new JoinDriver(context, transport, commands, pending, this);
         this.commandChannel = new CommandChannel(this, context, transport, state, commands, pending, publisher,

@@ -28,12 +28,19 @@ final class ReplicaApplier
     private final NotificationDecoder notificationDecoder = new NotificationDecoder();
     private final ClusterEventDecoder clusterEventDecoder = new ClusterEventDecoder();
 
-    ReplicaApplier(final SubscriptionState state, final CohortListener listener, final ErrorHandler errorHandler)
+    /**
+     * @param replicaObserver told of every applied count of another member, or null (the usual case).
+     */
+    ReplicaApplier(
+        final SubscriptionState state,
+        final CohortListener listener,
+        final ReplicaObserver replicaObserver,
+        final ErrorHandler errorHandler)
     {
         this.state = state;
         this.listener = listener;
+        this.replicaObserver = replicaObserver;
         this.errorHandler = errorHandler;
-        this.replicaObserver = listener instanceof ReplicaObserver ? (ReplicaObserver)listener : null;
     }
 
     /**

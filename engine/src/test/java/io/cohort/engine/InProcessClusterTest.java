@@ -105,6 +105,31 @@ class InProcessClusterTest
         await("node3's leave seen", () -> node1.members().length == 1 && node2.members().length == 1);
     }
 
+    /** A listener that also observes the replica: what the load harness launches its nodes with. */
+    private interface ObservingListener extends CohortListener, ReplicaObserver
+    {
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldTellAnOptedInListenerOfEveryCountAppliedToTheReplica() throws InterruptedException
+    {
+        final ConcurrentLinkedQueue<String> observed = new ConcurrentLinkedQueue<>();
+        final CohortNode node1 = launch(1, "", new CohortListener()
+        {
+        });
+        assertTrue(node1.awaitState(NodeState.RUNNING, 20, TimeUnit.SECONDS));
+        final CohortNode node2 = launch(2, node1.commandEndpoint().substring("tcp://".length()),
+            (ObservingListener)(ownerNodeId, roomId, count) -> observed.add(ownerNodeId + "/" + roomId + "=" + count));
+        assertTrue(node2.awaitState(NodeState.RUNNING, 30, TimeUnit.SECONDS), "node2 " + node2.state());
+
+        final byte[] filter = { 7 };
+        final long room = node1.createRoom("index", "collection", filter);
+        await("room known on node2", () -> CallResult.ACCEPTED == node2.createRoomResult("index", "collection", filter));
+        await("subscribe accepted", () -> CallResult.ACCEPTED == node1.subscribe(100, room));
+        await("count observed on node2", () -> observed.contains("1/" + room + "=1"));
+    }
+
     private static CohortListener recorder(final ConcurrentLinkedQueue<String> received)
     {
         return new CohortListener()
