@@ -25,7 +25,8 @@ import java.util.List;
  * receive path), since most members see P healthy: it evicts itself, whether it accused alone or, for a fault
  * in P's stream, with a minority (a healthy node is never taken down by a minority of accusers, and no node keeps
  * serving a copy it knows is wrong). A minority accusing P of silence accuses again instead, as other members
- * time out in turn;</li>
+ * time out in turn; a lone accuser of silence waits a heartbeat timeout more before it concludes that it is the
+ * broken one, since the others' timers start from the last frame of P they read, which a backlog delays;</li>
  * <li>in a cluster of two, the one member other than P is a majority of one: for silence it evicts P, for a
  * corrupt copy it evicts itself, since the owner's own rows are authoritative and the copy is what is wrong.</li>
  * </ul>
@@ -266,6 +267,15 @@ final class FaultDetector
                 LOG.warn("node {}: {} of {} members accuse {} ({}): evicting it", ClusterCore.id(selfNodeId),
                     accusers, voters, accused, ReasonCode.name(accusation.reason));
                 node.evict(accused, accusation.reason);
+            }
+            else if (windowEnded && accusation.selfAccused && 1 == accusers && !accusation.streamFault &&
+                nowNs - accusation.startedNs < context.suspicionTimeoutNs() + context.heartbeatTimeoutNs())
+            {
+                // Alone in hearing nothing from P, so far: the others' silence timers started from the last frame
+                // of P each of them read, which a backlog of frames can delay by seconds after a crash. Until they
+                // have had a whole heartbeat timeout more, being first is no evidence that this node's receive path
+                // is the broken one (a node that hears no one at all is taken out by the partition rule anyway).
+                continue;
             }
             else if (windowEnded)
             {

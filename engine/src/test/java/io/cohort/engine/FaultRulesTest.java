@@ -149,6 +149,23 @@ class FaultRulesTest
     }
 
     @Test
+    void shouldNotEvictTheFirstSurvivorToNoticeACrashWhileTheOthersStillReadItsLastFrames()
+    {
+        final List<SimNode> cluster = cluster(3);
+        final SimNode n1 = cluster.get(0);
+        final SimNode n2 = cluster.get(1);
+        // n1 stops hearing n3 700 ms before n3 crashes (as when n2 still reads a backlog of n3's frames): n1's
+        // silence timer fires alone, and n2's only 700 ms later, past the 300 ms suspicion window.
+        network.syncFault((from, to, message) -> from == 3 && to == 1 ? 0 : 1);
+        network.runFor(ms(700));
+        cluster.get(2).crash();
+        assertTrue(network.runUntil(() -> !knows(n1, 3) && !knows(n2, 3), ms(4000)), "both survivors evict n3");
+        assertEquals(NodeState.RUNNING, n1.core().state(), "the first to notice is not the broken one");
+        assertEquals(NodeState.RUNNING, n2.core().state());
+        assertTrue(knows(n1, 2) && knows(n2, 1), "the survivors keep each other");
+    }
+
+    @Test
     void shouldNotEvictANodeForAPauseShorterThanTheTimeout()
     {
         final List<SimNode> cluster = cluster(3);

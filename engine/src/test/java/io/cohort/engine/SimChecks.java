@@ -200,6 +200,7 @@ final class SimChecks implements SimNode.Observer
     private final IdentityHashMap<Member, DesyncRecord> desyncs = new IdentityHashMap<>();
     private final List<DesyncRecord> openDesyncs = new ArrayList<>();
     private final IdentityHashMap<SimNode, Long> resumedAtNs = new IdentityHashMap<>();
+    private long lastCrashNs = Long.MIN_VALUE / 2;
     private final IdentityHashMap<SimNode, Long> runningSinceNs = new IdentityHashMap<>();
     private final NotificationDecoder notificationDecoder = new NotificationDecoder();
     private final RoomCountDecoder roomCountDecoder = new RoomCountDecoder();
@@ -579,6 +580,15 @@ final class SimChecks implements SimNode.Observer
         resumedAtNs.put(node, network.nowNs());
     }
 
+    /**
+     * A node crashed: during a partition, the side it was on changes when its silence is noticed, so the sides
+     * get the partition's bound again from the crash (a side left with one node that hears no one decides then).
+     */
+    void onCrashed()
+    {
+        lastCrashNs = network.nowNs();
+    }
+
     private static boolean isInside(final boolean[] inside, final SimNode node)
     {
         final int slot = SimulationRun.slotIndexOf(node.nodeId());
@@ -589,7 +599,8 @@ final class SimChecks implements SimNode.Observer
     {
         final Partition current = partition;
         final long now = network.nowNs();
-        if (null == current || now - current.startNs < partitionBoundNs())
+        if (null == current || now - current.startNs < partitionBoundNs() ||
+            now - lastCrashNs < partitionBoundNs())
         {
             return;
         }

@@ -384,6 +384,7 @@ final class SimulationRun
         }
         trace(node + " crashes; restart in " + restartAfterNs / 1_000_000 + " ms");
         node.crash();
+        checks.onCrashed();
         scheduleRestart(slot, node, restartAfterNs);
     }
 
