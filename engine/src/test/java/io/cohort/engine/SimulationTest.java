@@ -74,11 +74,16 @@ class SimulationTest
      * member paused past the heartbeat timeout, but the announcement reached nobody still holding it (the
      * accusers evicted themselves, the paused node subscribed later): the evictor refused that incarnation for
      * good while the others kept it. An eviction still listed in a member's heartbeat is now announced again.</li>
+     * <li>18557 (and 25382, 34839, 37121 of the same soak): a node let in during the few ms before a partition's
+     * silence showed counted in the cluster's size but not on its side: the majority side saw a tie, lost it to
+     * the oldest member beyond the partition and evicted itself, which ran on. A side is now weighed in the
+     * membership both sides knew when the silence began.</li>
      * </ul>
      */
     @ParameterizedTest
     @ValueSource(longs = { 14, 131, 12, 185, 64, 76, 17, 31, 7, 15, 25, 309, 54, 602, 3763, 649, 218, 3957, 334, 6454, 4034, 3280, 798, 3904, 6156, 9876, 163, 9784, 4122, 5392, 2313, 10471, 14902, 14903, 19338, 19369,
-        20587, 22867, 23100, 24240, 25251, 28228, 28303, 28537, 28600, 33538 })
+        20587, 22867, 23100, 24240, 25251, 28228, 28303, 28537, 28600, 33538, 18557,
+        25382, 34839, 37121 })
     void shouldPassSeedsThatFoundBugs(final long seed)
     {
         final SimulationRun.Result result = runSeed(seed);
