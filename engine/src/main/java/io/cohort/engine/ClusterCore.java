@@ -73,6 +73,7 @@ final class ClusterCore
     private long nextHeartbeatNs;
     private long lastSyncedViewNs;
     private long unlistedSinceNs = -1;
+    private long resumedNs = Long.MIN_VALUE / 2;
     private long nowNs;
     private long lastWorkNs;
     private int heartbeatFlags;
@@ -169,14 +170,7 @@ final class ClusterCore
         {
             return workCount;
         }
-        final long stalledNs = 0 == lastWorkNs ? 0 : nowNs - lastWorkNs;
-        lastWorkNs = nowNs;
-        if (stalledNs > context.heartbeatTimeoutNs() / 2)
-        {
-            faultDetector.onResumedFromPause(members, nowNs, stalledNs);
-            heartbeatFlags |= HeartbeatDecoder.FLAG_RESUMED_FROM_PAUSE;
-            nextHeartbeatNs = nowNs;
-        }
+        detectStall(nowNs);
 
         if (NodeState.JOINING == current)
         {
@@ -216,6 +210,34 @@ final class ClusterCore
             }
         }
         return workCount;
+    }
+
+    /**
+     * Starts a duty cycle, before its input is handled: what arrived during a stall (a GC pause) is then handled
+     * at the time it is read and knowing that the node stalled, not at the time of the cycle before the stall, as
+     * if no time had passed (seed 34959: a join request that waited out a pause was let in at once, the silence
+     * of the members beyond a partition that began meanwhile still unseen).
+     */
+    void beginCycle(final long nowNs)
+    {
+        this.nowNs = nowNs;
+        if (!nodeState.isTerminal() && NodeState.STARTING != nodeState)
+        {
+            detectStall(nowNs);
+        }
+    }
+
+    private void detectStall(final long nowNs)
+    {
+        final long stalledNs = 0 == lastWorkNs ? 0 : nowNs - lastWorkNs;
+        lastWorkNs = nowNs;
+        if (stalledNs > context.heartbeatTimeoutNs() / 2)
+        {
+            faultDetector.onResumedFromPause(members, nowNs, stalledNs);
+            resumedNs = nowNs;
+            heartbeatFlags |= HeartbeatDecoder.FLAG_RESUMED_FROM_PAUSE;
+            nextHeartbeatNs = nowNs;
+        }
     }
 
     /**
@@ -342,10 +364,19 @@ final class ClusterCore
     }
 
     /**
-     * @return whether this node has heard every member within the heartbeat timeout.
+     * @return whether this node has heard every member within the heartbeat timeout, and has run for a whole
+     * heartbeat timeout since its last stall.
      */
     boolean hearsEveryMember()
     {
+        // Silence timers restarted by a stall say nothing of the members, and what waited in the socket buffers
+        // meanwhile is old news: a partition that began during the stall shows only a heartbeat timeout later. A
+        // node let in before then would be counted by this side only (seed 34959: a lone node, just resumed, let
+        // a joiner in, making its side a tie it won by age, while the other side had evicted it: two clusters).
+        if (nowNs - resumedNs < context.heartbeatTimeoutNs())
+        {
+            return false;
+        }
         for (int i = 0, size = members.size(); i < size; i++)
         {
             if (nowNs - members.get(i).lastHeardNs > context.heartbeatTimeoutNs())
@@ -639,20 +670,6 @@ final class ClusterCore
             eviction.announcedNs = nowNs;
             LOG.warn("node {}: {}/{} is still listed by members after its eviction ({}): announcing it again",
                 id(nodeId), id(listedNodeId), eviction.incarnation, ReasonCode.name(eviction.reason));
-        }
-    }
-
-    private static final class Eviction
-    {
-        final long incarnation;
-        final int reason;
-        long announcedNs;
-
-        Eviction(final long incarnation, final int reason, final long announcedNs)
-        {
-            this.incarnation = incarnation;
-            this.reason = reason;
-            this.announcedNs = announcedNs;
         }
     }
 
