@@ -61,6 +61,8 @@ final class ClusterCore
     private final LongHashSet liveSubscribers = new LongHashSet();
     /** Per node id, the last incarnation removed (left or evicted): one entry per node id ever removed. */
     private final Long2LongHashMap removedIncarnations = new Long2LongHashMap(Long.MIN_VALUE);
+    /** Per node id, the last eviction this node decided or was told of, while no newer incarnation is a member. */
+    private final Long2ObjectHashMap<Eviction> evictions = new Long2ObjectHashMap<>();
     private final ExpandableArrayBuffer roomScratch = new ExpandableArrayBuffer(256);
 
 
@@ -74,6 +76,7 @@ final class ClusterCore
     private long nextHeartbeatNs;
     private long lastSyncedViewNs;
     private long unlistedSinceNs = -1;
+    private long resumedNs = Long.MIN_VALUE / 2;
     private long nowNs;
     private long lastWorkNs;
     private int heartbeatFlags;
@@ -173,14 +176,7 @@ final class ClusterCore
         {
             return workCount;
         }
-        final long stalledNs = 0 == lastWorkNs ? 0 : nowNs - lastWorkNs;
-        lastWorkNs = nowNs;
-        if (stalledNs > context.heartbeatTimeoutNs() / 2)
-        {
-            faultDetector.onResumedFromPause(members, nowNs, stalledNs);
-            heartbeatFlags |= HeartbeatDecoder.FLAG_RESUMED_FROM_PAUSE;
-            nextHeartbeatNs = nowNs;
-        }
+        detectStall(nowNs);
 
         if (NodeState.JOINING == current)
         {
@@ -220,6 +216,34 @@ final class ClusterCore
             }
         }
         return workCount;
+    }
+
+    /**
+     * Starts a duty cycle, before its input is handled: what arrived during a stall (a GC pause) is then handled
+     * at the time it is read and knowing that the node stalled, not at the time of the cycle before the stall, as
+     * if no time had passed (seed 34959: a join request that waited out a pause was let in at once, the silence
+     * of the members beyond a partition that began meanwhile still unseen).
+     */
+    void beginCycle(final long nowNs)
+    {
+        this.nowNs = nowNs;
+        if (!nodeState.isTerminal() && NodeState.STARTING != nodeState)
+        {
+            detectStall(nowNs);
+        }
+    }
+
+    private void detectStall(final long nowNs)
+    {
+        final long stalledNs = 0 == lastWorkNs ? 0 : nowNs - lastWorkNs;
+        lastWorkNs = nowNs;
+        if (stalledNs > context.heartbeatTimeoutNs() / 2)
+        {
+            faultDetector.onResumedFromPause(members, nowNs, stalledNs);
+            resumedNs = nowNs;
+            heartbeatFlags |= HeartbeatDecoder.FLAG_RESUMED_FROM_PAUSE;
+            nextHeartbeatNs = nowNs;
+        }
     }
 
     /**
@@ -355,10 +379,19 @@ final class ClusterCore
     }
 
     /**
-     * @return whether this node has heard every member within the heartbeat timeout.
+     * @return whether this node has heard every member within the heartbeat timeout, and has run for a whole
+     * heartbeat timeout since its last stall.
      */
     boolean hearsEveryMember()
     {
+        // Silence timers restarted by a stall say nothing of the members, and what waited in the socket buffers
+        // meanwhile is old news: a partition that began during the stall shows only a heartbeat timeout later. A
+        // node let in before then would be counted by this side only (seed 34959: a lone node, just resumed, let
+        // a joiner in, making its side a tie it won by age, while the other side had evicted it: two clusters).
+        if (nowNs - resumedNs < context.heartbeatTimeoutNs())
+        {
+            return false;
+        }
         for (int i = 0, size = members.size(); i < size; i++)
         {
             if (nowNs - members.get(i).lastHeardNs > context.heartbeatTimeoutNs())
@@ -466,6 +499,8 @@ final class ClusterCore
         final Member member = new Member(memberId, memberIncarnation, syncEndpoint, commandEndpoint, peer, nowNs);
         membersById.put(memberId, member);
         members.add(member);
+        // A newer incarnation: the id in the others' views now names it, not the one evicted.
+        evictions.remove(memberId);
         if (liveSubscribers.contains(memberId))
         {
             // Its subscription reached this node before it became a member (e.g. it joined through another node).
@@ -612,7 +647,45 @@ final class ClusterCore
     private void evictMember(final Member member, final int reason)
     {
         publisher.announceEviction(member.nodeId, member.incarnation, reason);
+        onEvicted(member, reason);
+    }
+
+    /**
+     * Removes a member evicted by this node's decision or by an announcement it received, and remembers the
+     * eviction so that it can be told again to members that missed it ({@link #onEvictedStillListed(long)}).
+     */
+    void onEvicted(final Member member, final int reason)
+    {
+        evictions.put(member.nodeId, new Eviction(member.incarnation, reason, nowNs));
         removeMember(member, reason, false);
+    }
+
+    /**
+     * A synced member's heartbeat still lists a node this node evicted. An eviction is announced once, on the
+     * broadcast stream, and only nodes already subscribed to the announcer hear it: a node that subscribed later
+     * (it was paused, partitioned or joining when the announcement left) keeps the evicted incarnation for good,
+     * and so does the evicted node itself, which then never learns it must stop; the views never converge again,
+     * since this node refuses that incarnation forever. The eviction was decided by the fault rule (or announced
+     * by the node that decided it) and is final, so telling it again is only its reliable delivery: every
+     * receiver that still holds that incarnation drops it, the evicted node stops and comes back as a new
+     * incarnation. Said again at most once per heartbeat timeout, and never within one of the eviction, so that
+     * a heartbeat that crossed the first announcement does not repeat it; a receiver that holds a newer
+     * incarnation of that id ignores it.
+     */
+    void onEvictedStillListed(final long listedNodeId)
+    {
+        final Eviction eviction = evictions.get(listedNodeId);
+        if (null == eviction || null != membersById.get(listedNodeId) ||
+            nowNs - eviction.announcedNs < context.heartbeatTimeoutNs())
+        {
+            return;
+        }
+        if (publisher.announceEviction(listedNodeId, eviction.incarnation, eviction.reason))
+        {
+            eviction.announcedNs = nowNs;
+            LOG.warn("node {}: {}/{} is still listed by members after its eviction ({}): announcing it again",
+                id(nodeId), id(listedNodeId), eviction.incarnation, ReasonCode.name(eviction.reason));
+        }
     }
 
     private void evictSelf(final int reason, final String why)

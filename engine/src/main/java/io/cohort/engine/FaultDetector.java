@@ -33,8 +33,8 @@ import java.util.List;
  * <b>Partitions.</b> Silence accusations are also checked against the split strategy: when the members this node
  * still hears (itself included) would lose under {@link SplitStrategy} for a whole window, this node evicts itself
  * (reason {@link ReasonCode#PARTITION}) instead of evicting the others, so that at most one side keeps running. A
- * member added after the silence began counts in the cluster's size but not on this side: the other side may not
- * know it, and uncertain membership must only ever weaken a side.
+ * member added after the silence began counts neither on this side nor in the cluster's size: the other side may
+ * not know it, so both sides are weighed in the membership they both knew when the silence began.
  * Silence is decided only when its window ends, even with a majority earlier: the members of the other side fall
  * silent one heartbeat apart, and deciding on the first one alone would let both sides believe they win. On a side
  * that survives, silence is voted on by the members it still hears, so that a surviving side smaller than a
@@ -354,9 +354,16 @@ final class FaultDetector
 
     private int checkPartition(final List<Member> members, final long nowNs)
     {
-        // A member added after the first silent member was last heard may be known to this side of a partition
-        // only (let in while the other side could no longer learn of it): it counts in the cluster's size, never
-        // on this side, so that uncertain membership can only weaken a side, never let both sides win.
+        // The side is weighed in the membership both sides of a partition knew when it began: the members added
+        // before the first silent member was last heard. A member added since may be known to this side only (let
+        // in while the other side could no longer learn of it), so it counts neither on this side nor in the
+        // cluster's size. Counting it in the size but not on the side (as this did before) weighed this side in a
+        // view no node has: a majority side that let a node in during the few ms before the silence showed (seed
+        // 18557: {n1} | {n2, n3}, n4 let in by n3) saw itself as 2 of 4, lost the tie to the oldest member and
+        // evicted itself, while the lone node beyond the partition, which had learnt of n4 too, counted 3 of 4
+        // and kept running. In one shared view, keep-majority and keep-oldest give exactly one of two
+        // complementary sides the win, so both sides can no longer believe they win; static-quorum ignores
+        // the cluster's size.
         long silenceSinceNs = Long.MAX_VALUE;
         for (int i = 0, size = members.size(); i < size; i++)
         {
@@ -367,14 +374,19 @@ final class FaultDetector
             }
         }
         int heard = 1;
-        boolean holdsOldest = true;
+        int knownBefore = 1;
         long oldestIncarnation = selfIncarnation;
         long oldestId = selfNodeId;
         boolean oldestHeard = true;
         for (int i = 0, size = members.size(); i < size; i++)
         {
             final Member member = members.get(i);
-            final boolean isHeard = isHeard(member, nowNs) && member.addedNs <= silenceSinceNs;
+            if (member.addedNs > silenceSinceNs)
+            {
+                continue;
+            }
+            knownBefore++;
+            final boolean isHeard = isHeard(member, nowNs);
             if (isHeard)
             {
                 heard++;
@@ -387,9 +399,9 @@ final class FaultDetector
                 oldestHeard = isHeard;
             }
         }
-        holdsOldest = oldestHeard;
+        final boolean holdsOldest = oldestHeard;
         heardOthers = heard - 1;
-        final int clusterSize = members.size() + 1;
+        final int clusterSize = knownBefore;
         if (heard == clusterSize ||
             context.splitStrategy().survives(heard, clusterSize, holdsOldest, context.minimumNodes()))
         {

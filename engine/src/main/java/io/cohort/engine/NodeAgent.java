@@ -66,6 +66,7 @@ final class NodeAgent implements Agent
     public int doWork()
     {
         final long nowNs = clock.nanoTime();
+        core.beginCycle(nowNs);
         int workCount = transport.poll(core.syncHandler(), core.commandHandler());
         if (!transport.outbound().isBackPressured())
         {

@@ -158,6 +158,11 @@ final class SyncChannel implements SyncHandler
             {
                 listed.lastListedNs = nowNs;
             }
+            else if (null == listed && fromSynced && viewMember != nodeId)
+            {
+                // Perhaps an incarnation this node evicted, whose eviction the sender never heard.
+                core.onEvictedStillListed(viewMember);
+            }
             if (viewMember != nodeId && nowNs >= member.nextIntroductionNs &&
                 (core.state().isMember() || NodeState.JOINING == core.state()) &&
                 (null == listed || Member.Phase.AWAITING_BASELINE == listed.phase &&
@@ -226,7 +231,7 @@ final class SyncChannel implements SyncHandler
         final Member member = core.member(evicted.evictedNodeId());
         if (null != member && member.incarnation == evicted.evictedIncarnation())
         {
-            core.removeMember(member, evicted.reason(), false);
+            core.onEvicted(member, evicted.reason());
         }
     }
 

@@ -327,6 +327,11 @@ final class SimNode implements AutoCloseable
     void resume()
     {
         paused = false;
+        if (running)
+        {
+            // As the node's agent does (NodeAgent.doWork): the cycle's time is set before its input is handled.
+            core.beginCycle(network.nowNs());
+        }
         final List<Runnable> pending = new ArrayList<>(deferred);
         deferred.clear();
         pending.forEach(Runnable::run);

@@ -69,10 +69,26 @@ class SimulationTest
      * <li>2313: a node restarted on the cut-off side of a partition founded a cluster on the NOT_READY answers of
      * two other joiners there, which joined the surviving cluster once the partition healed: a cluster of one ran
      * beside the real one for good. A member alone now keeps asking its seeds and merges.</li>
+     * <li>10471 (and 14902, 14903, 19338, 19369, 20587, 22867, 23100, 24240, 25251, 28303, 28537, 28600,
+     * 33538 of the 2026-11-24 soak, where the same repeat of an eviction is what converges): a node evicted a
+     * member paused past the heartbeat timeout, but the announcement reached nobody still holding it (the
+     * accusers evicted themselves, the paused node subscribed later): the evictor refused that incarnation for
+     * good while the others kept it. An eviction still listed in a member's heartbeat is now announced again.</li>
+     * <li>18557 (and 25382, 34839, 37121 of the same soak): a node let in during the few ms before a partition's
+     * silence showed counted in the cluster's size but not on its side: the majority side saw a tie, lost it to
+     * the oldest member beyond the partition and evicted itself, which ran on. A side is now weighed in the
+     * membership both sides knew when the silence began.</li>
+     * <li>34959 (and 28294): a lone node resumed from a pause handled a join request that had waited in its
+     * buffers as if no time had passed and let the joiner in, while a partition that began during the pause was
+     * not yet seen; the joiner made its side a tie it won by age, and the other side had evicted it: two
+     * clusters for good. Input is now handled at the cycle's time, and no node is let in within a heartbeat
+     * timeout of a stall.</li>
      * </ul>
      */
     @ParameterizedTest
-    @ValueSource(longs = { 14, 131, 12, 185, 64, 76, 17, 31, 7, 15, 25, 309, 54, 602, 3763, 649, 218, 3957, 334, 6454, 4034, 3280, 798, 3904, 6156, 9876, 163, 9784, 4122, 5392, 2313 })
+    @ValueSource(longs = { 14, 131, 12, 185, 64, 76, 17, 31, 7, 15, 25, 309, 54, 602, 3763, 649, 218, 3957, 334, 6454, 4034, 3280, 798, 3904, 6156, 9876, 163, 9784, 4122, 5392, 2313, 10471, 14902, 14903, 19338, 19369,
+        20587, 22867, 23100, 24240, 25251, 28303, 28537, 28600, 33538, 18557,
+        25382, 34839, 37121, 34959, 28294 })
     void shouldPassSeedsThatFoundBugs(final long seed)
     {
         final SimulationRun.Result result = runSeed(seed);
