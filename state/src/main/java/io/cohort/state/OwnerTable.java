@@ -19,7 +19,9 @@ import java.util.function.LongConsumer;
  * remote owner takes a free slot with its first row and gives it back with its last, so a slot is taken
  * exactly while its owner holds rows. Removing an owner clears its own map only: it never visits another
  * owner's rows. The on-heap part is a few arrays of {@code maxNodes} longs and an Agrona primitive map.
- * Single writer; other threads read through {@link StateReader}s.
+ * Single writer; other threads read through {@link StateReader}s. Every change takes Chronicle's write lock up
+ * front rather than the update lock: a row is inserted or removed often (a room's first and last subscriber,
+ * a snapshot load), and an update lock upgraded to a write lock costs two more atomic operations.
  */
 final class OwnerTable implements AutoCloseable
 {
@@ -36,7 +38,7 @@ final class OwnerTable implements AutoCloseable
     private final long[] rowsBySlot;
     private final Long2LongHashMap slotByOwner;
     private final long maxRows;
-    private final LongValue key = Values.newHeapInstance(LongValue.class);
+    private final LongValue key = NativeKeys.newLongKey();
     private final LongValue heapValue = Values.newHeapInstance(LongValue.class);
     private final LongValue nativeValue = Values.newNativeReference(LongValue.class);
     private final Consumer<MapEntry<LongValue, LongValue>> removeEntry = MapEntry::doRemove;
@@ -162,7 +164,7 @@ final class OwnerTable implements AutoCloseable
         key.setValue(roomId);
         try (ExternalMapQueryContext<LongValue, LongValue, ?> context = maps[slot].queryContext(key))
         {
-            context.updateLock().lock();
+            context.writeLock().lock();
             final MapEntry<LongValue, LongValue> entry = context.entry();
             final LongValue value = null == entry ? null : entry.value().getUsing(nativeValue);
             final long previous = null == value ? 0 : value.getValue();
@@ -207,7 +209,7 @@ final class OwnerTable implements AutoCloseable
         key.setValue(roomId);
         try (ExternalMapQueryContext<LongValue, LongValue, ?> context = maps[slot].queryContext(key))
         {
-            context.updateLock().lock();
+            context.writeLock().lock();
             final MapEntry<LongValue, LongValue> entry = context.entry();
             final long previous;
             if (null != entry)
@@ -261,7 +263,7 @@ final class OwnerTable implements AutoCloseable
         key.setValue(roomId);
         try (ExternalMapQueryContext<LongValue, LongValue, ?> context = maps[slot].queryContext(key))
         {
-            context.updateLock().lock();
+            context.writeLock().lock();
             final MapEntry<LongValue, LongValue> entry = context.entry();
             final long previous;
             if (null != entry)
@@ -441,6 +443,7 @@ final class OwnerTable implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(maps);
+        NativeKeys.release(key);
     }
 
     private void releaseIfEmpty(final int slot)
