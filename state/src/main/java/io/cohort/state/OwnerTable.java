@@ -260,6 +260,25 @@ final class OwnerTable implements AutoCloseable
      */
     long set(final int slot, final long roomId, final long count)
     {
+        try
+        {
+            return setRow(slot, roomId, count);
+        }
+        finally
+        {
+            releaseIfEmpty(slot);
+        }
+    }
+
+    /**
+     * {@link #set} without giving the slot back when its last row goes: for a caller setting many rows of one
+     * owner in a row (a snapshot chunk), which resolves the slot once and calls {@link #releaseIfEmpty} once
+     * at the end.
+     *
+     * @return the count before, or {@link #FULL} if the row is new and the map at capacity (nothing changed).
+     */
+    long setRow(final int slot, final long roomId, final long count)
+    {
         key.setValue(roomId);
         try (ExternalMapQueryContext<LongValue, LongValue, ?> context = maps[slot].queryContext(key))
         {
@@ -301,10 +320,6 @@ final class OwnerTable implements AutoCloseable
             }
             digestBySlot.lazySet(slot, RowDigest.update(digestBySlot.get(slot), roomId, previous, count));
             return previous;
-        }
-        finally
-        {
-            releaseIfEmpty(slot);
         }
     }
 
@@ -446,7 +461,10 @@ final class OwnerTable implements AutoCloseable
         NativeKeys.release(key);
     }
 
-    private void releaseIfEmpty(final int slot)
+    /**
+     * Gives a remote owner's slot back if it holds no row any more.
+     */
+    void releaseIfEmpty(final int slot)
     {
         if (LOCAL_SLOT != slot && 0 == rowsBySlot[slot] && 0 != ownerBySlot.get(slot))
         {
