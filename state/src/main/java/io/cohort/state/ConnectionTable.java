@@ -27,7 +27,7 @@ final class ConnectionTable implements AutoCloseable
     private final long maxOverflow;
     private final int maxRoomsPerConnection;
     private final long[] removedRooms;
-    private final LongValue key = NativeKeys.newLongKey();
+    private final LongValue key = Values.newHeapInstance(LongValue.class);
     private final ConnectionRooms heapRooms = Values.newHeapInstance(ConnectionRooms.class);
     private final ConnectionRooms nativeRooms = Values.newNativeReference(ConnectionRooms.class);
     private final OverflowKey overflowKey = Values.newHeapInstance(OverflowKey.class);
@@ -381,6 +381,5 @@ final class ConnectionTable implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(connections, overflow);
-        NativeKeys.release(key);
     }
 }

@@ -38,7 +38,7 @@ final class OwnerTable implements AutoCloseable
     private final long[] rowsBySlot;
     private final Long2LongHashMap slotByOwner;
     private final long maxRows;
-    private final LongValue key = NativeKeys.newLongKey();
+    private final LongValue key = Values.newHeapInstance(LongValue.class);
     private final LongValue heapValue = Values.newHeapInstance(LongValue.class);
     private final LongValue nativeValue = Values.newNativeReference(LongValue.class);
     private final Consumer<MapEntry<LongValue, LongValue>> removeEntry = MapEntry::doRemove;
@@ -458,7 +458,6 @@ final class OwnerTable implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(maps);
-        NativeKeys.release(key);
     }
 
     /**

@@ -43,7 +43,7 @@ final class RoomTable implements AutoCloseable
     private final BytesStore<?, byte[]> scratchStore;
     private final byte[] existingArray;
     private final UnsafeBuffer existing;
-    private final LongValue key = NativeKeys.newLongKey();
+    private final LongValue key = Values.newHeapInstance(LongValue.class);
     private final LongValue iterationKey = Values.newHeapInstance(LongValue.class);
     private final Consumer<MapEntry<LongValue, byte[]>> iterationConsumer = this::onEntry;
     private RoomVisitor visitor;
@@ -285,6 +285,5 @@ final class RoomTable implements AutoCloseable
     public void close()
     {
         map.close();
-        NativeKeys.release(key);
     }
 }
