@@ -14,7 +14,9 @@ import static io.cohort.state.ConnectionRooms.INLINE_ROOMS;
  * {@link ConnectionRooms#INLINE_ROOMS} inline room ids), and an overflow map from (connection, index) to
  * room id for connections with more rooms. A connection is present only while it holds a subscription.
  * Updates go through a query context and a native reference, so each operation finds the connection's
- * entry once and edits it in place. Finding a room in a connection is linear in its rooms, bounded by
+ * entry once and edits it in place. Writes take Chronicle's write lock up front: most of them insert or remove
+ * the entry, and taking the update lock first would cost an upgrade to the write lock and a downgrade on close,
+ * two more atomic operations on the segment's lock word. Finding a room in a connection is linear in its rooms, bounded by
  * {@code cohort.state.max.rooms.per.connection}. Single writer.
  */
 final class ConnectionTable implements AutoCloseable
@@ -77,7 +79,7 @@ final class ConnectionTable implements AutoCloseable
         key.setValue(connectionId);
         try (ExternalMapQueryContext<LongValue, ConnectionRooms, ?> context = connections.queryContext(key))
         {
-            context.updateLock().lock();
+            context.writeLock().lock();
             final MapEntry<LongValue, ConnectionRooms> entry = context.entry();
             if (null == entry)
             {
@@ -136,7 +138,7 @@ final class ConnectionTable implements AutoCloseable
         key.setValue(connectionId);
         try (ExternalMapQueryContext<LongValue, ConnectionRooms, ?> context = connections.queryContext(key))
         {
-            context.updateLock().lock();
+            context.writeLock().lock();
             final MapEntry<LongValue, ConnectionRooms> entry = context.entry();
             if (null == entry)
             {
@@ -195,7 +197,7 @@ final class ConnectionTable implements AutoCloseable
         key.setValue(connectionId);
         try (ExternalMapQueryContext<LongValue, ConnectionRooms, ?> context = connections.queryContext(key))
         {
-            context.updateLock().lock();
+            context.writeLock().lock();
             final MapEntry<LongValue, ConnectionRooms> entry = context.entry();
             if (null == entry)
             {

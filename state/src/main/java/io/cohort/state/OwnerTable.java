@@ -19,7 +19,9 @@ import java.util.function.LongConsumer;
  * remote owner takes a free slot with its first row and gives it back with its last, so a slot is taken
  * exactly while its owner holds rows. Removing an owner clears its own map only: it never visits another
  * owner's rows. The on-heap part is a few arrays of {@code maxNodes} longs and an Agrona primitive map.
- * Single writer; other threads read through {@link StateReader}s.
+ * Single writer; other threads read through {@link StateReader}s. Every change takes Chronicle's write lock up
+ * front rather than the update lock: a row is inserted or removed often (a room's first and last subscriber,
+ * a snapshot load), and an update lock upgraded to a write lock costs two more atomic operations.
  */
 final class OwnerTable implements AutoCloseable
 {
@@ -162,7 +164,7 @@ final class OwnerTable implements AutoCloseable
         key.setValue(roomId);
         try (ExternalMapQueryContext<LongValue, LongValue, ?> context = maps[slot].queryContext(key))
         {
-            context.updateLock().lock();
+            context.writeLock().lock();
             final MapEntry<LongValue, LongValue> entry = context.entry();
             final LongValue value = null == entry ? null : entry.value().getUsing(nativeValue);
             final long previous = null == value ? 0 : value.getValue();
@@ -207,7 +209,7 @@ final class OwnerTable implements AutoCloseable
         key.setValue(roomId);
         try (ExternalMapQueryContext<LongValue, LongValue, ?> context = maps[slot].queryContext(key))
         {
-            context.updateLock().lock();
+            context.writeLock().lock();
             final MapEntry<LongValue, LongValue> entry = context.entry();
             final long previous;
             if (null != entry)
@@ -258,10 +260,29 @@ final class OwnerTable implements AutoCloseable
      */
     long set(final int slot, final long roomId, final long count)
     {
+        try
+        {
+            return setRow(slot, roomId, count);
+        }
+        finally
+        {
+            releaseIfEmpty(slot);
+        }
+    }
+
+    /**
+     * {@link #set} without giving the slot back when its last row goes: for a caller setting many rows of one
+     * owner in a row (a snapshot chunk), which resolves the slot once and calls {@link #releaseIfEmpty} once
+     * at the end.
+     *
+     * @return the count before, or {@link #FULL} if the row is new and the map at capacity (nothing changed).
+     */
+    long setRow(final int slot, final long roomId, final long count)
+    {
         key.setValue(roomId);
         try (ExternalMapQueryContext<LongValue, LongValue, ?> context = maps[slot].queryContext(key))
         {
-            context.updateLock().lock();
+            context.writeLock().lock();
             final MapEntry<LongValue, LongValue> entry = context.entry();
             final long previous;
             if (null != entry)
@@ -299,10 +320,6 @@ final class OwnerTable implements AutoCloseable
             }
             digestBySlot.lazySet(slot, RowDigest.update(digestBySlot.get(slot), roomId, previous, count));
             return previous;
-        }
-        finally
-        {
-            releaseIfEmpty(slot);
         }
     }
 
@@ -443,7 +460,10 @@ final class OwnerTable implements AutoCloseable
         CloseHelper.closeAll(maps);
     }
 
-    private void releaseIfEmpty(final int slot)
+    /**
+     * Gives a remote owner's slot back if it holds no row any more.
+     */
+    void releaseIfEmpty(final int slot)
     {
         if (LOCAL_SLOT != slot && 0 == rowsBySlot[slot] && 0 != ownerBySlot.get(slot))
         {

@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * with {@code wrapValueBytesAsData} and read from the map's own bytes, so creating, reading and streaming
  * rooms is allocation-free. Chronicle sizes the map for {@code maxRooms} entries of
  * {@code averageRoomBytes}; this table refuses a room past either the entry count or that byte budget, so
- * Chronicle (which has about twice that much room before its hard failure) never fills up. Single writer.
+ * Chronicle (which has about twice that much room before its hard failure) never fills up. Changes take the
+ * write lock up front (each one inserts or removes an entry: no update lock to upgrade). Single writer.
  */
 final class RoomTable implements AutoCloseable
 {
@@ -123,7 +124,7 @@ final class RoomTable implements AutoCloseable
         key.setValue(roomId);
         try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
         {
-            context.updateLock().lock();
+            context.writeLock().lock();
             final MapEntry<LongValue, byte[]> entry = context.entry();
             if (null != entry)
             {
@@ -148,7 +149,7 @@ final class RoomTable implements AutoCloseable
         key.setValue(roomId);
         try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
         {
-            context.updateLock().lock();
+            context.writeLock().lock();
             final MapEntry<LongValue, byte[]> entry = context.entry();
             if (null == entry)
             {

@@ -162,18 +162,13 @@ public final class SnapshotLoader
             return ordered;
         }
 
-        final int countEntries = chunk.countEntries();
-        for (int i = 0; i < countEntries; i++)
+        final StateResult countsRefused = state.applyRemoteCounts(owner, chunk);
+        if (null != countsRefused)
         {
-            final long roomId = chunk.countRoomId(i);
-            final StateResult result = state.applyRemote(owner, roomId, chunk.countValue(i));
-            if (result.isRefusal())
-            {
-                failedRoom = roomId;
-                return refused(result);
-            }
+            failedRoom = state.refusedRoom();
+            return refused(countsRefused);
         }
-        countsLoaded += countEntries;
+        countsLoaded += chunk.countEntries();
 
         while (chunk.nextRoom(roomDecoder))
         {

@@ -1,6 +1,7 @@
 package io.cohort.state;
 
 import io.cohort.codec.RoomCreatedDecoder;
+import io.cohort.codec.SnapshotChunkDecoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -46,6 +47,7 @@ public final class SubscriptionState implements AutoCloseable
     private final OwnerTable owners;
     private final OwnerTable.Admission subscribeAdmission = this::admitSubscription;
     private long subscribingConnection;
+    private long refusedRoom;
 
     /**
      * Creates the maps: this takes up to a second per map the first time in a JVM (Chronicle compiles
@@ -333,10 +335,7 @@ public final class SubscriptionState implements AutoCloseable
     {
         requireRemoteOwner(ownerNodeId);
         requireId("roomId", roomId);
-        if (count < 0)
-        {
-            throw new IllegalArgumentException("count=" + count + " must not be negative (roomId=" + roomId + ")");
-        }
+        requireCount(roomId, count);
         final int slot = 0 == count ? owners.slotOf(ownerNodeId) : owners.acquireSlot(ownerNodeId);
         if (OwnerTable.NO_SLOT == slot)
         {
@@ -348,6 +347,74 @@ public final class SubscriptionState implements AutoCloseable
             return StateResult.ROOM_COUNTS_FULL;
         }
         return previous == count ? StateResult.UNCHANGED : StateResult.APPLIED;
+    }
+
+    /**
+     * Sets a remote owner's counts from the count entries of a snapshot chunk, in order: the same as
+     * {@link #applyRemote} for each entry, but the owner's slot is found once per chunk instead of once per
+     * row (a snapshot load sets millions of rows of a handful of owners). Stops at the first refusal, the rows
+     * before it applied, as row by row.
+     *
+     * @param ownerNodeId the owner of the chunk, neither 0 nor this node if the chunk holds entries.
+     * @param chunk       a chunk decoder wrapped on a body that the frame decoder accepted.
+     * @return null if every entry applied, else the refusal ({@link StateResult#OWNERS_FULL},
+     * {@link StateResult#ROOM_COUNTS_FULL}), whose room is then {@link #refusedRoom()}.
+     */
+    StateResult applyRemoteCounts(final long ownerNodeId, final SnapshotChunkDecoder chunk)
+    {
+        final int entries = chunk.countEntries();
+        if (0 == entries)
+        {
+            return null;
+        }
+        requireRemoteOwner(ownerNodeId);
+        final int slot = owners.acquireSlot(ownerNodeId);
+        if (OwnerTable.NO_SLOT == slot)
+        {
+            // Every slot taken: row by row, where a count of 0 needs no slot and any other is OWNERS_FULL.
+            for (int i = 0; i < entries; i++)
+            {
+                final long roomId = chunk.countRoomId(i);
+                final StateResult result = applyRemote(ownerNodeId, roomId, chunk.countValue(i));
+                if (result.isRefusal())
+                {
+                    refusedRoom = roomId;
+                    return result;
+                }
+            }
+            return null;
+        }
+        try
+        {
+            for (int i = 0; i < entries; i++)
+            {
+                final long roomId = chunk.countRoomId(i);
+                final long count = chunk.countValue(i);
+                requireId("roomId", roomId);
+                requireCount(roomId, count);
+                if (OwnerTable.FULL == owners.setRow(slot, roomId, count))
+                {
+                    refusedRoom = roomId;
+                    return StateResult.ROOM_COUNTS_FULL;
+                }
+            }
+            return null;
+        }
+        finally
+        {
+            // Taken for the chunk; held only while the owner holds rows (a chunk of zeros leaves none).
+            owners.releaseIfEmpty(slot);
+        }
+    }
+
+    /**
+     * The room of the last refusal of {@link #applyRemoteCounts}.
+     *
+     * @return the room id.
+     */
+    long refusedRoom()
+    {
+        return refusedRoom;
     }
 
     /**
@@ -651,6 +718,14 @@ public final class SubscriptionState implements AutoCloseable
         {
             throw new IllegalArgumentException("ownerNodeId=" + ownerNodeId +
                 " is this node: its rows change only through subscribe, unsubscribe and disconnect");
+        }
+    }
+
+    private static void requireCount(final long roomId, final long count)
+    {
+        if (count < 0)
+        {
+            throw new IllegalArgumentException("count=" + count + " must not be negative (roomId=" + roomId + ")");
         }
     }
 

@@ -282,6 +282,46 @@ class SnapshotTest
         assertTrue(loader.failureDescription().contains("ROOM_COUNTS_FULL"), loader.failureDescription());
     }
 
+    @Test
+    void shouldKeepTheRowsBeforeARefusalInAChunkAndNameTheRefusedRoom()
+    {
+        fillSource(100, new Random(6));
+        target = new SubscriptionState(context(RECEIVER).maxRooms(50), (roomId, previousCount, newCount) -> { });
+        writeSnapshot(REMOTE_A);
+
+        final SnapshotLoader loader = loader();
+        assertEquals(SnapshotLoadResult.STATE_REFUSED, loadAll(loader));
+        assertEquals(50, target.ownerRows(REMOTE_A));
+        final long refusedRoom = refusedRoom(loader);
+        assertEquals(0, target.ownerCount(REMOTE_A, refusedRoom));
+        assertTrue(source.ownerCount(REMOTE_A, refusedRoom) > 0);
+        assertEquals(2, target.owners());
+    }
+
+    @Test
+    void shouldRefuseAnOwnerPastTheOwnerSlotsAndNameItsFirstRoom()
+    {
+        fillSource(20, new Random(8));
+        target = new SubscriptionState(context(RECEIVER).maxNodes(2), (roomId, previousCount, newCount) -> { });
+        writeSnapshot(REMOTE_A, REMOTE_B);
+
+        final SnapshotLoader loader = loader();
+        assertEquals(SnapshotLoadResult.STATE_REFUSED, loadAll(loader));
+        assertEquals(StateResult.OWNERS_FULL, loader.stateRefusal());
+        assertEquals(REMOTE_B, loader.failedOwner());
+        assertEquals(source.ownerDigest(REMOTE_A), target.ownerDigest(REMOTE_A));
+        assertEquals(0, target.ownerRows(REMOTE_B));
+        assertTrue(source.ownerCount(REMOTE_B, refusedRoom(loader)) > 0);
+    }
+
+    private static long refusedRoom(final SnapshotLoader loader)
+    {
+        final String description = loader.failureDescription();
+        final int at = description.indexOf("roomId=");
+        assertTrue(at >= 0, description);
+        return Long.parseLong(description.substring(at + "roomId=".length()).trim());
+    }
+
     /**
      * The argument of SnapshotWriter's Javadoc, played out: the state keeps changing between owner streams,
      * the receiver buffers every message and replays those above each owner's recorded sequence.

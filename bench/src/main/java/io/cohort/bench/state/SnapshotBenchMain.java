@@ -11,6 +11,9 @@ import org.agrona.DirectBuffer;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+
 /**
  * Times the encoding and the loading of a snapshot of {@code rooms} rooms and {@value #OWNERS} owners holding a
  * count in every room (this node's rows come from real subscriptions). Encoding writes every frame into one large
@@ -18,7 +21,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <pre>
  *   java @jvm.options -cp benchmarks.jar io.cohort.bench.state.SnapshotBenchMain [rooms] [runs]
  * </pre>
- * Defaults: 1,000,000 rooms, 3 runs (each load into a fresh state, created before the clock starts).
+ * Defaults: 1,000,000 rooms, 3 runs (each load into a fresh state, created before the clock starts). Besides
+ * wall time, each phase prints the CPU time of the thread doing it: on a machine shared with other work the
+ * wall time includes the time this thread waited for a core, the CPU time does not.
  */
 public final class SnapshotBenchMain
 {
@@ -38,6 +43,7 @@ public final class SnapshotBenchMain
     public static void main(final String[] args)
     {
         final int rooms = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         final int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
 
         final SubscriptionState source = new SubscriptionState(context(SOURCE_NODE, rooms, OWNERS), (r, p, n) -> { });
@@ -78,6 +84,7 @@ public final class SnapshotBenchMain
             position[0] = 0;
             offsets.clear();
             lengths.clear();
+            final long encodeCpuStart = threads.getCurrentThreadCpuTime();
             final long encodeStart = System.nanoTime();
             writer.begin(SOURCE_NODE, 1, TARGET_NODE, run);
             for (long owner = 1; owner <= OWNERS; owner++)
@@ -86,12 +93,14 @@ public final class SnapshotBenchMain
             }
             writer.writeRoomsAndEnd();
             final long encodeNs = System.nanoTime() - encodeStart;
+            final long encodeCpuNs = threads.getCurrentThreadCpuTime() - encodeCpuStart;
 
             final SubscriptionState target = new SubscriptionState(
                 context(TARGET_NODE, rooms, OWNERS + 1), (r, p, n) -> { });
             try
             {
                 final SnapshotLoader loader = new SnapshotLoader(target, (owner, incarnation, sequence, rows) -> { });
+                final long loadCpuStart = threads.getCurrentThreadCpuTime();
                 final long loadStart = System.nanoTime();
                 loader.begin(run);
                 SnapshotLoadResult result = SnapshotLoadResult.LOADING;
@@ -100,6 +109,7 @@ public final class SnapshotBenchMain
                     result = loader.onFrame(store, offsets.getInt(i), lengths.getInt(i));
                 }
                 final long loadNs = System.nanoTime() - loadStart;
+                final long loadCpuNs = threads.getCurrentThreadCpuTime() - loadCpuStart;
                 if (SnapshotLoadResult.COMPLETE != result)
                 {
                     throw new IllegalStateException("load failed: " + loader.failureDescription());
@@ -111,9 +121,11 @@ public final class SnapshotBenchMain
                         throw new IllegalStateException("digest differs for owner " + owner);
                     }
                 }
-                System.out.printf("run %d: %,d frames, %,d bytes; encode %.3f s (%,.0f rows/s); load %.3f s (%,.0f rows/s)%n",
-                    run, offsets.size(), position[0], encodeNs / 1e9, source.totalRows() / (encodeNs / 1e9),
-                    loadNs / 1e9, source.totalRows() / (loadNs / 1e9));
+                System.out.printf("run %d: %,d frames, %,d bytes; encode %.3f s (cpu %.3f s, %,.0f rows/s); " +
+                    "load %.3f s (cpu %.3f s, %,.0f rows/s)%n",
+                    run, offsets.size(), position[0], encodeNs / 1e9, encodeCpuNs / 1e9,
+                    source.totalRows() / (encodeNs / 1e9), loadNs / 1e9, loadCpuNs / 1e9,
+                    source.totalRows() / (loadNs / 1e9));
             }
             finally
             {
