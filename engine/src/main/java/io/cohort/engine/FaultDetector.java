@@ -95,6 +95,7 @@ final class FaultDetector
     private final Long2ObjectHashMap<Accusation> accusations = new Long2ObjectHashMap<>();
     private final List<Accusation> decided = new ArrayList<>();
     private long minoritySinceNs = -1;
+    private boolean splitSurvivalLogged;
     private int heardOthers;
 
     FaultDetector(final CohortContext context, final Node node)
@@ -143,7 +144,11 @@ final class FaultDetector
                 ReasonCode.name(reason));
             return;
         }
-        accusation(accusedId, accusedIncarnation, reason, nowNs).accusers.add(accuserId);
+        if (accusation(accusedId, accusedIncarnation, reason, nowNs).accusers.add(accuserId))
+        {
+            LOG.info("node {}: {} accuses {} ({})", ClusterCore.id(selfNodeId), ClusterCore.id(accuserId),
+                ClusterCore.id(accusedId), ReasonCode.name(reason));
+        }
     }
 
     /**
@@ -402,12 +407,30 @@ final class FaultDetector
         final boolean holdsOldest = oldestHeard;
         heardOthers = heard - 1;
         final int clusterSize = knownBefore;
-        if (heard == clusterSize ||
-            context.splitStrategy().survives(heard, clusterSize, holdsOldest, context.minimumNodes()))
+        if (heard == clusterSize)
         {
+            if (minoritySinceNs >= 0 || splitSurvivalLogged)
+            {
+                LOG.info("node {} hears every one of the {} members again", ClusterCore.id(selfNodeId), clusterSize);
+            }
+            minoritySinceNs = -1;
+            splitSurvivalLogged = false;
+            return SIDE_SURVIVES;
+        }
+        if (context.splitStrategy().survives(heard, clusterSize, holdsOldest, context.minimumNodes()))
+        {
+            if (!splitSurvivalLogged)
+            {
+                // One line per split decision, not per duty cycle.
+                splitSurvivalLogged = true;
+                LOG.warn("node {} hears {} of {} members: this side survives under {}{}", ClusterCore.id(selfNodeId),
+                    heard, clusterSize, context.splitStrategy().propertyValue(),
+                    minoritySinceNs >= 0 ? " (it was losing before)" : "");
+            }
             minoritySinceNs = -1;
             return SIDE_SURVIVES;
         }
+        splitSurvivalLogged = false;
         if (minoritySinceNs < 0)
         {
             minoritySinceNs = nowNs;
