@@ -75,7 +75,6 @@ final class ClusterCore
     private final PendingRequests.TimeoutHandler requestTimedOut = (correlationId, peerNodeId) -> requestTimeouts++;
     private long nextHeartbeatNs;
     private long lastSyncedViewNs;
-    private long unlistedSinceNs = -1;
     private long resumedNs = Long.MIN_VALUE / 2;
     private long nowNs;
     private long lastWorkNs;
@@ -205,7 +204,7 @@ final class ClusterCore
         }
         if (nodeState.isMember())
         {
-            workCount += checkStillListed();
+            workCount += faultDetector.checkStillListed(nowNs);
             if (members.isEmpty())
             {
                 workCount += joinDriver.probeSeedsWhileAlone(nowNs);
@@ -244,44 +243,6 @@ final class ClusterCore
             heartbeatFlags |= HeartbeatDecoder.FLAG_RESUMED_FROM_PAUSE;
             nextHeartbeatNs = nowNs;
         }
-    }
-
-    /**
-     * An eviction this node never received (sent while a partition or a pause kept it away) still shows: the
-     * members it hears no longer list it in their heartbeats. When most of those it hears have not listed it for
-     * a whole suspicion window, it is out, and stops.
-     */
-    private int checkStillListed()
-    {
-        int unlisting = 0;
-        int heard = 0;
-        for (int i = 0, size = members.size(); i < size; i++)
-        {
-            final Member member = members.get(i);
-            if (nowNs - member.lastHeardNs <= context.heartbeatTimeoutNs())
-            {
-                heard++;
-                unlisting += member.listsSelf ? 0 : 1;
-            }
-        }
-        // Among the members it hears (those silent say nothing either way), most no longer list it.
-        if (2 * unlisting <= heard)
-        {
-            unlistedSinceNs = -1;
-            return 0;
-        }
-        if (unlistedSinceNs < 0)
-        {
-            unlistedSinceNs = nowNs;
-            return 0;
-        }
-        if (nowNs - unlistedSinceNs < context.suspicionTimeoutNs())
-        {
-            return 0;
-        }
-        evictSelf(ReasonCode.PARTITION, unlisting + " of " + members.size() + " members no longer list this node: " +
-            "it was evicted while it could not hear it");
-        return 1;
     }
 
     /**

@@ -40,6 +40,9 @@ import java.util.List;
  * that survives, silence is voted on by the members it still hears, so that a surviving side smaller than a
  * majority (keep-oldest, static-quorum) evicts the side it lost.
  * <p>
+ * <b>Missed evictions.</b> A node evicted while it could not hear the announcement still sees it: most of the
+ * members it hears stop listing it in their heartbeats; after a whole suspicion window of that, it stops.
+ * <p>
  * <b>Pauses.</b> A node that notices its own duty cycle stalled (a GC or scheduling pause) restarts every
  * member's silence timer and drops its pending accusations of silence, instead of acting on timers that ran while
  * it slept; an accusation for a fault it saw in a stream stays.
@@ -96,6 +99,7 @@ final class FaultDetector
     private final List<Accusation> decided = new ArrayList<>();
     private long minoritySinceNs = -1;
     private boolean splitSurvivalLogged;
+    private long unlistedSinceNs = -1;
     private int heardOthers;
 
     FaultDetector(final CohortContext context, final Node node)
@@ -446,6 +450,47 @@ final class FaultDetector
         node.evictSelf(ReasonCode.PARTITION, "this side of a partition holds " + heard + " of " + clusterSize +
             " members and loses under " + context.splitStrategy().propertyValue());
         return SIDE_EVICTED;
+    }
+
+    /**
+     * An eviction this node never received (sent while a partition or a pause kept it away) still shows: the
+     * members it hears no longer list it in their heartbeats. When most of those it hears have not listed it for
+     * a whole suspicion window, it is out, and stops.
+     *
+     * @return 1 if this node evicted itself, else 0.
+     */
+    int checkStillListed(final long nowNs)
+    {
+        final List<Member> members = node.members();
+        int unlisting = 0;
+        int heard = 0;
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            final Member member = members.get(i);
+            if (nowNs - member.lastHeardNs <= context.heartbeatTimeoutNs())
+            {
+                heard++;
+                unlisting += member.listsSelf ? 0 : 1;
+            }
+        }
+        // Among the members it hears (those silent say nothing either way), most no longer list it.
+        if (2 * unlisting <= heard)
+        {
+            unlistedSinceNs = -1;
+            return 0;
+        }
+        if (unlistedSinceNs < 0)
+        {
+            unlistedSinceNs = nowNs;
+            return 0;
+        }
+        if (nowNs - unlistedSinceNs < context.suspicionTimeoutNs())
+        {
+            return 0;
+        }
+        node.evictSelf(ReasonCode.PARTITION, unlisting + " of " + members.size() + " members no longer list this " +
+            "node: it was evicted while it could not hear it");
+        return 1;
     }
 
     private int countAccusers(final Accusation accusation, final List<Member> members)
