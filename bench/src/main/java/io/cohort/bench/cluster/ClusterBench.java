@@ -33,8 +33,10 @@ public final class ClusterBench
     /** Parameters, defaults and meanings. */
     static final String[][] PARAMS = {
         { "nodes", "3", "node processes" },
-        { "connections", "1m", "connections per node (each subscribes 2 distinct Zipf rooms, s=1)" },
+        { "connections", "1m", "connections per node (each subscribes roomsPerConnection distinct Zipf rooms)" },
         { "rooms", "100k", "rooms (64-bit content-derived ids)" },
+        { "roomsPerConnection", "2", "distinct rooms each connection subscribes to" },
+        { "skew", "1", "Zipf exponent s of the room draws over room rank (0: uniform)" },
         { "seed", "42", "seed of the workload (each node's generator is seeded by seed and slot)" },
         { "fixedRate", "100k", "offered churn events/s across the cluster in the fixed-rate phase" },
         { "fixedSeconds", "20", "length of the fixed-rate phase" },
@@ -128,6 +130,8 @@ public final class ClusterBench
         args.add("seed=" + params.number("seed", Long.MIN_VALUE, Long.MAX_VALUE));
         args.add("connections=" + params.integer("connections", 1, 50_000_000));
         args.add("rooms=" + params.integer("rooms", 3, 50_000_000));
+        args.add("roomsPerConnection=" + params.integer("roomsPerConnection", 1, Workload.MAX_ROOMS_PER_CONNECTION));
+        args.add("skew=" + params.decimal("skew", 0, Workload.MAX_SKEW));
         args.add("slots=" + slots);
         args.add("dir=" + dir.getAbsolutePath());
         args.add("probeRate=" + params.number("probeRate", 0, 100_000));
@@ -192,6 +196,10 @@ public final class ClusterBench
         final int nodes = params.integer("nodes", 2, 16);
         final int connections = params.integer("connections", 1, 50_000_000);
         final int rooms = params.integer("rooms", 3, 50_000_000);
+        final int roomsPerConnection = params.integer("roomsPerConnection", 1, Workload.MAX_ROOMS_PER_CONNECTION);
+        final double skew = params.decimal("skew", 0, Workload.MAX_SKEW);
+        // The shape is checked here, before any process starts: rooms must leave a fresh room to churn to.
+        new Workload(0, 0, 1, rooms, roomsPerConnection, skew);
         final long seed = params.number("seed", Long.MIN_VALUE, Long.MAX_VALUE);
         final long fixedRate = params.number("fixedRate", 1, 100_000_000);
         final long fixedSeconds = params.number("fixedSeconds", 0, 86_400);
@@ -244,9 +252,10 @@ public final class ClusterBench
             {
                 fillMs = Math.max(fillMs, Double.parseDouble(line.get("ms")));
             }
-            figures.fillEventsPerSecond = nodes * 2.0 * connections / (fillMs / 1e3);
+            figures.fillEventsPerSecond = nodes * (double)roomsPerConnection * connections / (fillMs / 1e3);
             cluster.println(String.format("- fill: %,d subscriptions per node in %.1f s: %,.0f events/s across the " +
-                "cluster (accepted by the owners)", 2L * connections, fillMs / 1e3, figures.fillEventsPerSecond));
+                "cluster (accepted by the owners)", (long)roomsPerConnection * connections, fillMs / 1e3,
+                figures.fillEventsPerSecond));
             // The owners have accepted the fill, the replicas may still be applying it: measure the fixed rate
             // from a converged cluster, not on top of the fill's backlog.
             final long filledNs = SharedClock.nowNs();
@@ -313,7 +322,7 @@ public final class ClusterBench
                 figures.joinMs = Double.parseDouble(joined.get("joinMs"));
                 cluster.awaitMembers(timeoutMs);
                 cluster.println(String.format("- a new node joined the loaded cluster (%,d rooms, %,d subscriptions) " +
-                    "in %.0f ms (launch to RUNNING, its state loaded and verified)", rooms, 2L * connections * nodes,
+                    "in %.0f ms (launch to RUNNING, its state loaded and verified)", rooms, (long)roomsPerConnection * connections * nodes,
                     figures.joinMs));
             }
             if (crash)
@@ -356,7 +365,8 @@ public final class ClusterBench
                     " writers for " + redisSeconds + " s...");
                 try (RedisLegacy redis = RedisLegacy.start(redisServer, dir))
                 {
-                    figures.redis = redis.run(nodes, seed, connections, rooms, roomIds, redisSeconds);
+                    figures.redis = redis.run(nodes, seed, connections, rooms, roomsPerConnection, skew, roomIds,
+                        redisSeconds);
                 }
                 ok &= figures.redis.verified;
             }

@@ -46,6 +46,8 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
         { "seed", "42", "seed of the run's workload" },
         { "connections", "1000", "connections of this node" },
         { "rooms", "1000", "rooms of the run" },
+        { "roomsPerConnection", "2", "distinct rooms each connection holds" },
+        { "skew", "1", "Zipf exponent of the room draws (0: uniform)" },
         { "slots", "8", "how many slots the run may use (probe files to map)" },
         { "dir", "", "the run's directory (probe files, counters, logs)" },
         { "seeds", "", "host:port of a member to join through, empty for the first node" },
@@ -73,6 +75,8 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
     private final long seed;
     private final int connections;
     private final int rooms;
+    private final int roomsPerConnection;
+    private final double skew;
     private final long[] roomIds;
     private final long[] probeRoomIds;
     private final ProbeFile[] probeFiles;
@@ -107,6 +111,8 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
         seed = params.number("seed", Long.MIN_VALUE, Long.MAX_VALUE);
         connections = params.integer("connections", 1, 100_000_000);
         rooms = params.integer("rooms", 3, 100_000_000);
+        roomsPerConnection = params.integer("roomsPerConnection", 1, Workload.MAX_ROOMS_PER_CONNECTION);
+        skew = params.decimal("skew", 0, Workload.MAX_SKEW);
         final int slots = params.integer("slots", slot + 1, 1_000);
         final File dir = new File(params.text("dir"));
         roomIds = new long[rooms];
@@ -122,7 +128,7 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
             probeSlotByRoom.put(probeRoomIds[s], s);
             probeFiles[s] = new ProbeFile(dir, s);
         }
-        workload = new Workload(seed, slot, connections, rooms);
+        workload = new Workload(seed, slot, connections, rooms, roomsPerConnection, skew);
         final long probeRate = params.number("probeRate", 0, 1_000_000);
         probeIntervalNs = 0 == probeRate ? Long.MAX_VALUE : 1_000_000_000L / probeRate;
         final long notifyRate = params.number("notifyRate", 0, 10_000_000);
@@ -632,7 +638,8 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
             final int ownerSlot = Integer.parseInt(fields[1]);
             final long events = Long.parseLong(fields[2]);
             final long ownerProbes = Long.parseLong(fields[3]);
-            final long[] expected = Workload.replay(seed, ownerSlot, connections, rooms, events);
+            final long[] expected = Workload.replay(seed, ownerSlot, connections, rooms, roomsPerConnection, skew,
+                events);
             for (int r = 0; r < rooms; r++)
             {
                 checked++;

@@ -122,13 +122,16 @@ final class RedisLegacy implements AutoCloseable
      * @param seed        the run's seed.
      * @param connections connections per node.
      * @param rooms       rooms.
+     * @param roomsPerConnection rooms each connection holds.
+     * @param skew        Zipf exponent of the room draws.
      * @param roomIds     the rooms' 64-bit ids.
      * @param seconds     how long the writers run.
      * @return the figures.
      * @throws InterruptedException if interrupted.
      */
-    Result run(final int nodes, final long seed, final int connections, final int rooms, final long[] roomIds,
-        final double seconds) throws InterruptedException
+    Result run(final int nodes, final long seed, final int connections, final int rooms,
+        final int roomsPerConnection, final double skew, final long[] roomIds, final double seconds)
+        throws InterruptedException
     {
         try (Jedis admin = new Jedis("127.0.0.1", port))
         {
@@ -184,7 +187,7 @@ final class RedisLegacy implements AutoCloseable
         for (int n = 0; n < nodes; n++)
         {
             final int node = n;
-            final Thread writer = new Thread(() -> events[node] = write(node, seed, connections, rooms, roomIds, end),
+            final Thread writer = new Thread(() -> events[node] = write(node, seed, connections, rooms, roomsPerConnection, skew, roomIds, end),
                 "redis-writer-" + n);
             writer.start();
             writers.add(writer);
@@ -211,14 +214,15 @@ final class RedisLegacy implements AutoCloseable
         result.eventsPerSecond = total / elapsed;
         result.receivedPerSecondPerNode = received.get() / elapsed / nodes;
         result.latency = latency.getIntervalHistogram();
-        verify(result, nodes, seed, connections, rooms, roomIds, events);
+        verify(result, nodes, seed, connections, rooms, roomsPerConnection, skew, roomIds, events);
         return result;
     }
 
-    private long write(final int node, final long seed, final int connections, final int rooms, final long[] roomIds,
+    private long write(final int node, final long seed, final int connections, final int rooms,
+        final int roomsPerConnection, final double skew, final long[] roomIds,
         final long endNs)
     {
-        final Workload workload = new Workload(seed, node, connections, rooms);
+        final Workload workload = new Workload(seed, node, connections, rooms, roomsPerConnection, skew);
         final String field = String.valueOf(node);
         try (Jedis jedis = new Jedis("127.0.0.1", port))
         {
@@ -240,12 +244,12 @@ final class RedisLegacy implements AutoCloseable
     }
 
     private void verify(final Result result, final int nodes, final long seed, final int connections, final int rooms,
-        final long[] roomIds, final long[] events)
+        final int roomsPerConnection, final double skew, final long[] roomIds, final long[] events)
     {
         final long[][] expected = new long[nodes][];
         for (int n = 0; n < nodes; n++)
         {
-            expected[n] = Workload.replay(seed, n, connections, rooms, events[n]);
+            expected[n] = Workload.replay(seed, n, connections, rooms, roomsPerConnection, skew, events[n]);
         }
         long mismatches = 0;
         String first = "-";

@@ -60,6 +60,63 @@ class WorkloadTest
     }
 
     @Test
+    void shouldBeTheDefaultWorkloadWithTwoRoomsAndSkewOne()
+    {
+        assertArrayEquals(Workload.replay(42, 1, 1_000, 100, 10_000),
+            Workload.replay(42, 1, 1_000, 100, 2, 1.0, 10_000));
+    }
+
+    @Test
+    void shouldKeepAnyNumberOfDistinctRoomsPerConnectionThroughChurn()
+    {
+        final int connections = 300;
+        final int rooms = 12;
+        final int perConnection = 5;
+        final Workload workload = new Workload(9, 0, connections, rooms, perConnection, 0.5);
+        final boolean[][] subscribed = new boolean[connections][rooms];
+        for (int e = 0; e < 30_000; e++)
+        {
+            workload.next();
+            final boolean subscribe = Workload.SUBSCRIBE == workload.op;
+            assertEquals(!subscribe, subscribed[workload.connection][workload.room], "event " + e);
+            subscribed[workload.connection][workload.room] = subscribe;
+        }
+        long live = 0;
+        for (final boolean[] held : subscribed)
+        {
+            int count = 0;
+            for (final boolean in : held)
+            {
+                count += in ? 1 : 0;
+            }
+            assertTrue(count == perConnection || count == perConnection - 1, "held " + count);
+            live += count;
+        }
+        assertEquals(live, workload.liveSubscriptions());
+        assertEquals(live, Arrays.stream(Workload.replay(9, 0, connections, rooms, perConnection, 0.5, 30_000)).sum());
+    }
+
+    @Test
+    void shouldSpreadEvenlyWithoutSkewAndConcentrateWithMore()
+    {
+        final long[] uniform = Workload.replay(5, 0, 100_000, 100, 1, 0.0, 100_000);
+        assertTrue(Arrays.stream(uniform).min().getAsLong() > 700, "uniform: " + Arrays.toString(uniform));
+        final long[] steep = Workload.replay(5, 0, 100_000, 100, 1, 2.0, 100_000);
+        assertTrue(steep[0] > 40_000, "s = 2 puts most connections in the first room: " + steep[0]);
+    }
+
+    @Test
+    void shouldRefuseAShapeWithoutAFreshRoomOrOutOfRange()
+    {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Workload(1, 0, 10, 4, 4, 1.0))
+            .getMessage().startsWith("rooms=4"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Workload(1, 0, 10, 100, 0, 1.0))
+            .getMessage().startsWith("roomsPerConnection=0"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Workload(1, 0, 10, 100, 2, -0.5))
+            .getMessage().startsWith("skew=-0.5"));
+    }
+
+    @Test
     void shouldRefuseTooFewRooms()
     {
         assertThrows(IllegalArgumentException.class, () -> new Workload(1, 0, 10, 2));
