@@ -1,16 +1,14 @@
 package io.cohort.engine;
 
-import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -23,38 +21,28 @@ class InProcessClusterTest
     @TempDir
     File countersDir;
 
-    private final List<CohortNode> nodes = new ArrayList<>();
+    private LocalNodes nodes;
+
+    @BeforeEach
+    void setUp()
+    {
+        nodes = new LocalNodes(countersDir);
+    }
 
     @AfterEach
     void tearDown()
     {
-        nodes.forEach(CloseHelper::quietClose);
+        nodes.close();
     }
 
     private CohortNode launch(final long nodeId, final String seeds, final CohortListener listener)
     {
-        final CohortContext context = new CohortContext().nodeId(nodeId).seeds(seeds).listener(listener)
-            .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
-            .heartbeatTimeoutNs(TimeUnit.SECONDS.toNanos(3));
-        context.transportContext().bindAddress("127.0.0.1").syncPort(0).commandPort(0)
-            .countersDir(countersDir.getPath());
-        context.stateContext().maxRooms(1024).maxConnections(1024).maxNodes(4).maxOverflowSubscriptions(1024);
-        final CohortNode node = Cohort.launch(context);
-        nodes.add(node);
-        return node;
+        return nodes.launch(nodes.context(nodeId, seeds).listener(listener));
     }
 
     private static void await(final String what, final BooleanSupplier condition) throws InterruptedException
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
+        LocalNodes.await(what, condition);
     }
 
     @Test

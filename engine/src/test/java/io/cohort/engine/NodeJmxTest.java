@@ -1,10 +1,10 @@
 package io.cohort.engine;
 
-import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,38 +32,28 @@ class NodeJmxTest
     @TempDir
     File countersDir;
 
-    private final List<CohortNode> nodes = new ArrayList<>();
+    private LocalNodes nodes;
+
+    @BeforeEach
+    void setUp()
+    {
+        nodes = new LocalNodes(countersDir);
+    }
 
     @AfterEach
     void tearDown()
     {
-        nodes.forEach(CloseHelper::quietClose);
+        nodes.close();
     }
 
     private CohortNode launch(final long nodeId, final String seeds, final boolean jmx)
     {
-        final CohortContext context = new CohortContext().nodeId(nodeId).seeds(seeds).jmxEnabled(jmx)
-            .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
-            .heartbeatTimeoutNs(TimeUnit.SECONDS.toNanos(3));
-        context.transportContext().bindAddress("127.0.0.1").syncPort(0).commandPort(0)
-            .countersDir(countersDir.getPath());
-        context.stateContext().maxRooms(1024).maxConnections(1024).maxNodes(4).maxOverflowSubscriptions(1024);
-        final CohortNode node = Cohort.launch(context);
-        nodes.add(node);
-        return node;
+        return nodes.launch(nodes.context(nodeId, seeds).jmxEnabled(jmx));
     }
 
     private static void await(final String what, final BooleanSupplier condition) throws InterruptedException
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
+        LocalNodes.await(what, condition);
     }
 
     @Test

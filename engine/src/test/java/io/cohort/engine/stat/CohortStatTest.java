@@ -1,15 +1,15 @@
 package io.cohort.engine.stat;
 
 import io.cohort.engine.CallResult;
-import io.cohort.engine.Cohort;
-import io.cohort.engine.CohortContext;
 import io.cohort.engine.CohortNode;
+import io.cohort.engine.LocalNodes;
 import io.cohort.engine.NodeState;
 import io.cohort.transport.CountersFile;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,8 +19,6 @@ import java.io.File;
 import java.io.PrintStream;
 import java.nio.MappedByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,27 +37,25 @@ class CohortStatTest
     @TempDir
     File countersDir;
 
-    private final List<CohortNode> nodes = new ArrayList<>();
+    private LocalNodes nodes;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void setUp()
+    {
+        nodes = new LocalNodes(countersDir);
+    }
 
     @AfterEach
     void tearDown()
     {
-        nodes.forEach(CloseHelper::quietClose);
+        nodes.close();
     }
 
     private CohortNode launch(final long nodeId, final String seeds)
     {
-        final CohortContext context = new CohortContext().nodeId(nodeId).seeds(seeds).jmxEnabled(false)
-            .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
-            .heartbeatTimeoutNs(TimeUnit.SECONDS.toNanos(3));
-        context.transportContext().bindAddress("127.0.0.1").syncPort(0).commandPort(0)
-            .countersDir(countersDir.getPath());
-        context.stateContext().maxRooms(1024).maxConnections(1024).maxNodes(4).maxOverflowSubscriptions(1024);
-        final CohortNode node = Cohort.launch(context);
-        nodes.add(node);
-        return node;
+        return nodes.launch(nodes.context(nodeId, seeds).jmxEnabled(false));
     }
 
     private int stat(final String... args)
