@@ -62,40 +62,6 @@ public final class ZmqTransport implements Transport
     private SendFaultHook sendFaultHook;
     private ReceiveFaultHook receiveFaultHook;
 
-    /**
-     * A hook that lets tests and fault-injection runs drop or corrupt received sync frames, i.e. break one link.
-     * Enabled only by code (never by configuration in production).
-     */
-    @FunctionalInterface
-    public interface ReceiveFaultHook
-    {
-        /**
-         * Decides whether a received frame is dropped before it is checked.
-         *
-         * @param peerNodeId the peer whose socket it came from.
-         * @param message    the wire message ({@code [topic][frame]}), which the hook may modify.
-         * @return true to drop it.
-         */
-        boolean drop(long peerNodeId, byte[] message);
-    }
-
-    /**
-     * A hook that lets tests and fault-injection runs drop, repeat or corrupt outgoing sync frames. Enabled only
-     * by code (never by configuration in production).
-     */
-    @FunctionalInterface
-    public interface SendFaultHook
-    {
-        /**
-         * Decides what to send in place of a frame.
-         *
-         * @param destinationNodeId the frame's destination, or {@link FrameLayout#BROADCAST}.
-         * @param message           the wire message ({@code [topic][frame]}), which the hook may modify.
-         * @return how many times to send it: 0 drops it, 2 repeats it.
-         */
-        int copiesToSend(long destinationNodeId, byte[] message);
-    }
-
     private final class Connection
     {
         final Peer peer;

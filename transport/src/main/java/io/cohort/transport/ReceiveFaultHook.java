@@ -1,0 +1,18 @@
+package io.cohort.transport;
+
+/**
+ * A hook that lets tests and fault-injection runs drop or corrupt received sync frames, i.e. break one link.
+ * Enabled only by code (never by configuration in production).
+ */
+@FunctionalInterface
+public interface ReceiveFaultHook
+{
+    /**
+     * Decides whether a received frame is dropped before it is checked.
+     *
+     * @param peerNodeId the peer whose socket it came from.
+     * @param message    the wire message ({@code [topic][frame]}), which the hook may modify.
+     * @return true to drop it.
+     */
+    boolean drop(long peerNodeId, byte[] message);
+}
