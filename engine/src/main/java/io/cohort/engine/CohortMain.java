@@ -82,23 +82,7 @@ public final class CohortMain
                 {
                     if (NodeState.EVICTED == current)
                     {
-                        LOG.error("evicted: halting so that a supervisor starts a new incarnation");
-                        // The node stopped serving already (EVICTED refuses every call). Halt without shutdown
-                        // hooks or a graceful leave, but after its thread has flushed the eviction announcement.
-                        final Thread halter = new Thread(() ->
-                        {
-                            try
-                            {
-                                Thread.sleep(EVICTION_FLUSH_MS);
-                            }
-                            catch (final InterruptedException ignore)
-                            {
-                                Thread.currentThread().interrupt();
-                            }
-                            Runtime.getRuntime().halt(EXIT_EVICTED);
-                        }, "cohort-evicted");
-                        halter.setDaemon(true);
-                        halter.start();
+                        haltAfterEviction();
                     }
                     if (NodeState.CLOSED == current)
                     {
@@ -186,7 +170,39 @@ public final class CohortMain
         }
     }
 
-    private static void loadProperties(final File file)
+    /**
+     * For a process that embeds a node under a supervisor (as this launcher does): halts the JVM with
+     * {@link #EXIT_EVICTED} shortly after the node became EVICTED. The node stopped serving already (EVICTED refuses
+     * every call); the JVM halts without shutdown hooks or a graceful leave, but only after the node's thread has
+     * had 100 ms to flush its eviction announcement. Returns at once.
+     */
+    public static void haltAfterEviction()
+    {
+        LOG.error("evicted: halting so that a supervisor starts a new incarnation");
+        final Thread halter = new Thread(() ->
+        {
+            try
+            {
+                Thread.sleep(EVICTION_FLUSH_MS);
+            }
+            catch (final InterruptedException ignore)
+            {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(EXIT_EVICTED);
+        }, "cohort-evicted");
+        halter.setDaemon(true);
+        halter.start();
+    }
+
+    /**
+     * Loads a properties file of {@code cohort.*} (or other) settings into the system properties, leaving those
+     * already set: a {@code -D} on the command line wins over the file.
+     *
+     * @param file the properties file.
+     * @throws IllegalArgumentException naming the file if it cannot be read.
+     */
+    public static void loadProperties(final File file)
     {
         final Properties properties = new Properties();
         try (InputStream in = Files.newInputStream(file.toPath()))

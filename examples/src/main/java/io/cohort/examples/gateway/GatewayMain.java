@@ -1,15 +1,12 @@
 package io.cohort.examples.gateway;
 
 import io.cohort.engine.CohortContext;
+import io.cohort.engine.CohortMain;
 import io.cohort.engine.NodeState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,10 +25,9 @@ public final class GatewayMain
     /** Exit code of bad arguments or settings. */
     public static final int EXIT_USAGE = 2;
     /** Exit code of a gateway whose node was evicted from its cluster. */
-    public static final int EXIT_EVICTED = 3;
+    public static final int EXIT_EVICTED = CohortMain.EXIT_EVICTED;
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);
-    private static final long EVICTION_FLUSH_MS = 100;
     private static volatile int exitStatus = -1;
 
     private GatewayMain()
@@ -75,13 +71,13 @@ public final class GatewayMain
         {
             if (args.length == 1)
             {
-                loadProperties(new File(args[0]));
+                CohortMain.loadProperties(new File(args[0]));
             }
             gateway = Gateway.launch(new CohortContext(), new GatewayContext(), (state) ->
             {
                 if (NodeState.EVICTED == state)
                 {
-                    haltEvicted();
+                    CohortMain.haltAfterEviction(); // its clients must reconnect to another gateway
                 }
                 else if (NodeState.CLOSED == state)
                 {
@@ -115,29 +111,6 @@ public final class GatewayMain
         exit(launchDone, null == failure ? 0 : EXIT_FAILED, null == failure ? null : "gateway: " + failure);
     }
 
-    /**
-     * The node stopped serving already (EVICTED refuses every call); its clients must reconnect to another gateway.
-     * Halt without a graceful leave, after the node's thread has flushed its eviction announcement.
-     */
-    private static void haltEvicted()
-    {
-        LOG.error("evicted: halting so that a supervisor starts a new incarnation");
-        final Thread halter = new Thread(() ->
-        {
-            try
-            {
-                Thread.sleep(EVICTION_FLUSH_MS);
-            }
-            catch (final InterruptedException ignore)
-            {
-                Thread.currentThread().interrupt();
-            }
-            Runtime.getRuntime().halt(EXIT_EVICTED);
-        }, "gateway-evicted");
-        halter.setDaemon(true);
-        halter.start();
-    }
-
     private static void exit(final CountDownLatch launchDone, final int status, final String error)
     {
         if (null != error)
@@ -158,26 +131,6 @@ public final class GatewayMain
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void loadProperties(final File file)
-    {
-        final Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(file.toPath()))
-        {
-            properties.load(in);
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalArgumentException("properties file " + file + " cannot be read: " + ex, ex);
-        }
-        for (final String name : properties.stringPropertyNames())
-        {
-            if (null == System.getProperty(name))
-            {
-                System.setProperty(name, properties.getProperty(name).trim());
-            }
         }
     }
 }
