@@ -20,20 +20,18 @@ final class Fields
     /** Length of the prefix of a variable-length field. */
     static final int VAR_LENGTH_PREFIX = SIZE_OF_INT;
 
-    private static final DecodeResult[] RESULTS = DecodeResult.values();
-
     private Fields()
     {
     }
 
     static int error(final DecodeResult result)
     {
-        return -result.ordinal();
+        return -result.code();
     }
 
     static DecodeResult result(final int errorOrOffset)
     {
-        return errorOrOffset >= 0 ? DecodeResult.OK : RESULTS[-errorOrOffset];
+        return errorOrOffset >= 0 ? DecodeResult.OK : DecodeResult.get(-errorOrOffset);
     }
 
     /**

@@ -8,13 +8,68 @@ package io.cohort.engine;
 public enum CallResult
 {
     /** Queued: the node's thread will carry it out. */
-    ACCEPTED,
+    ACCEPTED(0),
     /** The queue into the node's thread is full: nothing was queued; retry later or shed load. */
-    BACK_PRESSURED,
+    BACK_PRESSURED(1),
     /** The node is not a running member (still joining, leaving): nothing was queued. */
-    NOT_MEMBER,
+    NOT_MEMBER(2),
     /** The node was evicted: it must be restarted as a new incarnation. Nothing was queued. */
-    EVICTED,
+    EVICTED(3),
     /** The node is closed. Nothing was queued. */
-    CLOSED
+    CLOSED(4);
+
+    private static final CallResult[] BY_CODE;
+
+    static
+    {
+        final CallResult[] values = values();
+        int maxCode = 0;
+        for (final CallResult value : values)
+        {
+            maxCode = Math.max(maxCode, value.code);
+        }
+        BY_CODE = new CallResult[maxCode + 1];
+        for (final CallResult value : values)
+        {
+            if (null != BY_CODE[value.code])
+            {
+                throw new IllegalStateException(value + " and " + BY_CODE[value.code] + " share code " + value.code);
+            }
+            BY_CODE[value.code] = value;
+        }
+    }
+
+    private final int code;
+
+    CallResult(final int code)
+    {
+        this.code = code;
+    }
+
+    /**
+     * The stable code of this result, as {@link CohortNode#createRoom} returns it ({@code -1 - code}): never
+     * changes, whatever the order of the constants.
+     *
+     * @return the code.
+     */
+    public int code()
+    {
+        return code;
+    }
+
+    /**
+     * The value of a code written by {@link #code()}.
+     *
+     * @param code a code.
+     * @return its value.
+     * @throws IllegalArgumentException if no value has this code.
+     */
+    public static CallResult get(final long code)
+    {
+        if (code < 0 || code >= BY_CODE.length || null == BY_CODE[(int)code])
+        {
+            throw new IllegalArgumentException("unknown CallResult code: " + code);
+        }
+        return BY_CODE[(int)code];
+    }
 }

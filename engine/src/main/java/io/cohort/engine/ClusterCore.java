@@ -219,9 +219,10 @@ final class ClusterCore
 
     /**
      * Starts a duty cycle, before its input is handled: what arrived during a stall (a GC pause) is then handled
-     * at the time it is read and knowing that the node stalled, not at the time of the cycle before the stall, as
-     * if no time had passed (seed 34959: a join request that waited out a pause was let in at once, the silence
-     * of the members beyond a partition that began meanwhile still unseen).
+     * at the time it is read and knowing that the node stalled, never at the time of the cycle before the stall as
+     * if no time had passed. Invariant: no input read after a stall is decided on a clock that predates it, so a
+     * join request that waited out a pause is judged with the stall known ({@link #hearsEveryMember()} is false),
+     * not let in while the silence of members beyond a partition that began meanwhile is still unseen.
      */
     void beginCycle(final long nowNs)
     {
@@ -346,9 +347,10 @@ final class ClusterCore
     boolean hearsEveryMember()
     {
         // Silence timers restarted by a stall say nothing of the members, and what waited in the socket buffers
-        // meanwhile is old news: a partition that began during the stall shows only a heartbeat timeout later. A
-        // node let in before then would be counted by this side only (seed 34959: a lone node, just resumed, let
-        // a joiner in, making its side a tie it won by age, while the other side had evicted it: two clusters).
+        // meanwhile is old news: a partition that began during the stall shows only a heartbeat timeout later.
+        // Invariant: no node is let in until a whole heartbeat timeout has passed since the last stall, because a
+        // node let in before then may be counted by this side only; a lone node just resumed could then make its
+        // side a tie it wins by age while the other side has evicted it, and the cluster splits in two.
         if (nowNs - resumedNs < context.heartbeatTimeoutNs())
         {
             return false;

@@ -54,7 +54,7 @@ public final class Cohort
     public static CohortNode launch(final CohortContext context)
     {
         context.conclude();
-        final ErrorHandler errorHandler = null != context.errorHandler() ? context.errorHandler() :
+        final ErrorHandler reportingHandler = null != context.errorHandler() ? context.errorHandler() :
             (throwable) -> LOG.warn("node {}: {}", ClusterCore.id(context.nodeId()), throwable.toString(), throwable);
 
         CountersFile countersFile = null;
@@ -66,6 +66,7 @@ public final class Cohort
                 context.transportContext().maxCounters());
             final TransportCounters counters = new TransportCounters(countersFile.countersManager());
             final NodeCounters nodeCounters = new NodeCounters(countersFile.countersManager(), context.incarnation());
+            final ErrorHandler errorHandler = new CountingErrorHandler(reportingHandler, nodeCounters.errorCounter());
             // Sockets first: a port in use fails the launch at once, not after the off-heap state's creation
             // (seconds with large capacities). Nothing is read from them before the node's thread starts.
             transport = new ZmqTransport(context.transportContext(), counters, errorHandler);
@@ -87,7 +88,8 @@ public final class Cohort
 
             final NodeAgent agent = new NodeAgent(core, transport, apiQueue, clock, listener, errorHandler,
                 context.nodeId(), nodeCounters, state, transport, state, counters, nodeCounters, countersFile);
-            final AgentRunner runner = new AgentRunner(context.idleStrategy(), errorHandler, null, agent);
+            final AgentRunner runner = new AgentRunner(
+                context.idleStrategy(), reportingHandler, nodeCounters.errorCounter(), agent);
             final CohortNode node = new CohortNode(context, core, apiQueue, runner, new CountReaders(state),
                 transport.syncEndpoint(), transport.commandEndpoint());
             if (context.jmxEnabled())

@@ -1,5 +1,7 @@
 package io.cohort.engine;
 
+import io.cohort.config.PropertySet;
+
 /**
  * The {@code cohort.*} system properties of a node (the transport's and the state's are in
  * {@link io.cohort.transport.TransportConfiguration} and {@link io.cohort.state.StateConfiguration}), each with
@@ -84,6 +86,9 @@ public final class CohortConfiguration
     public static final String JMX_ENABLED_PROP_NAME = "cohort.jmx.enabled";
     /** Default: registered. */
     public static final String JMX_ENABLED_DEFAULT = "true";
+
+    /** Every property above, the one place the engine reads them through. */
+    public static final PropertySet PROPERTIES = PropertySet.of(CohortConfiguration.class);
 
     private CohortConfiguration()
     {

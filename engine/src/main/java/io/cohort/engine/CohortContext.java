@@ -4,7 +4,6 @@ import io.cohort.codec.CodecLimits;
 import io.cohort.state.StateContext;
 import io.cohort.transport.TransportContext;
 import org.agrona.ErrorHandler;
-import org.agrona.SystemUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
@@ -24,21 +23,21 @@ import static io.cohort.engine.CohortConfiguration.*;
  */
 public final class CohortContext
 {
-    private long nodeId = parseNodeId(System.getProperty(NODE_ID_PROP_NAME, NODE_ID_DEFAULT));
+    private long nodeId = parseNodeId(PROPERTIES.string(NODE_ID_PROP_NAME, NODE_ID_DEFAULT));
     private long incarnation = System.currentTimeMillis();
-    private List<String> seeds = parseSeeds(System.getProperty(SEEDS_PROP_NAME, SEEDS_DEFAULT));
-    private int minimumNodes = intProperty(MINIMUM_NODES_PROP_NAME, MINIMUM_NODES_DEFAULT);
-    private long heartbeatIntervalNs = durationProperty(HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_DEFAULT);
-    private long heartbeatTimeoutNs = durationProperty(HEARTBEAT_TIMEOUT_PROP_NAME, HEARTBEAT_TIMEOUT_DEFAULT);
-    private long joinTimeoutNs = durationProperty(JOIN_TIMEOUT_PROP_NAME, JOIN_TIMEOUT_DEFAULT);
-    private long commandTimeoutNs = durationProperty(COMMAND_TIMEOUT_PROP_NAME, COMMAND_TIMEOUT_DEFAULT);
-    private int apiQueueLength = sizeProperty(API_QUEUE_LENGTH_PROP_NAME, API_QUEUE_LENGTH_DEFAULT);
-    private SplitStrategy splitStrategy = SplitStrategy.parse(
-        System.getProperty(SPLIT_STRATEGY_PROP_NAME, SPLIT_STRATEGY_DEFAULT));
-    private long suspicionTimeoutNs = durationProperty(SUSPICION_TIMEOUT_PROP_NAME, SUSPICION_TIMEOUT_DEFAULT);
-    private boolean syncRepair = booleanProperty(SYNC_REPAIR_PROP_NAME, SYNC_REPAIR_DEFAULT);
-    private int syncRepairBudget = intProperty(SYNC_REPAIR_BUDGET_PROP_NAME, SYNC_REPAIR_BUDGET_DEFAULT);
-    private boolean jmxEnabled = booleanProperty(JMX_ENABLED_PROP_NAME, JMX_ENABLED_DEFAULT);
+    private List<String> seeds = parseSeeds(PROPERTIES.string(SEEDS_PROP_NAME, SEEDS_DEFAULT));
+    private int minimumNodes = PROPERTIES.intValue(MINIMUM_NODES_PROP_NAME, MINIMUM_NODES_DEFAULT);
+    private long heartbeatIntervalNs = PROPERTIES.durationNs(HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_DEFAULT);
+    private long heartbeatTimeoutNs = PROPERTIES.durationNs(HEARTBEAT_TIMEOUT_PROP_NAME, HEARTBEAT_TIMEOUT_DEFAULT);
+    private long joinTimeoutNs = PROPERTIES.durationNs(JOIN_TIMEOUT_PROP_NAME, JOIN_TIMEOUT_DEFAULT);
+    private long commandTimeoutNs = PROPERTIES.durationNs(COMMAND_TIMEOUT_PROP_NAME, COMMAND_TIMEOUT_DEFAULT);
+    private int apiQueueLength = PROPERTIES.intSize(API_QUEUE_LENGTH_PROP_NAME, API_QUEUE_LENGTH_DEFAULT, 1 << 30);
+    private SplitStrategy splitStrategy =
+        PROPERTIES.enumValue(SPLIT_STRATEGY_PROP_NAME, SPLIT_STRATEGY_DEFAULT, SplitStrategy.class);
+    private long suspicionTimeoutNs = PROPERTIES.durationNs(SUSPICION_TIMEOUT_PROP_NAME, SUSPICION_TIMEOUT_DEFAULT);
+    private boolean syncRepair = PROPERTIES.booleanValue(SYNC_REPAIR_PROP_NAME, SYNC_REPAIR_DEFAULT);
+    private int syncRepairBudget = PROPERTIES.intValue(SYNC_REPAIR_BUDGET_PROP_NAME, SYNC_REPAIR_BUDGET_DEFAULT);
+    private boolean jmxEnabled = PROPERTIES.booleanValue(JMX_ENABLED_PROP_NAME, JMX_ENABLED_DEFAULT);
     private CodecLimits codecLimits = CodecLimits.DEFAULT;
     private final TransportContext transportContext = new TransportContext();
     private final StateContext stateContext = new StateContext();
@@ -105,69 +104,6 @@ public final class CohortContext
             seeds.add(seed);
         }
         return seeds;
-    }
-
-    static int intProperty(final String name, final int defaultValue)
-    {
-        final String value = System.getProperty(name);
-        if (null == value)
-        {
-            return defaultValue;
-        }
-        try
-        {
-            return Integer.parseInt(value.trim());
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(name + "=" + value + " is not an integer", ex);
-        }
-    }
-
-    static boolean booleanProperty(final String name, final String defaultValue)
-    {
-        final String value = System.getProperty(name, defaultValue).trim();
-        if ("true".equalsIgnoreCase(value))
-        {
-            return true;
-        }
-        if ("false".equalsIgnoreCase(value))
-        {
-            return false;
-        }
-        throw new IllegalArgumentException(name + "=" + value + " is not true or false");
-    }
-
-    static long durationProperty(final String name, final String defaultValue)
-    {
-        final String value = System.getProperty(name, defaultValue);
-        try
-        {
-            return SystemUtil.parseDuration(name, value.trim());
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(name + "=" + value + " is not a duration (e.g. 100ms, 2s)", ex);
-        }
-    }
-
-    static int sizeProperty(final String name, final String defaultValue)
-    {
-        final String value = System.getProperty(name, defaultValue);
-        final long size;
-        try
-        {
-            size = SystemUtil.parseSize(name, value.trim());
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(name + "=" + value + " is not a size (e.g. 4m)", ex);
-        }
-        if (size > (1 << 30))
-        {
-            throw new IllegalArgumentException(name + "=" + value + " is too large");
-        }
-        return (int)size;
     }
 
     /**

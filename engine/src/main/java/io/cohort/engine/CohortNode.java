@@ -239,13 +239,14 @@ public final class CohortNode implements AutoCloseable
      * @param indexName      the index (scope).
      * @param collectionName the collection (scope).
      * @param filter         the normalised, opaque filter bytes.
-     * @return the room id, or a negative value if the call was not queued (see {@link #createRoomResult}).
+     * @return the room id, or {@code -1 - CallResult#code()} if the call was not queued (see
+     *         {@link #createRoomResult}).
      * @throws IllegalArgumentException if a field is longer than its configured maximum.
      */
     public long createRoom(final String indexName, final String collectionName, final byte[] filter)
     {
         final CallResult result = createRoomResult(indexName, collectionName, filter);
-        return CallResult.ACCEPTED == result ? roomId(indexName, collectionName, filter) : -1 - result.ordinal();
+        return CallResult.ACCEPTED == result ? roomId(indexName, collectionName, filter) : -1 - result.code();
     }
 
     /**

@@ -366,13 +366,13 @@ final class FaultDetector
         // The side is weighed in the membership both sides of a partition knew when it began: the members added
         // before the first silent member was last heard. A member added since may be known to this side only (let
         // in while the other side could no longer learn of it), so it counts neither on this side nor in the
-        // cluster's size. Counting it in the size but not on the side (as this did before) weighed this side in a
-        // view no node has: a majority side that let a node in during the few ms before the silence showed (seed
-        // 18557: {n1} | {n2, n3}, n4 let in by n3) saw itself as 2 of 4, lost the tie to the oldest member and
-        // evicted itself, while the lone node beyond the partition, which had learnt of n4 too, counted 3 of 4
-        // and kept running. In one shared view, keep-majority and keep-oldest give exactly one of two
-        // complementary sides the win, so both sides can no longer believe they win; static-quorum ignores
-        // the cluster's size.
+        // cluster's size. Invariant: the side and the size are counted in the same view, one that every side of
+        // the partition shares. Counting a late member in the size but not on the side weighs this side in a view
+        // no node has: a majority side that let a node in during the few ms before the silence showed would see
+        // itself as 2 of 4, lose the tie to the oldest member and evict itself, while the lone node beyond the
+        // partition, which learnt of the newcomer too, counts 3 of 4 and keeps running. In one shared view,
+        // keep-majority and keep-oldest give exactly one of two complementary sides the win, so at most one side
+        // believes it wins; static-quorum ignores the cluster's size.
         long silenceSinceNs = Long.MAX_VALUE;
         for (int i = 0, size = members.size(); i < size; i++)
         {

@@ -8,7 +8,7 @@ import org.agrona.concurrent.status.CountersManager;
 
 /**
  * The node-level counters in the node's counters file, next to the transport's, so that {@code cohort stat} and
- * JMX see the node's state, members, rooms and subscriptions without asking its thread. Written by the node's
+ * JMX see the node's state, members, rooms, subscriptions and errors without asking its thread. Written by the node's
  * agent only: on a state change or an eviction (rare), and once per {@link #UPDATE_INTERVAL_NS} for the sizes,
  * never per message. Each value is stored with release semantics and read with acquire semantics, so readers on
  * other threads or in other processes see a consistent, recent value.
@@ -26,6 +26,7 @@ final class NodeCounters implements AutoCloseable
     private final AtomicCounter evictions;
     private final AtomicCounter heartbeat;
     private final AtomicCounter incarnation;
+    private final AtomicCounter errors;
     private long nextUpdateNs = Long.MIN_VALUE;
 
     NodeCounters(final CountersManager countersManager, final long incarnation)
@@ -38,8 +39,9 @@ final class NodeCounters implements AutoCloseable
         evictions = countersManager.newCounter("node evictions seen", CounterType.NODE_EVICTIONS);
         heartbeat = countersManager.newCounter("node heartbeat epoch ms", CounterType.NODE_HEARTBEAT);
         this.incarnation = countersManager.newCounter("node incarnation", CounterType.NODE_INCARNATION);
+        errors = countersManager.newCounter("node errors", CounterType.NODE_ERRORS);
         this.incarnation.setRelease(incarnation);
-        state.setRelease(NodeState.STARTING.ordinal());
+        state.setRelease(NodeState.STARTING.code());
         members.setRelease(1);
         heartbeat.setRelease(System.currentTimeMillis());
     }
@@ -57,7 +59,7 @@ final class NodeCounters implements AutoCloseable
             return 0;
         }
         nextUpdateNs = nowNs + UPDATE_INTERVAL_NS;
-        state.setRelease(core.state().ordinal());
+        state.setRelease(core.state().code());
         members.setRelease(core.memberIds().length + 1L);
         rooms.setRelease(subscriptionState.rooms());
         connections.setRelease(subscriptionState.connections());
@@ -68,7 +70,7 @@ final class NodeCounters implements AutoCloseable
 
     void onStateChanged(final NodeState current)
     {
-        state.setRelease(current.ordinal());
+        state.setRelease(current.code());
     }
 
     void onMemberEvicted()
@@ -102,10 +104,20 @@ final class NodeCounters implements AutoCloseable
     }
 
     /**
+     * Errors reported to the node's error handler: incremented by {@link CountingErrorHandler} and by the
+     * {@link org.agrona.concurrent.AgentRunner} for a duty cycle that threw.
+     */
+    AtomicCounter errorCounter()
+    {
+        return errors;
+    }
+
+    /**
      * Frees the counters.
      */
     public void close()
     {
-        CloseHelper.closeAll(state, members, rooms, connections, subscriptions, evictions, heartbeat, incarnation);
+        CloseHelper.closeAll(
+            state, members, rooms, connections, subscriptions, evictions, heartbeat, incarnation, errors);
     }
 }

@@ -6,19 +6,47 @@ package io.cohort.engine;
 public enum NodeState
 {
     /** Sockets bound, not yet part of a cluster. */
-    STARTING,
+    STARTING(0),
     /** Contacting seeds, subscribing to members and loading their state. */
-    JOINING,
+    JOINING(1),
     /** A member with at least {@code cohort.cluster.minimum.nodes} live members: serve traffic. */
-    RUNNING,
+    RUNNING(2),
     /** A member, but fewer than {@code cohort.cluster.minimum.nodes} live members: refuse work, sync goes on. */
-    NOT_ENOUGH_NODES,
+    NOT_ENOUGH_NODES(3),
     /** Leaving gracefully: announced, flushing. */
-    LEAVING,
+    LEAVING(4),
     /** Evicted from the cluster: stopped serving, must be restarted as a new incarnation. */
-    EVICTED,
+    EVICTED(5),
     /** Closed. */
-    CLOSED;
+    CLOSED(6);
+
+    private static final NodeState[] BY_CODE;
+
+    static
+    {
+        final NodeState[] values = values();
+        int maxCode = 0;
+        for (final NodeState value : values)
+        {
+            maxCode = Math.max(maxCode, value.code);
+        }
+        BY_CODE = new NodeState[maxCode + 1];
+        for (final NodeState value : values)
+        {
+            if (null != BY_CODE[value.code])
+            {
+                throw new IllegalStateException(value + " and " + BY_CODE[value.code] + " share code " + value.code);
+            }
+            BY_CODE[value.code] = value;
+        }
+    }
+
+    private final int code;
+
+    NodeState(final int code)
+    {
+        this.code = code;
+    }
 
     /**
      * Whether a node in this state is a member that replicates state.
@@ -38,5 +66,32 @@ public enum NodeState
     public boolean isTerminal()
     {
         return this == EVICTED || this == CLOSED;
+    }
+
+    /**
+     * The stable code of this state, as the node state counter holds it (read by {@code cohort stat} and JMX in
+     * other processes): never changes, whatever the order of the constants.
+     *
+     * @return the code.
+     */
+    public int code()
+    {
+        return code;
+    }
+
+    /**
+     * The value of a code written by {@link #code()}.
+     *
+     * @param code a code.
+     * @return its value.
+     * @throws IllegalArgumentException if no value has this code.
+     */
+    public static NodeState get(final long code)
+    {
+        if (code < 0 || code >= BY_CODE.length || null == BY_CODE[(int)code])
+        {
+            throw new IllegalArgumentException("unknown NodeState code: " + code);
+        }
+        return BY_CODE[(int)code];
     }
 }

@@ -1,6 +1,6 @@
 package io.cohort.engine;
 
-import java.util.Locale;
+import io.cohort.config.PropertySet;
 
 /**
  * Which side of a network partition keeps running ({@code cohort.cluster.split.strategy}). The losing side
@@ -41,16 +41,7 @@ public enum SplitStrategy
      */
     public static SplitStrategy parse(final String value)
     {
-        final String normalised = value.trim().toLowerCase(Locale.ROOT);
-        for (final SplitStrategy strategy : values())
-        {
-            if (strategy.propertyValue.equals(normalised))
-            {
-                return strategy;
-            }
-        }
-        throw new IllegalArgumentException(CohortConfiguration.SPLIT_STRATEGY_PROP_NAME + "=" + value +
-            " is not one of keep-majority, static-quorum, keep-oldest");
+        return PropertySet.parseEnum(CohortConfiguration.SPLIT_STRATEGY_PROP_NAME, value, SplitStrategy.class);
     }
 
     /**

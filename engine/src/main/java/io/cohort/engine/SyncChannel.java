@@ -275,7 +275,7 @@ final class SyncChannel implements SyncHandler
         final Member member = core.member(peer.nodeId());
         if (null != member)
         {
-            core.onDesync(member, ReasonCode.BAD_FRAME, -1, result.ordinal());
+            core.onDesync(member, ReasonCode.BAD_FRAME, -1, result.code());
         }
     }
 

@@ -143,6 +143,6 @@ class NodeJmxTest
                 state[0] = value;
             }
         });
-        assertEquals(NodeState.NOT_ENOUGH_NODES.ordinal(), state[0]);
+        assertEquals(NodeState.NOT_ENOUGH_NODES.code(), state[0]);
     }
 }

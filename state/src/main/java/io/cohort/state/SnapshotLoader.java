@@ -111,7 +111,7 @@ public final class SnapshotLoader
         final DecodeResult decoded = frameDecoder.wrap(buffer, offset, length);
         if (DecodeResult.OK != decoded)
         {
-            return fail(SnapshotLoadResult.BAD_FRAME, decoded.ordinal());
+            return fail(SnapshotLoadResult.BAD_FRAME, decoded.code());
         }
         if (frameDecoder.firstSequence() != nextChunkSequence)
         {
@@ -361,7 +361,7 @@ public final class SnapshotLoader
             case STATE_REFUSED:
                 return "STATE_REFUSED " + stateRefusal + " ownerNodeId=" + failedOwner + " roomId=" + failedRoom;
             case BAD_FRAME:
-                return "BAD_FRAME " + DecodeResult.values()[(int)failureDetail] + " at offset=" +
+                return "BAD_FRAME " + DecodeResult.get(failureDetail) + " at offset=" +
                     frameDecoder.errorOffset();
             default:
                 return failure + " ownerNodeId=" + failedOwner + " value=" + failureDetail +
@@ -373,7 +373,7 @@ public final class SnapshotLoader
     private SnapshotLoadResult refused(final StateResult refusal)
     {
         stateRefusal = refusal;
-        return fail(SnapshotLoadResult.STATE_REFUSED, refusal.ordinal());
+        return fail(SnapshotLoadResult.STATE_REFUSED, refusal.code());
     }
 
     private SnapshotLoadResult fail(final SnapshotLoadResult failure, final long detail)

@@ -1,7 +1,7 @@
 package io.cohort.state;
 
 import io.cohort.codec.CodecLimits;
-import org.agrona.SystemUtil;
+import io.cohort.config.PropertySet;
 
 /**
  * The {@code cohort.state.*} system properties that size the off-heap state, each with its default. Sizes
@@ -78,30 +78,8 @@ public final class StateConfiguration
     /** Codec limits used unless the context is given others. */
     public static final CodecLimits CODEC_LIMITS_DEFAULT = CodecLimits.DEFAULT;
 
-    /**
-     * Reads a size property (suffixes k, m, g), naming {@code name=value} when it is not one.
-     *
-     * @param name         the property.
-     * @param defaultValue its default.
-     * @return the size.
-     * @throws IllegalArgumentException naming the property and its value.
-     */
-    static long sizeProperty(final String name, final long defaultValue)
-    {
-        final String value = System.getProperty(name);
-        if (null == value)
-        {
-            return defaultValue;
-        }
-        try
-        {
-            return SystemUtil.parseSize(name, value.trim());
-        }
-        catch (final RuntimeException ex)
-        {
-            throw new IllegalArgumentException(name + "=" + value + " is not a size (e.g. 1048576, 1024k, 1m)", ex);
-        }
-    }
+    /** Every property above, the one place the state reads them through. */
+    public static final PropertySet PROPERTIES = PropertySet.of(StateConfiguration.class);
 
     private StateConfiguration()
     {
@@ -114,7 +92,7 @@ public final class StateConfiguration
      */
     public static long maxRooms()
     {
-        return sizeProperty(MAX_ROOMS_PROP_NAME, MAX_ROOMS_DEFAULT);
+        return PROPERTIES.size(MAX_ROOMS_PROP_NAME, MAX_ROOMS_DEFAULT);
     }
 
     /**
@@ -124,7 +102,7 @@ public final class StateConfiguration
      */
     public static long maxConnections()
     {
-        return sizeProperty(MAX_CONNECTIONS_PROP_NAME, MAX_CONNECTIONS_DEFAULT);
+        return PROPERTIES.size(MAX_CONNECTIONS_PROP_NAME, MAX_CONNECTIONS_DEFAULT);
     }
 
     /**
@@ -134,7 +112,8 @@ public final class StateConfiguration
      */
     public static int maxRoomsPerConnection()
     {
-        return (int)Math.min(Integer.MAX_VALUE, sizeProperty(MAX_ROOMS_PER_CONNECTION_PROP_NAME, MAX_ROOMS_PER_CONNECTION_DEFAULT));
+        return PROPERTIES.intSize(
+            MAX_ROOMS_PER_CONNECTION_PROP_NAME, MAX_ROOMS_PER_CONNECTION_DEFAULT, Integer.MAX_VALUE);
     }
 
     /**
@@ -144,7 +123,7 @@ public final class StateConfiguration
      */
     public static long maxOverflowSubscriptions()
     {
-        return sizeProperty(MAX_OVERFLOW_SUBSCRIPTIONS_PROP_NAME, MAX_OVERFLOW_SUBSCRIPTIONS_DEFAULT);
+        return PROPERTIES.size(MAX_OVERFLOW_SUBSCRIPTIONS_PROP_NAME, MAX_OVERFLOW_SUBSCRIPTIONS_DEFAULT);
     }
 
     /**
@@ -154,7 +133,7 @@ public final class StateConfiguration
      */
     public static int maxFilterBytes()
     {
-        return (int)Math.min(Integer.MAX_VALUE, sizeProperty(MAX_FILTER_BYTES_PROP_NAME, MAX_FILTER_BYTES_DEFAULT));
+        return PROPERTIES.intSize(MAX_FILTER_BYTES_PROP_NAME, MAX_FILTER_BYTES_DEFAULT, Integer.MAX_VALUE);
     }
 
     /**
@@ -164,7 +143,7 @@ public final class StateConfiguration
      */
     public static int averageRoomBytes()
     {
-        return (int)Math.min(Integer.MAX_VALUE, sizeProperty(AVERAGE_ROOM_BYTES_PROP_NAME, AVERAGE_ROOM_BYTES_DEFAULT));
+        return PROPERTIES.intSize(AVERAGE_ROOM_BYTES_PROP_NAME, AVERAGE_ROOM_BYTES_DEFAULT, Integer.MAX_VALUE);
     }
 
     /**
@@ -174,7 +153,7 @@ public final class StateConfiguration
      */
     public static int maxNodes()
     {
-        return (int)Math.min(Integer.MAX_VALUE, sizeProperty(MAX_NODES_PROP_NAME, MAX_NODES_DEFAULT));
+        return PROPERTIES.intSize(MAX_NODES_PROP_NAME, MAX_NODES_DEFAULT, Integer.MAX_VALUE);
     }
 
     /**
@@ -184,6 +163,6 @@ public final class StateConfiguration
      */
     public static int snapshotFrameLength()
     {
-        return (int)Math.min(Integer.MAX_VALUE, sizeProperty(SNAPSHOT_FRAME_LENGTH_PROP_NAME, SNAPSHOT_FRAME_LENGTH_DEFAULT));
+        return PROPERTIES.intSize(SNAPSHOT_FRAME_LENGTH_PROP_NAME, SNAPSHOT_FRAME_LENGTH_DEFAULT, Integer.MAX_VALUE);
     }
 }

@@ -8,64 +8,88 @@ package io.cohort.state;
 public enum StateResult
 {
     /** The connection is now subscribed to the room; the local count went up by one. */
-    SUBSCRIBED(false),
+    SUBSCRIBED(0, false),
     /** The connection was already subscribed to the room: nothing changed. */
-    ALREADY_SUBSCRIBED(false),
+    ALREADY_SUBSCRIBED(1, false),
     /** The room does not exist on this node: nothing changed. */
-    UNKNOWN_ROOM(true),
+    UNKNOWN_ROOM(2, true),
     /** The connection holds {@code cohort.state.max.rooms.per.connection} rooms already: nothing changed. */
-    CONNECTION_FULL(true),
+    CONNECTION_FULL(3, true),
     /** {@code cohort.state.max.connections} connections hold subscriptions already: nothing changed. */
-    CONNECTIONS_FULL(true),
+    CONNECTIONS_FULL(4, true),
     /** The overflow map holds {@code cohort.state.max.overflow.subscriptions} already: nothing changed. */
-    OVERFLOW_FULL(true),
+    OVERFLOW_FULL(5, true),
 
     /** The connection is no longer subscribed to the room; the local count went down by one. */
-    UNSUBSCRIBED(false),
+    UNSUBSCRIBED(6, false),
     /** The connection was not subscribed to the room: nothing changed. */
-    NOT_SUBSCRIBED(false),
+    NOT_SUBSCRIBED(7, false),
 
     /** Every subscription of the connection was removed. */
-    DISCONNECTED(false),
+    DISCONNECTED(8, false),
     /** The connection held no subscription: nothing changed. */
-    UNKNOWN_CONNECTION(false),
+    UNKNOWN_CONNECTION(9, false),
 
     /** The owner's count was set to a new value. */
-    APPLIED(false),
+    APPLIED(10, false),
     /** The owner's count already had that value: nothing changed. */
-    UNCHANGED(false),
+    UNCHANGED(11, false),
     /** Every owner slot ({@code cohort.state.max.nodes}) is taken by another owner: nothing changed. */
-    OWNERS_FULL(true),
+    OWNERS_FULL(12, true),
     /** The owner already holds a count in {@code cohort.state.max.rooms} rooms: nothing changed. */
-    ROOM_COUNTS_FULL(true),
+    ROOM_COUNTS_FULL(13, true),
 
     /** The room was created. */
-    ROOM_CREATED(false),
+    ROOM_CREATED(14, false),
     /** The room already existed with the same metadata: nothing changed. */
-    ROOM_EXISTS(false),
+    ROOM_EXISTS(15, false),
     /**
      * A room with this id exists with different metadata (a 64-bit hash collision, or nodes that disagree
      * on the room id function): nothing changed.
      */
-    ROOM_CONFLICT(true),
+    ROOM_CONFLICT(16, true),
     /** The room id is not the content-derived id of its metadata ({@link RoomIds}): nothing changed. */
-    ROOM_ID_MISMATCH(true),
+    ROOM_ID_MISMATCH(17, true),
     /** The room metadata is longer than allowed ({@code cohort.state.max.filter.bytes}): nothing changed. */
-    ROOM_TOO_LARGE(true),
+    ROOM_TOO_LARGE(18, true),
     /**
      * {@code cohort.state.max.rooms} rooms exist, or the rooms' metadata would pass the byte budget
      * ({@code max.rooms * average.room.bytes}): nothing changed.
      */
-    ROOMS_FULL(true),
+    ROOMS_FULL(19, true),
     /** The room was removed. */
-    ROOM_REMOVED(false),
+    ROOM_REMOVED(20, false),
     /** Local connections are subscribed to the room, so it cannot be removed: nothing changed. */
-    ROOM_IN_USE(true);
+    ROOM_IN_USE(21, true);
 
+
+    private static final StateResult[] BY_CODE;
+
+    static
+    {
+        final StateResult[] values = values();
+        int maxCode = 0;
+        for (final StateResult value : values)
+        {
+            maxCode = Math.max(maxCode, value.code);
+        }
+        BY_CODE = new StateResult[maxCode + 1];
+        for (final StateResult value : values)
+        {
+            if (null != BY_CODE[value.code])
+            {
+                throw new IllegalStateException(value + " and " + BY_CODE[value.code] + " share code " + value.code);
+            }
+            BY_CODE[value.code] = value;
+        }
+    }
+
+    private final int code;
     private final boolean refusal;
 
-    StateResult(final boolean refusal)
+    StateResult(final int code, final boolean refusal)
     {
+        this.code = code;
         this.refusal = refusal;
     }
 
@@ -78,5 +102,32 @@ public enum StateResult
     public boolean isRefusal()
     {
         return refusal;
+    }
+
+    /**
+     * The stable code of this result, wherever a result is reported as a number: never changes, whatever the
+     * order of the constants.
+     *
+     * @return the code.
+     */
+    public int code()
+    {
+        return code;
+    }
+
+    /**
+     * The value of a code written by {@link #code()}.
+     *
+     * @param code a code.
+     * @return its value.
+     * @throws IllegalArgumentException if no value has this code.
+     */
+    public static StateResult get(final long code)
+    {
+        if (code < 0 || code >= BY_CODE.length || null == BY_CODE[(int)code])
+        {
+            throw new IllegalArgumentException("unknown StateResult code: " + code);
+        }
+        return BY_CODE[(int)code];
     }
 }

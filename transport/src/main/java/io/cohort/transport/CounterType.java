@@ -51,7 +51,7 @@ public final class CounterType
     /** Directed frames addressed to another node, dropped. */
     public static final int MISROUTED_FRAMES = 208;
 
-    /** The node's lifecycle state, as the ordinal of the engine's {@code NodeState}. */
+    /** The node's lifecycle state, as the engine's {@code NodeState.code()}. */
     public static final int NODE_STATE = 300;
     /** Members of the cluster this node knows, itself included. */
     public static final int NODE_MEMBERS = 301;
@@ -67,6 +67,8 @@ public final class CounterType
     public static final int NODE_HEARTBEAT = 306;
     /** The node's incarnation. */
     public static final int NODE_INCARNATION = 307;
+    /** Errors the node reported to its error handler and survived (a failed handler, a failed duty cycle). */
+    public static final int NODE_ERRORS = 308;
 
     private CounterType()
     {

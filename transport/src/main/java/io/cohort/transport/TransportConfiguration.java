@@ -1,5 +1,7 @@
 package io.cohort.transport;
 
+import io.cohort.config.PropertySet;
+
 import io.cohort.codec.CodecLimits;
 
 import java.io.File;
@@ -70,6 +72,9 @@ public final class TransportConfiguration
 
     /** Frames larger than the codec's own frame limit cannot be received anywhere. */
     static final int MAX_FRAME_LENGTH_LIMIT = CodecLimits.MAX_FRAME_LENGTH_DEFAULT;
+
+    /** Every property above, the one place the transport reads them through. */
+    public static final PropertySet PROPERTIES = PropertySet.of(TransportConfiguration.class);
 
     private TransportConfiguration()
     {

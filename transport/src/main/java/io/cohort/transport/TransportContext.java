@@ -2,7 +2,6 @@ package io.cohort.transport;
 
 import io.cohort.codec.CodecLimits;
 import io.cohort.codec.FrameLayout;
-import org.agrona.SystemUtil;
 
 import java.io.File;
 import java.net.InetAddress;
@@ -18,59 +17,20 @@ public final class TransportContext
 {
     private long nodeId;
     private long incarnation;
-    private String bindAddress = System.getProperty(BIND_ADDRESS_PROP_NAME, BIND_ADDRESS_DEFAULT);
-    private String advertisedHost = System.getProperty(ADVERTISED_HOST_PROP_NAME, ADVERTISED_HOST_DEFAULT);
-    private int commandPort = intProperty(COMMAND_PORT_PROP_NAME, COMMAND_PORT_DEFAULT);
-    private int syncPort = intProperty(SYNC_PORT_PROP_NAME, SYNC_PORT_DEFAULT);
-    private int maxFrameLength = sizeProperty(MAX_FRAME_LENGTH_PROP_NAME, MAX_FRAME_LENGTH_DEFAULT);
-    private int sendHighWaterMark = intProperty(SEND_HWM_PROP_NAME, SEND_HWM_DEFAULT);
-    private int receiveHighWaterMark = intProperty(RECEIVE_HWM_PROP_NAME, RECEIVE_HWM_DEFAULT);
-    private int receiveBudget = intProperty(RECEIVE_BUDGET_PROP_NAME, RECEIVE_BUDGET_DEFAULT);
-    private String curveKeyFile = System.getProperty(CURVE_KEY_FILE_PROP_NAME, CURVE_KEY_FILE_DEFAULT);
-    private String countersDir = System.getProperty(COUNTERS_DIR_PROP_NAME, COUNTERS_DIR_DEFAULT);
-    private int maxCounters = intProperty(MAX_COUNTERS_PROP_NAME, MAX_COUNTERS_DEFAULT);
+    private String bindAddress = PROPERTIES.string(BIND_ADDRESS_PROP_NAME, BIND_ADDRESS_DEFAULT);
+    private String advertisedHost = PROPERTIES.string(ADVERTISED_HOST_PROP_NAME, ADVERTISED_HOST_DEFAULT);
+    private int commandPort = PROPERTIES.intValue(COMMAND_PORT_PROP_NAME, COMMAND_PORT_DEFAULT);
+    private int syncPort = PROPERTIES.intValue(SYNC_PORT_PROP_NAME, SYNC_PORT_DEFAULT);
+    private int maxFrameLength =
+        PROPERTIES.intSize(MAX_FRAME_LENGTH_PROP_NAME, MAX_FRAME_LENGTH_DEFAULT, Integer.MAX_VALUE);
+    private int sendHighWaterMark = PROPERTIES.intValue(SEND_HWM_PROP_NAME, SEND_HWM_DEFAULT);
+    private int receiveHighWaterMark = PROPERTIES.intValue(RECEIVE_HWM_PROP_NAME, RECEIVE_HWM_DEFAULT);
+    private int receiveBudget = PROPERTIES.intValue(RECEIVE_BUDGET_PROP_NAME, RECEIVE_BUDGET_DEFAULT);
+    private String curveKeyFile = PROPERTIES.string(CURVE_KEY_FILE_PROP_NAME, CURVE_KEY_FILE_DEFAULT);
+    private String countersDir = PROPERTIES.string(COUNTERS_DIR_PROP_NAME, COUNTERS_DIR_DEFAULT);
+    private int maxCounters = PROPERTIES.intValue(MAX_COUNTERS_PROP_NAME, MAX_COUNTERS_DEFAULT);
     private CodecLimits codecLimits = CodecLimits.DEFAULT;
     private CurveKeys curveKeys;
-
-    static int intProperty(final String name, final int defaultValue)
-    {
-        final String value = System.getProperty(name);
-        if (null == value)
-        {
-            return defaultValue;
-        }
-        try
-        {
-            return Integer.parseInt(value.trim());
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(name + "=" + value + " is not an integer", ex);
-        }
-    }
-
-    static int sizeProperty(final String name, final int defaultValue)
-    {
-        final String value = System.getProperty(name);
-        if (null == value)
-        {
-            return defaultValue;
-        }
-        final long size;
-        try
-        {
-            size = SystemUtil.parseSize(name, value.trim());
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(name + "=" + value + " is not a size (e.g. 65536, 64k, 1m)", ex);
-        }
-        if (size > Integer.MAX_VALUE)
-        {
-            throw new IllegalArgumentException(name + "=" + value + " is too large");
-        }
-        return (int)size;
-    }
 
     /**
      * Validates the configuration and derives what was left unset (advertised host, CURVE keys).

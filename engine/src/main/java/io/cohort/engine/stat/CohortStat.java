@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * {@code ./cohort stat}, like Aeron's AeronStat: finds the nodes running on this machine by their counters files
  * in the counters directory ({@code cohort.counters.dir}; one file per node, named by node id), maps each file
  * read-only and prints what the node publishes there, refreshing, without any connection to the nodes: state,
- * members, rooms, connections, subscriptions, evictions seen, bytes and messages in and out, and per peer the
+ * members, rooms, connections, subscriptions, evictions seen, errors, bytes and messages in and out, and per peer the
  * next expected broadcast and directed sequences, gaps, duplicates, reorders, bad frames and lost tails. A node
  * whose process is gone (killed, or halted after its eviction) leaves its file behind and is shown as DEAD;
  * {@code --clean} removes such files.

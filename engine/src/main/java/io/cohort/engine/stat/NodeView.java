@@ -81,7 +81,7 @@ final class NodeView
         statusAgeMs = Math.max(0, nowMs - heartbeatMs);
         // A node still in its launch (creating its off-heap state can take seconds) has no agent updating its
         // status yet: only its process tells whether it is alive.
-        final boolean launching = NodeState.STARTING.ordinal() == value(CounterType.NODE_STATE, -1);
+        final boolean launching = NodeState.STARTING.code() == value(CounterType.NODE_STATE, -1);
         liveness = liveness(pid, startTimeMs, launching ? 0 : statusAgeMs, launching);
     }
 
@@ -118,9 +118,14 @@ final class NodeView
      */
     String stateName()
     {
-        final long ordinal = value(CounterType.NODE_STATE, -1);
-        final NodeState[] states = NodeState.values();
-        return ordinal >= 0 && ordinal < states.length ? states[(int)ordinal].name() : "?";
+        try
+        {
+            return NodeState.get(value(CounterType.NODE_STATE, -1)).name();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return "?";
+        }
     }
 
     private static long incarnationFromLabel(final String label)

@@ -22,10 +22,10 @@ final class StatFormat
             view.nodeId, view.pid, liveness(view), duration(view.sampledAtMs - view.startTimeMs),
             view.value(CounterType.NODE_INCARNATION, 0)));
         out.append(String.format(Locale.ROOT,
-            "  state %s  members %d  rooms %d  connections %d  subscriptions %d  evictions %d%n",
+            "  state %s  members %d  rooms %d  connections %d  subscriptions %d  evictions %d  errors %d%n",
             view.stateName(), view.value(CounterType.NODE_MEMBERS, 0), view.value(CounterType.NODE_ROOMS, 0),
             view.value(CounterType.NODE_CONNECTIONS, 0), view.value(CounterType.NODE_SUBSCRIPTIONS, 0),
-            view.value(CounterType.NODE_EVICTIONS, 0)));
+            view.value(CounterType.NODE_EVICTIONS, 0), view.value(CounterType.NODE_ERRORS, 0)));
         out.append(String.format(Locale.ROOT,
             "  in   %s  %d msgs (%s)  %d frames  gaps %d  dups %d  reorders %d  bad %d  lost tails %d%n",
             bytes(total(view, CounterType.PEER_BYTES)), total(view, CounterType.PEER_MESSAGES),

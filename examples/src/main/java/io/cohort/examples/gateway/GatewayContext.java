@@ -1,6 +1,6 @@
 package io.cohort.examples.gateway;
 
-import org.agrona.SystemUtil;
+import io.cohort.config.PropertySet;
 
 import java.util.concurrent.TimeUnit;
 
@@ -45,11 +45,14 @@ public final class GatewayContext
     /** The URL path clients connect to: {@code ws://host:port/chat}. */
     public static final String PATH = "/chat";
 
-    private int port = intProperty(PORT_PROP_NAME, PORT_DEFAULT);
-    private String bindAddress = System.getProperty(BIND_ADDRESS_PROP_NAME, BIND_ADDRESS_DEFAULT).trim();
-    private long callRetryNs = durationProperty(CALL_RETRY_PROP_NAME, CALL_RETRY_DEFAULT);
-    private int maxPendingFrames = intProperty(MAX_PENDING_FRAMES_PROP_NAME, MAX_PENDING_FRAMES_DEFAULT);
-    private long idleTimeoutNs = durationProperty(IDLE_TIMEOUT_PROP_NAME, IDLE_TIMEOUT_DEFAULT);
+    /** Every {@code gateway.*} property above, the one place the gateway reads them through. */
+    public static final PropertySet PROPERTIES = PropertySet.of(GatewayContext.class);
+
+    private int port = PROPERTIES.intValue(PORT_PROP_NAME, PORT_DEFAULT);
+    private String bindAddress = PROPERTIES.string(BIND_ADDRESS_PROP_NAME, BIND_ADDRESS_DEFAULT).trim();
+    private long callRetryNs = PROPERTIES.durationNs(CALL_RETRY_PROP_NAME, CALL_RETRY_DEFAULT);
+    private int maxPendingFrames = PROPERTIES.intValue(MAX_PENDING_FRAMES_PROP_NAME, MAX_PENDING_FRAMES_DEFAULT);
+    private long idleTimeoutNs = PROPERTIES.durationNs(IDLE_TIMEOUT_PROP_NAME, IDLE_TIMEOUT_DEFAULT);
 
     /**
      * Validates every setting.
@@ -193,35 +196,5 @@ public final class GatewayContext
     {
         this.idleTimeoutNs = idleTimeoutNs;
         return this;
-    }
-
-    private static int intProperty(final String name, final int defaultValue)
-    {
-        final String value = System.getProperty(name);
-        if (null == value)
-        {
-            return defaultValue;
-        }
-        try
-        {
-            return Integer.parseInt(value.trim());
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(name + "=" + value + " is not an integer", ex);
-        }
-    }
-
-    private static long durationProperty(final String name, final String defaultValue)
-    {
-        final String value = System.getProperty(name, defaultValue);
-        try
-        {
-            return SystemUtil.parseDuration(name, value.trim());
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(name + "=" + value + " is not a duration (e.g. 100ms, 2s)", ex);
-        }
     }
 }

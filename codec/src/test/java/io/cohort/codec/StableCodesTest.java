@@ -1,0 +1,73 @@
+package io.cohort.codec;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Codes that travel on the wire never change: {@link ReasonCode} (suspicions and evictions) and
+ * {@link DecodeResult} (the observed value of a BAD_FRAME accusation). A new constant gets a new code and a
+ * row here.
+ */
+class StableCodesTest
+{
+    @Test
+    void shouldPinEveryDecodeResultCode()
+    {
+        final List<String> pinned = List.of("OK", "TRUNCATED_HEADER", "BAD_MAGIC", "UNSUPPORTED_VERSION",
+            "BAD_FRAME_LENGTH", "CHECKSUM_MISMATCH", "BAD_MESSAGE_COUNT", "BAD_MESSAGE_LENGTH", "UNKNOWN_MESSAGE_TYPE",
+            "TRUNCATED_MESSAGE", "BAD_FIELD_LENGTH", "FIELD_TOO_LARGE", "BAD_FIELD_VALUE");
+        assertEquals(pinned.size(), DecodeResult.values().length, "a DecodeResult without a pinned code");
+        for (final DecodeResult result : DecodeResult.values())
+        {
+            assertEquals(pinned.indexOf(result.name()), result.code(), result.name());
+            assertSame(result, DecodeResult.get(result.code()));
+        }
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> DecodeResult.get(13));
+        assertEquals("unknown DecodeResult code: 13", ex.getMessage());
+    }
+
+    @Test
+    void shouldPinEveryReasonCode() throws IllegalAccessException
+    {
+        final Map<String, Integer> pinned = new LinkedHashMap<>();
+        pinned.put("GAP", 1);
+        pinned.put("DUPLICATE", 2);
+        pinned.put("REORDER", 3);
+        pinned.put("LOST_TAIL", 4);
+        pinned.put("BAD_FRAME", 5);
+        pinned.put("SILENCE", 6);
+        pinned.put("PARTITION", 7);
+        pinned.put("DIGEST_MISMATCH", 8);
+        pinned.put("OPERATOR", 9);
+        pinned.put("FALSE_ACCUSATION", 10);
+        assertEquals(pinned, intConstants(ReasonCode.class));
+        for (final Map.Entry<String, Integer> entry : pinned.entrySet())
+        {
+            assertEquals(entry.getKey(), ReasonCode.name(entry.getValue()));
+        }
+        assertEquals("UNKNOWN(11)", ReasonCode.name(11));
+    }
+
+    static Map<String, Integer> intConstants(final Class<?> type) throws IllegalAccessException
+    {
+        final Map<String, Integer> constants = new LinkedHashMap<>();
+        for (final Field field : type.getDeclaredFields())
+        {
+            final int modifiers = field.getModifiers();
+            if (int.class == field.getType() && Modifier.isPublic(modifiers) && Modifier.isStatic(modifiers))
+            {
+                constants.put(field.getName(), field.getInt(null));
+            }
+        }
+        return constants;
+    }
+}

@@ -1,0 +1,75 @@
+package io.cohort.engine;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
+
+import static io.cohort.engine.CohortConfiguration.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CohortContextTest
+{
+    @AfterEach
+    void clearProperties()
+    {
+        for (final String name : PROPERTIES.names())
+        {
+            System.clearProperty(name);
+        }
+    }
+
+    @Test
+    void shouldDeclareEveryEngineProperty()
+    {
+        assertEquals(13, PROPERTIES.names().size(), PROPERTIES.names().toString());
+        assertTrue(PROPERTIES.contains("cohort.heartbeat.timeout"));
+        assertTrue(PROPERTIES.contains("cohort.jmx.enabled"));
+    }
+
+    @Test
+    void shouldReadDefaultsAndSetProperties()
+    {
+        final CohortContext defaults = new CohortContext();
+        assertEquals(TimeUnit.SECONDS.toNanos(1), defaults.heartbeatTimeoutNs());
+        assertEquals(4 * 1024 * 1024, defaults.apiQueueLength());
+        assertEquals(SplitStrategy.KEEP_MAJORITY, defaults.splitStrategy());
+
+        System.setProperty(HEARTBEAT_TIMEOUT_PROP_NAME, "2s");
+        System.setProperty(API_QUEUE_LENGTH_PROP_NAME, "64k");
+        System.setProperty(SPLIT_STRATEGY_PROP_NAME, "keep-oldest");
+        System.setProperty(SYNC_REPAIR_PROP_NAME, "TRUE");
+        final CohortContext context = new CohortContext();
+        assertEquals(TimeUnit.SECONDS.toNanos(2), context.heartbeatTimeoutNs());
+        assertEquals(64 * 1024, context.apiQueueLength());
+        assertEquals(SplitStrategy.KEEP_OLDEST, context.splitStrategy());
+        assertTrue(context.syncRepair());
+    }
+
+    @Test
+    void shouldNameABadPropertyAsWritten()
+    {
+        assertBad(HEARTBEAT_TIMEOUT_PROP_NAME, "2x", "cohort.heartbeat.timeout=2x is not a duration");
+        assertBad(MINIMUM_NODES_PROP_NAME, "two", "cohort.cluster.minimum.nodes=two is not an integer");
+        assertBad(API_QUEUE_LENGTH_PROP_NAME, "2g", "cohort.api.queue.length=2g is too large");
+        assertBad(SPLIT_STRATEGY_PROP_NAME, "keep-both",
+            "cohort.cluster.split.strategy=keep-both is not one of keep-majority, static-quorum, keep-oldest");
+        assertBad(JMX_ENABLED_PROP_NAME, "yes", "cohort.jmx.enabled=yes is not true or false");
+    }
+
+    private static void assertBad(final String name, final String value, final String message)
+    {
+        System.setProperty(name, value);
+        try
+        {
+            final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, CohortContext::new);
+            assertTrue(ex.getMessage().startsWith(message), ex.getMessage());
+        }
+        finally
+        {
+            System.clearProperty(name);
+        }
+    }
+}
