@@ -49,10 +49,12 @@ public final class Cohort
      * @param context the configuration; concluded here.
      * @return the running node.
      * @throws IllegalArgumentException for bad configuration, naming {@code name=value}.
-     * @throws IllegalStateException if a socket cannot bind (e.g. a port in use).
+     * @throws IllegalStateException if a socket cannot bind (e.g. a port in use), or the JVM lacks a flag of
+     *                               {@code jvm.options} (each missing one named).
      */
     public static CohortNode launch(final CohortContext context)
     {
+        JvmRequirements.verify();
         context.conclude();
         final ErrorHandler reportingHandler = null != context.errorHandler() ? context.errorHandler() :
             (throwable) -> LOG.warn("node {}: {}", ClusterCore.id(context.nodeId()), throwable.toString(), throwable);

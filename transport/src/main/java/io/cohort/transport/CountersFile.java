@@ -65,7 +65,8 @@ public final class CountersFile implements AutoCloseable
     private final CountersManager countersManager;
 
     /**
-     * Creates (replacing any stale one) and maps the counters file of a node.
+     * Creates (replacing any stale one) and maps the counters file of a node, first deleting the files in the
+     * directory whose writers are gone ({@link CountersFileReader#deleteAbandoned}).
      *
      * @param directory   where counters files live; created if missing.
      * @param nodeId      the node's id, part of the file name.
@@ -78,6 +79,7 @@ public final class CountersFile implements AutoCloseable
             throw new IllegalArgumentException("maxCounters=" + maxCounters + " must be positive");
         }
         IoUtil.ensureDirectoryExists(directory, "cohort counters");
+        CountersFileReader.deleteAbandoned(directory, System.currentTimeMillis());
         file = new File(directory, fileName(nodeId));
         IoUtil.deleteIfExists(file);
 

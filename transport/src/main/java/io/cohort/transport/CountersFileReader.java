@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads another process's {@link CountersFile} while that process runs, without talking to it (as AeronStat
@@ -22,6 +23,9 @@ import java.util.List;
  */
 public final class CountersFileReader implements AutoCloseable
 {
+    /** How long a writer's status must have stood still before its file may be taken for abandoned. */
+    public static final long ABANDONED_AFTER_MS = 5_000;
+
     private final File file;
     private final MappedByteBuffer mapped;
     private final long pid;
@@ -177,6 +181,74 @@ public final class CountersFileReader implements AutoCloseable
             }
         }
         return defaultValue;
+    }
+
+    /**
+     * Whether the file's writer is certainly gone, so that the file may be deleted: its status counter
+     * ({@link CounterType#NODE_HEARTBEAT}, updated every 100 ms by a running node) has not moved for
+     * {@link #ABANDONED_AFTER_MS}, and its process is gone or the pid now belongs to a process started after the
+     * file was created. The status age is asked first so that a live writer in another pid namespace, whose pid
+     * means nothing here, is never taken for gone; a writer that has not written its status yet is judged by its
+     * process alone.
+     *
+     * @param nowMs the current epoch time in milliseconds.
+     * @return true if nothing writes this file any more.
+     */
+    public boolean writerGone(final long nowMs)
+    {
+        final long statusMs = valueOf(CounterType.NODE_HEARTBEAT, Long.MIN_VALUE);
+        if (Long.MIN_VALUE != statusMs && nowMs - statusMs <= ABANDONED_AFTER_MS)
+        {
+            return false;
+        }
+        final Optional<ProcessHandle> process = ProcessHandle.of(pid);
+        if (process.isEmpty() || !process.get().isAlive())
+        {
+            return true;
+        }
+        // A reused pid: the process that holds it now started after the file was created (1 s of clock slack).
+        return process.get().info().startInstant().map((start) -> start.toEpochMilli() > startTimeMs + 1_000)
+            .orElse(false);
+    }
+
+    /**
+     * Deletes the counters files in a directory whose writers are gone ({@link #writerGone(long)}), as a node does
+     * when it creates its own file, so that killed nodes' files do not pile up. Files that are not (yet) readable
+     * counters files are left alone: a writer may be creating one.
+     *
+     * @param directory the counters directory; nothing happens if it does not exist.
+     * @param nowMs     the current epoch time in milliseconds.
+     * @return the files deleted.
+     */
+    public static List<File> deleteAbandoned(final File directory, final long nowMs)
+    {
+        final List<File> deleted = new ArrayList<>();
+        if (!directory.isDirectory())
+        {
+            return deleted;
+        }
+        for (final File file : list(directory))
+        {
+            final CountersFileReader reader = open(file);
+            if (null == reader)
+            {
+                continue;
+            }
+            final boolean gone;
+            try
+            {
+                gone = reader.writerGone(nowMs);
+            }
+            finally
+            {
+                reader.close();
+            }
+            if (gone && file.delete())
+            {
+                deleted.add(file);
+            }
+        }
+        return deleted;
     }
 
     /**

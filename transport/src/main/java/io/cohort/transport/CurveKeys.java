@@ -2,13 +2,22 @@ package io.cohort.transport;
 
 import org.zeromq.ZMQ;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The cluster's CURVE key pair. Every node of a cluster is given the same key file; a connection is accepted
@@ -19,6 +28,8 @@ public final class CurveKeys
 {
     /** Length of a CURVE key in bytes. */
     public static final int KEY_LENGTH = 32;
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final byte[] publicKey;
     private final byte[] secretKey;
@@ -93,27 +104,34 @@ public final class CurveKeys
     }
 
     /**
-     * Writes the keys to a file readable only by its owner.
+     * Writes the keys to a new file, created readable and writable by its owner only. The file is created with that
+     * mode in the same system call that creates it, so the secret key is never readable by others, not even for the
+     * moment between a create and a chmod; an existing file is never overwritten.
      *
-     * @param file where to write.
-     * @throws IOException if the file cannot be written.
+     * @param file where to write; must not exist.
+     * @throws FileAlreadyExistsException if the file exists (it is left as it was).
+     * @throws IOException                if the file cannot be written.
      */
     public void write(final File file) throws IOException
     {
         final Properties properties = new Properties();
         properties.setProperty("public", ZMQ.Curve.z85Encode(publicKey));
         properties.setProperty("secret", ZMQ.Curve.z85Encode(secretKey));
-        try (OutputStream out = Files.newOutputStream(file.toPath()))
+        final ByteArrayOutputStream content = new ByteArrayOutputStream();
+        properties.store(content, "Cohort cluster CURVE keys: give the same file to every node; keep it secret");
+
+        final Path path = file.toPath();
+        final Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        final boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        try (SeekableByteChannel channel = posix ?
+            Files.newByteChannel(path, options, PosixFilePermissions.asFileAttribute(OWNER_ONLY)) :
+            Files.newByteChannel(path, options))
         {
-            properties.store(out, "Cohort cluster CURVE keys: give the same file to every node; keep it secret");
-        }
-        try
-        {
-            Files.setPosixFilePermissions(file.toPath(), PosixFilePermissions.fromString("rw-------"));
-        }
-        catch (final UnsupportedOperationException ignore)
-        {
-            // Not a POSIX file system: the caller's umask applies.
+            final ByteBuffer bytes = ByteBuffer.wrap(content.toByteArray());
+            while (bytes.hasRemaining())
+            {
+                channel.write(bytes);
+            }
         }
     }
 
@@ -153,6 +171,11 @@ public final class CurveKeys
         {
             generate().write(file);
             return 0;
+        }
+        catch (final FileAlreadyExistsException ex)
+        {
+            err.println("cohort: " + file + " exists: a cluster's key file is never overwritten");
+            return 1;
         }
         catch (final IOException ex)
         {

@@ -1,11 +1,17 @@
 package io.cohort.transport;
 
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.util.List;
 
@@ -56,6 +62,77 @@ class CountersFileReaderTest
         Files.write(small.toPath(), new byte[8]);
         assertNull(CountersFileReader.open(small), "shorter than a header");
         assertNull(CountersFileReader.open(new File(dir, "gone.counters")), "deleted meanwhile");
+    }
+
+    @Test
+    void shouldDeleteOnlyTheFilesWhoseWritersAreGone() throws Exception
+    {
+        final long deadPid = exitedProcessPid();
+        final long nowMs = System.currentTimeMillis();
+        final long staleMs = nowMs - CountersFileReader.ABANDONED_AFTER_MS - 1_000;
+        try (CountersFile own = new CountersFile(dir, 1, 16))
+        {
+            own.countersManager().newCounter("status", CounterType.NODE_HEARTBEAT).set(staleMs);
+            final File killed = copy(own, 2, deadPid, own.file().lastModified(), staleMs);
+            final File otherNamespace = copy(own, 3, deadPid, own.file().lastModified(), nowMs);
+            final File reusedPid = copy(own, 4, ProcessHandle.current().pid(), 0, staleMs);
+
+            assertEquals(List.of(killed, reusedPid), CountersFileReader.deleteAbandoned(dir, nowMs));
+            assertEquals(List.of(own.file(), otherNamespace), CountersFileReader.list(dir),
+                "a live process's file and a file whose status still moves are kept");
+        }
+    }
+
+    @Test
+    void shouldDeleteAKilledNodesFileWhenANewNodeStartsInTheDirectory() throws Exception
+    {
+        final File killed;
+        try (CountersFile old = new CountersFile(dir, 7, 16))
+        {
+            old.countersManager().newCounter("status", CounterType.NODE_HEARTBEAT)
+                .set(System.currentTimeMillis() - CountersFileReader.ABANDONED_AFTER_MS - 1_000);
+            killed = copy(old, 8, exitedProcessPid(), old.file().lastModified(), Long.MIN_VALUE);
+        }
+        assertEquals(List.of(killed), CountersFileReader.list(dir));
+
+        try (CountersFile next = new CountersFile(dir, 9, 16))
+        {
+            assertEquals(List.of(next.file()), CountersFileReader.list(dir));
+        }
+    }
+
+    /** A copy of a counters file under another node's name, as if written by another process. */
+    private File copy(final CountersFile source, final long nodeId, final long pid, final long startTimeMs,
+        final long statusMs) throws IOException
+    {
+        final File copy = new File(dir, CountersFile.fileName(nodeId));
+        Files.copy(source.file().toPath(), copy.toPath());
+        try (RandomAccessFile raf = new RandomAccessFile(copy, "rw"); FileChannel channel = raf.getChannel())
+        {
+            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size());
+            final UnsafeBuffer header = new UnsafeBuffer(mapped, 0, CountersFile.HEADER_LENGTH);
+            header.putLong(CountersFile.PID_OFFSET, pid);
+            header.putLong(CountersFile.START_TIME_OFFSET, startTimeMs);
+            if (Long.MIN_VALUE != statusMs)
+            {
+                final CountersFileReader reader = CountersFileReader.open(copy);
+                assertNotNull(reader);
+                final long offset = CountersFile.HEADER_LENGTH + header.getInt(CountersFile.METADATA_LENGTH_OFFSET) +
+                    CountersReader.counterOffset(0);
+                reader.close();
+                new UnsafeBuffer(mapped).putLong((int)offset, statusMs);
+            }
+            mapped.force();
+            IoUtil.unmap(mapped);
+        }
+        return copy;
+    }
+
+    private static long exitedProcessPid() throws Exception
+    {
+        final Process process = new ProcessBuilder("true").start();
+        assertEquals(0, process.waitFor());
+        return process.pid();
     }
 
     @Test

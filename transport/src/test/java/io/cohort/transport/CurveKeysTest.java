@@ -10,8 +10,10 @@ import org.zeromq.ZMQ;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -69,6 +71,30 @@ class CurveKeysTest
             assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
                 Files.getPosixFilePermissions(file.toPath()));
         }
+    }
+
+    @Test
+    void shouldNeverOverwriteAnExistingKeyFile() throws IOException
+    {
+        final File file = new File(dir, "cluster.keys");
+        Files.writeString(file.toPath(), "the cluster's keys");
+
+        assertThrows(FileAlreadyExistsException.class, () -> CurveKeys.generate().write(file));
+        assertEquals("the cluster's keys", Files.readString(file.toPath()));
+    }
+
+    @Test
+    void shouldCreateTheKeyFileOwnerOnlyWhateverTheDirectoryGrants() throws IOException
+    {
+        // The file's mode comes from its creation, not from what the directory lets others do.
+        final File open = new File(dir, "open");
+        assertTrue(open.mkdir());
+        Files.setPosixFilePermissions(open.toPath(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        final File file = new File(open, "cluster.keys");
+
+        CurveKeys.generate().write(file);
+
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file.toPath()));
     }
 
     @Test

@@ -4,7 +4,7 @@ package io.cohort.examples.gateway;
  * One parsed client frame of the gateway's text protocol (see {@link ChatProtocol}).
  *
  * @param verb what the client asks for.
- * @param room the room it names, or null for {@link Verb#STATUS}.
+ * @param room the room it names, or null for {@link Verb#STATUS} and {@link Verb#NODE}.
  * @param text the message of a {@link Verb#PUB}, else null.
  */
 public record ChatCommand(Verb verb, String room, String text)
@@ -23,6 +23,8 @@ public record ChatCommand(Verb verb, String room, String text)
         /** {@code COUNT room}: the room's subscribers across the whole cluster. */
         COUNT,
         /** {@code STATUS}: this gateway's node state and the cluster size it sees. */
-        STATUS
+        STATUS,
+        /** {@code NODE}: the id of this gateway's node, so a client can tell which member it is on. */
+        NODE
     }
 }

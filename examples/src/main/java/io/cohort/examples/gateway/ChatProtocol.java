@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
  * PUB room text...            OK PUB room          (then MSG room text... to every subscriber, on every gateway)
  * COUNT room                  COUNT room n         (subscribers across the whole cluster)
  * STATUS                      STATUS state nodes   (e.g. STATUS RUNNING 3: this node's state, cluster size)
+ * NODE                        NODE id              (this gateway's node id, 16 hex digits)
  * anything invalid            ERR code explanation (nothing changed)
  * </pre>
  * A room name is 1 to {@value #MAX_ROOM_LENGTH} characters of {@code A-Z a-z 0-9 . _ -}; the text of a
@@ -77,9 +78,10 @@ public final class ChatProtocol
         switch (verb)
         {
             case STATUS:
+            case NODE:
                 if (null != rest)
                 {
-                    throw new ChatProtocolException(BAD_COMMAND, "STATUS takes no argument");
+                    throw new ChatProtocolException(BAD_COMMAND, verb + " takes no argument");
                 }
                 return new ChatCommand(verb, null, null);
 
@@ -148,7 +150,7 @@ public final class ChatProtocol
             }
         }
         throw new ChatProtocolException(BAD_COMMAND, "unknown command '" + abbreviate(word) +
-            "': one of SUB, UNSUB, PUB, COUNT, STATUS");
+            "': one of SUB, UNSUB, PUB, COUNT, STATUS, NODE");
     }
 
     private static String room(final String name)

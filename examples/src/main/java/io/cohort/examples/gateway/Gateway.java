@@ -36,7 +36,7 @@ import java.util.function.Supplier;
  * <pre>{@code
  * try (Gateway gateway = Gateway.launch(new CohortContext(), new GatewayContext().port(8080), (state) -> { }))
  * {
- *     // clients connect to ws://127.0.0.1:8080/chat
+ *     // clients connect to ws://127.0.0.1:8080/chat; a browser opens http://127.0.0.1:8080/ for the chat page
  * }
  * }</pre>
  * Threads: client commands run on Jetty's threads; notifications and refusals arrive on the node's thread, which
@@ -82,7 +82,7 @@ public final class Gateway implements AutoCloseable
         connector.setHost(context.bindAddress());
         connector.setPort(context.port());
         server.addConnector(connector);
-        server.setHandler(WebSocketUpgradeHandler.from(server, (container) ->
+        final WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(server, (container) ->
         {
             container.setIdleTimeout(Duration.ofNanos(context.idleTimeoutNs()));
             container.setMaxOutgoingFrames(context.maxPendingFrames());
@@ -91,7 +91,10 @@ public final class Gateway implements AutoCloseable
             container.setMaxTextMessageSize(4L * (protocol.maxTextBytes() + ChatProtocol.MAX_ROOM_LENGTH + 16));
             container.addMapping(GatewayContext.PATH,
                 (request, response, callback) -> new ClientSession(this, nextConnectionId.incrementAndGet()));
-        }));
+        });
+        // Whatever is not a WebSocket upgrade falls through to the chat page (everything else is a 404).
+        webSockets.setHandler(new ChatPage());
+        server.setHandler(webSockets);
 
         // Bind the clients' port before joining the cluster: a port in use fails here, without a join and a leave.
         try
@@ -209,6 +212,9 @@ public final class Gateway implements AutoCloseable
         {
             case STATUS:
                 client.send("STATUS " + node.state() + " " + (node.members().length + 1));
+                return;
+            case NODE:
+                client.send("NODE " + String.format("%016x", node.nodeId()));
                 return;
             case COUNT:
                 client.send("COUNT " + command.room() + " " + node.subscriberCount(roomId(command.room())));

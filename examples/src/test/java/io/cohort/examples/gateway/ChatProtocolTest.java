@@ -20,6 +20,7 @@ class ChatProtocolTest
         assertEquals(new ChatCommand(ChatCommand.Verb.UNSUB, "a.b_c-9", null), protocol.parse("UNSUB a.b_c-9"));
         assertEquals(new ChatCommand(ChatCommand.Verb.COUNT, "lobby", null), protocol.parse("COUNT lobby"));
         assertEquals(new ChatCommand(ChatCommand.Verb.STATUS, null, null), protocol.parse("STATUS"));
+        assertEquals(new ChatCommand(ChatCommand.Verb.NODE, null, null), protocol.parse("NODE"));
     }
 
     @Test
@@ -55,6 +56,7 @@ class ChatProtocolTest
         "SUB école          | BAD_ROOM",
         "COUNT              | BAD_COMMAND",
         "STATUS now         | BAD_COMMAND",
+        "NODE 1             | BAD_COMMAND",
         "PUB lobby          | BAD_COMMAND",
         "'PUB lobby '       | BAD_COMMAND",
         "'PUB  text'        | BAD_ROOM",
