@@ -4,12 +4,10 @@ import io.cohort.test.CountersSnapshot;
 import io.cohort.test.FreePorts;
 import io.cohort.transport.CounterType;
 import io.cohort.transport.OutboundBatcher;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -54,22 +52,8 @@ class MultiProcessClusterTest
 {
     private static final long JOIN_BOUND_MS = NodeProcesses.JOIN_BOUND_MS;
 
-    @TempDir
-    File tempDir;
-
-    private NodeProcesses processes;
-
-    @BeforeEach
-    void setUp()
-    {
-        processes = new NodeProcesses(tempDir);
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        assertEquals(List.of(), processes.endAll(), "processes that did not die");
-    }
+    @RegisterExtension
+    final NodeProcesses processes = new NodeProcesses();
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -376,7 +360,7 @@ class MultiProcessClusterTest
     void cohortMainAloneReachesRunningAndExitsZeroOnSigterm() throws Exception
     {
         final int[] ports = FreePorts.loopback(2);
-        final File properties = new File(tempDir, "node.properties");
+        final File properties = new File(processes.directory(), "node.properties");
         Files.writeString(properties.toPath(), String.join("\n",
             "# a node on its own",
             "cohort.node.id=0x9999",
@@ -484,13 +468,13 @@ class MultiProcessClusterTest
         assertExit(2, "cohort.heartbeat.timeout=", startProcess("bad-combination", CohortMain.class, badCombination,
             List.of()));
 
-        final String missing = new File(tempDir, "missing.properties").getPath();
+        final String missing = new File(processes.directory(), "missing.properties").getPath();
         assertExit(2, "missing.properties", startProcess("missing-file", CohortMain.class, common, List.of(missing)));
 
         assertExit(2, "usage", startProcess("two-args", CohortMain.class, common, List.of("a", "b")));
 
         final List<String> missingKeyFile = new ArrayList<>(common);
-        missingKeyFile.add("-Dcohort.curve.key.file=" + new File(tempDir, "missing.keys").getPath());
+        missingKeyFile.add("-Dcohort.curve.key.file=" + new File(processes.directory(), "missing.keys").getPath());
         assertExit(2, "cohort.curve.key.file=", startProcess("missing-key-file", CohortMain.class, missingKeyFile,
             List.of()));
 

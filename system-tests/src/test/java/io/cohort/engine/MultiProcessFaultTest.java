@@ -2,12 +2,10 @@ package io.cohort.engine;
 
 import io.cohort.test.FaultInjection;
 import io.cohort.test.FreePorts;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -51,22 +49,8 @@ class MultiProcessFaultTest
     private static final long KILL_EVICTION_BOUND_MS = 5_000;
     private static final int EXIT_EVICTED = CohortMain.EXIT_EVICTED;
 
-    @TempDir
-    File tempDir;
-
-    private NodeProcesses processes;
-
-    @BeforeEach
-    void setUp()
-    {
-        processes = new NodeProcesses(tempDir);
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        assertEquals(List.of(), processes.endAll(), "processes that did not die");
-    }
+    @RegisterExtension
+    final NodeProcesses processes = new NodeProcesses();
 
     // ---------------------------------------------------------------------------------------------------------
 
@@ -154,7 +138,7 @@ class MultiProcessFaultTest
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aLoneAccuserWithALossyReceivePathEvictsItselfAndTheAccusedStays() throws Exception
     {
-        final File trigger = new File(tempDir, "trigger");
+        final File trigger = new File(processes.directory(), "trigger");
         final NodeSpec accuser = launcher("bravo", 0xb2, trigger, "-Dcohort.fault.drop.one.from=0xa1");
         final List<NodeProcess> nodes = startCluster(List.of(scripted("alpha", 0xa1), accuser,
             scripted("charlie", 0xc3)), trigger);
@@ -187,7 +171,7 @@ class MultiProcessFaultTest
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aGarblingSenderIsEvictedByTheOthersAndExitsWithTheEvictionCode() throws Exception
     {
-        final File trigger = new File(tempDir, "trigger");
+        final File trigger = new File(processes.directory(), "trigger");
         final NodeSpec garbler = launcher("alpha", 0xa1, trigger, "-Dcohort.fault.corrupt.outgoing=true");
         final List<NodeProcess> nodes = startCluster(List.of(garbler, scripted("bravo", 0xb2),
             scripted("charlie", 0xc3)), trigger);
@@ -221,7 +205,7 @@ class MultiProcessFaultTest
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void aPartitionTwoAgainstThreeStopsTheMinorityAndTheMajorityKeepsRunning() throws Exception
     {
-        final File trigger = new File(tempDir, "trigger");
+        final File trigger = new File(processes.directory(), "trigger");
         final String majorityIds = "0xa1,0xb2,0xc3";
         final String minorityIds = "0xd4,0xe5";
         final List<NodeSpec> specs = new ArrayList<>();

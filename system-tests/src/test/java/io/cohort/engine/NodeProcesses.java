@@ -4,7 +4,13 @@ import io.cohort.test.Await;
 import io.cohort.test.ChildJvm;
 import io.cohort.test.ClassPath;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,10 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The node JVMs of one multi-process test, started from a frozen copy of the class path and ended together, by
- * their own pids; and the waits and checks the multi-process tests share.
+ * A JUnit 5 extension for the node JVMs of one multi-process test, started from a frozen copy of the class path
+ * into a directory of the test's own and ended together after it, by their own pids (the test fails if one does
+ * not die); and the waits and checks the multi-process tests share.
  */
-final class NodeProcesses
+final class NodeProcesses implements BeforeEachCallback, AfterEachCallback
 {
     static final long BOUND_MS = 15_000;
     static final long JOIN_BOUND_MS = 40_000;
@@ -31,15 +38,28 @@ final class NodeProcesses
     /** An owner id that owns no rows anywhere: its digest is that of an empty owner. */
     static final String EMPTY_OWNER = "0000000000000001";
 
-    private final File directory;
     private final List<NodeProcess> processes = new ArrayList<>();
+    private File directory;
+
+    public void beforeEach(final ExtensionContext context) throws IOException
+    {
+        directory = Files.createTempDirectory("cohort-nodes-").toFile();
+    }
+
+    public void afterEach(final ExtensionContext context)
+    {
+        final List<String> undead = endAll();
+        processes.clear();
+        ClassPath.deleteQuietly(directory.toPath());
+        assertEquals(List.of(), undead, "processes that did not die");
+    }
 
     /**
-     * @param directory the test's directory: logs and the counters directory go there.
+     * The test's directory: logs and the counters directory go there.
      */
-    NodeProcesses(final File directory)
+    File directory()
     {
-        this.directory = directory;
+        return directory;
     }
 
     File countersDir()
@@ -89,7 +109,7 @@ final class NodeProcesses
      *
      * @return the nodes that still did not die.
      */
-    List<String> endAll()
+    private List<String> endAll()
     {
         return ChildJvm.endAll(processes.stream().map((process) -> process.jvm).collect(Collectors.toList()));
     }

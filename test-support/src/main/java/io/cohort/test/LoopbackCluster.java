@@ -17,7 +17,8 @@ import java.util.List;
  * their files; after it, every node closed, the newest first, and the directory deleted.
  * <pre>{@code
  * @RegisterExtension
- * final LoopbackCluster<CohortNode> cluster = new LoopbackCluster<>(LocalNodes::launch, LocalNodes::seedOf);
+ * final LoopbackCluster<CohortNode> cluster = new LoopbackCluster<>(
+ *     (directory, nodeId, seeds) -> Cohort.launch(contextFor(directory, nodeId, seeds)), LocalNodes::seedOf);
  *
  * @Test
  * void shouldReplicate()
