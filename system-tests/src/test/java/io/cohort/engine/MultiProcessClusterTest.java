@@ -35,8 +35,10 @@ import java.util.stream.Collectors;
 import static io.cohort.engine.NodeProcesses.EXIT_BOUND_MS;
 import static io.cohort.engine.NodeProcesses.assertNoFault;
 import static io.cohort.engine.NodeProcesses.awaitConvergence;
+import static io.cohort.engine.NodeProcesses.awaitRoomsKnown;
 import static io.cohort.engine.NodeProcesses.awaitRunning;
 import static io.cohort.engine.NodeProcesses.awaitTrue;
+import static io.cohort.engine.NodeProcesses.createRooms;
 import static io.cohort.engine.NodeProcesses.stopChurn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -81,11 +83,7 @@ class MultiProcessClusterTest
         final String roomA = nodes.get(0).ok("create index coll a==1");
         final String roomB = nodes.get(1).ok("create index coll b==2");
         final String rooms = roomA + "," + roomB;
-        for (final NodeProcess node : nodes)
-        {
-            awaitTrue(node + " knows both rooms", () -> "true".equals(node.ok("hasroom " + roomA)) &&
-                "true".equals(node.ok("hasroom " + roomB)), nodes);
-        }
+        awaitRoomsKnown(nodes, List.of(roomA, roomB));
 
         // node 0: 3 in A; node 1: 2 in A and 1 in B; node 2: 1 in B (and one that comes and goes).
         for (int connection = 1; connection <= 3; connection++)
@@ -128,11 +126,7 @@ class MultiProcessClusterTest
         final NodeProcess bystander = nodes.get(2);
         final String room = publisher.ok("create index coll routed");
         final String otherRoom = publisher.ok("create index coll elsewhere");
-        for (final NodeProcess node : nodes)
-        {
-            awaitTrue(node + " knows the rooms", () -> "true".equals(node.ok("hasroom " + room)) &&
-                "true".equals(node.ok("hasroom " + otherRoom)), nodes);
-        }
+        awaitRoomsKnown(nodes, List.of(room, otherRoom));
         publisher.ok("sub 1 " + room);
         subscriber.ok("sub 2 " + room);
         subscriber.ok("sub 3 " + room);
@@ -183,10 +177,7 @@ class MultiProcessClusterTest
         // the subscriber's subscription or its membership (a joiner hears the accepting member's subscription
         // before the join response at times).
         final String everyone = publisher.ok("create index coll everyone");
-        for (final NodeProcess node : nodes)
-        {
-            awaitTrue(node + " knows the room", () -> "true".equals(node.ok("hasroom " + everyone)), nodes);
-        }
+        awaitRoomsKnown(nodes, List.of(everyone));
         for (int i = 0; i < nodes.size(); i++)
         {
             nodes.get(i).ok("sub " + (100 + i) + " " + everyone);
@@ -234,17 +225,8 @@ class MultiProcessClusterTest
     void aFourthNodeJoiningUnderChurnEndsWithExactlyTheSameReplicatedState() throws Exception
     {
         final List<NodeProcess> trio = startTrio();
-        final List<String> roomList = new ArrayList<>();
-        for (int i = 0; i < 8; i++)
-        {
-            roomList.add(trio.get(i % 3).ok("create churn coll room-" + i));
-        }
+        final List<String> roomList = createRooms(trio, trio, "room-", 8);
         final String rooms = String.join(",", roomList);
-        for (final NodeProcess node : trio)
-        {
-            awaitTrue(node + " knows every room", () -> roomList.stream().allMatch(
-                (room) -> "true".equals(node.ok("hasroom " + room))), trio);
-        }
         for (int i = 0; i < 3; i++)
         {
             trio.get(i).ok("churn start " + (42 + i) + " " + (i + 1) * 1_000_000 + " 300 4 " + rooms);
@@ -307,10 +289,7 @@ class MultiProcessClusterTest
     {
         final List<NodeProcess> nodes = startTrio();
         final String room = nodes.get(0).ok("create index coll leave");
-        for (final NodeProcess node : nodes)
-        {
-            awaitTrue(node + " knows the room", () -> "true".equals(node.ok("hasroom " + room)), nodes);
-        }
+        awaitRoomsKnown(nodes, List.of(room));
         for (int i = 0; i < 3; i++)
         {
             nodes.get(i).ok("sub " + (i + 1) + " " + room);

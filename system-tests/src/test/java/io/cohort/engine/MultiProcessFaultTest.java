@@ -23,9 +23,11 @@ import static io.cohort.engine.NodeProcesses.EXIT_BOUND_MS;
 import static io.cohort.engine.NodeProcesses.assertNoFault;
 import static io.cohort.engine.NodeProcesses.assertNotEvicted;
 import static io.cohort.engine.NodeProcesses.awaitConvergence;
+import static io.cohort.engine.NodeProcesses.awaitRoomsKnown;
 import static io.cohort.engine.NodeProcesses.awaitRunning;
 import static io.cohort.engine.NodeProcesses.awaitTrue;
 import static io.cohort.engine.NodeProcesses.countsInOrder;
+import static io.cohort.engine.NodeProcesses.createRooms;
 import static io.cohort.engine.NodeProcesses.stopChurn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,17 +66,8 @@ class MultiProcessFaultTest
         final NodeProcess victim = nodes.get(2);
 
         // Rooms from the survivors only, so that every room outlives the victim.
-        final List<String> roomList = new ArrayList<>();
-        for (int i = 0; i < 6; i++)
-        {
-            roomList.add(survivors.get(i % 2).ok("create churn coll kill-" + i));
-        }
+        final List<String> roomList = createRooms(survivors, nodes, "kill-", 6);
         final String rooms = String.join(",", roomList);
-        for (final NodeProcess node : nodes)
-        {
-            awaitTrue(node + " knows every room", () -> roomList.stream().allMatch(
-                (room) -> "true".equals(node.ok("hasroom " + room))), nodes);
-        }
         for (int i = 0; i < 3; i++)
         {
             nodes.get(i).ok("churn start " + (7 + i) + " " + (i + 1) * 1_000_000 + " 200 2 " + rooms);
@@ -364,10 +357,7 @@ class MultiProcessFaultTest
         throws InterruptedException
     {
         final String room = healthy.get(0).ok("create index coll fault");
-        for (final NodeProcess node : healthy)
-        {
-            awaitTrue(node + " knows the room", () -> "true".equals(node.ok("hasroom " + room)), nodes);
-        }
+        awaitRoomsKnown(healthy, List.of(room));
         healthy.get(0).ok("sub 1 " + room);
         healthy.get(0).ok("sub 2 " + room);
         healthy.get(1).ok("sub 3 " + room);

@@ -154,6 +154,36 @@ final class NodeProcesses implements BeforeEachCallback, AfterEachCallback
     }
 
     /**
+     * Creates rooms in the {@code churn} index, in turn on each creator, and waits until every node knows them.
+     *
+     * @return the room ids, in creation order.
+     */
+    static List<String> createRooms(
+        final List<NodeProcess> creators, final List<NodeProcess> nodes, final String prefix, final int count)
+        throws InterruptedException
+    {
+        final List<String> rooms = new ArrayList<>();
+        for (int i = 0; i < count; i++)
+        {
+            rooms.add(creators.get(i % creators.size()).ok("create churn coll " + prefix + i));
+        }
+        awaitRoomsKnown(nodes, rooms);
+        return rooms;
+    }
+
+    /**
+     * Waits until every node knows every room.
+     */
+    static void awaitRoomsKnown(final List<NodeProcess> nodes, final List<String> rooms) throws InterruptedException
+    {
+        for (final NodeProcess node : nodes)
+        {
+            awaitTrue(node + " knows " + rooms, () -> rooms.stream().allMatch(
+                (room) -> "true".equals(node.ok("hasroom " + room))), nodes);
+        }
+    }
+
+    /**
      * Waits until every node holds the expected rows of every owner (counts per room in {@code rooms} order) and
      * every owner's digest is the same on every node.
      */
