@@ -72,7 +72,6 @@ public final class Cohort
             // Sockets first: a port in use fails the launch at once, not after the off-heap state's creation
             // (seconds with large capacities). Nothing is read from them before the node's thread starts.
             transport = new ZmqTransport(context.transportContext(), counters, errorHandler);
-            FaultInjection.installIfConfigured(transport, context.nodeId());
             final ClusterCore[] coreHolder = new ClusterCore[1];
             state = new SubscriptionState(context.stateContext(),
                 (roomId, previous, current) -> coreHolder[0].onLocalCountChanged(roomId, previous, current));

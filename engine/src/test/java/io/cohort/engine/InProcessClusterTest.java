@@ -1,14 +1,12 @@
 package io.cohort.engine;
 
+import io.cohort.test.LoopbackCluster;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.File;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -18,26 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class InProcessClusterTest
 {
-    @TempDir
-    File countersDir;
-
-    private LocalNodes nodes;
-
-    @BeforeEach
-    void setUp()
-    {
-        nodes = new LocalNodes(countersDir);
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        nodes.close();
-    }
+    @RegisterExtension
+    final LoopbackCluster<CohortNode> nodes = LocalNodes.cluster();
 
     private CohortNode launch(final long nodeId, final String seeds, final CohortListener listener)
     {
-        return nodes.launch(nodes.context(nodeId, seeds).listener(listener));
+        return nodes.add(Cohort.launch(LocalNodes.context(nodes.directory(), nodeId, seeds).listener(listener)));
     }
 
     private static void await(final String what, final BooleanSupplier condition) throws InterruptedException

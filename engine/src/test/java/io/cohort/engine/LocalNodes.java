@@ -1,38 +1,50 @@
 package io.cohort.engine;
 
-import org.agrona.CloseHelper;
+import io.cohort.test.Await;
+import io.cohort.test.LoopbackCluster;
 
 import java.io.File;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * Real nodes launched in the test's JVM on loopback with free ports, small state capacities and a 3 s heartbeat
- * timeout (a shared 2-core machine stalls threads for longer than the 1 s default); closing it closes them all.
+ * Real Cohort nodes for a {@link LoopbackCluster}: launched in the test's JVM on loopback with ports of their own
+ * choosing, small state capacities and a 3 s heartbeat timeout (a shared 2-core machine stalls threads for longer
+ * than the 1 s default).
+ * <pre>{@code
+ * @RegisterExtension
+ * final LoopbackCluster<CohortNode> nodes = LocalNodes.cluster();
+ * }</pre>
  */
-public final class LocalNodes implements AutoCloseable
+public final class LocalNodes
 {
-    private final File countersDir;
-    private final List<CohortNode> nodes = new ArrayList<>();
+    /** How long {@link #await(String, BooleanSupplier)} waits. */
+    public static final long AWAIT_MS = 20_000;
 
-    /**
-     * @param countersDir where the nodes write their counters files (a test's temporary directory).
-     */
-    public LocalNodes(final File countersDir)
+    private LocalNodes()
     {
-        this.countersDir = countersDir;
     }
 
     /**
-     * A context for one node of these, to adjust before {@link #launch(CohortContext)}.
+     * An extension that launches nodes with {@link #context(File, long, String)}.
      *
-     * @param nodeId the node's id.
-     * @param seeds  {@code host:port} of a member to join through, empty for the first node.
+     * @return the extension, to register in a test class.
+     */
+    public static LoopbackCluster<CohortNode> cluster()
+    {
+        return new LoopbackCluster<>((directory, nodeId, seeds) -> Cohort.launch(context(directory, nodeId, seeds)),
+            LocalNodes::seedOf);
+    }
+
+    /**
+     * A context for one node, to adjust before launching it and handing it to {@link LoopbackCluster#add}.
+     *
+     * @param countersDir where the node writes its counters file (the cluster's directory).
+     * @param nodeId      the node's id.
+     * @param seeds       {@code host:port} of a member to join through, empty for the first node.
      * @return the context.
      */
-    public CohortContext context(final long nodeId, final String seeds)
+    public static CohortContext context(final File countersDir, final long nodeId, final String seeds)
     {
         final CohortContext context = new CohortContext().nodeId(nodeId).seeds(seeds)
             .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
@@ -41,19 +53,6 @@ public final class LocalNodes implements AutoCloseable
             .countersDir(countersDir.getPath());
         context.stateContext().maxRooms(1024).maxConnections(1024).maxNodes(4).maxOverflowSubscriptions(1024);
         return context;
-    }
-
-    /**
-     * Launches a node, closed with the others.
-     *
-     * @param context its context, typically from {@link #context(long, String)}.
-     * @return the node.
-     */
-    public CohortNode launch(final CohortContext context)
-    {
-        final CohortNode node = Cohort.launch(context);
-        nodes.add(node);
-        return node;
     }
 
     /**
@@ -68,7 +67,7 @@ public final class LocalNodes implements AutoCloseable
     }
 
     /**
-     * Waits up to 20 s for a condition.
+     * Waits up to {@link #AWAIT_MS} for a condition.
      *
      * @param what      what is awaited, for the failure message.
      * @param condition the condition.
@@ -76,23 +75,6 @@ public final class LocalNodes implements AutoCloseable
      */
     public static void await(final String what, final BooleanSupplier condition) throws InterruptedException
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
-
-    /**
-     * Closes every node launched (each leaves gracefully).
-     */
-    public void close()
-    {
-        nodes.forEach(CloseHelper::quietClose);
-        nodes.clear();
+        Await.until(what, AWAIT_MS, condition);
     }
 }

@@ -1,13 +1,12 @@
 package io.cohort.engine;
 
+import io.cohort.test.LoopbackCluster;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.management.JMX;
 import javax.management.MBeanServer;
@@ -29,26 +28,12 @@ class NodeJmxTest
 {
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
 
-    @TempDir
-    File countersDir;
-
-    private LocalNodes nodes;
-
-    @BeforeEach
-    void setUp()
-    {
-        nodes = new LocalNodes(countersDir);
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        nodes.close();
-    }
+    @RegisterExtension
+    final LoopbackCluster<CohortNode> nodes = LocalNodes.cluster();
 
     private CohortNode launch(final long nodeId, final String seeds, final boolean jmx)
     {
-        return nodes.launch(nodes.context(nodeId, seeds).jmxEnabled(jmx));
+        return nodes.add(Cohort.launch(LocalNodes.context(nodes.directory(), nodeId, seeds).jmxEnabled(jmx)));
     }
 
     private static void await(final String what, final BooleanSupplier condition) throws InterruptedException

@@ -2,7 +2,7 @@ package io.cohort.transport;
 
 /**
  * A hook that lets tests and fault-injection runs drop or corrupt received sync frames, i.e. break one link.
- * Enabled only by code (never by configuration in production).
+ * Installed by code or by {@link TransportFaultHooks}, never by production start-up.
  */
 @FunctionalInterface
 public interface ReceiveFaultHook

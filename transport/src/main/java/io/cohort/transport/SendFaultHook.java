@@ -4,7 +4,7 @@ import io.cohort.codec.FrameLayout;
 
 /**
  * A hook that lets tests and fault-injection runs drop, repeat or corrupt outgoing sync frames. Enabled only
- * by code (never by configuration in production).
+ * by code or by {@link TransportFaultHooks}, never by production start-up.
  */
 @FunctionalInterface
 public interface SendFaultHook

@@ -70,6 +70,14 @@ public final class TransportConfiguration
     /** Default most counters: enough for 64 peers. */
     public static final int MAX_COUNTERS_DEFAULT = 1024;
 
+    /**
+     * Class name of a {@link TransportFaultHooks} that breaks sync frames on purpose: for multi-process fault tests
+     * only; empty means no hook, and no class is loaded.
+     */
+    public static final String FAULT_HOOKS_CLASS_PROP_NAME = "cohort.transport.fault.hooks.class";
+    /** Default: no fault hooks. */
+    public static final String FAULT_HOOKS_CLASS_DEFAULT = "";
+
     /** Frames larger than the codec's own frame limit cannot be received anywhere. */
     static final int MAX_FRAME_LENGTH_LIMIT = CodecLimits.MAX_FRAME_LENGTH_DEFAULT;
 

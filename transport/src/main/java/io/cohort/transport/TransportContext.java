@@ -31,6 +31,8 @@ public final class TransportContext
     private int maxCounters = PROPERTIES.intValue(MAX_COUNTERS_PROP_NAME, MAX_COUNTERS_DEFAULT);
     private CodecLimits codecLimits = CodecLimits.DEFAULT;
     private CurveKeys curveKeys;
+    private String faultHooksClassName = System.getProperty(FAULT_HOOKS_CLASS_PROP_NAME, FAULT_HOOKS_CLASS_DEFAULT);
+    private TransportFaultHooks faultHooks;
 
     /**
      * Validates the configuration and derives what was left unset (advertised host, CURVE keys).
@@ -77,7 +79,24 @@ public final class TransportContext
             }
             curveKeys = CurveKeys.load(file);
         }
+        if (null == faultHooks && null != faultHooksClassName && !faultHooksClassName.isBlank())
+        {
+            faultHooks = newFaultHooks(faultHooksClassName.trim());
+        }
         return this;
+    }
+
+    private static TransportFaultHooks newFaultHooks(final String className)
+    {
+        try
+        {
+            return Class.forName(className).asSubclass(TransportFaultHooks.class).getConstructor().newInstance();
+        }
+        catch (final ReflectiveOperationException | ClassCastException ex)
+        {
+            throw new IllegalArgumentException(FAULT_HOOKS_CLASS_PROP_NAME + "=" + className + " is not a " +
+                TransportFaultHooks.class.getSimpleName() + " with a public no-argument constructor: " + ex, ex);
+        }
     }
 
     private static String localHostAddress()
@@ -435,6 +454,52 @@ public final class TransportContext
     public TransportContext codecLimits(final CodecLimits codecLimits)
     {
         this.codecLimits = codecLimits;
+        return this;
+    }
+
+    /**
+     * Class name of the {@link TransportFaultHooks} to install, read from
+     * {@link TransportConfiguration#FAULT_HOOKS_CLASS_PROP_NAME}; empty for none.
+     *
+     * @return the class name.
+     */
+    public String faultHooksClassName()
+    {
+        return faultHooksClassName;
+    }
+
+    /**
+     * Sets the class name of the {@link TransportFaultHooks} that {@link #conclude()} instantiates (tests only).
+     *
+     * @param faultHooksClassName the class name, or empty for none.
+     * @return this for a fluent API.
+     */
+    public TransportContext faultHooksClassName(final String faultHooksClassName)
+    {
+        this.faultHooksClassName = faultHooksClassName;
+        return this;
+    }
+
+    /**
+     * The fault hooks the transport installs when it starts.
+     *
+     * @return the hooks, or null (the default) for none.
+     */
+    public TransportFaultHooks faultHooks()
+    {
+        return faultHooks;
+    }
+
+    /**
+     * Sets the fault hooks the transport installs when it starts (tests only); wins over
+     * {@link #faultHooksClassName()}.
+     *
+     * @param faultHooks the hooks, or null for none.
+     * @return this for a fluent API.
+     */
+    public TransportContext faultHooks(final TransportFaultHooks faultHooks)
+    {
+        this.faultHooks = faultHooks;
         return this;
     }
 }

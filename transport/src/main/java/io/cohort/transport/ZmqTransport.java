@@ -102,6 +102,12 @@ public final class ZmqTransport implements Transport
         this.inbound = new InboundFrameProcessor(context.nodeId(), context.codecLimits(), counters, errorHandler);
         this.commandDecoder = new FrameDecoder(context.codecLimits());
         this.directedTopic = topic(DIRECTED_TOPIC, context.nodeId());
+        final TransportFaultHooks faultHooks = context.faultHooks();
+        if (null != faultHooks)
+        {
+            sendFaultHook = faultHooks.sendFaultHook(context);
+            receiveFaultHook = faultHooks.receiveFaultHook(context);
+        }
 
         zContext = new ZContext(1);
         zContext.setLinger(0);

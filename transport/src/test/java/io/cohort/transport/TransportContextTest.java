@@ -141,6 +141,60 @@ class TransportContextTest
     }
 
     @Test
+    void shouldInstallNoFaultHooksByDefault()
+    {
+        assertEquals(FAULT_HOOKS_CLASS_DEFAULT, new TransportContext().faultHooksClassName());
+        assertNull(valid().conclude().faultHooks(), "no fault hooks without a class name");
+    }
+
+    @Test
+    void shouldInstantiateFaultHooksNamedBySystemProperty()
+    {
+        withProperty(FAULT_HOOKS_CLASS_PROP_NAME, DroppingHooks.class.getName(), () ->
+        {
+            final TransportFaultHooks hooks = valid().conclude().faultHooks();
+            assertTrue(hooks instanceof DroppingHooks, String.valueOf(hooks));
+            assertTrue(hooks.receiveFaultHook(valid()).drop(1, new byte[0]));
+        });
+    }
+
+    @Test
+    void shouldNameAFaultHooksClassThatIsNotOne()
+    {
+        final IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+            () -> valid().faultHooksClassName("no.such.Hooks").conclude());
+        assertTrue(missing.getMessage().contains(FAULT_HOOKS_CLASS_PROP_NAME + "=no.such.Hooks"), missing.getMessage());
+
+        final IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class,
+            () -> valid().faultHooksClassName(String.class.getName()).conclude());
+        assertTrue(wrongType.getMessage().contains(FAULT_HOOKS_CLASS_PROP_NAME + "=java.lang.String"),
+            wrongType.getMessage());
+    }
+
+    /**
+     * Fault hooks named by class: every received frame dropped, sent frames untouched.
+     */
+    public static final class DroppingHooks implements TransportFaultHooks
+    {
+        /**
+         * As the context instantiates it.
+         */
+        public DroppingHooks()
+        {
+        }
+
+        public SendFaultHook sendFaultHook(final TransportContext context)
+        {
+            return null;
+        }
+
+        public ReceiveFaultHook receiveFaultHook(final TransportContext context)
+        {
+            return (peerNodeId, message) -> true;
+        }
+    }
+
+    @Test
     void shouldReadSystemProperties()
     {
         withProperty(COMMAND_PORT_PROP_NAME, " 7600 ", () -> assertEquals(7600, new TransportContext().commandPort()));

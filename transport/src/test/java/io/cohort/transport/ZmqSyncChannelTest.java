@@ -291,6 +291,32 @@ class ZmqSyncChannelTest
     }
 
     @Test
+    void shouldInstallTheFaultHooksItsContextNames()
+    {
+        final TestNode a = node(1);
+        final TestNode b = new TestNode(countersDir, 2, (context) -> context.faultHooks(new TransportFaultHooks()
+        {
+            public SendFaultHook sendFaultHook(final TransportContext context)
+            {
+                return null;
+            }
+
+            public ReceiveFaultHook receiveFaultHook(final TransportContext context)
+            {
+                return (peerNodeId, message) -> 1 == peerNodeId && 3 == firstSequence(message);
+            }
+        }));
+        nodes.add(b);
+        connect(a, b);
+
+        broadcastFrames(a, 3, 2);
+        awaitUntil(() -> b.recorder.messages.size() >= 4, () -> "received " + b.recorder.messages, a, b);
+
+        assertEquals(List.of(new Recorder.Fault(1, false, ReasonCode.GAP, 3, 5)), b.recorder.faults);
+        assertEquals(List.of(1L, 2L, 5L, 6L), sequences(b.recorder.messages));
+    }
+
+    @Test
     void shouldLetAHandlerRemoveThePeerWhileItsSocketIsRead()
     {
         final TestNode a = node(1);

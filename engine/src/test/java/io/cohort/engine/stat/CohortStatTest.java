@@ -1,18 +1,18 @@
 package io.cohort.engine.stat;
 
 import io.cohort.engine.CallResult;
+import io.cohort.engine.Cohort;
 import io.cohort.engine.CohortNode;
 import io.cohort.engine.LocalNodes;
 import io.cohort.engine.NodeState;
 import io.cohort.transport.CountersFile;
+import io.cohort.test.LoopbackCluster;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -34,28 +34,14 @@ class CohortStatTest
     private static final int PID_OFFSET = 16;
     private static final int START_TIME_OFFSET = 32;
 
-    @TempDir
-    File countersDir;
-
-    private LocalNodes nodes;
+    @RegisterExtension
+    final LoopbackCluster<CohortNode> nodes = LocalNodes.cluster();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    @BeforeEach
-    void setUp()
-    {
-        nodes = new LocalNodes(countersDir);
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        nodes.close();
-    }
-
     private CohortNode launch(final long nodeId, final String seeds)
     {
-        return nodes.launch(nodes.context(nodeId, seeds).jmxEnabled(false));
+        return nodes.add(Cohort.launch(LocalNodes.context(nodes.directory(), nodeId, seeds).jmxEnabled(false)));
     }
 
     private int stat(final String... args)
@@ -68,7 +54,7 @@ class CohortStatTest
 
     private String statOnce()
     {
-        assertEquals(0, stat("--dir", countersDir.getPath(), "--once"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, stat("--dir", nodes.directory().getPath(), "--once"), err.toString(StandardCharsets.UTF_8));
         return out.toString(StandardCharsets.UTF_8);
     }
 
@@ -205,7 +191,7 @@ class CohortStatTest
     @Test
     void shouldShowADeadNodesFileAndRemoveItWithClean() throws Exception
     {
-        final CountersFile file = new CountersFile(countersDir, 0xDEAD, 64);
+        final CountersFile file = new CountersFile(nodes.directory(), 0xDEAD, 64);
         final MappedByteBuffer mapped = IoUtil.mapExistingFile(file.file(), "test");
         try
         {
@@ -223,7 +209,7 @@ class CohortStatTest
         assertTrue(text.contains("node 000000000000dead  pid " + Long.MAX_VALUE + "  DEAD"), text);
         assertTrue(file.file().exists());
 
-        assertEquals(0, stat("--dir", countersDir.getPath(), "--once", "--clean"));
+        assertEquals(0, stat("--dir", nodes.directory().getPath(), "--once", "--clean"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("removed " + file.file()), out.toString());
         assertFalse(file.file().exists());
         CloseHelper.quietClose(file);
@@ -254,7 +240,7 @@ class CohortStatTest
     @Test
     void shouldFailWithOneLineAndStatusOneOnAMissingDirectory()
     {
-        final File missing = new File(countersDir, "missing");
+        final File missing = new File(nodes.directory(), "missing");
         assertEquals(CohortStat.EXIT_NO_DIRECTORY, stat("--dir", missing.getPath(), "--once"));
         final String error = err.toString(StandardCharsets.UTF_8);
         assertEquals(1, error.lines().count(), error);

@@ -1,31 +1,26 @@
 package io.cohort.engine;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import io.cohort.test.CountersSnapshot;
+import io.cohort.test.FreePorts;
+import io.cohort.transport.CounterType;
+import io.cohort.transport.OutboundBatcher;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.rmi.RemoteException;
 import java.nio.file.Files;
-import java.nio.file.Path;
+import java.rmi.RemoteException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -34,15 +29,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
+import static io.cohort.engine.NodeProcesses.EXIT_BOUND_MS;
+import static io.cohort.engine.NodeProcesses.assertNoFault;
+import static io.cohort.engine.NodeProcesses.awaitConvergence;
+import static io.cohort.engine.NodeProcesses.awaitRoomsKnown;
+import static io.cohort.engine.NodeProcesses.awaitRunning;
+import static io.cohort.engine.NodeProcesses.awaitTrue;
+import static io.cohort.engine.NodeProcesses.createRooms;
+import static io.cohort.engine.NodeProcesses.stopChurn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -55,34 +52,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("slow")
 class MultiProcessClusterTest
 {
-    private static final long BOUND_MS = 15_000;
-    private static final long JOIN_BOUND_MS = 40_000;
-    private static final long EXIT_BOUND_MS = 10_000;
+    private static final long JOIN_BOUND_MS = NodeProcesses.JOIN_BOUND_MS;
 
-    @TempDir
-    static File classPathCopy;
-    private static String childClassPath;
-
-    @TempDir
-    File tempDir;
-
-    private final List<NodeProcess> processes = new ArrayList<>();
-
-    /**
-     * The children run from a copy of this build's class directories and Cohort jars: another build of the same
-     * tree (recompiling target/classes, installing a module) must not pull classes from under a running node.
-     */
-    @BeforeAll
-    static void copyClassPath() throws IOException
-    {
-        childClassPath = ChildJvms.copyClassPath(classPathCopy.toPath());
-    }
-
-    @AfterEach
-    void tearDown() throws InterruptedException
-    {
-        assertEquals(List.of(), ChildJvms.endAll(processes), "processes that did not die");
-    }
+    @RegisterExtension
+    final NodeProcesses processes = new NodeProcesses();
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -110,11 +83,7 @@ class MultiProcessClusterTest
         final String roomA = nodes.get(0).ok("create index coll a==1");
         final String roomB = nodes.get(1).ok("create index coll b==2");
         final String rooms = roomA + "," + roomB;
-        for (final NodeProcess node : nodes)
-        {
-            awaitTrue(node + " knows both rooms", () -> "true".equals(node.ok("hasroom " + roomA)) &&
-                "true".equals(node.ok("hasroom " + roomB)), nodes);
-        }
+        awaitRoomsKnown(nodes, List.of(roomA, roomB));
 
         // node 0: 3 in A; node 1: 2 in A and 1 in B; node 2: 1 in B (and one that comes and goes).
         for (int connection = 1; connection <= 3; connection++)
@@ -157,11 +126,7 @@ class MultiProcessClusterTest
         final NodeProcess bystander = nodes.get(2);
         final String room = publisher.ok("create index coll routed");
         final String otherRoom = publisher.ok("create index coll elsewhere");
-        for (final NodeProcess node : nodes)
-        {
-            awaitTrue(node + " knows the rooms", () -> "true".equals(node.ok("hasroom " + room)) &&
-                "true".equals(node.ok("hasroom " + otherRoom)), nodes);
-        }
+        awaitRoomsKnown(nodes, List.of(room, otherRoom));
         publisher.ok("sub 1 " + room);
         subscriber.ok("sub 2 " + room);
         subscriber.ok("sub 3 " + room);
@@ -212,10 +177,7 @@ class MultiProcessClusterTest
         // the subscriber's subscription or its membership (a joiner hears the accepting member's subscription
         // before the join response at times).
         final String everyone = publisher.ok("create index coll everyone");
-        for (final NodeProcess node : nodes)
-        {
-            awaitTrue(node + " knows the room", () -> "true".equals(node.ok("hasroom " + everyone)), nodes);
-        }
+        awaitRoomsKnown(nodes, List.of(everyone));
         for (int i = 0; i < nodes.size(); i++)
         {
             nodes.get(i).ok("sub " + (100 + i) + " " + everyone);
@@ -263,24 +225,15 @@ class MultiProcessClusterTest
     void aFourthNodeJoiningUnderChurnEndsWithExactlyTheSameReplicatedState() throws Exception
     {
         final List<NodeProcess> trio = startTrio();
-        final List<String> roomList = new ArrayList<>();
-        for (int i = 0; i < 8; i++)
-        {
-            roomList.add(trio.get(i % 3).ok("create churn coll room-" + i));
-        }
+        final List<String> roomList = createRooms(trio, trio, "room-", 8);
         final String rooms = String.join(",", roomList);
-        for (final NodeProcess node : trio)
-        {
-            awaitTrue(node + " knows every room", () -> roomList.stream().allMatch(
-                (room) -> "true".equals(node.ok("hasroom " + room))), trio);
-        }
         for (int i = 0; i < 3; i++)
         {
             trio.get(i).ok("churn start " + (42 + i) + " " + (i + 1) * 1_000_000 + " 300 4 " + rooms);
         }
         Thread.sleep(1_000);
 
-        final int[] ports = freePorts(2);
+        final int[] ports = FreePorts.loopback(2);
         final NodeProcess fourth = startScripted("node3", ports[0], ports[1], seedsOf(trio));
         final List<NodeProcess> nodes = new ArrayList<>(trio);
         nodes.add(fourth);
@@ -291,20 +244,7 @@ class MultiProcessClusterTest
         final Map<String, Map<String, Long>> expectedByOwner = new LinkedHashMap<>();
         for (final NodeProcess node : trio)
         {
-            final String stats = node.ok("churn stop");
-            final Map<String, String> fields = new HashMap<>();
-            for (final String field : stats.split(" "))
-            {
-                fields.put(field.substring(0, field.indexOf('=')), field.substring(field.indexOf('=') + 1));
-            }
-            assertEquals("0", fields.get("notaccepted"), node + " churn: " + stats);
-            assertTrue(Long.parseLong(fields.get("ops")) > 1_000, node + " churned too little: " + stats);
-            final Map<String, Long> modelCounts = new HashMap<>();
-            for (final String pair : fields.get("expected").split(","))
-            {
-                modelCounts.put(pair.substring(0, pair.indexOf(':')),
-                    Long.parseLong(pair.substring(pair.indexOf(':') + 1)));
-            }
+            final Map<String, Long> modelCounts = stopChurn(node);
             final Map<String, Long> expected = new LinkedHashMap<>();
             roomList.forEach((room) -> expected.put(room, modelCounts.get(room)));
             expectedByOwner.put(node.id, expected);
@@ -349,10 +289,7 @@ class MultiProcessClusterTest
     {
         final List<NodeProcess> nodes = startTrio();
         final String room = nodes.get(0).ok("create index coll leave");
-        for (final NodeProcess node : nodes)
-        {
-            awaitTrue(node + " knows the room", () -> "true".equals(node.ok("hasroom " + room)), nodes);
-        }
+        awaitRoomsKnown(nodes, List.of(room));
         for (int i = 0; i < 3; i++)
         {
             nodes.get(i).ok("sub " + (i + 1) + " " + room);
@@ -401,8 +338,8 @@ class MultiProcessClusterTest
     @Timeout(value = 45, unit = TimeUnit.SECONDS)
     void cohortMainAloneReachesRunningAndExitsZeroOnSigterm() throws Exception
     {
-        final int[] ports = freePorts(2);
-        final File properties = new File(tempDir, "node.properties");
+        final int[] ports = FreePorts.loopback(2);
+        final File properties = new File(processes.directory(), "node.properties");
         Files.writeString(properties.toPath(), String.join("\n",
             "# a node on its own",
             "cohort.node.id=0x9999",
@@ -434,7 +371,7 @@ class MultiProcessClusterTest
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void cohortMainRegistersItsJmxViewAndExitsZeroOnAJmxLeave() throws Exception
     {
-        final int[] ports = freePorts(3);
+        final int[] ports = FreePorts.loopback(3);
         final NodeProcess main = startProcess("main-jmx", CohortMain.class, List.of(
             "-Dcohort.node.id=0x5151", "-Dcohort.bind.address=127.0.0.1",
             "-Dcohort.command.port=" + ports[0], "-Dcohort.sync.port=" + ports[1],
@@ -474,7 +411,7 @@ class MultiProcessClusterTest
     @Timeout(value = 45, unit = TimeUnit.SECONDS)
     void cohortMainExitsZeroOnSigtermWhileStarting() throws Exception
     {
-        final int[] ports = freePorts(2);
+        final int[] ports = FreePorts.loopback(2);
         // Default state capacities: creating the off-heap maps takes a while, and the SIGTERM lands in it.
         final NodeProcess main = startProcess("main-starting", CohortMain.class, List.of(
             "-Dcohort.node.id=0x5678", "-Dcohort.bind.address=127.0.0.1",
@@ -495,7 +432,7 @@ class MultiProcessClusterTest
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void cohortMainExitCodes() throws Exception
     {
-        final int[] ports = freePorts(2);
+        final int[] ports = FreePorts.loopback(2);
         final List<String> common = List.of("-Dcohort.bind.address=127.0.0.1",
             "-Dcohort.command.port=" + ports[0], "-Dcohort.sync.port=" + ports[1],
             "-Dcohort.counters.dir=" + countersDir().getPath());
@@ -510,13 +447,13 @@ class MultiProcessClusterTest
         assertExit(2, "cohort.heartbeat.timeout=", startProcess("bad-combination", CohortMain.class, badCombination,
             List.of()));
 
-        final String missing = new File(tempDir, "missing.properties").getPath();
+        final String missing = new File(processes.directory(), "missing.properties").getPath();
         assertExit(2, "missing.properties", startProcess("missing-file", CohortMain.class, common, List.of(missing)));
 
         assertExit(2, "usage", startProcess("two-args", CohortMain.class, common, List.of("a", "b")));
 
         final List<String> missingKeyFile = new ArrayList<>(common);
-        missingKeyFile.add("-Dcohort.curve.key.file=" + new File(tempDir, "missing.keys").getPath());
+        missingKeyFile.add("-Dcohort.curve.key.file=" + new File(processes.directory(), "missing.keys").getPath());
         assertExit(2, "cohort.curve.key.file=", startProcess("missing-key-file", CohortMain.class, missingKeyFile,
             List.of()));
 
@@ -545,7 +482,7 @@ class MultiProcessClusterTest
 
     private List<NodeProcess> startTrio() throws Exception
     {
-        final int[] ports = freePorts(6);
+        final int[] ports = FreePorts.loopback(6);
         final String seeds = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[2] + ",127.0.0.1:" + ports[4];
         final List<NodeProcess> nodes = new ArrayList<>();
         for (int i = 0; i < 3; i++)
@@ -556,16 +493,7 @@ class MultiProcessClusterTest
         {
             node.awaitLaunched();
         }
-        for (final NodeProcess node : nodes)
-        {
-            final String reply = node.call("await RUNNING " + JOIN_BOUND_MS);
-            if (!reply.startsWith("OK"))
-            {
-                final StringBuilder message = new StringBuilder(node + " not RUNNING: " + reply);
-                nodes.forEach((each) -> message.append('\n').append(each.tail()));
-                throw new AssertionError(message.toString());
-            }
-        }
+        awaitRunning(nodes);
         for (final NodeProcess node : nodes)
         {
             awaitTrue(node + " sees the two others", () -> node.ok("members").split(" ").length == 2, nodes);
@@ -580,26 +508,14 @@ class MultiProcessClusterTest
 
     private File countersDir()
     {
-        return new File(tempDir, "counters");
+        return processes.countersDir();
     }
 
     private NodeProcess startScripted(final String name, final int commandPort, final int syncPort, final String seeds)
-        throws IOException
     {
-        final List<String> properties = List.of(
-            "-Dcohort.cluster.seeds=" + seeds,
-            "-Dcohort.bind.address=127.0.0.1",
-            "-Dcohort.advertised.host=127.0.0.1",
-            "-Dcohort.command.port=" + commandPort,
-            "-Dcohort.sync.port=" + syncPort,
-            "-Dcohort.counters.dir=" + countersDir().getPath(),
-            "-Dcohort.heartbeat.interval=100ms",
-            "-Dcohort.heartbeat.timeout=5s",
-            "-Dcohort.join.timeout=30s",
-            "-Dcohort.state.max.rooms=1024",
-            "-Dcohort.state.max.connections=4096",
-            "-Dcohort.state.max.overflow.subscriptions=4096",
-            "-Dcohort.state.max.nodes=8");
+        final List<String> properties = processes.nodeProperties(seeds, commandPort, syncPort);
+        properties.add("-Dcohort.heartbeat.interval=100ms");
+        properties.add("-Dcohort.heartbeat.timeout=5s");
         final NodeProcess node = startProcess(name, ScriptedNodeMain.class, properties, List.of());
         node.commandPort = commandPort;
         return node;
@@ -607,331 +523,19 @@ class MultiProcessClusterTest
 
     private NodeProcess startProcess(
         final String name, final Class<?> mainClass, final List<String> properties, final List<String> args)
-        throws IOException
     {
-        final String root = System.getProperty("cohort.root");
-        final List<String> command = new ArrayList<>();
-        command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-        if (null != root)
-        {
-            command.add("@" + root + File.separator + "jvm.options");
-            if (Runtime.version().feature() >= 24)
-            {
-                command.add("@" + root + File.separator + "jvm-jdk24.options");
-            }
-        }
-        // Small, quick-starting JVMs: up to five share this machine.
-        command.addAll(List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-        command.add("-cp");
-        command.add(childClassPath);
-        command.addAll(properties);
-        command.add(mainClass.getName());
-        command.addAll(args);
-
-        final File log = new File(tempDir, name + ".log");
-        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(log);
-        if (ScriptedNodeMain.class != mainClass)
-        {
-            builder.redirectErrorStream(true).redirectOutput(log);
-        }
-        final NodeProcess process = new NodeProcess(name, builder.start(), log, ScriptedNodeMain.class == mainClass);
-        processes.add(process);
-        return process;
-    }
-
-    private static int[] freePorts(final int count) throws IOException
-    {
-        // Below the ephemeral range, so that no outgoing connection takes one between the check and the bind.
-        final int[] ports = new int[count];
-        final Set<Integer> picked = new HashSet<>();
-        for (int i = 0; i < count; i++)
-        {
-            while (true)
-            {
-                final int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
-                if (picked.contains(port))
-                {
-                    continue;
-                }
-                try (ServerSocket socket = new ServerSocket())
-                {
-                    socket.setReuseAddress(false);
-                    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-                }
-                catch (final IOException ex)
-                {
-                    continue;
-                }
-                picked.add(port);
-                ports[i] = port;
-                break;
-            }
-        }
-        return ports;
+        return processes.start(name, mainClass, properties, args);
     }
 
     private Map<Long, Long> directedSequences(final NodeProcess node)
     {
-        return CountersSnapshot.nextDirectedSequences(countersDir(), ScriptedNodeMain.parseId(node.id));
+        return CountersSnapshot.valuesByKey(countersDir(), ScriptedNodeMain.parseId(node.id),
+            CounterType.PEER_EXPECTED_DIRECTED);
     }
 
     /** Before the first notification the expected sequence is unknown (-1) or the first one. */
     private static long directedBase(final Long before)
     {
-        return null == before || before < 0 ? io.cohort.transport.OutboundBatcher.FIRST_SEQUENCE : before;
-    }
-
-    /**
-     * Waits until every node holds the expected rows of every owner (counts per room in {@code rooms} order) and
-     * every owner's digest is the same on every node.
-     */
-    private static void awaitConvergence(
-        final List<NodeProcess> nodes, final String rooms, final Map<String, String> expectedOwnerCounts)
-        throws InterruptedException
-    {
-        final String owners = String.join(",", expectedOwnerCounts.keySet());
-        awaitTrue("every owner's rows and digest equal on every node", () ->
-        {
-            final Set<String> digests = new HashSet<>();
-            for (final NodeProcess node : nodes)
-            {
-                for (final Map.Entry<String, String> entry : expectedOwnerCounts.entrySet())
-                {
-                    if (!entry.getValue().equals(node.ok("ocounts " + entry.getKey() + " " + rooms)))
-                    {
-                        return false;
-                    }
-                }
-                digests.add(node.ok("digests " + owners));
-            }
-            return 1 == digests.size();
-        }, nodes, () ->
-        {
-            final StringBuilder builder = new StringBuilder("expected " + expectedOwnerCounts + "\n");
-            for (final NodeProcess node : nodes)
-            {
-                builder.append(node).append(": digests ").append(node.ok("digests " + owners));
-                expectedOwnerCounts.keySet().forEach((owner) ->
-                    builder.append("\n  ").append(owner).append(": ").append(node.ok("ocounts " + owner + " " + rooms)));
-                builder.append('\n');
-            }
-            return builder.toString();
-        });
-    }
-
-    private static void assertNoFault(final List<NodeProcess> nodes)
-    {
-        for (final NodeProcess node : nodes)
-        {
-            assertEquals(List.of(), node.events("EVICTED"), node + " evicted someone");
-            assertEquals(List.of(), node.events("FAILED"), node.toString());
-            assertEquals(List.of(), node.events("REFUSED"), node + " refused calls");
-            assertFalse(node.events("STATE").stream().anyMatch((e) -> e.endsWith("EVICTED")), node + " was evicted");
-            assertTrue(node.process.isAlive(), node + " is alive");
-        }
-    }
-
-    private static void awaitTrue(final String what, final BooleanSupplier condition, final List<NodeProcess> nodes)
-        throws InterruptedException
-    {
-        awaitTrue(what, condition, nodes, () -> "");
-    }
-
-    private static void awaitTrue(
-        final String what,
-        final BooleanSupplier condition,
-        final List<NodeProcess> nodes,
-        final java.util.function.Supplier<String> details)
-        throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BOUND_MS);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                final StringBuilder message = new StringBuilder("timed out after " + BOUND_MS + " ms waiting for " +
-                    what + "\n" + details.get());
-                nodes.forEach((node) -> message.append("\n").append(node.tail()));
-                throw new AssertionError(message.toString());
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    /**
-     * One JVM: its stdin, its replies and events (scripted nodes), its log.
-     */
-    static final class NodeProcess implements AutoCloseable
-    {
-        final String name;
-        final Process process;
-        final File log;
-        final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
-        final List<String> events = new CopyOnWriteArrayList<>();
-        final Writer stdin;
-        final Thread reader;
-        String id = "?";
-        int commandPort;
-
-        NodeProcess(final String name, final Process process, final File log, final boolean scripted)
-        {
-            this.name = name;
-            this.process = process;
-            this.log = log;
-            this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            reader = new Thread(() ->
-            {
-                if (!scripted)
-                {
-                    return;
-                }
-                try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
-                {
-                    String line;
-                    while (null != (line = out.readLine()))
-                    {
-                        if (line.startsWith("R "))
-                        {
-                            replies.add(line.substring(2));
-                        }
-                        else if (line.startsWith("E "))
-                        {
-                            events.add(line.substring(2));
-                        }
-                    }
-                }
-                catch (final IOException ignore)
-                {
-                    // the process ended
-                }
-            }, name + "-stdout");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /**
-         * SIGTERM, as {@link Process#destroy()} sends, but through the process handle: Process.destroy() also
-         * closes our end of the pipes, and what the process writes while it stops would be lost.
-         */
-        void sigterm()
-        {
-            assertTrue(process.toHandle().destroy(), this + ": SIGTERM not sent");
-        }
-
-        void awaitOutputEnd() throws InterruptedException
-        {
-            reader.join(EXIT_BOUND_MS);
-        }
-
-        void awaitLaunched() throws InterruptedException
-        {
-            final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOIN_BOUND_MS);
-            while (System.nanoTime() < deadline)
-            {
-                for (final String event : events)
-                {
-                    if (event.startsWith("LAUNCHED "))
-                    {
-                        id = event.split(" ")[1];
-                        return;
-                    }
-                    if (event.startsWith("FAILED "))
-                    {
-                        throw new AssertionError(this + " failed to launch: " + event + "\n" + tail());
-                    }
-                }
-                if (!process.isAlive())
-                {
-                    throw new AssertionError(this + " exited " + process.exitValue() + "\n" + tail());
-                }
-                Thread.sleep(10);
-            }
-            throw new AssertionError(this + " did not launch\n" + tail());
-        }
-
-        /**
-         * Sends a command and returns its answer.
-         *
-         * @return the text after {@code OK}; fails on {@code ERR} or silence.
-         */
-        String ok(final String command)
-        {
-            final String reply = call(command);
-            if (!reply.startsWith("OK"))
-            {
-                throw new AssertionError(this + ": '" + command + "' answered " + reply + "\n" + tail());
-            }
-            return reply.length() > 3 ? reply.substring(3) : "";
-        }
-
-        String call(final String command)
-        {
-            // An await answers by itself within its own bound; give it more than that.
-            final long boundMs = command.startsWith("await ") ?
-                Long.parseLong(command.substring(command.lastIndexOf(' ') + 1)) + BOUND_MS : BOUND_MS;
-            try
-            {
-                stdin.write(command + "\n");
-                stdin.flush();
-                final String reply = replies.poll(boundMs, TimeUnit.MILLISECONDS);
-                if (null == reply)
-                {
-                    throw new AssertionError(this + ": no answer to '" + command + "'\n" + tail());
-                }
-                return reply;
-            }
-            catch (final IOException ex)
-            {
-                throw new AssertionError(this + ": cannot send '" + command + "': " + ex + "\n" + tail(), ex);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(this + ": interrupted waiting for an answer to '" + command + "'\n" + tail(),
-                    ex);
-            }
-        }
-
-        List<String> events(final String prefix)
-        {
-            return events.stream().filter((event) -> event.startsWith(prefix)).collect(Collectors.toList());
-        }
-
-        String log()
-        {
-            try
-            {
-                return Files.readString(log.toPath());
-            }
-            catch (final IOException ex)
-            {
-                return "(no log: " + ex + ")";
-            }
-        }
-
-        String tail()
-        {
-            final List<String> lines = log().lines().collect(Collectors.toList());
-            return "--- " + this + " log (last 40 lines) ---\n" +
-                String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        }
-
-        public void close()
-        {
-            try
-            {
-                stdin.close();
-            }
-            catch (final IOException ignore)
-            {
-                // already gone
-            }
-        }
-
-        public String toString()
-        {
-            return name + "(pid " + process.pid() + ", id " + id + ")";
-        }
+        return null == before || before < 0 ? OutboundBatcher.FIRST_SEQUENCE : before;
     }
 }

@@ -1,34 +1,34 @@
 package io.cohort.engine;
 
-import io.cohort.engine.MultiProcessClusterTest.NodeProcess;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import io.cohort.test.FaultInjection;
+import io.cohort.test.FreePorts;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
+import static io.cohort.engine.NodeProcesses.BOUND_MS;
+import static io.cohort.engine.NodeProcesses.EMPTY_OWNER;
+import static io.cohort.engine.NodeProcesses.EXIT_BOUND_MS;
+import static io.cohort.engine.NodeProcesses.assertNoFault;
+import static io.cohort.engine.NodeProcesses.assertNotEvicted;
+import static io.cohort.engine.NodeProcesses.awaitConvergence;
+import static io.cohort.engine.NodeProcesses.awaitRoomsKnown;
+import static io.cohort.engine.NodeProcesses.awaitRunning;
+import static io.cohort.engine.NodeProcesses.awaitTrue;
+import static io.cohort.engine.NodeProcesses.countsInOrder;
+import static io.cohort.engine.NodeProcesses.createRooms;
+import static io.cohort.engine.NodeProcesses.stopChurn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -38,48 +38,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The fault rules of {@link FaultDetector} with real JVMs on 127.0.0.1 and the engine's default timing
  * ({@code cohort.heartbeat.interval=100ms}, {@code cohort.heartbeat.timeout=1s},
  * {@code cohort.suspicion.timeout=300ms}): a crashed node, a lossy receive path (lone accuser), a garbling sender
- * and a partition, the last three made by the test-only {@link FaultInjection} hook, armed by system properties
- * and started by a trigger file. The faulty node runs the standalone launcher {@link CohortMain}, so that its exit
- * code is the launcher's own ({@link CohortMain#EXIT_EVICTED}); the others are {@link ScriptedNodeMain} nodes,
- * whose events and answers the test reads. Every process is started here and ended here, by its own pid, after
- * each test.
+ * and a partition, the last three made by the test-only {@link FaultInjection} hooks, installed in the child by
+ * the transport's class-name setting and started by a trigger file. The faulty node runs the standalone launcher
+ * {@link CohortMain}, so that its exit code is the launcher's own ({@link CohortMain#EXIT_EVICTED}); the others
+ * are {@link ScriptedNodeMain} nodes, whose events and answers the test reads. Every process is started here and
+ * ended here, by its own pid, after each test.
  */
 @Tag("slow")
 class MultiProcessFaultTest
 {
-    private static final long BOUND_MS = 15_000;
-    private static final long JOIN_BOUND_MS = 40_000;
-    private static final long EXIT_BOUND_MS = 10_000;
     /** Generous, for a loaded machine; the target on a quiet one is 1.5 s (1 s timeout + 300 ms window). */
     private static final long KILL_EVICTION_BOUND_MS = 5_000;
-    private static final String EMPTY_OWNER = "0000000000000001";
     private static final int EXIT_EVICTED = CohortMain.EXIT_EVICTED;
 
-    @TempDir
-    static File classPathCopy;
-    private static String childClassPath;
-
-    @TempDir
-    File tempDir;
-
-    private final List<NodeProcess> processes = new ArrayList<>();
-    private final Set<NodeProcess> scriptedNodes = new HashSet<>();
-
-    /**
-     * The children run from a copy of this build's class directories and Cohort jars: another build of the same
-     * tree (recompiling target/classes, installing a module) must not pull classes from under a running node.
-     */
-    @BeforeAll
-    static void copyClassPath() throws IOException
-    {
-        childClassPath = ChildJvms.copyClassPath(classPathCopy.toPath());
-    }
-
-    @AfterEach
-    void tearDown() throws InterruptedException
-    {
-        assertEquals(List.of(), ChildJvms.endAll(processes), "processes that did not die");
-    }
+    @RegisterExtension
+    final NodeProcesses processes = new NodeProcesses();
 
     // ---------------------------------------------------------------------------------------------------------
 
@@ -93,17 +66,8 @@ class MultiProcessFaultTest
         final NodeProcess victim = nodes.get(2);
 
         // Rooms from the survivors only, so that every room outlives the victim.
-        final List<String> roomList = new ArrayList<>();
-        for (int i = 0; i < 6; i++)
-        {
-            roomList.add(survivors.get(i % 2).ok("create churn coll kill-" + i));
-        }
+        final List<String> roomList = createRooms(survivors, nodes, "kill-", 6);
         final String rooms = String.join(",", roomList);
-        for (final NodeProcess node : nodes)
-        {
-            awaitTrue(node + " knows every room", () -> roomList.stream().allMatch(
-                (room) -> "true".equals(node.ok("hasroom " + room))), nodes);
-        }
         for (int i = 0; i < 3; i++)
         {
             nodes.get(i).ok("churn start " + (7 + i) + " " + (i + 1) * 1_000_000 + " 200 2 " + rooms);
@@ -144,21 +108,7 @@ class MultiProcessFaultTest
         final Map<String, String> expectedOwnerCounts = new LinkedHashMap<>();
         for (final NodeProcess survivor : survivors)
         {
-            final String stats = survivor.ok("churn stop");
-            final Map<String, String> fields = new HashMap<>();
-            for (final String field : stats.split(" "))
-            {
-                fields.put(field.substring(0, field.indexOf('=')), field.substring(field.indexOf('=') + 1));
-            }
-            assertEquals("0", fields.get("notaccepted"), survivor + " churn: " + stats);
-            assertTrue(Long.parseLong(fields.get("ops")) > 1_000, survivor + " churned too little: " + stats);
-            final Map<String, String> modelCounts = new HashMap<>();
-            for (final String pair : fields.get("expected").split(","))
-            {
-                modelCounts.put(pair.substring(0, pair.indexOf(':')), pair.substring(pair.indexOf(':') + 1));
-            }
-            expectedOwnerCounts.put(survivor.id,
-                roomList.stream().map(modelCounts::get).collect(Collectors.joining(" ")));
+            expectedOwnerCounts.put(survivor.id, countsInOrder(roomList, stopChurn(survivor)));
         }
         expectedOwnerCounts.put(victim.id, roomList.stream().map((room) -> "0").collect(Collectors.joining(" ")));
         awaitConvergence(survivors, rooms, expectedOwnerCounts);
@@ -181,7 +131,7 @@ class MultiProcessFaultTest
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aLoneAccuserWithALossyReceivePathEvictsItselfAndTheAccusedStays() throws Exception
     {
-        final File trigger = new File(tempDir, "trigger");
+        final File trigger = new File(processes.directory(), "trigger");
         final NodeSpec accuser = launcher("bravo", 0xb2, trigger, "-Dcohort.fault.drop.one.from=0xa1");
         final List<NodeProcess> nodes = startCluster(List.of(scripted("alpha", 0xa1), accuser,
             scripted("charlie", 0xc3)), trigger);
@@ -214,7 +164,7 @@ class MultiProcessFaultTest
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aGarblingSenderIsEvictedByTheOthersAndExitsWithTheEvictionCode() throws Exception
     {
-        final File trigger = new File(tempDir, "trigger");
+        final File trigger = new File(processes.directory(), "trigger");
         final NodeSpec garbler = launcher("alpha", 0xa1, trigger, "-Dcohort.fault.corrupt.outgoing=true");
         final List<NodeProcess> nodes = startCluster(List.of(garbler, scripted("bravo", 0xb2),
             scripted("charlie", 0xc3)), trigger);
@@ -248,7 +198,7 @@ class MultiProcessFaultTest
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void aPartitionTwoAgainstThreeStopsTheMinorityAndTheMajorityKeepsRunning() throws Exception
     {
-        final File trigger = new File(tempDir, "trigger");
+        final File trigger = new File(processes.directory(), "trigger");
         final String majorityIds = "0xa1,0xb2,0xc3";
         final String minorityIds = "0xd4,0xe5";
         final List<NodeSpec> specs = new ArrayList<>();
@@ -315,8 +265,7 @@ class MultiProcessFaultTest
         NodeSpec with(final File trigger, final String... faults)
         {
             final List<String> properties = new ArrayList<>(extraProperties);
-            properties.add("-Dcohort.fault.trigger.file=" + trigger.getPath());
-            properties.addAll(List.of(faults));
+            properties.addAll(FaultInjection.childProperties(trigger, List.of(faults)));
             return new NodeSpec(name, nodeId, mainClass, properties);
         }
     }
@@ -338,7 +287,7 @@ class MultiProcessFaultTest
     private List<NodeProcess> startCluster(final List<NodeSpec> specs, final File trigger) throws Exception
     {
         assertTrue(null == trigger || !trigger.exists(), "trigger must not exist before the cluster runs");
-        final int[] ports = freePorts(2 * specs.size());
+        final int[] ports = FreePorts.loopback(2 * specs.size());
         final List<String> seedList = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++)
         {
@@ -352,25 +301,17 @@ class MultiProcessFaultTest
         }
         for (final NodeProcess node : nodes)
         {
-            if (isScripted(node))
+            if (node.isScripted())
             {
+                final String expectedId = node.id;
                 node.awaitLaunched();
-                assertEquals(node.id, ScriptedNodeMain.hex(specs.get(nodes.indexOf(node)).nodeId), node.toString());
+                assertEquals(expectedId, node.id, node.toString());
             }
         }
+        awaitRunning(nodes);
         for (final NodeProcess node : nodes)
         {
-            if (isScripted(node))
-            {
-                final String reply = node.call("await RUNNING " + JOIN_BOUND_MS);
-                if (!reply.startsWith("OK"))
-                {
-                    final StringBuilder message = new StringBuilder(node + " not RUNNING: " + reply);
-                    nodes.forEach((each) -> message.append('\n').append(each.tail()));
-                    throw new AssertionError(message.toString());
-                }
-            }
-            else
+            if (!node.isScripted())
             {
                 awaitTrue(node + " RUNNING", () -> node.log().contains("-> RUNNING"), nodes);
             }
@@ -383,9 +324,9 @@ class MultiProcessFaultTest
                 {
                     continue;
                 }
-                if (isScripted(node))
+                if (node.isScripted())
                 {
-                    awaitTrue(node + " synced " + other, () -> node.events.contains("JOINED " + other.id), nodes);
+                    awaitTrue(node + " synced " + other, () -> node.events("JOINED " + other.id).size() > 0, nodes);
                 }
                 else
                 {
@@ -397,100 +338,16 @@ class MultiProcessFaultTest
         return nodes;
     }
 
-    private boolean isScripted(final NodeProcess node)
-    {
-        return scriptedNodes.contains(node);
-    }
-
     private NodeProcess startNode(final NodeSpec spec, final int commandPort, final int syncPort, final String seeds)
-        throws IOException
     {
-        final List<String> properties = new ArrayList<>(List.of(
-            "-Dcohort.node.id=0x" + Long.toHexString(spec.nodeId),
-            "-Dcohort.cluster.seeds=" + seeds,
-            "-Dcohort.bind.address=127.0.0.1",
-            "-Dcohort.advertised.host=127.0.0.1",
-            "-Dcohort.command.port=" + commandPort,
-            "-Dcohort.sync.port=" + syncPort,
-            "-Dcohort.counters.dir=" + new File(tempDir, "counters").getPath(),
-            // The fault timing is the engine's default; only joining gets room for a loaded machine.
-            "-Dcohort.join.timeout=30s",
-            "-Dcohort.state.max.rooms=1024",
-            "-Dcohort.state.max.connections=4096",
-            "-Dcohort.state.max.overflow.subscriptions=4096",
-            "-Dcohort.state.max.nodes=8"));
+        // The fault timing is the engine's default; only joining gets room for a loaded machine.
+        final List<String> properties = processes.nodeProperties(seeds, commandPort, syncPort);
+        properties.add("-Dcohort.node.id=0x" + Long.toHexString(spec.nodeId));
         properties.addAll(spec.extraProperties);
-        final NodeProcess node = startProcess(spec.name, spec.mainClass, properties);
+        final NodeProcess node = processes.start(spec.name, spec.mainClass, properties, List.of());
         node.commandPort = commandPort;
         node.id = ScriptedNodeMain.hex(spec.nodeId);
         return node;
-    }
-
-    private NodeProcess startProcess(final String name, final Class<?> mainClass, final List<String> properties)
-        throws IOException
-    {
-        final String root = System.getProperty("cohort.root");
-        final List<String> command = new ArrayList<>();
-        command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-        if (null != root)
-        {
-            command.add("@" + root + File.separator + "jvm.options");
-            if (Runtime.version().feature() >= 24)
-            {
-                command.add("@" + root + File.separator + "jvm-jdk24.options");
-            }
-        }
-        // Small, quick-starting JVMs: up to five share this machine.
-        command.addAll(List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-        command.add("-cp");
-        command.add(childClassPath);
-        command.addAll(properties);
-        command.add(mainClass.getName());
-
-        final File log = new File(tempDir, name + ".log");
-        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(log);
-        if (ScriptedNodeMain.class != mainClass)
-        {
-            builder.redirectErrorStream(true).redirectOutput(log);
-        }
-        final NodeProcess process = new NodeProcess(name, builder.start(), log, ScriptedNodeMain.class == mainClass);
-        processes.add(process);
-        if (ScriptedNodeMain.class == mainClass)
-        {
-            scriptedNodes.add(process);
-        }
-        return process;
-    }
-
-    private static int[] freePorts(final int count) throws IOException
-    {
-        // Below the ephemeral range, so that no outgoing connection takes one between the check and the bind.
-        final int[] ports = new int[count];
-        final Set<Integer> picked = new HashSet<>();
-        for (int i = 0; i < count; i++)
-        {
-            while (true)
-            {
-                final int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
-                if (picked.contains(port))
-                {
-                    continue;
-                }
-                try (ServerSocket socket = new ServerSocket())
-                {
-                    socket.setReuseAddress(false);
-                    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-                }
-                catch (final IOException ex)
-                {
-                    continue;
-                }
-                picked.add(port);
-                ports[i] = port;
-                break;
-            }
-        }
-        return ports;
     }
 
     /**
@@ -500,10 +357,7 @@ class MultiProcessFaultTest
         throws InterruptedException
     {
         final String room = healthy.get(0).ok("create index coll fault");
-        for (final NodeProcess node : healthy)
-        {
-            awaitTrue(node + " knows the room", () -> "true".equals(node.ok("hasroom " + room)), nodes);
-        }
+        awaitRoomsKnown(healthy, List.of(room));
         healthy.get(0).ok("sub 1 " + room);
         healthy.get(0).ok("sub 2 " + room);
         healthy.get(1).ok("sub 3 " + room);
@@ -557,86 +411,6 @@ class MultiProcessFaultTest
             assertEquals(1, node.events("EVICTED").size(), node + " evicted only the faulty node: " +
                 node.events("EVICTED"));
             assertNotEvicted(node);
-        }
-    }
-
-    private static void assertNotEvicted(final NodeProcess node)
-    {
-        assertEquals(List.of(), node.events("FAILED"), node.toString());
-        assertEquals(List.of(), node.events("REFUSED"), node + " refused calls");
-        assertFalse(node.events("STATE").stream().anyMatch((e) -> e.endsWith("EVICTED")), node + " was evicted");
-        assertTrue(node.process.isAlive(), node + " is alive");
-    }
-
-    private static void assertNoFault(final List<NodeProcess> nodes)
-    {
-        for (final NodeProcess node : nodes)
-        {
-            assertEquals(List.of(), node.events("EVICTED"), node + " evicted someone");
-            assertNotEvicted(node);
-        }
-    }
-
-    /**
-     * Waits until every node holds the expected rows of every owner (counts per room in {@code rooms} order) and
-     * every owner's digest is the same on every node.
-     */
-    private static void awaitConvergence(
-        final List<NodeProcess> nodes, final String rooms, final Map<String, String> expectedOwnerCounts)
-        throws InterruptedException
-    {
-        final String owners = String.join(",", expectedOwnerCounts.keySet());
-        awaitTrue("every owner's rows and digest equal on every node", () ->
-        {
-            final Set<String> digests = new HashSet<>();
-            for (final NodeProcess node : nodes)
-            {
-                for (final Map.Entry<String, String> entry : expectedOwnerCounts.entrySet())
-                {
-                    if (!entry.getValue().equals(node.ok("ocounts " + entry.getKey() + " " + rooms)))
-                    {
-                        return false;
-                    }
-                }
-                digests.add(node.ok("digests " + owners));
-            }
-            return 1 == digests.size();
-        }, nodes, () ->
-        {
-            final StringBuilder builder = new StringBuilder("expected " + expectedOwnerCounts + "\n");
-            for (final NodeProcess node : nodes)
-            {
-                builder.append(node).append(": digests ").append(node.ok("digests " + owners));
-                expectedOwnerCounts.keySet().forEach((owner) ->
-                    builder.append("\n  ").append(owner).append(": ").append(node.ok("ocounts " + owner + " " + rooms)));
-                builder.append('\n');
-            }
-            return builder.toString();
-        });
-    }
-
-    private static void awaitTrue(final String what, final BooleanSupplier condition, final List<NodeProcess> nodes)
-        throws InterruptedException
-    {
-        awaitTrue(what, condition, nodes, () -> "");
-    }
-
-    private static void awaitTrue(
-        final String what, final BooleanSupplier condition, final List<NodeProcess> nodes,
-        final Supplier<String> details)
-        throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BOUND_MS);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                final StringBuilder message = new StringBuilder("timed out after " + BOUND_MS + " ms waiting for " +
-                    what + "\n" + details.get());
-                nodes.forEach((node) -> message.append("\n").append(node.tail()));
-                throw new AssertionError(message.toString());
-            }
-            Thread.sleep(20);
         }
     }
 }

@@ -1,14 +1,16 @@
 package io.cohort.examples.gateway;
 
+import io.cohort.test.Await;
+import io.cohort.test.ChildJvm;
+import io.cohort.test.ClassPath;
+import io.cohort.test.FreePorts;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -38,26 +40,17 @@ class GatewayClusterTest
     private static final long QUIET_MS = 750;
 
     @TempDir
-    static File classPathCopy;
-    private static String childClassPath;
-
-    @TempDir
     File tempDir;
 
     private final List<GatewayProcess> gateways = new ArrayList<>();
     private final List<ChatClient> clients = new ArrayList<>();
 
-    @BeforeAll
-    static void copyClassPath() throws IOException
-    {
-        childClassPath = GatewayProcess.copyClassPath(classPathCopy.toPath());
-    }
-
     @AfterEach
     void tearDown() throws InterruptedException
     {
         clients.forEach(ChatClient::close);
-        assertEquals(List.of(), GatewayProcess.endAll(gateways), "gateway processes that did not die");
+        assertEquals(List.of(), ChildJvm.endAll(gateways.stream().map((gateway) -> gateway.jvm)
+            .collect(Collectors.toList())), "gateway processes that did not die");
     }
 
     @Test
@@ -139,7 +132,7 @@ class GatewayClusterTest
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void badSettingsAndABusyPortStopTheGatewayWithOneLineAndANonZeroExit() throws Exception
     {
-        final int[] ports = GatewayProcess.freePorts(3);
+        final int[] ports = FreePorts.loopback(3);
         final List<String> common = List.of(
             "-Dcohort.bind.address=127.0.0.1",
             "-Dcohort.command.port=" + ports[0],
@@ -178,7 +171,7 @@ class GatewayClusterTest
 
     private List<GatewayProcess> startTrio() throws Exception
     {
-        final int[] ports = GatewayProcess.freePorts(9);
+        final int[] ports = FreePorts.loopback(9);
         final String seeds = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[3] + ",127.0.0.1:" + ports[6];
         final List<GatewayProcess> trio = new ArrayList<>();
         for (int i = 0; i < 3; i++)
@@ -211,13 +204,57 @@ class GatewayClusterTest
         return trio;
     }
 
+    /**
+     * Starts a gateway JVM ({@link GatewayMain}), small and quick to start: three share a 2-core machine with the
+     * test.
+     */
     private GatewayProcess start(final String name, final int[] ports, final List<String> properties,
-        final List<String> args) throws IOException
+        final List<String> args)
     {
-        final GatewayProcess gateway = GatewayProcess.start(
-            name, childClassPath, tempDir, ports[0], ports[ports.length - 1], properties, args);
+        final ChildJvm jvm = ChildJvm.builder(name, GatewayMain.class).small("256m").classPath(ClassPath.frozenCopy())
+            .properties(properties).args(args).log(new File(tempDir, name + ".log")).start();
+        final GatewayProcess gateway = new GatewayProcess(jvm, ports[ports.length - 1]);
         gateways.add(gateway);
         return gateway;
+    }
+
+    /**
+     * A gateway JVM and the port its WebSocket clients connect to.
+     */
+    private static final class GatewayProcess
+    {
+        final ChildJvm jvm;
+        final Process process;
+        final String name;
+        final int webSocketPort;
+
+        GatewayProcess(final ChildJvm jvm, final int webSocketPort)
+        {
+            this.jvm = jvm;
+            this.process = jvm.process();
+            this.name = jvm.name();
+            this.webSocketPort = webSocketPort;
+        }
+
+        void kill() throws InterruptedException
+        {
+            jvm.kill();
+        }
+
+        String log()
+        {
+            return jvm.log();
+        }
+
+        String tail()
+        {
+            return jvm.tail();
+        }
+
+        public String toString()
+        {
+            return name + "(pid " + process.pid() + ", ws port " + webSocketPort + ")";
+        }
     }
 
     private ChatClient awaitConnectable(final GatewayProcess gateway) throws InterruptedException
@@ -295,16 +332,8 @@ class GatewayClusterTest
         final String what, final BooleanSupplier condition, final List<GatewayProcess> processes)
         throws InterruptedException
     {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BOUND_MS);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out after " + BOUND_MS + " ms waiting for " + what + "\n" +
-                    processes.stream().map(GatewayProcess::tail).collect(Collectors.joining("\n")));
-            }
-            Thread.sleep(50);
-        }
+        Await.until(what, BOUND_MS, condition,
+            () -> processes.stream().map(GatewayProcess::tail).collect(Collectors.joining("\n")));
     }
 
     private static void assertExit(final int expectedCode, final String mentioned, final GatewayProcess process)

@@ -1,15 +1,11 @@
 package io.cohort.engine;
 
 import io.cohort.codec.ReasonCode;
+import io.cohort.test.CommandLoop;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.BufferedReader;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,12 +17,16 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import static io.cohort.test.LineProtocol.err;
+import static io.cohort.test.LineProtocol.ok;
 
 /**
  * A node driven by line commands, for multi-process tests ({@link MultiProcessClusterTest}). Launches a
- * {@link CohortNode} from the {@code cohort.*} system properties, reads one command per line on stdin and answers
- * each with exactly one line {@code R OK ...} or {@code R ERR ...} on stdout. What the node's listener hears is
- * written as {@code E ...} lines on the same stdout, in between. Logs go to stderr.
+ * {@link CohortNode} from the {@code cohort.*} system properties and serves the commands below over the
+ * {@link io.cohort.test.LineProtocol} ({@link CommandLoop}): one {@code R OK ...} or {@code R ERR ...} line per
+ * command; what the node's listener hears as {@code E ...} lines in between. Logs go to stderr.
  * <pre>
  * id | state | await STATE ms | members | refused
  * create index collection filter          -> R OK roomId
@@ -46,9 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ScriptedNodeMain
 {
-    private static final PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), false,
-        StandardCharsets.UTF_8);
-
+    private static final CommandLoop LOOP = new CommandLoop();
     private static final Set<Long> ROOMS = ConcurrentHashMap.newKeySet();
     private static final AtomicLong REFUSALS = new AtomicLong();
 
@@ -57,15 +55,6 @@ public final class ScriptedNodeMain
 
     private ScriptedNodeMain()
     {
-    }
-
-    static void emit(final String line)
-    {
-        synchronized (OUT)
-        {
-            OUT.println(line);
-            OUT.flush();
-        }
     }
 
     static String hex(final long id)
@@ -92,11 +81,11 @@ public final class ScriptedNodeMain
         }
         catch (final RuntimeException ex)
         {
-            emit("E FAILED " + ex);
+            LOOP.emit("FAILED " + ex);
             System.exit(CohortMain.EXIT_FAILED);
             return;
         }
-        emit("E LAUNCHED " + hex(node.nodeId()) + " " + node.commandEndpoint());
+        LOOP.emit("LAUNCHED " + hex(node.nodeId()) + " " + node.commandEndpoint());
 
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
@@ -106,170 +95,89 @@ public final class ScriptedNodeMain
                 running.finish();
             }
             node.close();
-            emit("E CLOSED");
+            LOOP.emit("CLOSED");
             Runtime.getRuntime().halt(null == node.failure() ? 0 : CohortMain.EXIT_FAILED);
         }, "scripted-shutdown"));
 
-        final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        while (null != (line = in.readLine()))
-        {
-            final String trimmed = line.trim();
-            if (trimmed.isEmpty())
-            {
-                continue;
-            }
-            if ("quit".equals(trimmed))
-            {
-                emit("R OK quit");
-                break;
-            }
-            String reply;
-            try
-            {
-                reply = execute(trimmed.split(" +"));
-            }
-            catch (final Exception ex)
-            {
-                reply = "ERR " + ex.toString().replace('\n', ' ');
-            }
-            emit("R " + reply);
-        }
+        registerCommands(node);
+        LOOP.run();
         System.exit(0); // the shutdown hook leaves gracefully
     }
 
-    private static String execute(final String[] words) throws InterruptedException
+    private static void registerCommands(final CohortNode node)
     {
-        final CohortNode node = ScriptedNodeMain.node;
-        switch (words[0])
-        {
-            case "id":
-                return "OK " + hex(node.nodeId());
-
-            case "state":
-                return "OK " + node.state();
-
-            case "await":
+        LOOP.on("id", (words) -> ok(hex(node.nodeId())))
+            .on("state", (words) -> ok(node.state()))
+            .on("await", (words) ->
             {
                 final NodeState expected = NodeState.valueOf(words[1]);
                 return node.awaitState(expected, Long.parseLong(words[2]), TimeUnit.MILLISECONDS) ?
-                    "OK " + expected : "ERR " + node.state() + " " + node.failure();
-            }
-
-            case "members":
-            {
-                final long[] members = node.members();
-                final StringBuilder builder = new StringBuilder("OK");
-                Arrays.stream(members).mapToObj(ScriptedNodeMain::hex).sorted()
-                    .forEach((id) -> builder.append(' ').append(id));
-                return builder.toString();
-            }
-
-            case "refused":
-                return "OK " + REFUSALS.get();
-
-            case "create":
+                    ok(expected) : err(node.state() + " " + node.failure());
+            })
+            .on("members", (words) -> ok(Arrays.stream(node.members()).mapToObj(ScriptedNodeMain::hex).sorted()
+                .collect(Collectors.joining(" "))))
+            .on("refused", (words) -> ok(REFUSALS.get()))
+            .on("create", (words) ->
             {
                 final byte[] filter = words[3].getBytes(StandardCharsets.UTF_8);
                 final CallResult result = retry(() -> node.createRoomResult(words[1], words[2], filter));
                 return CallResult.ACCEPTED == result ?
-                    "OK " + hex(CohortNode.roomId(words[1], words[2], filter)) : "ERR " + result;
-            }
-
-            case "hasroom":
-                return "OK " + ROOMS.contains(parseId(words[1]));
-
-            case "sub":
-                return result(retry(() -> node.subscribe(Long.parseLong(words[1]), parseId(words[2]))));
-
-            case "unsub":
-                return result(retry(() -> node.unsubscribe(Long.parseLong(words[1]), parseId(words[2]))));
-
-            case "disconnect":
-                return result(retry(() -> node.disconnect(Long.parseLong(words[1]))));
-
-            case "publish":
+                    ok(hex(CohortNode.roomId(words[1], words[2], filter))) : err(result);
+            })
+            .on("hasroom", (words) -> ok(ROOMS.contains(parseId(words[1]))))
+            .on("sub", (words) -> result(retry(() -> node.subscribe(Long.parseLong(words[1]), parseId(words[2])))))
+            .on("unsub", (words) ->
+                result(retry(() -> node.unsubscribe(Long.parseLong(words[1]), parseId(words[2])))))
+            .on("disconnect", (words) -> result(retry(() -> node.disconnect(Long.parseLong(words[1])))))
+            .on("publish", (words) ->
             {
                 final UnsafeBuffer payload = new UnsafeBuffer(words[2].getBytes(StandardCharsets.UTF_8));
                 return result(retry(() -> node.publish(parseId(words[1]), payload, 0, payload.capacity())));
-            }
-
-            case "count":
-                return "OK " + node.subscriberCount(parseId(words[1]));
-
-            case "ocount":
-                return "OK " + node.subscriberCount(parseId(words[1]), parseId(words[2]));
-
-            case "ocounts":
+            })
+            .on("count", (words) -> ok(node.subscriberCount(parseId(words[1]))))
+            .on("ocount", (words) -> ok(node.subscriberCount(parseId(words[1]), parseId(words[2]))))
+            .on("ocounts", (words) ->
             {
                 final long owner = parseId(words[1]);
-                final StringBuilder builder = new StringBuilder("OK");
-                for (final String room : words[2].split(","))
-                {
-                    builder.append(' ').append(node.subscriberCount(owner, parseId(room)));
-                }
-                return builder.toString();
-            }
+                return ok(Arrays.stream(words[2].split(","))
+                    .map((room) -> String.valueOf(node.subscriberCount(owner, parseId(room))))
+                    .collect(Collectors.joining(" ")));
+            })
+            .on("counts", (words) -> ok(Arrays.stream(words[1].split(","))
+                .map((room) -> String.valueOf(node.subscriberCount(parseId(room)))).collect(Collectors.joining(" "))))
+            .on("digests", (words) -> ok(Arrays.stream(words[1].split(","))
+                .map((owner) -> hex(node.digest(parseId(owner)))).collect(Collectors.joining(" "))))
+            .on("local", (words) -> ok(node.localSubscriberCount(parseId(words[1]))))
+            .on("digest", (words) -> ok(hex(node.digest(parseId(words[1])))))
+            .on("churn", (words) -> churn(words));
+    }
 
-            case "counts":
+    private static String churn(final String[] words)
+    {
+        if ("start".equals(words[1]))
+        {
+            if (null != churn)
             {
-                final StringBuilder builder = new StringBuilder("OK");
-                for (final String room : words[1].split(","))
-                {
-                    builder.append(' ').append(node.subscriberCount(parseId(room)));
-                }
-                return builder.toString();
+                return err("churn already running");
             }
-
-            case "digests":
-            {
-                final StringBuilder builder = new StringBuilder("OK");
-                for (final String owner : words[1].split(","))
-                {
-                    builder.append(' ').append(hex(node.digest(parseId(owner))));
-                }
-                return builder.toString();
-            }
-
-            case "local":
-                return "OK " + node.localSubscriberCount(parseId(words[1]));
-
-            case "digest":
-                return "OK " + hex(node.digest(parseId(words[1])));
-
-            case "churn":
-                if ("start".equals(words[1]))
-                {
-                    if (null != churn)
-                    {
-                        return "ERR churn already running";
-                    }
-                    final long[] rooms = Arrays.stream(words[6].split(",")).mapToLong(ScriptedNodeMain::parseId)
-                        .toArray();
-                    churn = new Churn(Long.parseLong(words[2]), Long.parseLong(words[3]), Integer.parseInt(words[4]),
-                        Integer.parseInt(words[5]), rooms);
-                    churn.start();
-                    return "OK churning";
-                }
-                else
-                {
-                    final Churn running = churn;
-                    if (null == running)
-                    {
-                        return "ERR no churn";
-                    }
-                    churn = null;
-                    return "OK " + running.finish();
-                }
-
-            default:
-                return "ERR unknown command " + words[0];
+            final long[] rooms = Arrays.stream(words[6].split(",")).mapToLong(ScriptedNodeMain::parseId).toArray();
+            churn = new Churn(Long.parseLong(words[2]), Long.parseLong(words[3]), Integer.parseInt(words[4]),
+                Integer.parseInt(words[5]), rooms);
+            churn.start();
+            return ok("churning");
         }
+        final Churn running = churn;
+        if (null == running)
+        {
+            return err("no churn");
+        }
+        churn = null;
+        return ok(running.finish());
     }
 
     private static String result(final CallResult result)
     {
-        return (CallResult.ACCEPTED == result ? "OK " : "ERR ") + result;
+        return CallResult.ACCEPTED == result ? ok(result) : err(result);
     }
 
     private interface Call
@@ -415,46 +323,46 @@ public final class ScriptedNodeMain
     {
         public void onNotification(final long roomId, final DirectBuffer buffer, final int offset, final int length)
         {
-            emit("E NOTIFY " + hex(roomId) + " " + buffer.getStringWithoutLengthUtf8(offset, length));
+            LOOP.emit("NOTIFY " + hex(roomId) + " " + buffer.getStringWithoutLengthUtf8(offset, length));
         }
 
         public void onRoomCreated(
             final long roomId, final String indexName, final String collectionName, final byte[] filter)
         {
             ROOMS.add(roomId);
-            emit("E ROOM " + hex(roomId));
+            LOOP.emit("ROOM " + hex(roomId));
         }
 
         public void onRoomRemoved(final long roomId)
         {
             ROOMS.remove(roomId);
-            emit("E ROOM_REMOVED " + hex(roomId));
+            LOOP.emit("ROOM_REMOVED " + hex(roomId));
         }
 
         public void onMemberJoined(final long nodeId)
         {
-            emit("E JOINED " + hex(nodeId));
+            LOOP.emit("JOINED " + hex(nodeId));
         }
 
         public void onMemberLeft(final long nodeId)
         {
-            emit("E LEFT " + hex(nodeId));
+            LOOP.emit("LEFT " + hex(nodeId));
         }
 
         public void onMemberEvicted(final long nodeId, final int reason)
         {
-            emit("E EVICTED " + hex(nodeId) + " " + ReasonCode.name(reason));
+            LOOP.emit("EVICTED " + hex(nodeId) + " " + ReasonCode.name(reason));
         }
 
         public void onRefused(final String operation, final long connectionId, final long roomId, final String reason)
         {
             REFUSALS.incrementAndGet();
-            emit("E REFUSED " + operation + " " + connectionId + " " + hex(roomId) + " " + reason);
+            LOOP.emit("REFUSED " + operation + " " + connectionId + " " + hex(roomId) + " " + reason);
         }
 
         public void onStateChanged(final NodeState previous, final NodeState current)
         {
-            emit("E STATE " + previous + " " + current);
+            LOOP.emit("STATE " + previous + " " + current);
         }
     }
 }

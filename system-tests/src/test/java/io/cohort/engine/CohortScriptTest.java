@@ -1,5 +1,7 @@
 package io.cohort.engine;
 
+import io.cohort.test.JvmOptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -15,9 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The {@code ./cohort} script's own answers to bad input, which need no build: one line on stderr and a
  * non-zero status. (Commands that run Java are tested through their main classes.)
  */
+@Tag("slow")
 class CohortScriptTest
 {
-    private static final File SCRIPT = new File(System.getProperty("cohort.root", ".."), "cohort");
+    private static final File SCRIPT = JvmOptions.root().resolve("cohort").toFile();
 
     private static String[] run(final String... args) throws Exception
     {
