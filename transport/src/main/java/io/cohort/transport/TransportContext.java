@@ -31,7 +31,7 @@ public final class TransportContext
     private int maxCounters = PROPERTIES.intValue(MAX_COUNTERS_PROP_NAME, MAX_COUNTERS_DEFAULT);
     private CodecLimits codecLimits = CodecLimits.DEFAULT;
     private CurveKeys curveKeys;
-    private String faultHooksClassName = System.getProperty(FAULT_HOOKS_CLASS_PROP_NAME, FAULT_HOOKS_CLASS_DEFAULT);
+    private String faultHooksClassName = PROPERTIES.string(FAULT_HOOKS_CLASS_PROP_NAME, FAULT_HOOKS_CLASS_DEFAULT);
     private TransportFaultHooks faultHooks;
 
     /**

@@ -1,6 +1,7 @@
 package io.cohort.examples.gateway;
 
 import io.cohort.engine.CohortContext;
+import io.cohort.test.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -37,7 +38,7 @@ class ChatPageTest
     @BeforeEach
     void launch()
     {
-        final int[] ports = GatewayProcess.freePorts(3);
+        final int[] ports = FreePorts.loopback(3);
         final CohortContext cohortContext = new CohortContext().seeds("");
         cohortContext.transportContext().bindAddress("127.0.0.1").advertisedHost("127.0.0.1")
             .commandPort(ports[0]).syncPort(ports[1]).countersDir(new File(tempDir, "counters").getPath());
