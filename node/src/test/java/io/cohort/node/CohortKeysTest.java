@@ -1,5 +1,6 @@
-package io.cohort.transport;
+package io.cohort.node;
 
+import io.cohort.transport.CurveKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class CurveKeysMainTest
+class CohortKeysTest
 {
     @TempDir
     File dir;
@@ -24,7 +25,7 @@ class CurveKeysMainTest
     void shouldWriteANewKeyFileThatLoads()
     {
         final File file = new File(dir, "cluster.keys");
-        assertEquals(0, CurveKeys.writeNew(new String[]{ file.getPath() }, errStream), err.toString());
+        assertEquals(0, CohortKeys.run(new String[]{ file.getPath() }, errStream), err.toString());
         assertEquals(CurveKeys.KEY_LENGTH, CurveKeys.load(file).secretKey().length);
     }
 
@@ -32,10 +33,10 @@ class CurveKeysMainTest
     void shouldNeverOverwriteAKeyFile()
     {
         final File file = new File(dir, "cluster.keys");
-        assertEquals(0, CurveKeys.writeNew(new String[]{ file.getPath() }, errStream));
+        assertEquals(0, CohortKeys.run(new String[]{ file.getPath() }, errStream));
         final byte[] secret = CurveKeys.load(file).secretKey();
 
-        assertEquals(1, CurveKeys.writeNew(new String[]{ file.getPath() }, errStream));
+        assertEquals(1, CohortKeys.run(new String[]{ file.getPath() }, errStream));
         assertEquals("cohort: " + file + " exists: a cluster's key file is never overwritten",
             err.toString(StandardCharsets.UTF_8).trim());
         assertArrayEquals(secret, CurveKeys.load(file).secretKey());
@@ -44,8 +45,8 @@ class CurveKeysMainTest
     @Test
     void shouldRefuseBadArgumentsWithOneLine()
     {
-        assertEquals(2, CurveKeys.writeNew(new String[0], errStream));
-        assertEquals(2, CurveKeys.writeNew(new String[]{ "a", "b" }, errStream));
+        assertEquals(2, CohortKeys.run(new String[0], errStream));
+        assertEquals(2, CohortKeys.run(new String[]{ "a", "b" }, errStream));
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("usage: cohort keys FILE"));
         assertEquals(2, err.toString(StandardCharsets.UTF_8).lines().count());
     }
@@ -54,7 +55,7 @@ class CurveKeysMainTest
     void shouldReportAnUnwritableFileWithOneLine()
     {
         final File file = new File(new File(dir, "no-such-dir"), "cluster.keys");
-        assertEquals(1, CurveKeys.writeNew(new String[]{ file.getPath() }, errStream));
+        assertEquals(1, CohortKeys.run(new String[]{ file.getPath() }, errStream));
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("cohort: cannot write " + file));
         assertEquals(1, err.toString(StandardCharsets.UTF_8).lines().count());
     }

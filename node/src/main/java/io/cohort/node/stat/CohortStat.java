@@ -1,4 +1,4 @@
-package io.cohort.engine.stat;
+package io.cohort.node.stat;
 
 import io.cohort.transport.CountersFileReader;
 import io.cohort.transport.TransportConfiguration;
