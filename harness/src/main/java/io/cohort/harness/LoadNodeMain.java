@@ -1,4 +1,4 @@
-package io.cohort.bench.cluster;
+package io.cohort.harness;
 
 import io.cohort.codec.ReasonCode;
 import io.cohort.engine.CallResult;

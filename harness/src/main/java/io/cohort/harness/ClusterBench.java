@@ -1,4 +1,4 @@
-package io.cohort.bench.cluster;
+package io.cohort.harness;
 
 import io.cohort.codec.FrameLayout;
 import io.cohort.codec.RoomCountEncoder;
@@ -54,7 +54,7 @@ public final class ClusterBench
         { "jvmArgs", "", "extra JVM flags of the node processes, space-separated (e.g. -Xlog:gc)" },
         { "props", "", "cohort.* settings of the nodes, comma-separated name=value (e.g. cohort.heartbeat.timeout=2s)" },
         { "timeout", "600", "bound in seconds of each step" },
-        { "out", "", "output directory (default bench/target/cluster-bench/TIMESTAMP)" },
+        { "out", "", "output directory (default harness/target/cluster-bench/TIMESTAMP)" },
     };
 
     private ClusterBench()
@@ -104,7 +104,7 @@ public final class ClusterBench
     static File outputDir(final BenchParams params, final String prefix) throws IOException
     {
         final String out = params.text("out");
-        final File dir = out.isEmpty() ? new File(System.getProperty("cohort.root", "."), "bench/target/" + prefix + "/" +
+        final File dir = out.isEmpty() ? new File(System.getProperty("cohort.root", "."), "harness/target/" + prefix + "/" +
             LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))) : new File(out);
         if (!dir.isDirectory() && !dir.mkdirs())
         {

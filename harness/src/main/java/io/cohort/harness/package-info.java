@@ -3,4 +3,4 @@
  * loopback, each running a seeded load generator against its own node, measured from outside with HdrHistogram
  * and compared side by side with raw JeroMQ, raw Chronicle Map and the legacy Redis design.
  */
-package io.cohort.bench.cluster;
+package io.cohort.harness;

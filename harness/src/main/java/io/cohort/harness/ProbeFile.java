@@ -1,4 +1,4 @@
-package io.cohort.bench.cluster;
+package io.cohort.harness;
 
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;

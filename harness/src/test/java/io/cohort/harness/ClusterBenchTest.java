@@ -1,6 +1,5 @@
-package io.cohort.bench.cluster;
+package io.cohort.harness;
 
-import io.cohort.bench.JvmFlags;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;

@@ -1,4 +1,4 @@
-package io.cohort.bench.cluster;
+package io.cohort.harness;
 
 import org.HdrHistogram.Histogram;
 

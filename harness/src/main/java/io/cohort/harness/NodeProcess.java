@@ -1,6 +1,5 @@
-package io.cohort.bench.cluster;
+package io.cohort.harness;
 
-import io.cohort.bench.JvmFlags;
 
 import java.io.BufferedReader;
 import java.io.File;

@@ -1,4 +1,4 @@
-package io.cohort.bench;
+package io.cohort.harness;
 
 import io.cohort.engine.CallResult;
 import io.cohort.engine.Cohort;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * Time for a node to join a cluster holding many rooms: from {@link Cohort#launch} (off-heap state creation
  * included) to RUNNING, with the member's rows and every room loaded.
  * <p>
- * Usage: {@code ./cohort run io.cohort.bench.JoinTimeMain [rooms]} (default 1,000,000).
+ * Usage: {@code ./cohort run io.cohort.harness.JoinTimeMain [rooms]} (default 1,000,000).
  */
 public final class JoinTimeMain
 {

@@ -1,4 +1,4 @@
-package io.cohort.bench.cluster;
+package io.cohort.harness;
 
 import net.openhft.chronicle.core.values.LongValue;
 import net.openhft.chronicle.map.ChronicleMap;

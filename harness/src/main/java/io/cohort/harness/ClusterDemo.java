@@ -1,4 +1,4 @@
-package io.cohort.bench.cluster;
+package io.cohort.harness;
 
 import org.HdrHistogram.Histogram;
 
@@ -42,7 +42,7 @@ public final class ClusterDemo
             "cohort.* settings of the nodes, comma-separated name=value (see the class comment)" },
         { "heap", "", "-Xmx of the node processes (empty: JVM default)" },
         { "timeout", "300", "bound in seconds of each step" },
-        { "out", "", "output directory (default bench/target/cluster-demo/TIMESTAMP)" },
+        { "out", "", "output directory (default harness/target/cluster-demo/TIMESTAMP)" },
     };
 
     private final PrintStream out;
