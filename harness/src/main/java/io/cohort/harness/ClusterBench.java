@@ -340,7 +340,7 @@ public final class ClusterBench
         final long[] roomIds = new long[rooms];
         for (int r = 0; r < rooms; r++)
         {
-            roomIds[r] = CohortNode.roomId("bench", "rooms", LoadNodeMain.roomFilter(r));
+            roomIds[r] = CohortNode.roomId("bench", "rooms", LoadNodeConfig.roomFilter(r));
         }
         if (baselineSeconds > 0)
         {
