@@ -1,4 +1,5 @@
 /**
- * JMH benchmarks of every module and the single-node smoke run behind {@code ./cohort demo}.
+ * JMH benchmarks of every module ({@code ./cohort jmh}, the shaded {@code benchmarks.jar}) and the JVM flags their
+ * forks run with; the cluster harness and the demo are the harness module's.
  */
 package io.cohort.bench;

@@ -1,13 +1,12 @@
 package io.cohort.engine;
 
+import org.agrona.PropertyAction;
+import org.agrona.SystemUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -204,21 +203,11 @@ public final class CohortMain
      */
     public static void loadProperties(final File file)
     {
-        final Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(file.toPath()))
+        // SystemUtil skips a file it cannot open without a word: a missing or unreadable file is refused here.
+        if (!Files.isRegularFile(file.toPath()) || !Files.isReadable(file.toPath()))
         {
-            properties.load(in);
+            throw new IllegalArgumentException("properties file " + file + " cannot be read");
         }
-        catch (final IOException ex)
-        {
-            throw new IllegalArgumentException("properties file " + file + " cannot be read: " + ex.getMessage(), ex);
-        }
-        for (final String name : properties.stringPropertyNames())
-        {
-            if (null == System.getProperty(name))
-            {
-                System.setProperty(name, properties.getProperty(name).trim());
-            }
-        }
+        SystemUtil.loadPropertiesFile(PropertyAction.PRESERVE, file.getAbsolutePath());
     }
 }

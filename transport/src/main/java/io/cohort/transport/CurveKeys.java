@@ -136,55 +136,6 @@ public final class CurveKeys
     }
 
     /**
-     * {@code ./cohort keys FILE}: writes a new cluster key pair to a file that must not exist yet (a cluster's
-     * file is never overwritten by mistake), readable by its owner only. Exits 0, 1 if the file cannot be
-     * written, 2 for bad arguments.
-     *
-     * @param args the file to write.
-     */
-    public static void main(final String[] args)
-    {
-        System.exit(writeNew(args, System.err));
-    }
-
-    /**
-     * What {@link #main} does, returning its exit status.
-     *
-     * @param args the file to write.
-     * @param err  where the one-line error goes.
-     * @return the exit status.
-     */
-    static int writeNew(final String[] args, final java.io.PrintStream err)
-    {
-        if (1 != args.length || args[0].startsWith("-"))
-        {
-            err.println("usage: cohort keys FILE   (writes a new cluster CURVE key pair to FILE)");
-            return 2;
-        }
-        final File file = new File(args[0]);
-        if (file.exists())
-        {
-            err.println("cohort: " + file + " exists: a cluster's key file is never overwritten");
-            return 1;
-        }
-        try
-        {
-            generate().write(file);
-            return 0;
-        }
-        catch (final FileAlreadyExistsException ex)
-        {
-            err.println("cohort: " + file + " exists: a cluster's key file is never overwritten");
-            return 1;
-        }
-        catch (final IOException ex)
-        {
-            err.println("cohort: cannot write " + file + ": " + ex.getMessage());
-            return 1;
-        }
-    }
-
-    /**
      * The cluster's public key.
      *
      * @return a copy of the 32 bytes.

@@ -1,0 +1,221 @@
+package io.cohort.harness;
+
+import io.cohort.engine.CallResult;
+import io.cohort.engine.Cohort;
+import io.cohort.engine.CohortContext;
+import io.cohort.engine.CohortNode;
+import io.cohort.engine.NodeState;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One node process of the load harness: launches a real node with {@link Cohort#launch}, runs the seeded
+ * {@link Workload} against it from a thread of its own ({@link LoadGenerator}; API calls made locally, as a backend
+ * would), and tells the harness what happens through lines on stdout ({@link LoadNodeListener},
+ * {@link LoadNodeReport}); the harness drives it through lines on stdin. Ends when stdin closes (the harness is
+ * gone), so no node outlives its harness.
+ * <p>
+ * Commands (stdin): {@code setup} (create every room), {@code phase fill [RATE]|fixed RATE|saturate|stop},
+ * {@code verify OWNER:SLOT:EVENTS:PROBES,...}, {@code report}, {@code quit}.
+ * Lines (stdout), each one word then {@code name=value} fields: {@code READY}, {@code STATUS}, {@code SETUP},
+ * {@code FILLED}, {@code STOPPED}, {@code VERIFY}, {@code MEM}, {@code HIST}, {@code JOINED}, {@code LEFT},
+ * {@code EVICTED}, {@code STATE}, {@code ERROR}.
+ */
+public final class LoadNodeMain
+{
+    /** Exit status of bad parameters. */
+    private static final int EXIT_USAGE = 2;
+    /** Exit status of a node that could not launch or join. */
+    private static final int EXIT_FAILED = 1;
+    /** Exit status when stdin ended without a quit: the harness went away. */
+    private static final int EXIT_ORPHANED = 4;
+
+    private final LoadNodeConfig config;
+    private final ProbeFile[] probeFiles;
+    private final Workload workload;
+    private final LoadNodeListener listener;
+    private LoadGenerator generator;
+    private LoadNodeReport report;
+    private CohortNode node;
+
+    private LoadNodeMain(final LoadNodeConfig config)
+    {
+        this.config = config;
+        probeFiles = new ProbeFile[config.probeRoomIds.length];
+        for (int s = 0; s < probeFiles.length; s++)
+        {
+            probeFiles[s] = new ProbeFile(config.dir, s);
+        }
+        workload = new Workload(config.seed, config.slot, config.connections, config.rooms,
+            config.roomsPerConnection, config.skew);
+        listener = new LoadNodeListener(config, probeFiles);
+    }
+
+    /**
+     * Runs one node process until {@code quit} or the end of stdin.
+     *
+     * @param args {@code name=value} parameters (see {@link LoadNodeConfig#PARAMS}).
+     */
+    public static void main(final String[] args)
+    {
+        final LoadNodeMain main;
+        final CohortContext context;
+        try
+        {
+            final LoadNodeConfig config = new LoadNodeConfig(BenchParams.parse(LoadNodeConfig.PARAMS, args));
+            main = new LoadNodeMain(config);
+            context = config.context(main.listener);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.out.println("ERROR what=usage message=" + oneLine(ex.getMessage()));
+            System.exit(EXIT_USAGE);
+            return;
+        }
+        main.run(context);
+    }
+
+    private void run(final CohortContext context)
+    {
+        final long launchNs = System.nanoTime();
+        try
+        {
+            node = Cohort.launch(context);
+            if (!node.awaitState(NodeState.RUNNING, 120, TimeUnit.SECONDS))
+            {
+                System.out.println("ERROR what=join message=" + oneLine("not RUNNING: " + node.state() + " " +
+                    node.failure()));
+                System.exit(EXIT_FAILED);
+            }
+        }
+        catch (final Exception ex)
+        {
+            System.out.println("ERROR what=launch message=" + oneLine(String.valueOf(ex)));
+            System.exit(EXIT_FAILED);
+            return;
+        }
+        generator = new LoadGenerator(node, config, workload, probeFiles[config.slot]);
+        report = new LoadNodeReport(node, config, generator, listener);
+        listener.goLive();
+        final String command = node.commandEndpoint().substring("tcp://".length());
+        System.out.printf("READY slot=%d node=%s command=%s joinMs=%.1f pid=%d%n", config.slot, hex(node.nodeId()),
+            command, (System.nanoTime() - launchNs) / 1e6, ProcessHandle.current().pid());
+
+        final Thread load = new Thread(generator, "bench-load");
+        load.setDaemon(true);
+        load.start();
+        final Thread status = new Thread(report::statusLoop, "bench-status");
+        status.setDaemon(true);
+        status.start();
+        commandLoop();
+        generator.finish();
+        try
+        {
+            load.join(5_000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        node.close();
+        System.out.println("BYE slot=" + config.slot);
+        System.out.flush();
+        Runtime.getRuntime().halt(0);
+    }
+
+    private void commandLoop()
+    {
+        final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        try
+        {
+            String line;
+            while (null != (line = in.readLine()))
+            {
+                final String[] words = line.trim().split(" ");
+                switch (words[0])
+                {
+                    case "setup": setup(); break;
+                    case "phase": phase(words); break;
+                    case "verify": report.verify(words[1]); break;
+                    case "report": report.report(); break;
+                    case "quit": return;
+                    default: System.out.println("ERROR what=command message=unknown command " + oneLine(line));
+                }
+            }
+        }
+        catch (final Exception ex)
+        {
+            System.out.println("ERROR what=command message=" + oneLine(String.valueOf(ex)));
+        }
+        // End of stdin: the harness is gone; do not outlive it (no graceful leave needed by anyone).
+        if (generator.running())
+        {
+            Runtime.getRuntime().halt(EXIT_ORPHANED);
+        }
+    }
+
+    private void phase(final String[] words)
+    {
+        switch (words[1])
+        {
+            case "fill": generator.fill(words.length > 2 ? Long.parseLong(words[2]) : 0); break;
+            case "fixed": generator.fixed(Long.parseLong(words[2])); break;
+            case "saturate": generator.saturate(); break;
+            case "stop": generator.stop(); break;
+            default: System.out.println("ERROR what=command message=unknown phase " + words[1]);
+        }
+    }
+
+    private void setup() throws InterruptedException
+    {
+        final long start = System.nanoTime();
+        for (int r = 0; r < config.rooms; r++)
+        {
+            createRoom("rooms", LoadNodeConfig.roomFilter(r));
+        }
+        for (int s = 0; s < config.probeRoomIds.length; s++)
+        {
+            createRoom("probe", LoadNodeConfig.roomFilter(s));
+        }
+        System.out.printf("SETUP slot=%d rooms=%d ms=%.1f%n", config.slot, config.rooms,
+            (System.nanoTime() - start) / 1e6);
+    }
+
+    private void createRoom(final String collection, final byte[] filter) throws InterruptedException
+    {
+        CallResult result;
+        while (CallResult.BACK_PRESSURED == (result = node.createRoomResult("bench", collection, filter)))
+        {
+            TimeUnit.MICROSECONDS.sleep(50);
+        }
+        if (CallResult.ACCEPTED != result)
+        {
+            throw new IllegalStateException("createRoom refused: " + result);
+        }
+    }
+
+    static String hex(final long nodeId)
+    {
+        return Long.toHexString(nodeId);
+    }
+
+    static void sleepMicros(final long micros)
+    {
+        try
+        {
+            TimeUnit.MICROSECONDS.sleep(micros);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String oneLine(final String text)
+    {
+        return String.valueOf(text).replace('\n', ' ').replace('\r', ' ');
+    }
+}

@@ -1,0 +1,341 @@
+package io.cohort.harness;
+
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The harness's handle on one {@link LoadNodeMain} child JVM: started with the flags of {@code jvm.options}, driven
+ * through its stdin, read through its stdout (every line also kept in {@code node-SLOT-GEN.out} of the run
+ * directory; stderr goes to {@code node-SLOT-GEN.log}), and ended by its own pid.
+ */
+final class NodeProcess
+{
+    /** System property: the class path children run from (the harness's own by default). */
+    static final String CHILD_CLASS_PATH_PROP_NAME = "cohort.bench.child.classpath";
+
+    final int slot;
+    final int generation;
+    final Process process;
+    private final Writer stdin;
+    private final List<Map<String, String>> events = new ArrayList<>();
+    private volatile Map<String, String> status = Map.of();
+    private final Thread reader;
+
+    private NodeProcess(final int slot, final int generation, final Process process, final File out)
+        throws IOException
+    {
+        this.slot = slot;
+        this.generation = generation;
+        this.process = process;
+        this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        final PrintWriter copy = new PrintWriter(Files.newBufferedWriter(out.toPath(), StandardCharsets.UTF_8), true);
+        reader = new Thread(() -> read(copy), "bench-node-" + slot + "-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Starts a node process.
+     *
+     * @param dir        the run's directory.
+     * @param slot       the node's slot.
+     * @param generation how many times this slot was started before (0 first).
+     * @param heap       the child's -Xmx value, or empty for the JVM's default.
+     * @param properties {@code -Dname=value} system properties of the child (e.g. {@code cohort.*} settings).
+     * @param args       the child's {@code name=value} parameters.
+     * @return the started process.
+     * @throws IOException if it cannot be started.
+     */
+    static NodeProcess start(final File dir, final int slot, final int generation, final String heap,
+        final List<String> properties, final List<String> args) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse(
+            System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
+        command.addAll(JvmFlags.forCurrentJdk());
+        if (!heap.isEmpty())
+        {
+            command.add("-Xmx" + heap);
+        }
+        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        command.addAll(properties);
+        command.add("-cp");
+        command.add(System.getProperty(CHILD_CLASS_PATH_PROP_NAME, System.getProperty("java.class.path")));
+        command.add(LoadNodeMain.class.getName());
+        command.addAll(args);
+        final String name = "node-" + slot + "-" + generation;
+        final Process process = new ProcessBuilder(command)
+            .redirectError(new File(dir, name + ".log"))
+            .start();
+        return new NodeProcess(slot, generation, process, new File(dir, name + ".out"));
+    }
+
+    private void read(final PrintWriter copy)
+    {
+        try (BufferedReader in = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+        {
+            String line;
+            while (null != (line = in.readLine()))
+            {
+                final Map<String, String> fields = parse(line);
+                if ("HIST".equals(fields.get("kind")))
+                {
+                    copy.println("HIST slot=" + fields.get("slot") + " phase=" + fields.get("phase") + " data=...");
+                }
+                else
+                {
+                    copy.println(line);
+                }
+                if ("STATUS".equals(fields.get("kind")))
+                {
+                    status = fields;
+                }
+                else
+                {
+                    synchronized (events)
+                    {
+                        events.add(fields);
+                        events.notifyAll();
+                    }
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            // The process ended: nothing more to read.
+        }
+        finally
+        {
+            copy.close();
+            synchronized (events)
+            {
+                events.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * A line's fields: {@code kind} (the first word) and each {@code name=value}.
+     *
+     * @param line the line.
+     * @return its fields.
+     */
+    static Map<String, String> parse(final String line)
+    {
+        final Map<String, String> fields = new HashMap<>();
+        final String[] words = line.split(" ");
+        fields.put("kind", words[0]);
+        for (int i = 1; i < words.length; i++)
+        {
+            final int equals = words[i].indexOf('=');
+            if (equals > 0)
+            {
+                fields.put(words[i].substring(0, equals), words[i].substring(equals + 1));
+            }
+            else if (fields.containsKey("message"))
+            {
+                fields.put("message", fields.get("message") + " " + words[i]);
+            }
+        }
+        if ("ERROR".equals(words[0]))
+        {
+            final int at = line.indexOf("message=");
+            fields.put("message", at >= 0 ? line.substring(at + "message=".length()) : line);
+        }
+        return fields;
+    }
+
+    /**
+     * Sends a command line.
+     *
+     * @param command the command.
+     */
+    void send(final String command)
+    {
+        try
+        {
+            stdin.write(command);
+            stdin.write('\n');
+            stdin.flush();
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("node " + slot + " is gone (" + command + "): " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * The latest STATUS line.
+     *
+     * @return its fields, empty before the first.
+     */
+    Map<String, String> status()
+    {
+        return status;
+    }
+
+    /**
+     * Waits for a line of a kind that also matches a condition, and consumes it.
+     *
+     * @param kind      the line's first word.
+     * @param condition on its fields.
+     * @param timeoutMs how long to wait.
+     * @return its fields.
+     * @throws IllegalStateException on timeout, on an ERROR line, or if the process ends first.
+     * @throws InterruptedException  if interrupted.
+     */
+    Map<String, String> await(final String kind, final Predicate<Map<String, String>> condition, final long timeoutMs)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        synchronized (events)
+        {
+            while (true)
+            {
+                for (int i = 0; i < events.size(); i++)
+                {
+                    final Map<String, String> event = events.get(i);
+                    if ("ERROR".equals(event.get("kind")))
+                    {
+                        throw new IllegalStateException("node " + slot + ": " + event.get("what") + ": " +
+                            event.get("message"));
+                    }
+                    if (kind.equals(event.get("kind")) && condition.test(event))
+                    {
+                        events.remove(i);
+                        return event;
+                    }
+                }
+                final long leftNs = deadline - System.nanoTime();
+                if (leftNs <= 0)
+                {
+                    throw new IllegalStateException("node " + slot + ": no " + kind + " line within " + timeoutMs +
+                        " ms" + (process.isAlive() ? "" : " (process exited with " + process.exitValue() + ")"));
+                }
+                if (!process.isAlive() && !reader.isAlive())
+                {
+                    throw new IllegalStateException("node " + slot + " exited with " + process.exitValue() +
+                        " before a " + kind + " line");
+                }
+                events.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(leftNs, 100_000_000L))));
+            }
+        }
+    }
+
+    /**
+     * Waits for a line of a kind.
+     *
+     * @param kind      the line's first word.
+     * @param timeoutMs how long to wait.
+     * @return its fields.
+     * @throws InterruptedException if interrupted.
+     */
+    Map<String, String> await(final String kind, final long timeoutMs) throws InterruptedException
+    {
+        return await(kind, (fields) -> true, timeoutMs);
+    }
+
+    /**
+     * Every line of a kind seen so far, not consumed.
+     *
+     * @param kind the line's first word.
+     * @return their fields.
+     */
+    List<Map<String, String>> seen(final String kind)
+    {
+        final List<Map<String, String>> found = new ArrayList<>();
+        synchronized (events)
+        {
+            for (final Map<String, String> event : events)
+            {
+                if (kind.equals(event.get("kind")))
+                {
+                    found.add(event);
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The process id.
+     *
+     * @return the pid.
+     */
+    long pid()
+    {
+        return process.pid();
+    }
+
+    /**
+     * Kills the process at once (SIGKILL, as {@code kill -9 PID}).
+     */
+    void kill()
+    {
+        process.destroyForcibly();
+    }
+
+    /**
+     * Ends the process: {@code quit} (a graceful leave), then SIGTERM, then SIGKILL, each by its own pid.
+     *
+     * @return true if it is gone.
+     * @throws InterruptedException if interrupted.
+     */
+    boolean end() throws InterruptedException
+    {
+        if (process.isAlive())
+        {
+            try
+            {
+                send("quit");
+            }
+            catch (final IllegalStateException ignore)
+            {
+                // stdin already closed: the signals below end it.
+            }
+            if (!process.waitFor(5, TimeUnit.SECONDS))
+            {
+                process.destroy();
+                if (!process.waitFor(5, TimeUnit.SECONDS))
+                {
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+        try
+        {
+            stdin.close();
+        }
+        catch (final IOException ignore)
+        {
+            // Already closed by the child's exit.
+        }
+        return !process.isAlive();
+    }
+
+    /**
+     * The name used in messages and files.
+     *
+     * @return e.g. {@code node 2 (pid 1234)}.
+     */
+    public String toString()
+    {
+        return "node " + slot + " (pid " + process.pid() + ")";
+    }
+}

@@ -1,0 +1,172 @@
+package io.cohort.harness;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The harness and the demo with tiny parameters, as real processes (seconds, not minutes), and their handling of
+ * bad parameters. Figures are not asserted: speed targets live in bench/RESULTS.md.
+ */
+class ClusterBenchTest
+{
+    @TempDir
+    static Path classPathCopy;
+
+    @TempDir
+    Path out;
+
+    /**
+     * The children run from a copy of this build's class directories, so that another build of the same tree
+     * cannot pull classes from under a running node (as the engine's multi-process tests do).
+     */
+    @BeforeAll
+    static void copyClassPath() throws IOException
+    {
+        final List<String> entries = new ArrayList<>();
+        int index = 0;
+        for (final String entry : System.getProperty("java.class.path").split(File.pathSeparator))
+        {
+            final Path source = Path.of(entry);
+            if (Files.isDirectory(source))
+            {
+                final Path target = classPathCopy.resolve(index++ + "-" + source.getFileName());
+                try (Stream<Path> paths = Files.walk(source))
+                {
+                    for (final Path path : (Iterable<Path>)paths::iterator)
+                    {
+                        Files.copy(path, target.resolve(source.relativize(path).toString()),
+                            StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+                entries.add(target.toString());
+            }
+            else
+            {
+                entries.add(entry);
+            }
+        }
+        System.setProperty(NodeProcess.CHILD_CLASS_PATH_PROP_NAME, String.join(File.pathSeparator, entries));
+    }
+
+    @AfterEach
+    void noProcessLeft() throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<ProcessHandle> left;
+        do
+        {
+            left = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).collect(Collectors.toList());
+            if (left.isEmpty())
+            {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        while (System.nanoTime() < deadline);
+        left.forEach(ProcessHandle::destroyForcibly);
+        throw new AssertionError("child processes left behind: " + left.stream()
+            .map((p) -> p.pid() + " " + p.info().commandLine().orElse("?")).collect(Collectors.joining("; ")));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "nodes=1                 | nodes=1 is outside [2, 16]",
+        "connections=many        | connections=many is not a whole number (e.g. 100k)",
+        "colour=blue             | unknown parameter colour=blue",
+        "fixedSeconds            | argument 'fixedSeconds' is not name=value",
+        "curve=maybe             | curve=maybe is not true or false",
+        "redis=sometimes         | redis=sometimes must be on, off or auto",
+        "props=heartbeat=1s      | props=heartbeat=1s: 'heartbeat=1s' is not cohort.name=value",
+    })
+    void shouldRejectBadParametersWithANamedError(final String argument, final String message)
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> ClusterBench.run(BenchParams.parse(ClusterBench.PARAMS, new String[]{ argument, "out=" + out }),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+        assertTrue(ex.getMessage().startsWith(message), ex.getMessage());
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldExitWithCodeTwoAndOneLineForBadParameters() throws Exception
+    {
+        for (final String main : List.of(ClusterBench.class.getName(), ClusterDemo.class.getName()))
+        {
+            final List<String> command = new ArrayList<>();
+            command.add(ProcessHandle.current().info().command().orElseThrow());
+            command.addAll(JvmFlags.forCurrentJdk());
+            command.add("-cp");
+            command.add(System.getProperty(NodeProcess.CHILD_CLASS_PATH_PROP_NAME));
+            command.add(main);
+            command.add("nodes=zero");
+            final Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            final String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(2, process.exitValue(), main + ": " + stderr);
+            assertEquals(1, stderr.strip().lines().count(), stderr);
+            assertTrue(stderr.contains("nodes=zero is not a whole number"), stderr);
+        }
+    }
+
+    @Test
+    @Tag("slow")
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void shouldRunTheHarnessEndToEndWithTinyParameters() throws Exception
+    {
+        final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        final int status = ClusterBench.run(BenchParams.parse(ClusterBench.PARAMS, new String[]{
+            "nodes=2", "connections=500", "rooms=50", "fixedRate=2k", "fixedSeconds=1", "saturateSeconds=1",
+            "baselineSeconds=0.2", "redis=auto", "redisSeconds=0.5", "probeRate=200", "timeout=120",
+            "props=cohort.heartbeat.timeout=3s", "out=" + out }), new PrintStream(printed, true, StandardCharsets.UTF_8));
+        final String text = printed.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, text);
+        assertTrue(text.contains("verified=true"), text);
+        final String summary = Files.readString(out.resolve("summary.txt"));
+        assertTrue(summary.contains("events/s absorbed across the cluster"), summary);
+        assertTrue(Files.readString(out.resolve("latency.svg")).startsWith("<svg"));
+        try (Stream<Path> files = Files.list(out))
+        {
+            assertTrue(files.anyMatch((path) -> path.toString().endsWith(".hgrm")), "an .hgrm file");
+        }
+    }
+
+    @Test
+    @Tag("slow")
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void shouldRunTheDemoWithItsKillAndRejoinWithTinyParameters() throws Exception
+    {
+        final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        final int status = ClusterDemo.run(BenchParams.parse(ClusterDemo.PARAMS, new String[]{
+            "connections=1500", "rooms=100", "churnRate=1k", "notifyRate=50", "seconds=2", "probeRate=100",
+            "timeout=120", "out=" + out }), new PrintStream(printed, true, StandardCharsets.UTF_8));
+        final String text = printed.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, text);
+        assertTrue(text.contains("every survivor evicted it"), text);
+        assertTrue(text.contains("it rejoined"), text);
+        assertTrue(text.contains("demo: all checks passed"), text);
+    }
+}
