@@ -51,6 +51,11 @@ final class SimNode implements AutoCloseable
          * The node just saw a fault in a member's stream (its {@code desyncs} went up while handling input).
          */
         void onDesync(SimNode node, Member member);
+
+        /**
+         * A frame that the network corrupted on the way is about to be decoded by this running node.
+         */
+        void onCorruptedFrame(SimNode receiver);
     }
 
     private static final int MAX_FRAME_LENGTH = 16 * 1024;
@@ -382,6 +387,10 @@ final class SimNode implements AutoCloseable
         }
         receiveBuffer.wrap(message);
         frameCorrupted = corrupted;
+        if (corrupted && null != observer)
+        {
+            observer.onCorruptedFrame(this);
+        }
         try
         {
             inbound.onSyncFrame(peer, receiveBuffer, 0, message.length, handler);

@@ -1,40 +1,38 @@
 package io.cohort.engine;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Timeout;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Deterministic simulation of the whole cluster under faults ({@link SimulationRun}): a fixed batch of seeds in
- * CI, a long batch for soak, one seed replayed with its trace.
+ * The simulator's batch ({@link SimBatch}) under JUnit: a fixed batch of seeds in CI, a long batch for soak, one
+ * seed replayed with its trace, and the seeds that found bugs. {@code ./cohort sim} runs the same outside Maven.
  * <ul>
- * <li>{@code mvn -o -q -pl engine test -Dtest=SimulationTest}: the CI batch, seeds 1 to {@link #CI_SEEDS};</li>
+ * <li>{@code mvn -o -q -pl simulator -am test -Dtest=SimulationTest -Dsurefire.failIfNoSpecifiedTests=false}:
+ * the CI batch, seeds 1 to {@link #CI_SEEDS};</li>
  * <li>{@code -Dcohort.sim.seeds=1000000} (and {@code -Dcohort.sim.firstSeed=N}): a soak batch;</li>
  * <li>{@code -Dcohort.sim.seed=S}: replays seed S alone, prints its mix and the last events of its trace
  * ({@code -Dcohort.sim.trace=N} lines, {@code -Dcohort.sim.log=true} keeps the nodes' own logs);</li>
  * <li>{@code -Dcohort.sim.threads=T}: worker threads of a batch (default 2; each run is single-threaded, so
  * results do not depend on it).</li>
  * </ul>
- * A failing seed in a batch is run again with its trace on; the failure must repeat word for word (the run is
- * deterministic), and the report gives the seed, the mix, the trace and the command to replay it.
+ * A batch fails if a seed fails or a checker checked nothing in it. A failing seed is run again with its trace on;
+ * the failure must repeat word for word (the run is deterministic), and the report gives the seed, the mix, the
+ * trace and the command to replay it.
  */
 class SimulationTest
 {
     static final int CI_SEEDS = 10_000;
-    private static final int TRACE_LINES = Integer.getInteger("cohort.sim.trace", 400);
+    private static final int TRACE_LINES = Integer.getInteger("cohort.sim.trace", SimBatch.DEFAULT_TRACE_LINES);
     private static final int REPORTED_FAILURES = 3;
 
     @Test
@@ -44,17 +42,23 @@ class SimulationTest
         final String single = System.getProperty("cohort.sim.seed");
         if (null != single && !single.isBlank())
         {
-            replay(Long.parseLong(single.trim()));
+            final SimulationRun.Result result = SimBatch.runSeed(Long.parseLong(single.trim()), TRACE_LINES,
+                Boolean.getBoolean("cohort.sim.log"));
+            System.out.println(result.describe());
+            System.out.println(result.stats.describe());
+            assertFalse(result.failed(), result::describe);
             return;
         }
         final long first = Long.getLong("cohort.sim.firstSeed", 1);
         final long count = Long.getLong("cohort.sim.seeds", CI_SEEDS);
-        final int threads = Integer.getInteger("cohort.sim.threads", 2);
-        final Batch batch = runBatch(first, count, threads);
+        final SimBatch batch = SimBatch.run(first, count, Integer.getInteger("cohort.sim.threads", 2));
         System.out.println(batch.describe());
-        if (!batch.failures.isEmpty())
+        System.out.print(batch.describeChecks());
+        if (!batch.passed())
         {
-            fail(batch.failures.size() + " of " + count + " seeds failed; first ones:\n\n" + batch.report());
+            fail(batch.failures.size() + " of " + count + " seeds failed, vacuous checkers: " +
+                batch.vacuousCheckers() + "\n" + batch.describeChecks() + "\n" +
+                batch.report(REPORTED_FAILURES, TRACE_LINES));
         }
     }
 
@@ -91,8 +95,46 @@ class SimulationTest
         25382, 34839, 37121, 34959, 28294 })
     void shouldPassSeedsThatFoundBugs(final long seed)
     {
-        final SimulationRun.Result result = runSeed(seed);
+        final SimulationRun.Result result = SimBatch.runSeed(seed, TRACE_LINES, false);
         assertFalse(result.failed(), result::describe);
+    }
+
+    @Test
+    void shouldFailABatchInWhichACheckerCheckedNothing() throws Exception
+    {
+        final long seed = firstSeedWithoutPartition();
+        final SimBatch batch = SimBatch.run(seed, 1, 1);
+
+        assertTrue(batch.failures.isEmpty(), batch::describeFailures);
+        assertTrue(batch.vacuousCheckers().contains("one-side-after-partition"), batch::describeChecks);
+        assertFalse(batch.passed(), batch::describeChecks);
+        assertTrue(batch.describeChecks().contains("VACUOUS"), batch::describeChecks);
+    }
+
+    @Test
+    void shouldCountEveryCheckerOfARunThatExercisedIt()
+    {
+        final SimulationRun.Result result = SimBatch.runSeed(firstSeedWithoutPartition(), 0, false);
+
+        assertFalse(result.failed(), result::describe);
+        assertEquals(8, result.checkerNames.length, result::describeChecks);
+        for (final String name : new String[]{ "convergence", "exactly-once-notification", "no-negative-count",
+            "no-escaped-exception" })
+        {
+            final int index = Arrays.asList(result.checkerNames).indexOf(name);
+            assertTrue(result.checkerCounts[index] > 0, result::describeChecks);
+        }
+    }
+
+    static long firstSeedWithoutPartition()
+    {
+        long seed = 1;
+        while (SimFaultMix.forSeed(seed).partitions > 0 ||
+            SimFaultMix.Scenario.PARTITION == SimFaultMix.forSeed(seed).scenario)
+        {
+            seed++;
+        }
+        return seed;
     }
 
     @Test
@@ -122,129 +164,6 @@ class SimulationTest
         return result.failure + " ns=" + result.simulatedNs + " events=" + result.events + " frames=" +
             result.frames + " nodes=" + result.nodesStarted + " published=" + result.stats.published + " arrivals=" +
             result.stats.arrivals + " replications=" + result.stats.replications + " evictions=" +
-            result.stats.evictions;
-    }
-
-    static SimulationRun.Result runSeed(final long seed)
-    {
-        try (SimLogging ignore = Boolean.getBoolean("cohort.sim.log") ? null : SimLogging.quiet();
-            SimStatePool pool = new SimStatePool(SimulationRun::stateContext))
-        {
-            final SimTrace trace = new SimTrace(TRACE_LINES);
-            final SimulationRun.Result result = new SimulationRun(seed, SimFaultMix.forSeed(seed), pool, trace).run();
-            result.trace = trace.dump();
-            return result;
-        }
-    }
-
-    private static void replay(final long seed)
-    {
-        final SimulationRun.Result result = runSeed(seed);
-        System.out.println(result.describe());
-        System.out.println(result.stats.describe());
-        assertFalse(result.failed(), () -> result.describe());
-    }
-
-    static final class Batch
-    {
-        final long first;
-        final long count;
-        final int threads;
-        final List<SimulationRun.Result> failures = new ArrayList<>();
-        final SimChecks.Stats stats = new SimChecks.Stats();
-        long events;
-        long frames;
-        long simulatedNs;
-        long wallNs;
-
-        Batch(final long first, final long count, final int threads)
-        {
-            this.first = first;
-            this.count = count;
-            this.threads = threads;
-        }
-
-        synchronized void add(final SimulationRun.Result result)
-        {
-            events += result.events;
-            frames += result.frames;
-            simulatedNs += result.simulatedNs;
-            stats.add(result.stats);
-            if (result.failed())
-            {
-                failures.add(result);
-            }
-        }
-
-        String describe()
-        {
-            final double seconds = wallNs / 1e9;
-            return String.format("simulation: %d seeds (%d..%d) on %d threads in %.1f s: %.1f seeds/s, " +
-                "%.0f simulated events/s, %.0f frames/s, %.1f simulated s per wall s; %d failed%n%s",
-                count, first, first + count - 1, threads, seconds, count / seconds, events / seconds, frames / seconds,
-                simulatedNs / 1e9 / seconds, failures.size(), stats.describe());
-        }
-
-        String report()
-        {
-            failures.sort((a, b) -> Long.compare(a.seed, b.seed));
-            final StringBuilder out = new StringBuilder();
-            for (int i = 0; i < Math.min(REPORTED_FAILURES, failures.size()); i++)
-            {
-                final SimulationRun.Result failure = failures.get(i);
-                final SimulationRun.Result replayed = runSeed(failure.seed);
-                out.append(replayed.describe()).append('\n');
-                if (!String.valueOf(failure.failure).equals(replayed.failure))
-                {
-                    out.append("NOT DETERMINISTIC: the batch run failed with: ").append(failure.failure).append('\n');
-                }
-                out.append('\n');
-            }
-            out.append("failing seeds:\n");
-            for (final SimulationRun.Result failure : failures)
-            {
-                out.append("  ").append(failure.seed).append(" [").append(failure.mix.scenario).append("] ")
-                    .append(failure.failure.split("\n")[0]).append('\n');
-            }
-            return out.toString();
-        }
-    }
-
-    static Batch runBatch(final long first, final long count, final int threads) throws Exception
-    {
-        final Batch batch = new Batch(first, count, threads);
-        final AtomicLong next = new AtomicLong(first);
-        final long end = first + count;
-        final ExecutorService executor = Executors.newFixedThreadPool(threads);
-        final long start = System.nanoTime();
-        try (SimLogging ignore = SimLogging.quiet())
-        {
-            final List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++)
-            {
-                futures.add(executor.submit(() ->
-                {
-                    try (SimStatePool pool = new SimStatePool(SimulationRun::stateContext))
-                    {
-                        long seed;
-                        while ((seed = next.getAndIncrement()) < end)
-                        {
-                            batch.add(new SimulationRun(seed, SimFaultMix.forSeed(seed), pool, SimTrace.OFF).run());
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (final Future<?> future : futures)
-            {
-                future.get();
-            }
-        }
-        finally
-        {
-            executor.shutdownNow();
-        }
-        batch.wallNs = System.nanoTime() - start;
-        return batch;
+            result.stats.evictions + " checks: " + result.describeChecks();
     }
 }
