@@ -15,8 +15,8 @@ import static io.cohort.engine.SimNode.ms;
 /**
  * One seeded run of a whole simulated cluster under faults: 3 to 7 real {@link ClusterCore}s on a
  * {@link SimNetwork}, a seeded workload through the core's API, seeded faults from a {@link SimFaultMix}, and the
- * invariants of {@link SimChecks} checked during and after the run. Single-threaded and deterministic: the same
- * seed replays the same run, event for event.
+ * invariants of {@link SimChecks}' checkers checked during and after the run. Single-threaded and deterministic:
+ * the same seed replays the same run, event for event.
  * <p>
  * A run: the cluster forms without faults; then, for the mix's fault phase, the workload runs and faults strike;
  * then every fault heals and the workload goes on for {@link #CALM_NS}; then the workload stops and the cluster
@@ -48,11 +48,15 @@ final class SimulationRun
         final long events;
         final long frames;
         final int nodesStarted;
-        final SimChecks.Stats stats;
+        final SimStats stats;
+        /** The checkers' names, and how many times each checked something, in the same order. */
+        final String[] checkerNames;
+        final long[] checkerCounts;
         String trace;
 
         Result(final long seed, final SimFaultMix mix, final String failure, final long simulatedNs, final long events,
-            final long frames, final int nodesStarted, final SimChecks.Stats stats)
+            final long frames, final int nodesStarted, final SimStats stats, final String[] checkerNames,
+            final long[] checkerCounts)
         {
             this.seed = seed;
             this.mix = mix;
@@ -62,6 +66,8 @@ final class SimulationRun
             this.frames = frames;
             this.nodesStarted = nodesStarted;
             this.stats = stats;
+            this.checkerNames = checkerNames;
+            this.checkerCounts = checkerCounts;
         }
 
         boolean failed()
@@ -69,11 +75,25 @@ final class SimulationRun
             return null != failure;
         }
 
+        /**
+         * @return the checkers' counts, "name=count" separated by spaces.
+         */
+        String describeChecks()
+        {
+            final StringBuilder out = new StringBuilder();
+            for (int i = 0; i < checkerNames.length; i++)
+            {
+                out.append(0 == i ? "" : " ").append(checkerNames[i]).append('=').append(checkerCounts[i]);
+            }
+            return out.toString();
+        }
+
         String describe()
         {
             return "seed=" + seed + " mix=[" + mix + "]\n" + (null == failure ? "passed" : "FAILED: " + failure) +
                 (null == trace ? "" : "\nlast events:\n" + trace) +
-                "\nreplay: mvn -o -q -pl engine test -Dtest=SimulationTest -Dcohort.sim.seed=" + seed;
+                "\nchecks: " + describeChecks() +
+                "\nreplay: ./cohort sim " + seed;
         }
     }
 
@@ -214,7 +234,7 @@ final class SimulationRun
             node.close();
         }
         return new Result(seed, mix, failure, network.nowNs() - startNs, network.eventsRun(), network.framesSent(),
-            everyNode.size(), checks.stats);
+            everyNode.size(), checks.stats, checks.names(), checks.counts());
     }
 
     private final long startNs = ms(1000);

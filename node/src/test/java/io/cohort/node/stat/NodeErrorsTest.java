@@ -1,6 +1,11 @@
-package io.cohort.engine;
+package io.cohort.node.stat;
 
-import io.cohort.engine.stat.CohortStat;
+import io.cohort.engine.CallResult;
+import io.cohort.engine.Cohort;
+import io.cohort.engine.CohortContext;
+import io.cohort.engine.CohortListener;
+import io.cohort.engine.CohortNode;
+import io.cohort.engine.NodeState;
 import io.cohort.transport.CounterType;
 import io.cohort.transport.CountersFileReader;
 import org.junit.jupiter.api.Test;

@@ -119,7 +119,7 @@ final class SimFaults implements SimNetwork.SyncFault, SimNetwork.SenderFault
         {
             final long at = (long)(random.nextDouble() * phaseNs / 2);
             final long duration = SimFaultMix.Scenario.PARTITION == mix.scenario && random.nextInt(4) > 0 ?
-                SimChecks.partitionBoundNs() + ms(random.nextInt(300)) : ms(5 + random.nextInt(400));
+                PartitionChecker.partitionBoundNs() + ms(random.nextInt(300)) : ms(5 + random.nextInt(400));
             network.schedule(at, () -> partition(duration));
         }
         for (int i = 0; i < mix.pauses; i++)
@@ -178,7 +178,7 @@ final class SimFaults implements SimNetwork.SyncFault, SimNetwork.SenderFault
         }
         run.trace("partition {" + side + " } | the rest, " + (bothWays ? "both ways" : "one way: the side's frames " +
             "and requests no longer reach the rest") + ", for " + durationNs / 1_000_000 + " ms");
-        final Object token = run.checks.onPartition(inside, slots, bothWays);
+        final Object token = run.checks.onPartition(inside, bothWays);
         network.schedule(durationNs, () ->
         {
             if (run.checks.isCurrentPartition(token))

@@ -8,12 +8,10 @@ import io.cohort.transport.InboundFrameProcessor;
 import io.cohort.transport.OutboundBatcher;
 import io.cohort.transport.Peer;
 import io.cohort.transport.SyncHandler;
-import io.cohort.transport.Transport;
 import io.cohort.transport.TransportCounters;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
-import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
 
@@ -51,9 +49,14 @@ final class SimNode implements AutoCloseable
          * The node just saw a fault in a member's stream (its {@code desyncs} went up while handling input).
          */
         void onDesync(SimNode node, Member member);
+
+        /**
+         * A frame that the network corrupted on the way is about to be decoded by this running node.
+         */
+        void onCorruptedFrame(SimNode receiver);
     }
 
-    private static final int MAX_FRAME_LENGTH = 16 * 1024;
+    static final int MAX_FRAME_LENGTH = 16 * 1024;
 
     private final SimNetwork network;
     private final CohortContext context;
@@ -134,7 +137,7 @@ final class SimNode implements AutoCloseable
             new TransportCounters(new CountersManager(lease.countersMetadata, lease.countersValues)) :
             new TransportCounters(new CountersManager(SimStatePool.newCountersMetadata(),
                 SimStatePool.newCountersValues()));
-        transport = new SimTransport(nodeId, context.incarnation());
+        transport = new SimTransport(this, network, counters, nodeId, context.incarnation());
         inbound = new InboundFrameProcessor(nodeId, context.codecLimits(), counters, errors::add);
         core = new ClusterCore(context, context.listener(), transport, state, errors::add, network.nowNs());
         holder[0] = core;
@@ -382,6 +385,10 @@ final class SimNode implements AutoCloseable
         }
         receiveBuffer.wrap(message);
         frameCorrupted = corrupted;
+        if (corrupted && null != observer)
+        {
+            observer.onCorruptedFrame(this);
+        }
         try
         {
             inbound.onSyncFrame(peer, receiveBuffer, 0, message.length, handler);
@@ -393,7 +400,7 @@ final class SimNode implements AutoCloseable
         frameCorrupted = false;
     }
 
-    private void receiveCommand(final byte[] message, final CommandDelivery delivery)
+    void receiveCommand(final byte[] message, final CommandDelivery delivery)
     {
         if (deferIfPaused(() -> receiveCommand(message, delivery)))
         {
@@ -428,8 +435,11 @@ final class SimNode implements AutoCloseable
         errors.add(ex);
     }
 
+    /**
+     * Hands a command message to the core, once the node takes input.
+     */
     @FunctionalInterface
-    private interface CommandDelivery
+    interface CommandDelivery
     {
         void deliver(FrameDecoder frame, DirectBuffer buffer);
     }
@@ -526,150 +536,6 @@ final class SimNode implements AutoCloseable
             {
                 observer.onDesync(SimNode.this, member);
             }
-        }
-    }
-
-    /**
-     * The transport of a simulated node: frames and commands become network events. Replies go back to the very
-     * node object (incarnation) that asked, as a ROUTER socket's routing id names one connection.
-     */
-    final class SimTransport implements Transport
-    {
-        final Long2ObjectHashMap<Peer> peers = new Long2ObjectHashMap<>();
-        private final OutboundBatcher outbound;
-        private final List<String> seeds = new ArrayList<>();
-
-        SimTransport(final long nodeId, final long incarnation)
-        {
-            outbound = new OutboundBatcher(nodeId, incarnation, MAX_FRAME_LENGTH,
-                (destination, buffer, offset, length) ->
-                {
-                    network.publish(SimNode.this, destination, (UnsafeBuffer)buffer, offset, length);
-                    return true;
-                });
-        }
-
-        void flush()
-        {
-            if (running)
-            {
-                outbound.flush();
-            }
-        }
-
-        public String syncEndpoint()
-        {
-            return SimNode.this.syncEndpoint();
-        }
-
-        public String commandEndpoint()
-        {
-            return SimNode.this.commandEndpoint();
-        }
-
-        public OutboundBatcher outbound()
-        {
-            return outbound;
-        }
-
-        public Peer addPeer(final long nodeId, final long incarnation, final String syncEndpoint,
-            final String commandEndpoint)
-        {
-            final Peer peer = new Peer(nodeId, incarnation, counters.newPeer(nodeId, incarnation));
-            peers.put(nodeId, peer);
-            final SimNode publisher = network.nodeAt(syncEndpoint);
-            if (null != publisher)
-            {
-                network.subscribe(SimNode.this, publisher);
-            }
-            return peer;
-        }
-
-        public boolean removePeer(final long nodeId)
-        {
-            final Peer peer = peers.remove(nodeId);
-            if (null == peer)
-            {
-                return false;
-            }
-            peer.counters().close();
-            final SimNode publisher = network.node(nodeId);
-            if (null != publisher)
-            {
-                publisher.removeSubscriber(SimNode.this);
-            }
-            return true;
-        }
-
-        public Peer peer(final long nodeId)
-        {
-            return peers.get(nodeId);
-        }
-
-        public boolean sendRequest(final long peerNodeId, final DirectBuffer buffer, final int offset, final int length)
-        {
-            final Peer peer = peers.get(peerNodeId);
-            if (null == peer)
-            {
-                return false;
-            }
-            return sendTo(network.node(peerNodeId), buffer, offset, length);
-        }
-
-        private boolean sendTo(final SimNode target, final DirectBuffer buffer, final int offset, final int length)
-        {
-            if (null == target || !running)
-            {
-                return true;
-            }
-            final byte[] message = new byte[length];
-            buffer.getBytes(offset, message);
-            final SimNode requester = SimNode.this;
-            final byte[] routingId = Long.toString(requester.instance()).getBytes();
-            network.sendCommand(requester, target, () -> target.receiveCommand(message, (frame, frameBuffer) ->
-                target.core.commandHandler().onRequest(routingId, frame.senderNodeId(), frame.senderIncarnation(),
-                    frame.messageType(), frameBuffer, frame.bodyOffset(), frame.bodyLength())));
-            return true;
-        }
-
-        public boolean reply(final byte[] routingId, final DirectBuffer buffer, final int offset, final int length)
-        {
-            final SimNode requester = network.nodeByInstance(Long.parseLong(new String(routingId)));
-            if (null == requester || !running)
-            {
-                return true;
-            }
-            final byte[] message = new byte[length];
-            buffer.getBytes(offset, message);
-            network.sendCommand(SimNode.this, requester, () -> requester.receiveCommand(message,
-                (frame, frameBuffer) -> requester.core.commandHandler().onResponse(frame.senderNodeId(),
-                    frame.senderIncarnation(), frame.messageType(), frameBuffer, frame.bodyOffset(),
-                    frame.bodyLength())));
-            return true;
-        }
-
-        public int connectSeed(final String commandEndpoint)
-        {
-            seeds.add(commandEndpoint);
-            return seeds.size() - 1;
-        }
-
-        public boolean sendToSeed(final int seedId, final DirectBuffer buffer, final int offset, final int length)
-        {
-            if (seedId < 0 || seedId >= seeds.size())
-            {
-                return false;
-            }
-            return sendTo(network.nodeAt(seeds.get(seedId)), buffer, offset, length);
-        }
-
-        public void disconnectSeeds()
-        {
-            seeds.clear();
-        }
-
-        public void close()
-        {
         }
     }
 

@@ -1,0 +1,165 @@
+package io.cohort.engine;
+
+import io.cohort.state.SubscriptionState;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Convergence: once the faults stop and the workload is quiet, every node is a member knowing exactly the others,
+ * every member's copy of every live owner's rows equals the owner's own rows (digests, row counts, and every
+ * room's count compared one by one), no copy of a gone owner is left, and every cluster-wide count is the sum of
+ * the owners' local counts. One check is one copy (a replica's rows of one owner) compared in full.
+ */
+final class ConvergenceChecker implements SimChecker
+{
+    private final SimulationRun run;
+    private final SimNetwork network;
+    private final SimChecks checks;
+    private long compared;
+
+    ConvergenceChecker(final SimulationRun run, final SimChecks checks)
+    {
+        this.run = run;
+        this.network = run.network;
+        this.checks = checks;
+    }
+
+    public String name()
+    {
+        return "convergence";
+    }
+
+    public long checks()
+    {
+        return compared;
+    }
+
+    boolean fullyFormed()
+    {
+        return null == convergenceProblem();
+    }
+
+    /**
+     * @return null if every node is a member knowing exactly the others, each synced and with equal digests, and
+     * no restart is pending; else what is not so yet.
+     */
+    String convergenceProblem()
+    {
+        if (run.restartsPending > 0)
+        {
+            return run.restartsPending + " restart(s) pending";
+        }
+        final List<SimNode> nodes = network.nodes();
+        if (nodes.isEmpty())
+        {
+            return "no node is up";
+        }
+        for (final SimNode node : nodes)
+        {
+            if (!node.core().state().isMember() || node.isPaused())
+            {
+                return node + " is " + node.core().state() + (node.isPaused() ? " (paused)" : "");
+            }
+        }
+        for (final SimNode replica : nodes)
+        {
+            final ClusterCore core = replica.core();
+            if (core.memberIds().length != nodes.size() - 1)
+            {
+                return replica + " knows " + core.memberIds().length + " members, not " + (nodes.size() - 1) + ": " +
+                    describeMembers(replica);
+            }
+            for (final SimNode owner : nodes)
+            {
+                if (owner == replica)
+                {
+                    continue;
+                }
+                final Member member = core.member(owner.nodeId());
+                if (null == member || member.incarnation != owner.incarnation())
+                {
+                    return replica + " does not know " + owner + " (incarnation " + owner.incarnation() + "): " +
+                        describeMembers(replica);
+                }
+                if (!member.isSynced())
+                {
+                    return replica + " has not synced " + member;
+                }
+                final long truth = owner.state().ownerDigest(owner.nodeId());
+                final long copy = replica.state().ownerDigest(owner.nodeId());
+                if (truth != copy)
+                {
+                    return replica + "'s copy of " + owner + " has digest " + Long.toHexString(copy) + ", the owner " +
+                        Long.toHexString(truth);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String describeMembers(final SimNode node)
+    {
+        final StringBuilder out = new StringBuilder("[");
+        for (final long id : node.core().memberIds())
+        {
+            out.append(' ').append(node.core().member(id));
+        }
+        return out.append(" ]").toString();
+    }
+
+    /**
+     * After convergence by digest: every copy compared room by room and row count with its owner, the
+     * cluster-wide sums, and no rows of an owner that is gone.
+     */
+    public void finish()
+    {
+        final List<SimNode> nodes = network.nodes();
+        for (final SimNode replica : nodes)
+        {
+            final SubscriptionState copy = replica.state();
+            final List<Long> owners = new ArrayList<>();
+            copy.forEachOwner(owners::add);
+            for (final long owner : owners)
+            {
+                if (null == network.node(owner))
+                {
+                    checks.fail(replica + " still holds rows of " + Long.toHexString(owner) + ", which is gone");
+                }
+            }
+            for (int room = 0; room < run.roomIds.length; room++)
+            {
+                final long roomId = run.roomIds[room];
+                long sum = 0;
+                for (final SimNode owner : nodes)
+                {
+                    final long truth = owner.state().localCount(roomId);
+                    sum += truth;
+                    final long replicated = copy.ownerCount(owner.nodeId(), roomId);
+                    if (truth != replicated)
+                    {
+                        checks.fail(replica + " counts " + replicated + " for " + owner + " in r" + room +
+                            ", the owner " + truth);
+                    }
+                }
+                if (copy.roomCount(roomId) != sum)
+                {
+                    checks.fail(replica + " counts " + copy.roomCount(roomId) + " in r" + room +
+                        " cluster-wide, the owners " + sum);
+                }
+            }
+            for (final SimNode owner : nodes)
+            {
+                if (copy.ownerRows(owner.nodeId()) != owner.state().ownerRows(owner.nodeId()))
+                {
+                    checks.fail(replica + " holds " + copy.ownerRows(owner.nodeId()) + " rows of " + owner +
+                        ", the owner " + owner.state().ownerRows(owner.nodeId()));
+                }
+                if (owner != replica)
+                {
+                    compared++;
+                }
+            }
+        }
+    }
+}
