@@ -21,6 +21,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Launches Cohort nodes.
@@ -54,8 +55,14 @@ public final class Cohort
     public static CohortNode launch(final CohortContext context)
     {
         context.conclude();
-        final ErrorHandler errorHandler = null != context.errorHandler() ? context.errorHandler() :
+        final ErrorHandler reportError = null != context.errorHandler() ? context.errorHandler() :
             (throwable) -> LOG.warn("node {}: {}", ClusterCore.id(context.nodeId()), throwable.toString(), throwable);
+        final AtomicLong errors = new AtomicLong();
+        final ErrorHandler errorHandler = (throwable) ->
+        {
+            errors.incrementAndGet(); // counted first: a throwing handler cannot make the count miss an error
+            reportError.onError(throwable);
+        };
 
         CountersFile countersFile = null;
         SubscriptionState state = null;
@@ -89,7 +96,8 @@ public final class Cohort
                 context.nodeId(), nodeCounters, state, transport, state, counters, nodeCounters, countersFile);
             final AgentRunner runner = new AgentRunner(context.idleStrategy(), errorHandler, null, agent);
             final CohortNode node = new CohortNode(context, core, apiQueue, runner, new CountReaders(state),
-                transport.syncEndpoint(), transport.commandEndpoint());
+                transport.syncEndpoint(), transport.commandEndpoint(),
+                new CounterLookup(countersFile.countersManager()), errors);
             if (context.jmxEnabled())
             {
                 final NodeJmx jmx = new NodeJmx(
