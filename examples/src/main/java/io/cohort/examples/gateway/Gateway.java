@@ -6,6 +6,9 @@ import io.cohort.engine.CohortContext;
 import io.cohort.engine.CohortListener;
 import io.cohort.engine.CohortNode;
 import io.cohort.engine.NodeState;
+import io.cohort.micrometer.CohortMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -40,7 +43,8 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  * Threads: client commands run on Jetty's threads; notifications and refusals arrive on the node's thread, which
- * only looks up local subscribers and queues frames with Jetty's asynchronous send, never blocking.
+ * only looks up local subscribers and queues frames with Jetty's asynchronous send, never blocking. The node's
+ * metrics ({@link CohortMetrics}) are served to Prometheus on the same port, at {@code /metrics}.
  */
 public final class Gateway implements AutoCloseable
 {
@@ -63,7 +67,9 @@ public final class Gateway implements AutoCloseable
     private final ScheduledExecutorService scheduler;
     private final Server server;
     private final ServerConnector connector;
+    private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final CohortNode node;
+    private final CohortMetrics metrics;
     private volatile boolean closed;
 
     private Gateway(
@@ -82,7 +88,7 @@ public final class Gateway implements AutoCloseable
         connector.setHost(context.bindAddress());
         connector.setPort(context.port());
         server.addConnector(connector);
-        server.setHandler(WebSocketUpgradeHandler.from(server, (container) ->
+        final WebSocketUpgradeHandler webSocket = WebSocketUpgradeHandler.from(server, (container) ->
         {
             container.setIdleTimeout(Duration.ofNanos(context.idleTimeoutNs()));
             container.setMaxOutgoingFrames(context.maxPendingFrames());
@@ -91,7 +97,9 @@ public final class Gateway implements AutoCloseable
             container.setMaxTextMessageSize(4L * (protocol.maxTextBytes() + ChatProtocol.MAX_ROOM_LENGTH + 16));
             container.addMapping(GatewayContext.PATH,
                 (request, response, callback) -> new ClientSession(this, nextConnectionId.incrementAndGet()));
-        }));
+        });
+        webSocket.setHandler(new MetricsHandler(meterRegistry)); // requests that are no WebSocket upgrade
+        server.setHandler(webSocket);
 
         // Bind the clients' port before joining the cluster: a port in use fails here, without a join and a leave.
         try
@@ -106,16 +114,21 @@ public final class Gateway implements AutoCloseable
         }
 
         CohortNode launched = null;
+        CohortMetrics boundMetrics = null;
         try
         {
             launched = Cohort.launch(cohortContext.listener(new NodeListener(stateObserver)));
             this.node = launched;
+            boundMetrics = new CohortMetrics(launched);
+            boundMetrics.bindTo(meterRegistry);
+            this.metrics = boundMetrics;
             awaitMember(launched, cohortContext.joinTimeoutNs() + JOIN_MARGIN_NS);
             server.start();
         }
         catch (final Exception ex)
         {
-            CloseHelper.quietCloseAll(this::stopServer, launched, scheduler::shutdownNow);
+            CloseHelper.quietCloseAll(this::stopServer, boundMetrics, launched, scheduler::shutdownNow,
+                meterRegistry::close);
             if (ex instanceof RuntimeException)
             {
                 throw (RuntimeException)ex;
@@ -127,9 +140,10 @@ public final class Gateway implements AutoCloseable
             }
             throw new IllegalStateException("the WebSocket server did not start: " + ex, ex);
         }
-        LOG.info("gateway ws://{}:{}{} serving node {} (sync {}, command {})", context.bindAddress(),
-            connector.getLocalPort(), GatewayContext.PATH, String.format("%016x", node.nodeId()), node.syncEndpoint(),
-            node.commandEndpoint());
+        LOG.info("gateway ws://{}:{}{} serving node {} (sync {}, command {}), metrics at http://{}:{}{}",
+            context.bindAddress(), connector.getLocalPort(), GatewayContext.PATH, String.format("%016x", node.nodeId()),
+            node.syncEndpoint(), node.commandEndpoint(), context.bindAddress(), connector.getLocalPort(),
+            MetricsHandler.PATH);
     }
 
     /**
@@ -180,7 +194,7 @@ public final class Gateway implements AutoCloseable
             return;
         }
         closed = true;
-        CloseHelper.closeAll(this::stopServer, node, scheduler::shutdownNow);
+        CloseHelper.closeAll(this::stopServer, metrics, node, scheduler::shutdownNow, meterRegistry::close);
         LOG.info("gateway stopped");
     }
 
