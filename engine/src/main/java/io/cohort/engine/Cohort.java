@@ -92,7 +92,8 @@ public final class Cohort
             final AgentRunner runner = new AgentRunner(
                 context.idleStrategy(), reportingHandler, nodeCounters.errorCounter(), agent);
             final CohortNode node = new CohortNode(context, core, apiQueue, runner, new CountReaders(state),
-                transport.syncEndpoint(), transport.commandEndpoint());
+                transport.syncEndpoint(), transport.commandEndpoint(),
+                new CounterLookup(countersFile.countersManager()));
             if (context.jmxEnabled())
             {
                 final NodeJmx jmx = new NodeJmx(

@@ -81,11 +81,20 @@ public final class CohortConfiguration
 
     /**
      * Whether {@link Cohort#launch} registers the node's JMX view ({@link CohortNodeMXBean}) as
-     * {@code io.cohort:type=Node,id=<node id>} with the platform MBean server.
+     * {@code io.cohort:type=Node,name=<cohort.jmx.name>} with the platform MBean server.
      */
     public static final String JMX_ENABLED_PROP_NAME = "cohort.jmx.enabled";
     /** Default: registered. */
     public static final String JMX_ENABLED_DEFAULT = "true";
+
+    /**
+     * The node's stable name: the {@code name} of its MBean, and the {@code node} tag of its metrics. Unlike the node
+     * id it survives a restart, so scraped series do not churn. Two nodes of one name in one JVM fail the second
+     * launch. Letters, digits and {@code . _ -} only.
+     */
+    public static final String JMX_NAME_PROP_NAME = "cohort.jmx.name";
+    /** Default: {@code node-<command port>} (the bound port when {@code cohort.command.port=0}). */
+    public static final String JMX_NAME_DEFAULT = "";
 
     /** Every property above, the one place the engine reads them through. */
     public static final PropertySet PROPERTIES = PropertySet.of(CohortConfiguration.class);

@@ -38,6 +38,7 @@ public final class CohortContext
     private boolean syncRepair = PROPERTIES.booleanValue(SYNC_REPAIR_PROP_NAME, SYNC_REPAIR_DEFAULT);
     private int syncRepairBudget = PROPERTIES.intValue(SYNC_REPAIR_BUDGET_PROP_NAME, SYNC_REPAIR_BUDGET_DEFAULT);
     private boolean jmxEnabled = PROPERTIES.booleanValue(JMX_ENABLED_PROP_NAME, JMX_ENABLED_DEFAULT);
+    private String jmxName = PROPERTIES.string(JMX_NAME_PROP_NAME, JMX_NAME_DEFAULT).trim();
     private CodecLimits codecLimits = CodecLimits.DEFAULT;
     private final TransportContext transportContext = new TransportContext();
     private final StateContext stateContext = new StateContext();
@@ -166,6 +167,11 @@ public final class CohortContext
         if (null == listener)
         {
             throw new IllegalArgumentException("listener must not be null");
+        }
+        if (null == jmxName || !jmxName.matches("[A-Za-z0-9._-]*"))
+        {
+            throw new IllegalArgumentException(JMX_NAME_PROP_NAME + "=" + jmxName +
+                " may hold only letters, digits and . _ -");
         }
 
         transportContext.nodeId(nodeId).incarnation(incarnation).codecLimits(codecLimits).conclude();
@@ -489,6 +495,28 @@ public final class CohortContext
     public CohortContext jmxEnabled(final boolean jmxEnabled)
     {
         this.jmxEnabled = jmxEnabled;
+        return this;
+    }
+
+    /**
+     * The node's stable name, for its MBean and its metrics.
+     *
+     * @return the name; empty for the default, {@code node-<command port>}.
+     */
+    public String jmxName()
+    {
+        return jmxName;
+    }
+
+    /**
+     * Sets the node's stable name, for its MBean and its metrics (see {@link CohortConfiguration#JMX_NAME_PROP_NAME}).
+     *
+     * @param jmxName letters, digits and {@code . _ -}; empty for the default, {@code node-<command port>}.
+     * @return this for a fluent API.
+     */
+    public CohortContext jmxName(final String jmxName)
+    {
+        this.jmxName = jmxName;
         return this;
     }
 

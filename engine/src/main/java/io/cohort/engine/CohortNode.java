@@ -2,6 +2,7 @@ package io.cohort.engine;
 
 import io.cohort.state.RoomIds;
 import io.cohort.state.RoomMetadata;
+import io.cohort.transport.CounterType;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AgentRunner;
@@ -10,6 +11,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static io.cohort.codec.FrameLayout.BYTE_ORDER;
 
@@ -30,6 +32,9 @@ public final class CohortNode implements AutoCloseable
     private final CountReaders countReaders;
     private final String syncEndpoint;
     private final String commandEndpoint;
+    private final String name;
+    private final CounterLookup counters;
+    private final AtomicLong backPressuredCalls = new AtomicLong();
     private volatile boolean closed;
     private volatile NodeJmx jmx;
 
@@ -40,7 +45,8 @@ public final class CohortNode implements AutoCloseable
         final AgentRunner runner,
         final CountReaders countReaders,
         final String syncEndpoint,
-        final String commandEndpoint)
+        final String commandEndpoint,
+        final CounterLookup counters)
     {
         this.context = context;
         this.core = core;
@@ -49,6 +55,9 @@ public final class CohortNode implements AutoCloseable
         this.countReaders = countReaders;
         this.syncEndpoint = syncEndpoint;
         this.commandEndpoint = commandEndpoint;
+        this.counters = counters;
+        this.name = context.jmxName().isEmpty() ?
+            "node-" + commandEndpoint.substring(commandEndpoint.lastIndexOf(':') + 1) : context.jmxName();
     }
 
     /**
@@ -69,6 +78,17 @@ public final class CohortNode implements AutoCloseable
     public long incarnation()
     {
         return context.incarnation();
+    }
+
+    /**
+     * This node's stable name ({@code cohort.jmx.name}): the name of its MBean and the {@code node} tag of its
+     * metrics. Unlike {@link #nodeId()} it stays the same across restarts.
+     *
+     * @return the configured name, or {@code node-<command port>} by default.
+     */
+    public String name()
+    {
+        return name;
     }
 
     /**
@@ -192,7 +212,7 @@ public final class CohortNode implements AutoCloseable
         final int index = apiQueue.tryClaim(ApiCommands.DISCONNECT, Long.BYTES);
         if (index <= 0)
         {
-            return CallResult.BACK_PRESSURED;
+            return backPressured();
         }
         apiQueue.buffer().putLong(index, connectionId, BYTE_ORDER);
         apiQueue.commit(index);
@@ -211,7 +231,7 @@ public final class CohortNode implements AutoCloseable
         final int index = apiQueue.tryClaim(type, ApiCommands.SUBSCRIPTION_LENGTH);
         if (index <= 0)
         {
-            return CallResult.BACK_PRESSURED;
+            return backPressured();
         }
         apiQueue.buffer().putLong(index + ApiCommands.CONNECTION_ID_OFFSET, connectionId, BYTE_ORDER);
         apiQueue.buffer().putLong(index + ApiCommands.ROOM_ID_OFFSET, roomId, BYTE_ORDER);
@@ -283,7 +303,7 @@ public final class CohortNode implements AutoCloseable
         final int index0 = apiQueue.tryClaim(ApiCommands.CREATE_ROOM, ApiCommands.ROOM_BODY_OFFSET + metadataLength);
         if (index0 <= 0)
         {
-            return CallResult.BACK_PRESSURED;
+            return backPressured();
         }
         final org.agrona.concurrent.AtomicBuffer buffer = apiQueue.buffer();
         buffer.putLong(index0, roomId(indexName, collectionName, filter), BYTE_ORDER);
@@ -315,7 +335,7 @@ public final class CohortNode implements AutoCloseable
         final int index = apiQueue.tryClaim(ApiCommands.REMOVE_ROOM, Long.BYTES);
         if (index <= 0)
         {
-            return CallResult.BACK_PRESSURED;
+            return backPressured();
         }
         apiQueue.buffer().putLong(index, roomId, BYTE_ORDER);
         apiQueue.commit(index);
@@ -349,7 +369,7 @@ public final class CohortNode implements AutoCloseable
         final int index = apiQueue.tryClaim(ApiCommands.PUBLISH, ApiCommands.ROOM_BODY_OFFSET + length);
         if (index <= 0)
         {
-            return CallResult.BACK_PRESSURED;
+            return backPressured();
         }
         apiQueue.buffer().putLong(index, roomId, BYTE_ORDER);
         apiQueue.buffer().putBytes(index + ApiCommands.ROOM_BODY_OFFSET, buffer, offset, length);
@@ -384,7 +404,7 @@ public final class CohortNode implements AutoCloseable
             ApiCommands.BROADCAST_EVENT, ApiCommands.EVENT_NAME_OFFSET + nameBytes.length + length);
         if (index <= 0)
         {
-            return CallResult.BACK_PRESSURED;
+            return backPressured();
         }
         apiQueue.buffer().putInt(index + ApiCommands.EVENT_NAME_LENGTH_OFFSET, nameBytes.length, BYTE_ORDER);
         apiQueue.buffer().putBytes(index + ApiCommands.EVENT_NAME_OFFSET, nameBytes);
@@ -450,6 +470,81 @@ public final class CohortNode implements AutoCloseable
         return countReaders.offHeapMemoryUsed();
     }
 
+    /**
+     * Reads one of the node's own counters, as {@code cohort stat} shows it: node status ({@code NODE_*}) and
+     * node-wide transport totals. Safe from any thread and allocation-free; it scans the node's few dozen counters,
+     * so it suits a metrics scrape, not a per-message path.
+     *
+     * @param typeId one of {@link io.cohort.transport.CounterType}'s node-wide types.
+     * @return the counter's value; 0 if the node has no such counter or is closed.
+     */
+    public long counter(final int typeId)
+    {
+        return counters.value(typeId, false, 0);
+    }
+
+    /**
+     * Reads one of the node's counters of a peer (gaps, duplicates, bad frames, lost tails, bytes, ...). Safe from
+     * any thread and allocation-free, as {@link #counter(int)}.
+     *
+     * @param peerNodeId the peer, one of {@link #members()}.
+     * @param typeId     one of {@link io.cohort.transport.CounterType}'s {@code PEER_*} types.
+     * @return the counter's value since the peer was added; 0 if the node has no such peer (it left) or is closed.
+     */
+    public long peerCounter(final long peerNodeId, final int typeId)
+    {
+        return counters.value(typeId, true, peerNodeId);
+    }
+
+    /**
+     * API calls refused with {@link CallResult#BACK_PRESSURED} since launch: the node's queue was full.
+     *
+     * @return the count.
+     */
+    public long backPressuredCalls()
+    {
+        return backPressuredCalls.get();
+    }
+
+    /**
+     * Errors reported to the node's error handler since launch (each one is also logged or passed to
+     * {@link CohortContext#errorHandler()}); a failure in one message never stops the node. The node's errors
+     * counter, as {@code cohort stat} shows it.
+     *
+     * @return the count; 0 once the node is closed.
+     */
+    public long errors()
+    {
+        return counter(CounterType.NODE_ERRORS);
+    }
+
+    /**
+     * Bytes of API calls queued for the node's thread and not yet carried out: a queue that stays full means the
+     * node's thread falls behind its callers. Safe from any thread.
+     *
+     * @return bytes queued, at most {@link #callQueueCapacity()}.
+     */
+    public int queuedCallBytes()
+    {
+        return apiQueue.size();
+    }
+
+    /**
+     * Capacity of the queue of API calls ({@code cohort.api.queue.length}).
+     *
+     * @return bytes.
+     */
+    public int callQueueCapacity()
+    {
+        return apiQueue.capacity();
+    }
+
+    private CallResult backPressured()
+    {
+        backPressuredCalls.incrementAndGet();
+        return CallResult.BACK_PRESSURED;
+    }
+
     private CallResult refusal()
     {
         if (closed)
@@ -490,6 +585,7 @@ public final class CohortNode implements AutoCloseable
         }
         closed = true;
         CloseHelper.close(jmx);
+        counters.close(); // before the node's thread stops and unmaps the counters file
         if (core.state().isMember())
         {
             final long deadline = System.nanoTime() + LEAVE_LINGER_NS;

@@ -3,8 +3,9 @@ package io.cohort.engine;
 import java.util.Map;
 
 /**
- * The JMX view of a running node, registered by {@link Cohort#launch} as {@code io.cohort:type=Node,id=<node id
- * in hex>} (unless {@code cohort.jmx.enabled=false}) and unregistered by {@link CohortNode#close()}. Every
+ * The JMX view of a running node, registered by {@link Cohort#launch} as {@code io.cohort:type=Node,name=<name>}
+ * with the node's stable {@link CohortNode#name()} ({@code cohort.jmx.name}, by default {@code node-<command port>};
+ * unless {@code cohort.jmx.enabled=false}) and unregistered by {@link CohortNode#close()}. Every
  * attribute is read without involving the node's thread: from values it publishes for other threads, or from
  * its counters file. Attributes of a closed node read as empty or zero.
  */

@@ -4,6 +4,7 @@ import org.agrona.concurrent.status.CountersReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.management.InstanceAlreadyExistsException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -39,16 +40,16 @@ final class NodeJmx implements CohortNodeMXBean, AutoCloseable
     }
 
     /**
-     * The name a node's MBean is registered under.
+     * The name a node's MBean is registered under: stable across restarts, unlike the node id.
      *
-     * @param nodeId the node.
-     * @return {@code io.cohort:type=Node,id=<16 hex digits>}.
+     * @param name the node's stable name, {@link CohortNode#name()}.
+     * @return {@code io.cohort:type=Node,name=<name>}.
      */
-    static ObjectName objectName(final long nodeId)
+    static ObjectName objectName(final String name)
     {
         try
         {
-            return new ObjectName(DOMAIN + ":type=Node,id=" + ClusterCore.id(nodeId));
+            return new ObjectName(DOMAIN + ":type=Node,name=" + name);
         }
         catch (final JMException ex)
         {
@@ -57,17 +58,27 @@ final class NodeJmx implements CohortNodeMXBean, AutoCloseable
     }
 
     /**
-     * Registers with the platform MBean server. A failure (e.g. two nodes of the same id in one JVM, as tests
-     * may run) is logged and leaves the node without JMX rather than failing its launch.
+     * Registers with the platform MBean server. Another MBean of the same name fails the launch: a second node of
+     * the same name in one JVM would otherwise go unseen, or be mistaken for the first. Any other failure is logged
+     * and leaves the node without JMX.
+     *
+     * @throws IllegalStateException naming {@code cohort.jmx.name} if the name is taken in this JVM.
      */
     void register()
     {
-        final ObjectName name = objectName(node.nodeId());
+        final ObjectName name = objectName(node.name());
         final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         try
         {
             server.registerMBean(this, name);
             registeredName = name;
+        }
+        catch (final InstanceAlreadyExistsException ex)
+        {
+            throw new IllegalStateException(CohortConfiguration.JMX_NAME_PROP_NAME + "=" + node.name() + ": " + name +
+                " is already registered in this JVM by another node: give each node its own " +
+                CohortConfiguration.JMX_NAME_PROP_NAME + ", or set " + CohortConfiguration.JMX_ENABLED_PROP_NAME +
+                "=false", ex);
         }
         catch (final JMException ex)
         {

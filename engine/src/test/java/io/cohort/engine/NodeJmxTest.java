@@ -12,6 +12,7 @@ import javax.management.JMX;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.io.File;
+import java.net.ServerSocket;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NodeJmxTest
@@ -50,8 +52,9 @@ class NodeJmxTest
         final CohortNode node2 = launch(0xB2, node1.commandEndpoint().substring("tcp://".length()), true);
         assertTrue(node2.awaitState(NodeState.RUNNING, 30, TimeUnit.SECONDS));
 
-        final ObjectName name1 = new ObjectName("io.cohort:type=Node,id=00000000000000b1");
-        final ObjectName name2 = new ObjectName("io.cohort:type=Node,id=00000000000000b2");
+        final ObjectName name1 = new ObjectName("io.cohort:type=Node,name=node-" + port(node1));
+        final ObjectName name2 = new ObjectName("io.cohort:type=Node,name=node-" + port(node2));
+        assertEquals("node-" + port(node1), node1.name(), "named after its command port, not its random id");
         assertTrue(server.isRegistered(name1));
         assertEquals("RUNNING", server.getAttribute(name1, "State"));
         assertEquals("00000000000000b1", server.getAttribute(name1, "NodeId"));
@@ -89,7 +92,64 @@ class NodeJmxTest
     {
         final CohortNode node = launch(0xB3, "", false);
         assertTrue(node.awaitState(NodeState.RUNNING, 20, TimeUnit.SECONDS));
-        assertFalse(server.isRegistered(new ObjectName("io.cohort:type=Node,id=00000000000000b3")));
+        assertFalse(server.isRegistered(new ObjectName("io.cohort:type=Node,name=" + node.name())));
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldKeepItsNameAcrossARestartAsANewNode() throws Exception
+    {
+        final int commandPort;
+        try (ServerSocket probe = new ServerSocket(0))
+        {
+            commandPort = probe.getLocalPort();
+        }
+        final ObjectName name = new ObjectName("io.cohort:type=Node,name=node-" + commandPort);
+        final CohortContext first = LocalNodes.context(nodes.directory(), 0xB4, "");
+        first.transportContext().commandPort(commandPort);
+        final CohortNode before = nodes.add(Cohort.launch(first));
+        assertTrue(before.awaitState(NodeState.RUNNING, 20, TimeUnit.SECONDS));
+        assertEquals("00000000000000b4", server.getAttribute(name, "NodeId"));
+        before.close();
+        assertFalse(server.isRegistered(name));
+
+        final CohortContext second = LocalNodes.context(nodes.directory(), 0xB5, "");
+        second.transportContext().commandPort(commandPort);
+        final CohortNode after = nodes.add(Cohort.launch(second));
+        assertTrue(after.awaitState(NodeState.RUNNING, 20, TimeUnit.SECONDS));
+        assertEquals("00000000000000b5", server.getAttribute(name, "NodeId"), "the same name, a new node id");
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldFailTheLaunchOfASecondNodeOfTheSameNameInOneJvm() throws Exception
+    {
+        final CohortNode first =
+            nodes.add(Cohort.launch(LocalNodes.context(nodes.directory(), 0xB6, "").jmxName("orders-1")));
+        assertTrue(first.awaitState(NodeState.RUNNING, 20, TimeUnit.SECONDS));
+        final ObjectName name = new ObjectName("io.cohort:type=Node,name=orders-1");
+        assertEquals("00000000000000b6", server.getAttribute(name, "NodeId"));
+
+        final IllegalStateException error = assertThrows(IllegalStateException.class,
+            () -> nodes.add(Cohort.launch(LocalNodes.context(nodes.directory(), 0xB7, "").jmxName("orders-1"))));
+        assertTrue(error.getMessage().startsWith("cohort.jmx.name=orders-1: io.cohort:type=Node,name=orders-1 is " +
+            "already registered in this JVM"), error.getMessage());
+        assertFalse(new File(nodes.directory(), "node-00000000000000b7.counters").exists(), "the failed launch cleaned up");
+        assertEquals("00000000000000b6", server.getAttribute(name, "NodeId"), "the first node keeps its name");
+        assertEquals(NodeState.RUNNING, first.state());
+    }
+
+    @Test
+    void shouldRefuseANameThatIsNoPlainWord()
+    {
+        final IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+            () -> new CohortContext().jmxName("a,b=c").conclude());
+        assertEquals("cohort.jmx.name=a,b=c may hold only letters, digits and . _ -", error.getMessage());
+    }
+
+    private static String port(final CohortNode node)
+    {
+        return node.commandEndpoint().substring(node.commandEndpoint().lastIndexOf(':') + 1);
     }
 
     @Test

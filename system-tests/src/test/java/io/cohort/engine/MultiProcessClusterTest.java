@@ -386,7 +386,7 @@ class MultiProcessClusterTest
         final File counters = new File(countersDir(), "node-0000000000005151.counters");
         assertTrue(counters.exists(), main.tail());
 
-        final ObjectName name = new ObjectName("io.cohort:type=Node,id=0000000000005151");
+        final ObjectName name = new ObjectName("io.cohort:type=Node,name=node-" + ports[0]);
         try (JMXConnector connector = JMXConnectorFactory.connect(
             new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + ports[2] + "/jmxrmi")))
         {

@@ -6,9 +6,13 @@ import io.cohort.engine.CohortContext;
 import io.cohort.engine.CohortListener;
 import io.cohort.engine.CohortNode;
 import io.cohort.engine.NodeState;
+import io.cohort.micrometer.CohortMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
@@ -40,7 +44,8 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  * Threads: client commands run on Jetty's threads; notifications and refusals arrive on the node's thread, which
- * only looks up local subscribers and queues frames with Jetty's asynchronous send, never blocking.
+ * only looks up local subscribers and queues frames with Jetty's asynchronous send, never blocking. The node's
+ * metrics ({@link CohortMetrics}) are served to Prometheus on the same port, at {@code /metrics}.
  */
 public final class Gateway implements AutoCloseable
 {
@@ -63,7 +68,9 @@ public final class Gateway implements AutoCloseable
     private final ScheduledExecutorService scheduler;
     private final Server server;
     private final ServerConnector connector;
+    private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final CohortNode node;
+    private final CohortMetrics metrics;
     private volatile boolean closed;
 
     private Gateway(
@@ -92,8 +99,9 @@ public final class Gateway implements AutoCloseable
             container.addMapping(GatewayContext.PATH,
                 (request, response, callback) -> new ClientSession(this, nextConnectionId.incrementAndGet()));
         });
-        // Whatever is not a WebSocket upgrade falls through to the chat page (everything else is a 404).
-        webSockets.setHandler(new ChatPage());
+        // What is not a WebSocket upgrade goes to the metrics (GET /metrics), then to the chat page (GET /);
+        // anything else is a 404.
+        webSockets.setHandler(new Handler.Sequence(new MetricsHandler(meterRegistry), new ChatPage()));
         server.setHandler(webSockets);
 
         // Bind the clients' port before joining the cluster: a port in use fails here, without a join and a leave.
@@ -109,16 +117,21 @@ public final class Gateway implements AutoCloseable
         }
 
         CohortNode launched = null;
+        CohortMetrics boundMetrics = null;
         try
         {
             launched = Cohort.launch(cohortContext.listener(new NodeListener(stateObserver)));
             this.node = launched;
+            boundMetrics = new CohortMetrics(launched);
+            boundMetrics.bindTo(meterRegistry);
+            this.metrics = boundMetrics;
             awaitMember(launched, cohortContext.joinTimeoutNs() + JOIN_MARGIN_NS);
             server.start();
         }
         catch (final Exception ex)
         {
-            CloseHelper.quietCloseAll(this::stopServer, launched, scheduler::shutdownNow);
+            CloseHelper.quietCloseAll(this::stopServer, boundMetrics, launched, scheduler::shutdownNow,
+                meterRegistry::close);
             if (ex instanceof RuntimeException)
             {
                 throw (RuntimeException)ex;
@@ -130,9 +143,10 @@ public final class Gateway implements AutoCloseable
             }
             throw new IllegalStateException("the WebSocket server did not start: " + ex, ex);
         }
-        LOG.info("gateway ws://{}:{}{} serving node {} (sync {}, command {})", context.bindAddress(),
-            connector.getLocalPort(), GatewayContext.PATH, String.format("%016x", node.nodeId()), node.syncEndpoint(),
-            node.commandEndpoint());
+        LOG.info("gateway ws://{}:{}{} serving node {} (sync {}, command {}), metrics at http://{}:{}{}",
+            context.bindAddress(), connector.getLocalPort(), GatewayContext.PATH, String.format("%016x", node.nodeId()),
+            node.syncEndpoint(), node.commandEndpoint(), context.bindAddress(), connector.getLocalPort(),
+            MetricsHandler.PATH);
     }
 
     /**
@@ -183,7 +197,7 @@ public final class Gateway implements AutoCloseable
             return;
         }
         closed = true;
-        CloseHelper.closeAll(this::stopServer, node, scheduler::shutdownNow);
+        CloseHelper.closeAll(this::stopServer, metrics, node, scheduler::shutdownNow, meterRegistry::close);
         LOG.info("gateway stopped");
     }
 

@@ -11,6 +11,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -141,6 +145,50 @@ class GatewayTest
         assertTrue(error.getMessage().startsWith("gateway.port=" + gateway.port() + ": cannot listen on"),
             error.getMessage());
         assertEquals(NodeState.RUNNING, gateway.node().state());
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldServeItsNodesMetricsToPrometheusNextToTheWebSocket() throws Exception
+    {
+        final ChatClient client = connect("client");
+        assertEquals("OK SUB a", client.call("SUB a"));
+        assertEquals("OK SUB b", client.call("SUB b"));
+        awaitReply(client, "COUNT b", "COUNT b 1");
+
+        final HttpClient http = HttpClient.newHttpClient();
+        final String labels = "cluster=\"default\",node=\"" + gateway.node().name() + "\"";
+        assertTrue(gateway.node().name().startsWith("node-"), gateway.node().name());
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        HttpResponse<String> response;
+        do
+        {
+            // The node refreshes its sizes every 100 ms: scrape until they show the two subscriptions.
+            response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+        }
+        while (!response.body().contains("cohort_node_subscriptions{" + labels + "} 2.0") &&
+            System.nanoTime() < deadline && sleep(50));
+        final String body = response.body();
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
+            response.headers().toString());
+        assertTrue(body.contains("cohort_node_subscriptions{" + labels + "} 2.0"), body);
+        assertTrue(body.contains("cohort_node_members{" + labels + "} 1.0"), body);
+        assertTrue(body.contains("cohort_node_rooms{" + labels + "} 2.0"), body);
+        assertTrue(body.contains("cohort_node_state{" + labels + ",state=\"RUNNING\"} 1.0"), body);
+        assertTrue(body.contains("cohort_node_state{" + labels + ",state=\"JOINING\"} 0.0"), body);
+        assertTrue(body.contains("# TYPE cohort_node_calls_back_pressured_total counter"), body);
+
+        assertEquals(404, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() +
+            "/elsewhere")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals("STATUS RUNNING 1", client.call("STATUS"), "the WebSocket is served as before");
+    }
+
+    private static boolean sleep(final long ms) throws InterruptedException
+    {
+        Thread.sleep(ms);
+        return true;
     }
 
     private ChatClient connect(final String name)

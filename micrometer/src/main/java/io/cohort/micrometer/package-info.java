@@ -1,0 +1,4 @@
+/**
+ * Optional Micrometer binding: {@link io.cohort.micrometer.CohortMetrics} exposes a node's counters and gauges.
+ */
+package io.cohort.micrometer;
