@@ -107,11 +107,13 @@ public final class CohortContext
     }
 
     /**
-     * Validates every setting, fills in the transport's and the state's node id, incarnation and limits, and
+     * Validates every setting, fails on a {@code cohort.*} system property no Configuration declares (naming
+     * the closest declared one), fills in the transport's and the state's node id, incarnation and limits, and
      * concludes their contexts.
      *
      * @return this for a fluent API.
-     * @throws IllegalArgumentException naming the offending {@code name=value}.
+     * @throws IllegalArgumentException naming the offending {@code name=value}, or an unknown {@code cohort.*}
+     *                                  name with the closest known one.
      */
     public CohortContext conclude()
     {
@@ -119,6 +121,9 @@ public final class CohortContext
         {
             return this;
         }
+        // A misspelt setting would otherwise be ignored silently, e.g. a seed list under a wrong name founds a
+        // second cluster.
+        ToolProperties.KNOWN.rejectUnknown(System.getProperties(), "system property");
         if (0 == nodeId)
         {
             throw new IllegalArgumentException(NODE_ID_PROP_NAME + "=0 is reserved");

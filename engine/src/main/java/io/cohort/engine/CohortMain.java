@@ -200,7 +200,8 @@ public final class CohortMain
      * already set: a {@code -D} on the command line wins over the file.
      *
      * @param file the properties file.
-     * @throws IllegalArgumentException naming the file if it cannot be read.
+     * @throws IllegalArgumentException naming the file if it cannot be read, or a {@code cohort.*} key no
+     *                                  Configuration declares with the closest declared name.
      */
     public static void loadProperties(final File file)
     {
@@ -213,6 +214,7 @@ public final class CohortMain
         {
             throw new IllegalArgumentException("properties file " + file + " cannot be read: " + ex.getMessage(), ex);
         }
+        ToolProperties.KNOWN.rejectUnknown(properties, "properties file " + file);
         for (final String name : properties.stringPropertyNames())
         {
             if (null == System.getProperty(name))
