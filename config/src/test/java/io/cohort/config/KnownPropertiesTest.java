@@ -30,6 +30,13 @@ class KnownPropertiesTest
         assertEquals(distance, KnownProperties.editDistance(a, b));
     }
 
+    @ParameterizedTest
+    @CsvSource({ "2000000000, 2s", "1500000000, 1500ms", "250000, 250us", "7, 7ns", "0, 0ns", "-3000000, -3ms" })
+    void shouldFormatADurationAsAnOperatorWritesIt(final long durationNs, final String written)
+    {
+        assertEquals(written, PropertySet.formatDuration(durationNs));
+    }
+
     @Test
     void shouldAcceptDeclaredAllowedAndForeignNames()
     {

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static io.cohort.config.PropertySet.formatDuration;
 import static io.cohort.engine.CohortConfiguration.*;
 
 /**
@@ -134,29 +135,30 @@ public final class CohortContext
         }
         if (heartbeatIntervalNs <= 0)
         {
-            throw new IllegalArgumentException(HEARTBEAT_INTERVAL_PROP_NAME + "=" + heartbeatIntervalNs +
-                "ns must be positive");
+            throw new IllegalArgumentException(
+                HEARTBEAT_INTERVAL_PROP_NAME + "=" + formatDuration(heartbeatIntervalNs) + " must be positive");
         }
         if (heartbeatTimeoutNs < 3 * heartbeatIntervalNs)
         {
-            throw new IllegalArgumentException(HEARTBEAT_TIMEOUT_PROP_NAME + "=" + heartbeatTimeoutNs + "ns must be at " +
-                "least 3 x " + HEARTBEAT_INTERVAL_PROP_NAME + "=" + heartbeatIntervalNs + "ns, or one lost heartbeat " +
-                "looks like a dead node");
+            throw new IllegalArgumentException(HEARTBEAT_TIMEOUT_PROP_NAME + "=" + formatDuration(heartbeatTimeoutNs) +
+                " must be at least 3 x " + HEARTBEAT_INTERVAL_PROP_NAME + "=" + formatDuration(heartbeatIntervalNs) +
+                ", or one lost heartbeat looks like a dead node");
         }
         if (commandTimeoutNs <= 0)
         {
-            throw new IllegalArgumentException(COMMAND_TIMEOUT_PROP_NAME + "=" + commandTimeoutNs + "ns must be positive");
+            throw new IllegalArgumentException(COMMAND_TIMEOUT_PROP_NAME + "=" + formatDuration(commandTimeoutNs) +
+                " must be positive");
         }
         if (joinTimeoutNs < commandTimeoutNs)
         {
-            throw new IllegalArgumentException(JOIN_TIMEOUT_PROP_NAME + "=" + joinTimeoutNs + "ns must be at least " +
-                COMMAND_TIMEOUT_PROP_NAME + "=" + commandTimeoutNs + "ns");
+            throw new IllegalArgumentException(JOIN_TIMEOUT_PROP_NAME + "=" + formatDuration(joinTimeoutNs) +
+                " must be at least " + COMMAND_TIMEOUT_PROP_NAME + "=" + formatDuration(commandTimeoutNs));
         }
         if (suspicionTimeoutNs < heartbeatIntervalNs)
         {
-            throw new IllegalArgumentException(SUSPICION_TIMEOUT_PROP_NAME + "=" + suspicionTimeoutNs + "ns must be at " +
-                "least " + HEARTBEAT_INTERVAL_PROP_NAME + "=" + heartbeatIntervalNs + "ns, or other members cannot " +
-                "confirm an accusation in time");
+            throw new IllegalArgumentException(SUSPICION_TIMEOUT_PROP_NAME + "=" + formatDuration(suspicionTimeoutNs) +
+                " must be at least " + HEARTBEAT_INTERVAL_PROP_NAME + "=" + formatDuration(heartbeatIntervalNs) +
+                ", or other members cannot confirm an accusation in time");
         }
         if (syncRepairBudget < 0)
         {

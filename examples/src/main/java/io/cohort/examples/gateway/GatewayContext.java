@@ -79,8 +79,8 @@ public final class GatewayContext
         }
         if (callRetryNs < 0 || callRetryNs > TimeUnit.SECONDS.toNanos(10))
         {
-            throw new IllegalArgumentException(CALL_RETRY_PROP_NAME + "=" + callRetryNs +
-                "ns must be between 0 and 10s: a client command waits that long at most");
+            throw new IllegalArgumentException(CALL_RETRY_PROP_NAME + "=" + PropertySet.formatDuration(callRetryNs) +
+                " must be between 0 and 10s: a client command waits that long at most");
         }
         if (maxPendingFrames < 1)
         {
@@ -89,8 +89,8 @@ public final class GatewayContext
         }
         if (idleTimeoutNs < TimeUnit.SECONDS.toNanos(1))
         {
-            throw new IllegalArgumentException(IDLE_TIMEOUT_PROP_NAME + "=" + idleTimeoutNs +
-                "ns must be at least 1s");
+            throw new IllegalArgumentException(IDLE_TIMEOUT_PROP_NAME + "=" + PropertySet.formatDuration(idleTimeoutNs) +
+                " must be at least 1s");
         }
         return this;
     }
