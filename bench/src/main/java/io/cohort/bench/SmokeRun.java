@@ -75,7 +75,7 @@ public final class SmokeRun
                 final String collection = "collection-" + r;
                 final byte[] filter = { (byte)r };
                 rooms[r] = CohortNode.roomId("demo", collection, filter);
-                retry(() -> nodes.get(0).createRoomResult("demo", collection, filter));
+                retry(() -> nodes.get(0).createRoom("demo", collection, filter));
             }
             for (int i = 1; i < NODES; i++)
             {
@@ -84,7 +84,7 @@ public final class SmokeRun
                 {
                     final String collection = "collection-" + r;
                     final byte[] filter = { (byte)r };
-                    retry(() -> node.createRoomResult("demo", collection, filter));
+                    retry(() -> node.createRoom("demo", collection, filter));
                 }
             }
 
@@ -131,7 +131,7 @@ public final class SmokeRun
             final long privateRoom = CohortNode.roomId("demo", "private", new byte[0]);
             for (final CohortNode node : nodes)
             {
-                retry(() -> node.createRoomResult("demo", "private", new byte[0]));
+                retry(() -> node.createRoom("demo", "private", new byte[0]));
             }
             retry(() -> nodes.get(1).subscribe(999_999, privateRoom));
             ok &= check("node 1 sees node 2's subscriber", () -> nodes.get(0).subscriberCount(2, privateRoom) == 1);

@@ -530,7 +530,7 @@ final class ClusterCore
             }
             else
             {
-                listener.onMemberEvicted(member.nodeId, reason);
+                listener.onMemberEvicted(member.nodeId, EvictionReason.ofWire(reason));
             }
         }
         catch (final Exception ex)

@@ -155,7 +155,7 @@ public final class CohortNode implements AutoCloseable
      * {@link CohortListener#onRefused}.
      *
      * @param connectionId the backend's connection id, non-zero.
-     * @param roomId       the room, non-zero, from {@link #createRoom}.
+     * @param roomId       the room, non-zero, from {@link #roomId}.
      * @return whether the call was queued.
      */
     public CallResult subscribe(final long connectionId, final long roomId)
@@ -233,24 +233,9 @@ public final class CohortNode implements AutoCloseable
     }
 
     /**
-     * Creates a room (idempotent) and replicates it; its id is content-derived ({@link #roomId}). Every node's
-     * listener learns of it through {@link CohortListener#onRoomCreated}.
-     *
-     * @param indexName      the index (scope).
-     * @param collectionName the collection (scope).
-     * @param filter         the normalised, opaque filter bytes.
-     * @return the room id, or {@code -1 - CallResult#code()} if the call was not queued (see
-     *         {@link #createRoomResult}).
-     * @throws IllegalArgumentException if a field is longer than its configured maximum.
-     */
-    public long createRoom(final String indexName, final String collectionName, final byte[] filter)
-    {
-        final CallResult result = createRoomResult(indexName, collectionName, filter);
-        return CallResult.ACCEPTED == result ? roomId(indexName, collectionName, filter) : -1 - result.code();
-    }
-
-    /**
-     * Creates a room (idempotent) and replicates it, reporting whether the call was queued.
+     * Creates a room (idempotent) and replicates it. Its id is content-derived: {@link #roomId} gives it, on any
+     * node, without a call. Every node's listener learns of the room through {@link CohortListener#onRoomCreated};
+     * a refusal by the state (e.g. {@link RefusalReason#ROOMS_FULL}) reaches {@link CohortListener#onRefused}.
      *
      * @param indexName      the index (scope).
      * @param collectionName the collection (scope).
@@ -258,7 +243,7 @@ public final class CohortNode implements AutoCloseable
      * @return whether the call was queued.
      * @throws IllegalArgumentException if a field is longer than its configured maximum.
      */
-    public CallResult createRoomResult(final String indexName, final String collectionName, final byte[] filter)
+    public CallResult createRoom(final String indexName, final String collectionName, final byte[] filter)
     {
         final byte[] index = indexName.getBytes(StandardCharsets.UTF_8);
         final byte[] collection = collectionName.getBytes(StandardCharsets.UTF_8);

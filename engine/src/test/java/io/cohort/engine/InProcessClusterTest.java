@@ -64,9 +64,10 @@ class InProcessClusterTest
             node3.members().length == 2);
 
         final byte[] filter = { 1, 2, 3 };
-        final long room = node1.createRoom("index", "collection", filter);
+        assertEquals(CallResult.ACCEPTED, node1.createRoom("index", "collection", filter));
+        final long room = CohortNode.roomId("index", "collection", filter);
         assertEquals(CohortNode.roomId("index", "collection", filter), room);
-        await("room known on node2", () -> CallResult.ACCEPTED == node2.createRoomResult("index", "collection", filter));
+        await("room known on node2", () -> CallResult.ACCEPTED == node2.createRoom("index", "collection", filter));
         await("subscribe accepted", () -> CallResult.ACCEPTED == node2.subscribe(100, room));
         await("count visible everywhere", () -> node1.subscriberCount(room) == 1 && node2.subscriberCount(room) == 1 &&
             node3.subscriberCount(room) == 1);
@@ -112,8 +113,9 @@ class InProcessClusterTest
         assertTrue(node2.awaitState(NodeState.RUNNING, 30, TimeUnit.SECONDS), "node2 " + node2.state());
 
         final byte[] filter = { 7 };
-        final long room = node1.createRoom("index", "collection", filter);
-        await("room known on node2", () -> CallResult.ACCEPTED == node2.createRoomResult("index", "collection", filter));
+        assertEquals(CallResult.ACCEPTED, node1.createRoom("index", "collection", filter));
+        final long room = CohortNode.roomId("index", "collection", filter);
+        await("room known on node2", () -> CallResult.ACCEPTED == node2.createRoom("index", "collection", filter));
         await("subscribe accepted", () -> CallResult.ACCEPTED == node1.subscribe(100, room));
         await("count observed on node2", () -> observed.contains("1/" + room + "=1"));
     }

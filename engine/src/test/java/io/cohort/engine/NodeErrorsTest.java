@@ -36,8 +36,8 @@ class NodeErrorsTest
             .errorHandler(reported::add)
             .listener(new CohortListener()
             {
-                public void onRefused(
-                    final String operation, final long connectionId, final long roomId, final String reason)
+                public void onRefused(final RefusedOperation operation, final long connectionId, final long roomId,
+                    final RefusalReason reason)
                 {
                     throw new IllegalStateException("listener failed on " + operation);
                 }
@@ -64,7 +64,7 @@ class NodeErrorsTest
                 assertEquals(1, reader.valueOf(CounterType.NODE_ERRORS, -1));
             }
             assertEquals(1, reported.size(), reported.toString());
-            assertEquals("listener failed on subscribe", reported.get(0).getMessage());
+            assertEquals("listener failed on SUBSCRIBE", reported.get(0).getMessage());
 
             final ByteArrayOutputStream out = new ByteArrayOutputStream();
             final ByteArrayOutputStream err = new ByteArrayOutputStream();

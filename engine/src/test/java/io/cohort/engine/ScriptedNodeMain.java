@@ -1,6 +1,5 @@
 package io.cohort.engine;
 
-import io.cohort.codec.ReasonCode;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -171,7 +170,7 @@ public final class ScriptedNodeMain
             case "create":
             {
                 final byte[] filter = words[3].getBytes(StandardCharsets.UTF_8);
-                final CallResult result = retry(() -> node.createRoomResult(words[1], words[2], filter));
+                final CallResult result = retry(() -> node.createRoom(words[1], words[2], filter));
                 return CallResult.ACCEPTED == result ?
                     "OK " + hex(CohortNode.roomId(words[1], words[2], filter)) : "ERR " + result;
             }
@@ -441,12 +440,13 @@ public final class ScriptedNodeMain
             emit("E LEFT " + hex(nodeId));
         }
 
-        public void onMemberEvicted(final long nodeId, final int reason)
+        public void onMemberEvicted(final long nodeId, final EvictionReason reason)
         {
-            emit("E EVICTED " + hex(nodeId) + " " + ReasonCode.name(reason));
+            emit("E EVICTED " + hex(nodeId) + " " + reason);
         }
 
-        public void onRefused(final String operation, final long connectionId, final long roomId, final String reason)
+        public void onRefused(
+            final RefusedOperation operation, final long connectionId, final long roomId, final RefusalReason reason)
         {
             REFUSALS.incrementAndGet();
             emit("E REFUSED " + operation + " " + connectionId + " " + hex(roomId) + " " + reason);

@@ -273,11 +273,11 @@ final class SimChecks implements SimNode.Observer
                 }
             }
 
-            public void onMemberEvicted(final long nodeId, final int reason)
+            public void onMemberEvicted(final long nodeId, final EvictionReason reason)
             {
                 final SimNode node = holder[0];
                 stats.evictions++;
-                run.trace(node + " drops member " + name(nodeId) + " (" + SimulationRun.reason(reason) + ")");
+                run.trace(node + " drops member " + name(nodeId) + " (" + SimulationRun.reason(reason.code()) + ")");
                 final SimNode current = network.node(nodeId);
                 final boolean replaced = null != current && (NodeState.JOINING == current.core().state() ||
                     NodeState.STARTING == current.core().state());
@@ -285,7 +285,7 @@ final class SimChecks implements SimNode.Observer
                 if (faultySlot >= 0 && isHealthy(SimulationRun.slotIndexOf(nodeId)) && !replaced &&
                     othersCouldJudge(nodeId))
                 {
-                    fail("healthy node " + name(nodeId) + " evicted (" + SimulationRun.reason(reason) + ", seen by " +
+                    fail("healthy node " + name(nodeId) + " evicted (" + SimulationRun.reason(reason.code()) + ", seen by " +
                         node + ") while only n" + (faultySlot + 1) + " was faulty (" + run.mix.faulty + ")");
                 }
             }

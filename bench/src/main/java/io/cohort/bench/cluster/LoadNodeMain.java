@@ -1,12 +1,14 @@
 package io.cohort.bench.cluster;
 
-import io.cohort.codec.ReasonCode;
 import io.cohort.engine.CallResult;
 import io.cohort.engine.Cohort;
 import io.cohort.engine.CohortContext;
 import io.cohort.engine.CohortListener;
 import io.cohort.engine.CohortNode;
+import io.cohort.engine.EvictionReason;
 import io.cohort.engine.NodeState;
+import io.cohort.engine.RefusalReason;
+import io.cohort.engine.RefusedOperation;
 import io.cohort.engine.ReplicaObserver;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
@@ -293,7 +295,7 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
     private void createRoom(final String collection, final byte[] filter) throws InterruptedException
     {
         CallResult result;
-        while (CallResult.BACK_PRESSURED == (result = node.createRoomResult("bench", collection, filter)))
+        while (CallResult.BACK_PRESSURED == (result = node.createRoom("bench", collection, filter)))
         {
             TimeUnit.MICROSECONDS.sleep(50);
         }
@@ -537,7 +539,8 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
     /**
      * {@inheritDoc}
      */
-    public void onRefused(final String operation, final long connectionId, final long roomId, final String reason)
+    public void onRefused(
+        final RefusedOperation operation, final long connectionId, final long roomId, final RefusalReason reason)
     {
         refusedLater.incrementAndGet();
     }
@@ -561,9 +564,9 @@ public final class LoadNodeMain implements CohortListener, ReplicaObserver
     /**
      * {@inheritDoc}
      */
-    public void onMemberEvicted(final long nodeId, final int reason)
+    public void onMemberEvicted(final long nodeId, final EvictionReason reason)
     {
-        System.out.printf("EVICTED slot=%d node=%s reason=%s t=%d%n", slot, hex(nodeId), ReasonCode.name(reason),
+        System.out.printf("EVICTED slot=%d node=%s reason=%s t=%d%n", slot, hex(nodeId), reason,
             SharedClock.nowNs());
     }
 
