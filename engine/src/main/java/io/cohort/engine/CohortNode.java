@@ -4,11 +4,13 @@ import io.cohort.state.RoomIds;
 import io.cohort.state.RoomMetadata;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static io.cohort.codec.FrameLayout.BYTE_ORDER;
@@ -119,6 +121,81 @@ public final class CohortNode implements AutoCloseable
     public long[] members()
     {
         return core.memberIds().clone();
+    }
+
+    /**
+     * The other members this node knows, with their incarnation, endpoints and state, as the node's thread last
+     * published them. Safe from any thread; allocation-free (the list is replaced, never changed).
+     *
+     * @return an unmodifiable list, in the order this node learnt of them.
+     */
+    public List<ClusterMember> clusterMembers()
+    {
+        return core.clusterMembers();
+    }
+
+    /**
+     * Whether a room exists on this node (created here, or replicated from another member). Safe from any
+     * thread; allocation-free after the calling thread's first read.
+     *
+     * @param roomId the room.
+     * @return true if it exists.
+     */
+    public boolean roomExists(final long roomId)
+    {
+        return countReaders.roomExists(roomId);
+    }
+
+    /**
+     * Copies a room's metadata out: its index name, collection name and filter, read with
+     * {@link io.cohort.state.RoomMetadata}'s accessors. Safe from any thread; allocation-free after the calling
+     * thread's first read.
+     *
+     * @param roomId    the room.
+     * @param dst       to copy into, with room for {@link #maxRoomMetadataLength()} bytes.
+     * @param dstOffset where to copy to.
+     * @return bytes copied, or -1 if the room does not exist.
+     */
+    public int roomMetadata(final long roomId, final MutableDirectBuffer dst, final int dstOffset)
+    {
+        return countReaders.copyRoomMetadata(roomId, dst, dstOffset);
+    }
+
+    /**
+     * The longest metadata a room may have on this node.
+     *
+     * @return bytes: a buffer this long holds any room's metadata.
+     */
+    public int maxRoomMetadataLength()
+    {
+        return countReaders.maxRoomMetadataLength();
+    }
+
+    /**
+     * Whether a connection of this node is subscribed to a room, as the node's thread has carried out its calls
+     * so far (a queued subscribe counts once carried out). Safe from any thread; allocation-free after the
+     * calling thread's first read.
+     *
+     * @param connectionId the connection.
+     * @param roomId       the room.
+     * @return true if subscribed.
+     */
+    public boolean isSubscribed(final long connectionId, final long roomId)
+    {
+        return countReaders.isSubscribed(connectionId, roomId);
+    }
+
+    /**
+     * Copies the rooms a connection of this node is subscribed to, in no particular order. Safe from any thread;
+     * allocation-free after the calling thread's first read.
+     *
+     * @param connectionId the connection.
+     * @param dst          to copy into; at most {@code dst.length} rooms are copied.
+     * @return how many rooms the connection holds: more than {@code dst.length} if only some were copied.
+     */
+    public int connectionRooms(final long connectionId, final long[] dst)
+    {
+        return countReaders.connectionRooms(connectionId, dst);
     }
 
     /**

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The codes of {@link NodeState} (the node state counter read by {@code cohort stat} in another process),
- * {@link CallResult}, {@link RefusedOperation}, {@link RefusalReason} and {@link EvictionReason} (public API an
+ * {@link CallResult}, {@link RefusedOperation}, {@link RefusalReason}, {@link EvictionReason} and {@link MemberState} (public API an
  * embedder may store or log as numbers) never change: a new constant gets a new code and a row here.
  */
 class StableCodesTest
@@ -151,6 +151,19 @@ class StableCodesTest
         assertSame(EvictionReason.UNKNOWN, EvictionReason.ofWire(11));
         assertSame(EvictionReason.UNKNOWN, EvictionReason.ofWire(-1));
         assertUnknown(() -> EvictionReason.get(11), "unknown EvictionReason code: 11");
+    }
+
+    @Test
+    void shouldPinEveryMemberStateCode()
+    {
+        assertEquals(2, MemberState.values().length, "a MemberState without a pinned code");
+        assertEquals(1, MemberState.SYNCING.code());
+        assertEquals(2, MemberState.SYNCED.code());
+        for (final MemberState state : MemberState.values())
+        {
+            assertSame(state, MemberState.get(state.code()));
+        }
+        assertUnknown(() -> MemberState.get(0), "unknown MemberState code: 0");
     }
 
     private static void assertUnknown(final Runnable lookup, final String message)
