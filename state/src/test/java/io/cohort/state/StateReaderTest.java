@@ -100,6 +100,73 @@ class StateReaderTest
 
     @Test
     @Timeout(30)
+    void shouldReadAConnectionsRoomsWhileTheWriterChangesThem() throws InterruptedException
+    {
+        state = new SubscriptionState(TestStates.smallContext(), (roomId, previousCount, newCount) -> { });
+        final long[] rooms = new long[10];
+        final Set<Long> known = new java.util.HashSet<>();
+        for (int i = 0; i < rooms.length; i++)
+        {
+            rooms[i] = TestStates.createRoom(state, 20 + i);
+            known.add(rooms[i]);
+        }
+        final StateReader reader = state.newReader();
+        final AtomicReference<String> problem = new AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        final long[] seen = new long[rooms.length];
+        final Thread thread = new Thread(() ->
+        {
+            long reads = 0;
+            try
+            {
+                while (!done.get() && null == problem.get())
+                {
+                    final int count = reader.connectionRooms(3, seen);
+                    if (count < 0 || count > rooms.length)
+                    {
+                        problem.set("count=" + count);
+                    }
+                    for (int i = 0; i < Math.min(count, seen.length); i++)
+                    {
+                        if (!known.contains(seen[i]))
+                        {
+                            problem.set("room " + seen[i] + " was never subscribed");
+                        }
+                    }
+                    reader.isSubscribed(3, rooms[(int)(reads++ % rooms.length)]);
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                problem.set(ex.toString());
+            }
+        });
+        thread.start();
+        try
+        {
+            // Past the inline rooms, subscriptions live in the overflow map the reader reads separately.
+            for (int round = 0; round < 2_000 && null == problem.get(); round++)
+            {
+                for (final long room : rooms)
+                {
+                    state.subscribe(3, room);
+                }
+                for (int i = rooms.length - 1; i >= 0; i--)
+                {
+                    state.unsubscribe(3, rooms[(i * 7 + round) % rooms.length]);
+                }
+            }
+        }
+        finally
+        {
+            done.set(true);
+            thread.join();
+        }
+        assertNull(problem.get());
+    }
+
+    @Test
+    @Timeout(30)
     void shouldNeverSeeACountOutsideWhatTheWriterWroteWhileItWrites() throws InterruptedException
     {
         state = new SubscriptionState(TestStates.smallContext(), (roomId, previousCount, newCount) -> { });
