@@ -351,6 +351,30 @@ public final class PropertySet
     }
 
     /**
+     * A duration as an operator writes it, in the largest of {@code s, ms, us, ns} that states it exactly: what a
+     * message shows for a duration that was parsed (or set in code) in nanoseconds.
+     *
+     * @param durationNs nanoseconds.
+     * @return e.g. {@code 2s} for 2,000,000,000, {@code 1500ms}, {@code 7ns}.
+     */
+    public static String formatDuration(final long durationNs)
+    {
+        if (0 != durationNs && 0 == durationNs % 1_000_000_000L)
+        {
+            return durationNs / 1_000_000_000L + "s";
+        }
+        if (0 != durationNs && 0 == durationNs % 1_000_000L)
+        {
+            return durationNs / 1_000_000L + "ms";
+        }
+        if (0 != durationNs && 0 == durationNs % 1_000L)
+        {
+            return durationNs / 1_000L + "us";
+        }
+        return durationNs + "ns";
+    }
+
+    /**
      * How an enum constant is written in a property: its name in lower case with {@code -} for {@code _}.
      *
      * @param constant the constant.

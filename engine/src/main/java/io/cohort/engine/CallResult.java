@@ -47,8 +47,8 @@ public enum CallResult
     }
 
     /**
-     * The stable code of this result, as {@link CohortNode#createRoom} returns it ({@code -1 - code}): never
-     * changes, whatever the order of the constants.
+     * The stable code of this result, wherever a result is reported as a number: never changes, whatever the
+     * order of the constants.
      *
      * @return the code.
      */

@@ -68,6 +68,7 @@ final class ClusterCore
 
     private volatile NodeState nodeState = NodeState.STARTING;
     private volatile long[] memberIds = new long[0];
+    private volatile List<ClusterMember> clusterMembers = List.of();
     private volatile String failure;
 
     /** Requests unanswered within cohort.command.timeout: a peer, or the way to it, is slow or gone. */
@@ -280,6 +281,11 @@ final class ClusterCore
     long[] memberIds()
     {
         return memberIds;
+    }
+
+    List<ClusterMember> clusterMembers()
+    {
+        return clusterMembers;
     }
 
     String failure()
@@ -530,7 +536,7 @@ final class ClusterCore
             }
             else
             {
-                listener.onMemberEvicted(member.nodeId, reason);
+                listener.onMemberEvicted(member.nodeId, EvictionReason.ofWire(reason));
             }
         }
         catch (final Exception ex)
@@ -543,16 +549,22 @@ final class ClusterCore
     private void publishMemberIds()
     {
         final long[] ids = new long[members.size()];
+        final ClusterMember[] views = new ClusterMember[ids.length];
         for (int i = 0; i < ids.length; i++)
         {
-            ids[i] = members.get(i).nodeId;
+            final Member member = members.get(i);
+            ids[i] = member.nodeId;
+            views[i] = new ClusterMember(member.nodeId, member.incarnation, member.syncEndpoint,
+                member.commandEndpoint, member.isSynced() ? MemberState.SYNCED : MemberState.SYNCING);
         }
         memberIds = ids;
+        clusterMembers = List.of(views);
     }
 
     private void onMemberSynced(final Member member, final long rows, final long sequence)
     {
         LOG.info("node {} synced member {}: {} rows at sequence {}", id(nodeId), member, rows, sequence);
+        publishMemberIds();
         if (!member.announced)
         {
             member.announced = true;
@@ -591,6 +603,7 @@ final class ClusterCore
             LOG.warn("node {}: copy of {} desynchronised: {} (expected {}, observed {}); repairing it from the owner",
                 id(nodeId), member, ReasonCode.name(reason), expected, observed);
             memberSync.restart(member, nowNs);
+            publishMemberIds();
             return;
         }
         faultDetector.onLocalFault(member, reason, expected, observed, nowNs);

@@ -28,8 +28,9 @@ import java.util.List;
  * try (CohortNode node = Cohort.launch(new CohortContext().seeds("10.0.0.1:7510,10.0.0.2:7510")))
  * {
  *     node.awaitState(NodeState.RUNNING, 30, TimeUnit.SECONDS);
- *     final long room = node.createRoom("index", "collection", filterBytes);
- *     node.subscribe(connectionId, room);
+ *     final long room = CohortNode.roomId("index", "collection", filterBytes);
+ *     final CallResult created = node.createRoom("index", "collection", filterBytes);
+ *     final CallResult subscribed = node.subscribe(connectionId, room); // ACCEPTED: queued after the room
  * }
  * }</pre>
  */

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static io.cohort.config.PropertySet.formatDuration;
 import static io.cohort.engine.CohortConfiguration.*;
 
 /**
@@ -108,11 +109,13 @@ public final class CohortContext
     }
 
     /**
-     * Validates every setting, fills in the transport's and the state's node id, incarnation and limits, and
+     * Validates every setting, fails on a {@code cohort.*} system property no Configuration declares (naming
+     * the closest declared one), fills in the transport's and the state's node id, incarnation and limits, and
      * concludes their contexts.
      *
      * @return this for a fluent API.
-     * @throws IllegalArgumentException naming the offending {@code name=value}.
+     * @throws IllegalArgumentException naming the offending {@code name=value}, or an unknown {@code cohort.*}
+     *                                  name with the closest known one.
      */
     public CohortContext conclude()
     {
@@ -120,6 +123,9 @@ public final class CohortContext
         {
             return this;
         }
+        // A misspelt setting would otherwise be ignored silently, e.g. a seed list under a wrong name founds a
+        // second cluster.
+        ToolProperties.KNOWN.rejectUnknown(System.getProperties(), "system property");
         if (0 == nodeId)
         {
             throw new IllegalArgumentException(NODE_ID_PROP_NAME + "=0 is reserved");
@@ -130,29 +136,30 @@ public final class CohortContext
         }
         if (heartbeatIntervalNs <= 0)
         {
-            throw new IllegalArgumentException(HEARTBEAT_INTERVAL_PROP_NAME + "=" + heartbeatIntervalNs +
-                "ns must be positive");
+            throw new IllegalArgumentException(
+                HEARTBEAT_INTERVAL_PROP_NAME + "=" + formatDuration(heartbeatIntervalNs) + " must be positive");
         }
         if (heartbeatTimeoutNs < 3 * heartbeatIntervalNs)
         {
-            throw new IllegalArgumentException(HEARTBEAT_TIMEOUT_PROP_NAME + "=" + heartbeatTimeoutNs + "ns must be at " +
-                "least 3 x " + HEARTBEAT_INTERVAL_PROP_NAME + "=" + heartbeatIntervalNs + "ns, or one lost heartbeat " +
-                "looks like a dead node");
+            throw new IllegalArgumentException(HEARTBEAT_TIMEOUT_PROP_NAME + "=" + formatDuration(heartbeatTimeoutNs) +
+                " must be at least 3 x " + HEARTBEAT_INTERVAL_PROP_NAME + "=" + formatDuration(heartbeatIntervalNs) +
+                ", or one lost heartbeat looks like a dead node");
         }
         if (commandTimeoutNs <= 0)
         {
-            throw new IllegalArgumentException(COMMAND_TIMEOUT_PROP_NAME + "=" + commandTimeoutNs + "ns must be positive");
+            throw new IllegalArgumentException(COMMAND_TIMEOUT_PROP_NAME + "=" + formatDuration(commandTimeoutNs) +
+                " must be positive");
         }
         if (joinTimeoutNs < commandTimeoutNs)
         {
-            throw new IllegalArgumentException(JOIN_TIMEOUT_PROP_NAME + "=" + joinTimeoutNs + "ns must be at least " +
-                COMMAND_TIMEOUT_PROP_NAME + "=" + commandTimeoutNs + "ns");
+            throw new IllegalArgumentException(JOIN_TIMEOUT_PROP_NAME + "=" + formatDuration(joinTimeoutNs) +
+                " must be at least " + COMMAND_TIMEOUT_PROP_NAME + "=" + formatDuration(commandTimeoutNs));
         }
         if (suspicionTimeoutNs < heartbeatIntervalNs)
         {
-            throw new IllegalArgumentException(SUSPICION_TIMEOUT_PROP_NAME + "=" + suspicionTimeoutNs + "ns must be at " +
-                "least " + HEARTBEAT_INTERVAL_PROP_NAME + "=" + heartbeatIntervalNs + "ns, or other members cannot " +
-                "confirm an accusation in time");
+            throw new IllegalArgumentException(SUSPICION_TIMEOUT_PROP_NAME + "=" + formatDuration(suspicionTimeoutNs) +
+                " must be at least " + HEARTBEAT_INTERVAL_PROP_NAME + "=" + formatDuration(heartbeatIntervalNs) +
+                ", or other members cannot confirm an accusation in time");
         }
         if (syncRepairBudget < 0)
         {

@@ -78,21 +78,23 @@ public interface CohortListener
      * A member was evicted; its rows have been removed.
      *
      * @param nodeId the member.
-     * @param reason one of {@link io.cohort.codec.ReasonCode}.
+     * @param reason why.
      */
-    default void onMemberEvicted(final long nodeId, final int reason)
+    default void onMemberEvicted(final long nodeId, final EvictionReason reason)
     {
     }
 
     /**
-     * An accepted API call was refused by the state: nothing changed (e.g. an unknown room, a full capacity).
+     * An accepted API call was refused when the node's thread carried it out: nothing changed (e.g. an unknown
+     * room, a full capacity).
      *
-     * @param operation    the call, e.g. {@code "subscribe"}.
-     * @param connectionId its connection id, or 0.
-     * @param roomId       its room id, or 0.
-     * @param reason       why, e.g. {@code UNKNOWN_ROOM}.
+     * @param operation    the call.
+     * @param connectionId its connection id, or 0 if the call has none.
+     * @param roomId       its room id, or 0 if the call has none.
+     * @param reason       why.
      */
-    default void onRefused(final String operation, final long connectionId, final long roomId, final String reason)
+    default void onRefused(
+        final RefusedOperation operation, final long connectionId, final long roomId, final RefusalReason reason)
     {
     }
 

@@ -6,7 +6,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -199,7 +202,8 @@ public final class CohortMain
      * already set: a {@code -D} on the command line wins over the file.
      *
      * @param file the properties file.
-     * @throws IllegalArgumentException naming the file if it cannot be read.
+     * @throws IllegalArgumentException naming the file if it cannot be read, or a {@code cohort.*} key no
+     *                                  Configuration declares with the closest declared name.
      */
     public static void loadProperties(final File file)
     {
@@ -208,6 +212,17 @@ public final class CohortMain
         {
             throw new IllegalArgumentException("properties file " + file + " cannot be read");
         }
+        final Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(file.toPath()))
+        {
+            properties.load(in);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException("properties file " + file + " cannot be read: " + ex.getMessage(), ex);
+        }
+        // Every key is checked before any is applied: a file with one misspelt key sets nothing.
+        ToolProperties.KNOWN.rejectUnknown(properties, "properties file " + file);
         SystemUtil.loadPropertiesFile(PropertyAction.PRESERVE, file.getAbsolutePath());
     }
 }

@@ -5,11 +5,13 @@ import io.cohort.state.RoomMetadata;
 import io.cohort.transport.CounterType;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -142,6 +144,81 @@ public final class CohortNode implements AutoCloseable
     }
 
     /**
+     * The other members this node knows, with their incarnation, endpoints and state, as the node's thread last
+     * published them. Safe from any thread; allocation-free (the list is replaced, never changed).
+     *
+     * @return an unmodifiable list, in the order this node learnt of them.
+     */
+    public List<ClusterMember> clusterMembers()
+    {
+        return core.clusterMembers();
+    }
+
+    /**
+     * Whether a room exists on this node (created here, or replicated from another member). Safe from any
+     * thread; allocation-free after the calling thread's first read.
+     *
+     * @param roomId the room.
+     * @return true if it exists.
+     */
+    public boolean roomExists(final long roomId)
+    {
+        return countReaders.roomExists(roomId);
+    }
+
+    /**
+     * Copies a room's metadata out: its index name, collection name and filter, read with
+     * {@link io.cohort.state.RoomMetadata}'s accessors. Safe from any thread; allocation-free after the calling
+     * thread's first read.
+     *
+     * @param roomId    the room.
+     * @param dst       to copy into, with room for {@link #maxRoomMetadataLength()} bytes.
+     * @param dstOffset where to copy to.
+     * @return bytes copied, or -1 if the room does not exist.
+     */
+    public int roomMetadata(final long roomId, final MutableDirectBuffer dst, final int dstOffset)
+    {
+        return countReaders.copyRoomMetadata(roomId, dst, dstOffset);
+    }
+
+    /**
+     * The longest metadata a room may have on this node.
+     *
+     * @return bytes: a buffer this long holds any room's metadata.
+     */
+    public int maxRoomMetadataLength()
+    {
+        return countReaders.maxRoomMetadataLength();
+    }
+
+    /**
+     * Whether a connection of this node is subscribed to a room, as the node's thread has carried out its calls
+     * so far (a queued subscribe counts once carried out). Safe from any thread; allocation-free after the
+     * calling thread's first read.
+     *
+     * @param connectionId the connection.
+     * @param roomId       the room.
+     * @return true if subscribed.
+     */
+    public boolean isSubscribed(final long connectionId, final long roomId)
+    {
+        return countReaders.isSubscribed(connectionId, roomId);
+    }
+
+    /**
+     * Copies the rooms a connection of this node is subscribed to, in no particular order. Safe from any thread;
+     * allocation-free after the calling thread's first read.
+     *
+     * @param connectionId the connection.
+     * @param dst          to copy into; at most {@code dst.length} rooms are copied.
+     * @return how many rooms the connection holds: more than {@code dst.length} if only some were copied.
+     */
+    public int connectionRooms(final long connectionId, final long[] dst)
+    {
+        return countReaders.connectionRooms(connectionId, dst);
+    }
+
+    /**
      * Waits until the node reaches a state.
      *
      * @param expected the state to wait for.
@@ -175,7 +252,7 @@ public final class CohortNode implements AutoCloseable
      * {@link CohortListener#onRefused}.
      *
      * @param connectionId the backend's connection id, non-zero.
-     * @param roomId       the room, non-zero, from {@link #createRoom}.
+     * @param roomId       the room, non-zero, from {@link #roomId}.
      * @return whether the call was queued.
      */
     public CallResult subscribe(final long connectionId, final long roomId)
@@ -253,24 +330,9 @@ public final class CohortNode implements AutoCloseable
     }
 
     /**
-     * Creates a room (idempotent) and replicates it; its id is content-derived ({@link #roomId}). Every node's
-     * listener learns of it through {@link CohortListener#onRoomCreated}.
-     *
-     * @param indexName      the index (scope).
-     * @param collectionName the collection (scope).
-     * @param filter         the normalised, opaque filter bytes.
-     * @return the room id, or {@code -1 - CallResult#code()} if the call was not queued (see
-     *         {@link #createRoomResult}).
-     * @throws IllegalArgumentException if a field is longer than its configured maximum.
-     */
-    public long createRoom(final String indexName, final String collectionName, final byte[] filter)
-    {
-        final CallResult result = createRoomResult(indexName, collectionName, filter);
-        return CallResult.ACCEPTED == result ? roomId(indexName, collectionName, filter) : -1 - result.code();
-    }
-
-    /**
-     * Creates a room (idempotent) and replicates it, reporting whether the call was queued.
+     * Creates a room (idempotent) and replicates it. Its id is content-derived: {@link #roomId} gives it, on any
+     * node, without a call. Every node's listener learns of the room through {@link CohortListener#onRoomCreated};
+     * a refusal by the state (e.g. {@link RefusalReason#ROOMS_FULL}) reaches {@link CohortListener#onRefused}.
      *
      * @param indexName      the index (scope).
      * @param collectionName the collection (scope).
@@ -278,7 +340,7 @@ public final class CohortNode implements AutoCloseable
      * @return whether the call was queued.
      * @throws IllegalArgumentException if a field is longer than its configured maximum.
      */
-    public CallResult createRoomResult(final String indexName, final String collectionName, final byte[] filter)
+    public CallResult createRoom(final String indexName, final String collectionName, final byte[] filter)
     {
         final byte[] index = indexName.getBytes(StandardCharsets.UTF_8);
         final byte[] collection = collectionName.getBytes(StandardCharsets.UTF_8);

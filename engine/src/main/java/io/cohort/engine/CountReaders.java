@@ -2,10 +2,11 @@ package io.cohort.engine;
 
 import io.cohort.state.StateReader;
 import io.cohort.state.SubscriptionState;
+import org.agrona.MutableDirectBuffer;
 
 /**
- * Gives each backend thread its own read-only view of the counts, so that {@link CohortNode#subscriberCount}
- * is safe from any thread without a round trip to the node's thread. The views read the same off-heap maps the
+ * Gives each backend thread its own read-only view of the counts, rooms and local connections, so that
+ * {@link CohortNode#subscriberCount} and the other reads are safe from any thread without a round trip to the node's thread. The views read the same off-heap maps the
  * node's thread writes.
  */
 final class CountReaders
@@ -32,6 +33,31 @@ final class CountReaders
     long digest(final long ownerNodeId)
     {
         return readers.get().ownerDigest(ownerNodeId);
+    }
+
+    boolean roomExists(final long roomId)
+    {
+        return readers.get().roomExists(roomId);
+    }
+
+    int copyRoomMetadata(final long roomId, final MutableDirectBuffer dst, final int dstOffset)
+    {
+        return readers.get().copyRoomMetadata(roomId, dst, dstOffset);
+    }
+
+    int maxRoomMetadataLength()
+    {
+        return readers.get().maxRoomMetadataLength();
+    }
+
+    boolean isSubscribed(final long connectionId, final long roomId)
+    {
+        return readers.get().isSubscribed(connectionId, roomId);
+    }
+
+    int connectionRooms(final long connectionId, final long[] dst)
+    {
+        return readers.get().connectionRooms(connectionId, dst);
     }
 
     long offHeapMemoryUsed()

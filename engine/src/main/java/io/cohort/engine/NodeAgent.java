@@ -107,18 +107,18 @@ final class NodeAgent implements Agent
         }
         if (!core.acceptsApiCalls())
         {
-            refused(type, buffer, offset, "node is " + core.state());
+            refused(type, buffer, offset);
             return;
         }
         switch (type)
         {
             case ApiCommands.SUBSCRIBE:
-                check("subscribe", buffer, offset,
+                check(RefusedOperation.SUBSCRIBE, buffer, offset,
                     core.subscribe(connectionId(buffer, offset), roomId(buffer, offset)));
                 break;
 
             case ApiCommands.UNSUBSCRIBE:
-                check("unsubscribe", buffer, offset,
+                check(RefusedOperation.UNSUBSCRIBE, buffer, offset,
                     core.unsubscribe(connectionId(buffer, offset), roomId(buffer, offset)));
                 break;
 
@@ -133,7 +133,7 @@ final class NodeAgent implements Agent
                     length - ApiCommands.ROOM_BODY_OFFSET);
                 if (result.isRefusal())
                 {
-                    notifyRefused("createRoom", 0, roomId, result.name());
+                    notifyRefused(RefusedOperation.CREATE_ROOM, 0, roomId, RefusalReason.of(result));
                 }
                 break;
             }
@@ -154,7 +154,7 @@ final class NodeAgent implements Agent
                 if (!core.broadcastEvent(buffer, offset + ApiCommands.EVENT_NAME_OFFSET, nameLength,
                     buffer, payloadOffset, offset + length - payloadOffset))
                 {
-                    notifyRefused("broadcast", 0, 0, "sync stream back-pressured");
+                    notifyRefused(RefusedOperation.BROADCAST, 0, 0, RefusalReason.SYNC_BACK_PRESSURED);
                 }
                 break;
             }
@@ -175,33 +175,48 @@ final class NodeAgent implements Agent
         return buffer.getLong(offset + ApiCommands.ROOM_ID_OFFSET, BYTE_ORDER);
     }
 
-    private void check(final String operation, final DirectBuffer buffer, final int offset, final StateResult result)
+    private void check(
+        final RefusedOperation operation, final DirectBuffer buffer, final int offset, final StateResult result)
     {
         if (result.isRefusal())
         {
-            notifyRefused(operation, connectionId(buffer, offset), roomId(buffer, offset), result.name());
+            notifyRefused(operation, connectionId(buffer, offset), roomId(buffer, offset), RefusalReason.of(result));
         }
     }
 
-    private void refused(final int type, final DirectBuffer buffer, final int offset, final String reason)
+    private void refused(final int type, final DirectBuffer buffer, final int offset)
     {
+        final RefusalReason reason = RefusalReason.NOT_MEMBER;
         switch (type)
         {
             case ApiCommands.SUBSCRIBE:
             case ApiCommands.UNSUBSCRIBE:
-                notifyRefused(type == ApiCommands.SUBSCRIBE ? "subscribe" : "unsubscribe",
+                notifyRefused(ApiCommands.SUBSCRIBE == type ? RefusedOperation.SUBSCRIBE : RefusedOperation.UNSUBSCRIBE,
                     connectionId(buffer, offset), roomId(buffer, offset), reason);
                 break;
             case ApiCommands.DISCONNECT:
-                notifyRefused("disconnect", connectionId(buffer, offset), 0, reason);
+                notifyRefused(RefusedOperation.DISCONNECT, connectionId(buffer, offset), 0, reason);
+                break;
+            case ApiCommands.CREATE_ROOM:
+                notifyRefused(RefusedOperation.CREATE_ROOM, 0, buffer.getLong(offset, BYTE_ORDER), reason);
+                break;
+            case ApiCommands.REMOVE_ROOM:
+                notifyRefused(RefusedOperation.REMOVE_ROOM, 0, buffer.getLong(offset, BYTE_ORDER), reason);
+                break;
+            case ApiCommands.PUBLISH:
+                notifyRefused(RefusedOperation.PUBLISH, 0, buffer.getLong(offset, BYTE_ORDER), reason);
+                break;
+            case ApiCommands.BROADCAST_EVENT:
+                notifyRefused(RefusedOperation.BROADCAST, 0, 0, reason);
                 break;
             default:
-                notifyRefused("call " + type, 0, 0, reason);
+                errorHandler.onError(new IllegalStateException("unknown API command type " + type));
                 break;
         }
     }
 
-    private void notifyRefused(final String operation, final long connectionId, final long roomId, final String reason)
+    private void notifyRefused(
+        final RefusedOperation operation, final long connectionId, final long roomId, final RefusalReason reason)
     {
         try
         {

@@ -72,7 +72,7 @@ final class NodeStatusListener implements CohortListener
     /**
      * {@inheritDoc}
      */
-    public void onMemberEvicted(final long nodeId, final int reason)
+    public void onMemberEvicted(final long nodeId, final EvictionReason reason)
     {
         counters.onMemberEvicted();
         delegate.onMemberEvicted(nodeId, reason);
@@ -81,7 +81,8 @@ final class NodeStatusListener implements CohortListener
     /**
      * {@inheritDoc}
      */
-    public void onRefused(final String operation, final long connectionId, final long roomId, final String reason)
+    public void onRefused(
+        final RefusedOperation operation, final long connectionId, final long roomId, final RefusalReason reason)
     {
         delegate.onRefused(operation, connectionId, roomId, reason);
     }

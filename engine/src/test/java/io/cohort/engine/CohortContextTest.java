@@ -59,6 +59,17 @@ class CohortContextTest
         assertBad(JMX_ENABLED_PROP_NAME, "yes", "cohort.jmx.enabled=yes is not true or false");
     }
 
+    @Test
+    void shouldEchoACombinationOfDurationsAsAnOperatorWritesThem()
+    {
+        System.setProperty(HEARTBEAT_INTERVAL_PROP_NAME, "1s");
+        System.setProperty(HEARTBEAT_TIMEOUT_PROP_NAME, "1500ms");
+        final IllegalArgumentException ex =
+            assertThrows(IllegalArgumentException.class, () -> new CohortContext().conclude());
+        assertEquals("cohort.heartbeat.timeout=1500ms must be at least 3 x cohort.heartbeat.interval=1s, or one " +
+            "lost heartbeat looks like a dead node", ex.getMessage());
+    }
+
     private static void assertBad(final String name, final String value, final String message)
     {
         System.setProperty(name, value);

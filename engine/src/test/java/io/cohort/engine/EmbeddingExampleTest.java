@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -67,9 +68,11 @@ class EmbeddingExampleTest
     {
         // README example start
         BlockingQueue<String> deliveries = new LinkedBlockingQueue<>();  // hand-off to the backend's own threads
+        BlockingQueue<String> refusals = new LinkedBlockingQueue<>();
         AtomicBoolean serving = new AtomicBoolean();  // whether this instance should accept work
         // Every setting starts from its cohort.* system property, e.g. -Dcohort.cluster.seeds=10.0.0.1:7510,
         // 10.0.0.2:7510 (any members' command ports; none founds a new cluster), or from a setter: .seeds("...").
+        // A cohort.* property no configuration defines (a typo) fails the launch, naming the closest setting.
         CohortContext context = new CohortContext()
             .listener(new CohortListener()  // called on the node's thread: never block in here
             {
@@ -88,9 +91,10 @@ class EmbeddingExampleTest
                 }
 
                 @Override
-                public void onRefused(String operation, long connectionId, long roomId, String reason)
+                public void onRefused(RefusedOperation operation, long connectionId, long roomId, RefusalReason reason)
                 {
-                    // A queued call the state refused (e.g. UNKNOWN_ROOM): nothing changed.
+                    // A queued call the node's thread refused (e.g. SUBSCRIBE, UNKNOWN_ROOM): nothing changed.
+                    refusals.add(operation + " " + reason);
                 }
             });
 
@@ -100,13 +104,21 @@ class EmbeddingExampleTest
             {
                 throw new IllegalStateException("not running: " + node.state() + " " + node.failure());
             }
+            // Calls are queued for the node's thread and return a CallResult at once. This optional helper (one
+            // per thread) retries BACK_PRESSURED, a full queue, for up to 100 ms, and returns NOT_MEMBER, EVICTED
+            // or CLOSED at once: anything but ACCEPTED means nothing was queued.
+            BlockingCalls calls = new BlockingCalls(node, TimeUnit.MILLISECONDS.toNanos(100));
             byte[] filter = "status == 'open'".getBytes(StandardCharsets.UTF_8);  // your normalised filter
-            long room = node.createRoom("orders", "open-orders", filter);  // the same id on every node
+            long room = CohortNode.roomId("orders", "open-orders", filter);  // the same id on every node
             long connectionId = 42;  // your connection's id, non-zero
-            CallResult subscribed = node.subscribe(connectionId, room);  // ACCEPTED, or BACK_PRESSURED: retry later
-
+            CallResult created = calls.createRoom("orders", "open-orders", filter);  // idempotent
+            CallResult subscribed = calls.subscribe(connectionId, room);  // queued after the room: it exists
             UnsafeBuffer payload = new UnsafeBuffer("order 17 shipped".getBytes(StandardCharsets.UTF_8));
-            node.publish(room, payload, 0, payload.capacity());  // only nodes with subscribers in room get it
+            CallResult published = calls.publish(room, payload, 0, payload.capacity());  // to nodes with subscribers
+            if (CallResult.ACCEPTED != created || CallResult.ACCEPTED != subscribed || CallResult.ACCEPTED != published)
+            {
+                throw new IllegalStateException("not queued: " + created + " " + subscribed + " " + published);
+            }
             long everywhere = node.subscriberCount(room);  // cluster-wide, as this node knows it; any thread
             node.disconnect(connectionId);  // drops every subscription of the connection
         }  // close(): leaves gracefully, the other members drop this node's rows at once
@@ -115,6 +127,7 @@ class EmbeddingExampleTest
         final long room = CohortNode.roomId("orders", "open-orders",
             "status == 'open'".getBytes(StandardCharsets.UTF_8));
         assertEquals(room + " order 17 shipped", deliveries.poll(10, TimeUnit.SECONDS));
+        assertEquals(List.of(), List.copyOf(refusals), "nothing the example queued was refused");
         assertFalse(serving.get(), "not serving once closed");
     }
 

@@ -1,5 +1,6 @@
 package io.cohort.engine;
 
+import io.cohort.state.RoomMetadata;
 import io.cohort.test.LoopbackCluster;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -7,11 +8,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class InProcessClusterTest
@@ -48,13 +54,15 @@ class InProcessClusterTest
             node3.members().length == 2);
 
         final byte[] filter = { 1, 2, 3 };
-        final long room = node1.createRoom("index", "collection", filter);
+        assertEquals(CallResult.ACCEPTED, node1.createRoom("index", "collection", filter));
+        final long room = CohortNode.roomId("index", "collection", filter);
         assertEquals(CohortNode.roomId("index", "collection", filter), room);
-        await("room known on node2", () -> CallResult.ACCEPTED == node2.createRoomResult("index", "collection", filter));
+        await("room known on node2", () -> CallResult.ACCEPTED == node2.createRoom("index", "collection", filter));
         await("subscribe accepted", () -> CallResult.ACCEPTED == node2.subscribe(100, room));
         await("count visible everywhere", () -> node1.subscriberCount(room) == 1 && node2.subscriberCount(room) == 1 &&
             node3.subscriberCount(room) == 1);
         await("digests equal", () -> node1.digest(2) == node2.digest(2) && node3.digest(2) == node2.digest(2));
+        assertReads(node1, node2, node3, room);
 
         final UnsafeBuffer payload = new UnsafeBuffer("hello".getBytes());
         await("notification delivered to node2", () ->
@@ -77,6 +85,40 @@ class InProcessClusterTest
         await("node3's leave seen", () -> node1.members().length == 1 && node2.members().length == 1);
     }
 
+    /** What embedders read from any thread: rooms, a connection's rooms, and the members. */
+    private static void assertReads(final CohortNode node1, final CohortNode node2, final CohortNode node3,
+        final long room)
+    {
+        assertTrue(node1.roomExists(room));
+        assertTrue(node3.roomExists(room), "replicated");
+        assertFalse(node3.roomExists(room + 1));
+        final UnsafeBuffer metadata = new UnsafeBuffer(new byte[node3.maxRoomMetadataLength()]);
+        final int length = node3.roomMetadata(room, metadata, 0);
+        assertEquals(RoomMetadata.encodedLength(5, 10, 3), length);
+        assertEquals("collection", metadata.getStringWithoutLengthUtf8(
+            RoomMetadata.collectionNameOffset(metadata, 0), RoomMetadata.collectionNameLength(metadata, 0)));
+        assertEquals(-1, node3.roomMetadata(room + 1, metadata, 0));
+
+        assertTrue(node2.isSubscribed(100, room));
+        assertFalse(node1.isSubscribed(100, room), "connections are local to their node");
+        final long[] rooms = new long[4];
+        assertEquals(1, node2.connectionRooms(100, rooms));
+        assertEquals(room, rooms[0]);
+        assertEquals(0, node2.connectionRooms(101, rooms));
+
+        final List<ClusterMember> members = node1.clusterMembers();
+        assertEquals(Set.of(2L, 3L), members.stream().map(ClusterMember::nodeId).collect(Collectors.toSet()));
+        for (final ClusterMember member : members)
+        {
+            final CohortNode other = member.nodeId() == 2 ? node2 : node3;
+            assertEquals(other.incarnation(), member.incarnation());
+            assertEquals(other.commandEndpoint(), member.commandEndpoint());
+            assertEquals(other.syncEndpoint(), member.syncEndpoint());
+            assertEquals(MemberState.SYNCED, member.state(), member.toString());
+        }
+        assertSame(members, node1.clusterMembers(), "read without allocating while nothing changed");
+    }
+
     /** A listener that also observes the replica: what the load harness launches its nodes with. */
     private interface ObservingListener extends CohortListener, ReplicaObserver
     {
@@ -96,8 +138,9 @@ class InProcessClusterTest
         assertTrue(node2.awaitState(NodeState.RUNNING, 30, TimeUnit.SECONDS), "node2 " + node2.state());
 
         final byte[] filter = { 7 };
-        final long room = node1.createRoom("index", "collection", filter);
-        await("room known on node2", () -> CallResult.ACCEPTED == node2.createRoomResult("index", "collection", filter));
+        assertEquals(CallResult.ACCEPTED, node1.createRoom("index", "collection", filter));
+        final long room = CohortNode.roomId("index", "collection", filter);
+        await("room known on node2", () -> CallResult.ACCEPTED == node2.createRoom("index", "collection", filter));
         await("subscribe accepted", () -> CallResult.ACCEPTED == node1.subscribe(100, room));
         await("count observed on node2", () -> observed.contains("1/" + room + "=1"));
     }

@@ -65,7 +65,8 @@ class NodeJmxTest
         await("members", () -> 2 == view1.getMemberCount());
         assertArrayEquals(new String[]{ "00000000000000b2" }, view1.getMembers());
 
-        final long room = node1.createRoom("index", "collection", new byte[]{ 1 });
+        assertEquals(CallResult.ACCEPTED, node1.createRoom("index", "collection", new byte[]{ 1 }));
+        final long room = CohortNode.roomId("index", "collection", new byte[]{ 1 });
         await("subscribed", () -> CallResult.ACCEPTED == node1.subscribe(7, room) && 1 == node2.subscriberCount(room));
         await("sizes published", () -> 1 == view1.getRooms() && 1 == view1.getSubscriptions() &&
             1 == view1.getConnections());
@@ -162,7 +163,7 @@ class NodeJmxTest
         final NodeCounters counters = new NodeCounters(manager, 1);
         final NodeStatusListener listener = new NodeStatusListener(new CohortListener()
         {
-            public void onMemberEvicted(final long nodeId, final int reason)
+            public void onMemberEvicted(final long nodeId, final EvictionReason reason)
             {
                 seen.add("evicted " + nodeId);
                 throw new IllegalStateException("backend bug");
@@ -171,7 +172,7 @@ class NodeJmxTest
 
         try
         {
-            listener.onMemberEvicted(5, 1);
+            listener.onMemberEvicted(5, EvictionReason.GAP);
         }
         catch (final IllegalStateException expected)
         {

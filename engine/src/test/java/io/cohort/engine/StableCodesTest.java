@@ -1,8 +1,11 @@
 package io.cohort.engine;
 
+import io.cohort.codec.ReasonCode;
+import io.cohort.state.StateResult;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,9 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The codes of {@link NodeState} (the node state counter read by {@code cohort stat} in another process) and
- * {@link CallResult} ({@link CohortNode#createRoom}'s negative value) never change: a new constant gets a new
- * code and a row here.
+ * The codes of {@link NodeState} (the node state counter read by {@code cohort stat} in another process),
+ * {@link CallResult}, {@link RefusedOperation}, {@link RefusalReason}, {@link EvictionReason} and {@link MemberState} (public API an
+ * embedder may store or log as numbers) never change: a new constant gets a new code and a row here.
  */
 class StableCodesTest
 {
@@ -55,6 +58,112 @@ class StableCodesTest
         }
         assertUnknown(() -> CallResult.get(5), "unknown CallResult code: 5");
         assertUnknown(() -> CallResult.get(Long.MAX_VALUE), "unknown CallResult code: " + Long.MAX_VALUE);
+    }
+
+    @Test
+    void shouldPinEveryRefusedOperationCode()
+    {
+        final Map<String, Integer> pinned = new LinkedHashMap<>();
+        pinned.put("SUBSCRIBE", 1);
+        pinned.put("UNSUBSCRIBE", 2);
+        pinned.put("DISCONNECT", 3);
+        pinned.put("CREATE_ROOM", 4);
+        pinned.put("REMOVE_ROOM", 5);
+        pinned.put("PUBLISH", 6);
+        pinned.put("BROADCAST", 7);
+        assertEquals(pinned.size(), RefusedOperation.values().length, "a RefusedOperation without a pinned code");
+        for (final RefusedOperation operation : RefusedOperation.values())
+        {
+            assertEquals(pinned.get(operation.name()), operation.code(), operation.name());
+            assertSame(operation, RefusedOperation.get(operation.code()));
+        }
+        assertUnknown(() -> RefusedOperation.get(0), "unknown RefusedOperation code: 0");
+        assertUnknown(() -> RefusedOperation.get(8), "unknown RefusedOperation code: 8");
+    }
+
+    @Test
+    void shouldPinEveryRefusalReasonCode()
+    {
+        final Map<String, Integer> pinned = new LinkedHashMap<>();
+        pinned.put("UNKNOWN_ROOM", 1);
+        pinned.put("CONNECTION_FULL", 2);
+        pinned.put("CONNECTIONS_FULL", 3);
+        pinned.put("OVERFLOW_FULL", 4);
+        pinned.put("OWNERS_FULL", 5);
+        pinned.put("ROOM_COUNTS_FULL", 6);
+        pinned.put("ROOM_CONFLICT", 7);
+        pinned.put("ROOM_ID_MISMATCH", 8);
+        pinned.put("ROOM_TOO_LARGE", 9);
+        pinned.put("ROOMS_FULL", 10);
+        pinned.put("ROOM_IN_USE", 11);
+        pinned.put("NOT_MEMBER", 12);
+        pinned.put("SYNC_BACK_PRESSURED", 13);
+        assertEquals(pinned.size(), RefusalReason.values().length, "a RefusalReason without a pinned code");
+        for (final RefusalReason reason : RefusalReason.values())
+        {
+            assertEquals(pinned.get(reason.name()), reason.code(), reason.name());
+            assertSame(reason, RefusalReason.get(reason.code()));
+        }
+        assertUnknown(() -> RefusalReason.get(0), "unknown RefusalReason code: 0");
+        assertUnknown(() -> RefusalReason.get(14), "unknown RefusalReason code: 14");
+    }
+
+    @Test
+    void shouldGiveEveryStateRefusalAReasonOfTheSameName()
+    {
+        for (final StateResult result : StateResult.values())
+        {
+            if (result.isRefusal())
+            {
+                assertEquals(result.name(), RefusalReason.of(result).name());
+            }
+            else
+            {
+                assertThrows(IllegalArgumentException.class, () -> RefusalReason.of(result));
+            }
+        }
+    }
+
+    @Test
+    void shouldPinEveryEvictionReasonCodeToTheWireCode()
+    {
+        final Map<String, Integer> pinned = new LinkedHashMap<>();
+        pinned.put("UNKNOWN", 0);
+        pinned.put("GAP", ReasonCode.GAP);
+        pinned.put("DUPLICATE", ReasonCode.DUPLICATE);
+        pinned.put("REORDER", ReasonCode.REORDER);
+        pinned.put("LOST_TAIL", ReasonCode.LOST_TAIL);
+        pinned.put("BAD_FRAME", ReasonCode.BAD_FRAME);
+        pinned.put("SILENCE", ReasonCode.SILENCE);
+        pinned.put("PARTITION", ReasonCode.PARTITION);
+        pinned.put("DIGEST_MISMATCH", ReasonCode.DIGEST_MISMATCH);
+        pinned.put("OPERATOR", ReasonCode.OPERATOR);
+        pinned.put("FALSE_ACCUSATION", ReasonCode.FALSE_ACCUSATION);
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10), List.copyOf(pinned.values()));
+        assertEquals(pinned.size(), EvictionReason.values().length, "an EvictionReason without a pinned code");
+        for (final EvictionReason reason : EvictionReason.values())
+        {
+            assertEquals(pinned.get(reason.name()), reason.code(), reason.name());
+            assertSame(reason, EvictionReason.get(reason.code()));
+            assertSame(reason, EvictionReason.ofWire(reason.code()));
+            assertEquals(0 == reason.code() ? "UNKNOWN(0)" : reason.name(), ReasonCode.name(reason.code()));
+        }
+        assertSame(EvictionReason.UNKNOWN, EvictionReason.ofWire(11));
+        assertSame(EvictionReason.UNKNOWN, EvictionReason.ofWire(-1));
+        assertUnknown(() -> EvictionReason.get(11), "unknown EvictionReason code: 11");
+    }
+
+    @Test
+    void shouldPinEveryMemberStateCode()
+    {
+        assertEquals(2, MemberState.values().length, "a MemberState without a pinned code");
+        assertEquals(1, MemberState.SYNCING.code());
+        assertEquals(2, MemberState.SYNCED.code());
+        for (final MemberState state : MemberState.values())
+        {
+            assertSame(state, MemberState.get(state.code()));
+        }
+        assertUnknown(() -> MemberState.get(0), "unknown MemberState code: 0");
     }
 
     private static void assertUnknown(final Runnable lookup, final String message)

@@ -46,7 +46,7 @@ public final class JoinTimeMain
             for (int r = 0; r < rooms; r++)
             {
                 final String collection = "c" + r;
-                while (CallResult.BACK_PRESSURED == first.createRoomResult("bench", collection, new byte[0]))
+                while (CallResult.BACK_PRESSURED == first.createRoom("bench", collection, new byte[0]))
                 {
                     Thread.onSpinWait();
                 }

@@ -1,8 +1,10 @@
 package io.cohort.harness;
 
-import io.cohort.codec.ReasonCode;
 import io.cohort.engine.CohortListener;
+import io.cohort.engine.EvictionReason;
 import io.cohort.engine.NodeState;
+import io.cohort.engine.RefusalReason;
+import io.cohort.engine.RefusedOperation;
 import io.cohort.engine.ReplicaObserver;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
@@ -114,7 +116,8 @@ final class LoadNodeListener implements CohortListener, ReplicaObserver
     /**
      * {@inheritDoc}
      */
-    public void onRefused(final String operation, final long connectionId, final long roomId, final String reason)
+    public void onRefused(
+        final RefusedOperation operation, final long connectionId, final long roomId, final RefusalReason reason)
     {
         refusedLater.incrementAndGet();
     }
@@ -138,10 +141,10 @@ final class LoadNodeListener implements CohortListener, ReplicaObserver
     /**
      * {@inheritDoc}
      */
-    public void onMemberEvicted(final long nodeId, final int reason)
+    public void onMemberEvicted(final long nodeId, final EvictionReason reason)
     {
         System.out.printf("EVICTED slot=%d node=%s reason=%s t=%d%n", slot, LoadNodeMain.hex(nodeId),
-            ReasonCode.name(reason), SharedClock.nowNs());
+            reason, SharedClock.nowNs());
     }
 
     /**

@@ -187,7 +187,7 @@ public final class LoadNodeMain
     private void createRoom(final String collection, final byte[] filter) throws InterruptedException
     {
         CallResult result;
-        while (CallResult.BACK_PRESSURED == (result = node.createRoomResult("bench", collection, filter)))
+        while (CallResult.BACK_PRESSURED == (result = node.createRoom("bench", collection, filter)))
         {
             TimeUnit.MICROSECONDS.sleep(50);
         }

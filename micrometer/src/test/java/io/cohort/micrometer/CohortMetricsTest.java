@@ -125,7 +125,8 @@ class CohortMetricsTest
         assertTrue(age >= 0 && age < 5, "status age " + age);
 
         // Local sizes, and an error: the backend listener throws once, on the room's creation.
-        final long room = nodeA.createRoom("index", "collection", new byte[]{ 1 });
+        final long room = CohortNode.roomId("index", "collection", new byte[]{ 1 });
+        assertEquals(CallResult.ACCEPTED, nodeA.createRoom("index", "collection", new byte[]{ 1 }));
         assertEquals(CallResult.ACCEPTED, nodeA.subscribe(7, room));
         assertEquals(CallResult.ACCEPTED, nodeA.subscribe(8, room));
         await("sizes", () -> 1 == gauge(registry, "cohort.node.rooms") &&

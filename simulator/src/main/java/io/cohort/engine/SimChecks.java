@@ -130,12 +130,12 @@ final class SimChecks implements SimNode.Observer
                 }
             }
 
-            public void onMemberEvicted(final long nodeId, final int reason)
+            public void onMemberEvicted(final long nodeId, final EvictionReason reason)
             {
                 final SimNode node = holder[0];
                 stats.evictions++;
-                run.trace(node + " drops member " + name(nodeId) + " (" + SimulationRun.reason(reason) + ")");
-                loneAccuser.onMemberEvicted(node, nodeId, reason);
+                run.trace(node + " drops member " + name(nodeId) + " (" + SimulationRun.reason(reason.code()) + ")");
+                loneAccuser.onMemberEvicted(node, nodeId, reason.code());
             }
 
             public void onMemberJoined(final long nodeId)

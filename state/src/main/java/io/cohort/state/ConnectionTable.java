@@ -272,6 +272,77 @@ final class ConnectionTable implements AutoCloseable
         }
     }
 
+    /** A reader thread's own reusable keys and values, so that its reads share nothing with the writer's. */
+    static final class ReaderScratch
+    {
+        final LongValue key = Values.newHeapInstance(LongValue.class);
+        final ConnectionRooms rooms = Values.newHeapInstance(ConnectionRooms.class);
+        final OverflowKey overflowKey = Values.newHeapInstance(OverflowKey.class);
+        final LongValue overflowValue = Values.newHeapInstance(LongValue.class);
+    }
+
+    /**
+     * Whether a connection holds a room, read from another thread than the writer's. The connection's entry is
+     * copied under its lock; an overflow room the writer removes meanwhile reads as absent.
+     */
+    boolean contains(final ReaderScratch scratch, final long connectionId, final long roomId)
+    {
+        scratch.key.setValue(connectionId);
+        final ConnectionRooms rooms = connections.getUsing(scratch.key, scratch.rooms);
+        if (null == rooms)
+        {
+            return false;
+        }
+        final int count = rooms.getCount();
+        for (int i = 0; i < count; i++)
+        {
+            if (readerRoomAt(scratch, rooms, connectionId, i) == roomId)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Copies up to {@code dst.length} rooms of a connection, read from another thread than the writer's.
+     *
+     * @return the rooms the connection holds (more than copied if {@code dst} is too short), 0 if unknown.
+     */
+    int copyRooms(final ReaderScratch scratch, final long connectionId, final long[] dst)
+    {
+        scratch.key.setValue(connectionId);
+        final ConnectionRooms rooms = connections.getUsing(scratch.key, scratch.rooms);
+        if (null == rooms)
+        {
+            return 0;
+        }
+        final int count = rooms.getCount();
+        for (int i = 0, copied = Math.min(count, dst.length); i < copied; i++)
+        {
+            final long roomId = readerRoomAt(scratch, rooms, connectionId, i);
+            if (0 == roomId)
+            {
+                return i; // the writer shrank the connection since its entry was copied
+            }
+            dst[i] = roomId;
+        }
+        return count;
+    }
+
+    private long readerRoomAt(
+        final ReaderScratch scratch, final ConnectionRooms rooms, final long connectionId, final int index)
+    {
+        if (index < INLINE_ROOMS)
+        {
+            return rooms.getRoomAt(index);
+        }
+        scratch.overflowKey.setConnectionId(connectionId);
+        scratch.overflowKey.setIndex(index);
+        final LongValue value = overflow.getUsing(scratch.overflowKey, scratch.overflowValue);
+        return null == value ? 0 : value.getValue();
+    }
+
     private int indexOf(final ConnectionRooms rooms, final int count, final long connectionId, final long roomId)
     {
         final int inline = Math.min(count, INLINE_ROOMS);

@@ -165,8 +165,24 @@ final class RoomTable implements AutoCloseable
 
     boolean contains(final long roomId)
     {
-        key.setValue(roomId);
-        return map.containsKey(key);
+        return contains(key, roomId);
+    }
+
+    /**
+     * Whether a room exists, with the caller's key: safe from a reader's thread.
+     */
+    boolean contains(final LongValue readerKey, final long roomId)
+    {
+        readerKey.setValue(roomId);
+        return map.containsKey(readerKey);
+    }
+
+    /**
+     * Bytes of the longest metadata the table holds: the size of a buffer a room's metadata always fits.
+     */
+    int maxRoomBytes()
+    {
+        return existingArray.length;
     }
 
     /**
@@ -191,16 +207,33 @@ final class RoomTable implements AutoCloseable
      */
     int copyMetadata(final long roomId, final MutableDirectBuffer dst, final int dstOffset)
     {
-        key.setValue(roomId);
-        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
+        return copyMetadata(key, existingArray, existing, roomId, dst, dstOffset);
+    }
+
+    /**
+     * Copies a room's metadata out with the caller's key and scratch ({@link #maxRoomBytes()} long): safe from
+     * a reader's thread, as the query context holds the entry's read lock while it is copied.
+     *
+     * @return bytes copied, or -1 if the room is unknown.
+     */
+    int copyMetadata(
+        final LongValue readerKey,
+        final byte[] scratchArray,
+        final UnsafeBuffer scratch,
+        final long roomId,
+        final MutableDirectBuffer dst,
+        final int dstOffset)
+    {
+        readerKey.setValue(roomId);
+        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(readerKey))
         {
             final MapEntry<LongValue, byte[]> entry = context.entry();
             if (null == entry)
             {
                 return -1;
             }
-            final int length = read(entry.value(), existingArray);
-            dst.putBytes(dstOffset, existing, 0, length);
+            final int length = read(entry.value(), scratchArray);
+            dst.putBytes(dstOffset, scratch, 0, length);
             return length;
         }
     }

@@ -2,22 +2,92 @@ package io.cohort.state;
 
 import net.openhft.chronicle.core.values.LongValue;
 import net.openhft.chronicle.values.Values;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * A read-only view of the room counts for one thread other than the state's writer: each reader has its own
- * reusable key and value, reads the same off-heap maps (Chronicle Map is safe for concurrent readers), and
- * sees owners and digests as the writer publishes them. A count read while the writer changes it is the value
- * before or after the change. Not thread safe itself: one reader per thread ({@link SubscriptionState#newReader()}).
+ * A read-only view of the rooms, the local connections and the room counts for one thread other than the
+ * state's writer: each reader has its own reusable keys and values, reads the same off-heap maps (Chronicle Map
+ * is safe for concurrent readers), and sees owners and digests as the writer publishes them. A value read while
+ * the writer changes it is the value before or after the change. Reads allocate nothing. Not thread safe
+ * itself: one reader per thread ({@link SubscriptionState#newReader()}).
  */
 public final class StateReader
 {
     private final OwnerTable owners;
+    private final RoomTable rooms;
+    private final ConnectionTable connections;
     private final LongValue key = Values.newHeapInstance(LongValue.class);
     private final LongValue value = Values.newHeapInstance(LongValue.class);
+    private final byte[] roomArray;
+    private final UnsafeBuffer roomBuffer;
+    private final ConnectionTable.ReaderScratch connectionScratch = new ConnectionTable.ReaderScratch();
 
-    StateReader(final OwnerTable owners)
+    StateReader(final OwnerTable owners, final RoomTable rooms, final ConnectionTable connections)
     {
         this.owners = owners;
+        this.rooms = rooms;
+        this.connections = connections;
+        roomArray = new byte[rooms.maxRoomBytes()];
+        roomBuffer = new UnsafeBuffer(roomArray);
+    }
+
+    /**
+     * Whether a room exists on this node.
+     *
+     * @param roomId the room.
+     * @return true if it exists.
+     */
+    public boolean roomExists(final long roomId)
+    {
+        return rooms.contains(key, roomId);
+    }
+
+    /**
+     * Copies a room's {@link RoomMetadata} encoding out (read its fields with {@link RoomMetadata}'s accessors).
+     *
+     * @param roomId    the room.
+     * @param dst       to copy into, with room for {@link #maxRoomMetadataLength()} bytes.
+     * @param dstOffset where to copy to.
+     * @return bytes copied, or -1 if the room is unknown.
+     */
+    public int copyRoomMetadata(final long roomId, final MutableDirectBuffer dst, final int dstOffset)
+    {
+        return rooms.copyMetadata(key, roomArray, roomBuffer, roomId, dst, dstOffset);
+    }
+
+    /**
+     * The longest {@link RoomMetadata} encoding a room may have here: a buffer this long holds any room's.
+     *
+     * @return bytes.
+     */
+    public int maxRoomMetadataLength()
+    {
+        return roomArray.length;
+    }
+
+    /**
+     * Whether a local connection is subscribed to a room.
+     *
+     * @param connectionId the connection.
+     * @param roomId       the room.
+     * @return true if subscribed.
+     */
+    public boolean isSubscribed(final long connectionId, final long roomId)
+    {
+        return connections.contains(connectionScratch, connectionId, roomId);
+    }
+
+    /**
+     * Copies the rooms of a local connection, in no particular order, up to {@code dst.length} of them.
+     *
+     * @param connectionId the connection.
+     * @param dst          to copy into.
+     * @return how many rooms the connection holds: more than {@code dst.length} if only some were copied.
+     */
+    public int connectionRooms(final long connectionId, final long[] dst)
+    {
+        return connections.copyRooms(connectionScratch, connectionId, dst);
     }
 
     /**

@@ -438,7 +438,7 @@ public final class SubscriptionState implements AutoCloseable
      */
     public StateReader newReader()
     {
-        return new StateReader(owners);
+        return new StateReader(owners, rooms, connections);
     }
 
     /**

@@ -1,14 +1,19 @@
 package io.cohort.state;
 
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 import static io.cohort.state.TestStates.LOCAL_NODE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +44,125 @@ class StateReaderTest
         state.removeOwner(5);
         assertEquals(RowDigest.EMPTY, reader.ownerDigest(5));
         assertEquals(1, reader.roomCount(room));
+    }
+
+    @Test
+    void shouldReadRoomsAndConnectionsFromAnotherThread() throws InterruptedException
+    {
+        state = new SubscriptionState(TestStates.smallContext(), (roomId, previousCount, newCount) -> { });
+        final long room = TestStates.createRoom(state, "orders", "open", new byte[]{ 7, 8 });
+        final long[] rooms = new long[6];
+        for (int i = 0; i < rooms.length; i++)
+        {
+            rooms[i] = TestStates.createRoom(state, 10 + i);
+            assertEquals(StateResult.SUBSCRIBED, state.subscribe(3, rooms[i]));
+        }
+        state.subscribe(4, room);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread thread = new Thread(() ->
+        {
+            try
+            {
+                final StateReader reader = state.newReader();
+                assertTrue(reader.roomExists(room));
+                assertFalse(reader.roomExists(room + 1));
+                final UnsafeBuffer metadata = new UnsafeBuffer(new byte[reader.maxRoomMetadataLength()]);
+                final int length = reader.copyRoomMetadata(room, metadata, 0);
+                assertEquals(RoomMetadata.encodedLength(6, 4, 2), length);
+                assertEquals("orders", metadata.getStringWithoutLengthUtf8(
+                    RoomMetadata.indexNameOffset(metadata, 0), RoomMetadata.indexNameLength(metadata, 0)));
+                assertEquals("open", metadata.getStringWithoutLengthUtf8(
+                    RoomMetadata.collectionNameOffset(metadata, 0), RoomMetadata.collectionNameLength(metadata, 0)));
+                assertEquals(8, metadata.getByte(RoomMetadata.filterOffset(metadata, 0) + 1));
+                assertEquals(-1, reader.copyRoomMetadata(room + 1, metadata, 0));
+
+                assertTrue(reader.isSubscribed(4, room));
+                assertTrue(reader.isSubscribed(3, rooms[5]), "a room past the inline ones, in the overflow map");
+                assertFalse(reader.isSubscribed(3, room));
+                assertFalse(reader.isSubscribed(99, room));
+                final long[] all = new long[8];
+                assertEquals(6, reader.connectionRooms(3, all));
+                assertEquals(Set.of(rooms[0], rooms[1], rooms[2], rooms[3], rooms[4], rooms[5]),
+                    Arrays.stream(all, 0, 6).boxed().collect(Collectors.toSet()));
+                final long[] few = new long[2];
+                assertEquals(6, reader.connectionRooms(3, few), "the count, though only two were copied");
+                assertEquals(0, reader.connectionRooms(99, few));
+            }
+            catch (final Throwable ex)
+            {
+                failure.set(ex);
+            }
+        });
+        thread.start();
+        thread.join();
+        assertNull(failure.get(), () -> String.valueOf(failure.get()));
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldReadAConnectionsRoomsWhileTheWriterChangesThem() throws InterruptedException
+    {
+        state = new SubscriptionState(TestStates.smallContext(), (roomId, previousCount, newCount) -> { });
+        final long[] rooms = new long[10];
+        final Set<Long> known = new java.util.HashSet<>();
+        for (int i = 0; i < rooms.length; i++)
+        {
+            rooms[i] = TestStates.createRoom(state, 20 + i);
+            known.add(rooms[i]);
+        }
+        final StateReader reader = state.newReader();
+        final AtomicReference<String> problem = new AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        final long[] seen = new long[rooms.length];
+        final Thread thread = new Thread(() ->
+        {
+            long reads = 0;
+            try
+            {
+                while (!done.get() && null == problem.get())
+                {
+                    final int count = reader.connectionRooms(3, seen);
+                    if (count < 0 || count > rooms.length)
+                    {
+                        problem.set("count=" + count);
+                    }
+                    for (int i = 0; i < Math.min(count, seen.length); i++)
+                    {
+                        if (!known.contains(seen[i]))
+                        {
+                            problem.set("room " + seen[i] + " was never subscribed");
+                        }
+                    }
+                    reader.isSubscribed(3, rooms[(int)(reads++ % rooms.length)]);
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                problem.set(ex.toString());
+            }
+        });
+        thread.start();
+        try
+        {
+            // Past the inline rooms, subscriptions live in the overflow map the reader reads separately.
+            for (int round = 0; round < 2_000 && null == problem.get(); round++)
+            {
+                for (final long room : rooms)
+                {
+                    state.subscribe(3, room);
+                }
+                for (int i = rooms.length - 1; i >= 0; i--)
+                {
+                    state.unsubscribe(3, rooms[(i * 7 + round) % rooms.length]);
+                }
+            }
+        }
+        finally
+        {
+            done.set(true);
+            thread.join();
+        }
+        assertNull(problem.get());
     }
 
     @Test

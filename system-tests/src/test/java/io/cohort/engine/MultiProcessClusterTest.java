@@ -447,6 +447,11 @@ class MultiProcessClusterTest
         assertExit(2, "cohort.heartbeat.timeout=", startProcess("bad-combination", CohortMain.class, badCombination,
             List.of()));
 
+        final List<String> misspelt = new ArrayList<>(common);
+        misspelt.add("-Dcohort.cluster.seed=127.0.0.1:" + ports[0]);
+        assertExit(2, "did you mean cohort.cluster.seeds?", startProcess("misspelt", CohortMain.class, misspelt,
+            List.of()));
+
         final String missing = new File(processes.directory(), "missing.properties").getPath();
         assertExit(2, "missing.properties", startProcess("missing-file", CohortMain.class, common, List.of(missing)));
 

@@ -1,6 +1,5 @@
 package io.cohort.engine;
 
-import io.cohort.codec.ReasonCode;
 import io.cohort.test.CommandLoop;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -120,7 +119,7 @@ public final class ScriptedNodeMain
             .on("create", (words) ->
             {
                 final byte[] filter = words[3].getBytes(StandardCharsets.UTF_8);
-                final CallResult result = retry(() -> node.createRoomResult(words[1], words[2], filter));
+                final CallResult result = retry(() -> node.createRoom(words[1], words[2], filter));
                 return CallResult.ACCEPTED == result ?
                     ok(hex(CohortNode.roomId(words[1], words[2], filter))) : err(result);
             })
@@ -349,12 +348,13 @@ public final class ScriptedNodeMain
             LOOP.emit("LEFT " + hex(nodeId));
         }
 
-        public void onMemberEvicted(final long nodeId, final int reason)
+        public void onMemberEvicted(final long nodeId, final EvictionReason reason)
         {
-            LOOP.emit("EVICTED " + hex(nodeId) + " " + ReasonCode.name(reason));
+            LOOP.emit("EVICTED " + hex(nodeId) + " " + reason);
         }
 
-        public void onRefused(final String operation, final long connectionId, final long roomId, final String reason)
+        public void onRefused(
+            final RefusedOperation operation, final long connectionId, final long roomId, final RefusalReason reason)
         {
             REFUSALS.incrementAndGet();
             LOOP.emit("REFUSED " + operation + " " + connectionId + " " + hex(roomId) + " " + reason);

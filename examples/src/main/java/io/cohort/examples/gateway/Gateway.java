@@ -6,6 +6,8 @@ import io.cohort.engine.CohortContext;
 import io.cohort.engine.CohortListener;
 import io.cohort.engine.CohortNode;
 import io.cohort.engine.NodeState;
+import io.cohort.engine.RefusalReason;
+import io.cohort.engine.RefusedOperation;
 import io.cohort.micrometer.CohortMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -299,7 +301,7 @@ public final class Gateway implements AutoCloseable
                 return;
             }
             // Creating a room is idempotent and queued before the subscribe, so the node knows the room by then.
-            CallResult result = call(() -> node.createRoomResult(ROOM_INDEX, ROOM_COLLECTION, filter(room)));
+            CallResult result = call(() -> node.createRoom(ROOM_INDEX, ROOM_COLLECTION, filter(room)));
             if (CallResult.ACCEPTED != result)
             {
                 client.send(NodeCalls.error("SUB", room, result));
@@ -449,9 +451,10 @@ public final class Gateway implements AutoCloseable
             }
         }
 
-        public void onRefused(final String operation, final long connectionId, final long roomId, final String reason)
+        public void onRefused(
+            final RefusedOperation operation, final long connectionId, final long roomId, final RefusalReason reason)
         {
-            if ("subscribe".equals(operation))
+            if (RefusedOperation.SUBSCRIBE == operation)
             {
                 // The node did not count the subscription (e.g. a capacity limit): undo it locally and say so.
                 final ClientSession client = clients.get(connectionId);

@@ -1,7 +1,9 @@
 package io.cohort.examples.gateway;
 
+import io.cohort.config.KnownProperties;
 import io.cohort.config.PropertySet;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,6 +50,9 @@ public final class GatewayContext
     /** Every {@code gateway.*} property above, the one place the gateway reads them through. */
     public static final PropertySet PROPERTIES = PropertySet.of(GatewayContext.class);
 
+    /** Every {@code gateway.*} name a launch accepts: the declared ones, nothing else. */
+    static final KnownProperties KNOWN = new KnownProperties("gateway.", List.of(PROPERTIES), List.of(), List.of());
+
     private int port = PROPERTIES.intValue(PORT_PROP_NAME, PORT_DEFAULT);
     private String bindAddress = PROPERTIES.string(BIND_ADDRESS_PROP_NAME, BIND_ADDRESS_DEFAULT).trim();
     private long callRetryNs = PROPERTIES.durationNs(CALL_RETRY_PROP_NAME, CALL_RETRY_DEFAULT);
@@ -55,13 +60,15 @@ public final class GatewayContext
     private long idleTimeoutNs = PROPERTIES.durationNs(IDLE_TIMEOUT_PROP_NAME, IDLE_TIMEOUT_DEFAULT);
 
     /**
-     * Validates every setting.
+     * Validates every setting, and fails on a {@code gateway.*} system property not declared here.
      *
      * @return this for a fluent API.
-     * @throws IllegalArgumentException naming the offending {@code name=value}.
+     * @throws IllegalArgumentException naming the offending {@code name=value}, or an unknown {@code gateway.*}
+     *                                  name with the closest declared one.
      */
     public GatewayContext conclude()
     {
+        KNOWN.rejectUnknown(System.getProperties(), "system property");
         if (port < 0 || port > 65535)
         {
             throw new IllegalArgumentException(PORT_PROP_NAME + "=" + port + " is not a port (0 to 65535)");
@@ -72,8 +79,8 @@ public final class GatewayContext
         }
         if (callRetryNs < 0 || callRetryNs > TimeUnit.SECONDS.toNanos(10))
         {
-            throw new IllegalArgumentException(CALL_RETRY_PROP_NAME + "=" + callRetryNs +
-                "ns must be between 0 and 10s: a client command waits that long at most");
+            throw new IllegalArgumentException(CALL_RETRY_PROP_NAME + "=" + PropertySet.formatDuration(callRetryNs) +
+                " must be between 0 and 10s: a client command waits that long at most");
         }
         if (maxPendingFrames < 1)
         {
@@ -82,8 +89,8 @@ public final class GatewayContext
         }
         if (idleTimeoutNs < TimeUnit.SECONDS.toNanos(1))
         {
-            throw new IllegalArgumentException(IDLE_TIMEOUT_PROP_NAME + "=" + idleTimeoutNs +
-                "ns must be at least 1s");
+            throw new IllegalArgumentException(IDLE_TIMEOUT_PROP_NAME + "=" + PropertySet.formatDuration(idleTimeoutNs) +
+                " must be at least 1s");
         }
         return this;
     }

@@ -8,6 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * unsubscribe, close), read by the node's thread for every notification. Cohort itself counts subscribers per
  * node; which local connection gets a message is the embedding backend's business, kept here.
  * <p>
+ * The node's own reads ({@code CohortNode.isSubscribed}, {@code connectionRooms}) do not replace this index: they
+ * answer once the node's thread has carried a call out, while this index must lead the node (a client is
+ * registered before its subscribe is queued, so that no message routed here for it is missed), and they name
+ * connection ids, not the sessions to write to.
+ * <p>
  * A room's entry exists while it has at least one local subscriber; its set is concurrent so that the node's
  * thread iterates it without a lock while clients come and go.
  */

@@ -96,7 +96,8 @@ class CohortStatTest
         final CohortNode node2 = launch(0xA2, node1.commandEndpoint().substring("tcp://".length()));
         assertTrue(node2.awaitState(NodeState.RUNNING, 30, TimeUnit.SECONDS), "node2 " + node2.state());
 
-        final long room = node1.createRoom("index", "collection", new byte[]{ 7 });
+        assertEquals(CallResult.ACCEPTED, node1.createRoom("index", "collection", new byte[]{ 7 }));
+        final long room = CohortNode.roomId("index", "collection", new byte[]{ 7 });
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (CallResult.ACCEPTED != node1.subscribe(42, room) || 1 != node2.subscriberCount(room))
         {
@@ -135,7 +136,8 @@ class CohortStatTest
         assertTrue(node1.awaitState(NodeState.RUNNING, 20, TimeUnit.SECONDS));
         final CohortNode node2 = launch(0xC2, node1.commandEndpoint().substring("tcp://".length()));
         assertTrue(node2.awaitState(NodeState.RUNNING, 30, TimeUnit.SECONDS), "node2 " + node2.state());
-        final long room = node1.createRoom("index", "collection", new byte[]{ 9 });
+        assertEquals(CallResult.ACCEPTED, node1.createRoom("index", "collection", new byte[]{ 9 }));
+        final long room = CohortNode.roomId("index", "collection", new byte[]{ 9 });
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (CallResult.ACCEPTED != node2.subscribe(1, room) || 1 != node1.subscriberCount(room))
         {

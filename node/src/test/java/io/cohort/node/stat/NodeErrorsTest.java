@@ -6,6 +6,8 @@ import io.cohort.engine.CohortContext;
 import io.cohort.engine.CohortListener;
 import io.cohort.engine.CohortNode;
 import io.cohort.engine.NodeState;
+import io.cohort.engine.RefusalReason;
+import io.cohort.engine.RefusedOperation;
 import io.cohort.transport.CounterType;
 import io.cohort.transport.CountersFileReader;
 import org.junit.jupiter.api.Test;
@@ -41,8 +43,8 @@ class NodeErrorsTest
             .errorHandler(reported::add)
             .listener(new CohortListener()
             {
-                public void onRefused(
-                    final String operation, final long connectionId, final long roomId, final String reason)
+                public void onRefused(final RefusedOperation operation, final long connectionId, final long roomId,
+                    final RefusalReason reason)
                 {
                     throw new IllegalStateException("listener failed on " + operation);
                 }
@@ -69,7 +71,7 @@ class NodeErrorsTest
                 assertEquals(1, reader.valueOf(CounterType.NODE_ERRORS, -1));
             }
             assertEquals(1, reported.size(), reported.toString());
-            assertEquals("listener failed on subscribe", reported.get(0).getMessage());
+            assertEquals("listener failed on SUBSCRIBE", reported.get(0).getMessage());
 
             final ByteArrayOutputStream out = new ByteArrayOutputStream();
             final ByteArrayOutputStream err = new ByteArrayOutputStream();
