@@ -58,7 +58,7 @@ public final class Cohort
         JvmRequirements.verify();
         context.conclude();
         final ErrorHandler reportingHandler = null != context.errorHandler() ? context.errorHandler() :
-            (throwable) -> LOG.warn("node {}: {}", ClusterCore.id(context.nodeId()), throwable.toString(), throwable);
+            defaultErrorHandler(context.nodeId());
 
         CountersFile countersFile = null;
         SubscriptionState state = null;
@@ -84,8 +84,10 @@ public final class Cohort
             coreHolder[0] = core;
             final ManyToOneRingBuffer apiQueue = new ManyToOneRingBuffer(
                 new UnsafeBuffer(ByteBuffer.allocateDirect(context.apiQueueBufferLength())));
-            LOG.info("node {} incarnation {} launching: sync={} command={} counters={}",
-                ClusterCore.id(context.nodeId()), context.incarnation(), transport.syncEndpoint(), transport.commandEndpoint(), countersFile.file());
+            LOG.info("node {} incarnation {} launching Cohort {}: sync={} command={} counters={} {}",
+                ClusterCore.id(context.nodeId()), context.incarnation(), LaunchSummary.version(),
+                transport.syncEndpoint(), transport.commandEndpoint(), countersFile.file(),
+                LaunchSummary.settings(context));
             core.start(clock.nanoTime(), resolveSeeds(context.seeds(), context.transportContext().commandPort()));
 
             final NodeAgent agent = new NodeAgent(core, transport, apiQueue, clock, listener, errorHandler,
@@ -110,6 +112,28 @@ public final class Cohort
             CloseHelper.quietCloseAll(transport, state, countersFile);
             throw ex;
         }
+    }
+
+    /**
+     * Cohort's version, as built.
+     *
+     * @return e.g. {@code 0.1.0-SNAPSHOT}; {@code unknown} when run from classes that no build has filtered.
+     */
+    public static String version()
+    {
+        return LaunchSummary.version();
+    }
+
+    /**
+     * Logs each error with its stack trace, at most a burst per kind of error (its class) per interval: one peer
+     * sending junk must not fill the disk; the errors counter still counts every one.
+     */
+    private static ErrorHandler defaultErrorHandler(final long nodeId)
+    {
+        final RateLimitedWarnings lines = new RateLimitedWarnings(LOG::warn, SystemNanoClock.INSTANCE,
+            RateLimitedWarnings.DEFAULT_BURST, RateLimitedWarnings.DEFAULT_INTERVAL_NS);
+        return (throwable) -> lines.warn(throwable.getClass().getName(), "node {}: {}", ClusterCore.id(nodeId),
+            throwable.toString(), throwable);
     }
 
     /**

@@ -40,6 +40,8 @@ final class SyncChannel implements SyncHandler
     private final NodeLeavingDecoder nodeLeavingDecoder = new NodeLeavingDecoder();
     private final NodeEvictedDecoder nodeEvictedDecoder = new NodeEvictedDecoder();
     private final SuspectDecoder suspectDecoder = new SuspectDecoder();
+    /** Per-frame warnings, on the core's clock so that a simulated run logs the same lines every time. */
+    private final RateLimitedWarnings warnings;
 
     SyncChannel(
         final ClusterCore core,
@@ -59,6 +61,8 @@ final class SyncChannel implements SyncHandler
         this.joinDriver = joinDriver;
         this.nodeId = context.nodeId();
         this.incarnation = context.incarnation();
+        this.warnings = new RateLimitedWarnings(LOG::warn, core::nowNs, RateLimitedWarnings.DEFAULT_BURST,
+            RateLimitedWarnings.DEFAULT_INTERVAL_NS);
     }
 
     /**
@@ -251,7 +255,7 @@ final class SyncChannel implements SyncHandler
             // A frame already applied came again and was dropped: nothing is lost and no copy is wrong (a frame
             // carrying anything new shows a gap first). The transport counts it; accusing would let a sender
             // that repeats a frame to one node (a directed frame) take a healthy receiver down.
-            LOG.warn("node {}: duplicate frame in {} stream of {} (expected {}, saw {}): dropped",
+            warnings.warn("duplicate frame", "node {}: duplicate frame in {} stream of {} (expected {}, saw {}): dropped",
                 ClusterCore.id(nodeId),
                 directed ? "directed" : "broadcast", member, expectedSequence, observed);
             return;
