@@ -24,9 +24,10 @@ class CohortContextTest
     @Test
     void shouldDeclareEveryEngineProperty()
     {
-        assertEquals(13, PROPERTIES.names().size(), PROPERTIES.names().toString());
+        assertEquals(14, PROPERTIES.names().size(), PROPERTIES.names().toString());
         assertTrue(PROPERTIES.contains("cohort.heartbeat.timeout"));
         assertTrue(PROPERTIES.contains("cohort.jmx.enabled"));
+        assertTrue(PROPERTIES.contains("cohort.jmx.name"));
     }
 
     @Test
