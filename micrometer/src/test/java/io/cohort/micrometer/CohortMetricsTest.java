@@ -6,6 +6,7 @@ import io.cohort.engine.CohortContext;
 import io.cohort.engine.CohortListener;
 import io.cohort.engine.CohortNode;
 import io.cohort.engine.NodeState;
+import io.cohort.test.FaultInjection;
 import io.cohort.transport.CounterType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -42,8 +43,8 @@ class CohortMetricsTest
     private static final long NODE_A = 0xA1;
     private static final long NODE_B = 0xB2;
     private static final long NODE_C = 0xC3;
-    private static final String TRIGGER_FILE_PROP_NAME = "cohort.fault.trigger.file";
-    private static final String DROP_ONE_FROM_PROP_NAME = "cohort.fault.drop.one.from";
+    private static final String TRIGGER_FILE_PROP_NAME = FaultInjection.TRIGGER_FILE_PROP_NAME;
+    private static final String DROP_ONE_FROM_PROP_NAME = FaultInjection.DROP_ONE_FROM_PROP_NAME;
 
     @TempDir
     File tempDir;
@@ -63,22 +64,25 @@ class CohortMetricsTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldReportANodeAndItsPeersWithTheNodesOwnValues() throws Exception
     {
-        // Node A drops one sync frame of B once the trigger file exists (the engine's test-only fault injection,
-        // read at launch), and repairs its copy of B instead of accusing it: a gap, and no eviction.
+        // Node A drops one sync frame of B once the trigger file exists (test-support's fault hooks, installed
+        // through the transport's class-name setting and configured at launch), and repairs its copy of B instead of accusing it: a gap, and no eviction.
         final File trigger = new File(tempDir, "trigger");
         final CohortNode nodeA;
         System.setProperty(TRIGGER_FILE_PROP_NAME, trigger.getPath());
         System.setProperty(DROP_ONE_FROM_PROP_NAME, "0x" + Long.toHexString(NODE_B));
         try
         {
-            nodeA = launch(context(NODE_A, "").syncRepair(true).apiQueueLength(4096).listener(new CohortListener()
-            {
-                public void onRoomCreated(final long roomId, final String index, final String collection,
-                    final byte[] filter)
+            final CohortContext contextA = context(NODE_A, "").syncRepair(true).apiQueueLength(4096)
+                .listener(new CohortListener()
                 {
-                    throw new IllegalStateException("a backend bug, reported to the error handler");
-                }
-            }));
+                    public void onRoomCreated(final long roomId, final String index, final String collection,
+                        final byte[] filter)
+                    {
+                        throw new IllegalStateException("a backend bug, reported to the error handler");
+                    }
+                });
+            contextA.transportContext().faultHooksClassName(FaultInjection.class.getName());
+            nodeA = launch(contextA);
         }
         finally
         {
