@@ -129,6 +129,77 @@ class GatewayClusterTest
     }
 
     @Test
+    @Timeout(value = 600, unit = TimeUnit.SECONDS)
+    void aMessageTypedInTheChatPageOfOneGatewayAppearsInThePagesOfTheOthersAndTheCountsAgree() throws Exception
+    {
+        final String chromium = HeadlessChromium.executable(new File(System.getProperty("cohort.root", ".")));
+        final List<GatewayProcess> trio = startTrio();
+        try (HeadlessChromium browser = HeadlessChromium.launch(chromium, tempDir))
+        {
+            // One page per gateway, each served by its gateway and talking to it.
+            final List<HeadlessChromium.Tab> pages = new ArrayList<>();
+            final List<String> nodes = new ArrayList<>();
+            for (final GatewayProcess gateway : trio)
+            {
+                final HeadlessChromium.Tab page = browser.open("http://127.0.0.1:" + gateway.webSocketPort + "/");
+                awaitPage(page, "document.getElementById('where').dataset.state", "RUNNING", trio);
+                nodes.add(page.eval("document.getElementById('where').dataset.node"));
+                pages.add(page);
+            }
+            assertEquals(3, nodes.stream().distinct().count(), "each page is on its own gateway's node: " + nodes);
+
+            for (final HeadlessChromium.Tab page : pages)
+            {
+                page.eval("(document.getElementById('room').value = 'lobby', document.getElementById('join').click())");
+            }
+            for (final HeadlessChromium.Tab page : pages)
+            {
+                awaitPage(page, "document.querySelector('#rooms li[data-room=lobby]')?.dataset.count", "3", trio);
+            }
+
+            pages.get(0).eval("(document.getElementById('pub-text').value = 'hello from the first gateway', " +
+                "document.getElementById('send').click())");
+            for (final HeadlessChromium.Tab page : pages)
+            {
+                awaitPage(page, "document.getElementById('log').textContent" +
+                    ".includes('[lobby] hello from the first gateway')", "true", trio);
+            }
+
+            // Leaving in one page shows in the others' counts.
+            pages.get(2).eval("document.querySelector('#rooms li[data-room=lobby] button').click()");
+            for (final HeadlessChromium.Tab page : pages.subList(0, 2))
+            {
+                awaitPage(page, "document.querySelector('#rooms li[data-room=lobby]')?.dataset.count", "2", trio);
+            }
+        }
+    }
+
+    private static void awaitPage(final HeadlessChromium.Tab page, final String expression, final String expected,
+        final List<GatewayProcess> processes) throws Exception
+    {
+        final String[] last = new String[1];
+        try
+        {
+            awaitTrue(expression + " == " + expected, () ->
+            {
+                try
+                {
+                    last[0] = page.eval(expression);
+                }
+                catch (final Exception ex)
+                {
+                    throw new AssertionError("the page did not answer " + expression, ex);
+                }
+                return expected.equals(last[0]);
+            }, processes);
+        }
+        catch (final AssertionError ex)
+        {
+            throw new AssertionError(expression + ": the page last showed " + last[0], ex);
+        }
+    }
+
+    @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void badSettingsAndABusyPortStopTheGatewayWithOneLineAndANonZeroExit() throws Exception
     {
