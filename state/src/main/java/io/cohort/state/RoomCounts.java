@@ -8,10 +8,8 @@ import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.map.MapSegmentContext;
 import net.openhft.chronicle.values.Values;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -27,22 +25,18 @@ import java.util.function.LongConsumer;
  * entries a few segments at a time, after which the slot is free again. There are twice as many slots as owners
  * allowed, so a removed owner that comes straight back (a re-sync) takes a free slot while its old one is swept.
  * <p>
- * Single writer: every method but those {@link StateReader} calls ({@link #ownerOfSlot}, {@link #digest},
- * {@link #maxSlots}, {@link #map}) runs on the state's thread. Readers on other threads take Chronicle's
- * segment read lock for an entry, so they never see a half-written entry, and skip pairs of a slot that has no
- * owner (released with ordered stores).
+ * Owners, rows and digests are in {@link OwnerSlots}. Single writer: every method but {@link #map} (and the
+ * slots' published owners and digests) runs on the state's thread. {@link StateReader}s on other threads take
+ * Chronicle's segment read lock for an entry, so they never see a half-written entry, and skip pairs of a slot
+ * that has no owner (released with ordered stores).
  */
 final class RoomCounts implements AutoCloseable
 {
     /** Returned by {@link #set} and {@link #setRow} when a new entry would pass the capacity. */
     static final long FULL = -1;
-    static final int NO_SLOT = -1;
-    static final int LOCAL_SLOT = 0;
+    static final int NO_SLOT = OwnerSlots.NO_SLOT;
+    static final int LOCAL_SLOT = OwnerSlots.LOCAL_SLOT;
 
-    private static final byte FREE = 0;
-    private static final byte OWNED = 1;
-    private static final byte RETIRED = 2;
-    private static final byte SWEEPING = 3;
     private static final int INITIAL_PAIRS = 2;
     private static final int AVERAGE_PAIRS = 4;
     private static final double MIN_BLOAT_FACTOR = 2.0;
@@ -70,14 +64,7 @@ final class RoomCounts implements AutoCloseable
 
     private final ChronicleMap<LongValue, byte[]> map;
     private final long maxEntries;
-    private final int maxOwners;
-    private final int maxSlots;
-    /** Published with release stores so that a {@link StateReader} sees owners and digests. */
-    private final AtomicLongArray ownerBySlot;
-    private final AtomicLongArray digestBySlot;
-    private final long[] rowsBySlot;
-    private final byte[] slotState;
-    private final Long2LongHashMap slotByOwner;
+    private final OwnerSlots slots;
     private final long[] ownersScratch;
     private final byte[] scratchArray;
     private final UnsafeBuffer scratch;
@@ -90,22 +77,15 @@ final class RoomCounts implements AutoCloseable
     private RowVisitor rowVisitor;
     private int visitedSlot;
     private long entries;
-    private int owners;
     private long lastPrevious;
-    private int retiredSlots;
     private int sweepSegment = -1;
     private long sweptEntries;
 
     RoomCounts(final long localNodeId, final int maxOwners, final long maxEntries)
     {
         this.maxEntries = maxEntries;
-        this.maxOwners = maxOwners;
-        maxSlots = Math.min(CountEntry.MAX_SLOTS, 2 * maxOwners);
-        ownerBySlot = new AtomicLongArray(maxSlots);
-        digestBySlot = new AtomicLongArray(maxSlots);
-        rowsBySlot = new long[maxSlots];
-        slotState = new byte[maxSlots];
-        slotByOwner = new Long2LongHashMap(maxSlots * 2, 0.65f, NO_SLOT);
+        slots = new OwnerSlots(localNodeId, maxOwners);
+        final int maxSlots = slots.maxSlots();
         ownersScratch = new long[maxSlots];
         scratchArray = new byte[CountEntry.length(maxSlots)];
         scratch = new UnsafeBuffer(scratchArray);
@@ -122,15 +102,6 @@ final class RoomCounts implements AutoCloseable
             .removeReturnsNull(true)
             .skipCloseOnExitHook(true)
             .create();
-        takeLocalSlot(localNodeId);
-    }
-
-    private void takeLocalSlot(final long localNodeId)
-    {
-        slotState[LOCAL_SLOT] = OWNED;
-        ownerBySlot.lazySet(LOCAL_SLOT, localNodeId);
-        slotByOwner.put(localNodeId, LOCAL_SLOT);
-        owners = 1;
     }
 
     /**
@@ -139,24 +110,15 @@ final class RoomCounts implements AutoCloseable
     void reset(final long localNodeId)
     {
         map.clear();
-        for (int slot = 0; slot < maxSlots; slot++)
-        {
-            slotState[slot] = FREE;
-            rowsBySlot[slot] = 0;
-            ownerBySlot.lazySet(slot, 0);
-            digestBySlot.lazySet(slot, RowDigest.EMPTY);
-        }
-        slotByOwner.clear();
+        slots.reset(localNodeId);
         entries = 0;
         lastPrevious = 0;
-        retiredSlots = 0;
         sweepSegment = -1;
-        takeLocalSlot(localNodeId);
     }
 
-    int slotOf(final long ownerNodeId)
+    OwnerSlots slots()
     {
-        return (int)slotByOwner.get(ownerNodeId);
+        return slots;
     }
 
     /**
@@ -166,36 +128,21 @@ final class RoomCounts implements AutoCloseable
      */
     int acquireSlot(final long ownerNodeId)
     {
-        final int existing = slotOf(ownerNodeId);
-        if (NO_SLOT != existing || owners >= maxOwners)
+        final int existing = slots.slotOf(ownerNodeId);
+        if (NO_SLOT != existing || slots.isFull())
         {
             return existing;
         }
-        int slot = freeSlot();
+        int slot = slots.freeSlot();
         if (NO_SLOT == slot)
         {
             // Every spare slot still awaits its sweep (more removals than owners within one sweep): finish it.
             sweep(Integer.MAX_VALUE);
             sweep(Integer.MAX_VALUE);
-            slot = freeSlot();
+            slot = slots.freeSlot();
         }
-        slotState[slot] = OWNED;
-        ownerBySlot.lazySet(slot, ownerNodeId);
-        slotByOwner.put(ownerNodeId, slot);
-        owners++;
+        slots.take(slot, ownerNodeId);
         return slot;
-    }
-
-    private int freeSlot()
-    {
-        for (int slot = 1; slot < maxSlots; slot++)
-        {
-            if (FREE == slotState[slot])
-            {
-                return slot;
-            }
-        }
-        return NO_SLOT;
     }
 
     long count(final int slot, final long roomId)
@@ -238,7 +185,7 @@ final class RoomCounts implements AutoCloseable
                 if (StateResult.SUBSCRIBED == result)
                 {
                     insert(context, slot, 1);
-                    changed(slot, roomId, 0, 1);
+                    slots.changed(slot, roomId, 0, 1);
                     lastPrevious = 0;
                 }
                 return result;
@@ -257,7 +204,7 @@ final class RoomCounts implements AutoCloseable
                 {
                     append(context, found, slot, 1);
                 }
-                changed(slot, roomId, previous, previous + 1);
+                slots.changed(slot, roomId, previous, previous + 1);
                 lastPrevious = previous;
             }
             return result;
@@ -296,7 +243,7 @@ final class RoomCounts implements AutoCloseable
             {
                 entry.setCount(index, slot, previous - 1);
             }
-            changed(slot, roomId, previous, previous - 1);
+            slots.changed(slot, roomId, previous, previous - 1);
             return previous;
         }
     }
@@ -309,13 +256,14 @@ final class RoomCounts implements AutoCloseable
     long set(final int slot, final long roomId, final long count)
     {
         final long previous = setRow(slot, roomId, count);
-        releaseIfEmpty(slot);
+        slots.releaseIfEmpty(slot);
         return previous;
     }
 
     /**
      * {@link #set} without giving the slot back when its last row goes: for a snapshot chunk, which resolves the
-     * slot once and calls {@link #releaseIfEmpty} once at the end. Rows are written straight into the room's entry.
+     * slot once and calls {@link OwnerSlots#releaseIfEmpty} once at the end. Rows are written straight into the
+     * room's entry.
      *
      * @return the count before, or {@link #FULL} if the room has no entry and the map is at capacity.
      */
@@ -337,7 +285,7 @@ final class RoomCounts implements AutoCloseable
                     return FULL;
                 }
                 insert(context, slot, count);
-                changed(slot, roomId, 0, count);
+                slots.changed(slot, roomId, 0, count);
                 return 0;
             }
             wrap(found);
@@ -359,22 +307,9 @@ final class RoomCounts implements AutoCloseable
             {
                 append(context, found, slot, count);
             }
-            changed(slot, roomId, previous, count);
+            slots.changed(slot, roomId, previous, count);
             return previous;
         }
-    }
-
-    private void changed(final int slot, final long roomId, final long previous, final long count)
-    {
-        if (0 == previous)
-        {
-            rowsBySlot[slot]++;
-        }
-        else if (0 == count)
-        {
-            rowsBySlot[slot]--;
-        }
-        digestBySlot.lazySet(slot, RowDigest.update(digestBySlot.get(slot), roomId, previous, count));
     }
 
     private void insert(
@@ -395,7 +330,7 @@ final class RoomCounts implements AutoCloseable
     {
         if (entry.isFull())
         {
-            entry.dropPairs(slotState, OWNED);
+            entry.dropPairs(slots.states(), OwnerSlots.OWNED);
         }
         if (!entry.isFull())
         {
@@ -404,7 +339,7 @@ final class RoomCounts implements AutoCloseable
         }
         // Grown by doubling: a room gains owners one at a time, and each growth copies the entry.
         final int used = entry.used();
-        final int capacity = Math.min(maxSlots, 2 * entry.capacity());
+        final int capacity = Math.min(slots.maxSlots(), 2 * entry.capacity());
         final int length = CountEntry.length(capacity);
         scratch.setMemory(0, length, (byte)0);
         entry.copyTo(scratch);
@@ -440,27 +375,7 @@ final class RoomCounts implements AutoCloseable
      */
     long removeOwner(final long ownerNodeId)
     {
-        final int slot = slotOf(ownerNodeId);
-        if (NO_SLOT == slot || LOCAL_SLOT == slot)
-        {
-            return 0;
-        }
-        final long rows = rowsBySlot[slot];
-        slotByOwner.remove(ownerNodeId);
-        ownerBySlot.lazySet(slot, 0);
-        digestBySlot.lazySet(slot, RowDigest.EMPTY);
-        rowsBySlot[slot] = 0;
-        owners--;
-        if (0 == rows)
-        {
-            slotState[slot] = FREE;
-        }
-        else
-        {
-            slotState[slot] = RETIRED;
-            retiredSlots++;
-        }
-        return rows;
+        return slots.retire(ownerNodeId);
     }
 
     /**
@@ -474,18 +389,11 @@ final class RoomCounts implements AutoCloseable
     {
         if (sweepSegment < 0)
         {
-            if (0 == retiredSlots)
+            if (!slots.hasRetired())
             {
                 return 0;
             }
-            for (int slot = 0; slot < maxSlots; slot++)
-            {
-                if (RETIRED == slotState[slot])
-                {
-                    slotState[slot] = SWEEPING;
-                }
-            }
-            retiredSlots = 0;
+            slots.beginPass();
             sweepSegment = 0;
         }
         sweptEntries = 0;
@@ -500,13 +408,7 @@ final class RoomCounts implements AutoCloseable
         }
         if (sweepSegment >= segments)
         {
-            for (int slot = 0; slot < maxSlots; slot++)
-            {
-                if (SWEEPING == slotState[slot])
-                {
-                    slotState[slot] = FREE;
-                }
-            }
+            slots.endPass();
             sweepSegment = -1;
         }
         return (int)Math.max(1, Math.min(Integer.MAX_VALUE, sweptEntries));
@@ -519,7 +421,7 @@ final class RoomCounts implements AutoCloseable
      */
     boolean isSweeping()
     {
-        return sweepSegment >= 0 || retiredSlots > 0;
+        return sweepSegment >= 0 || slots.hasRetired();
     }
 
     private void sweepEntry(final MapEntry<LongValue, byte[]> found)
@@ -527,7 +429,7 @@ final class RoomCounts implements AutoCloseable
         sweptEntries++;
         wrap(found);
         // Pairs of retired slots (not yet in this pass) may go too: they are never read again.
-        final int live = entry.pairsIn(slotState, OWNED);
+        final int live = entry.pairsIn(slots.states(), OwnerSlots.OWNED);
         if (live == entry.used())
         {
             return;
@@ -543,7 +445,7 @@ final class RoomCounts implements AutoCloseable
         final int length = CountEntry.length(entry.capacity());
         scratch.setMemory(0, length, (byte)0);
         entry.copyTo(scratch);
-        entry.wrap(scratch, 0, length).dropPairs(slotState, OWNED);
+        entry.wrap(scratch, 0, length).dropPairs(slots.states(), OwnerSlots.OWNED);
         found.doReplaceValue(found.context().wrapValueBytesAsData(scratchStore, 0, length));
     }
 
@@ -562,7 +464,7 @@ final class RoomCounts implements AutoCloseable
             long sum = 0;
             for (int i = 0, used = entry.used(); i < used; i++)
             {
-                if (OWNED == slotState[entry.slot(i)])
+                if (slots.isOwned(entry.slot(i)))
                 {
                     sum += entry.count(i);
                 }
@@ -585,9 +487,9 @@ final class RoomCounts implements AutoCloseable
                 for (int i = 0, used = entry.used(); i < used; i++)
                 {
                     final int slot = entry.slot(i);
-                    if (OWNED == slotState[slot])
+                    if (slots.isOwned(slot))
                     {
-                        ownersScratch[found++] = ownerBySlot.get(slot);
+                        ownersScratch[found++] = slots.ownerOfSlot(slot);
                     }
                 }
             }
@@ -598,29 +500,6 @@ final class RoomCounts implements AutoCloseable
             consumer.accept(ownersScratch[i]);
         }
         return found;
-    }
-
-    /**
-     * Whether an owner's slot has a count above 0 in a room.
-     */
-    boolean hasCount(final int slot, final long roomId)
-    {
-        return count(slot, roomId) > 0;
-    }
-
-    int forEachOwner(final LongConsumer consumer)
-    {
-        int visited = 0;
-        for (int slot = 0; slot < maxSlots; slot++)
-        {
-            final long owner = ownerBySlot.get(slot);
-            if (0 != owner)
-            {
-                consumer.accept(owner);
-                visited++;
-            }
-        }
-        return visited;
     }
 
     /**
@@ -649,36 +528,6 @@ final class RoomCounts implements AutoCloseable
         }
     }
 
-    long digest(final int slot)
-    {
-        return digestBySlot.get(slot);
-    }
-
-    /**
-     * The owner holding a slot, for readers on other threads.
-     *
-     * @return the owner's node id, 0 if the slot is free or retired.
-     */
-    long ownerOfSlot(final int slot)
-    {
-        return ownerBySlot.get(slot);
-    }
-
-    long rows(final int slot)
-    {
-        return rowsBySlot[slot];
-    }
-
-    long totalRows()
-    {
-        long rows = 0;
-        for (final long slotRows : rowsBySlot)
-        {
-            rows += slotRows;
-        }
-        return rows;
-    }
-
     long entries()
     {
         return entries;
@@ -689,21 +538,6 @@ final class RoomCounts implements AutoCloseable
         return maxEntries;
     }
 
-    int owners()
-    {
-        return owners;
-    }
-
-    int maxOwners()
-    {
-        return maxOwners;
-    }
-
-    int maxSlots()
-    {
-        return maxSlots;
-    }
-
     ChronicleMap<LongValue, byte[]> map()
     {
         return map;
@@ -712,21 +546,6 @@ final class RoomCounts implements AutoCloseable
     long offHeapMemoryUsed()
     {
         return map.offHeapMemoryUsed();
-    }
-
-    /**
-     * Gives a remote owner's slot back if it holds no row any more; it has no pair left, so it is free at once.
-     */
-    void releaseIfEmpty(final int slot)
-    {
-        if (LOCAL_SLOT != slot && 0 == rowsBySlot[slot] && OWNED == slotState[slot])
-        {
-            slotByOwner.remove(ownerBySlot.get(slot));
-            ownerBySlot.lazySet(slot, 0);
-            digestBySlot.lazySet(slot, RowDigest.EMPTY);
-            slotState[slot] = FREE;
-            owners--;
-        }
     }
 
     public void close()

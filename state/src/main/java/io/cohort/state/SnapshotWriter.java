@@ -121,11 +121,11 @@ public final class SnapshotWriter
         chunkIndex = 0;
         openChunk();
         final RoomCounts counts = state.roomCounts();
-        final int slot = counts.slotOf(ownerNodeId);
+        final int slot = counts.slots().slotOf(ownerNodeId);
         long digest = RowDigest.EMPTY;
         if (RoomCounts.NO_SLOT != slot)
         {
-            digest = counts.digest(slot);
+            digest = counts.slots().digest(slot);
             counts.forEachRow(slot, countWriter);
         }
         closeChunk(SnapshotChunkDecoder.FLAG_LAST, digest);

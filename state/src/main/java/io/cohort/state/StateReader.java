@@ -116,7 +116,7 @@ public final class StateReader
             long sum = 0;
             for (int i = 0, used = entry.used(); i < used; i++)
             {
-                if (0 != counts.ownerOfSlot(entry.slot(i)))
+                if (0 != counts.slots().ownerOfSlot(entry.slot(i)))
                 {
                     sum += entry.count(i);
                 }
@@ -157,7 +157,7 @@ public final class StateReader
     public long ownerDigest(final long ownerNodeId)
     {
         final int slot = slotOf(ownerNodeId);
-        return RoomCounts.NO_SLOT == slot ? RowDigest.EMPTY : counts.digest(slot);
+        return RoomCounts.NO_SLOT == slot ? RowDigest.EMPTY : counts.slots().digest(slot);
     }
 
     private int slotOf(final long ownerNodeId)
@@ -166,9 +166,9 @@ public final class StateReader
         {
             return RoomCounts.NO_SLOT;
         }
-        for (int slot = 0, slots = counts.maxSlots(); slot < slots; slot++)
+        for (int slot = 0, slots = counts.slots().maxSlots(); slot < slots; slot++)
         {
-            if (counts.ownerOfSlot(slot) == ownerNodeId)
+            if (counts.slots().ownerOfSlot(slot) == ownerNodeId)
             {
                 return slot;
             }

@@ -344,7 +344,7 @@ public final class SubscriptionState implements AutoCloseable
         requireRemoteOwner(ownerNodeId);
         requireId("roomId", roomId);
         requireCount(roomId, count);
-        final int slot = 0 == count ? counts.slotOf(ownerNodeId) : counts.acquireSlot(ownerNodeId);
+        final int slot = 0 == count ? counts.slots().slotOf(ownerNodeId) : counts.acquireSlot(ownerNodeId);
         if (RoomCounts.NO_SLOT == slot)
         {
             return 0 == count ? StateResult.UNCHANGED : StateResult.OWNERS_FULL;
@@ -411,7 +411,7 @@ public final class SubscriptionState implements AutoCloseable
         finally
         {
             // Taken for the chunk; held only while the owner holds rows (a chunk of zeros leaves none).
-            counts.releaseIfEmpty(slot);
+            counts.slots().releaseIfEmpty(slot);
         }
     }
 
@@ -509,7 +509,7 @@ public final class SubscriptionState implements AutoCloseable
      */
     public long ownerCount(final long ownerNodeId, final long roomId)
     {
-        final int slot = counts.slotOf(ownerNodeId);
+        final int slot = counts.slots().slotOf(ownerNodeId);
         return RoomCounts.NO_SLOT == slot ? 0 : counts.count(slot, roomId);
     }
 
@@ -546,7 +546,7 @@ public final class SubscriptionState implements AutoCloseable
      */
     public int forEachOwner(final LongConsumer consumer)
     {
-        return counts.forEachOwner(consumer);
+        return counts.slots().forEachOwner(consumer);
     }
 
     /**
@@ -557,8 +557,8 @@ public final class SubscriptionState implements AutoCloseable
      */
     public long ownerDigest(final long ownerNodeId)
     {
-        final int slot = counts.slotOf(ownerNodeId);
-        return RoomCounts.NO_SLOT == slot ? RowDigest.EMPTY : counts.digest(slot);
+        final int slot = counts.slots().slotOf(ownerNodeId);
+        return RoomCounts.NO_SLOT == slot ? RowDigest.EMPTY : counts.slots().digest(slot);
     }
 
     /**
@@ -569,8 +569,8 @@ public final class SubscriptionState implements AutoCloseable
      */
     public long ownerRows(final long ownerNodeId)
     {
-        final int slot = counts.slotOf(ownerNodeId);
-        return RoomCounts.NO_SLOT == slot ? 0 : counts.rows(slot);
+        final int slot = counts.slots().slotOf(ownerNodeId);
+        return RoomCounts.NO_SLOT == slot ? 0 : counts.slots().rows(slot);
     }
 
     // ----------------------------------------------------------------------------------------------- fullness
@@ -662,7 +662,7 @@ public final class SubscriptionState implements AutoCloseable
      */
     public int owners()
     {
-        return counts.owners();
+        return counts.slots().owners();
     }
 
     /**
@@ -672,7 +672,7 @@ public final class SubscriptionState implements AutoCloseable
      */
     public long totalRows()
     {
-        return counts.totalRows();
+        return counts.slots().totalRows();
     }
 
     /**
@@ -701,8 +701,8 @@ public final class SubscriptionState implements AutoCloseable
             .append(" localSubscriptions=").append(connections.subscriptions())
             .append(" overflowSubscriptions=").append(connections.overflowSubscriptions()).append('/')
             .append(connections.maxOverflowSubscriptions())
-            .append(" owners=").append(counts.owners()).append('/').append(counts.maxOwners())
-            .append(" rows=").append(counts.totalRows())
+            .append(" owners=").append(counts.slots().owners()).append('/').append(counts.slots().maxOwners())
+            .append(" rows=").append(counts.slots().totalRows())
             .append(" roomsWithCounts=").append(counts.entries()).append('/').append(counts.maxEntries())
             .append(" offHeapBytes{rooms=").append(rooms.offHeapMemoryUsed())
             .append(", connections=").append(connections.connectionsOffHeapMemoryUsed())
