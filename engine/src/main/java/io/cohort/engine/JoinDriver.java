@@ -5,6 +5,7 @@ import io.cohort.codec.FrameLayout;
 import io.cohort.codec.JoinRequestDecoder;
 import io.cohort.codec.JoinResponseDecoder;
 import io.cohort.codec.MemberCardDecoder;
+import io.cohort.state.StateConfiguration;
 import io.cohort.transport.PendingRequests;
 import io.cohort.transport.Transport;
 import org.agrona.DirectBuffer;
@@ -317,7 +318,14 @@ final class JoinDriver
                 }
                 else
                 {
-                    // A member refused (busy, or another protocol version): a cluster exists, never found another.
+                    // A member refused (busy, another protocol version, or the cluster at its configured size):
+                    // a cluster exists, never found another.
+                    if (!memberRefused)
+                    {
+                        LOG.warn("node {} refused by member {}: a partition suspected, another protocol version, or " +
+                            "the cluster at {} (see that member's log)", ClusterCore.id(nodeId),
+                            ClusterCore.id(senderNodeId), StateConfiguration.MAX_NODES_PROP_NAME);
+                    }
                     memberRefused = true;
                 }
             }
@@ -383,6 +391,16 @@ final class JoinDriver
         {
             // A member is silent: a partition may be under way. A node let in now would be counted by this side
             // only, and could turn a losing side into one that believes it wins. It asks again shortly.
+            reply(routingId, commands.joinResponse(correlationId, CommandStatus.REJECTED, List.of()));
+            return;
+        }
+        final int maxNodes = context.stateContext().maxNodes();
+        if (null == known && members.size() + 1 >= maxNodes)
+        {
+            // Every node holds a count slot per member: one past the configured size would be refused its
+            // counts later, a desync; refused here instead, it never becomes a member.
+            LOG.warn("node {} refused a join from {}: the cluster has {} nodes, {}={}", ClusterCore.id(nodeId),
+                ClusterCore.id(card.nodeId()), members.size() + 1, StateConfiguration.MAX_NODES_PROP_NAME, maxNodes);
             reply(routingId, commands.joinResponse(correlationId, CommandStatus.REJECTED, List.of()));
             return;
         }

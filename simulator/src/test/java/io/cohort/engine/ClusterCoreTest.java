@@ -38,12 +38,17 @@ class ClusterCoreTest
 
     private SimNode node(final long nodeId, final CohortContext base)
     {
+        return node(nodeId, base, 6);
+    }
+
+    private SimNode node(final long nodeId, final CohortContext base, final int maxNodes)
+    {
         final CohortContext context = base
             .heartbeatIntervalNs(ms(50))
             .heartbeatTimeoutNs(ms(500))
             .commandTimeoutNs(ms(400))
             .joinTimeoutNs(ms(5000));
-        context.stateContext().maxRooms(1024).maxConnections(1024).maxNodes(6).maxOverflowSubscriptions(1024);
+        context.stateContext().maxRooms(1024).maxConnections(1024).maxNodes(maxNodes).maxOverflowSubscriptions(1024);
         final SimNode node = new SimNode(network, nodeId, context, new CohortListener()
         {
             public void onNotification(final long roomId, final DirectBuffer buffer, final int offset, final int length)
@@ -128,6 +133,26 @@ class ClusterCoreTest
         n2.start(List.of(n1));
         n3.start(List.of(n1));
         assertTrue(network.runUntil(this::allRunningWithFullMembership, ms(5000)));
+        assertTrue(n1.errors().isEmpty(), n1.errors().toString());
+    }
+
+    @Test
+    void shouldRefuseANodePastTheConfiguredClusterSizeAtJoin()
+    {
+        final SimNode n1 = node(1, new CohortContext(), 2);
+        n1.start(List.of());
+        final SimNode n2 = node(2, new CohortContext(), 2);
+        n2.start(List.of(n1));
+        assertTrue(network.runUntil(this::allRunningWithFullMembership, ms(5000)));
+
+        final SimNode n3 = node(3, new CohortContext(), 2);
+        n3.start(List.of(n1, n2));
+        network.runFor(ms(2000));
+
+        assertFalse(n3.core().state().isMember(), "state " + n3.core().state());
+        assertEquals(1, n1.core().memberIds().length);
+        assertEquals(1, n2.core().memberIds().length);
+        assertEquals(NodeState.RUNNING, n1.core().state());
         assertTrue(n1.errors().isEmpty(), n1.errors().toString());
     }
 

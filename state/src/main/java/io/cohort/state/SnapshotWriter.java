@@ -4,14 +4,9 @@ import io.cohort.codec.FrameEncoder;
 import io.cohort.codec.MessageType;
 import io.cohort.codec.SnapshotChunkDecoder;
 import io.cohort.codec.SnapshotChunkEncoder;
-import net.openhft.chronicle.core.values.LongValue;
-import net.openhft.chronicle.map.MapEntry;
-import net.openhft.chronicle.values.Values;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-
-import java.util.function.Consumer;
 
 /**
  * Streams the replicated state (counts of each owner, then rooms) as {@code SNAPSHOT_CHUNK} messages, one per
@@ -54,9 +49,7 @@ public final class SnapshotWriter
     private final int frameLength;
     private final FrameEncoder frame = new FrameEncoder();
     private final SnapshotChunkEncoder chunk;
-    private final LongValue iterationKey = Values.newHeapInstance(LongValue.class);
-    private final LongValue iterationValue = Values.newHeapInstance(LongValue.class);
-    private final Consumer<MapEntry<LongValue, LongValue>> countWriter = this::writeCount;
+    private final RoomCounts.RowVisitor countWriter = this::writeCount;
     private final RoomTable.RoomVisitor roomWriter = this::writeRoom;
 
     private boolean active;
@@ -127,13 +120,13 @@ public final class SnapshotWriter
         this.ownerSequence = ownerSequence;
         chunkIndex = 0;
         openChunk();
-        final OwnerTable owners = state.ownerTable();
-        final int slot = owners.slotOf(ownerNodeId);
+        final RoomCounts counts = state.roomCounts();
+        final int slot = counts.slots().slotOf(ownerNodeId);
         long digest = RowDigest.EMPTY;
-        if (OwnerTable.NO_SLOT != slot)
+        if (RoomCounts.NO_SLOT != slot)
         {
-            digest = owners.digest(slot);
-            owners.map(slot).forEachEntry(countWriter);
+            digest = counts.slots().digest(slot);
+            counts.forEachRow(slot, countWriter);
         }
         closeChunk(SnapshotChunkDecoder.FLAG_LAST, digest);
     }
@@ -188,10 +181,8 @@ public final class SnapshotWriter
         return frameLength;
     }
 
-    private void writeCount(final MapEntry<LongValue, LongValue> entry)
+    private void writeCount(final long roomId, final long count)
     {
-        final long roomId = entry.key().getUsing(iterationKey).getValue();
-        final long count = entry.value().getUsing(iterationValue).getValue();
         if (!chunk.addCount(roomId, count))
         {
             closeChunk(0, RowDigest.EMPTY);

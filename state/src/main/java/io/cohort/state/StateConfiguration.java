@@ -54,12 +54,14 @@ public final class StateConfiguration
     public static final int AVERAGE_ROOM_BYTES_DEFAULT = 128;
 
     /**
-     * Maximum number of owners (nodes, this one included) holding room counts at the same time: one
-     * Chronicle Map is created per owner slot at start-up, because creating one costs about a second.
+     * Maximum number of owners (nodes, this one included) holding room counts at the same time: the size of the
+     * cluster. A node past it is refused at join. Room counts live in one map whatever the value; a room's
+     * entry grows with the owners that have subscribers in it, so a larger value costs memory only in rooms
+     * where that many nodes have subscribers.
      */
     public static final String MAX_NODES_PROP_NAME = "cohort.state.max.nodes";
     /** Default of {@link #MAX_NODES_PROP_NAME}. */
-    public static final int MAX_NODES_DEFAULT = 8;
+    public static final int MAX_NODES_DEFAULT = 64;
 
     /** Length of each snapshot frame, header and trailer included: the only buffer a snapshot uses. */
     public static final String SNAPSHOT_FRAME_LENGTH_PROP_NAME = "cohort.state.snapshot.frame.length";

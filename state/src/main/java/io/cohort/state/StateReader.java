@@ -1,31 +1,36 @@
 package io.cohort.state;
 
 import net.openhft.chronicle.core.values.LongValue;
+import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.values.Values;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A read-only view of the rooms, the local connections and the room counts for one thread other than the
- * state's writer: each reader has its own reusable keys and values, reads the same off-heap maps (Chronicle Map
- * is safe for concurrent readers), and sees owners and digests as the writer publishes them. A value read while
- * the writer changes it is the value before or after the change. Reads allocate nothing. Not thread safe
+ * state's writer: each reader has its own reusable keys and entry flyweight and reads the same off-heap maps
+ * (Chronicle Map is safe for concurrent readers). A room's count entry is read under Chronicle's segment read lock,
+ * so it is never seen half-written: every owner's count in it is from the same moment; a count of an owner removed
+ * meanwhile is not counted. Other values read while the writer changes them are the value before or after the
+ * change. Reads allocate nothing. Not thread safe
  * itself: one reader per thread ({@link SubscriptionState#newReader()}).
  */
 public final class StateReader
 {
-    private final OwnerTable owners;
+    private final RoomCounts counts;
+    private final CountEntry entry = new CountEntry();
     private final RoomTable rooms;
     private final ConnectionTable connections;
     private final LongValue key = Values.newHeapInstance(LongValue.class);
-    private final LongValue value = Values.newHeapInstance(LongValue.class);
     private final byte[] roomArray;
     private final UnsafeBuffer roomBuffer;
     private final ConnectionTable.ReaderScratch connectionScratch = new ConnectionTable.ReaderScratch();
 
-    StateReader(final OwnerTable owners, final RoomTable rooms, final ConnectionTable connections)
+    StateReader(final RoomCounts counts, final RoomTable rooms, final ConnectionTable connections)
     {
-        this.owners = owners;
+        this.counts = counts;
         this.rooms = rooms;
         this.connections = connections;
         roomArray = new byte[rooms.maxRoomBytes()];
@@ -91,22 +96,33 @@ public final class StateReader
     }
 
     /**
-     * Cluster-wide subscribers of a room: the sum over owners.
+     * Cluster-wide subscribers of a room: the sum over owners, from the room's one entry.
      *
      * @param roomId the room.
      * @return the sum of every owner's count.
      */
     public long roomCount(final long roomId)
     {
-        long sum = 0;
-        for (int slot = 0, slots = owners.maxOwners(); slot < slots; slot++)
+        key.setValue(roomId);
+        try (ExternalMapQueryContext<LongValue, byte[], ?> context = counts.map().queryContext(key))
         {
-            if (0 != owners.ownerOfSlot(slot))
+            context.readLock().lock();
+            final MapEntry<LongValue, byte[]> found = context.entry();
+            if (null == found)
             {
-                sum += count(slot, roomId);
+                return 0;
             }
+            wrap(found);
+            long sum = 0;
+            for (int i = 0, used = entry.used(); i < used; i++)
+            {
+                if (0 != counts.slots().ownerOfSlot(entry.slot(i)))
+                {
+                    sum += entry.count(i);
+                }
+            }
+            return sum;
         }
-        return sum;
     }
 
     /**
@@ -119,7 +135,17 @@ public final class StateReader
     public long ownerCount(final long ownerNodeId, final long roomId)
     {
         final int slot = slotOf(ownerNodeId);
-        return OwnerTable.NO_SLOT == slot ? 0 : count(slot, roomId);
+        if (RoomCounts.NO_SLOT == slot)
+        {
+            return 0;
+        }
+        key.setValue(roomId);
+        try (ExternalMapQueryContext<LongValue, byte[], ?> context = counts.map().queryContext(key))
+        {
+            context.readLock().lock();
+            final MapEntry<LongValue, byte[]> found = context.entry();
+            return null == found ? 0 : wrap(found).count(entry.indexOf(slot));
+        }
     }
 
     /**
@@ -131,29 +157,28 @@ public final class StateReader
     public long ownerDigest(final long ownerNodeId)
     {
         final int slot = slotOf(ownerNodeId);
-        return OwnerTable.NO_SLOT == slot ? RowDigest.EMPTY : owners.digest(slot);
+        return RoomCounts.NO_SLOT == slot ? RowDigest.EMPTY : counts.slots().digest(slot);
     }
 
     private int slotOf(final long ownerNodeId)
     {
         if (0 == ownerNodeId)
         {
-            return OwnerTable.NO_SLOT;
+            return RoomCounts.NO_SLOT;
         }
-        for (int slot = 0, slots = owners.maxOwners(); slot < slots; slot++)
+        for (int slot = 0, slots = counts.slots().maxSlots(); slot < slots; slot++)
         {
-            if (owners.ownerOfSlot(slot) == ownerNodeId)
+            if (counts.slots().ownerOfSlot(slot) == ownerNodeId)
             {
                 return slot;
             }
         }
-        return OwnerTable.NO_SLOT;
+        return RoomCounts.NO_SLOT;
     }
 
-    private long count(final int slot, final long roomId)
+    private CountEntry wrap(final MapEntry<LongValue, byte[]> found)
     {
-        key.setValue(roomId);
-        final LongValue found = owners.map(slot).getUsing(key, value);
-        return null == found ? 0 : found.getValue();
+        final Data<byte[]> value = found.value();
+        return entry.wrap(value.bytes().addressForRead(value.offset()), (int)value.size());
     }
 }

@@ -36,7 +36,7 @@ public enum StateResult
     UNCHANGED(11, false),
     /** Every owner slot ({@code cohort.state.max.nodes}) is taken by another owner: nothing changed. */
     OWNERS_FULL(12, true),
-    /** The owner already holds a count in {@code cohort.state.max.rooms} rooms: nothing changed. */
+    /** The room has no count yet and {@code cohort.state.max.rooms} rooms have counts: nothing changed. */
     ROOM_COUNTS_FULL(13, true),
 
     /** The room was created. */

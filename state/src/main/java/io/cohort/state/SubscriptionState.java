@@ -14,10 +14,11 @@ import static org.agrona.BitUtil.SIZE_OF_INT;
  * A node's realtime subscription state, off-heap in Chronicle Map:
  * <ul>
  * <li><b>rooms</b> (replicated): room id to {@link RoomMetadata}; ids are content-derived ({@link RoomIds});</li>
- * <li><b>room counts</b> (replicated): per owner node, room id to the owner's absolute number of subscribers.
- * Only the owner writes its rows: this node's rows change through {@link #subscribe}, {@link #unsubscribe} and
+ * <li><b>room counts</b> (replicated): room id to one entry holding each owner node's absolute number of
+ * subscribers in the room, so that every change, count read and routing decision takes one lookup. Only the
+ * owner writes its rows: this node's rows change through {@link #subscribe}, {@link #unsubscribe} and
  * {@link #disconnect}, every other owner's through {@link #applyRemote} (a set: idempotent) and
- * {@link #removeOwner} (an evicted or departed node);</li>
+ * {@link #removeOwner} (an evicted or departed node: O(1), cleaned up by {@link #sweepRemovedOwners});</li>
  * <li><b>connections</b> (local): connection id to its rooms, so that {@link #disconnect} removes them all.</li>
  * </ul>
  * Each change of a local count is reported to the {@link LocalCountListener} given at construction, after the
@@ -44,8 +45,9 @@ public final class SubscriptionState implements AutoCloseable
     private final LocalCountListener listener;
     private final RoomTable rooms;
     private final ConnectionTable connections;
-    private final OwnerTable owners;
-    private final OwnerTable.Admission subscribeAdmission = this::admitSubscription;
+    private final RoomCounts counts;
+    private final RoomCounts.Admission subscribeAdmission = this::admitSubscription;
+    private final long[] previousCounts;
     private long subscribingConnection;
     private long refusedRoom;
 
@@ -66,6 +68,7 @@ public final class SubscriptionState implements AutoCloseable
             throw new IllegalArgumentException("listener=null: give a LocalCountListener");
         }
         this.listener = listener;
+        previousCounts = new long[context.maxRoomsPerConnection()];
 
         RoomTable rooms = null;
         ConnectionTable connections = null;
@@ -78,7 +81,7 @@ public final class SubscriptionState implements AutoCloseable
                 context.maxFilterBytes());
             connections = new ConnectionTable(
                 context.maxConnections(), context.maxRoomsPerConnection(), context.maxOverflowSubscriptions());
-            owners = new OwnerTable(localNodeId, context.maxNodes(), context.maxRooms());
+            counts = new RoomCounts(localNodeId, context.maxNodes(), context.maxRooms());
         }
         catch (final RuntimeException | Error ex)
         {
@@ -150,7 +153,7 @@ public final class SubscriptionState implements AutoCloseable
     public StateResult removeRoom(final long roomId)
     {
         requireId("roomId", roomId);
-        if (owners.count(OwnerTable.LOCAL_SLOT, roomId) > 0)
+        if (counts.count(RoomCounts.LOCAL_SLOT, roomId) > 0)
         {
             return StateResult.ROOM_IN_USE;
         }
@@ -202,28 +205,32 @@ public final class SubscriptionState implements AutoCloseable
      * @param connectionId the connection, not 0.
      * @param roomId       the room, not 0.
      * @return {@link StateResult#SUBSCRIBED}, {@link StateResult#ALREADY_SUBSCRIBED}, or a refusal:
-     * {@link StateResult#UNKNOWN_ROOM}, {@link StateResult#CONNECTION_FULL}, {@link StateResult#CONNECTIONS_FULL},
-     * {@link StateResult#OVERFLOW_FULL}.
+     * {@link StateResult#UNKNOWN_ROOM}, {@link StateResult#ROOM_COUNTS_FULL} (the room has no count yet and
+     * {@link StateContext#maxRooms()} rooms have counts), {@link StateResult#CONNECTION_FULL},
+     * {@link StateResult#CONNECTIONS_FULL}, {@link StateResult#OVERFLOW_FULL}.
      */
     public StateResult subscribe(final long connectionId, final long roomId)
     {
         requireId("connectionId", connectionId);
         requireId("roomId", roomId);
         subscribingConnection = connectionId;
-        final StateResult result = owners.incrementIf(OwnerTable.LOCAL_SLOT, roomId, subscribeAdmission);
+        final StateResult result = counts.incrementIf(RoomCounts.LOCAL_SLOT, roomId, subscribeAdmission);
         if (StateResult.SUBSCRIBED == result)
         {
-            final long previous = owners.lastPrevious();
+            final long previous = counts.lastPrevious();
             listener.onLocalCountChanged(roomId, previous, previous + 1);
+        }
+        else if (StateResult.ROOM_COUNTS_FULL == result && !rooms.contains(roomId))
+        {
+            return StateResult.UNKNOWN_ROOM;
         }
         return result;
     }
 
     private StateResult admitSubscription(final long roomId, final long localCount)
     {
-        // A local row exists only for a room that exists (a room in use cannot be removed), so the room map is
-        // read only for a room's first local subscriber. The local row cannot be full: local rows are at most
-        // the rooms, which are at most max.rooms.
+        // A local count exists only for a room that exists (a room in use cannot be removed), so the room map is
+        // read only for a room's first local subscriber.
         if (0 == localCount && !rooms.contains(roomId))
         {
             return StateResult.UNKNOWN_ROOM;
@@ -246,7 +253,7 @@ public final class SubscriptionState implements AutoCloseable
         final StateResult result = connections.remove(connectionId, roomId);
         if (StateResult.UNSUBSCRIBED == result)
         {
-            final long previous = owners.add(OwnerTable.LOCAL_SLOT, roomId, -1);
+            final long previous = counts.decrement(RoomCounts.LOCAL_SLOT, roomId);
             listener.onLocalCountChanged(roomId, previous, previous - 1);
         }
         return result;
@@ -270,14 +277,13 @@ public final class SubscriptionState implements AutoCloseable
         final long[] removed = connections.removedRooms();
         for (int i = 0; i < count; i++)
         {
-            owners.add(OwnerTable.LOCAL_SLOT, removed[i], -1);
+            previousCounts[i] = counts.decrement(RoomCounts.LOCAL_SLOT, removed[i]);
         }
-        // Told only once every count is down, so a listener reading the state sees it whole.
+        // Told only once every count is down, so a listener reading the state sees it whole; a connection holds
+        // a room once, so each room's count went down by exactly one.
         for (int i = 0; i < count; i++)
         {
-            final long roomId = removed[i];
-            final long now = owners.count(OwnerTable.LOCAL_SLOT, roomId);
-            listener.onLocalCountChanged(roomId, now + 1, now);
+            listener.onLocalCountChanged(removed[i], previousCounts[i], previousCounts[i] - 1);
         }
         return StateResult.DISCONNECTED;
     }
@@ -327,22 +333,24 @@ public final class SubscriptionState implements AutoCloseable
      *
      * @param ownerNodeId the owner, neither 0 nor this node.
      * @param roomId      the room, not 0.
-     * @param count       the owner's subscribers in the room, not negative.
+     * @param count       the owner's subscribers in the room, from 0 to 2^48 - 1.
      * @return {@link StateResult#APPLIED}, {@link StateResult#UNCHANGED}, or a refusal:
-     * {@link StateResult#OWNERS_FULL}, {@link StateResult#ROOM_COUNTS_FULL}.
+     * {@link StateResult#OWNERS_FULL} ({@link StateContext#maxNodes()} owners hold counts),
+     * {@link StateResult#ROOM_COUNTS_FULL} (the room has no count yet and {@link StateContext#maxRooms()} rooms
+     * have counts).
      */
     public StateResult applyRemote(final long ownerNodeId, final long roomId, final long count)
     {
         requireRemoteOwner(ownerNodeId);
         requireId("roomId", roomId);
         requireCount(roomId, count);
-        final int slot = 0 == count ? owners.slotOf(ownerNodeId) : owners.acquireSlot(ownerNodeId);
-        if (OwnerTable.NO_SLOT == slot)
+        final int slot = 0 == count ? counts.slots().slotOf(ownerNodeId) : counts.acquireSlot(ownerNodeId);
+        if (RoomCounts.NO_SLOT == slot)
         {
             return 0 == count ? StateResult.UNCHANGED : StateResult.OWNERS_FULL;
         }
-        final long previous = owners.set(slot, roomId, count);
-        if (OwnerTable.FULL == previous)
+        final long previous = counts.set(slot, roomId, count);
+        if (RoomCounts.FULL == previous)
         {
             return StateResult.ROOM_COUNTS_FULL;
         }
@@ -368,8 +376,8 @@ public final class SubscriptionState implements AutoCloseable
             return null;
         }
         requireRemoteOwner(ownerNodeId);
-        final int slot = owners.acquireSlot(ownerNodeId);
-        if (OwnerTable.NO_SLOT == slot)
+        final int slot = counts.acquireSlot(ownerNodeId);
+        if (RoomCounts.NO_SLOT == slot)
         {
             // Every slot taken: row by row, where a count of 0 needs no slot and any other is OWNERS_FULL.
             for (int i = 0; i < entries; i++)
@@ -392,7 +400,7 @@ public final class SubscriptionState implements AutoCloseable
                 final long count = chunk.countValue(i);
                 requireId("roomId", roomId);
                 requireCount(roomId, count);
-                if (OwnerTable.FULL == owners.setRow(slot, roomId, count))
+                if (RoomCounts.FULL == counts.setRow(slot, roomId, count))
                 {
                     refusedRoom = roomId;
                     return StateResult.ROOM_COUNTS_FULL;
@@ -403,7 +411,7 @@ public final class SubscriptionState implements AutoCloseable
         finally
         {
             // Taken for the chunk; held only while the owner holds rows (a chunk of zeros leaves none).
-            owners.releaseIfEmpty(slot);
+            counts.slots().releaseIfEmpty(slot);
         }
     }
 
@@ -418,8 +426,9 @@ public final class SubscriptionState implements AutoCloseable
     }
 
     /**
-     * Removes every row of a remote owner (an evicted or departed node) and frees its slot. Visits that
-     * owner's own rows only, never the rest of the cluster's.
+     * Removes every row of a remote owner (an evicted or departed node) in O(1): its counts vanish from every
+     * read and its digest becomes {@link RowDigest#EMPTY} at once; {@link #sweepRemovedOwners} later takes them
+     * out of the room entries (until then they still occupy room in the count map).
      *
      * @param ownerNodeId the owner, neither 0 nor this node.
      * @return the number of rows removed, 0 if the owner held none.
@@ -427,7 +436,35 @@ public final class SubscriptionState implements AutoCloseable
     public long removeOwner(final long ownerNodeId)
     {
         requireRemoteOwner(ownerNodeId);
-        return owners.removeOwner(ownerNodeId);
+        return counts.removeOwner(ownerNodeId);
+    }
+
+    /**
+     * One bounded step of the clean-up behind {@link #removeOwner}: takes removed owners' counts out of the room
+     * entries, whole segments of the count map at a time, until at least {@code budget} entries were visited.
+     * Reads never see those counts (they vanish at removal); the sweep only gives their memory and slots back.
+     * The engine calls this once per duty cycle.
+     *
+     * @param budget entries to visit at least when there is work, at least 1.
+     * @return entries visited, 0 when there was nothing to sweep.
+     */
+    public int sweepRemovedOwners(final int budget)
+    {
+        if (budget < 1)
+        {
+            throw new IllegalArgumentException("budget=" + budget + " must be at least 1");
+        }
+        return counts.sweep(budget);
+    }
+
+    /**
+     * Whether counts of a removed owner still await {@link #sweepRemovedOwners}.
+     *
+     * @return true while the sweep has work.
+     */
+    public boolean isSweepingRemovedOwners()
+    {
+        return counts.isSweeping();
     }
 
     /**
@@ -438,18 +475,18 @@ public final class SubscriptionState implements AutoCloseable
      */
     public StateReader newReader()
     {
-        return new StateReader(owners, rooms, connections);
+        return new StateReader(counts, rooms, connections);
     }
 
     /**
-     * Cluster-wide subscribers of a room: the sum over owners (one lookup per owner holding rows).
+     * Cluster-wide subscribers of a room: the sum over owners, from the room's one entry.
      *
      * @param roomId the room.
      * @return the sum of every owner's count.
      */
     public long roomCount(final long roomId)
     {
-        return owners.sum(roomId);
+        return counts.sum(roomId);
     }
 
     /**
@@ -460,7 +497,7 @@ public final class SubscriptionState implements AutoCloseable
      */
     public long localCount(final long roomId)
     {
-        return owners.count(OwnerTable.LOCAL_SLOT, roomId);
+        return counts.count(RoomCounts.LOCAL_SLOT, roomId);
     }
 
     /**
@@ -472,8 +509,8 @@ public final class SubscriptionState implements AutoCloseable
      */
     public long ownerCount(final long ownerNodeId, final long roomId)
     {
-        final int slot = owners.slotOf(ownerNodeId);
-        return OwnerTable.NO_SLOT == slot ? 0 : owners.count(slot, roomId);
+        final int slot = counts.slots().slotOf(ownerNodeId);
+        return RoomCounts.NO_SLOT == slot ? 0 : counts.count(slot, roomId);
     }
 
     /**
@@ -498,7 +535,7 @@ public final class SubscriptionState implements AutoCloseable
      */
     public int forEachOwnerWithSubscribers(final long roomId, final LongConsumer consumer)
     {
-        return owners.forEachOwnerWithCount(roomId, consumer);
+        return counts.forEachOwnerWithCount(roomId, consumer);
     }
 
     /**
@@ -509,7 +546,7 @@ public final class SubscriptionState implements AutoCloseable
      */
     public int forEachOwner(final LongConsumer consumer)
     {
-        return owners.forEachOwner(consumer);
+        return counts.slots().forEachOwner(consumer);
     }
 
     /**
@@ -520,8 +557,8 @@ public final class SubscriptionState implements AutoCloseable
      */
     public long ownerDigest(final long ownerNodeId)
     {
-        final int slot = owners.slotOf(ownerNodeId);
-        return OwnerTable.NO_SLOT == slot ? RowDigest.EMPTY : owners.digest(slot);
+        final int slot = counts.slots().slotOf(ownerNodeId);
+        return RoomCounts.NO_SLOT == slot ? RowDigest.EMPTY : counts.slots().digest(slot);
     }
 
     /**
@@ -532,8 +569,8 @@ public final class SubscriptionState implements AutoCloseable
      */
     public long ownerRows(final long ownerNodeId)
     {
-        final int slot = owners.slotOf(ownerNodeId);
-        return OwnerTable.NO_SLOT == slot ? 0 : owners.rows(slot);
+        final int slot = counts.slots().slotOf(ownerNodeId);
+        return RoomCounts.NO_SLOT == slot ? 0 : counts.slots().rows(slot);
     }
 
     // ----------------------------------------------------------------------------------------------- fullness
@@ -621,11 +658,11 @@ public final class SubscriptionState implements AutoCloseable
     /**
      * Owners holding a slot (this node always does), against {@link StateContext#maxNodes()}.
      *
-     * @return the number of owners.
+     * @return the number of counts.
      */
     public int owners()
     {
-        return owners.owners();
+        return counts.slots().owners();
     }
 
     /**
@@ -635,7 +672,7 @@ public final class SubscriptionState implements AutoCloseable
      */
     public long totalRows()
     {
-        return owners.totalRows();
+        return counts.slots().totalRows();
     }
 
     /**
@@ -646,7 +683,7 @@ public final class SubscriptionState implements AutoCloseable
     public long offHeapMemoryUsed()
     {
         return rooms.offHeapMemoryUsed() + connections.connectionsOffHeapMemoryUsed() +
-            connections.overflowOffHeapMemoryUsed() + owners.offHeapMemoryUsed();
+            connections.overflowOffHeapMemoryUsed() + counts.offHeapMemoryUsed();
     }
 
     /**
@@ -664,13 +701,13 @@ public final class SubscriptionState implements AutoCloseable
             .append(" localSubscriptions=").append(connections.subscriptions())
             .append(" overflowSubscriptions=").append(connections.overflowSubscriptions()).append('/')
             .append(connections.maxOverflowSubscriptions())
-            .append(" owners=").append(owners.owners()).append('/').append(owners.maxOwners())
-            .append(" rows=").append(owners.totalRows()).append(" (max ").append(owners.maxRows())
-            .append(" per owner)")
+            .append(" owners=").append(counts.slots().owners()).append('/').append(counts.slots().maxOwners())
+            .append(" rows=").append(counts.slots().totalRows())
+            .append(" roomsWithCounts=").append(counts.entries()).append('/').append(counts.maxEntries())
             .append(" offHeapBytes{rooms=").append(rooms.offHeapMemoryUsed())
             .append(", connections=").append(connections.connectionsOffHeapMemoryUsed())
             .append(", overflow=").append(connections.overflowOffHeapMemoryUsed())
-            .append(", owners=").append(owners.offHeapMemoryUsed()).append('}');
+            .append(", counts=").append(counts.offHeapMemoryUsed()).append('}');
     }
 
     /**
@@ -687,7 +724,7 @@ public final class SubscriptionState implements AutoCloseable
         requireId("localNodeId", localNodeId);
         rooms.clear();
         connections.clear();
-        owners.reset(localNodeId);
+        counts.reset(localNodeId);
         context.localNodeId(localNodeId);
         this.localNodeId = localNodeId;
         subscribingConnection = 0;
@@ -698,7 +735,7 @@ public final class SubscriptionState implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.closeAll(owners, connections, rooms);
+        CloseHelper.closeAll(counts, connections, rooms);
     }
 
     RoomTable roomTable()
@@ -706,9 +743,9 @@ public final class SubscriptionState implements AutoCloseable
         return rooms;
     }
 
-    OwnerTable ownerTable()
+    RoomCounts roomCounts()
     {
-        return owners;
+        return counts;
     }
 
     private void requireRemoteOwner(final long ownerNodeId)
@@ -723,9 +760,10 @@ public final class SubscriptionState implements AutoCloseable
 
     private static void requireCount(final long roomId, final long count)
     {
-        if (count < 0)
+        if (count < 0 || count > CountEntry.MAX_COUNT)
         {
-            throw new IllegalArgumentException("count=" + count + " must not be negative (roomId=" + roomId + ")");
+            throw new IllegalArgumentException("count=" + count + " must be from 0 to " + CountEntry.MAX_COUNT +
+                " (roomId=" + roomId + ")");
         }
     }
 

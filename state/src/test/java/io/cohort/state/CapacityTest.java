@@ -197,8 +197,20 @@ class CapacityTest
             assertEquals(StateResult.APPLIED, state.applyRemote(100, 1 + random.nextInt(Integer.MAX_VALUE - 1) * 2L, 1));
         }
         assertEquals(StateResult.ROOM_COUNTS_FULL, state.applyRemote(100, 2, 1));
-
         final long room = createRoom(state, "i", "c", new byte[]{ 1 });
+        assertEquals(StateResult.ROOM_COUNTS_FULL, state.subscribe(1, room));
+        assertEquals(0, state.connections());
+
+        // The removed owner's counts hold their room in the map until swept.
+        assertEquals(capacity, state.removeOwner(100));
+        assertEquals(StateResult.ROOM_COUNTS_FULL, state.subscribe(1, room));
+        int steps = 0;
+        while (state.sweepRemovedOwners(64) > 0)
+        {
+            steps++;
+        }
+        assertTrue(steps > 1, "a sweep of " + capacity + " entries in steps of 64 took " + steps);
+        assertFalse(state.isSweepingRemovedOwners());
         for (int connection = 1; connection <= capacity; connection++)
         {
             assertEquals(StateResult.SUBSCRIBED, state.subscribe(connection, room));

@@ -174,6 +174,10 @@ class ModelTest
         {
             expected = StateResult.UNKNOWN_ROOM;
         }
+        else if (!hasCounts(roomId) && roomsWithCounts() >= MAX_ROOMS)
+        {
+            expected = StateResult.ROOM_COUNTS_FULL;
+        }
         else if (null == held)
         {
             expected = connections.size() >= MAX_CONNECTIONS ? StateResult.CONNECTIONS_FULL : StateResult.SUBSCRIBED;
@@ -282,7 +286,7 @@ class ModelTest
         {
             expected = StateResult.OWNERS_FULL;
         }
-        else if (0 == previous && null != rows && rows.size() >= MAX_ROOMS)
+        else if (!hasCounts(roomId) && roomsWithCounts() >= MAX_ROOMS)
         {
             expected = StateResult.ROOM_COUNTS_FULL;
         }
@@ -305,6 +309,49 @@ class ModelTest
         digests.remove(owner);
         assertEquals(null == rows ? 0 : rows.size(), state.removeOwner(owner));
         assertEquals(RowDigest.EMPTY, state.ownerDigest(owner));
+        if (null == rows)
+        {
+            return;
+        }
+        // The owner's counts are gone from every read at once; the sweep then frees their room, step by step.
+        final Set<Long> touched = new HashSet<>(rows.keySet());
+        int steps = 0;
+        do
+        {
+            for (final long roomId : touched)
+            {
+                assertEquals(0, state.ownerCount(owner, roomId));
+                assertRoom(roomId);
+            }
+            assertTrue(++steps < 10_000, "the sweep never ends");
+        }
+        while (state.sweepRemovedOwners(1 + random.nextInt(3)) > 0 || state.isSweepingRemovedOwners());
+    }
+
+    private boolean hasCounts(final long roomId)
+    {
+        if (localCounts.containsKey(roomId))
+        {
+            return true;
+        }
+        for (final Map<Long, Long> rows : remoteRows.values())
+        {
+            if (rows.containsKey(roomId))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int roomsWithCounts()
+    {
+        final Set<Long> withCounts = new HashSet<>(localCounts.keySet());
+        for (final Map<Long, Long> rows : remoteRows.values())
+        {
+            withCounts.addAll(rows.keySet());
+        }
+        return withCounts.size();
     }
 
     private void setRemote(final long owner, final long roomId, final long previous, final long count)

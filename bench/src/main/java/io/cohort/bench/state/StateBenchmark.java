@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 /**
  * Cost of the state's hot operations on a prepared state of {@value #ROOMS} rooms, {@value #CONNECTIONS}
@@ -30,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * <li>a subscribe + unsubscribe pair, for a connection with no room yet (insert and remove of its entry) and
  * for one that holds a room already (an in-place edit of its entry);</li>
  * <li>applying a remote owner's absolute count (an in-place update);</li>
- * <li>the cluster-wide count of a room (one lookup per owner) and the routing check of one owner.</li>
+ * <li>the cluster-wide count of a room, the routing check of one owner, and the routing decision of one
+ * notification (every owner with subscribers in the room, {@value #REMOTE_OWNERS} remote ones and this node).</li>
  * </ul>
  * Two baselines show what Chronicle Map alone costs on this machine for a map of the same size: a plain
  * {@code getUsing}, and a read-modify-write through a query context (what every state update does once).
@@ -60,6 +62,7 @@ public class StateBenchmark
     private final LongValue value = Values.newHeapInstance(LongValue.class);
     private final LongValue nativeValue = Values.newNativeReference(LongValue.class);
     private long sink;
+    private final LongConsumer router = (owner) -> sink += owner;
     private int index;
 
     /**
@@ -162,7 +165,7 @@ public class StateBenchmark
     }
 
     /**
-     * Cluster-wide count of a room: a lookup in each of the five owners' maps.
+     * Cluster-wide count of a room.
      *
      * @return a value for the blackhole.
      */
@@ -182,6 +185,17 @@ public class StateBenchmark
     {
         final int i = index++;
         return state.hasSubscribers(2 + (i & 3), cycleRooms[i & MASK]);
+    }
+
+    /**
+     * The routing decision of one notification: every owner with subscribers in a room.
+     *
+     * @return a value for the blackhole.
+     */
+    @Benchmark
+    public int routeNotification()
+    {
+        return state.forEachOwnerWithSubscribers(cycleRooms[index++ & MASK], router);
     }
 
     /**

@@ -18,9 +18,11 @@ import java.nio.file.Path;
  * {@code System.gc()}, and the time taken.
  * <pre>
  *   java @jvm.options -cp benchmarks.jar io.cohort.bench.state.StateMemoryMain [connections] [roomsPerConnection] [rooms]
+ *       [remoteOwnersPerRoom]
  * </pre>
  * Defaults: 5,000,000 connections x 2 rooms over 1,000,000 rooms, with {@value #OWNERS} owner slots
- * (override with {@code -Dcohort.state.max.nodes}).
+ * (override with {@code -Dcohort.state.max.nodes}) and no remote counts; with remote owners per room, each room
+ * also gets a count of that many remote owners, and the room counts' bytes per room are printed.
  */
 public final class StateMemoryMain
 {
@@ -41,6 +43,7 @@ public final class StateMemoryMain
         final int connections = args.length > 0 ? Integer.parseInt(args[0]) : 5_000_000;
         final int roomsPerConnection = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         final int rooms = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
+        final int remoteOwners = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         final long subscriptions = (long)connections * roomsPerConnection;
         final int inline = StateConfiguration.INLINE_ROOMS_PER_CONNECTION;
         final long overflow = Math.max(1024, (long)connections * Math.max(0, roomsPerConnection - inline));
@@ -77,6 +80,18 @@ public final class StateMemoryMain
                 }
             }
             final long subscribed = System.nanoTime();
+            for (int owner = 0; owner < remoteOwners; owner++)
+            {
+                for (int i = 0; i < rooms; i++)
+                {
+                    if (StateResult.APPLIED != state.applyRemote(1000 + owner, roomIds[i], 1 + i % 5))
+                    {
+                        throw new IllegalStateException("remote count failed for owner " + owner + ": " +
+                            state.appendFullness(new StringBuilder()));
+                    }
+                }
+            }
+            final long applied = System.nanoTime();
 
             System.gc();
             System.gc();
@@ -91,7 +106,11 @@ public final class StateMemoryMain
                 (roomsDone - created) / 1e9, rooms / ((roomsDone - created) / 1e9));
             System.out.printf("subscribe        %8.2f s (%,.0f subscriptions/s)%n",
                 (subscribed - roomsDone) / 1e9, subscriptions / ((subscribed - roomsDone) / 1e9));
-            System.out.printf("off-heap (Chronicle offHeapMemoryUsed) %,d bytes = %.1f B/subscription%n",
+            System.out.printf("remote counts    %8.2f s (%d owners per room)%n", (applied - subscribed) / 1e9,
+                remoteOwners);
+            System.out.printf("room counts off-heap %,d bytes = %.1f B/room%n",
+                state.roomCountsOffHeapMemoryUsed(), (double)state.roomCountsOffHeapMemoryUsed() / rooms);
+            System.out.printf("off-heap (offHeapMemoryUsed, every table) %,d bytes = %.1f B/subscription%n",
                 offHeap, (double)offHeap / subscriptions);
             System.out.printf("resident growth (VmRSS, heap included)  %,d bytes = %.1f B/subscription%n",
                 rssGrowth, (double)rssGrowth / subscriptions);
