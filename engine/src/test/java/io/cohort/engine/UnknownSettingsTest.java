@@ -72,7 +72,7 @@ class UnknownSettingsTest
         Files.writeString(file.toPath(), "cohort.jmx.enabled=false\n" + name + " = " + value + "\n",
             StandardCharsets.ISO_8859_1);
         final IllegalArgumentException ex =
-            assertThrows(IllegalArgumentException.class, () -> CohortMain.loadProperties(file));
+            assertThrows(IllegalArgumentException.class, () -> StandaloneProcess.loadProperties(file));
         assertEquals("unknown setting " + name + "=" + value + " (properties file " + file + "): did you mean " +
             suggestion + "?", ex.getMessage());
         assertNull(System.getProperty("cohort.jmx.enabled"), "nothing of a refused file is applied");

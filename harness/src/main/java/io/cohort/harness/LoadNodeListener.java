@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LoadNodeListener implements CohortListener, ReplicaObserver
 {
-    /** Exit code of an evicted node, as {@link io.cohort.engine.CohortMain#EXIT_EVICTED}. */
-    static final int EXIT_EVICTED = io.cohort.engine.CohortMain.EXIT_EVICTED;
+    /** Exit code of an evicted node, as {@link io.cohort.engine.StandaloneProcess#EXIT_EVICTED}. */
+    static final int EXIT_EVICTED = io.cohort.engine.StandaloneProcess.EXIT_EVICTED;
     /** The longest latency recorded; longer ones are recorded as this. */
     static final long MAX_LATENCY_NS = TimeUnit.SECONDS.toNanos(60);
 

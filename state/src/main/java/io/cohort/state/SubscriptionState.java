@@ -687,6 +687,16 @@ public final class SubscriptionState implements AutoCloseable
     }
 
     /**
+     * Off-heap bytes Chronicle has reserved for the room counts (part of {@link #offHeapMemoryUsed()}).
+     *
+     * @return bytes.
+     */
+    public long roomCountsOffHeapMemoryUsed()
+    {
+        return counts.offHeapMemoryUsed();
+    }
+
+    /**
      * Appends sizes against capacities and off-heap bytes per map, for logs and diagnostics (allocates).
      *
      * @param out to append to.

@@ -1,5 +1,6 @@
 package io.cohort.engine;
 
+import io.cohort.node.CohortMain;
 import io.cohort.test.CountersSnapshot;
 import io.cohort.test.FreePorts;
 import io.cohort.transport.CounterType;

@@ -1,5 +1,6 @@
 package io.cohort.engine;
 
+import io.cohort.node.CohortMain;
 import io.cohort.test.FaultInjection;
 import io.cohort.test.FreePorts;
 import org.junit.jupiter.api.Tag;
@@ -40,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code cohort.suspicion.timeout=300ms}): a crashed node, a lossy receive path (lone accuser), a garbling sender
  * and a partition, the last three made by the test-only {@link FaultInjection} hooks, installed in the child by
  * the transport's class-name setting and started by a trigger file. The faulty node runs the standalone launcher
- * {@link CohortMain}, so that its exit code is the launcher's own ({@link CohortMain#EXIT_EVICTED}); the others
+ * {@link CohortMain}, so that its exit code is the launcher's own ({@link StandaloneProcess#EXIT_EVICTED}); the others
  * are {@link ScriptedNodeMain} nodes, whose events and answers the test reads. Every process is started here and
  * ended here, by its own pid, after each test.
  */
@@ -49,7 +50,7 @@ class MultiProcessFaultTest
 {
     /** Generous, for a loaded machine; the target on a quiet one is 1.5 s (1 s timeout + 300 ms window). */
     private static final long KILL_EVICTION_BOUND_MS = 5_000;
-    private static final int EXIT_EVICTED = CohortMain.EXIT_EVICTED;
+    private static final int EXIT_EVICTED = StandaloneProcess.EXIT_EVICTED;
 
     @RegisterExtension
     final NodeProcesses processes = new NodeProcesses();

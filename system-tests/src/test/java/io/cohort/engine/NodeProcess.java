@@ -1,5 +1,6 @@
 package io.cohort.engine;
 
+import io.cohort.node.CohortMain;
 import io.cohort.test.Await;
 import io.cohort.test.ChildJvm;
 import io.cohort.test.LineClient;

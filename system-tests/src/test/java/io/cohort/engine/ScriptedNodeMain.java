@@ -81,7 +81,7 @@ public final class ScriptedNodeMain
         catch (final RuntimeException ex)
         {
             LOOP.emit("FAILED " + ex);
-            System.exit(CohortMain.EXIT_FAILED);
+            System.exit(StandaloneProcess.EXIT_FAILED);
             return;
         }
         LOOP.emit("LAUNCHED " + hex(node.nodeId()) + " " + node.commandEndpoint());
@@ -95,7 +95,7 @@ public final class ScriptedNodeMain
             }
             node.close();
             LOOP.emit("CLOSED");
-            Runtime.getRuntime().halt(null == node.failure() ? 0 : CohortMain.EXIT_FAILED);
+            Runtime.getRuntime().halt(null == node.failure() ? 0 : StandaloneProcess.EXIT_FAILED);
         }, "scripted-shutdown"));
 
         registerCommands(node);

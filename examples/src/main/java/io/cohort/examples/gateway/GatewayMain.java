@@ -1,7 +1,7 @@
 package io.cohort.examples.gateway;
 
 import io.cohort.engine.CohortContext;
-import io.cohort.engine.CohortMain;
+import io.cohort.engine.StandaloneProcess;
 import io.cohort.engine.NodeState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +25,7 @@ public final class GatewayMain
     /** Exit code of bad arguments or settings. */
     public static final int EXIT_USAGE = 2;
     /** Exit code of a gateway whose node was evicted from its cluster. */
-    public static final int EXIT_EVICTED = CohortMain.EXIT_EVICTED;
+    public static final int EXIT_EVICTED = StandaloneProcess.EXIT_EVICTED;
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);
     private static volatile int exitStatus = -1;
@@ -71,13 +71,13 @@ public final class GatewayMain
         {
             if (args.length == 1)
             {
-                CohortMain.loadProperties(new File(args[0]));
+                StandaloneProcess.loadProperties(new File(args[0]));
             }
             gateway = Gateway.launch(new CohortContext(), new GatewayContext(), (state) ->
             {
                 if (NodeState.EVICTED == state)
                 {
-                    CohortMain.haltAfterEviction(); // its clients must reconnect to another gateway
+                    StandaloneProcess.haltAfterEviction(); // its clients must reconnect to another gateway
                 }
                 else if (NodeState.CLOSED == state)
                 {

@@ -1,15 +1,16 @@
-package io.cohort.engine;
+package io.cohort.node;
 
-import org.agrona.PropertyAction;
-import org.agrona.SystemUtil;
+import io.cohort.engine.Cohort;
+import io.cohort.engine.CohortContext;
+import io.cohort.engine.CohortListener;
+import io.cohort.engine.CohortNode;
+import io.cohort.engine.NodeState;
+import io.cohort.engine.StandaloneProcess;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,19 +18,14 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The standalone node ({@code ./cohort node [properties-file]}): reads {@code cohort.*} settings from system
  * properties and, optionally, a properties file (system properties win), runs one node, logs its state changes,
- * and leaves gracefully on SIGTERM. Exit codes: 0 after a graceful stop, {@value #EXIT_EVICTED} when the node
- * was evicted (a supervisor should start a new incarnation), {@value #EXIT_FAILED} when it could not start or
- * join, {@value #EXIT_USAGE} for bad arguments or configuration.
+ * and leaves gracefully on SIGTERM. Exit codes: 0 after a graceful stop, {@value StandaloneProcess#EXIT_EVICTED} when the node
+ * was evicted (a supervisor should start a new incarnation), {@value StandaloneProcess#EXIT_FAILED} when it could not start or
+ * join, {@value StandaloneProcess#EXIT_USAGE} for bad arguments or configuration.
  */
 public final class CohortMain
 {
-    /** Exit code of a node that was evicted from its cluster. */
-    public static final int EXIT_EVICTED = 3;
-    private static final long EVICTION_FLUSH_MS = 100;
-    /** Exit code of a node that failed to start or to join. */
-    public static final int EXIT_FAILED = 1;
-    /** Exit code of bad arguments or configuration. */
-    public static final int EXIT_USAGE = 2;
+    private static final int EXIT_FAILED = StandaloneProcess.EXIT_FAILED;
+    private static final int EXIT_USAGE = StandaloneProcess.EXIT_USAGE;
 
     private static final Logger LOG = LoggerFactory.getLogger(CohortMain.class);
 
@@ -76,7 +72,7 @@ public final class CohortMain
         {
             if (args.length == 1)
             {
-                loadProperties(new File(args[0]));
+                StandaloneProcess.loadProperties(new File(args[0]));
             }
             final CohortContext context = new CohortContext().listener(new CohortListener()
             {
@@ -84,7 +80,7 @@ public final class CohortMain
                 {
                     if (NodeState.EVICTED == current)
                     {
-                        haltAfterEviction();
+                        StandaloneProcess.haltAfterEviction();
                     }
                     if (NodeState.CLOSED == current)
                     {
@@ -170,59 +166,5 @@ public final class CohortMain
         {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /**
-     * For a process that embeds a node under a supervisor (as this launcher does): halts the JVM with
-     * {@link #EXIT_EVICTED} shortly after the node became EVICTED. The node stopped serving already (EVICTED refuses
-     * every call); the JVM halts without shutdown hooks or a graceful leave, but only after the node's thread has
-     * had 100 ms to flush its eviction announcement. Returns at once.
-     */
-    public static void haltAfterEviction()
-    {
-        LOG.error("evicted: halting so that a supervisor starts a new incarnation");
-        final Thread halter = new Thread(() ->
-        {
-            try
-            {
-                Thread.sleep(EVICTION_FLUSH_MS);
-            }
-            catch (final InterruptedException ignore)
-            {
-                Thread.currentThread().interrupt();
-            }
-            Runtime.getRuntime().halt(EXIT_EVICTED);
-        }, "cohort-evicted");
-        halter.setDaemon(true);
-        halter.start();
-    }
-
-    /**
-     * Loads a properties file of {@code cohort.*} (or other) settings into the system properties, leaving those
-     * already set: a {@code -D} on the command line wins over the file.
-     *
-     * @param file the properties file.
-     * @throws IllegalArgumentException naming the file if it cannot be read, or a {@code cohort.*} key no
-     *                                  Configuration declares with the closest declared name.
-     */
-    public static void loadProperties(final File file)
-    {
-        // SystemUtil skips a file it cannot open without a word: a missing or unreadable file is refused here.
-        if (!Files.isRegularFile(file.toPath()) || !Files.isReadable(file.toPath()))
-        {
-            throw new IllegalArgumentException("properties file " + file + " cannot be read");
-        }
-        final Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(file.toPath()))
-        {
-            properties.load(in);
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalArgumentException("properties file " + file + " cannot be read: " + ex.getMessage(), ex);
-        }
-        // Every key is checked before any is applied: a file with one misspelt key sets nothing.
-        ToolProperties.KNOWN.rejectUnknown(properties, "properties file " + file);
-        SystemUtil.loadPropertiesFile(PropertyAction.PRESERVE, file.getAbsolutePath());
     }
 }

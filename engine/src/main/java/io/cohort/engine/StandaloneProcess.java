@@ -1,0 +1,88 @@
+package io.cohort.engine;
+
+import org.agrona.PropertyAction;
+import org.agrona.SystemUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.Properties;
+
+/**
+ * What a process that runs one node under a supervisor needs, shared by the standalone node
+ * ({@code io.cohort.node.CohortMain}) and any embedding launcher (the examples' gateway): the exit codes a supervisor
+ * tells apart, a properties file of settings, and the halt after an eviction so that a new incarnation is started.
+ */
+public final class StandaloneProcess
+{
+    /** Exit code of a node that failed to start or to join. */
+    public static final int EXIT_FAILED = 1;
+    /** Exit code of bad arguments or configuration. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit code of a node that was evicted from its cluster: start a new incarnation. */
+    public static final int EXIT_EVICTED = 3;
+
+    private static final long EVICTION_FLUSH_MS = 100;
+    private static final Logger LOG = LoggerFactory.getLogger(StandaloneProcess.class);
+
+    private StandaloneProcess()
+    {
+    }
+
+    /**
+     * For a process that embeds a node under a supervisor (as this launcher does): halts the JVM with
+     * {@link #EXIT_EVICTED} shortly after the node became EVICTED. The node stopped serving already (EVICTED refuses
+     * every call); the JVM halts without shutdown hooks or a graceful leave, but only after the node's thread has
+     * had 100 ms to flush its eviction announcement. Returns at once.
+     */
+    public static void haltAfterEviction()
+    {
+        LOG.error("evicted: halting so that a supervisor starts a new incarnation");
+        final Thread halter = new Thread(() ->
+        {
+            try
+            {
+                Thread.sleep(EVICTION_FLUSH_MS);
+            }
+            catch (final InterruptedException ignore)
+            {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(EXIT_EVICTED);
+        }, "cohort-evicted");
+        halter.setDaemon(true);
+        halter.start();
+    }
+
+    /**
+     * Loads a properties file of {@code cohort.*} (or other) settings into the system properties, leaving those
+     * already set: a {@code -D} on the command line wins over the file.
+     *
+     * @param file the properties file.
+     * @throws IllegalArgumentException naming the file if it cannot be read, or a {@code cohort.*} key no
+     *                                  Configuration declares with the closest declared name.
+     */
+    public static void loadProperties(final File file)
+    {
+        // SystemUtil skips a file it cannot open without a word: a missing or unreadable file is refused here.
+        if (!Files.isRegularFile(file.toPath()) || !Files.isReadable(file.toPath()))
+        {
+            throw new IllegalArgumentException("properties file " + file + " cannot be read");
+        }
+        final Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(file.toPath()))
+        {
+            properties.load(in);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException("properties file " + file + " cannot be read: " + ex.getMessage(), ex);
+        }
+        // Every key is checked before any is applied: a file with one misspelt key sets nothing.
+        ToolProperties.KNOWN.rejectUnknown(properties, "properties file " + file);
+        SystemUtil.loadPropertiesFile(PropertyAction.PRESERVE, file.getAbsolutePath());
+    }
+}
