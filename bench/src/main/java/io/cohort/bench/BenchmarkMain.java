@@ -1,5 +1,6 @@
 package io.cohort.bench;
 
+import io.cohort.test.JvmOptions;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
@@ -7,12 +8,16 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Entry point of {@code benchmarks.jar}: JMH's own command line, with Cohort's JVM flags
- * ({@link JvmFlags}) appended to every fork so no benchmark has to repeat them.
+ * Entry point of {@code benchmarks.jar}: JMH's own command line, with Cohort's JVM flags (the argument files of
+ * {@link JvmOptions}, which the build copies into the jar so that it runs from anywhere) appended to every fork so
+ * no benchmark has to repeat them.
  */
 public final class BenchmarkMain
 {
@@ -48,7 +53,7 @@ public final class BenchmarkMain
             return;
         }
 
-        final List<String> jvmArgsAppend = new ArrayList<>(JvmFlags.forCurrentJdk());
+        final List<String> jvmArgsAppend = new ArrayList<>(jvmFlags());
         if (cmdOptions.getJvmArgsAppend().hasValue())
         {
             jvmArgsAppend.addAll(cmdOptions.getJvmArgsAppend().get());
@@ -58,5 +63,29 @@ public final class BenchmarkMain
             .jvmArgsAppend(jvmArgsAppend.toArray(new String[0]))
             .build())
             .run();
+    }
+
+    /**
+     * The flags for a fork of the running JDK, from the copies of the argument files in this jar.
+     *
+     * @return the flags, in file order.
+     * @throws IOException if a copy cannot be read.
+     */
+    static List<String> jvmFlags() throws IOException
+    {
+        final List<String> flags = new ArrayList<>();
+        for (final String name : JvmOptions.fileNames())
+        {
+            try (InputStream in = BenchmarkMain.class.getResourceAsStream(name))
+            {
+                if (null == in)
+                {
+                    throw new IllegalStateException("missing class path resource io/cohort/bench/" + name +
+                        ": the build copies it from the repository root");
+                }
+                flags.addAll(JvmOptions.parse(new InputStreamReader(in, StandardCharsets.UTF_8)));
+            }
+        }
+        return flags;
     }
 }

@@ -1,5 +1,7 @@
 package io.cohort.harness;
 
+import io.cohort.test.ChildJvm;
+import io.cohort.test.ClassPath;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -18,9 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * The harness's handle on one {@link LoadNodeMain} child JVM: started with the flags of {@code jvm.options}, driven
- * through its stdin, read through its stdout (every line also kept in {@code node-SLOT-GEN.out} of the run
- * directory; stderr goes to {@code node-SLOT-GEN.log}), and ended by its own pid.
+ * The harness's handle on one {@link LoadNodeMain} child JVM, started as a {@link ChildJvm} (the flags of
+ * {@code jvm.options}), driven through its stdin, read through its stdout (every line also kept in
+ * {@code node-SLOT-GEN.out} of the run directory; stderr goes to {@code node-SLOT-GEN.log}), and ended by its own
+ * pid.
  */
 final class NodeProcess
 {
@@ -30,17 +33,19 @@ final class NodeProcess
     final int slot;
     final int generation;
     final Process process;
+    private final ChildJvm child;
     private final Writer stdin;
     private final List<Map<String, String>> events = new ArrayList<>();
     private volatile Map<String, String> status = Map.of();
     private final Thread reader;
 
-    private NodeProcess(final int slot, final int generation, final Process process, final File out)
+    private NodeProcess(final int slot, final int generation, final ChildJvm child, final File out)
         throws IOException
     {
         this.slot = slot;
         this.generation = generation;
-        this.process = process;
+        this.child = child;
+        this.process = child.process();
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         final PrintWriter copy = new PrintWriter(Files.newBufferedWriter(out.toPath(), StandardCharsets.UTF_8), true);
         reader = new Thread(() -> read(copy), "bench-node-" + slot + "-reader");
@@ -55,7 +60,7 @@ final class NodeProcess
      * @param slot       the node's slot.
      * @param generation how many times this slot was started before (0 first).
      * @param heap       the child's -Xmx value, or empty for the JVM's default.
-     * @param properties {@code -Dname=value} system properties of the child (e.g. {@code cohort.*} settings).
+     * @param properties JVM arguments of the child: {@code -Dname=value} settings and the {@code jvmArgs} parameter.
      * @param args       the child's {@code name=value} parameters.
      * @return the started process.
      * @throws IOException if it cannot be started.
@@ -63,25 +68,17 @@ final class NodeProcess
     static NodeProcess start(final File dir, final int slot, final int generation, final String heap,
         final List<String> properties, final List<String> args) throws IOException
     {
-        final List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse(
-            System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
-        command.addAll(JvmFlags.forCurrentJdk());
-        if (!heap.isEmpty())
-        {
-            command.add("-Xmx" + heap);
-        }
-        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-        command.addAll(properties);
-        command.add("-cp");
-        command.add(System.getProperty(CHILD_CLASS_PATH_PROP_NAME, System.getProperty("java.class.path")));
-        command.add(LoadNodeMain.class.getName());
-        command.addAll(args);
         final String name = "node-" + slot + "-" + generation;
-        final Process process = new ProcessBuilder(command)
-            .redirectError(new File(dir, name + ".log"))
+        final ChildJvm child = ChildJvm.builder(name, LoadNodeMain.class)
+            .jvmArgs(heap.isEmpty() ? List.of() : List.of("-Xmx" + heap))
+            .property("org.slf4j.simpleLogger.defaultLogLevel", "warn")
+            .jvmArgs(properties)
+            .classPath(System.getProperty(CHILD_CLASS_PATH_PROP_NAME, ClassPath.current()))
+            .args(args)
+            .log(new File(dir, name + ".log"))
+            .readStdout()
             .start();
-        return new NodeProcess(slot, generation, process, new File(dir, name + ".out"));
+        return new NodeProcess(slot, generation, child, new File(dir, name + ".out"));
     }
 
     private void read(final PrintWriter copy)
@@ -279,7 +276,7 @@ final class NodeProcess
      */
     long pid()
     {
-        return process.pid();
+        return child.pid();
     }
 
     /**
@@ -287,7 +284,7 @@ final class NodeProcess
      */
     void kill()
     {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
     }
 
     /**
@@ -310,12 +307,7 @@ final class NodeProcess
             }
             if (!process.waitFor(5, TimeUnit.SECONDS))
             {
-                process.destroy();
-                if (!process.waitFor(5, TimeUnit.SECONDS))
-                {
-                    process.destroyForcibly();
-                    process.waitFor(10, TimeUnit.SECONDS);
-                }
+                ChildJvm.endAll(List.of(child));
             }
         }
         try

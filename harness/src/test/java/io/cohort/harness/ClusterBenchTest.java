@@ -1,5 +1,7 @@
 package io.cohort.harness;
 
+import io.cohort.test.ChildJvm;
+import io.cohort.test.ClassPath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -10,14 +12,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -34,42 +33,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusterBenchTest
 {
     @TempDir
-    static Path classPathCopy;
-
-    @TempDir
     Path out;
 
     /**
      * The children run from a copy of this build's class directories, so that another build of the same tree
-     * cannot pull classes from under a running node (as the engine's multi-process tests do).
+     * cannot pull classes from under a running node.
      */
     @BeforeAll
-    static void copyClassPath() throws IOException
+    static void freezeClassPath()
     {
-        final List<String> entries = new ArrayList<>();
-        int index = 0;
-        for (final String entry : System.getProperty("java.class.path").split(File.pathSeparator))
-        {
-            final Path source = Path.of(entry);
-            if (Files.isDirectory(source))
-            {
-                final Path target = classPathCopy.resolve(index++ + "-" + source.getFileName());
-                try (Stream<Path> paths = Files.walk(source))
-                {
-                    for (final Path path : (Iterable<Path>)paths::iterator)
-                    {
-                        Files.copy(path, target.resolve(source.relativize(path).toString()),
-                            StandardCopyOption.COPY_ATTRIBUTES);
-                    }
-                }
-                entries.add(target.toString());
-            }
-            else
-            {
-                entries.add(entry);
-            }
-        }
-        System.setProperty(NodeProcess.CHILD_CLASS_PATH_PROP_NAME, String.join(File.pathSeparator, entries));
+        System.setProperty(NodeProcess.CHILD_CLASS_PATH_PROP_NAME, ClassPath.frozenCopy());
     }
 
     @AfterEach
@@ -116,19 +89,20 @@ class ClusterBenchTest
     {
         for (final String main : List.of(ClusterBench.class.getName(), ClusterDemo.class.getName()))
         {
-            final List<String> command = new ArrayList<>();
-            command.add(ProcessHandle.current().info().command().orElseThrow());
-            command.addAll(JvmFlags.forCurrentJdk());
-            command.add("-cp");
-            command.add(System.getProperty(NodeProcess.CHILD_CLASS_PATH_PROP_NAME));
-            command.add(main);
-            command.add("nodes=zero");
-            final Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            final String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(2, process.exitValue(), main + ": " + stderr);
-            assertEquals(1, stderr.strip().lines().count(), stderr);
-            assertTrue(stderr.contains("nodes=zero is not a whole number"), stderr);
+            try (ChildJvm child = ChildJvm.builder(main, main)
+                .classPath(System.getProperty(NodeProcess.CHILD_CLASS_PATH_PROP_NAME))
+                .args(List.of("nodes=zero"))
+                .log(out.resolve(main + ".stderr").toFile())
+                .readStdout()
+                .start())
+            {
+                child.stdout().transferTo(OutputStream.nullOutputStream());
+                final int exitCode = child.awaitExit(30_000);
+                final String stderr = child.log();
+                assertEquals(2, exitCode, main + ": " + stderr);
+                assertEquals(1, stderr.strip().lines().count(), stderr);
+                assertTrue(stderr.contains("nodes=zero is not a whole number"), stderr);
+            }
         }
     }
 
