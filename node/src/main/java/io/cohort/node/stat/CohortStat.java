@@ -73,7 +73,7 @@ public final class CohortStat
      */
     public static int run(final String[] args, final PrintStream out, final PrintStream err)
     {
-        String dir = System.getProperty(TransportConfiguration.COUNTERS_DIR_PROP_NAME,
+        String dir = TransportConfiguration.PROPERTIES.string(TransportConfiguration.COUNTERS_DIR_PROP_NAME,
             TransportConfiguration.COUNTERS_DIR_DEFAULT);
         long intervalNs = TimeUnit.SECONDS.toNanos(1);
         boolean once = false;
