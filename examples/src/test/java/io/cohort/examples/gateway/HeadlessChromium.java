@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A real headless Chromium (Debian's {@code chromium}, installed by {@code scripts/install-chromium.sh}) driven over
@@ -301,14 +302,35 @@ final class HeadlessChromium implements AutoCloseable
         {
             // The process is ended below whatever the socket says.
         }
+        // Chromium runs helper processes (renderer, network service) that may still write to the profile after the
+        // browser process exits: end them too, each by its own pid, before the profile is deleted.
+        final List<ProcessHandle> helpers = process.descendants().collect(Collectors.toList());
         process.destroy();
         if (!process.waitFor(5, TimeUnit.SECONDS))
         {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
-        try (var files = Files.walk(profile.toPath()))
+        for (final ProcessHandle helper : helpers)
         {
-            files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach((path) -> path.toFile().delete());
+            helper.destroyForcibly();
+            helper.onExit().get(5, TimeUnit.SECONDS);
+        }
+        deleteProfile();
+    }
+
+    private void deleteProfile() throws IOException
+    {
+        // A file may vanish while the tree is walked (a helper's last write): walk again until nothing is left.
+        for (int attempt = 0; attempt < 5 && profile.exists(); attempt++)
+        {
+            try (var files = Files.walk(profile.toPath()))
+            {
+                files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach((path) -> path.toFile().delete());
+            }
+            catch (final java.io.UncheckedIOException ex)
+            {
+                // Walk again.
+            }
         }
     }
 
