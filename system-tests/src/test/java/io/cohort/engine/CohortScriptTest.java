@@ -60,6 +60,6 @@ class CohortScriptTest
     {
         final String[] result = run("help");
         assertEquals("0", result[0], result[2]);
-        assertTrue(result[1].contains("  stat [--dir DIR] [--interval DURATION] [--once] [--clean]"), result[1]);
+        assertTrue(result[1].contains("  stat [--dir DIR] [--interval DURATION] [--once] [--clean] [--check] [--json]"), result[1]);
     }
 }

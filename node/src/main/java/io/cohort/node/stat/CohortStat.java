@@ -7,6 +7,7 @@ import org.agrona.SystemUtil;
 import java.io.File;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +20,18 @@ import java.util.concurrent.TimeUnit;
  * members, rooms, connections, subscriptions, evictions seen, errors, bytes and messages in and out, and per peer the
  * next expected broadcast and directed sequences, gaps, duplicates, reorders, bad frames and lost tails. A node
  * whose process is gone (killed, or halted after its eviction) leaves its file behind and is shown as DEAD;
- * {@code --clean} removes such files.
+ * {@code --clean} removes such files (a node also removes them when it starts on the same directory).
+ * <p>
+ * For probes and scripts: {@code --check} prints one line per node, {@code ok} or why not (dead, stale, not
+ * RUNNING), and exits {@value #EXIT_UNHEALTHY} unless the directory holds at least one node and every node is live
+ * and RUNNING; {@code --json} prints the same sample once as one JSON object (see {@link StatJson}), and with
+ * {@code --check} exits as {@code --check} does.
  * <pre>
- * usage: cohort stat [--dir DIR] [--interval DURATION] [--once] [--clean]
+ * usage: cohort stat [--dir DIR] [--interval DURATION] [--once] [--clean] [--check] [--json]
  * </pre>
  * Exit codes: 0, {@value #EXIT_NO_DIRECTORY} when the counters directory does not exist,
- * {@value #EXIT_USAGE} for bad arguments.
+ * {@value #EXIT_USAGE} for bad arguments, {@value #EXIT_UNHEALTHY} when {@code --check} finds a node that is not
+ * live and RUNNING, or no node.
  */
 public final class CohortStat
 {
@@ -32,14 +39,19 @@ public final class CohortStat
     public static final int EXIT_NO_DIRECTORY = 1;
     /** Exit code of bad arguments. */
     public static final int EXIT_USAGE = 2;
+    /** Exit code of {@code --check} when a node is not live and RUNNING, or there is no node. */
+    public static final int EXIT_UNHEALTHY = 3;
 
     private static final String USAGE =
-        "usage: cohort stat [--dir DIR] [--interval DURATION] [--once] [--clean]\n" +
+        "usage: cohort stat [--dir DIR] [--interval DURATION] [--once] [--clean] [--check] [--json]\n" +
         "  --dir DIR            counters directory (default: cohort.counters.dir, else " +
         TransportConfiguration.COUNTERS_DIR_DEFAULT + ")\n" +
         "  --interval DURATION  refresh interval, e.g. 500ms, 2s (default 1s)\n" +
         "  --once               print one sample and exit (for scripts)\n" +
-        "  --clean              delete the files of nodes whose process is gone, then go on";
+        "  --clean              delete the files of nodes whose process is gone, then go on\n" +
+        "  --check              one sample: a line per node (ok, or dead/stale/not RUNNING) and exit " + EXIT_UNHEALTHY +
+        "\n                       unless every node is live and RUNNING (a probe)\n" +
+        "  --json               one sample as a JSON object (with --check: exit as --check does)";
 
     private final File directory;
     private final boolean clean;
@@ -78,6 +90,8 @@ public final class CohortStat
         long intervalNs = TimeUnit.SECONDS.toNanos(1);
         boolean once = false;
         boolean clean = false;
+        boolean check = false;
+        boolean json = false;
         for (int i = 0; i < args.length; i++)
         {
             final String arg = args[i];
@@ -88,6 +102,12 @@ public final class CohortStat
                     break;
                 case "--clean":
                     clean = true;
+                    break;
+                case "--check":
+                    check = true;
+                    break;
+                case "--json":
+                    json = true;
                     break;
                 case "--dir":
                 case "--interval":
@@ -136,6 +156,22 @@ public final class CohortStat
             return EXIT_NO_DIRECTORY;
         }
         final CohortStat stat = new CohortStat(directory, clean);
+        if (check || json)
+        {
+            final long nowMs = System.currentTimeMillis();
+            final StringBuilder text = new StringBuilder();
+            final List<NodeView> views = stat.read(nowMs, json ? err : null, text);
+            if (json)
+            {
+                StatJson.append(text, directory.getPath(), nowMs, views);
+            }
+            else
+            {
+                NodeHealth.appendCheck(text, directory.getPath(), views);
+            }
+            out.print(text);
+            return !check || NodeHealth.healthy(views) ? 0 : EXIT_UNHEALTHY;
+        }
         if (once)
         {
             out.print(stat.sample(System.currentTimeMillis()));
@@ -170,6 +206,36 @@ public final class CohortStat
     {
         final StringBuilder out = new StringBuilder();
         out.append("cohort stat  ").append(Instant.ofEpochMilli(nowMs)).append("  ").append(directory).append('\n');
+        final List<NodeView> views = read(nowMs, null, out);
+        final Map<String, NodeView> current = new HashMap<>();
+        for (final NodeView view : views)
+        {
+            out.append('\n');
+            final String key = Long.toHexString(view.nodeId);
+            StatFormat.appendNode(out, view, previous.get(key));
+            current.put(key, view);
+        }
+        previous.clear();
+        previous.putAll(current);
+        if (views.isEmpty())
+        {
+            out.append("  no node: no counters file in this directory\n");
+        }
+        return out.toString();
+    }
+
+    /**
+     * Reads every counters file in the directory once, removing those of dead nodes first with {@code --clean}.
+     *
+     * @param nowMs the time of the sample, epoch milliseconds.
+     * @param notes where the lines about removed files and an unreadable directory go: a stream (e.g. stderr, so
+     *              that JSON on stdout stays one object), or the text when the stream is null.
+     * @param text  the text of the sample, used when {@code notes} is null.
+     * @return the nodes, in file name order.
+     */
+    List<NodeView> read(final long nowMs, final PrintStream notes, final StringBuilder text)
+    {
+        final List<NodeView> views = new ArrayList<>();
         final List<File> files;
         try
         {
@@ -177,10 +243,9 @@ public final class CohortStat
         }
         catch (final IllegalArgumentException ex)
         {
-            return out.append("  ").append(ex.getMessage()).append('\n').toString();
+            note(notes, text, "  " + ex.getMessage());
+            return views;
         }
-        int shown = 0;
-        final Map<String, NodeView> current = new HashMap<>();
         for (final File file : files)
         {
             final CountersFileReader reader = CountersFileReader.open(file);
@@ -199,21 +264,24 @@ public final class CohortStat
             }
             if (clean && NodeView.Liveness.DEAD == view.liveness)
             {
-                out.append(file.delete() ? "  removed " : "  could not remove ").append(file)
-                    .append(" (pid ").append(view.pid).append(" is gone)\n");
+                note(notes, text, (file.delete() ? "  removed " : "  could not remove ") + file +
+                    " (pid " + view.pid + " is gone)");
                 continue;
             }
-            out.append('\n');
-            StatFormat.appendNode(out, view, previous.get(file.getName()));
-            current.put(file.getName(), view);
-            shown++;
+            views.add(view);
         }
-        previous.clear();
-        previous.putAll(current);
-        if (0 == shown)
+        return views;
+    }
+
+    private static void note(final PrintStream notes, final StringBuilder text, final String line)
+    {
+        if (null == notes)
         {
-            out.append("  no node: no counters file in this directory\n");
+            text.append(line).append('\n');
         }
-        return out.toString();
+        else
+        {
+            notes.println(line.trim());
+        }
     }
 }
