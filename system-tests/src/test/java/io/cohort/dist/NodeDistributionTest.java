@@ -195,6 +195,20 @@ class NodeDistributionTest
             assertTrue(Files.isRegularFile(home.resolve(file)), file);
         }
 
+        // Without the flags of conf/jvm.options (java run by hand, not through bin/) the node fails fast, naming them.
+        final Path noFlagsErr = work.resolve("no-flags.err");
+        final Process noFlags = command(List.of(jdk + "/bin/java", "-Dcohort.counters.dir=" + counters,
+            "-cp", home.resolve("conf") + ":" + home.resolve("lib") + "/*", "io.cohort.node.CohortMain",
+            home.resolve("conf/node.properties").toString())).redirectError(noFlagsErr.toFile()).start();
+        started.add(noFlags);
+        assertTrue(noFlags.waitFor(60, TimeUnit.SECONDS));
+        final List<String> noFlagsLines = Files.readAllLines(noFlagsErr, StandardCharsets.UTF_8);
+        assertEquals(1, noFlags.exitValue(), String.join("\n", noFlagsLines));
+        assertEquals(1, noFlagsLines.size(), String.join("\n", noFlagsLines));
+        assertTrue(noFlagsLines.get(0).startsWith("cohort: cannot start: this JVM lacks flags that Cohort needs") &&
+            noFlagsLines.get(0).contains("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"), noFlagsLines.get(0));
+        assertFalse(Files.exists(counters), "nothing was created before the check");
+
         final int[] ports = FreePorts.loopback(6);
         final String seed = "127.0.0.1:" + ports[0];
         final Process node1 = startNode(1, ports[0], ports[1], "", false);
