@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,12 +116,19 @@ class NodeDistributionTest
         return process;
     }
 
-    /** Runs bin/cohort-stat with the arguments: its exit status and its stdout. */
+    /** Runs bin/cohort-stat on the nodes' counters directory with the arguments. */
     private Result stat(final String... args) throws Exception
     {
-        final List<String> command = new ArrayList<>(List.of(home.resolve("bin/cohort-stat").toString(),
-            "--dir", counters.toString()));
-        command.addAll(List.of(args));
+        final List<String> withDir = new ArrayList<>(List.of("--dir", counters.toString()));
+        withDir.addAll(List.of(args));
+        return statAsGiven(withDir);
+    }
+
+    /** Runs bin/cohort-stat with exactly these arguments: its exit status, stdout and stderr. */
+    private Result statAsGiven(final List<String> args) throws Exception
+    {
+        final List<String> command = new ArrayList<>(List.of(home.resolve("bin/cohort-stat").toString()));
+        command.addAll(args);
         final File err = work.resolve("stat.err").toFile();
         final Process process = command(command).redirectError(err).start();
         started.add(process);
@@ -235,6 +243,12 @@ class NodeDistributionTest
         assertEquals(3, check.text.lines().filter((line) -> line.contains("  ok: live, RUNNING, members 3")).count(),
             check.text);
         assertTrue(check.text.contains("OK: 3 nodes live and RUNNING"), check.text);
+        // Without --dir, cohort-stat looks where the install's conf/node.properties puts the counters.
+        Files.writeString(home.resolve("conf/node.properties"), "cohort.counters.dir=" + counters + "\n",
+            StandardOpenOption.APPEND);
+        final Result checkByConf = statAsGiven(List.of("--check"));
+        assertEquals(0, checkByConf.status, checkByConf.text + checkByConf.err);
+        assertTrue(checkByConf.text.contains("OK: 3 nodes live and RUNNING"), checkByConf.text);
 
         // kill -9 of node 2, by its pid: the check fails and names it, dead.
         final String killedId = nodeIdOf(healthy, node2.pid());
