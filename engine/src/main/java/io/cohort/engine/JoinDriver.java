@@ -510,6 +510,7 @@ final class JoinDriver
     void onForeignJoinResponse(final long senderNodeId, final DirectBuffer buffer, final int offset, final int length)
     {
         final JoinResponseDecoder response = joinResponseDecoder.wrap(buffer, offset, length);
+        anySeedAnswered = true;
         roundAnswered = true;
         lastRefusal = "seed " + ClusterCore.id(senderNodeId) + " is of cluster " + response.clusterName() +
             ", this node of cluster " + context.clusterName() + " (" + CohortConfiguration.CLUSTER_NAME_PROP_NAME +
