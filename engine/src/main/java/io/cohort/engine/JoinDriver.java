@@ -219,7 +219,7 @@ final class JoinDriver
         if (seeds.refresh(nowNs))
         {
             // A seed's name resolves to other addresses than before (e.g. a pod now listed by its service): the seed
-            // channels follow, and the answers of the last round name nodes of the old list only.
+            // channels follow, so that every endpoint of the new list is asked from this round on.
             LOG.info("node {}: seeds now resolve to {}", ClusterCore.id(nodeId), seeds);
             transport.disconnectSeeds();
             connectSeeds();
