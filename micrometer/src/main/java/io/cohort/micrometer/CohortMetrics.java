@@ -61,7 +61,7 @@ import java.util.function.ToDoubleFunction;
  */
 public final class CohortMetrics implements MeterBinder, AutoCloseable
 {
-    /** The {@code cluster} tag's value when none is given (the engine has no cluster name yet). */
+    /** A {@code cluster} tag's value for callers that tag every cluster alike; the default is the cluster's name. */
     public static final String DEFAULT_CLUSTER = "default";
     /** How often peer meters follow the membership by default. */
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(5);
@@ -132,14 +132,14 @@ public final class CohortMetrics implements MeterBinder, AutoCloseable
     private boolean closed;
 
     /**
-     * Metrics of a node, tagged {@code cluster=}{@value #DEFAULT_CLUSTER}, refreshing its peers every
-     * {@link #DEFAULT_REFRESH_INTERVAL}.
+     * Metrics of a node, tagged {@code cluster=} its cluster's name ({@code cohort.cluster.name}), refreshing its peers
+     * every {@link #DEFAULT_REFRESH_INTERVAL}.
      *
      * @param node the node.
      */
     public CohortMetrics(final CohortNode node)
     {
-        this(node, DEFAULT_CLUSTER, Tags.empty(), DEFAULT_REFRESH_INTERVAL);
+        this(node, node.clusterName(), Tags.empty(), DEFAULT_REFRESH_INTERVAL);
     }
 
     /**
