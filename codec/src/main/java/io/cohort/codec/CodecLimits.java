@@ -7,7 +7,7 @@ package io.cohort.codec;
  */
 public final class CodecLimits
 {
-    /** Default maximum of an index, collection or cluster event name, in bytes. */
+    /** Default maximum of an index, collection, cluster event or cluster name, in bytes. */
     public static final int MAX_NAME_LENGTH_DEFAULT = 255;
     /** Default maximum of a ZeroMQ endpoint string or a CURVE public key, in bytes. */
     public static final int MAX_ENDPOINT_LENGTH_DEFAULT = 255;
@@ -39,7 +39,7 @@ public final class CodecLimits
     /**
      * Limits with explicit values.
      *
-     * @param maxNameLength     maximum index, collection or event name length in bytes.
+     * @param maxNameLength     maximum index, collection, event or cluster name length in bytes.
      * @param maxEndpointLength maximum endpoint or public key length in bytes.
      * @param maxFilterLength   maximum room filter length in bytes.
      * @param maxPayloadLength  maximum notification or event payload length in bytes.
@@ -79,7 +79,7 @@ public final class CodecLimits
     }
 
     /**
-     * Maximum index, collection or event name length.
+     * Maximum index, collection, cluster event or cluster name length.
      *
      * @return the maximum in bytes.
      */

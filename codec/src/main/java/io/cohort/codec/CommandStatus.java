@@ -2,6 +2,7 @@ package io.cohort.codec;
 
 /**
  * Status of a command-channel response ({@link MessageType#JOIN_RESPONSE}, {@link MessageType#COMMAND_RESPONSE}).
+ * The codes travel on the wire and never change: a new status gets a new code.
  */
 public final class CommandStatus
 {
@@ -15,6 +16,13 @@ public final class CommandStatus
     public static final int BAD_REQUEST = 3;
     /** The responder failed while serving it. */
     public static final int INTERNAL_ERROR = 4;
+    /** A join refused because the joiner belongs to another cluster (its cluster name differs). */
+    public static final int CLUSTER_MISMATCH = 5;
+    /**
+     * A join refused because a setting every member must share differs too much (protocol version, heartbeat
+     * interval or timeout): the response carries the responder's settings, so the joiner can name the mismatch.
+     */
+    public static final int SETTINGS_MISMATCH = 6;
 
     private CommandStatus()
     {
@@ -35,6 +43,8 @@ public final class CommandStatus
             case NOT_READY: return "NOT_READY";
             case BAD_REQUEST: return "BAD_REQUEST";
             case INTERNAL_ERROR: return "INTERNAL_ERROR";
+            case CLUSTER_MISMATCH: return "CLUSTER_MISMATCH";
+            case SETTINGS_MISMATCH: return "SETTINGS_MISMATCH";
             default: return "UNKNOWN(" + status + ")";
         }
     }

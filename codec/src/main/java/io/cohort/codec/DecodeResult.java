@@ -32,7 +32,12 @@ public enum DecodeResult
     /** A variable-length field or list is longer than the configured maximum. */
     FIELD_TOO_LARGE(11, "variable-length field or list exceeds the configured maximum"),
     /** A field holds a value its type forbids (e.g. a negative subscriber count). */
-    BAD_FIELD_VALUE(12, "field value out of range");
+    BAD_FIELD_VALUE(12, "field value out of range"),
+    /**
+     * The frame is well formed but stamped with another cluster's id: nothing in it may be applied. Its messages
+     * may still be walked, only to answer a join request with a refusal that names both clusters.
+     */
+    FOREIGN_CLUSTER(13, "frame from another cluster");
 
 
     private static final DecodeResult[] BY_CODE;

@@ -8,8 +8,10 @@ import static io.cohort.codec.FrameLayout.*;
  * Validates a received frame (see {@link FrameLayout}) as a whole, then walks its messages. Nothing in a
  * frame may be used before {@link #wrap} returned {@link DecodeResult#OK}: it checks the magic, the major
  * version, the length, the CRC32C and the structure of every message, so that a bad frame is rejected
- * whole, before any of it is applied, and no decoder ever reads outside it. Allocation-free; not thread
- * safe; reusable.
+ * whole, before any of it is applied, and no decoder ever reads outside it. A decoder built for a cluster then
+ * fences other clusters out: a well-formed frame stamped with another cluster id is
+ * {@link DecodeResult#FOREIGN_CLUSTER}, checked last so that a garbled id is a checksum failure, never a stranger.
+ * Allocation-free; not thread safe; reusable.
  * <pre>{@code
  * final DecodeResult result = frame.wrap(buffer, offset, length);
  * if (result != DecodeResult.OK) { count it, drop the frame; }
@@ -23,6 +25,7 @@ import static io.cohort.codec.FrameLayout.*;
 public final class FrameDecoder
 {
     private final CodecLimits limits;
+    private final long clusterId;
     private final FrameChecksum checksum = new FrameChecksum();
     private DirectBuffer buffer;
     private int frameOffset;
@@ -36,21 +39,24 @@ public final class FrameDecoder
     private int messageLength;
 
     /**
-     * A decoder enforcing the default {@link CodecLimits}.
+     * A decoder enforcing the default {@link CodecLimits} and accepting frames of any cluster: for tools and tests.
      */
     public FrameDecoder()
     {
-        this(CodecLimits.DEFAULT);
+        this(CodecLimits.DEFAULT, FrameLayout.ANY_CLUSTER);
     }
 
     /**
-     * A decoder enforcing the given limits.
+     * A decoder enforcing the given limits and fencing out every cluster but one.
      *
-     * @param limits maximum sizes; frames exceeding them are rejected.
+     * @param limits    maximum sizes; frames exceeding them are rejected.
+     * @param clusterId the receiver's cluster id: frames stamped with another are
+     *                  {@link DecodeResult#FOREIGN_CLUSTER}; {@link FrameLayout#ANY_CLUSTER} accepts every cluster.
      */
-    public FrameDecoder(final CodecLimits limits)
+    public FrameDecoder(final CodecLimits limits, final long clusterId)
     {
         this.limits = limits;
+        this.clusterId = clusterId;
     }
 
     /**
@@ -59,7 +65,8 @@ public final class FrameDecoder
      * @param buffer holding the frame.
      * @param offset at which the frame starts.
      * @param length number of bytes received.
-     * @return {@link DecodeResult#OK} or why the frame is rejected.
+     * @return {@link DecodeResult#OK} or why the frame is rejected; after {@link DecodeResult#FOREIGN_CLUSTER} the
+     * messages may be walked (they are well formed) but none may be applied.
      */
     public DecodeResult wrap(final DirectBuffer buffer, final int offset, final int length)
     {
@@ -76,6 +83,11 @@ public final class FrameDecoder
         {
             frameLength = length;
             messageCount = buffer.getInt(offset + MESSAGE_COUNT_OFFSET, BYTE_ORDER);
+            if (FrameLayout.ANY_CLUSTER != clusterId && clusterId() != clusterId)
+            {
+                errorOffset = offset + CLUSTER_ID_OFFSET;
+                return DecodeResult.FOREIGN_CLUSTER;
+            }
         }
         return result;
     }
@@ -233,7 +245,7 @@ public final class FrameDecoder
     /**
      * Length of the accepted frame.
      *
-     * @return bytes, or 0 if the frame was rejected.
+     * @return bytes, or 0 if the frame was malformed.
      */
     public int frameLength()
     {
@@ -243,7 +255,7 @@ public final class FrameDecoder
     /**
      * Number of messages in the accepted frame.
      *
-     * @return the count, or 0 if the frame was rejected.
+     * @return the count, or 0 if the frame was malformed.
      */
     public int messageCount()
     {
@@ -308,6 +320,26 @@ public final class FrameDecoder
     public long destinationNodeId()
     {
         return buffer.getLong(frameOffset + DESTINATION_NODE_ID_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * The sender's cluster id (the hash of its cluster name).
+     *
+     * @return the cluster id.
+     */
+    public long clusterId()
+    {
+        return buffer.getLong(frameOffset + CLUSTER_ID_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * The cluster id this decoder accepts.
+     *
+     * @return the expected cluster id, or {@link FrameLayout#ANY_CLUSTER}.
+     */
+    public long expectedClusterId()
+    {
+        return clusterId;
     }
 
     /**

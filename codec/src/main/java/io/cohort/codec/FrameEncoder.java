@@ -9,7 +9,7 @@ import static io.cohort.codec.FrameLayout.*;
  * for each message and write its body with the type's encoder at the returned offset, then {@link #finish}
  * to stamp the length, count and CRC32C. Reusable and allocation-free; not thread safe.
  * <pre>{@code
- * frame.wrap(buffer, 0, buffer.capacity()).begin(nodeId, incarnation, FrameLayout.BROADCAST, nextSequence);
+ * frame.wrap(buffer, 0, buffer.capacity()).begin(clusterId, nodeId, incarnation, FrameLayout.BROADCAST, nextSequence);
  * final int at = frame.claim(MessageType.ROOM_COUNT, RoomCountEncoder.BODY_LENGTH);
  * if (at != FrameEncoder.NO_SPACE)
  * {
@@ -58,6 +58,8 @@ public final class FrameEncoder
     /**
      * Starts a new, empty frame in the wrapped region, discarding anything written before.
      *
+     * @param clusterId         the sender's cluster id (the hash of its cluster name), which receivers of another
+     *                          cluster refuse.
      * @param senderNodeId      the sender's node id.
      * @param senderIncarnation the sender's incarnation.
      * @param destinationNodeId the destination node, or {@link FrameLayout#BROADCAST}.
@@ -65,7 +67,11 @@ public final class FrameEncoder
      * @return this for a fluent API.
      */
     public FrameEncoder begin(
-        final long senderNodeId, final long senderIncarnation, final long destinationNodeId, final long firstSequence)
+        final long clusterId,
+        final long senderNodeId,
+        final long senderIncarnation,
+        final long destinationNodeId,
+        final long firstSequence)
     {
         final MutableDirectBuffer buffer = this.buffer;
         final int offset = frameOffset;
@@ -77,6 +83,7 @@ public final class FrameEncoder
         buffer.putLong(offset + SENDER_INCARNATION_OFFSET, senderIncarnation, BYTE_ORDER);
         buffer.putLong(offset + DESTINATION_NODE_ID_OFFSET, destinationNodeId, BYTE_ORDER);
         buffer.putLong(offset + FIRST_SEQUENCE_OFFSET, firstSequence, BYTE_ORDER);
+        buffer.putLong(offset + CLUSTER_ID_OFFSET, clusterId, BYTE_ORDER);
         limit = offset + HEADER_LENGTH;
         messageCount = 0;
         begun = true;

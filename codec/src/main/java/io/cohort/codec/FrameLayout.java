@@ -44,7 +44,9 @@ import static org.agrona.BitUtil.SIZE_OF_SHORT;
  *  +---------------------------------------------------------------+
  * </pre>
  * The n-th message of a frame (from 0) has sequence number {@code First Sequence + n} in the stream named
- * by (sender node id, sender incarnation, destination node id). Each message starts with its own header:
+ * by (sender node id, sender incarnation, destination node id). The cluster id fences clusters apart: a receiver
+ * built for one cluster refuses, before anything is applied, a frame stamped with another
+ * ({@link DecodeResult#FOREIGN_CLUSTER}). Each message starts with its own header:
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -70,7 +72,7 @@ public final class FrameLayout
     /** "COHT" read as a little-endian int. */
     public static final int MAGIC = 0x54484F43;
     /** Major protocol version: frames of another major version are rejected. */
-    public static final int VERSION_MAJOR = 1;
+    public static final int VERSION_MAJOR = 2;
     /** Minor protocol version: may only append fields at the end of message bodies. */
     public static final int VERSION_MINOR = 0;
 
@@ -94,8 +96,10 @@ public final class FrameLayout
     public static final int DESTINATION_NODE_ID_OFFSET = SENDER_INCARNATION_OFFSET + SIZE_OF_LONG;
     /** Offset of the first message's sequence number. */
     public static final int FIRST_SEQUENCE_OFFSET = DESTINATION_NODE_ID_OFFSET + SIZE_OF_LONG;
+    /** Offset of the sender's cluster id. */
+    public static final int CLUSTER_ID_OFFSET = FIRST_SEQUENCE_OFFSET + SIZE_OF_LONG;
     /** Length of the frame header: the first message starts here. */
-    public static final int HEADER_LENGTH = FIRST_SEQUENCE_OFFSET + SIZE_OF_LONG;
+    public static final int HEADER_LENGTH = CLUSTER_ID_OFFSET + SIZE_OF_LONG;
     /** Length of the CRC32C trailer. */
     public static final int TRAILER_LENGTH = SIZE_OF_INT;
     /** Length of a frame that carries no message. */
@@ -109,6 +113,12 @@ public final class FrameLayout
     public static final int MESSAGE_RESERVED_OFFSET = MESSAGE_TYPE_OFFSET + SIZE_OF_SHORT;
     /** Length of a message header: the body starts here. */
     public static final int MESSAGE_HEADER_LENGTH = MESSAGE_RESERVED_OFFSET + SIZE_OF_SHORT;
+
+    /**
+     * Cluster id that a {@link FrameDecoder} built without one expects: it then accepts frames of every cluster
+     * (tools and tests). No cluster name hashes to it.
+     */
+    public static final long ANY_CLUSTER = 0L;
 
     /** Destination node id of a frame addressed to every node. */
     public static final long BROADCAST = 0L;

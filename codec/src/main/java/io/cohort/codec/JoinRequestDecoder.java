@@ -6,7 +6,8 @@ import static io.cohort.codec.FrameLayout.BYTE_ORDER;
 import static org.agrona.BitUtil.SIZE_OF_LONG;
 
 /**
- * Reads a {@link MessageType#JOIN_REQUEST} body: a node asks a member to let it join, presenting its card.
+ * Reads a {@link MessageType#JOIN_REQUEST} body: a node asks a member to let it join, presenting the settings every
+ * member must share (its cluster name, heartbeat interval and timeout) and its card.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -15,21 +16,37 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  +                      Correlation Id (64)                      +
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |            The joiner's member card (see MemberCardDecoder)  ... 8
+ *  |                                                               | 8
+ *  +                 Heartbeat Interval, ns (64)                   +
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                                                               | 16
+ *  +                  Heartbeat Timeout, ns (64)                   +
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                   Cluster Name Length (c)                     | 24
+ *  +---------------------------------------------------------------+
+ *  |                Cluster Name (c bytes, UTF-8)                 ... 28
+ *  +---------------------------------------------------------------+
+ *  |            The joiner's member card (see MemberCardDecoder)  ... 28 + c
  *  +---------------------------------------------------------------+
  * </pre>
- * Wrap only a body that {@link FrameDecoder} accepted.
+ * The cluster name is at most {@link CodecLimits#maxNameLength()} bytes. Wrap only a body that
+ * {@link FrameDecoder} accepted (or refused as {@link DecodeResult#FOREIGN_CLUSTER}).
  */
 public final class JoinRequestDecoder
 {
     static final int CORRELATION_ID_OFFSET = 0;
-    static final int CARD_OFFSET = CORRELATION_ID_OFFSET + SIZE_OF_LONG;
-    /** Length of a body whose card has empty endpoints. */
-    public static final int MIN_LENGTH = CARD_OFFSET + MemberCardDecoder.MIN_LENGTH;
+    static final int HEARTBEAT_INTERVAL_OFFSET = CORRELATION_ID_OFFSET + SIZE_OF_LONG;
+    static final int HEARTBEAT_TIMEOUT_OFFSET = HEARTBEAT_INTERVAL_OFFSET + SIZE_OF_LONG;
+    static final int CLUSTER_NAME_OFFSET = HEARTBEAT_TIMEOUT_OFFSET + SIZE_OF_LONG;
+    /** Length of a body whose cluster name, endpoints and key are empty. */
+    public static final int MIN_LENGTH = CLUSTER_NAME_OFFSET + Fields.VAR_LENGTH_PREFIX + MemberCardDecoder.MIN_LENGTH;
 
     private DirectBuffer buffer;
     private int offset;
     private int length;
+    private int cardOffset;
 
     /**
      * Wraps a body accepted by {@link FrameDecoder}.
@@ -44,6 +61,7 @@ public final class JoinRequestDecoder
         this.buffer = buffer;
         this.offset = offset;
         this.length = length;
+        this.cardOffset = Fields.varEnd(buffer, offset + CLUSTER_NAME_OFFSET);
         return this;
     }
 
@@ -54,8 +72,13 @@ public final class JoinRequestDecoder
         {
             return DecodeResult.TRUNCATED_MESSAGE;
         }
-        return Fields.result(
-            MemberCardDecoder.skipEntry(buffer, bodyOffset + CARD_OFFSET, bodyOffset + bodyLength, limits));
+        final int limit = bodyOffset + bodyLength;
+        final int cardOffset = Fields.skipVar(buffer, bodyOffset + CLUSTER_NAME_OFFSET, limit, limits.maxNameLength());
+        if (cardOffset < 0)
+        {
+            return Fields.result(cardOffset);
+        }
+        return Fields.result(MemberCardDecoder.skipEntry(buffer, cardOffset, limit, limits));
     }
 
     /**
@@ -69,6 +92,46 @@ public final class JoinRequestDecoder
     }
 
     /**
+     * The joiner's heartbeat interval.
+     *
+     * @return nanoseconds.
+     */
+    public long heartbeatIntervalNs()
+    {
+        return buffer.getLong(offset + HEARTBEAT_INTERVAL_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * The joiner's heartbeat timeout.
+     *
+     * @return nanoseconds.
+     */
+    public long heartbeatTimeoutNs()
+    {
+        return buffer.getLong(offset + HEARTBEAT_TIMEOUT_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * Length of the cluster name.
+     *
+     * @return bytes of UTF-8.
+     */
+    public int clusterNameLength()
+    {
+        return Fields.varLength(buffer, offset + CLUSTER_NAME_OFFSET);
+    }
+
+    /**
+     * The joiner's cluster name (allocates: joins are rare).
+     *
+     * @return the name.
+     */
+    public String clusterName()
+    {
+        return Fields.getVarString(buffer, offset + CLUSTER_NAME_OFFSET);
+    }
+
+    /**
      * Wraps the joiner's card.
      *
      * @param card decoder to wrap.
@@ -76,6 +139,6 @@ public final class JoinRequestDecoder
      */
     public MemberCardDecoder card(final MemberCardDecoder card)
     {
-        return card.wrap(buffer, offset + CARD_OFFSET, length - CARD_OFFSET);
+        return card.wrap(buffer, cardOffset, offset + length - cardOffset);
     }
 }

@@ -7,7 +7,9 @@ import static org.agrona.BitUtil.SIZE_OF_INT;
 import static org.agrona.BitUtil.SIZE_OF_LONG;
 
 /**
- * Reads a {@link MessageType#JOIN_RESPONSE} body: the answer to a join request, with the member list.
+ * Reads a {@link MessageType#JOIN_RESPONSE} body: the answer to a join request, with the responder's shared
+ * settings (so that a joiner refused for {@link CommandStatus#CLUSTER_MISMATCH} or
+ * {@link CommandStatus#SETTINGS_MISMATCH} can name what differs) and the member list.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -20,19 +22,34 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  +---------------------------------------------------------------+
  *  |                        Member Count (m)                       | 12
  *  +---------------------------------------------------------------+
- *  |          m member cards, back to back (MemberCardDecoder)    ... 16
+ *  |                                                               | 16
+ *  +                 Heartbeat Interval, ns (64)                   +
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                                                               | 24
+ *  +                  Heartbeat Timeout, ns (64)                   +
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                   Cluster Name Length (c)                     | 32
+ *  +---------------------------------------------------------------+
+ *  |                Cluster Name (c bytes, UTF-8)                 ... 36
+ *  +---------------------------------------------------------------+
+ *  |          m member cards, back to back (MemberCardDecoder)    ... 36 + c
  *  +---------------------------------------------------------------+
  * </pre>
- * Wrap only a body that {@link FrameDecoder} accepted.
+ * The cluster name is at most {@link CodecLimits#maxNameLength()} bytes. Wrap only a body that
+ * {@link FrameDecoder} accepted (or refused as {@link DecodeResult#FOREIGN_CLUSTER}).
  */
 public final class JoinResponseDecoder
 {
     static final int CORRELATION_ID_OFFSET = 0;
     static final int STATUS_OFFSET = CORRELATION_ID_OFFSET + SIZE_OF_LONG;
     static final int MEMBER_COUNT_OFFSET = STATUS_OFFSET + SIZE_OF_INT;
-    static final int MEMBERS_OFFSET = MEMBER_COUNT_OFFSET + SIZE_OF_INT;
-    /** Length of a body with no member. */
-    public static final int MIN_LENGTH = MEMBERS_OFFSET;
+    static final int HEARTBEAT_INTERVAL_OFFSET = MEMBER_COUNT_OFFSET + SIZE_OF_INT;
+    static final int HEARTBEAT_TIMEOUT_OFFSET = HEARTBEAT_INTERVAL_OFFSET + SIZE_OF_LONG;
+    static final int CLUSTER_NAME_OFFSET = HEARTBEAT_TIMEOUT_OFFSET + SIZE_OF_LONG;
+    /** Length of a body with an empty cluster name and no member. */
+    public static final int MIN_LENGTH = CLUSTER_NAME_OFFSET + Fields.VAR_LENGTH_PREFIX;
 
     private DirectBuffer buffer;
     private int offset;
@@ -53,7 +70,7 @@ public final class JoinResponseDecoder
         this.buffer = buffer;
         this.offset = offset;
         this.length = length;
-        nextMemberOffset = offset + MEMBERS_OFFSET;
+        nextMemberOffset = Fields.varEnd(buffer, offset + CLUSTER_NAME_OFFSET);
         membersRead = 0;
         return this;
     }
@@ -75,7 +92,7 @@ public final class JoinResponseDecoder
             return DecodeResult.FIELD_TOO_LARGE;
         }
         final int limit = bodyOffset + bodyLength;
-        int position = bodyOffset + MEMBERS_OFFSET;
+        int position = Fields.skipVar(buffer, bodyOffset + CLUSTER_NAME_OFFSET, limit, limits.maxNameLength());
         for (int i = 0; i < count && position >= 0; i++)
         {
             position = MemberCardDecoder.skipEntry(buffer, position, limit, limits);
@@ -101,6 +118,46 @@ public final class JoinResponseDecoder
     public int status()
     {
         return buffer.getInt(offset + STATUS_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * The responder's heartbeat interval.
+     *
+     * @return nanoseconds.
+     */
+    public long heartbeatIntervalNs()
+    {
+        return buffer.getLong(offset + HEARTBEAT_INTERVAL_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * The responder's heartbeat timeout.
+     *
+     * @return nanoseconds.
+     */
+    public long heartbeatTimeoutNs()
+    {
+        return buffer.getLong(offset + HEARTBEAT_TIMEOUT_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * Length of the cluster name.
+     *
+     * @return bytes of UTF-8.
+     */
+    public int clusterNameLength()
+    {
+        return Fields.varLength(buffer, offset + CLUSTER_NAME_OFFSET);
+    }
+
+    /**
+     * The responder's cluster name (allocates: joins are rare).
+     *
+     * @return the name.
+     */
+    public String clusterName()
+    {
+        return Fields.getVarString(buffer, offset + CLUSTER_NAME_OFFSET);
     }
 
     /**

@@ -5,8 +5,9 @@ import org.agrona.MutableDirectBuffer;
 import static io.cohort.codec.FrameLayout.BYTE_ORDER;
 
 /**
- * Writes a {@link MessageType#JOIN_RESPONSE} body: claim {@link #computeLength(int)} with the summed card
- * lengths, set the fields, then {@link #addMember} each card. Layout: {@link JoinResponseDecoder}.
+ * Writes a {@link MessageType#JOIN_RESPONSE} body: claim {@link #computeLength(int, int)} with the cluster name's
+ * and the summed card lengths, set the fields and {@link #clusterName}, then {@link #addMember} each card (the cards
+ * follow the name). Layout: {@link JoinResponseDecoder}.
  */
 public final class JoinResponseEncoder
 {
@@ -37,18 +38,20 @@ public final class JoinResponseEncoder
     }
 
     /**
-     * Length of a body carrying cards of the given total length.
+     * Length of a body carrying a cluster name and cards of the given lengths.
      *
-     * @param totalCardLength sum of {@link MemberCardEncoder#computeLength} over the members.
+     * @param clusterNameLength bytes of the cluster name (UTF-8).
+     * @param totalCardLength   sum of {@link MemberCardEncoder#computeLength} over the members.
      * @return the body length to claim.
      */
-    public static int computeLength(final int totalCardLength)
+    public static int computeLength(final int clusterNameLength, final int totalCardLength)
     {
-        return JoinResponseDecoder.MEMBERS_OFFSET + totalCardLength;
+        return JoinResponseDecoder.MIN_LENGTH + clusterNameLength + totalCardLength;
     }
 
     /**
-     * Wraps the body at an offset returned by {@link FrameEncoder#claim}, with no member yet.
+     * Wraps the body at an offset returned by {@link FrameEncoder#claim}, with an empty cluster name and no member
+     * yet.
      *
      * @param buffer to write into.
      * @param offset where the body starts.
@@ -58,9 +61,43 @@ public final class JoinResponseEncoder
     {
         this.buffer = buffer;
         this.offset = offset;
-        this.limit = offset + JoinResponseDecoder.MEMBERS_OFFSET;
+        this.limit = offset + JoinResponseDecoder.MIN_LENGTH;
         this.memberCount = 0;
         buffer.putInt(offset + JoinResponseDecoder.MEMBER_COUNT_OFFSET, 0, BYTE_ORDER);
+        buffer.putInt(offset + JoinResponseDecoder.CLUSTER_NAME_OFFSET, 0, BYTE_ORDER);
+        return this;
+    }
+
+    /**
+     * Sets the responder's heartbeat settings.
+     *
+     * @param intervalNs the heartbeat interval in nanoseconds.
+     * @param timeoutNs  the heartbeat timeout in nanoseconds.
+     * @return this for a fluent API.
+     */
+    public JoinResponseEncoder heartbeat(final long intervalNs, final long timeoutNs)
+    {
+        buffer.putLong(offset + JoinResponseDecoder.HEARTBEAT_INTERVAL_OFFSET, intervalNs, BYTE_ORDER);
+        buffer.putLong(offset + JoinResponseDecoder.HEARTBEAT_TIMEOUT_OFFSET, timeoutNs, BYTE_ORDER);
+        return this;
+    }
+
+    /**
+     * Writes the responder's cluster name; call before {@link #addMember}, as the cards follow it.
+     *
+     * @param clusterName the name's UTF-8 bytes.
+     * @return this for a fluent API.
+     * @throws IllegalStateException if a member was added already.
+     * @throws IllegalArgumentException if the name is longer than {@link CodecLimits#maxNameLength()}.
+     */
+    public JoinResponseEncoder clusterName(final byte[] clusterName)
+    {
+        if (0 != memberCount)
+        {
+            throw new IllegalStateException("clusterName after addMember: the cards follow the name");
+        }
+        Fields.checkLength("clusterNameLength", clusterName.length, limits.maxNameLength());
+        limit = Fields.putVar(buffer, offset + JoinResponseDecoder.CLUSTER_NAME_OFFSET, clusterName);
         return this;
     }
 

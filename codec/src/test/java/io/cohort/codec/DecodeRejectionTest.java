@@ -115,8 +115,8 @@ class DecodeRejectionTest
         new Heartbeat(1L, 2L, 3L, 0, List.of(10L, 11L), List.of(new Directed(12L, 13L)));
     private static final Heartbeat HEARTBEAT_TWO_DIRECTED =
         new Heartbeat(1L, 2L, 3L, 0, List.of(10L), List.of(new Directed(12L, 13L), new Directed(14L, 15L)));
-    private static final JoinRequest JOIN_REQUEST = new JoinRequest(1L, CARD);
-    private static final JoinResponse JOIN_RESPONSE = new JoinResponse(1L, CommandStatus.OK, List.of(CARD, CARD));
+    private static final JoinRequest JOIN_REQUEST = new JoinRequest(1L, 100L, 1000L, "", CARD);
+    private static final JoinResponse JOIN_RESPONSE = new JoinResponse(1L, CommandStatus.OK, 100L, 1000L, "", List.of(CARD, CARD));
     private static final SnapshotChunk SNAPSHOT_CHUNK = new SnapshotChunk(
         1L, 2L, 3L, 4L, 5L, 0, 0, List.of(new Count(1L, 1L), new Count(2L, 2L)), List.of(ROOM, ROOM));
     private static final CommandResponse COMMAND_RESPONSE = new CommandResponse(1L, CommandStatus.OK, "détail");
@@ -282,7 +282,7 @@ class DecodeRejectionTest
         }, ROOM_COUNT));
         cases.add(garbled("an HTTP request", r, (b, o, l) ->
         {
-            final byte[] http = "GET / HTTP/1.1\r\nHost: cohort.example\r\nAccept: */*\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            final byte[] http = "GET / HTTP/1.1\r\nHost: cohort.example\r\nUser-Agent: curl/8\r\nAccept: */*\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
             b.putBytes(o, http);
             return http.length;
         }));
@@ -291,7 +291,9 @@ class DecodeRejectionTest
     private static void unsupportedVersion(final List<Case> cases)
     {
         final DecodeResult r = DecodeResult.UNSUPPORTED_VERSION;
-        cases.add(structural("major version 2", r, putByte(VERSION_MAJOR_OFFSET, 2), ROOM_COUNT));
+        cases.add(structural("major version 1 (the header before cluster ids)", r, putByte(VERSION_MAJOR_OFFSET, 1),
+            ROOM_COUNT));
+        cases.add(structural("major version 3", r, putByte(VERSION_MAJOR_OFFSET, 3), ROOM_COUNT));
         cases.add(structural("major version 0", r, putByte(VERSION_MAJOR_OFFSET, 0), ROOM_COUNT));
         cases.add(structural("major version 255", r, putByte(VERSION_MAJOR_OFFSET, 255)));
     }
@@ -427,13 +429,21 @@ class DecodeRejectionTest
             putInt(B0 + HeartbeatDecoder.DIRECTED_COUNT_OFFSET, 2), HEARTBEAT));
 
         cases.add(structural("JOIN_REQUEST card public key length past the end", r,
-            addInt(B0 + JoinRequestDecoder.CARD_OFFSET + CARD_PUBLIC_KEY, 1), JOIN_REQUEST));
+            addInt(B0 + JoinRequestDecoder.CLUSTER_NAME_OFFSET + 4 + CARD_PUBLIC_KEY, 1), JOIN_REQUEST));
+        cases.add(structural("JOIN_REQUEST cluster name length past the end", r,
+            putInt(B0 + JoinRequestDecoder.CLUSTER_NAME_OFFSET, 250), JOIN_REQUEST));
+        cases.add(structural("JOIN_REQUEST cluster name length -1", r,
+            putInt(B0 + JoinRequestDecoder.CLUSTER_NAME_OFFSET, -1), JOIN_REQUEST));
+        cases.add(structural("JOIN_REQUEST cluster name longer than the limit", DecodeResult.FIELD_TOO_LARGE,
+            putInt(B0 + JoinRequestDecoder.CLUSTER_NAME_OFFSET, 256), JOIN_REQUEST));
+        cases.add(structural("JOIN_RESPONSE cluster name length past the end", r,
+            putInt(B0 + JoinResponseDecoder.CLUSTER_NAME_OFFSET, 250), JOIN_RESPONSE));
         cases.add(structural("JOIN_RESPONSE member count -1", r,
             putInt(B0 + JoinResponseDecoder.MEMBER_COUNT_OFFSET, -1), JOIN_RESPONSE));
         cases.add(structural("JOIN_RESPONSE member count one more than the cards", r,
             putInt(B0 + JoinResponseDecoder.MEMBER_COUNT_OFFSET, 3), JOIN_RESPONSE));
         cases.add(structural("JOIN_RESPONSE second card endpoint length past the end", r,
-            addInt(B0 + JoinResponseDecoder.MEMBERS_OFFSET + MessageCodec.bodyLength(MEMBER_CARD) +
+            addInt(B0 + JoinResponseDecoder.MIN_LENGTH + MessageCodec.bodyLength(MEMBER_CARD) +
                 MemberCardDecoder.SYNC_ENDPOINT_OFFSET, 50), JOIN_RESPONSE));
 
         cases.add(structural("SNAPSHOT_CHUNK count entries -1", r,
@@ -521,7 +531,7 @@ class DecodeRejectionTest
         assertEquals(DecodeResult.OK, new FrameDecoder().wrap(buffer, OFFSET, length), "untampered frame");
 
         final int received = c.tamper().apply(buffer, OFFSET, length);
-        final FrameDecoder decoder = new FrameDecoder(c.limits());
+        final FrameDecoder decoder = new FrameDecoder(c.limits(), FrameLayout.ANY_CLUSTER);
         if (c.rewriteCrc())
         {
             if (c.expected().compareTo(DecodeResult.CHECKSUM_MISMATCH) > 0)
@@ -544,6 +554,8 @@ class DecodeRejectionTest
         final Set<DecodeResult> covered = cases().stream().map(Case::expected).collect(Collectors.toSet());
         final Set<DecodeResult> rejections = EnumSet.allOf(DecodeResult.class);
         rejections.remove(DecodeResult.OK);
+        // A well-formed frame of another cluster is no malformation: ClusterFenceTest covers it.
+        rejections.remove(DecodeResult.FOREIGN_CLUSTER);
         assertEquals(rejections, covered);
         for (final DecodeResult result : DecodeResult.values())
         {
@@ -596,7 +608,7 @@ class DecodeRejectionTest
         final FrameDecoder decoder = new FrameDecoder();
 
         int length = encode(buffer, List.of(ROOM_COUNT));
-        buffer.putByte(OFFSET + VERSION_MAJOR_OFFSET, (byte)2);
+        buffer.putByte(OFFSET + VERSION_MAJOR_OFFSET, (byte)1);
         assertEquals(DecodeResult.UNSUPPORTED_VERSION, decoder.wrap(buffer, OFFSET, length));
         assertEquals(OFFSET + VERSION_MAJOR_OFFSET, decoder.errorOffset());
 
@@ -640,21 +652,21 @@ class DecodeRejectionTest
             HEARTBEAT, HEARTBEAT_TWO_DIRECTED, JOIN_RESPONSE, SNAPSHOT_CHUNK, COMMAND_RESPONSE);
         final int length = encode(buffer, messages);
         final CodecLimits exact = new CodecLimits(4, 10, 2, MessageCodec.utf8("détail").length, 2, length);
-        final FrameDecoder decoder = new FrameDecoder(exact);
+        final FrameDecoder decoder = new FrameDecoder(exact, FrameLayout.ANY_CLUSTER);
 
         assertEquals(DecodeResult.OK, decoder.wrap(buffer, OFFSET, length), exact.toString());
         final List<Message> decoded = new ArrayList<>();
         codec.readAll(decoder, OFFSET, decoded);
         assertEquals(messages, decoded);
 
-        assertNotEquals(DecodeResult.OK, new FrameDecoder(new CodecLimits(4, 10, 2, 7, 2, length - 1))
+        assertNotEquals(DecodeResult.OK, new FrameDecoder(new CodecLimits(4, 10, 2, 7, 2, length - 1), FrameLayout.ANY_CLUSTER)
             .wrap(buffer, OFFSET, length));
     }
 
     private int encode(final MutableDirectBuffer buffer, final List<Message> messages)
     {
         buffer.setMemory(0, buffer.capacity(), (byte)0);
-        frameEncoder.wrap(buffer, OFFSET, CAPACITY - 2 * OFFSET).begin(0x1111L, 0x2222L, 0x3333L, 1000L);
+        frameEncoder.wrap(buffer, OFFSET, CAPACITY - 2 * OFFSET).begin(0x4444L, 0x1111L, 0x2222L, 0x3333L, 1000L);
         codec.encodeAll(frameEncoder, buffer, messages);
         return frameEncoder.finish();
     }

@@ -104,6 +104,7 @@ class FrameFuzzTest
     private final List<Message> actual = new ArrayList<>();
     private final long[][] outcomes = new long[MUTATIONS.length][RESULTS.length];
 
+    private long clusterId;
     private long senderNodeId;
     private long senderIncarnation;
     private long destinationNodeId;
@@ -165,7 +166,7 @@ class FrameFuzzTest
                 case NONE:
                     check(result == DecodeResult.OK, "an unmutated frame was rejected: " + result);
                     check(expected.equals(actual), "decoded messages differ:\n  encoded " + expected + "\n  decoded " + actual);
-                    check(frameDecoder.senderNodeId() == senderNodeId &&
+                    check(frameDecoder.clusterId() == clusterId && frameDecoder.senderNodeId() == senderNodeId &&
                         frameDecoder.senderIncarnation() == senderIncarnation &&
                         frameDecoder.destinationNodeId() == destinationNodeId &&
                         frameDecoder.firstSequence() == firstSequence &&
@@ -209,8 +210,9 @@ class FrameFuzzTest
         senderIncarnation = RandomMessages.anyLong(random);
         destinationNodeId = random.nextBoolean() ? BROADCAST : RandomMessages.anyLong(random);
         firstSequence = RandomMessages.anyLong(random);
+        clusterId = RandomMessages.anyLong(random);
         frameEncoder.wrap(backing, frameOffset, capacity).begin(
-            senderNodeId, senderIncarnation, destinationNodeId, firstSequence);
+            clusterId, senderNodeId, senderIncarnation, destinationNodeId, firstSequence);
 
         expected.clear();
         final int messageCount = 1 + random.nextInt(MAX_MESSAGES);

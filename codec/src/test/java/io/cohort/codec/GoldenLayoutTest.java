@@ -27,54 +27,58 @@ class GoldenLayoutTest
     private static final long INCARNATION = 0x1112131415161718L;
     private static final long DESTINATION = 0x2122232425262728L;
     private static final long FIRST_SEQUENCE = 0x3132333435363738L;
+    private static final long CLUSTER = 0x6162636465666768L;
 
     /** An empty frame from SENDER/INCARNATION to DESTINATION. */
     private static final String EMPTY_FRAME =
         "43 4f 48 54 " +                // magic "COHT"
-        "01 00 00 00 " +                // version major 1, minor 0, flags 0
-        "34 00 00 00 " +                // frame length 52
+        "02 00 00 00 " +                // version major 2, minor 0, flags 0
+        "3c 00 00 00 " +                // frame length 60
         "00 00 00 00 " +                // message count 0
         "08 07 06 05 04 03 02 01 " +    // sender node id
         "18 17 16 15 14 13 12 11 " +    // sender incarnation
         "28 27 26 25 24 23 22 21 " +    // destination node id
         "38 37 36 35 34 33 32 31 " +    // first sequence
-        "9d 4d 66 06";                  // CRC32C
-    private static final int EMPTY_FRAME_CRC = 0x06664d9d;
+        "68 67 66 65 64 63 62 61 " +    // cluster id
+        "4f 73 09 73";                  // CRC32C
+    private static final int EMPTY_FRAME_CRC = 0x7309734f;
 
     /** One ROOM_COUNT (room 0x4142434445464748, count 258) from SENDER/INCARNATION to DESTINATION. */
     private static final String ROOM_COUNT_FRAME =
         "43 4f 48 54 " +                // magic "COHT"
-        "01 00 00 00 " +                // version major 1, minor 0, flags 0
-        "4c 00 00 00 " +                // frame length 76
+        "02 00 00 00 " +                // version major 2, minor 0, flags 0
+        "54 00 00 00 " +                // frame length 84
         "01 00 00 00 " +                // message count 1
         "08 07 06 05 04 03 02 01 " +    // sender node id
         "18 17 16 15 14 13 12 11 " +    // sender incarnation
         "28 27 26 25 24 23 22 21 " +    // destination node id
         "38 37 36 35 34 33 32 31 " +    // first sequence
+        "68 67 66 65 64 63 62 61 " +    // cluster id
         "18 00 00 00 " +                // message length 24
         "09 00 00 00 " +                // type ROOM_COUNT (9), reserved 0
         "48 47 46 45 44 43 42 41 " +    // room id
         "02 01 00 00 00 00 00 00 " +    // count 258
-        "fa ec 6c 09";                  // CRC32C
-    private static final int ROOM_COUNT_FRAME_CRC = 0x096cecfa;
+        "f2 25 9e f7";                  // CRC32C
+    private static final int ROOM_COUNT_FRAME_CRC = 0xf79e25f2;
 
     /** One NOTIFICATION (room 0x5152535455565758, payload "hi!") broadcast by SENDER/INCARNATION. */
     private static final String NOTIFICATION_FRAME =
         "43 4f 48 54 " +                // magic "COHT"
-        "01 00 00 00 " +                // version major 1, minor 0, flags 0
-        "4b 00 00 00 " +                // frame length 75
+        "02 00 00 00 " +                // version major 2, minor 0, flags 0
+        "53 00 00 00 " +                // frame length 83
         "01 00 00 00 " +                // message count 1
         "08 07 06 05 04 03 02 01 " +    // sender node id
         "18 17 16 15 14 13 12 11 " +    // sender incarnation
         "00 00 00 00 00 00 00 00 " +    // destination: broadcast
         "38 37 36 35 34 33 32 31 " +    // first sequence
+        "68 67 66 65 64 63 62 61 " +    // cluster id
         "17 00 00 00 " +                // message length 23
         "0a 00 00 00 " +                // type NOTIFICATION (10), reserved 0
         "58 57 56 55 54 53 52 51 " +    // room id
         "03 00 00 00 " +                // payload length 3
         "68 69 21 " +                   // payload "hi!"
-        "6a 0f ab e5";                  // CRC32C
-    private static final int NOTIFICATION_FRAME_CRC = 0xe5ab0f6a;
+        "3b 32 8a db";                  // CRC32C
+    private static final int NOTIFICATION_FRAME_CRC = 0xdb8a323b;
 
     private final FrameEncoder frameEncoder = new FrameEncoder();
     private final FrameDecoder frameDecoder = new FrameDecoder();
@@ -85,7 +89,7 @@ class GoldenLayoutTest
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
         final int length = frameEncoder.wrap(buffer, offset, 128)
-            .begin(SENDER, INCARNATION, DESTINATION, FIRST_SEQUENCE)
+            .begin(CLUSTER, SENDER, INCARNATION, DESTINATION, FIRST_SEQUENCE)
             .finish();
 
         assertGolden(EMPTY_FRAME, EMPTY_FRAME_CRC, buffer, offset, length);
@@ -96,7 +100,7 @@ class GoldenLayoutTest
     void shouldEncodeARoomCountFrameExactly(final int offset)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(256));
-        frameEncoder.wrap(buffer, offset, 128).begin(SENDER, INCARNATION, DESTINATION, FIRST_SEQUENCE);
+        frameEncoder.wrap(buffer, offset, 128).begin(CLUSTER, SENDER, INCARNATION, DESTINATION, FIRST_SEQUENCE);
         final int at = frameEncoder.claim(MessageType.ROOM_COUNT, RoomCountEncoder.BODY_LENGTH);
         new RoomCountEncoder().wrap(buffer, at).roomId(0x4142434445464748L).count(258L);
         final int length = frameEncoder.finish();
@@ -110,7 +114,7 @@ class GoldenLayoutTest
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
         final UnsafeBuffer payload = new UnsafeBuffer("hi!".getBytes(StandardCharsets.US_ASCII));
-        frameEncoder.wrap(buffer, offset, 128).begin(SENDER, INCARNATION, FrameLayout.BROADCAST, FIRST_SEQUENCE);
+        frameEncoder.wrap(buffer, offset, 128).begin(CLUSTER, SENDER, INCARNATION, FrameLayout.BROADCAST, FIRST_SEQUENCE);
         final int at = frameEncoder.claim(MessageType.NOTIFICATION, NotificationEncoder.computeLength(3));
         new NotificationEncoder().wrap(buffer, at).roomId(0x5152535455565758L).payload(payload, 0, 3);
         final int length = frameEncoder.finish();
@@ -132,7 +136,7 @@ class GoldenLayoutTest
         for (final MutableDirectBuffer buffer : golden(EMPTY_FRAME))
         {
             assertEquals(DecodeResult.OK, frameDecoder.wrap(buffer, 0, buffer.capacity()));
-            assertHeader(DESTINATION, 0, 52);
+            assertHeader(DESTINATION, 0, 60);
             assertFalse(frameDecoder.nextMessage());
         }
     }
@@ -144,11 +148,11 @@ class GoldenLayoutTest
         for (final MutableDirectBuffer buffer : golden(ROOM_COUNT_FRAME))
         {
             assertEquals(DecodeResult.OK, frameDecoder.wrap(buffer, 0, buffer.capacity()));
-            assertHeader(DESTINATION, 1, 76);
+            assertHeader(DESTINATION, 1, 84);
             assertTrue(frameDecoder.nextMessage());
             assertEquals(MessageType.ROOM_COUNT, frameDecoder.messageType());
             assertEquals(FIRST_SEQUENCE, frameDecoder.messageSequence());
-            assertEquals(56, frameDecoder.bodyOffset());
+            assertEquals(64, frameDecoder.bodyOffset());
             assertEquals(16, frameDecoder.bodyLength());
             roomCount.wrap(buffer, frameDecoder.bodyOffset(), frameDecoder.bodyLength());
             assertEquals(0x4142434445464748L, roomCount.roomId());
@@ -164,15 +168,15 @@ class GoldenLayoutTest
         for (final MutableDirectBuffer buffer : golden(NOTIFICATION_FRAME))
         {
             assertEquals(DecodeResult.OK, frameDecoder.wrap(buffer, 0, buffer.capacity()));
-            assertHeader(FrameLayout.BROADCAST, 1, 75);
+            assertHeader(FrameLayout.BROADCAST, 1, 83);
             assertTrue(frameDecoder.nextMessage());
             assertEquals(MessageType.NOTIFICATION, frameDecoder.messageType());
-            assertEquals(56, frameDecoder.bodyOffset());
+            assertEquals(64, frameDecoder.bodyOffset());
             assertEquals(15, frameDecoder.bodyLength());
             notification.wrap(buffer, frameDecoder.bodyOffset(), frameDecoder.bodyLength());
             assertEquals(0x5152535455565758L, notification.roomId());
             assertEquals(3, notification.payloadLength());
-            assertEquals(68, notification.payloadOffset());
+            assertEquals(76, notification.payloadOffset());
             assertArrayEquals("hi!".getBytes(StandardCharsets.US_ASCII), notification.payload());
             assertFalse(frameDecoder.nextMessage());
         }
@@ -184,7 +188,7 @@ class GoldenLayoutTest
         assertEquals(0x54484F43, FrameLayout.MAGIC);
         assertArrayEquals("COHT".getBytes(StandardCharsets.US_ASCII), Frames.fromHex("434f4854"));
         assertEquals(java.nio.ByteOrder.LITTLE_ENDIAN, BYTE_ORDER);
-        assertEquals(1, FrameLayout.VERSION_MAJOR);
+        assertEquals(2, FrameLayout.VERSION_MAJOR);
         assertEquals(0, FrameLayout.VERSION_MINOR);
         assertEquals(0, FrameLayout.MAGIC_OFFSET);
         assertEquals(4, FrameLayout.VERSION_MAJOR_OFFSET);
@@ -196,9 +200,10 @@ class GoldenLayoutTest
         assertEquals(24, FrameLayout.SENDER_INCARNATION_OFFSET);
         assertEquals(32, FrameLayout.DESTINATION_NODE_ID_OFFSET);
         assertEquals(40, FrameLayout.FIRST_SEQUENCE_OFFSET);
-        assertEquals(48, FrameLayout.HEADER_LENGTH);
+        assertEquals(48, FrameLayout.CLUSTER_ID_OFFSET);
+        assertEquals(56, FrameLayout.HEADER_LENGTH);
         assertEquals(4, FrameLayout.TRAILER_LENGTH);
-        assertEquals(52, FrameLayout.MIN_FRAME_LENGTH);
+        assertEquals(60, FrameLayout.MIN_FRAME_LENGTH);
         assertEquals(0, FrameLayout.MESSAGE_LENGTH_OFFSET);
         assertEquals(4, FrameLayout.MESSAGE_TYPE_OFFSET);
         assertEquals(6, FrameLayout.MESSAGE_RESERVED_OFFSET);
@@ -248,8 +253,8 @@ class GoldenLayoutTest
         assertEquals(12, NotificationDecoder.FIXED_LENGTH);
         assertEquals(8, ClusterEventDecoder.MIN_LENGTH);
         assertEquals(16, ProbeDecoder.BODY_LENGTH);
-        assertEquals(44, JoinRequestDecoder.MIN_LENGTH);
-        assertEquals(16, JoinResponseDecoder.MIN_LENGTH);
+        assertEquals(64, JoinRequestDecoder.MIN_LENGTH);
+        assertEquals(36, JoinResponseDecoder.MIN_LENGTH);
         assertEquals(24, SnapshotRequestDecoder.BODY_LENGTH);
         assertEquals(56, SnapshotChunkDecoder.MIN_LENGTH);
         assertEquals(16, SnapshotChunkDecoder.COUNT_ENTRY_LENGTH);
@@ -289,6 +294,7 @@ class GoldenLayoutTest
         assertEquals(INCARNATION, frameDecoder.senderIncarnation());
         assertEquals(destination, frameDecoder.destinationNodeId());
         assertEquals(FIRST_SEQUENCE, frameDecoder.firstSequence());
+        assertEquals(CLUSTER, frameDecoder.clusterId());
         assertEquals(0, frameDecoder.versionMinor());
         assertEquals(0, frameDecoder.flags());
         assertEquals(messageCount, frameDecoder.messageCount());

@@ -194,7 +194,8 @@ final class MessageCodec
             }
             case MessageType.PROBE: return ProbeEncoder.BODY_LENGTH;
             case MessageType.JOIN_REQUEST:
-                return JoinRequestEncoder.computeLength(cardLength(((JoinRequest)message).card()));
+                return JoinRequestEncoder.computeLength(
+                    utf8(((JoinRequest)message).clusterName()).length, cardLength(((JoinRequest)message).card()));
             case MessageType.JOIN_RESPONSE:
             {
                 int total = 0;
@@ -202,7 +203,7 @@ final class MessageCodec
                 {
                     total += cardLength(card);
                 }
-                return JoinResponseEncoder.computeLength(total);
+                return JoinResponseEncoder.computeLength(utf8(((JoinResponse)message).clusterName()).length, total);
             }
             case MessageType.SNAPSHOT_REQUEST: return SnapshotRequestEncoder.BODY_LENGTH;
             case MessageType.SNAPSHOT_CHUNK:
@@ -349,14 +350,17 @@ final class MessageCodec
             case MessageType.JOIN_REQUEST:
             {
                 final JoinRequest m = (JoinRequest)message;
-                joinRequestEncoder.wrap(buffer, at).correlationId(m.correlationId());
+                final byte[] name = utf8(m.clusterName());
+                joinRequestEncoder.wrap(buffer, at).correlationId(m.correlationId())
+                    .heartbeat(m.heartbeatIntervalNs(), m.heartbeatTimeoutNs()).clusterName(name);
                 final int cardLength = writeCard(joinRequestEncoder.card(), m.card()).encodedLength();
-                return JoinRequestDecoder.CARD_OFFSET + cardLength;
+                return JoinRequestEncoder.computeLength(name.length, cardLength);
             }
             case MessageType.JOIN_RESPONSE:
             {
                 final JoinResponse m = (JoinResponse)message;
-                joinResponseEncoder.wrap(buffer, at).correlationId(m.correlationId()).status(m.status());
+                joinResponseEncoder.wrap(buffer, at).correlationId(m.correlationId()).status(m.status())
+                    .heartbeat(m.heartbeatIntervalNs(), m.heartbeatTimeoutNs()).clusterName(utf8(m.clusterName()));
                 for (final Card card : m.members())
                 {
                     joinResponseEncoder.addMember(
@@ -610,8 +614,10 @@ final class MessageCodec
             {
                 final JoinRequestDecoder d = joinRequestDecoder.wrap(buffer, offset, length);
                 final long correlationId = d.correlationId();
-                return new JoinRequest(
-                    correlationId, readCard(d.card(memberCardDecoder), length - JoinRequestDecoder.CARD_OFFSET));
+                final String clusterName = d.clusterName();
+                return new JoinRequest(correlationId, d.heartbeatIntervalNs(), d.heartbeatTimeoutNs(), clusterName,
+                    readCard(d.card(memberCardDecoder), length - JoinRequestEncoder.computeLength(
+                    d.clusterNameLength(), 0)));
             }
             case MessageType.JOIN_RESPONSE:
                 return readJoinResponse(joinResponseDecoder.wrap(buffer, offset, length), length);
@@ -749,8 +755,9 @@ final class MessageCodec
         final long correlationId = d.correlationId();
         final int status = d.status();
         final int memberCount = d.memberCount();
+        final String clusterName = d.clusterName();
         final List<Card> members = new ArrayList<>();
-        int available = bodyLength - JoinResponseDecoder.MEMBERS_OFFSET;
+        int available = bodyLength - JoinResponseEncoder.computeLength(d.clusterNameLength(), 0);
         while (d.nextMember(memberCardDecoder))
         {
             members.add(readCard(memberCardDecoder, available));
@@ -758,7 +765,8 @@ final class MessageCodec
         }
         check("join response members read", members.size() == memberCount && !d.nextMember(memberCardDecoder),
             members.size());
-        return new JoinResponse(correlationId, status, members);
+        return new JoinResponse(
+            correlationId, status, d.heartbeatIntervalNs(), d.heartbeatTimeoutNs(), clusterName, members);
     }
 
     private SnapshotChunk readSnapshotChunk(final SnapshotChunkDecoder d, final int bodyLength)

@@ -58,6 +58,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MessageRoundTripTest
 {
     private static final long SENDER = 0x0123_4567_89AB_CDEFL;
+    private static final long CLUSTER = 0x7766_5544_3322_1100L;
     private static final long INCARNATION = 1_700_000_000_123L;
     private static final long DESTINATION = -42L;
     private static final long FIRST_SEQUENCE = Long.MAX_VALUE - 1_000L;
@@ -106,8 +107,8 @@ class MessageRoundTripTest
             new Notification(71L, Bytes.of(0, 1, 2, 0x7F, 0x80, 0xFF, 'h', 'i')),
             new ClusterEvent("événement-🎉", new Bytes(MessageCodec.utf8("{\"clé\":\"valeur\"}"))),
             new Probe(91L, 0x0F0F_0F0F_0F0F_0F0FL),
-            new JoinRequest(101L, card(102L, "joiner.example", curveKey)),
-            new JoinResponse(111L, CommandStatus.OK, List.of(
+            new JoinRequest(101L, 100_000_000L, 1_000_000_000L, "prod-eu", card(102L, "joiner.example", curveKey)),
+            new JoinResponse(111L, CommandStatus.OK, 200_000_000L, 3_000_000_000L, "clúster-☕", List.of(
                 card(1L, "a.example", curveKey), card(2L, "bé.example", Bytes.EMPTY), card(3L, "c.例え", Bytes.of(9)))),
             new SnapshotRequest(121L, 122L, 64 * 1024),
             new SnapshotChunk(
@@ -144,8 +145,8 @@ class MessageRoundTripTest
             new Notification(0L, Bytes.EMPTY),
             new ClusterEvent("", Bytes.EMPTY),
             new Probe(0L, 0L),
-            new JoinRequest(0L, emptyCard),
-            new JoinResponse(0L, CommandStatus.REJECTED, List.of()),
+            new JoinRequest(0L, 0L, 0L, "", emptyCard),
+            new JoinResponse(0L, CommandStatus.CLUSTER_MISMATCH, 0L, 0L, "", List.of()),
             new SnapshotRequest(0L, 0L, 0),
             new SnapshotChunk(0L, 0L, 0L, 0L, 0L, 0, 0, List.of(), List.of()),
             new RepairRequest(0L, 0L, 0L, Long.MIN_VALUE, Long.MIN_VALUE),
@@ -180,7 +181,7 @@ class MessageRoundTripTest
             new RoomCreated(room(1L, name, name, filter)),
             new Notification(1L, payload),
             new ClusterEvent(name, payload),
-            new JoinResponse(1L, CommandStatus.OK, cards),
+            new JoinResponse(1L, CommandStatus.OK, Long.MAX_VALUE, Long.MIN_VALUE, name, cards),
             new CommandResponse(1L, CommandStatus.INTERNAL_ERROR, "€".repeat(CodecLimits.MAX_PAYLOAD_LENGTH_DEFAULT / 3)));
     }
 
@@ -237,7 +238,7 @@ class MessageRoundTripTest
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(CodecLimits.MAX_FRAME_LENGTH_DEFAULT + 64));
         final int offset = 24;
-        frameEncoder.wrap(buffer, offset, buffer.capacity() - offset).begin(SENDER, INCARNATION, DESTINATION, FIRST_SEQUENCE);
+        frameEncoder.wrap(buffer, offset, buffer.capacity() - offset).begin(CLUSTER, SENDER, INCARNATION, DESTINATION, FIRST_SEQUENCE);
         for (int i = 0; i < COPIES; i++)
         {
             assertTrue(codec.encode(frameEncoder, buffer, message, 0));
@@ -270,7 +271,7 @@ class MessageRoundTripTest
     void shouldIgnoreFieldsAppendedByANewerMinorVersion(final String typeName, final String variant, final Message message)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CodecLimits.MAX_FRAME_LENGTH_DEFAULT]);
-        frameEncoder.wrap(buffer, 0, buffer.capacity()).begin(SENDER, INCARNATION, BROADCAST, 1L);
+        frameEncoder.wrap(buffer, 0, buffer.capacity()).begin(CLUSTER, SENDER, INCARNATION, BROADCAST, 1L);
         assertTrue(codec.encode(frameEncoder, buffer, message, 13));
         assertTrue(codec.encode(frameEncoder, buffer, new RoomCount(5L, 6L), 0));
         final int frameLength = frameEncoder.finish();
@@ -293,7 +294,7 @@ class MessageRoundTripTest
         for (final int offset : new int[]{ 0, 1, 7, 4096 })
         {
             buffer.setMemory(0, buffer.capacity(), (byte)0xA5);
-            frameEncoder.wrap(buffer, offset, buffer.capacity() - offset).begin(SENDER, INCARNATION, BROADCAST, 0L);
+            frameEncoder.wrap(buffer, offset, buffer.capacity() - offset).begin(CLUSTER, SENDER, INCARNATION, BROADCAST, 0L);
             codec.encodeAll(frameEncoder, buffer, messages);
             assertEquals(messages.size(), frameEncoder.messageCount());
             final int frameLength = frameEncoder.finish();
@@ -323,10 +324,10 @@ class MessageRoundTripTest
         final UnsafeBuffer heap = new UnsafeBuffer(new byte[256 * 1024]);
         final UnsafeBuffer direct = new UnsafeBuffer(ByteBuffer.allocateDirect(256 * 1024));
 
-        frameEncoder.wrap(heap, 0, heap.capacity()).begin(SENDER, INCARNATION, BROADCAST, 0L);
+        frameEncoder.wrap(heap, 0, heap.capacity()).begin(CLUSTER, SENDER, INCARNATION, BROADCAST, 0L);
         codec.encodeAll(frameEncoder, heap, messages);
         final int heapLength = frameEncoder.finish();
-        frameEncoder.wrap(direct, 0, direct.capacity()).begin(SENDER, INCARNATION, BROADCAST, 0L);
+        frameEncoder.wrap(direct, 0, direct.capacity()).begin(CLUSTER, SENDER, INCARNATION, BROADCAST, 0L);
         codec.encodeAll(frameEncoder, direct, messages);
         final int directLength = frameEncoder.finish();
 
@@ -343,7 +344,7 @@ class MessageRoundTripTest
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[MIN_FRAME_LENGTH]);
         final int frameLength = frameEncoder.wrap(buffer, 0, MIN_FRAME_LENGTH)
-            .begin(SENDER, INCARNATION, DESTINATION, FIRST_SEQUENCE)
+            .begin(CLUSTER, SENDER, INCARNATION, DESTINATION, FIRST_SEQUENCE)
             .finish();
 
         assertEquals(MIN_FRAME_LENGTH, frameLength);
@@ -360,7 +361,7 @@ class MessageRoundTripTest
         for (int frame = 0; frame < 50; frame++)
         {
             final List<Message> messages = RandomMessages.list(random, random.nextInt(5));
-            frameEncoder.wrap(buffer, 0, buffer.capacity()).begin(frame, frame + 1, frame + 2, frame * 10L);
+            frameEncoder.wrap(buffer, 0, buffer.capacity()).begin(CLUSTER, frame, frame + 1, frame + 2, frame * 10L);
             codec.encodeAll(frameEncoder, buffer, messages);
             final int frameLength = frameEncoder.finish();
 
@@ -381,6 +382,7 @@ class MessageRoundTripTest
         assertEquals(INCARNATION, frameDecoder.senderIncarnation());
         assertEquals(DESTINATION, frameDecoder.destinationNodeId());
         assertEquals(FIRST_SEQUENCE, frameDecoder.firstSequence());
+        assertEquals(CLUSTER, frameDecoder.clusterId());
         assertEquals(FrameLayout.VERSION_MINOR, frameDecoder.versionMinor());
         assertEquals(0, frameDecoder.flags());
         assertEquals(frameLength, frameDecoder.frameLength());
@@ -395,7 +397,7 @@ class MessageRoundTripTest
         final int capacity = MIN_FRAME_LENGTH + 10 * (MESSAGE_HEADER_LENGTH + RoomCountEncoder.BODY_LENGTH) + 5;
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[capacity]);
         final RoomCountEncoder roomCount = new RoomCountEncoder();
-        frameEncoder.wrap(buffer, 0, capacity).begin(SENDER, INCARNATION, BROADCAST, 0L);
+        frameEncoder.wrap(buffer, 0, capacity).begin(CLUSTER, SENDER, INCARNATION, BROADCAST, 0L);
 
         int claimed = 0;
         while (true)
@@ -431,7 +433,7 @@ class MessageRoundTripTest
     void shouldRefuseAHugeClaimInAnEmptyFrame()
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
-        frameEncoder.wrap(buffer, 0, 1024).begin(SENDER, INCARNATION, BROADCAST, 0L);
+        frameEncoder.wrap(buffer, 0, 1024).begin(CLUSTER, SENDER, INCARNATION, BROADCAST, 0L);
 
         for (final int bodyLength : new int[]{ Integer.MAX_VALUE, Integer.MAX_VALUE - 7, Integer.MAX_VALUE - 8, 1 << 30 })
         {
@@ -447,7 +449,7 @@ class MessageRoundTripTest
     void shouldClaimExactlyTheRemainingBodyLength()
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[300]);
-        frameEncoder.wrap(buffer, 0, 300).begin(SENDER, INCARNATION, BROADCAST, 0L);
+        frameEncoder.wrap(buffer, 0, 300).begin(CLUSTER, SENDER, INCARNATION, BROADCAST, 0L);
         final int remaining = frameEncoder.remainingBodyLength();
         assertEquals(300 - MIN_FRAME_LENGTH - MESSAGE_HEADER_LENGTH, remaining);
         assertTrue(frameEncoder.fits(remaining));
@@ -468,7 +470,7 @@ class MessageRoundTripTest
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
         final byte[] payload = { 1, 2, 3 };
-        frameEncoder.wrap(buffer, 0, 1024).begin(SENDER, INCARNATION, BROADCAST, 10L);
+        frameEncoder.wrap(buffer, 0, 1024).begin(CLUSTER, SENDER, INCARNATION, BROADCAST, 10L);
         codec.encode(frameEncoder, buffer, new RoomRemoved(4L), 0);
 
         final int at = frameEncoder.claim(MessageType.NOTIFICATION, 500);
@@ -499,7 +501,7 @@ class MessageRoundTripTest
     void shouldFinishAgainAfterMoreClaims()
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
-        frameEncoder.wrap(buffer, 0, 1024).begin(SENDER, INCARNATION, BROADCAST, 10L);
+        frameEncoder.wrap(buffer, 0, 1024).begin(CLUSTER, SENDER, INCARNATION, BROADCAST, 10L);
         codec.encode(frameEncoder, buffer, new RoomRemoved(4L), 0);
         final int firstLength = frameEncoder.finish();
         assertEquals(DecodeResult.OK, frameDecoder.wrap(buffer, 0, firstLength));
@@ -517,9 +519,9 @@ class MessageRoundTripTest
     void shouldDiscardPreviousMessagesOnBegin()
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
-        frameEncoder.wrap(buffer, 0, 1024).begin(SENDER, INCARNATION, BROADCAST, 10L);
+        frameEncoder.wrap(buffer, 0, 1024).begin(CLUSTER, SENDER, INCARNATION, BROADCAST, 10L);
         codec.encode(frameEncoder, buffer, new RoomRemoved(4L), 0);
-        frameEncoder.begin(SENDER, INCARNATION + 1, BROADCAST, 11L);
+        frameEncoder.begin(CLUSTER, SENDER, INCARNATION + 1, BROADCAST, 11L);
         assertEquals(0, frameEncoder.messageCount());
         codec.encode(frameEncoder, buffer, new RoomCount(5L, 6L), 0);
         final int frameLength = frameEncoder.finish();
@@ -534,24 +536,24 @@ class MessageRoundTripTest
     @Test
     void shouldRejectAWrapThatCannotHoldAnEmptyFrame()
     {
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[100]);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[120]);
         final IllegalArgumentException tooSmall = assertThrows(
             IllegalArgumentException.class, () -> frameEncoder.wrap(buffer, 0, MIN_FRAME_LENGTH - 1));
         assertTrue(tooSmall.getMessage().contains("capacity=" + (MIN_FRAME_LENGTH - 1)), tooSmall.getMessage());
 
         final IllegalArgumentException pastEnd = assertThrows(
-            IllegalArgumentException.class, () -> frameEncoder.wrap(buffer, 49, MIN_FRAME_LENGTH));
-        assertTrue(pastEnd.getMessage().contains("offset=49"), pastEnd.getMessage());
+            IllegalArgumentException.class, () -> frameEncoder.wrap(buffer, 61, MIN_FRAME_LENGTH));
+        assertTrue(pastEnd.getMessage().contains("offset=61"), pastEnd.getMessage());
 
         assertThrows(IllegalArgumentException.class, () -> frameEncoder.wrap(buffer, -1, MIN_FRAME_LENGTH));
-        assertThrows(IllegalArgumentException.class, () -> frameEncoder.wrap(buffer, 0, 101));
+        assertThrows(IllegalArgumentException.class, () -> frameEncoder.wrap(buffer, 0, 121));
         assertThrows(IllegalArgumentException.class, () -> frameEncoder.wrap(buffer, 1, Integer.MAX_VALUE));
-        assertThrows(IllegalArgumentException.class, () -> frameEncoder.wrap(new UnsafeBuffer(new byte[51]), 0, 51));
+        assertThrows(IllegalArgumentException.class, () -> frameEncoder.wrap(new UnsafeBuffer(new byte[MIN_FRAME_LENGTH - 1]), 0, MIN_FRAME_LENGTH - 1));
 
-        frameEncoder.wrap(buffer, 48, MIN_FRAME_LENGTH).begin(1L, 2L, 3L, 4L);
+        frameEncoder.wrap(buffer, 60, MIN_FRAME_LENGTH).begin(CLUSTER, 1L, 2L, 3L, 4L);
         assertEquals(FrameEncoder.NO_SPACE, frameEncoder.claim(MessageType.ROOM_REMOVED, 0));
         assertEquals(MIN_FRAME_LENGTH, frameEncoder.finish());
-        assertEquals(DecodeResult.OK, frameDecoder.wrap(buffer, 48, MIN_FRAME_LENGTH));
+        assertEquals(DecodeResult.OK, frameDecoder.wrap(buffer, 60, MIN_FRAME_LENGTH));
     }
 
     @Test
@@ -564,7 +566,7 @@ class MessageRoundTripTest
         assertThrows(IllegalStateException.class, () -> fresh.resizeLastMessage(0));
         assertFalse(fresh.fits(0));
 
-        fresh.begin(1L, 2L, 3L, 4L);
+        fresh.begin(CLUSTER, 1L, 2L, 3L, 4L);
         assertThrows(IllegalStateException.class, () -> fresh.resizeLastMessage(0));
         final IllegalArgumentException negative = assertThrows(
             IllegalArgumentException.class, () -> fresh.claim(MessageType.ROOM_COUNT, -1));
@@ -635,10 +637,10 @@ class MessageRoundTripTest
             misuse("capacity=" + (SnapshotChunkDecoder.MIN_LENGTH - 1),
                 (b, s) -> new SnapshotChunkEncoder(SMALL).wrap(b, 0, SnapshotChunkDecoder.MIN_LENGTH - 1)),
             misuse("bodyLength=-5", (b, s) ->
-                new FrameEncoder().wrap(b, 0, 512).begin(1L, 2L, 3L, 4L).claim(MessageType.PROBE, -5)),
+                new FrameEncoder().wrap(b, 0, 512).begin(CLUSTER, 1L, 2L, 3L, 4L).claim(MessageType.PROBE, -5)),
             misuse("bodyLength=17", (b, s) ->
             {
-                final FrameEncoder frame = new FrameEncoder().wrap(b, 0, 512).begin(1L, 2L, 3L, 4L);
+                final FrameEncoder frame = new FrameEncoder().wrap(b, 0, 512).begin(CLUSTER, 1L, 2L, 3L, 4L);
                 frame.claim(MessageType.PROBE, 16);
                 frame.resizeLastMessage(17);
             }),

@@ -223,7 +223,9 @@ final class Messages
         }
     }
 
-    record JoinRequest(long correlationId, Card card) implements Message
+    record JoinRequest(
+        long correlationId, long heartbeatIntervalNs, long heartbeatTimeoutNs, String clusterName, Card card)
+        implements Message
     {
         public int type()
         {
@@ -231,7 +233,13 @@ final class Messages
         }
     }
 
-    record JoinResponse(long correlationId, int status, List<Card> members) implements Message
+    record JoinResponse(
+        long correlationId,
+        int status,
+        long heartbeatIntervalNs,
+        long heartbeatTimeoutNs,
+        String clusterName,
+        List<Card> members) implements Message
     {
         public int type()
         {

@@ -132,7 +132,7 @@ final class RandomMessages
             case MessageType.PROBE:
                 return new Probe(anyLong(random), anyLong(random));
             case MessageType.JOIN_REQUEST:
-                return new JoinRequest(anyLong(random), card(random));
+                return new JoinRequest(anyLong(random), anyLong(random), anyLong(random), name(random), card(random));
             case MessageType.JOIN_RESPONSE:
             {
                 final int memberCount = random.nextInt(4);
@@ -141,7 +141,8 @@ final class RandomMessages
                 {
                     members.add(card(random));
                 }
-                return new JoinResponse(anyLong(random), anyInt(random), members);
+                return new JoinResponse(
+                    anyLong(random), anyInt(random), anyLong(random), anyLong(random), name(random), members);
             }
             case MessageType.SNAPSHOT_REQUEST:
                 return new SnapshotRequest(anyLong(random), anyLong(random), nonNegativeInt(random));

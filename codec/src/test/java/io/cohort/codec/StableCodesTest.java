@@ -13,9 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * Codes that travel on the wire never change: {@link ReasonCode} (suspicions and evictions) and
- * {@link DecodeResult} (the observed value of a BAD_FRAME accusation). A new constant gets a new code and a
- * row here.
+ * Codes that travel on the wire never change: {@link ReasonCode} (suspicions and evictions),
+ * {@link DecodeResult} (the observed value of a BAD_FRAME accusation) and {@link CommandStatus} (command responses,
+ * join refusals among them). A new constant gets a new code and a row here.
  */
 class StableCodesTest
 {
@@ -24,15 +24,34 @@ class StableCodesTest
     {
         final List<String> pinned = List.of("OK", "TRUNCATED_HEADER", "BAD_MAGIC", "UNSUPPORTED_VERSION",
             "BAD_FRAME_LENGTH", "CHECKSUM_MISMATCH", "BAD_MESSAGE_COUNT", "BAD_MESSAGE_LENGTH", "UNKNOWN_MESSAGE_TYPE",
-            "TRUNCATED_MESSAGE", "BAD_FIELD_LENGTH", "FIELD_TOO_LARGE", "BAD_FIELD_VALUE");
+            "TRUNCATED_MESSAGE", "BAD_FIELD_LENGTH", "FIELD_TOO_LARGE", "BAD_FIELD_VALUE", "FOREIGN_CLUSTER");
         assertEquals(pinned.size(), DecodeResult.values().length, "a DecodeResult without a pinned code");
         for (final DecodeResult result : DecodeResult.values())
         {
             assertEquals(pinned.indexOf(result.name()), result.code(), result.name());
             assertSame(result, DecodeResult.get(result.code()));
         }
-        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> DecodeResult.get(13));
-        assertEquals("unknown DecodeResult code: 13", ex.getMessage());
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> DecodeResult.get(14));
+        assertEquals("unknown DecodeResult code: 14", ex.getMessage());
+    }
+
+    @Test
+    void shouldPinEveryCommandStatus() throws IllegalAccessException
+    {
+        final Map<String, Integer> pinned = new LinkedHashMap<>();
+        pinned.put("OK", 0);
+        pinned.put("REJECTED", 1);
+        pinned.put("NOT_READY", 2);
+        pinned.put("BAD_REQUEST", 3);
+        pinned.put("INTERNAL_ERROR", 4);
+        pinned.put("CLUSTER_MISMATCH", 5);
+        pinned.put("SETTINGS_MISMATCH", 6);
+        assertEquals(pinned, intConstants(CommandStatus.class));
+        for (final Map.Entry<String, Integer> entry : pinned.entrySet())
+        {
+            assertEquals(entry.getKey(), CommandStatus.name(entry.getValue()));
+        }
+        assertEquals("UNKNOWN(7)", CommandStatus.name(7));
     }
 
     @Test

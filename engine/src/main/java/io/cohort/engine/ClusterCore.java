@@ -102,8 +102,7 @@ final class ClusterCore
         this.pending = new PendingRequests(nowNs);
         final byte[] publicKey = null == context.transportContext().curveKeys() ?
             new byte[0] : context.transportContext().curveKeys().publicKey();
-        this.commands = new CommandMessages(nodeId, incarnation, transport.syncEndpoint(), transport.commandEndpoint(),
-            publicKey, context.codecLimits());
+        this.commands = new CommandMessages(context, transport.syncEndpoint(), transport.commandEndpoint(), publicKey);
         this.publisher = new SyncPublisher(context, transport.outbound(), state, errorHandler, publicKey);
         // The backend's own listener opts in, not the wrapper the node may put around it (its counters).
         final ReplicaObserver replicaObserver =
@@ -143,24 +142,26 @@ final class ClusterCore
     // ---------------------------------------------------------------------------------------------------------
 
     /**
-     * Starts the node: a cluster of one at once without seeds, else joining through them.
+     * Starts the node: a cluster of one at once without seeds (or when every seed is this node), else joining
+     * through them; a seed that does not resolve yet is asked for again on every round of the join.
      *
-     * @param nowNs         the current time.
-     * @param seedEndpoints resolved command endpoints of the seeds, this node's own removed.
+     * @param nowNs the current time.
+     * @param seeds the seeds' command endpoints, resolved here and again while joining or alone.
      */
-    void start(final long nowNs, final List<String> seedEndpoints)
+    void start(final long nowNs, final SeedEndpoints seeds)
     {
         this.nowNs = nowNs;
         nextHeartbeatNs = nowNs;
-        if (seedEndpoints.isEmpty())
+        seeds.refresh(nowNs);
+        if (seeds.endpoints().isEmpty() && !seeds.anyUnresolved())
         {
-            LOG.info("node {} starts a new cluster: {}", id(nodeId),
-                context.seeds().isEmpty() ? "no seed configured" : "every seed is this node");
+            LOG.info("node {} starts a new cluster {}: {}", id(nodeId), context.clusterName(),
+                seeds.configured() ? "every seed is this node" : "no seed configured");
             becomeMember();
             return;
         }
         changeState(NodeState.JOINING);
-        joinDriver.start(nowNs, seedEndpoints);
+        joinDriver.start(nowNs, seeds);
     }
 
     /**

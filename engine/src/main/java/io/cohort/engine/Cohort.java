@@ -14,13 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Launches Cohort nodes.
@@ -88,7 +82,7 @@ public final class Cohort
                 ClusterCore.id(context.nodeId()), context.incarnation(), LaunchSummary.version(),
                 transport.syncEndpoint(), transport.commandEndpoint(), countersFile.file(),
                 LaunchSummary.settings(context));
-            core.start(clock.nanoTime(), resolveSeeds(context.seeds(), context.transportContext().commandPort()));
+            core.start(clock.nanoTime(), SeedEndpoints.of(context));
 
             final NodeAgent agent = new NodeAgent(core, transport, apiQueue, clock, listener, errorHandler,
                 context.nodeId(), nodeCounters, state, transport, state, counters, nodeCounters, countersFile);
@@ -134,59 +128,5 @@ public final class Cohort
             RateLimitedWarnings.DEFAULT_BURST, RateLimitedWarnings.DEFAULT_INTERVAL_NS);
         return (throwable) -> lines.warn(throwable.getClass().getName(), "node {}: {}", ClusterCore.id(nodeId),
             throwable.toString(), throwable);
-    }
-
-    /**
-     * Resolves seeds to command endpoints, every address of a host name included, leaving this node out: an
-     * address of this host with this node's command port is this node.
-     */
-    static List<String> resolveSeeds(final List<String> seeds, final int ownCommandPort)
-    {
-        final List<String> endpoints = new ArrayList<>();
-        for (final String seed : seeds)
-        {
-            final int colon = seed.lastIndexOf(':');
-            final String host = seed.substring(0, colon);
-            final int port = Integer.parseInt(seed.substring(colon + 1));
-            final InetAddress[] addresses;
-            try
-            {
-                addresses = InetAddress.getAllByName(host);
-            }
-            catch (final UnknownHostException ex)
-            {
-                LOG.warn("seed {} does not resolve: {}", seed, ex.getMessage());
-                continue;
-            }
-            for (final InetAddress address : addresses)
-            {
-                if (port == ownCommandPort && isLocal(address))
-                {
-                    continue;
-                }
-                final String endpoint = "tcp://" + address.getHostAddress() + ":" + port;
-                if (!endpoints.contains(endpoint))
-                {
-                    endpoints.add(endpoint);
-                }
-            }
-        }
-        return endpoints;
-    }
-
-    private static boolean isLocal(final InetAddress address)
-    {
-        if (address.isAnyLocalAddress() || address.isLoopbackAddress())
-        {
-            return true;
-        }
-        try
-        {
-            return null != NetworkInterface.getByInetAddress(address);
-        }
-        catch (final SocketException ex)
-        {
-            return false;
-        }
     }
 }

@@ -23,6 +23,36 @@ public final class CohortConfiguration
     /** Default: no seed. */
     public static final String SEEDS_DEFAULT = "";
 
+    /**
+     * The cluster's name: every node of a cluster must be given the same. Its hash (XXH64) is stamped on every frame,
+     * and a frame of another cluster name is refused and counted before anything of it is applied, so that two
+     * clusters given overlapping seeds never merge; a join from another cluster is refused with both names logged on
+     * both sides. At most {@value #CLUSTER_NAME_MAX_LENGTH} printable ASCII characters, no spaces.
+     */
+    public static final String CLUSTER_NAME_PROP_NAME = "cohort.cluster.name";
+    /** Default cluster name. */
+    public static final String CLUSTER_NAME_DEFAULT = "cohort";
+    /** Longest cluster name, in characters. */
+    public static final int CLUSTER_NAME_MAX_LENGTH = 64;
+
+    /**
+     * Nodes (this one included) that must answer on the seeds before a cold start founds the cluster: the node with
+     * the lowest node id among them founds it and the others join, so N nodes started together make one cluster.
+     * 0 keeps the default rule (a majority of the seed list, or every seed under keep-oldest).
+     */
+    public static final String EXPECTED_NODES_PROP_NAME = "cohort.cluster.expected.nodes";
+    /** Default: none, the default founding rule. */
+    public static final int EXPECTED_NODES_DEFAULT = 0;
+
+    /**
+     * How often the seeds' host names are resolved again while the node is joining or alone, so that a node started
+     * before its seeds' DNS names exist (a pod before its headless service lists it) joins once they do. The JVM's
+     * DNS cache applies on top ({@code networkaddress.cache.negative.ttl}, 10 s by default).
+     */
+    public static final String SEEDS_RESOLVE_INTERVAL_PROP_NAME = "cohort.cluster.seeds.resolve.interval";
+    /** Default seed re-resolution interval. */
+    public static final String SEEDS_RESOLVE_INTERVAL_DEFAULT = "1s";
+
     /** Fewer live members than this and the node is {@link NodeState#NOT_ENOUGH_NODES}. */
     public static final String MINIMUM_NODES_PROP_NAME = "cohort.cluster.minimum.nodes";
     /** Default minimum number of nodes. */

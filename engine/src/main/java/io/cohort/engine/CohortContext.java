@@ -8,13 +8,10 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
-import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static io.cohort.config.PropertySet.formatDuration;
 import static io.cohort.engine.CohortConfiguration.*;
 
 /**
@@ -24,9 +21,14 @@ import static io.cohort.engine.CohortConfiguration.*;
  */
 public final class CohortContext
 {
-    private long nodeId = parseNodeId(PROPERTIES.string(NODE_ID_PROP_NAME, NODE_ID_DEFAULT));
+    private long nodeId = ContextChecks.parseNodeId(PROPERTIES.string(NODE_ID_PROP_NAME, NODE_ID_DEFAULT));
+    private String clusterName = PROPERTIES.string(CLUSTER_NAME_PROP_NAME, CLUSTER_NAME_DEFAULT).trim();
+    private int expectedNodes = PROPERTIES.intValue(EXPECTED_NODES_PROP_NAME, EXPECTED_NODES_DEFAULT);
+    private long seedsResolveIntervalNs =
+        PROPERTIES.durationNs(SEEDS_RESOLVE_INTERVAL_PROP_NAME, SEEDS_RESOLVE_INTERVAL_DEFAULT);
+    private SeedResolver seedResolver = SeedResolver.DNS;
     private long incarnation = System.currentTimeMillis();
-    private List<String> seeds = parseSeeds(PROPERTIES.string(SEEDS_PROP_NAME, SEEDS_DEFAULT));
+    private List<String> seeds = ContextChecks.parseSeeds(PROPERTIES.string(SEEDS_PROP_NAME, SEEDS_DEFAULT));
     private int minimumNodes = PROPERTIES.intValue(MINIMUM_NODES_PROP_NAME, MINIMUM_NODES_DEFAULT);
     private long heartbeatIntervalNs = PROPERTIES.durationNs(HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_DEFAULT);
     private long heartbeatTimeoutNs = PROPERTIES.durationNs(HEARTBEAT_TIMEOUT_PROP_NAME, HEARTBEAT_TIMEOUT_DEFAULT);
@@ -51,63 +53,6 @@ public final class CohortContext
         1, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
     private boolean concluded;
 
-    static long parseNodeId(final String value)
-    {
-        final String trimmed = value.trim();
-        if (trimmed.isEmpty())
-        {
-            final SecureRandom random = new SecureRandom();
-            long id;
-            do
-            {
-                id = random.nextLong();
-            }
-            while (0 == id);
-            return id;
-        }
-        try
-        {
-            return trimmed.startsWith("0x") ? Long.parseUnsignedLong(trimmed.substring(2), 16) : Long.parseLong(trimmed);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(NODE_ID_PROP_NAME + "=" + value + " is not a 64-bit number", ex);
-        }
-    }
-
-    static List<String> parseSeeds(final String value)
-    {
-        final List<String> seeds = new ArrayList<>();
-        for (final String part : value.split(","))
-        {
-            final String seed = part.trim();
-            if (seed.isEmpty())
-            {
-                continue;
-            }
-            final int colon = seed.lastIndexOf(':');
-            if (colon <= 0 || colon == seed.length() - 1)
-            {
-                throw new IllegalArgumentException(SEEDS_PROP_NAME + "=" + value + ": '" + seed + "' is not host:port");
-            }
-            final int port;
-            try
-            {
-                port = Integer.parseInt(seed.substring(colon + 1));
-            }
-            catch (final NumberFormatException ex)
-            {
-                throw new IllegalArgumentException(SEEDS_PROP_NAME + "=" + value + ": '" + seed + "' has no port", ex);
-            }
-            if (port <= 0 || port > 65535)
-            {
-                throw new IllegalArgumentException(SEEDS_PROP_NAME + "=" + value + ": port " + port + " out of range");
-            }
-            seeds.add(seed);
-        }
-        return seeds;
-    }
-
     /**
      * Validates every setting, fails on a {@code cohort.*} system property no Configuration declares (naming
      * the closest declared one), fills in the transport's and the state's node id, incarnation and limits, and
@@ -123,66 +68,10 @@ public final class CohortContext
         {
             return this;
         }
-        // A misspelt setting would otherwise be ignored silently, e.g. a seed list under a wrong name founds a
-        // second cluster.
-        ToolProperties.KNOWN.rejectUnknown(System.getProperties(), "system property");
-        if (0 == nodeId)
-        {
-            throw new IllegalArgumentException(NODE_ID_PROP_NAME + "=0 is reserved");
-        }
-        if (minimumNodes < 1)
-        {
-            throw new IllegalArgumentException(MINIMUM_NODES_PROP_NAME + "=" + minimumNodes + " must be at least 1");
-        }
-        if (heartbeatIntervalNs <= 0)
-        {
-            throw new IllegalArgumentException(
-                HEARTBEAT_INTERVAL_PROP_NAME + "=" + formatDuration(heartbeatIntervalNs) + " must be positive");
-        }
-        if (heartbeatTimeoutNs < 3 * heartbeatIntervalNs)
-        {
-            throw new IllegalArgumentException(HEARTBEAT_TIMEOUT_PROP_NAME + "=" + formatDuration(heartbeatTimeoutNs) +
-                " must be at least 3 x " + HEARTBEAT_INTERVAL_PROP_NAME + "=" + formatDuration(heartbeatIntervalNs) +
-                ", or one lost heartbeat looks like a dead node");
-        }
-        if (commandTimeoutNs <= 0)
-        {
-            throw new IllegalArgumentException(COMMAND_TIMEOUT_PROP_NAME + "=" + formatDuration(commandTimeoutNs) +
-                " must be positive");
-        }
-        if (joinTimeoutNs < commandTimeoutNs)
-        {
-            throw new IllegalArgumentException(JOIN_TIMEOUT_PROP_NAME + "=" + formatDuration(joinTimeoutNs) +
-                " must be at least " + COMMAND_TIMEOUT_PROP_NAME + "=" + formatDuration(commandTimeoutNs));
-        }
-        if (suspicionTimeoutNs < heartbeatIntervalNs)
-        {
-            throw new IllegalArgumentException(SUSPICION_TIMEOUT_PROP_NAME + "=" + formatDuration(suspicionTimeoutNs) +
-                " must be at least " + HEARTBEAT_INTERVAL_PROP_NAME + "=" + formatDuration(heartbeatIntervalNs) +
-                ", or other members cannot confirm an accusation in time");
-        }
-        if (syncRepairBudget < 0)
-        {
-            throw new IllegalArgumentException(SYNC_REPAIR_BUDGET_PROP_NAME + "=" + syncRepairBudget +
-                " must not be negative");
-        }
-        if (Integer.bitCount(apiQueueLength) != 1 || apiQueueLength < 4096)
-        {
-            throw new IllegalArgumentException(API_QUEUE_LENGTH_PROP_NAME + "=" + apiQueueLength +
-                " must be a power of two of at least 4096 bytes");
-        }
-        if (null == listener)
-        {
-            throw new IllegalArgumentException("listener must not be null");
-        }
-        if (null == jmxName || !jmxName.matches("[A-Za-z0-9._-]*"))
-        {
-            throw new IllegalArgumentException(JMX_NAME_PROP_NAME + "=" + jmxName +
-                " may hold only letters, digits and . _ -");
-        }
-
-        transportContext.nodeId(nodeId).incarnation(incarnation).codecLimits(codecLimits).conclude();
-        stateContext.localNodeId(nodeId).codecLimits(codecLimits).conclude();
+        ContextChecks.validate(this);
+        final long clusterId = clusterId();
+        transportContext.clusterId(clusterId).nodeId(nodeId).incarnation(incarnation).codecLimits(codecLimits).conclude();
+        stateContext.clusterId(clusterId).localNodeId(nodeId).codecLimits(codecLimits).conclude();
         concluded = true;
         return this;
     }
@@ -242,6 +131,107 @@ public final class CohortContext
     }
 
     /**
+     * The cluster's name, the same on every node (see {@link CohortConfiguration#CLUSTER_NAME_PROP_NAME}).
+     *
+     * @return the name.
+     */
+    public String clusterName()
+    {
+        return clusterName;
+    }
+
+    /**
+     * Sets the cluster's name.
+     *
+     * @param clusterName 1 to {@value CohortConfiguration#CLUSTER_NAME_MAX_LENGTH} printable ASCII characters, no
+     *                    spaces.
+     * @return this for a fluent API.
+     */
+    public CohortContext clusterName(final String clusterName)
+    {
+        this.clusterName = clusterName;
+        return this;
+    }
+
+    /**
+     * The cluster id stamped on every frame: the XXH64 hash of the cluster name's UTF-8 bytes, never
+     * {@link io.cohort.codec.FrameLayout#ANY_CLUSTER}.
+     *
+     * @return the cluster id.
+     */
+    public long clusterId()
+    {
+        return ContextChecks.clusterId(clusterName);
+    }
+
+    /**
+     * Nodes that must answer on the seeds before a cold start founds the cluster (see
+     * {@link CohortConfiguration#EXPECTED_NODES_PROP_NAME}).
+     *
+     * @return the count, this node included; 0 for none.
+     */
+    public int expectedNodes()
+    {
+        return expectedNodes;
+    }
+
+    /**
+     * Sets the nodes that must answer on the seeds before a cold start founds the cluster.
+     *
+     * @param expectedNodes the count, this node included; 0 for none.
+     * @return this for a fluent API.
+     */
+    public CohortContext expectedNodes(final int expectedNodes)
+    {
+        this.expectedNodes = expectedNodes;
+        return this;
+    }
+
+    /**
+     * How often seed host names are resolved again while joining or alone.
+     *
+     * @return nanoseconds.
+     */
+    public long seedsResolveIntervalNs()
+    {
+        return seedsResolveIntervalNs;
+    }
+
+    /**
+     * Sets how often seed host names are resolved again while joining or alone.
+     *
+     * @param seedsResolveIntervalNs nanoseconds, positive.
+     * @return this for a fluent API.
+     */
+    public CohortContext seedsResolveIntervalNs(final long seedsResolveIntervalNs)
+    {
+        this.seedsResolveIntervalNs = seedsResolveIntervalNs;
+        return this;
+    }
+
+    /**
+     * How seed host names become addresses.
+     *
+     * @return the resolver, {@link SeedResolver#DNS} by default.
+     */
+    public SeedResolver seedResolver()
+    {
+        return seedResolver;
+    }
+
+    /**
+     * Sets how seed host names become addresses (e.g. a test's resolver, or a discovery service's).
+     *
+     * @param seedResolver the resolver; called on the node's thread.
+     * @return this for a fluent API.
+     */
+    public CohortContext seedResolver(final SeedResolver seedResolver)
+    {
+        this.seedResolver = seedResolver;
+        return this;
+    }
+
+    /**
      * Seeds to join through.
      *
      * @return {@code host:port} command endpoints.
@@ -259,7 +249,7 @@ public final class CohortContext
      */
     public CohortContext seeds(final String seeds)
     {
-        this.seeds = parseSeeds(seeds);
+        this.seeds = ContextChecks.parseSeeds(seeds);
         return this;
     }
 

@@ -94,6 +94,16 @@ public final class CohortNode implements AutoCloseable
     }
 
     /**
+     * The cluster's name ({@code cohort.cluster.name}), the same on every node of the cluster.
+     *
+     * @return the name.
+     */
+    public String clusterName()
+    {
+        return context.clusterName();
+    }
+
+    /**
      * The endpoint peers subscribe to.
      *
      * @return e.g. {@code tcp://10.0.0.1:7511}.

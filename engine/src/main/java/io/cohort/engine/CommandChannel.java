@@ -192,4 +192,37 @@ final class CommandChannel implements CommandHandler
                 break;
         }
     }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Nothing of another cluster is applied: a join request is refused with this node's cluster name, a join
+     * refusal is logged, anything else is logged once in a while (the transport counted it).
+     */
+    public void onForeignFrame(
+        final byte[] routingId,
+        final long senderNodeId,
+        final long clusterId,
+        final int type,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int bodyLength)
+    {
+        if (core.state().isTerminal())
+        {
+            return;
+        }
+        if (MessageType.JOIN_REQUEST == type && null != routingId)
+        {
+            joinDriver.onForeignJoinRequest(routingId, buffer, bodyOffset, bodyLength);
+        }
+        else if (MessageType.JOIN_RESPONSE == type && null == routingId)
+        {
+            joinDriver.onForeignJoinResponse(senderNodeId, buffer, bodyOffset, bodyLength);
+        }
+        else
+        {
+            joinDriver.onForeignFrame(senderNodeId, clusterId, "a " + MessageType.name(type) + " command");
+        }
+    }
 }

@@ -17,13 +17,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 
 /**
- * Builds the frames of the command channel (requests and responses) in one reused buffer. Commands are rare
+ * Builds the frames of the command channel (requests and responses) in one reused buffer, each stamped with this
+ * node's cluster id; join requests and responses carry the settings every member must share. Commands are rare
  * (joins, snapshots, probes), so the convenience of strings here costs nothing that matters.
  */
 final class CommandMessages
 {
+    private final long clusterId;
     private final long nodeId;
     private final long incarnation;
+    private final byte[] clusterName;
+    private final long heartbeatIntervalNs;
+    private final long heartbeatTimeoutNs;
     private final UnsafeBuffer buffer;
     private final FrameEncoder frame = new FrameEncoder();
     private final JoinRequestEncoder joinRequest;
@@ -36,15 +41,18 @@ final class CommandMessages
     private final byte[] publicKey;
 
     CommandMessages(
-        final long nodeId,
-        final long incarnation,
+        final CohortContext context,
         final String syncEndpoint,
         final String commandEndpoint,
-        final byte[] publicKey,
-        final CodecLimits limits)
+        final byte[] publicKey)
     {
-        this.nodeId = nodeId;
-        this.incarnation = incarnation;
+        final CodecLimits limits = context.codecLimits();
+        this.clusterId = context.clusterId();
+        this.nodeId = context.nodeId();
+        this.incarnation = context.incarnation();
+        this.clusterName = context.clusterName().getBytes(StandardCharsets.UTF_8);
+        this.heartbeatIntervalNs = context.heartbeatIntervalNs();
+        this.heartbeatTimeoutNs = context.heartbeatTimeoutNs();
         this.syncEndpoint = syncEndpoint;
         this.commandEndpoint = commandEndpoint;
         this.publicKey = publicKey;
@@ -61,15 +69,18 @@ final class CommandMessages
 
     private FrameEncoder begin()
     {
-        return frame.wrap(buffer, 0, buffer.capacity()).begin(nodeId, incarnation, FrameLayout.BROADCAST, 0);
+        return frame.wrap(buffer, 0, buffer.capacity())
+            .begin(clusterId, nodeId, incarnation, FrameLayout.BROADCAST, 0);
     }
 
     int joinRequest(final long correlationId)
     {
         final FrameEncoder frame = begin();
         final int cardLength = MemberCardEncoder.computeLength(syncEndpoint, commandEndpoint, publicKey);
-        final int at = frame.claim(MessageType.JOIN_REQUEST, JoinRequestEncoder.computeLength(cardLength));
-        joinRequest.wrap(buffer, at).correlationId(correlationId).card()
+        final int at = frame.claim(
+            MessageType.JOIN_REQUEST, JoinRequestEncoder.computeLength(clusterName.length, cardLength));
+        joinRequest.wrap(buffer, at).correlationId(correlationId).heartbeat(heartbeatIntervalNs, heartbeatTimeoutNs)
+            .clusterName(clusterName).card()
             .nodeId(nodeId).incarnation(incarnation).endpoints(syncEndpoint, commandEndpoint, publicKey);
         return frame.finish();
     }
@@ -82,8 +93,10 @@ final class CommandMessages
             cardsLength += MemberCardEncoder.computeLength(member.syncEndpoint, member.commandEndpoint, publicKey);
         }
         final FrameEncoder frame = begin();
-        final int at = frame.claim(MessageType.JOIN_RESPONSE, JoinResponseEncoder.computeLength(cardsLength));
+        final int at = frame.claim(
+            MessageType.JOIN_RESPONSE, JoinResponseEncoder.computeLength(clusterName.length, cardsLength));
         joinResponse.wrap(buffer, at).correlationId(correlationId).status(status)
+            .heartbeat(heartbeatIntervalNs, heartbeatTimeoutNs).clusterName(clusterName)
             .addMember(nodeId, incarnation, syncEndpoint, commandEndpoint, publicKey);
         for (final Member member : members)
         {

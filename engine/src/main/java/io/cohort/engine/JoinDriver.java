@@ -35,7 +35,14 @@ import java.util.concurrent.TimeUnit;
  * never founds. A node that hears no seed, or only a minority, never
  * founds: it may be on the cut-off side of a cluster that runs on (restarted during a partition), and a second
  * cluster would never merge with the first. It keeps asking until {@code cohort.join.timeout}. A node without
- * seeds founds at once.
+ * seeds founds at once. With {@code cohort.cluster.expected.nodes} set, the rule is simpler: a node founds once that
+ * many nodes (itself included) answered {@code NOT_READY} in one round and it has the lowest node id among them.
+ * <p>
+ * Seeds are resolved again each round (at most every {@code cohort.cluster.seeds.resolve.interval}) while joining or
+ * alone, so a seed whose name does not resolve yet is joined once it does; a node whose seeds all fail to resolve
+ * never founds. A join is refused, with what differs named in the log of both sides, when the joiner is of another
+ * cluster name ({@code CLUSTER_MISMATCH}, answered to a frame the transport refused as foreign) or a setting every
+ * member must share differs ({@code SETTINGS_MISMATCH}, {@link JoinSettings}).
  */
 final class JoinDriver
 {
@@ -55,7 +62,9 @@ final class JoinDriver
     private final JoinRequestDecoder joinRequestDecoder = new JoinRequestDecoder();
     private final JoinResponseDecoder joinResponseDecoder = new JoinResponseDecoder();
     private final MemberCardDecoder cardDecoder = new MemberCardDecoder();
-    private List<String> seedEndpoints = List.of();
+    private final RateLimitedWarnings warnings;
+    private SeedEndpoints seeds = SeedEndpoints.fixed(List.of());
+    private String lastRefusal;
     private long joinCorrelationId;
     private boolean accepted;
     private boolean memberRefused;
@@ -83,16 +92,18 @@ final class JoinDriver
         this.pending = pending;
         this.core = core;
         this.nodeId = context.nodeId();
+        this.warnings = new RateLimitedWarnings(LOG::warn, core::nowNs, RateLimitedWarnings.DEFAULT_BURST,
+            RateLimitedWarnings.DEFAULT_INTERVAL_NS);
     }
 
-    void start(final long nowNs, final List<String> seedEndpoints)
+    void start(final long nowNs, final SeedEndpoints seeds)
     {
         this.nowNs = nowNs;
-        this.seedEndpoints = List.copyOf(seedEndpoints);
+        this.seeds = seeds;
         joinDeadlineNs = nowNs + context.joinTimeoutNs();
         discoveryDeadlineNs = nowNs + context.commandTimeoutNs();
         connectSeeds();
-        LOG.info("node {} joining through seeds {}", ClusterCore.id(nodeId), this.seedEndpoints);
+        LOG.info("node {} joining cluster {} through seeds {}", ClusterCore.id(nodeId), context.clusterName(), seeds);
         sendJoinRequests();
     }
 
@@ -119,9 +130,11 @@ final class JoinDriver
                 // round to answer, and an answer from before (a node since accepted, or gone) does not count.
                 if (nowNs >= discoveryDeadlineNs && shouldFound())
                 {
-                    LOG.info("node {} founds the cluster: seeds answering NOT_READY in the last round, all with " +
-                        "larger ids, and this node are a majority of the {} seeds and itself", ClusterCore.id(nodeId),
-                        seedEndpoints.size());
+                    LOG.info("node {} founds cluster {}: {} nodes answering NOT_READY in the last round, all with " +
+                        "larger ids, and this node are {}", ClusterCore.id(nodeId), context.clusterName(),
+                        answeredLastRound(), 0 < context.expectedNodes() ?
+                        CohortConfiguration.EXPECTED_NODES_PROP_NAME + "=" + context.expectedNodes() :
+                        "enough of the " + seeds.endpoints().size() + " seed endpoints and itself");
                     core.becomeMember();
                     return 1;
                 }
@@ -158,7 +171,7 @@ final class JoinDriver
     int probeSeedsWhileAlone(final long nowNs)
     {
         this.nowNs = nowNs;
-        if (seedEndpoints.isEmpty() || nowNs < nextAttemptNs)
+        if (!seeds.configured() || nowNs < nextAttemptNs)
         {
             return 0;
         }
@@ -194,7 +207,7 @@ final class JoinDriver
 
     private void connectSeeds()
     {
-        for (final String endpoint : seedEndpoints)
+        for (final String endpoint : seeds.endpoints())
         {
             transport.connectSeed(endpoint);
         }
@@ -203,7 +216,16 @@ final class JoinDriver
 
     private void sendJoinRequests()
     {
-        if (!anySeedAnswered && nowNs - seedsConnectedNs > TimeUnit.MILLISECONDS.toNanos(SEED_RECONNECT_MS))
+        if (seeds.refresh(nowNs))
+        {
+            // A seed's name resolves to other addresses than before (e.g. a pod now listed by its service): the seed
+            // channels follow, so that every endpoint of the new list is asked from this round on.
+            LOG.info("node {}: seeds now resolve to {}", ClusterCore.id(nodeId), seeds);
+            transport.disconnectSeeds();
+            connectSeeds();
+            anySeedAnswered = false;
+        }
+        else if (!anySeedAnswered && nowNs - seedsConnectedNs > TimeUnit.MILLISECONDS.toNanos(SEED_RECONNECT_MS))
         {
             // JeroMQ sometimes never completes a fresh connection's handshake: fresh sockets are the cure.
             transport.disconnectSeeds();
@@ -222,7 +244,7 @@ final class JoinDriver
         joinCorrelationId = pending.nextCorrelationId();
         pending.register(joinCorrelationId, 0, nowNs + context.commandTimeoutNs());
         final int length = commands.joinRequest(joinCorrelationId);
-        for (int i = 0; i < seedEndpoints.size(); i++)
+        for (int i = 0, size = seeds.endpoints().size(); i < size; i++)
         {
             transport.sendToSeed(i, commands.buffer(), 0, length);
         }
@@ -231,7 +253,8 @@ final class JoinDriver
 
     private boolean shouldFound()
     {
-        if (memberRefused)
+        // No seed resolves yet: the cluster may well run on the far side of a DNS that does not list it yet.
+        if (memberRefused || seeds.endpoints().isEmpty())
         {
             return false;
         }
@@ -252,11 +275,32 @@ final class JoinDriver
                 answered++;
             }
         }
+        if (context.expectedNodes() > 0)
+        {
+            // Every expected node answered in one round and this one has the lowest id among them: exactly one of
+            // them founds, the others join it.
+            return 1 + answered >= context.expectedNodes();
+        }
         // Founding is safe only if the hosts that did not answer are too few to hold a running cluster under the
         // split strategy: under keep-majority that is a majority answering; under keep-oldest, where a cluster of
         // one may run on, every seed; under static-quorum, all but fewer than the quorum.
-        final int total = 1 + seedEndpoints.size();
+        final int total = 1 + seeds.endpoints().size();
         return 1 + answered > total - smallestRunningCluster(total);
+    }
+
+    private int answeredLastRound()
+    {
+        int answered = 0;
+        final Long2LongHashMap.EntryIterator it = notReadyResponders.entrySet().iterator();
+        while (it.hasNext())
+        {
+            it.next();
+            if (it.getLongValue() >= lastAttemptNs)
+            {
+                answered++;
+            }
+        }
+        return answered;
     }
 
     private int smallestRunningCluster(final int total)
@@ -276,10 +320,13 @@ final class JoinDriver
     {
         if (!accepted)
         {
-            return notReadyResponders.isEmpty() ? "no seed answered among " + seedEndpoints :
-                "only joining nodes answered (" + notReadyResponders.size() + " ever, of " + seedEndpoints.size() +
-                " seeds; founding needs a majority answering in one round, all with larger ids): " +
-                notReadyResponders.keySet();
+            final String refused = null == lastRefusal ? "" : "; last refusal: " + lastRefusal;
+            return (notReadyResponders.isEmpty() ? "no seed answered among " + seeds :
+                "only joining nodes answered (" + notReadyResponders.size() + " ever, of " + seeds.endpoints().size() +
+                " seed endpoints; founding needs " + (0 < context.expectedNodes() ?
+                CohortConfiguration.EXPECTED_NODES_PROP_NAME + "=" + context.expectedNodes() :
+                "a majority") + " answering in one round, all with larger ids): " +
+                notReadyResponders.keySet()) + refused;
         }
         final StringBuilder builder = new StringBuilder("members not synced or not subscribed yet:");
         for (final Member member : members)
@@ -310,6 +357,14 @@ final class JoinDriver
         roundAnswered = true;
         if (CommandStatus.OK != response.status())
         {
+            if (CommandStatus.SETTINGS_MISMATCH == response.status())
+            {
+                final String mismatch = JoinSettings.mismatch(context, FrameLayout.VERSION_MAJOR,
+                    FrameLayout.VERSION_MINOR, response.heartbeatIntervalNs(), response.heartbeatTimeoutNs());
+                lastRefusal = "member " + ClusterCore.id(senderNodeId) + " refused this node's settings: " +
+                    (null == mismatch ? "they differ on its side (see its log)" : mismatch);
+                warnings.warn("settings-mismatch", "node {}: {}", ClusterCore.id(nodeId), lastRefusal);
+            }
             if (joining && !accepted)
             {
                 if (CommandStatus.NOT_READY == response.status())
@@ -318,9 +373,9 @@ final class JoinDriver
                 }
                 else
                 {
-                    // A member refused (busy, another protocol version, or the cluster at its configured size):
-                    // a cluster exists, never found another.
-                    if (!memberRefused)
+                    // A member refused (busy, another protocol version, settings that differ, or the cluster at its
+                    // configured size): a cluster exists, never found another.
+                    if (!memberRefused && CommandStatus.SETTINGS_MISMATCH != response.status())
                     {
                         LOG.warn("node {} refused by member {}: a partition suspected, another protocol version, or " +
                             "the cluster at {} (see that member's log)", ClusterCore.id(nodeId),
@@ -366,6 +421,23 @@ final class JoinDriver
     {
         final JoinRequestDecoder request = joinRequestDecoder.wrap(buffer, offset, length);
         final long correlationId = request.correlationId();
+        final MemberCardDecoder card = request.card(cardDecoder);
+        if (!context.clusterName().equals(request.clusterName()))
+        {
+            // The same cluster id from another name: a hash collision, refused like any other cluster.
+            refuseOtherCluster(routingId, correlationId, card.nodeId(), request.clusterName());
+            return;
+        }
+        final String mismatch = JoinSettings.mismatch(context, card.versionMajor(), card.versionMinor(),
+            request.heartbeatIntervalNs(), request.heartbeatTimeoutNs());
+        if (null != mismatch)
+        {
+            // Checked before anything else, by joining nodes too: a cold start of nodes that disagree must say why.
+            warnings.warn("settings-mismatch", "node {} refused a join from {}: {}", ClusterCore.id(nodeId),
+                ClusterCore.id(card.nodeId()), mismatch);
+            reply(routingId, commands.joinResponse(correlationId, CommandStatus.SETTINGS_MISMATCH, List.of()));
+            return;
+        }
         if (!core.state().isMember())
         {
             // Only a member vouches for a member list: a node still joining (even accepted) may hold a list that
@@ -373,15 +445,6 @@ final class JoinDriver
             // Once accepted, it knows a cluster exists: it says so (REJECTED), so that the asker never founds another.
             reply(routingId, commands.joinResponse(correlationId,
                 accepted ? CommandStatus.REJECTED : CommandStatus.NOT_READY, List.of()));
-            return;
-        }
-
-        final MemberCardDecoder card = request.card(cardDecoder);
-        if (card.versionMajor() != FrameLayout.VERSION_MAJOR)
-        {
-            LOG.warn("node {} refused a join from {}: protocol version {}.{}", ClusterCore.id(nodeId),
-                ClusterCore.id(card.nodeId()), card.versionMajor(), card.versionMinor());
-            reply(routingId, commands.joinResponse(correlationId, CommandStatus.REJECTED, List.of()));
             return;
         }
 
@@ -419,6 +482,51 @@ final class JoinDriver
         {
             core.announceMember(member);
         }
+    }
+
+    /**
+     * A join request in a frame of another cluster (the transport refused the frame): answered with this node's
+     * cluster name, so that both sides log both names; nothing of it is applied.
+     */
+    void onForeignJoinRequest(final byte[] routingId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final JoinRequestDecoder request = joinRequestDecoder.wrap(buffer, offset, length);
+        refuseOtherCluster(routingId, request.correlationId(), request.card(cardDecoder).nodeId(),
+            request.clusterName());
+    }
+
+    private void refuseOtherCluster(
+        final byte[] routingId, final long correlationId, final long joinerNodeId, final String joinerCluster)
+    {
+        warnings.warn("foreign-join", "node {} of cluster {} refused a join from node {} of cluster {} ({} differs)",
+            ClusterCore.id(nodeId), context.clusterName(), ClusterCore.id(joinerNodeId), joinerCluster,
+            CohortConfiguration.CLUSTER_NAME_PROP_NAME);
+        reply(routingId, commands.joinResponse(correlationId, CommandStatus.CLUSTER_MISMATCH, List.of()));
+    }
+
+    /**
+     * A join response in a frame of another cluster: only a refusal is expected, and it is logged, never applied.
+     */
+    void onForeignJoinResponse(final long senderNodeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final JoinResponseDecoder response = joinResponseDecoder.wrap(buffer, offset, length);
+        anySeedAnswered = true;
+        roundAnswered = true;
+        lastRefusal = "seed " + ClusterCore.id(senderNodeId) + " is of cluster " + response.clusterName() +
+            ", this node of cluster " + context.clusterName() + " (" + CohortConfiguration.CLUSTER_NAME_PROP_NAME +
+            " differs)";
+        warnings.warn("foreign-join-refused", "node {} refused: {} ({})", ClusterCore.id(nodeId), lastRefusal,
+            CommandStatus.name(response.status()));
+    }
+
+    /**
+     * Any other frame of another cluster, refused by the transport and counted: one rate-limited line says so.
+     */
+    void onForeignFrame(final long senderNodeId, final long clusterId, final String what)
+    {
+        warnings.warn("foreign-frame", "node {} of cluster {} refused {} from node {} of another cluster (id {}): " +
+            "nothing applied", ClusterCore.id(nodeId), context.clusterName(), what, ClusterCore.id(senderNodeId),
+            ClusterCore.id(clusterId));
     }
 
     private void reply(final byte[] routingId, final int length)

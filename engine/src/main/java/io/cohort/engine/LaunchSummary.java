@@ -39,6 +39,8 @@ final class LaunchSummary
     {
         final StringBuilder line = new StringBuilder(256)
             .append("seeds=").append(String.join(",", context.seeds()))
+            .append(" cluster.name=").append(context.clusterName())
+            .append(" expected.nodes=").append(context.expectedNodes())
             .append(" minimum.nodes=").append(context.minimumNodes())
             .append(" heartbeat.interval=").append(ms(context.heartbeatIntervalNs()))
             .append(" heartbeat.timeout=").append(ms(context.heartbeatTimeoutNs()))

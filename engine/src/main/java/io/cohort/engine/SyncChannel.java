@@ -286,6 +286,14 @@ final class SyncChannel implements SyncHandler
     /**
      * {@inheritDoc}
      */
+    public void onForeignCluster(final Peer peer, final long clusterId)
+    {
+        joinDriver.onForeignFrame(peer.nodeId(), clusterId, "a sync frame");
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public void onSubscriberChange(final long subscriberNodeId, final boolean subscribed)
     {
         core.onSubscriberChange(subscriberNodeId, subscribed);

@@ -24,7 +24,7 @@ class CohortContextTest
     @Test
     void shouldDeclareEveryEngineProperty()
     {
-        assertEquals(14, PROPERTIES.names().size(), PROPERTIES.names().toString());
+        assertEquals(17, PROPERTIES.names().size(), PROPERTIES.names().toString());
         assertTrue(PROPERTIES.contains("cohort.heartbeat.timeout"));
         assertTrue(PROPERTIES.contains("cohort.jmx.enabled"));
         assertTrue(PROPERTIES.contains("cohort.jmx.name"));
@@ -69,6 +69,53 @@ class CohortContextTest
             assertThrows(IllegalArgumentException.class, () -> new CohortContext().conclude());
         assertEquals("cohort.heartbeat.timeout=1500ms must be at least 3 x cohort.heartbeat.interval=1s, or one " +
             "lost heartbeat looks like a dead node", ex.getMessage());
+    }
+
+    @Test
+    void shouldDeriveTheClusterIdFromTheClusterNameAndHandItToTheTransportAndTheState()
+    {
+        final CohortContext defaults = new CohortContext();
+        assertEquals("cohort", defaults.clusterName());
+        assertEquals(0, defaults.expectedNodes());
+        assertEquals(TimeUnit.SECONDS.toNanos(1), defaults.seedsResolveIntervalNs());
+
+        System.setProperty(CLUSTER_NAME_PROP_NAME, "orders-eu");
+        final CohortContext context = new CohortContext().nodeId(5).conclude();
+        assertEquals("orders-eu", context.clusterName());
+        assertEquals(context.clusterId(), context.transportContext().clusterId());
+        assertEquals(context.clusterId(), context.stateContext().clusterId());
+        assertEquals(new CohortContext().clusterName("orders-eu").clusterId(), context.clusterId(), "stable");
+        assertTrue(new CohortContext().clusterName("orders-us").clusterId() != context.clusterId());
+        assertTrue(io.cohort.codec.FrameLayout.ANY_CLUSTER != defaults.clusterId());
+    }
+
+    @Test
+    void shouldRefuseAClusterNameThatIsEmptyTooLongOrNotPrintable()
+    {
+        for (final String name : new String[]{ "", "a b", "x".repeat(CLUSTER_NAME_MAX_LENGTH + 1), "caf\u00e9", "tab\t" })
+        {
+            final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> new CohortContext().nodeId(5).clusterName(name).conclude(), name);
+            assertEquals("cohort.cluster.name=" + name + " must be 1 to 64 printable ASCII characters without spaces",
+                ex.getMessage());
+        }
+        new CohortContext().nodeId(5).clusterName("x".repeat(CLUSTER_NAME_MAX_LENGTH)).conclude();
+    }
+
+    @Test
+    void shouldRefuseExpectedNodesWithoutSeedsOrNegative()
+    {
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> new CohortContext().nodeId(5).expectedNodes(3).conclude());
+        assertTrue(ex.getMessage().startsWith("cohort.cluster.expected.nodes=3 needs cohort.cluster.seeds"),
+            ex.getMessage());
+        ex = assertThrows(IllegalArgumentException.class,
+            () -> new CohortContext().nodeId(5).expectedNodes(-1).conclude());
+        assertEquals("cohort.cluster.expected.nodes=-1 must not be negative", ex.getMessage());
+        System.setProperty(SEEDS_RESOLVE_INTERVAL_PROP_NAME, "0ms");
+        ex = assertThrows(IllegalArgumentException.class, () -> new CohortContext().nodeId(5).conclude());
+        assertEquals("cohort.cluster.seeds.resolve.interval=0ns must be positive", ex.getMessage());
+        new CohortContext().nodeId(5).expectedNodes(1).seedsResolveIntervalNs(1).conclude();
     }
 
     private static void assertBad(final String name, final String value, final String message)

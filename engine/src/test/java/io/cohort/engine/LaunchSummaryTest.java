@@ -27,6 +27,7 @@ class LaunchSummaryTest
             final String settings = LaunchSummary.settings(context);
             assertTrue(settings.startsWith("seeds=10.0.0.1:7510 "), settings);
             assertTrue(settings.contains(" heartbeat.timeout=2000ms "), settings);
+            assertTrue(settings.contains(" cluster.name=cohort expected.nodes=0 "), settings);
             assertTrue(settings.contains(name + "=keep-majority"), settings);
         }
         finally

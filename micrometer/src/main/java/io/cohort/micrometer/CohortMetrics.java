@@ -48,7 +48,8 @@ import java.util.function.ToDoubleFunction;
  *   (calls refused with {@code BACK_PRESSURED}), {@code _sends_back_pressured_total} (sends held at a peer's
  *   high-water mark), {@code _received_frames/_messages/_bytes_total}, {@code _sent_frames/_messages/_bytes_total},
  *   {@code _applied_messages_total}, {@code _gaps/_duplicates/_reorders/_bad_frames/_lost_tails_total} (over every
- *   peer), {@code _stale_frames/_stranger_frames/_misrouted_frames/_auth_refused/_command_timeouts_total}.</li>
+ *   peer), {@code _stale_frames/_stranger_frames/_misrouted_frames/_foreign_cluster_frames/_auth_refused}
+ *   and {@code _command_timeouts_total}.</li>
  * </ul>
  * Per-peer counters, tagged {@code peer} (the peer's node id, 16 hex digits, as in the logs and {@code cohort stat}):
  * {@code cohort_peer_gaps_total}, {@code _duplicates}, {@code _reorders}, {@code _bad_frames}, {@code _lost_tails},
@@ -60,7 +61,7 @@ import java.util.function.ToDoubleFunction;
  */
 public final class CohortMetrics implements MeterBinder, AutoCloseable
 {
-    /** The {@code cluster} tag's value when none is given (the engine has no cluster name yet). */
+    /** A {@code cluster} tag's value for callers that tag every cluster alike; the default is the cluster's name. */
     public static final String DEFAULT_CLUSTER = "default";
     /** How often peer meters follow the membership by default. */
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(5);
@@ -100,6 +101,8 @@ public final class CohortMetrics implements MeterBinder, AutoCloseable
             "Undecodable frames from no known peer"),
         new Counted("cohort.node.misrouted.frames", CounterType.MISROUTED_FRAMES, null,
             "Directed frames addressed to another node, dropped"),
+        new Counted("cohort.node.foreign.cluster.frames", CounterType.FOREIGN_CLUSTER_FRAMES, null,
+            "Frames of another cluster name, refused before anything was applied"),
         new Counted("cohort.node.auth.refused", CounterType.AUTH_REFUSED, null,
             "Connections refused by CURVE authentication"),
         new Counted("cohort.node.command.timeouts", CounterType.COMMAND_TIMEOUTS, null,
@@ -129,14 +132,14 @@ public final class CohortMetrics implements MeterBinder, AutoCloseable
     private boolean closed;
 
     /**
-     * Metrics of a node, tagged {@code cluster=}{@value #DEFAULT_CLUSTER}, refreshing its peers every
-     * {@link #DEFAULT_REFRESH_INTERVAL}.
+     * Metrics of a node, tagged {@code cluster=} its cluster's name ({@code cohort.cluster.name}), refreshing its peers
+     * every {@link #DEFAULT_REFRESH_INTERVAL}.
      *
      * @param node the node.
      */
     public CohortMetrics(final CohortNode node)
     {
-        this(node, DEFAULT_CLUSTER, Tags.empty(), DEFAULT_REFRESH_INTERVAL);
+        this(node, node.clusterName(), Tags.empty(), DEFAULT_REFRESH_INTERVAL);
     }
 
     /**

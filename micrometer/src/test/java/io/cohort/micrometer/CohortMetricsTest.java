@@ -200,11 +200,11 @@ class CohortMetricsTest
         final CohortNode nodeA = launch(context(NODE_A, "").jmxName("metrics-a"));
         assertTrue(nodeA.awaitState(NodeState.RUNNING, 30, TimeUnit.SECONDS));
         final MeterRegistry registry = new SimpleMeterRegistry();
-        final CohortMetrics metrics = new CohortMetrics(nodeA, CohortMetrics.DEFAULT_CLUSTER, Tags.empty(),
+        final CohortMetrics metrics = new CohortMetrics(nodeA, nodeA.clusterName(), Tags.empty(),
             Duration.ofMillis(50));
         closeables.add(metrics);
         metrics.bindTo(registry);
-        assertEquals(1.0, gauge(registry, "cohort.node.members", "cluster", "default", "node", "metrics-a"));
+        assertEquals(1.0, gauge(registry, "cohort.node.members", "cluster", "cohort", "node", "metrics-a"));
 
         // Two nodes of one name would report as one: a second binder of the same name is refused.
         final CohortMetrics twin = new CohortMetrics(nodeA);

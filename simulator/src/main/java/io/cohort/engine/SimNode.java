@@ -137,8 +137,8 @@ final class SimNode implements AutoCloseable
             new TransportCounters(new CountersManager(lease.countersMetadata, lease.countersValues)) :
             new TransportCounters(new CountersManager(SimStatePool.newCountersMetadata(),
                 SimStatePool.newCountersValues()));
-        transport = new SimTransport(this, network, counters, nodeId, context.incarnation());
-        inbound = new InboundFrameProcessor(nodeId, context.codecLimits(), counters, errors::add);
+        transport = new SimTransport(this, network, counters, context.clusterId(), nodeId, context.incarnation());
+        inbound = new InboundFrameProcessor(nodeId, context.clusterId(), context.codecLimits(), counters, errors::add);
         core = new ClusterCore(context, context.listener(), transport, state, errors::add, network.nowNs());
         holder[0] = core;
         handler = null == observer ? core.syncHandler() : new ObservingHandler();
@@ -165,7 +165,7 @@ final class SimNode implements AutoCloseable
     {
         try
         {
-            core.start(network.nowNs(), seedEndpoints);
+            core.start(network.nowNs(), SeedEndpoints.fixed(seedEndpoints));
         }
         catch (final RuntimeException ex)
         {

@@ -24,13 +24,13 @@ final class SimTransport implements Transport
     private final OutboundBatcher outbound;
     private final List<String> seeds = new ArrayList<>();
 
-    SimTransport(final SimNode node, final SimNetwork network, final TransportCounters counters, final long nodeId,
-        final long incarnation)
+    SimTransport(final SimNode node, final SimNetwork network, final TransportCounters counters, final long clusterId,
+        final long nodeId, final long incarnation)
     {
         this.node = node;
         this.network = network;
         this.counters = counters;
-        outbound = new OutboundBatcher(nodeId, incarnation, SimNode.MAX_FRAME_LENGTH,
+        outbound = new OutboundBatcher(clusterId, nodeId, incarnation, SimNode.MAX_FRAME_LENGTH,
             (destination, buffer, offset, length) ->
             {
                 network.publish(node, destination, (UnsafeBuffer)buffer, offset, length);

@@ -60,7 +60,7 @@ public final class SnapshotLoader
     {
         this.state = state;
         this.listener = listener;
-        frameDecoder = new FrameDecoder(state.context().codecLimits());
+        frameDecoder = new FrameDecoder(state.context().codecLimits(), state.context().clusterId());
         loadedOwners = new LongHashSet(state.context().maxNodes() * 2);
     }
 

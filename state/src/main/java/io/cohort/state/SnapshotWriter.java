@@ -226,7 +226,8 @@ public final class SnapshotWriter
 
     private void openChunk()
     {
-        frame.wrap(buffer, 0, frameLength).begin(senderNodeId, senderIncarnation, destinationNodeId, nextChunkSequence);
+        frame.wrap(buffer, 0, frameLength).begin(
+            state.context().clusterId(), senderNodeId, senderIncarnation, destinationNodeId, nextChunkSequence);
         final int bodyLength = frame.remainingBodyLength();
         final int bodyOffset = frame.claim(MessageType.SNAPSHOT_CHUNK, bodyLength);
         chunk.wrap(buffer, bodyOffset, bodyLength)

@@ -18,6 +18,7 @@ public final class StateContext
 
     private boolean concluded;
     private long localNodeId;
+    private long clusterId = FrameLayout.ANY_CLUSTER;
     private long maxRooms = StateConfiguration.maxRooms();
     private long maxConnections = StateConfiguration.maxConnections();
     private int maxRoomsPerConnection = StateConfiguration.maxRoomsPerConnection();
@@ -116,6 +117,29 @@ public final class StateContext
     public StateContext localNodeId(final long localNodeId)
     {
         this.localNodeId = localNodeId;
+        return this;
+    }
+
+    /**
+     * This node's cluster id (the engine sets the hash of {@code cohort.cluster.name}): stamped on the snapshot frames
+     * this node writes; frames of another cluster are refused by the {@link SnapshotLoader}.
+     *
+     * @return the cluster id, {@link FrameLayout#ANY_CLUSTER} (the default) to fence nothing.
+     */
+    public long clusterId()
+    {
+        return clusterId;
+    }
+
+    /**
+     * Sets this node's cluster id.
+     *
+     * @param clusterId the cluster id, or {@link FrameLayout#ANY_CLUSTER}.
+     * @return this for a fluent API.
+     */
+    public StateContext clusterId(final long clusterId)
+    {
+        this.clusterId = clusterId;
         return this;
     }
 

@@ -1,6 +1,7 @@
 package io.cohort.state;
 
 import io.cohort.codec.FrameEncoder;
+import io.cohort.codec.FrameLayout;
 import io.cohort.codec.MessageType;
 import io.cohort.codec.SnapshotChunkDecoder;
 import io.cohort.codec.SnapshotChunkEncoder;
@@ -165,6 +166,22 @@ class SnapshotTest
     }
 
     @Test
+    void shouldRefuseASnapshotOfAnotherClusterBeforeLoadingAnything()
+    {
+        source = new SubscriptionState(context(LOCAL_NODE).clusterId(0xC1L), (roomId, previousCount, newCount) -> { });
+        TestStates.createRoom(source, "index", "collection", new byte[]{ 1 });
+        target = new SubscriptionState(context(RECEIVER).clusterId(0xC2L), (roomId, previousCount, newCount) -> { });
+
+        writeSnapshot(LOCAL_NODE);
+        final SnapshotLoader loader = loader();
+
+        assertEquals(SnapshotLoadResult.BAD_FRAME, loadAll(loader));
+        assertTrue(loader.failureDescription().contains("FOREIGN_CLUSTER"), loader.failureDescription());
+        assertEquals(0, target.rooms());
+        assertTrue(ownersLoaded.isEmpty());
+    }
+
+    @Test
     void shouldReplaceRowsTheReceiverHeldOfAnOwner()
     {
         fillSource(20, new Random(5));
@@ -184,7 +201,7 @@ class SnapshotTest
         target = new SubscriptionState(context(RECEIVER), (roomId, previousCount, newCount) -> { });
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
         final FrameEncoder frame = new FrameEncoder().wrap(buffer, 0, 1024);
-        frame.begin(LOCAL_NODE, 1, RECEIVER, 0);
+        frame.begin(FrameLayout.ANY_CLUSTER, LOCAL_NODE, 1, RECEIVER, 0);
         final int bodyLength = frame.remainingBodyLength();
         final SnapshotChunkEncoder chunk = new SnapshotChunkEncoder()
             .wrap(buffer, frame.claim(MessageType.SNAPSHOT_CHUNK, bodyLength), bodyLength)

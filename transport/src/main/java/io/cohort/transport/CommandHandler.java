@@ -40,4 +40,28 @@ public interface CommandHandler
      */
     void onResponse(
         long senderNodeId, long senderIncarnation, int type, DirectBuffer buffer, int bodyOffset, int bodyLength);
+
+    /**
+     * One message of a well-formed command frame stamped with another cluster's id. The frame was refused and
+     * counted; nothing of it may be applied. It is passed on only so that a join request can be answered with a
+     * refusal naming both clusters, and such a refusal logged by the node refused.
+     *
+     * @param routingId    the request's routing id, to reply with; null for a response to this node's request.
+     * @param senderNodeId the node id the frame names as its sender.
+     * @param clusterId    the cluster id the frame carried.
+     * @param type         one of {@link io.cohort.codec.MessageType}.
+     * @param buffer       holding the body.
+     * @param bodyOffset   where the body starts.
+     * @param bodyLength   the body's length.
+     */
+    default void onForeignFrame(
+        final byte[] routingId,
+        final long senderNodeId,
+        final long clusterId,
+        final int type,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int bodyLength)
+    {
+    }
 }

@@ -50,6 +50,8 @@ public final class CounterType
     public static final int COMMAND_TIMEOUTS = 207;
     /** Directed frames addressed to another node, dropped. */
     public static final int MISROUTED_FRAMES = 208;
+    /** Well-formed frames stamped with another cluster's id (another cluster name), refused before anything applied. */
+    public static final int FOREIGN_CLUSTER_FRAMES = 209;
 
     /** The node's lifecycle state, as the engine's {@code NodeState.code()}. */
     public static final int NODE_STATE = 300;

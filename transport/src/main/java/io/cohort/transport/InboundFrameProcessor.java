@@ -12,7 +12,7 @@ import org.agrona.ErrorHandler;
 
 /**
  * Turns a received sync frame into checked messages: validates it whole ({@link FrameDecoder}), checks that
- * it comes from the peer's current incarnation and is addressed to this node, classifies its sequence
+ * it comes from this node's cluster, from the peer's current incarnation and is addressed to this node, classifies its sequence
  * numbers ({@link StreamSequence}), checks heartbeats for a lost tail, counts everything, and hands the
  * messages to a {@link SyncHandler}. Sans-IO: the ZeroMQ transport and a simulated network both feed it.
  * Never throws for bad input; a handler that throws is reported and the loop goes on.
@@ -29,17 +29,23 @@ public final class InboundFrameProcessor
      * A processor for frames received by one node.
      *
      * @param selfNodeId   this node's id: directed frames must be addressed to it.
+     * @param clusterId    this node's cluster id: frames of another are refused, or
+     *                     {@link FrameLayout#ANY_CLUSTER}.
      * @param limits       maximum sizes enforced on every frame.
      * @param counters     node-wide counters.
      * @param errorHandler told of exceptions thrown by handlers.
      */
     public InboundFrameProcessor(
-        final long selfNodeId, final CodecLimits limits, final TransportCounters counters, final ErrorHandler errorHandler)
+        final long selfNodeId,
+        final long clusterId,
+        final CodecLimits limits,
+        final TransportCounters counters,
+        final ErrorHandler errorHandler)
     {
         this.selfNodeId = selfNodeId;
         this.counters = counters;
         this.errorHandler = errorHandler;
-        this.frameDecoder = new FrameDecoder(limits);
+        this.frameDecoder = new FrameDecoder(limits, clusterId);
     }
 
     /**
@@ -59,6 +65,20 @@ public final class InboundFrameProcessor
         peerCounters.onFrame(length);
         final FrameDecoder frame = frameDecoder;
         final DecodeResult result = frame.wrap(buffer, offset, length);
+        if (DecodeResult.FOREIGN_CLUSTER == result)
+        {
+            // Another cluster's frame is no fault of a member's stream: refused whole, never an accusation.
+            counters.foreignClusterFrames.incrementRelease();
+            try
+            {
+                handler.onForeignCluster(peer, frame.clusterId());
+            }
+            catch (final Exception ex)
+            {
+                errorHandler.onError(ex);
+            }
+            return 0;
+        }
         if (DecodeResult.OK != result)
         {
             peerCounters.onBadFrame();

@@ -25,6 +25,7 @@ public final class OutboundBatcher
     /** The first sequence number of every stream. */
     public static final long FIRST_SEQUENCE = 1;
 
+    private final long clusterId;
     private final long nodeId;
     private final long incarnation;
     private final int maxFrameLength;
@@ -40,18 +41,21 @@ public final class OutboundBatcher
     /**
      * A batcher for one node's streams.
      *
+     * @param clusterId      this node's cluster id, stamped on every frame.
      * @param nodeId         this node's id.
      * @param incarnation    this node's incarnation.
      * @param maxFrameLength the most bytes a frame may take, header and trailer included.
      * @param sink           where finished frames go.
      */
-    public OutboundBatcher(final long nodeId, final long incarnation, final int maxFrameLength, final FrameSink sink)
+    public OutboundBatcher(
+        final long clusterId, final long nodeId, final long incarnation, final int maxFrameLength, final FrameSink sink)
     {
         if (maxFrameLength < FrameLayout.MIN_FRAME_LENGTH)
         {
             throw new IllegalArgumentException("maxFrameLength=" + maxFrameLength + " is below " +
                 FrameLayout.MIN_FRAME_LENGTH);
         }
+        this.clusterId = clusterId;
         this.nodeId = nodeId;
         this.incarnation = incarnation;
         this.maxFrameLength = maxFrameLength;
@@ -351,7 +355,7 @@ public final class OutboundBatcher
 
         private void begin()
         {
-            encoder.begin(nodeId, incarnation, destination, nextSequence);
+            encoder.begin(clusterId, nodeId, incarnation, destination, nextSequence);
             open = true;
         }
 

@@ -45,6 +45,17 @@ public interface SyncHandler
     void onBadFrame(Peer peer, DecodeResult result);
 
     /**
+     * A well-formed frame on a peer's socket was stamped with another cluster's id: it was refused whole and
+     * counted, nothing of it was delivered, and it is no fault of the peer's stream.
+     *
+     * @param peer      the peer whose socket it came from.
+     * @param clusterId the cluster id the frame carried.
+     */
+    default void onForeignCluster(final Peer peer, final long clusterId)
+    {
+    }
+
+    /**
      * A node's subscription to this node's directed stream became live (or went away). From the moment this is
      * called with {@code subscribed == true}, everything this node publishes reaches that node (or is refused
      * under back-pressure), so its directed stream may start: this is how a publisher proves a subscription

@@ -15,6 +15,7 @@ import static io.cohort.transport.TransportConfiguration.*;
  */
 public final class TransportContext
 {
+    private long clusterId = FrameLayout.ANY_CLUSTER;
     private long nodeId;
     private long incarnation;
     private String bindAddress = PROPERTIES.string(BIND_ADDRESS_PROP_NAME, BIND_ADDRESS_DEFAULT);
@@ -125,6 +126,29 @@ public final class TransportContext
         {
             throw new IllegalArgumentException(name + "=" + value + " must be positive");
         }
+    }
+
+    /**
+     * This node's cluster id (the engine sets the hash of {@code cohort.cluster.name}): stamped on every frame sent,
+     * and every frame received with another is refused.
+     *
+     * @return the cluster id, {@link FrameLayout#ANY_CLUSTER} (the default) to fence nothing.
+     */
+    public long clusterId()
+    {
+        return clusterId;
+    }
+
+    /**
+     * Sets this node's cluster id.
+     *
+     * @param clusterId the cluster id, or {@link FrameLayout#ANY_CLUSTER} to fence nothing (transport-only use).
+     * @return this for a fluent API.
+     */
+    public TransportContext clusterId(final long clusterId)
+    {
+        this.clusterId = clusterId;
+        return this;
     }
 
     /**

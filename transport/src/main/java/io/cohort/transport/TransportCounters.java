@@ -31,6 +31,7 @@ public final class TransportCounters implements AutoCloseable
     final AtomicCounter authRefused;
     final AtomicCounter commandTimeouts;
     final AtomicCounter misroutedFrames;
+    final AtomicCounter foreignClusterFrames;
 
     /**
      * Allocates the node-wide counters.
@@ -58,6 +59,8 @@ public final class TransportCounters implements AutoCloseable
         authRefused = countersManager.newCounter("auth refused", CounterType.AUTH_REFUSED);
         commandTimeouts = countersManager.newCounter("command timeouts", CounterType.COMMAND_TIMEOUTS);
         misroutedFrames = countersManager.newCounter("misrouted frames", CounterType.MISROUTED_FRAMES);
+        foreignClusterFrames =
+            countersManager.newCounter("foreign cluster frames", CounterType.FOREIGN_CLUSTER_FRAMES);
     }
 
     private AtomicCounter total(final String label, final int peerType)
@@ -213,12 +216,23 @@ public final class TransportCounters implements AutoCloseable
     }
 
     /**
+     * Well-formed frames from another cluster, refused before anything was applied.
+     *
+     * @return the counter.
+     */
+    public AtomicCounter foreignClusterFrames()
+    {
+        return foreignClusterFrames;
+    }
+
+    /**
      * Frees every node-wide counter.
      */
     public void close()
     {
         org.agrona.CloseHelper.closeAll(totalFrames, totalMessages, totalApplied, totalGaps, totalDuplicates,
             totalReorders, totalBadFrames, totalBytes, totalLostTails, framesSent, messagesSent, bytesSent,
-            sendBackPressure, staleFrames, strangerFrames, authRefused, commandTimeouts, misroutedFrames);
+            sendBackPressure, staleFrames, strangerFrames, authRefused, commandTimeouts, misroutedFrames,
+            foreignClusterFrames);
     }
 }

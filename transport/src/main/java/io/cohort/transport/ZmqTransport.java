@@ -25,7 +25,10 @@ import java.util.List;
  * </ul>
  * For every peer it opens one SUB (so a bad frame is attributed to the socket, hence the peer, it came from)
  * and one DEALER for requests. Optional CURVE encryption with the cluster's key pair and a ZAP handler that
- * refuses strangers. Not thread safe: one agent thread polls, flushes and sends.
+ * refuses strangers. Every frame is stamped with this node's cluster id ({@link TransportContext#clusterId()}), and
+ * a well-formed frame of another cluster is refused before anything of it is delivered, counted as a foreign
+ * cluster frame, and handed only to {@link SyncHandler#onForeignCluster} or {@link CommandHandler#onForeignFrame}.
+ * Not thread safe: one agent thread polls, flushes and sends.
  * <p>
  * Every sync message on the wire is {@code [topic][frame]}: a 9-byte topic ({@code 'B'} + 8 zero bytes for a
  * broadcast, {@code 'D'} + the destination's node id for a directed frame) followed by a codec frame.
@@ -99,8 +102,9 @@ public final class ZmqTransport implements Transport
         this.context = context;
         this.counters = counters;
         this.errorHandler = errorHandler;
-        this.inbound = new InboundFrameProcessor(context.nodeId(), context.codecLimits(), counters, errorHandler);
-        this.commandDecoder = new FrameDecoder(context.codecLimits());
+        this.inbound = new InboundFrameProcessor(
+            context.nodeId(), context.clusterId(), context.codecLimits(), counters, errorHandler);
+        this.commandDecoder = new FrameDecoder(context.codecLimits(), context.clusterId());
         this.directedTopic = topic(DIRECTED_TOPIC, context.nodeId());
         final TransportFaultHooks faultHooks = context.faultHooks();
         if (null != faultHooks)
@@ -142,7 +146,8 @@ public final class ZmqTransport implements Transport
             throw ex;
         }
 
-        batcher = new OutboundBatcher(context.nodeId(), context.incarnation(), context.maxFrameLength(), this::sendSync);
+        batcher = new OutboundBatcher(
+            context.clusterId(), context.nodeId(), context.incarnation(), context.maxFrameLength(), this::sendSync);
     }
 
     private void makeServer(final ZMQ.Socket socket)
@@ -511,7 +516,13 @@ public final class ZmqTransport implements Transport
             discardMoreParts(dealer);
             receiveBuffer.wrap(message);
             final FrameDecoder frame = commandDecoder;
-            if (DecodeResult.OK != frame.wrap(receiveBuffer, 0, message.length))
+            final DecodeResult result = frame.wrap(receiveBuffer, 0, message.length);
+            if (DecodeResult.FOREIGN_CLUSTER == result)
+            {
+                onForeignFrame(null, frame, handler);
+                continue;
+            }
+            if (DecodeResult.OK != result)
             {
                 if (null != peerCounters)
                 {
@@ -562,7 +573,13 @@ public final class ZmqTransport implements Transport
             }
             receiveBuffer.wrap(message);
             final FrameDecoder frame = commandDecoder;
-            if (DecodeResult.OK != frame.wrap(receiveBuffer, 0, message.length))
+            final DecodeResult result = frame.wrap(receiveBuffer, 0, message.length);
+            if (DecodeResult.FOREIGN_CLUSTER == result)
+            {
+                onForeignFrame(routingId, frame, handler);
+                continue;
+            }
+            if (DecodeResult.OK != result)
             {
                 counters.strangerFrames.incrementRelease();
                 continue;
@@ -581,6 +598,23 @@ public final class ZmqTransport implements Transport
             }
         }
         return received;
+    }
+
+    private void onForeignFrame(final byte[] routingId, final FrameDecoder frame, final CommandHandler handler)
+    {
+        counters.foreignClusterFrames.incrementRelease();
+        while (frame.nextMessage())
+        {
+            try
+            {
+                handler.onForeignFrame(routingId, frame.senderNodeId(), frame.clusterId(), frame.messageType(),
+                    receiveBuffer, frame.bodyOffset(), frame.bodyLength());
+            }
+            catch (final Exception ex)
+            {
+                errorHandler.onError(ex);
+            }
+        }
     }
 
     private int drainSubscriptions(final SyncHandler handler)

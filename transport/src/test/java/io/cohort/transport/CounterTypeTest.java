@@ -43,6 +43,7 @@ class CounterTypeTest
         pinned.put("AUTH_REFUSED", 206);
         pinned.put("COMMAND_TIMEOUTS", 207);
         pinned.put("MISROUTED_FRAMES", 208);
+        pinned.put("FOREIGN_CLUSTER_FRAMES", 209);
         pinned.put("NODE_STATE", 300);
         pinned.put("NODE_MEMBERS", 301);
         pinned.put("NODE_ROOMS", 302);

@@ -30,6 +30,8 @@ class InboundFrameProcessorTest
     private static final long SELF = 2;
     private static final long PEER = 1;
     private static final long PEER_INCARNATION = 11;
+    private static final long CLUSTER = 0x0C1C;
+    private static final long OTHER_CLUSTER = 0x0C2C;
     private static final int MAX_COUNTERS = 256;
 
     private final CountersManager countersManager = new CountersManager(
@@ -38,7 +40,7 @@ class InboundFrameProcessorTest
     private final TransportCounters counters = new TransportCounters(countersManager);
     private final List<Throwable> errors = new ArrayList<>();
     private final InboundFrameProcessor processor =
-        new InboundFrameProcessor(SELF, CodecLimits.DEFAULT, counters, errors::add);
+        new InboundFrameProcessor(SELF, CLUSTER, CodecLimits.DEFAULT, counters, errors::add);
     private final Recorder recorder = new Recorder();
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64 * 1024]);
     private final FrameEncoder encoder = new FrameEncoder();
@@ -55,7 +57,14 @@ class InboundFrameProcessorTest
     /** Encodes a frame of ROOM_COUNT messages whose room ids are their sequences. */
     private int frame(final long sender, final long incarnation, final long destination, final long first, final int count)
     {
-        encoder.wrap(buffer, 0, buffer.capacity()).begin(sender, incarnation, destination, first);
+        return frame(CLUSTER, sender, incarnation, destination, first, count);
+    }
+
+    private int frame(
+        final long cluster, final long sender, final long incarnation, final long destination, final long first,
+        final int count)
+    {
+        encoder.wrap(buffer, 0, buffer.capacity()).begin(cluster, sender, incarnation, destination, first);
         for (int i = 0; i < count; i++)
         {
             final int at = encoder.claim(MessageType.ROOM_COUNT, RoomCountEncoder.BODY_LENGTH);
@@ -77,7 +86,7 @@ class InboundFrameProcessorTest
     /** Encodes a broadcast frame holding one heartbeat that lists directed streams (destination, last sequence). */
     private int heartbeatFrame(final long sequence, final long... directed)
     {
-        encoder.wrap(buffer, 0, buffer.capacity()).begin(PEER, PEER_INCARNATION, FrameLayout.BROADCAST, sequence);
+        encoder.wrap(buffer, 0, buffer.capacity()).begin(CLUSTER, PEER, PEER_INCARNATION, FrameLayout.BROADCAST, sequence);
         final int at = encoder.claim(MessageType.HEARTBEAT, HeartbeatEncoder.computeLength(0, directed.length / 2));
         heartbeat.wrap(buffer, at).sendTimeNs(1).lastBroadcastSequence(sequence).stateDigest(0).memberCount(0);
         for (int i = 0; i < directed.length; i += 2)
@@ -90,6 +99,24 @@ class InboundFrameProcessorTest
     private List<Long> sequences()
     {
         return recorder.messages.stream().map(Recorder.Message::sequence).toList();
+    }
+
+    @Test
+    void shouldRefuseAFrameOfAnotherClusterWithoutDeliveringOrAccusing()
+    {
+        final Recorder fenced = recorder;
+        final int length = frame(OTHER_CLUSTER, PEER, PEER_INCARNATION, FrameLayout.BROADCAST, 1, 3);
+        assertEquals(0, processor.onSyncFrame(peer, buffer, 0, length, fenced));
+
+        assertEquals(List.of(OTHER_CLUSTER), fenced.foreignClusters);
+        assertTrue(fenced.messages.isEmpty(), "nothing of a foreign frame is delivered");
+        assertTrue(fenced.badFrames.isEmpty(), "another cluster's frame is no bad frame of the peer");
+        assertTrue(fenced.faults.isEmpty());
+        assertEquals(1, counters.foreignClusterFrames().get());
+        assertEquals(0, counters.totalBadFrames().get());
+
+        assertEquals(3, processor.onSyncFrame(peer, buffer, 0, broadcast(1, 3), fenced),
+            "the stream's sequence was left untouched by the refused frame");
     }
 
     @Test

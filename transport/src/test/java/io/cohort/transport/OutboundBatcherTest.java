@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OutboundBatcherTest
 {
+    private static final long CLUSTER_ID = 0x4321;
     private static final long NODE_ID = 0x1234;
     private static final long INCARNATION = 77;
     private static final int MESSAGE_LENGTH = FrameLayout.MESSAGE_HEADER_LENGTH + RoomCountEncoder.BODY_LENGTH;
@@ -142,7 +143,7 @@ class OutboundBatcherTest
     @Test
     void shouldNumberMessagesOfEachStreamFromFirstSequence()
     {
-        final OutboundBatcher batcher = new OutboundBatcher(NODE_ID, INCARNATION, 64 * 1024, sink);
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, 64 * 1024, sink);
         batcher.addDestination(7);
         batcher.addDestination(8);
 
@@ -180,7 +181,7 @@ class OutboundBatcherTest
     @Test
     void shouldContinueSequencesAcrossFlushes()
     {
-        final OutboundBatcher batcher = new OutboundBatcher(NODE_ID, INCARNATION, 64 * 1024, sink);
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, 64 * 1024, sink);
         for (int round = 0; round < 5; round++)
         {
             for (int i = 0; i < 3; i++)
@@ -201,7 +202,7 @@ class OutboundBatcherTest
     @Test
     void shouldSendNothingWhenNothingWasClaimed()
     {
-        final OutboundBatcher batcher = new OutboundBatcher(NODE_ID, INCARNATION, 64 * 1024, sink);
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, 64 * 1024, sink);
         batcher.addDestination(7);
 
         assertEquals(0, batcher.flush());
@@ -216,7 +217,7 @@ class OutboundBatcherTest
     @Test
     void shouldFlushDirectedFramesBeforeBroadcast()
     {
-        final OutboundBatcher batcher = new OutboundBatcher(NODE_ID, INCARNATION, 64 * 1024, sink);
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, 64 * 1024, sink);
         batcher.addDestination(7);
         batcher.addDestination(8);
 
@@ -234,7 +235,7 @@ class OutboundBatcherTest
     @Test
     void shouldSplitFramesWhenFull()
     {
-        final OutboundBatcher batcher = new OutboundBatcher(NODE_ID, INCARNATION, SMALL_FRAME, sink);
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, SMALL_FRAME, sink);
 
         for (int i = 1; i <= 10; i++)
         {
@@ -260,7 +261,7 @@ class OutboundBatcherTest
     @Test
     void shouldKeepRefusedFrameAndRefuseClaimsUntilItIsSent()
     {
-        final OutboundBatcher batcher = new OutboundBatcher(NODE_ID, INCARNATION, SMALL_FRAME, sink);
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, SMALL_FRAME, sink);
         sink.accepting = false;
 
         assertTrue(broadcast(batcher, 1));
@@ -292,7 +293,7 @@ class OutboundBatcherTest
     @Test
     void shouldRetryKeptFrameOnNextClaimOnceSinkRecovers()
     {
-        final OutboundBatcher batcher = new OutboundBatcher(NODE_ID, INCARNATION, 64 * 1024, sink);
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, 64 * 1024, sink);
         assertTrue(broadcast(batcher, 1));
         sink.accepting = false;
         assertEquals(0, batcher.flush());
@@ -312,7 +313,7 @@ class OutboundBatcherTest
     {
         final FrameSink selective = (destination, buffer, offset, length) ->
             7 != destination && sink.send(destination, buffer, offset, length);
-        final OutboundBatcher batcher = new OutboundBatcher(NODE_ID, INCARNATION, 64 * 1024, selective);
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, 64 * 1024, selective);
         batcher.addDestination(7);
         batcher.addDestination(8);
         assertTrue(direct(batcher, 7, 70));
@@ -330,7 +331,7 @@ class OutboundBatcherTest
     @Test
     void shouldTrackLastSentDirectedSequenceOnlyForAcceptedFrames()
     {
-        final OutboundBatcher batcher = new OutboundBatcher(NODE_ID, INCARNATION, 64 * 1024, sink);
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, 64 * 1024, sink);
         batcher.addDestination(7);
         assertEquals(OutboundBatcher.FIRST_SEQUENCE - 1, batcher.lastSentDirectedSequence(7));
 
@@ -353,7 +354,7 @@ class OutboundBatcherTest
     @Test
     void shouldLoseNothingAndReorderNothingWhenSinkRefusesAtRandom()
     {
-        final OutboundBatcher batcher = new OutboundBatcher(NODE_ID, INCARNATION, SMALL_FRAME + 2 * MESSAGE_LENGTH, sink);
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, SMALL_FRAME + 2 * MESSAGE_LENGTH, sink);
         batcher.addDestination(7);
         sink.refuseRandomly = new Random(20240607);
         final Random workload = new Random(7);
@@ -398,7 +399,7 @@ class OutboundBatcherTest
     @Test
     void shouldRejectMessageThatCanNeverFitWithoutConsumingASequence()
     {
-        final OutboundBatcher batcher = new OutboundBatcher(NODE_ID, INCARNATION, SMALL_FRAME, sink);
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, SMALL_FRAME, sink);
         final int tooLarge = SMALL_FRAME - FrameLayout.MIN_FRAME_LENGTH - FrameLayout.MESSAGE_HEADER_LENGTH + 1;
 
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
@@ -415,7 +416,7 @@ class OutboundBatcherTest
     @Test
     void shouldRejectOversizedMessageAfterOthersWithoutSkippingASequence()
     {
-        final OutboundBatcher batcher = new OutboundBatcher(NODE_ID, INCARNATION, SMALL_FRAME, sink);
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, SMALL_FRAME, sink);
         final int tooLarge = SMALL_FRAME;
         assertTrue(broadcast(batcher, 1));
 
@@ -439,7 +440,7 @@ class OutboundBatcherTest
     @Test
     void shouldAcceptMessageFillingAWholeFrame()
     {
-        final OutboundBatcher batcher = new OutboundBatcher(NODE_ID, INCARNATION, SMALL_FRAME, sink);
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, SMALL_FRAME, sink);
         final int bodyLength = SMALL_FRAME - FrameLayout.MIN_FRAME_LENGTH - FrameLayout.MESSAGE_HEADER_LENGTH;
 
         assertNotEquals(OutboundBatcher.NO_SPACE, batcher.claimBroadcast(MessageType.ROOM_COUNT, bodyLength));
@@ -451,7 +452,7 @@ class OutboundBatcherTest
     @Test
     void shouldManageDirectedStreams()
     {
-        final OutboundBatcher batcher = new OutboundBatcher(NODE_ID, INCARNATION, 64 * 1024, sink);
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, 64 * 1024, sink);
         assertFalse(batcher.hasDestination(7));
         assertThrows(IllegalArgumentException.class, () -> batcher.addDestination(FrameLayout.BROADCAST));
         final IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
@@ -486,7 +487,7 @@ class OutboundBatcherTest
     void shouldRejectFrameLengthBelowMinimum(final int maxFrameLength)
     {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-            () -> new OutboundBatcher(NODE_ID, INCARNATION, maxFrameLength, sink));
+            () -> new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, maxFrameLength, sink));
         assertTrue(ex.getMessage().contains("maxFrameLength=" + maxFrameLength), ex.getMessage());
     }
 }

@@ -42,6 +42,10 @@ final class Recorder implements SyncHandler, CommandHandler
     {
     }
 
+    record ForeignFrame(boolean request, long senderNodeId, long clusterId, int type)
+    {
+    }
+
     /** Called on each request, e.g. to reply; may throw to test that the command loop survives. */
     interface RequestAction
     {
@@ -57,6 +61,10 @@ final class Recorder implements SyncHandler, CommandHandler
     final List<SubscriberChange> subscriberChanges = new ArrayList<>();
     final List<Request> requests = new ArrayList<>();
     final List<Response> responses = new ArrayList<>();
+    final List<Long> foreignClusters = new ArrayList<>();
+    final List<ForeignFrame> foreignFrames = new ArrayList<>();
+    /** Routing id of the last foreign request, to answer it as a refusal would. */
+    byte[] foreignFramesRoutingId;
     RequestAction requestAction;
     int pingsReceived;
 
@@ -93,6 +101,33 @@ final class Recorder implements SyncHandler, CommandHandler
     public void onBadFrame(final Peer peer, final DecodeResult result)
     {
         badFrames.add(new BadFrame(peer.nodeId(), result));
+    }
+
+    public void onForeignCluster(final Peer peer, final long clusterId)
+    {
+        foreignClusters.add(clusterId);
+    }
+
+    public void onForeignFrame(
+        final byte[] routingId,
+        final long senderNodeId,
+        final long clusterId,
+        final int type,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int bodyLength)
+    {
+        if (MessageType.PROBE_REQUEST == type &&
+            PING_CORRELATION_ID == probeRequest.wrap(buffer, bodyOffset, bodyLength).correlationId())
+        {
+            pingsReceived++;
+            return;
+        }
+        foreignFrames.add(new ForeignFrame(null != routingId, senderNodeId, clusterId, type));
+        if (null != routingId)
+        {
+            foreignFramesRoutingId = routingId;
+        }
     }
 
     public void onSubscriberChange(final long nodeId, final boolean subscribed)

@@ -30,6 +30,7 @@ final class TestNode implements AutoCloseable
 
     final long nodeId;
     final long incarnation;
+    final long clusterId;
     final CountersFile countersFile;
     final TransportCounters counters;
     final ZmqTransport transport;
@@ -58,6 +59,7 @@ final class TestNode implements AutoCloseable
             .commandPort(0)
             .countersDir(countersDir.getPath());
         customise.accept(context);
+        clusterId = context.clusterId();
         ZmqTransport created = null;
         try
         {
@@ -333,7 +335,7 @@ final class TestNode implements AutoCloseable
     int encodeProbeRequest(final long destinationNodeId, final long correlationId)
     {
         commandFrame.wrap(commandBuffer, 0, commandBuffer.capacity())
-            .begin(nodeId, incarnation, destinationNodeId, 0);
+            .begin(clusterId, nodeId, incarnation, destinationNodeId, 0);
         final int at = commandFrame.claim(MessageType.PROBE_REQUEST, ProbeRequestEncoder.BODY_LENGTH);
         probeRequest.wrap(commandBuffer, at).correlationId(correlationId).nonce(correlationId * 31);
         return commandFrame.finish();
@@ -347,7 +349,7 @@ final class TestNode implements AutoCloseable
     int encodeResponse(final long destinationNodeId, final long correlationId)
     {
         commandFrame.wrap(commandBuffer, 0, commandBuffer.capacity())
-            .begin(nodeId, incarnation, destinationNodeId, 0);
+            .begin(clusterId, nodeId, incarnation, destinationNodeId, 0);
         final byte[] detail = new byte[0];
         final int at = commandFrame.claim(MessageType.COMMAND_RESPONSE, CommandResponseEncoder.computeLength(0));
         commandResponse.wrap(commandBuffer, at).correlationId(correlationId).status(CommandStatus.OK).detail(detail);

@@ -195,6 +195,39 @@ class ZmqCommandChannelTest
     }
 
     @Test
+    void shouldRefuseFramesOfAnotherClusterOnBothCommandPaths()
+    {
+        final TestNode seed = new TestNode(countersDir, 1, context -> context.clusterId(0xAAAAL));
+        nodes.add(seed);
+        final TestNode stranger = new TestNode(countersDir, 5, context -> context.clusterId(0xBBBBL));
+        nodes.add(stranger);
+        seed.answerProbes();
+
+        final int seedId = TestNode.connectSeed(stranger, seed);
+        final int length = stranger.encodeProbeRequest(0, 42);
+        awaitUntil(() -> stranger.transport.sendToSeed(seedId, stranger.commandBuffer(), 0, length),
+            () -> "seed DEALER refused the request", stranger, seed);
+        awaitUntil(() -> !seed.recorder.foreignFrames.isEmpty(), () -> "the request never reached the seed", seed);
+
+        assertEquals(new Recorder.ForeignFrame(true, 5, 0xBBBBL, MessageType.PROBE_REQUEST),
+            seed.recorder.foreignFrames.get(0));
+        assertTrue(seed.recorder.requests.isEmpty(), "a request of another cluster is never handled as one");
+        assertEquals(seed.recorder.pingsReceived + 1, seed.counters.foreignClusterFrames().get(),
+            "the pings that proved the seed channel live, and the request");
+        assertEquals(0, seed.counters.strangerFrames().get(), "well formed: foreign, not a stranger's junk");
+
+        // A response of another cluster (as a refusal would be) is handed on as foreign too, never as a response.
+        final int responseLength = seed.encodeResponse(5, 7);
+        final byte[] routingId = seed.recorder.foreignFramesRoutingId;
+        assertTrue(seed.transport.reply(routingId, seed.commandBuffer(), 0, responseLength));
+        awaitUntil(() -> !stranger.recorder.foreignFrames.isEmpty(), () -> "the response never came back", stranger);
+        assertEquals(new Recorder.ForeignFrame(false, 1, 0xAAAAL, MessageType.COMMAND_RESPONSE),
+            stranger.recorder.foreignFrames.get(0));
+        assertTrue(stranger.recorder.responses.isEmpty());
+        assertEquals(1, stranger.counters.foreignClusterFrames().get());
+    }
+
+    @Test
     void shouldKeepServingAfterARequestHandlerFails()
     {
         final TestNode a = node(1);

@@ -45,6 +45,7 @@ public class CodecBenchmark
     private static final int MEMBERS = 5;
     private static final int DIRECTED = 4;
     private static final int PAYLOAD_LENGTH = 64;
+    private static final long CLUSTER_ID = 0x0C0C_0C0C_0C0C_0C0CL;
     private static final long NODE_ID = 0x1234_5678_9ABC_DEF0L;
     private static final long INCARNATION = 1_700_000_000_000L;
 
@@ -249,7 +250,7 @@ public class CodecBenchmark
     private int encodeRoomCounts(final UnsafeBuffer buffer, final int count)
     {
         final FrameEncoder frame = frameEncoder.wrap(buffer, 0, buffer.capacity());
-        frame.begin(NODE_ID, INCARNATION, FrameLayout.BROADCAST, sequence);
+        frame.begin(CLUSTER_ID, NODE_ID, INCARNATION, FrameLayout.BROADCAST, sequence);
         for (int i = 0; i < count; i++)
         {
             final int at = frame.claim(MessageType.ROOM_COUNT, RoomCountEncoder.BODY_LENGTH);
@@ -262,7 +263,7 @@ public class CodecBenchmark
     private int encodeHeartbeats(final UnsafeBuffer buffer, final int count)
     {
         final FrameEncoder frame = frameEncoder.wrap(buffer, 0, buffer.capacity());
-        frame.begin(NODE_ID, INCARNATION, FrameLayout.BROADCAST, sequence);
+        frame.begin(CLUSTER_ID, NODE_ID, INCARNATION, FrameLayout.BROADCAST, sequence);
         final int bodyLength = HeartbeatEncoder.computeLength(MEMBERS, DIRECTED);
         for (int i = 0; i < count; i++)
         {
@@ -288,7 +289,7 @@ public class CodecBenchmark
     private int encodeNotifications(final UnsafeBuffer buffer, final int count)
     {
         final FrameEncoder frame = frameEncoder.wrap(buffer, 0, buffer.capacity());
-        frame.begin(NODE_ID, INCARNATION, NODE_ID + 1, sequence);
+        frame.begin(CLUSTER_ID, NODE_ID, INCARNATION, NODE_ID + 1, sequence);
         final int bodyLength = NotificationEncoder.computeLength(PAYLOAD_LENGTH);
         for (int i = 0; i < count; i++)
         {

@@ -157,7 +157,7 @@ class GatewayTest
         awaitReply(client, "COUNT b", "COUNT b 1");
 
         final HttpClient http = HttpClient.newHttpClient();
-        final String labels = "cluster=\"default\",node=\"" + gateway.node().name() + "\"";
+        final String labels = "cluster=\"" + gateway.node().clusterName() + "\",node=\"" + gateway.node().name() + "\"";
         assertTrue(gateway.node().name().startsWith("node-"), gateway.node().name());
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         HttpResponse<String> response;

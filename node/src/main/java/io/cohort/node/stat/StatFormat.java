@@ -39,10 +39,10 @@ final class StatFormat
             rate(view, previous, CounterType.MESSAGES_SENT), view.value(CounterType.FRAMES_SENT, 0),
             view.value(CounterType.SEND_BACK_PRESSURE, 0)));
         out.append(String.format(Locale.ROOT,
-            "  dropped: stale %d  stranger %d  misrouted %d  auth refused %d  command timeouts %d%n",
+            "  dropped: stale %d  stranger %d  misrouted %d  other cluster %d  auth refused %d  command timeouts %d%n",
             view.value(CounterType.STALE_FRAMES, 0), view.value(CounterType.STRANGER_FRAMES, 0),
-            view.value(CounterType.MISROUTED_FRAMES, 0), view.value(CounterType.AUTH_REFUSED, 0),
-            view.value(CounterType.COMMAND_TIMEOUTS, 0)));
+            view.value(CounterType.MISROUTED_FRAMES, 0), view.value(CounterType.FOREIGN_CLUSTER_FRAMES, 0),
+            view.value(CounterType.AUTH_REFUSED, 0), view.value(CounterType.COMMAND_TIMEOUTS, 0)));
         if (!view.peers.isEmpty())
         {
             out.append(String.format(Locale.ROOT, "  %-16s %13s %13s %12s %10s %6s %6s %6s %6s %6s %10s%n",

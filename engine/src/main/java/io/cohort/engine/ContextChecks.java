@@ -1,0 +1,192 @@
+package io.cohort.engine;
+
+import io.cohort.codec.FrameLayout;
+import io.cohort.state.RoomIds;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.cohort.config.PropertySet.formatDuration;
+import static io.cohort.engine.CohortConfiguration.*;
+
+/**
+ * The parsing and validation behind {@link CohortContext}: every message names the offending {@code name=value} as
+ * the operator wrote it (durations formatted back, never raw nanoseconds).
+ */
+final class ContextChecks
+{
+    /** Used in place of a cluster name whose hash is {@link FrameLayout#ANY_CLUSTER}, which fences nothing. */
+    static final long ZERO_SUBSTITUTE = RoomIds.ZERO_SUBSTITUTE;
+
+    private ContextChecks()
+    {
+    }
+
+    static long parseNodeId(final String value)
+    {
+        final String trimmed = value.trim();
+        if (trimmed.isEmpty())
+        {
+            final SecureRandom random = new SecureRandom();
+            long id;
+            do
+            {
+                id = random.nextLong();
+            }
+            while (0 == id);
+            return id;
+        }
+        try
+        {
+            return trimmed.startsWith("0x") ? Long.parseUnsignedLong(trimmed.substring(2), 16) : Long.parseLong(trimmed);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(NODE_ID_PROP_NAME + "=" + value + " is not a 64-bit number", ex);
+        }
+    }
+
+    static List<String> parseSeeds(final String value)
+    {
+        final List<String> seeds = new ArrayList<>();
+        for (final String part : value.split(","))
+        {
+            final String seed = part.trim();
+            if (seed.isEmpty())
+            {
+                continue;
+            }
+            final int colon = seed.lastIndexOf(':');
+            if (colon <= 0 || colon == seed.length() - 1)
+            {
+                throw new IllegalArgumentException(SEEDS_PROP_NAME + "=" + value + ": '" + seed + "' is not host:port");
+            }
+            final int port;
+            try
+            {
+                port = Integer.parseInt(seed.substring(colon + 1));
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException(SEEDS_PROP_NAME + "=" + value + ": '" + seed + "' has no port", ex);
+            }
+            if (port <= 0 || port > 65535)
+            {
+                throw new IllegalArgumentException(SEEDS_PROP_NAME + "=" + value + ": port " + port + " out of range");
+            }
+            seeds.add(seed);
+        }
+        return seeds;
+    }
+
+    /**
+     * The cluster id of a name: XXH64 of its UTF-8 bytes, as room ids are made, the same on every node and version.
+     */
+    static long clusterId(final String clusterName)
+    {
+        final byte[] bytes = clusterName.getBytes(StandardCharsets.UTF_8);
+        final long hash = RoomIds.xxh64(new UnsafeBuffer(bytes), 0, bytes.length, 0);
+        return FrameLayout.ANY_CLUSTER == hash ? ZERO_SUBSTITUTE : hash;
+    }
+
+    static void validate(final CohortContext context)
+    {
+        // A misspelt setting would otherwise be ignored silently, e.g. a seed list under a wrong name founds a
+        // second cluster.
+        ToolProperties.KNOWN.rejectUnknown(System.getProperties(), "system property");
+        if (0 == context.nodeId())
+        {
+            throw new IllegalArgumentException(NODE_ID_PROP_NAME + "=0 is reserved");
+        }
+        if (context.minimumNodes() < 1)
+        {
+            throw new IllegalArgumentException(MINIMUM_NODES_PROP_NAME + "=" + context.minimumNodes() + " must be at least 1");
+        }
+        if (context.heartbeatIntervalNs() <= 0)
+        {
+            throw new IllegalArgumentException(
+                HEARTBEAT_INTERVAL_PROP_NAME + "=" + formatDuration(context.heartbeatIntervalNs()) + " must be positive");
+        }
+        if (context.heartbeatTimeoutNs() < 3 * context.heartbeatIntervalNs())
+        {
+            throw new IllegalArgumentException(HEARTBEAT_TIMEOUT_PROP_NAME + "=" + formatDuration(context.heartbeatTimeoutNs()) +
+                " must be at least 3 x " + HEARTBEAT_INTERVAL_PROP_NAME + "=" + formatDuration(context.heartbeatIntervalNs()) +
+                ", or one lost heartbeat looks like a dead node");
+        }
+        if (context.commandTimeoutNs() <= 0)
+        {
+            throw new IllegalArgumentException(COMMAND_TIMEOUT_PROP_NAME + "=" + formatDuration(context.commandTimeoutNs()) +
+                " must be positive");
+        }
+        if (context.joinTimeoutNs() < context.commandTimeoutNs())
+        {
+            throw new IllegalArgumentException(JOIN_TIMEOUT_PROP_NAME + "=" + formatDuration(context.joinTimeoutNs()) +
+                " must be at least " + COMMAND_TIMEOUT_PROP_NAME + "=" + formatDuration(context.commandTimeoutNs()));
+        }
+        if (context.suspicionTimeoutNs() < context.heartbeatIntervalNs())
+        {
+            throw new IllegalArgumentException(SUSPICION_TIMEOUT_PROP_NAME + "=" + formatDuration(context.suspicionTimeoutNs()) +
+                " must be at least " + HEARTBEAT_INTERVAL_PROP_NAME + "=" + formatDuration(context.heartbeatIntervalNs()) +
+                ", or other members cannot confirm an accusation in time");
+        }
+        if (context.syncRepairBudget() < 0)
+        {
+            throw new IllegalArgumentException(SYNC_REPAIR_BUDGET_PROP_NAME + "=" + context.syncRepairBudget() +
+                " must not be negative");
+        }
+        if (Integer.bitCount(context.apiQueueLength()) != 1 || context.apiQueueLength() < 4096)
+        {
+            throw new IllegalArgumentException(API_QUEUE_LENGTH_PROP_NAME + "=" + context.apiQueueLength() +
+                " must be a power of two of at least 4096 bytes");
+        }
+        if (null == context.listener())
+        {
+            throw new IllegalArgumentException("context.listener() must not be null");
+        }
+        if (null == context.jmxName() || !context.jmxName().matches("[A-Za-z0-9._-]*"))
+        {
+            throw new IllegalArgumentException(JMX_NAME_PROP_NAME + "=" + context.jmxName() +
+                " may hold only letters, digits and . _ -");
+        }
+
+        validateCluster(context);
+    }
+
+    private static void validateCluster(final CohortContext context)
+    {
+        final String name = context.clusterName();
+        if (null == name || name.isEmpty() || name.length() > CLUSTER_NAME_MAX_LENGTH || !name.matches("[\\x21-\\x7E]+"))
+        {
+            throw new IllegalArgumentException(CLUSTER_NAME_PROP_NAME + "=" + name + " must be 1 to " +
+                CLUSTER_NAME_MAX_LENGTH + " printable ASCII characters without spaces");
+        }
+        final int expected = context.expectedNodes();
+        if (expected < 0)
+        {
+            throw new IllegalArgumentException(EXPECTED_NODES_PROP_NAME + "=" + expected + " must not be negative");
+        }
+        if (expected > 1 && context.seeds().isEmpty())
+        {
+            throw new IllegalArgumentException(EXPECTED_NODES_PROP_NAME + "=" + expected + " needs " + SEEDS_PROP_NAME +
+                ": without seeds a node never hears the others and founds alone");
+        }
+        final int maxNodes = context.stateContext().maxNodes();
+        if (expected > maxNodes)
+        {
+            throw new IllegalArgumentException(EXPECTED_NODES_PROP_NAME + "=" + expected + " must be at most " +
+                io.cohort.state.StateConfiguration.MAX_NODES_PROP_NAME + "=" + maxNodes);
+        }
+        if (context.seedsResolveIntervalNs() <= 0)
+        {
+            throw new IllegalArgumentException(SEEDS_RESOLVE_INTERVAL_PROP_NAME + "=" +
+                formatDuration(context.seedsResolveIntervalNs()) + " must be positive");
+        }
+        if (null == context.seedResolver())
+        {
+            throw new IllegalArgumentException("seedResolver must not be null");
+        }
+    }
+}
