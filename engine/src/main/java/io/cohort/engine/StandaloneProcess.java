@@ -33,6 +33,25 @@ public final class StandaloneProcess
     }
 
     /**
+     * Checks, before anything starts, that this JVM was launched with the flags a node needs (the lines of
+     * {@code jvm.options}). A launcher maps the exception to {@link #EXIT_USAGE}: a JVM started without them fails
+     * the same way on every restart, so a supervisor must not loop on it as on a transient failure.
+     *
+     * @throws IllegalArgumentException naming every missing flag.
+     */
+    public static void requireJvmFlags()
+    {
+        try
+        {
+            JvmRequirements.verify();
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw new IllegalArgumentException(ex.getMessage(), ex);
+        }
+    }
+
+    /**
      * For a process that embeds a node under a supervisor (as this launcher does): halts the JVM with
      * {@link #EXIT_EVICTED} shortly after the node became EVICTED. The node stopped serving already (EVICTED refuses
      * every call); the JVM halts without shutdown hooks or a graceful leave, but only after the node's thread has

@@ -70,6 +70,7 @@ public final class CohortMain
         final CountDownLatch stopped = new CountDownLatch(1);
         try
         {
+            StandaloneProcess.requireJvmFlags();
             if (args.length == 1)
             {
                 StandaloneProcess.loadProperties(new File(args[0]));
