@@ -75,6 +75,7 @@ final class MemberSync
     private long snapshotTimeouts;
     private long joinBufferOverflows;
     private long snapshotDigestMismatches;
+    private long slicedSnapshotsVerified;
     private long chunksLoadedTotal;
     private long messagesReplayed;
     private int nextMember;
@@ -110,6 +111,14 @@ final class MemberSync
     long snapshotDigestMismatches()
     {
         return snapshotDigestMismatches;
+    }
+
+    /**
+     * @return sliced snapshots whose copy, replayed up to E, had the member's digest at E.
+     */
+    long slicedSnapshotsVerified()
+    {
+        return slicedSnapshotsVerified;
     }
 
     /**
@@ -515,6 +524,7 @@ final class MemberSync
         final long digest = state.ownerDigest(member.nodeId);
         if (digest == member.snapshotEndDigest)
         {
+            slicedSnapshotsVerified++;
             member.snapshotVerified = true;
             return true;
         }

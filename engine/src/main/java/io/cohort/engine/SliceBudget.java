@@ -23,6 +23,8 @@ final class SliceBudget
     private long startNs;
     private long rows;
     private boolean exhausted;
+    private long peakRows;
+    private long largestUnit;
 
     /**
      * A budget of {@code budgetNs} a cycle, bounded by rows only until {@link #clock(NanoClock)} installs a clock.
@@ -62,7 +64,10 @@ final class SliceBudget
      */
     void charge(final long unitRows)
     {
-        rows += Math.max(1, unitRows);
+        final long unit = Math.max(1, unitRows);
+        rows += unit;
+        largestUnit = Math.max(largestUnit, unit);
+        peakRows = Math.max(peakRows, rows);
         if (rows >= maxRows || (null != clock && clock.nanoTime() - startNs >= budgetNs))
         {
             exhausted = true;
@@ -97,6 +102,26 @@ final class SliceBudget
     long rows()
     {
         return rows;
+    }
+
+    /**
+     * The most rows charged in one cycle so far: at most {@link #maxRows()} plus one unit.
+     *
+     * @return the rows.
+     */
+    long peakRows()
+    {
+        return peakRows;
+    }
+
+    /**
+     * The largest unit charged so far.
+     *
+     * @return the rows of that unit.
+     */
+    long largestUnit()
+    {
+        return largestUnit;
     }
 
     /**
