@@ -55,10 +55,8 @@ final class Member
     ExpandableArrayBuffer buffered;
     int bufferedLength;
     int bufferedMessages;
-    /** Chunks of its snapshot received and not yet loaded, as (length, body) records. */
-    ExpandableArrayBuffer chunks;
-    int chunksLength;
-    int chunksReadOffset;
+    /** Chunks of its snapshot received and not yet loaded. */
+    final ChunkQueue chunks = new ChunkQueue();
     long chunksLoaded;
     long chunksCredited;
     /** Whether its snapshot is read in slices: the member then sends chunks only as far as credit allows. */

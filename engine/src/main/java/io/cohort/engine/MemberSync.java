@@ -63,8 +63,6 @@ final class MemberSync
      */
     private static final long RECONNECT_AFTER_NS = TimeUnit.MILLISECONDS.toNanos(1000);
     private static final int INITIAL_BUFFER_LENGTH = 64 * 1024;
-    private static final int CHUNK_LENGTH_OFFSET = 0;
-    private static final int CHUNK_BODY_OFFSET = Integer.BYTES;
     /** Buffered messages replayed between two charges of the slice budget (one clock read). */
     private static final int REPLAY_UNIT = 256;
 
@@ -308,7 +306,7 @@ final class MemberSync
         // The member is making progress: the timeout bounds a silence, not a whole sliced snapshot.
         member.snapshotDeadlineNs = nowNs + commandTimeoutNs;
         // The member sends a bounded credit ahead, so this queue stays small; the bound guards a broken sender.
-        if (0 == member.chunksLength && !budget.exhausted())
+        if (member.chunks.isEmpty() && !budget.exhausted())
         {
             if (loadChunk(member, chunk))
             {
@@ -316,19 +314,10 @@ final class MemberSync
             }
             return;
         }
-        if ((long)member.chunksLength + CHUNK_BODY_OFFSET + length > joinBufferMax)
+        if (!member.chunks.offer(buffer, offset, length, joinBufferMax))
         {
             overflow(member, "its queued snapshot chunks");
-            return;
         }
-        if (null == member.chunks)
-        {
-            member.chunks = new ExpandableArrayBuffer(Math.max(INITIAL_BUFFER_LENGTH, CHUNK_BODY_OFFSET + length));
-        }
-        final int at = member.chunksLength;
-        member.chunks.putInt(at + CHUNK_LENGTH_OFFSET, length);
-        member.chunks.putBytes(at + CHUNK_BODY_OFFSET, buffer, offset, length);
-        member.chunksLength = at + CHUNK_BODY_OFFSET + length;
     }
 
     /**
@@ -378,22 +367,14 @@ final class MemberSync
     private int loadChunks(final Member member)
     {
         int workCount = 0;
-        final ExpandableArrayBuffer chunks = member.chunks;
-        while (!budget.exhausted() && member.chunksReadOffset < member.chunksLength)
+        final ChunkQueue chunks = member.chunks;
+        while (!budget.exhausted() && chunks.poll())
         {
-            final int at = member.chunksReadOffset;
-            final int length = chunks.getInt(at + CHUNK_LENGTH_OFFSET);
-            member.chunksReadOffset = at + CHUNK_BODY_OFFSET + length;
             workCount++;
-            if (!loadChunk(member, chunkDecoder.wrap(chunks, at + CHUNK_BODY_OFFSET, length)))
+            if (!loadChunk(member, chunkDecoder.wrap(chunks.buffer(), chunks.bodyOffset(), chunks.bodyLength())))
             {
                 return workCount;
             }
-        }
-        if (member.chunksReadOffset == member.chunksLength)
-        {
-            member.chunksReadOffset = 0;
-            member.chunksLength = 0;
         }
         creditIfDue(member);
         return workCount;
@@ -444,7 +425,7 @@ final class MemberSync
     private void creditIfDue(final Member member)
     {
         if (member.snapshotSliced && member.chunksLoaded > member.chunksCredited &&
-            (member.chunksLoaded - member.chunksCredited >= creditEvery || 0 == member.chunksLength))
+            (member.chunksLoaded - member.chunksCredited >= creditEvery || member.chunks.isEmpty()))
         {
             final int length = commands.snapshotCredit(member.snapshotCorrelationId, member.chunksLoaded);
             if (transport.sendRequest(member.nodeId, commands.buffer(), 0, length))
@@ -617,9 +598,7 @@ final class MemberSync
 
     private static void clearChunks(final Member member)
     {
-        member.chunks = null;
-        member.chunksLength = 0;
-        member.chunksReadOffset = 0;
+        member.chunks.clear();
         member.chunksLoaded = 0;
         member.chunksCredited = 0;
         member.snapshotSliced = false;
