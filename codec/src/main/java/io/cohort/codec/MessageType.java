@@ -50,11 +50,14 @@ public final class MessageType
     public static final int PROBE_REQUEST = FIRST_COMMAND_TYPE + 5;
     /** A generic acknowledgement or error for a command. */
     public static final int COMMAND_RESPONSE = FIRST_COMMAND_TYPE + 6;
+    /** Command: chunks of a snapshot the requester has loaded, so that the server may send more. */
+    public static final int SNAPSHOT_CREDIT = FIRST_COMMAND_TYPE + 7;
 
     private static final int[] ALL = {
         HEARTBEAT, MEMBER_CARD, NODE_JOINED, NODE_LEAVING, NODE_EVICTED, SUSPECT, ROOM_CREATED, ROOM_REMOVED,
         ROOM_COUNT, NOTIFICATION, CLUSTER_EVENT, PROBE, JOIN_REQUEST, JOIN_RESPONSE, SNAPSHOT_REQUEST,
-        SNAPSHOT_CHUNK, REPAIR_REQUEST, PROBE_REQUEST, COMMAND_RESPONSE };
+        SNAPSHOT_CHUNK, REPAIR_REQUEST, PROBE_REQUEST, COMMAND_RESPONSE,
+        SNAPSHOT_CREDIT };
 
     private MessageType()
     {
@@ -110,6 +113,7 @@ public final class MessageType
             case REPAIR_REQUEST: return "REPAIR_REQUEST";
             case PROBE_REQUEST: return "PROBE_REQUEST";
             case COMMAND_RESPONSE: return "COMMAND_RESPONSE";
+            case SNAPSHOT_CREDIT: return "SNAPSHOT_CREDIT";
             default: return "UNKNOWN";
         }
     }
@@ -153,6 +157,7 @@ public final class MessageType
             case REPAIR_REQUEST: return RepairRequestDecoder.validate(buffer, bodyOffset, bodyLength);
             case PROBE_REQUEST: return fixed(bodyLength, ProbeRequestDecoder.BODY_LENGTH);
             case COMMAND_RESPONSE: return CommandResponseDecoder.validate(buffer, bodyOffset, bodyLength, limits);
+            case SNAPSHOT_CREDIT: return fixed(bodyLength, SnapshotCreditDecoder.BODY_LENGTH);
             default: return DecodeResult.UNKNOWN_MESSAGE_TYPE;
         }
     }

@@ -11,6 +11,12 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * The counts are one owner's rows; the owner's sequence tells the receiver which of its buffered sync
  * messages the snapshot already contains. Rooms may travel in any chunk. The last chunk of an owner
  * carries {@link #FLAG_LAST} and the owner's digest, which the loaded rows must reproduce.
+ * <p>
+ * An owner's rows read across several duty cycles ({@link #FLAG_FUZZY} on each of its chunks) may have changed
+ * while they were read: its last chunk then carries, in the Owner Sequence field, the end sequence E (the last
+ * sequence the owner had claimed when the read ended, nothing pending), and in the Owner Digest field the
+ * owner's digest at E. The receiver checks that digest once it has loaded the rows and replayed its buffered
+ * messages of the owner up to E.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -54,6 +60,8 @@ public final class SnapshotChunkDecoder
 {
     /** Flag: the last chunk of this owner's rows (and of the snapshot, for owner 0). */
     public static final int FLAG_LAST = 1;
+    /** Flag: this owner's rows were read across several duty cycles; see the class comment for its last chunk. */
+    public static final int FLAG_FUZZY = 2;
 
     static final int CORRELATION_ID_OFFSET = 0;
     static final int OWNER_NODE_ID_OFFSET = CORRELATION_ID_OFFSET + SIZE_OF_LONG;
@@ -192,7 +200,7 @@ public final class SnapshotChunkDecoder
     /**
      * The chunk's flags.
      *
-     * @return a combination of {@link #FLAG_LAST}.
+     * @return a combination of {@link #FLAG_LAST} and {@link #FLAG_FUZZY}.
      */
     public int flags()
     {
@@ -207,6 +215,16 @@ public final class SnapshotChunkDecoder
     public boolean isLast()
     {
         return (flags() & FLAG_LAST) != 0;
+    }
+
+    /**
+     * Whether the owner's rows were read across several duty cycles.
+     *
+     * @return true if {@link #FLAG_FUZZY} is set.
+     */
+    public boolean isFuzzy()
+    {
+        return (flags() & FLAG_FUZZY) != 0;
     }
 
     /**

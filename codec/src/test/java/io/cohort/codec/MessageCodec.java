@@ -16,6 +16,7 @@ import io.cohort.codec.Messages.NodeLeaving;
 import io.cohort.codec.Messages.Notification;
 import io.cohort.codec.Messages.Probe;
 import io.cohort.codec.Messages.ProbeRequest;
+import io.cohort.codec.Messages.SnapshotCredit;
 import io.cohort.codec.Messages.Raw;
 import io.cohort.codec.Messages.RepairRequest;
 import io.cohort.codec.Messages.Room;
@@ -67,6 +68,7 @@ final class MessageCodec
     private final SnapshotChunkEncoder snapshotChunkEncoder = new SnapshotChunkEncoder();
     private final RepairRequestEncoder repairRequestEncoder = new RepairRequestEncoder();
     private final ProbeRequestEncoder probeRequestEncoder = new ProbeRequestEncoder();
+    private final SnapshotCreditEncoder snapshotCreditEncoder = new SnapshotCreditEncoder();
     private final CommandResponseEncoder commandResponseEncoder = new CommandResponseEncoder();
 
     private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
@@ -86,6 +88,7 @@ final class MessageCodec
     private final SnapshotChunkDecoder snapshotChunkDecoder = new SnapshotChunkDecoder();
     private final RepairRequestDecoder repairRequestDecoder = new RepairRequestDecoder();
     private final ProbeRequestDecoder probeRequestDecoder = new ProbeRequestDecoder();
+    private final SnapshotCreditDecoder snapshotCreditDecoder = new SnapshotCreditDecoder();
     private final CommandResponseDecoder commandResponseDecoder = new CommandResponseDecoder();
 
     /** Source of var-length fields written through the (buffer, offset, length) encoder methods. */
@@ -219,6 +222,7 @@ final class MessageCodec
             }
             case MessageType.REPAIR_REQUEST: return RepairRequestEncoder.BODY_LENGTH;
             case MessageType.PROBE_REQUEST: return ProbeRequestEncoder.BODY_LENGTH;
+            case MessageType.SNAPSHOT_CREDIT: return SnapshotCreditEncoder.BODY_LENGTH;
             case MessageType.COMMAND_RESPONSE:
                 return CommandResponseEncoder.computeLength(utf8(((CommandResponse)message).detail()).length);
             default:
@@ -394,6 +398,12 @@ final class MessageCodec
                 final ProbeRequest m = (ProbeRequest)message;
                 probeRequestEncoder.wrap(buffer, at).correlationId(m.correlationId()).nonce(m.nonce());
                 return ProbeRequestEncoder.BODY_LENGTH;
+            }
+            case MessageType.SNAPSHOT_CREDIT:
+            {
+                final SnapshotCredit m = (SnapshotCredit)message;
+                snapshotCreditEncoder.wrap(buffer, at).correlationId(m.correlationId()).chunksLoaded(m.chunksLoaded());
+                return SnapshotCreditEncoder.BODY_LENGTH;
             }
             case MessageType.COMMAND_RESPONSE:
             {
@@ -638,6 +648,11 @@ final class MessageCodec
             {
                 final ProbeRequestDecoder d = probeRequestDecoder.wrap(buffer, offset, length);
                 return new ProbeRequest(d.correlationId(), d.nonce());
+            }
+            case MessageType.SNAPSHOT_CREDIT:
+            {
+                final SnapshotCreditDecoder d = snapshotCreditDecoder.wrap(buffer, offset, length);
+                return new SnapshotCredit(d.correlationId(), d.chunksLoaded());
             }
             case MessageType.COMMAND_RESPONSE:
             {

@@ -16,6 +16,7 @@ import io.cohort.codec.Messages.NodeLeaving;
 import io.cohort.codec.Messages.Notification;
 import io.cohort.codec.Messages.Probe;
 import io.cohort.codec.Messages.ProbeRequest;
+import io.cohort.codec.Messages.SnapshotCredit;
 import io.cohort.codec.Messages.RepairRequest;
 import io.cohort.codec.Messages.Room;
 import io.cohort.codec.Messages.RoomCount;
@@ -120,7 +121,8 @@ class MessageRoundTripTest
                     room(3L, "", "", Bytes.of(0)))),
             new RepairRequest(141L, 142L, 143L, 144L, 200L),
             new ProbeRequest(151L, -152L),
-            new CommandResponse(161L, CommandStatus.BAD_REQUEST, "salle inconnue: «café» ☕"));
+            new CommandResponse(161L, CommandStatus.BAD_REQUEST, "salle inconnue: «café» ☕"),
+            new SnapshotCredit(171L, 172L));
     }
 
     /**
@@ -151,7 +153,8 @@ class MessageRoundTripTest
             new SnapshotChunk(0L, 0L, 0L, 0L, 0L, 0, 0, List.of(), List.of()),
             new RepairRequest(0L, 0L, 0L, Long.MIN_VALUE, Long.MIN_VALUE),
             new ProbeRequest(0L, 0L),
-            new CommandResponse(0L, CommandStatus.OK, ""));
+            new CommandResponse(0L, CommandStatus.OK, ""),
+            new SnapshotCredit(0L, 0L));
     }
 
     /**
@@ -737,10 +740,10 @@ class MessageRoundTripTest
             }
         }
         assertEquals(all.length, names.size());
-        assertEquals(19, all.length);
+        assertEquals(20, all.length);
         all[0] = -1;
         assertEquals(MessageType.HEARTBEAT, MessageType.all()[0], "all() returns a copy");
-        for (final int unknown : new int[]{ 0, 13, 31, 39, 999, 0xFFFF, -1 })
+        for (final int unknown : new int[]{ 0, 13, 31, 40, 999, 0xFFFF, -1 })
         {
             assertFalse(MessageType.isKnown(unknown), "" + unknown);
         }

@@ -293,6 +293,14 @@ final class Messages
         }
     }
 
+    record SnapshotCredit(long correlationId, long chunksLoaded) implements Message
+    {
+        public int type()
+        {
+            return MessageType.SNAPSHOT_CREDIT;
+        }
+    }
+
     record CommandResponse(long correlationId, int status, String detail) implements Message
     {
         public int type()

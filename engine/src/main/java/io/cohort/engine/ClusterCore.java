@@ -18,6 +18,7 @@ import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongHashSet;
+import org.agrona.concurrent.NanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,8 @@ final class ClusterCore
     private final SyncPublisher publisher;
     private final ReplicaApplier applier;
     private final MemberSync memberSync;
+    private final SnapshotServer snapshotServer;
+    private final SliceBudget sliceBudget;
     private final JoinDriver joinDriver;
     private final CommandChannel commandChannel;
     private final SyncChannel syncChannel;
@@ -82,6 +85,8 @@ final class ClusterCore
     private long nowNs;
     private long lastWorkNs;
     private int heartbeatFlags;
+    private int cycles;
+    private long slicesBegunNs = Long.MIN_VALUE;
 
     ClusterCore(
         final CohortContext context,
@@ -108,10 +113,13 @@ final class ClusterCore
         final ReplicaObserver replicaObserver =
             context.listener() instanceof ReplicaObserver ? (ReplicaObserver)context.listener() : null;
         this.applier = new ReplicaApplier(state, listener, replicaObserver, errorHandler);
-        this.memberSync = new MemberSync(context, transport, state, commands, pending, applier, this::onMemberSynced);
+        this.sliceBudget = new SliceBudget(context.sliceBudgetNs());
+        this.memberSync = new MemberSync(context, transport, state, commands, pending, applier, sliceBudget,
+            this::onMemberSynced);
         this.joinDriver = new JoinDriver(context, transport, commands, pending, this);
-        this.commandChannel = new CommandChannel(this, context, transport, state, commands, pending, publisher,
-            memberSync, joinDriver);
+        this.snapshotServer = new SnapshotServer(context, transport, state, publisher, commands, sliceBudget);
+        this.commandChannel = new CommandChannel(this, context, transport, snapshotServer, commands, pending,
+            publisher, memberSync, joinDriver);
         this.faultDetector = new FaultDetector(context, new FaultDetector.Node()
         {
             public void suspect(final Member accused, final int reason, final long expected, final long observed)
@@ -173,6 +181,7 @@ final class ClusterCore
     int doWork(final long nowNs)
     {
         this.nowNs = nowNs;
+        beginSlices(nowNs);
         int workCount = pending.poll(nowNs, requestTimedOut);
         final NodeState current = nodeState;
         if (current.isTerminal() || NodeState.STARTING == current)
@@ -192,6 +201,7 @@ final class ClusterCore
         }
 
         workCount += memberSync.tick(members, nowNs);
+        workCount += doSlices(nowNs);
         workCount += publisher.publishPending();
         workCount += state.sweepRemovedOwners(SWEEP_BUDGET);
         if (nowNs >= nextHeartbeatNs && NodeState.LEAVING != nodeState)
@@ -232,10 +242,64 @@ final class ClusterCore
     void beginCycle(final long nowNs)
     {
         this.nowNs = nowNs;
+        beginSlices(nowNs);
         if (!nodeState.isTerminal() && NodeState.STARTING != nodeState)
         {
             detectStall(nowNs);
         }
+    }
+
+    /**
+     * The long jobs, within one budget a cycle: snapshots served to members and snapshots of members loaded and
+     * replayed. They take turns going first, so neither starves the other.
+     */
+    private int doSlices(final long nowNs)
+    {
+        if ((cycles++ & 1) == 0)
+        {
+            return snapshotServer.doWork(sliceBudget, nowNs) + memberSync.doSlices(members, sliceBudget, nowNs);
+        }
+        return memberSync.doSlices(members, sliceBudget, nowNs) + snapshotServer.doWork(sliceBudget, nowNs);
+    }
+
+    /**
+     * One slice budget per duty cycle: begun by the first of {@link #beginCycle} and {@link #doWork} that sees the
+     * cycle's time, and shared by what the cycle's input starts (a snapshot served or loaded as it is asked for or
+     * arrives) and by the jobs {@link #doSlices} continues.
+     */
+    private void beginSlices(final long nowNs)
+    {
+        if (nowNs != slicesBegunNs)
+        {
+            slicesBegunNs = nowNs;
+            sliceBudget.begin();
+        }
+    }
+
+    /**
+     * Also bounds each cycle's long jobs by time read from this clock, besides their row bound; production
+     * installs the agent's clock, a simulation none (it stays deterministic).
+     *
+     * @param clock the node agent's clock.
+     */
+    void sliceClock(final NanoClock clock)
+    {
+        sliceBudget.clock(clock);
+    }
+
+    SliceBudget sliceBudget()
+    {
+        return sliceBudget;
+    }
+
+    SnapshotServer snapshotServer()
+    {
+        return snapshotServer;
+    }
+
+    MemberSync memberSync()
+    {
+        return memberSync;
     }
 
     private void detectStall(final long nowNs)

@@ -76,6 +76,7 @@ public final class Cohort
             final ClusterCore core = new ClusterCore(
                 context, listener, transport, state, errorHandler, clock.nanoTime());
             coreHolder[0] = core;
+            core.sliceClock(clock);
             final ManyToOneRingBuffer apiQueue = new ManyToOneRingBuffer(
                 new UnsafeBuffer(ByteBuffer.allocateDirect(context.apiQueueBufferLength())));
             LOG.info("node {} incarnation {} launching Cohort {}: sync={} command={} counters={} {}",

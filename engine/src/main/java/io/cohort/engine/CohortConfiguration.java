@@ -126,6 +126,32 @@ public final class CohortConfiguration
     /** Default: {@code node-<command port>} (the bound port when {@code cohort.command.port=0}). */
     public static final String JMX_NAME_DEFAULT = "";
 
+    /**
+     * Work a duty cycle may give to long jobs (serving and loading snapshots, replaying a join buffer), shared by
+     * them in turn, so the node keeps heartbeating and serving its clients meanwhile. From 100us to 50ms.
+     */
+    public static final String SLICE_BUDGET_PROP_NAME = "cohort.slice.budget";
+    /** Default slice budget. */
+    public static final String SLICE_BUDGET_DEFAULT = "1ms";
+
+    /**
+     * Most bytes of a member's messages buffered while its snapshot is loaded and replayed (suffixes k, m); past
+     * it the member's sync starts over after {@code cohort.command.timeout}, counted. At least 64k.
+     */
+    public static final String JOIN_BUFFER_MAX_PROP_NAME = "cohort.join.buffer.max";
+    /** Default join buffer bound per member. */
+    public static final String JOIN_BUFFER_MAX_DEFAULT = "64m";
+
+    /** Snapshots this node serves at once; a further requester is answered NOT_READY and asks again. */
+    public static final String SNAPSHOT_MAX_SESSIONS_PROP_NAME = "cohort.snapshot.max.sessions";
+    /** Default number of snapshot sessions. */
+    public static final int SNAPSHOT_MAX_SESSIONS_DEFAULT = 4;
+
+    /** Chunks of a snapshot sent ahead of what its requester reports loaded. */
+    public static final String SNAPSHOT_CREDIT_PROP_NAME = "cohort.snapshot.credit";
+    /** Default snapshot credit, in chunks. */
+    public static final int SNAPSHOT_CREDIT_DEFAULT = 8;
+
     /** Every property above, the one place the engine reads them through. */
     public static final PropertySet PROPERTIES = PropertySet.of(CohortConfiguration.class);
 

@@ -42,6 +42,11 @@ public final class CohortContext
     private int syncRepairBudget = PROPERTIES.intValue(SYNC_REPAIR_BUDGET_PROP_NAME, SYNC_REPAIR_BUDGET_DEFAULT);
     private boolean jmxEnabled = PROPERTIES.booleanValue(JMX_ENABLED_PROP_NAME, JMX_ENABLED_DEFAULT);
     private String jmxName = PROPERTIES.string(JMX_NAME_PROP_NAME, JMX_NAME_DEFAULT).trim();
+    private long sliceBudgetNs = PROPERTIES.durationNs(SLICE_BUDGET_PROP_NAME, SLICE_BUDGET_DEFAULT);
+    private int joinBufferMax = PROPERTIES.intSize(JOIN_BUFFER_MAX_PROP_NAME, JOIN_BUFFER_MAX_DEFAULT, 1 << 30);
+    private int snapshotMaxSessions =
+        PROPERTIES.intValue(SNAPSHOT_MAX_SESSIONS_PROP_NAME, SNAPSHOT_MAX_SESSIONS_DEFAULT);
+    private int snapshotCredit = PROPERTIES.intValue(SNAPSHOT_CREDIT_PROP_NAME, SNAPSHOT_CREDIT_DEFAULT);
     private CodecLimits codecLimits = CodecLimits.DEFAULT;
     private final TransportContext transportContext = new TransportContext();
     private final StateContext stateContext = new StateContext();
@@ -360,6 +365,94 @@ public final class CohortContext
     public CohortContext commandTimeoutNs(final long commandTimeoutNs)
     {
         this.commandTimeoutNs = commandTimeoutNs;
+        return this;
+    }
+
+    /**
+     * Work a duty cycle may give to long jobs ({@code cohort.slice.budget}).
+     *
+     * @return nanoseconds.
+     */
+    public long sliceBudgetNs()
+    {
+        return sliceBudgetNs;
+    }
+
+    /**
+     * Sets the work a duty cycle may give to long jobs.
+     *
+     * @param sliceBudgetNs nanoseconds, from 100us to 50ms.
+     * @return this for a fluent API.
+     */
+    public CohortContext sliceBudgetNs(final long sliceBudgetNs)
+    {
+        this.sliceBudgetNs = sliceBudgetNs;
+        return this;
+    }
+
+    /**
+     * Most bytes buffered per member while it syncs ({@code cohort.join.buffer.max}).
+     *
+     * @return bytes.
+     */
+    public int joinBufferMax()
+    {
+        return joinBufferMax;
+    }
+
+    /**
+     * Sets the most bytes buffered per member while it syncs.
+     *
+     * @param joinBufferMax bytes, at least 64k.
+     * @return this for a fluent API.
+     */
+    public CohortContext joinBufferMax(final int joinBufferMax)
+    {
+        this.joinBufferMax = joinBufferMax;
+        return this;
+    }
+
+    /**
+     * Snapshots served at once ({@code cohort.snapshot.max.sessions}).
+     *
+     * @return the number of sessions.
+     */
+    public int snapshotMaxSessions()
+    {
+        return snapshotMaxSessions;
+    }
+
+    /**
+     * Sets the number of snapshots served at once.
+     *
+     * @param snapshotMaxSessions at least 1.
+     * @return this for a fluent API.
+     */
+    public CohortContext snapshotMaxSessions(final int snapshotMaxSessions)
+    {
+        this.snapshotMaxSessions = snapshotMaxSessions;
+        return this;
+    }
+
+    /**
+     * Chunks of a snapshot sent ahead of what its requester reports loaded ({@code cohort.snapshot.credit}).
+     *
+     * @return chunks.
+     */
+    public int snapshotCredit()
+    {
+        return snapshotCredit;
+    }
+
+    /**
+     * Sets the chunks of a snapshot sent ahead of what its requester reports loaded.
+     *
+     * @param snapshotCredit at least 1.
+     * @return this for a fluent API.
+     */
+    public CohortContext snapshotCredit(final int snapshotCredit)
+    {
+        this.snapshotCredit = snapshotCredit;
         return this;
     }
 

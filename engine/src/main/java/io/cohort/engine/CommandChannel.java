@@ -5,9 +5,8 @@ import io.cohort.codec.CommandStatus;
 import io.cohort.codec.FrameLayout;
 import io.cohort.codec.MessageType;
 import io.cohort.codec.ProbeRequestDecoder;
+import io.cohort.codec.SnapshotCreditDecoder;
 import io.cohort.codec.SnapshotRequestDecoder;
-import io.cohort.state.SnapshotWriter;
-import io.cohort.state.SubscriptionState;
 import io.cohort.transport.CommandHandler;
 import io.cohort.transport.PendingRequests;
 import io.cohort.transport.Transport;
@@ -17,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The command channel's input of a {@link ClusterCore}: join requests and answers (to the {@link JoinDriver}),
- * probes, snapshots of this node's own rows served to the members that sync it, chunks of the snapshots it asked
- * for (to the {@link MemberSync}), and answers to its other requests. Like the core, it owns no socket and reads no
+ * probes, requests for snapshots of this node's own rows and their credit (to the {@link SnapshotServer}, which
+ * serves them in slices), chunks of the snapshots it asked for (to the {@link MemberSync}), and answers to its
+ * other requests. Like the core, it owns no socket and reads no
  * clock.
  */
 final class CommandChannel implements CommandHandler
@@ -32,20 +32,18 @@ final class CommandChannel implements CommandHandler
     private final SyncPublisher publisher;
     private final MemberSync memberSync;
     private final JoinDriver joinDriver;
-    private final SnapshotWriter snapshotWriter;
+    private final SnapshotServer snapshotServer;
     private final long nodeId;
-    private final long incarnation;
     private final ProbeRequestDecoder probeRequestDecoder = new ProbeRequestDecoder();
     private final SnapshotRequestDecoder snapshotRequestDecoder = new SnapshotRequestDecoder();
+    private final SnapshotCreditDecoder snapshotCreditDecoder = new SnapshotCreditDecoder();
     private final CommandResponseDecoder commandResponseDecoder = new CommandResponseDecoder();
-    private byte[] snapshotRoutingId;
-    private boolean snapshotReplyFailed;
 
     CommandChannel(
         final ClusterCore core,
         final CohortContext context,
         final Transport transport,
-        final SubscriptionState state,
+        final SnapshotServer snapshotServer,
         final CommandMessages commands,
         final PendingRequests pending,
         final SyncPublisher publisher,
@@ -59,9 +57,8 @@ final class CommandChannel implements CommandHandler
         this.publisher = publisher;
         this.memberSync = memberSync;
         this.joinDriver = joinDriver;
+        this.snapshotServer = snapshotServer;
         this.nodeId = context.nodeId();
-        this.incarnation = context.incarnation();
-        this.snapshotWriter = new SnapshotWriter(state, this::sendSnapshotFrame);
     }
 
     /**
@@ -94,6 +91,13 @@ final class CommandChannel implements CommandHandler
                 onSnapshotRequest(routingId, senderNodeId, buffer, bodyOffset, bodyLength);
                 break;
 
+            case MessageType.SNAPSHOT_CREDIT:
+            {
+                final SnapshotCreditDecoder credit = snapshotCreditDecoder.wrap(buffer, bodyOffset, bodyLength);
+                snapshotServer.onCredit(senderNodeId, credit.correlationId(), credit.chunksLoaded(), core.nowNs());
+                break;
+            }
+
             case MessageType.REPAIR_REQUEST:
             {
                 final long correlationId = buffer.getLong(bodyOffset, FrameLayout.BYTE_ORDER);
@@ -121,27 +125,7 @@ final class CommandChannel implements CommandHandler
             return;
         }
 
-        // The rows streamed now contain every change claimed so far: the recorded sequence is the last claimed.
-        publisher.publishPending();
-        snapshotRoutingId = routingId;
-        snapshotReplyFailed = false;
-        snapshotWriter.begin(nodeId, incarnation, senderNodeId, correlationId);
-        snapshotWriter.writeOwner(nodeId, incarnation, publisher.lastClaimedBroadcastSequence());
-        snapshotWriter.writeRoomsAndEnd();
-        snapshotRoutingId = null;
-        if (snapshotReplyFailed)
-        {
-            LOG.warn("node {}: snapshot for {} could not be sent whole; it will ask again", ClusterCore.id(nodeId),
-                ClusterCore.id(senderNodeId));
-        }
-    }
-
-    private void sendSnapshotFrame(final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (!snapshotReplyFailed && !transport.reply(snapshotRoutingId, buffer, offset, length))
-        {
-            snapshotReplyFailed = true;
-        }
+        snapshotServer.onRequest(routingId, senderNodeId, correlationId, core.nowNs());
     }
 
     /**
@@ -181,6 +165,11 @@ final class CommandChannel implements CommandHandler
                 pending.complete(response.correlationId());
                 if (CommandStatus.OK != response.status())
                 {
+                    final Member member = core.member(senderNodeId);
+                    if (null != member)
+                    {
+                        memberSync.onRequestRefused(member, response.correlationId(), core.nowNs());
+                    }
                     LOG.warn("node {}: request {} to {} answered {}: {}", ClusterCore.id(nodeId),
                         response.correlationId(), ClusterCore.id(senderNodeId), CommandStatus.name(response.status()),
                         response.detail());

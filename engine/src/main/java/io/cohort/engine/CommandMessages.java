@@ -9,6 +9,7 @@ import io.cohort.codec.JoinResponseEncoder;
 import io.cohort.codec.MemberCardEncoder;
 import io.cohort.codec.MessageType;
 import io.cohort.codec.ProbeRequestEncoder;
+import io.cohort.codec.SnapshotCreditEncoder;
 import io.cohort.codec.SnapshotRequestEncoder;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -34,6 +35,7 @@ final class CommandMessages
     private final JoinRequestEncoder joinRequest;
     private final JoinResponseEncoder joinResponse;
     private final SnapshotRequestEncoder snapshotRequest = new SnapshotRequestEncoder();
+    private final SnapshotCreditEncoder snapshotCredit = new SnapshotCreditEncoder();
     private final ProbeRequestEncoder probeRequest = new ProbeRequestEncoder();
     private final CommandResponseEncoder commandResponse;
     private final String syncEndpoint;
@@ -111,6 +113,14 @@ final class CommandMessages
         final FrameEncoder frame = begin();
         final int at = frame.claim(MessageType.SNAPSHOT_REQUEST, SnapshotRequestEncoder.BODY_LENGTH);
         snapshotRequest.wrap(buffer, at).correlationId(correlationId).ownerNodeId(ownerNodeId).maxChunkLength(0);
+        return frame.finish();
+    }
+
+    int snapshotCredit(final long correlationId, final long chunksLoaded)
+    {
+        final FrameEncoder frame = begin();
+        final int at = frame.claim(MessageType.SNAPSHOT_CREDIT, SnapshotCreditEncoder.BODY_LENGTH);
+        snapshotCredit.wrap(buffer, at).correlationId(correlationId).chunksLoaded(chunksLoaded);
         return frame.finish();
     }
 

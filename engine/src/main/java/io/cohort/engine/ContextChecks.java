@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static io.cohort.config.PropertySet.formatDuration;
 import static io.cohort.engine.CohortConfiguration.*;
@@ -20,6 +21,9 @@ final class ContextChecks
 {
     /** Used in place of a cluster name whose hash is {@link FrameLayout#ANY_CLUSTER}, which fences nothing. */
     static final long ZERO_SUBSTITUTE = RoomIds.ZERO_SUBSTITUTE;
+    private static final long MIN_SLICE_BUDGET_NS = TimeUnit.MICROSECONDS.toNanos(100);
+    private static final long MAX_SLICE_BUDGET_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final int MIN_JOIN_BUFFER_MAX = 64 * 1024;
 
     private ContextChecks()
     {
@@ -153,6 +157,34 @@ final class ContextChecks
         }
 
         validateCluster(context);
+        validateSlices(context);
+    }
+
+    // The node thread's long jobs (snapshot serving, loading, replay) are cut into slices of this budget, so that
+    // heartbeats and clients are served between them; the join buffer bounds what a joiner holds meanwhile.
+    private static void validateSlices(final CohortContext context)
+    {
+        final long sliceBudgetNs = context.sliceBudgetNs();
+        if (sliceBudgetNs < MIN_SLICE_BUDGET_NS || sliceBudgetNs > MAX_SLICE_BUDGET_NS)
+        {
+            throw new IllegalArgumentException(SLICE_BUDGET_PROP_NAME + "=" + formatDuration(sliceBudgetNs) +
+                " must be from " + formatDuration(MIN_SLICE_BUDGET_NS) + " to " + formatDuration(MAX_SLICE_BUDGET_NS));
+        }
+        if (context.joinBufferMax() < MIN_JOIN_BUFFER_MAX)
+        {
+            throw new IllegalArgumentException(JOIN_BUFFER_MAX_PROP_NAME + "=" + context.joinBufferMax() +
+                " must be at least " + MIN_JOIN_BUFFER_MAX + " bytes");
+        }
+        if (context.snapshotMaxSessions() < 1)
+        {
+            throw new IllegalArgumentException(SNAPSHOT_MAX_SESSIONS_PROP_NAME + "=" + context.snapshotMaxSessions() +
+                " must be at least 1");
+        }
+        if (context.snapshotCredit() < 1)
+        {
+            throw new IllegalArgumentException(SNAPSHOT_CREDIT_PROP_NAME + "=" + context.snapshotCredit() +
+                " must be at least 1");
+        }
     }
 
     private static void validateCluster(final CohortContext context)

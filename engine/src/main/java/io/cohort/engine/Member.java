@@ -18,8 +18,10 @@ final class Member
     {
         /** Subscribed; no message received yet, so nothing proves the subscription live. */
         AWAITING_BASELINE,
-        /** Messages arrive (and are buffered); its snapshot was requested. */
+        /** Messages arrive (and are buffered); its snapshot was requested, and its chunks are loaded in slices. */
         AWAITING_SNAPSHOT,
+        /** Its snapshot is loaded; the buffered messages are replayed in slices (new ones still buffered). */
+        REPLAYING,
         /** Its rows are loaded and every later message is applied as it arrives. */
         SYNCED
     }
@@ -53,6 +55,22 @@ final class Member
     ExpandableArrayBuffer buffered;
     int bufferedLength;
     int bufferedMessages;
+    /** Chunks of its snapshot received and not yet loaded. */
+    final ChunkQueue chunks = new ChunkQueue();
+    long chunksLoaded;
+    long chunksCredited;
+    /** Whether its snapshot is read in slices: the member then sends chunks only as far as credit allows. */
+    boolean snapshotSliced;
+    boolean snapshotRefused;
+    /** E of a sliced snapshot: its copy is exact once the buffered messages up to E are replayed. */
+    long snapshotEndSequence;
+    long snapshotEndDigest;
+    boolean snapshotVerified;
+    int replayPosition;
+    /** Sequence of the last broadcast message received from it, state-changing or not. */
+    long lastBroadcastSequence = -1;
+    /** After a join buffer overflow: no new sync before this time. */
+    long resyncNotBeforeNs;
     boolean directedStreamOpen;
     boolean announced;
     long desyncs;

@@ -1,6 +1,7 @@
 package io.cohort.engine;
 
 import io.cohort.codec.SnapshotChunkDecoder;
+import io.cohort.state.SnapshotLoadListener;
 import io.cohort.state.SnapshotLoadResult;
 import io.cohort.state.SnapshotLoader;
 import io.cohort.state.SubscriptionState;
@@ -23,11 +24,18 @@ import java.util.concurrent.TimeUnit;
  * <li>from then on buffer the member's state-changing messages, and ask the member for a snapshot of its own
  * rows, which records its sequence at snapshot time: since the request left after the first message arrived,
  * every message past that sequence is in the buffer;</li>
- * <li>load the snapshot (the loader checks the member's digest), replay the buffered messages past the
- * recorded sequence, and trust the copy from then on.</li>
+ * <li>load the snapshot, replay the buffered messages past the recorded sequence S, and trust the copy from then
+ * on. A member serves its rows in slices while they change (a fuzzy copy, see {@link io.cohort.state.SnapshotWriter}):
+ * the copy is exact once the messages up to the snapshot's end sequence E are replayed, and its digest is checked
+ * against the member's digest at E right then.</li>
  * </ol>
- * A fault in the stream while syncing (a gap in the buffer), a failed or timed-out snapshot, all start over
- * from step 1; nothing half-loaded is ever trusted.
+ * Loading and replay are long jobs: chunks are queued as they arrive and loaded, and the buffer replayed, within
+ * the cycle's {@link SliceBudget} ({@link #doSlices}), so the node keeps heartbeating meanwhile. Loaded chunks are
+ * reported to the member ({@code SNAPSHOT_CREDIT}), which sends only a bounded number ahead. The buffer is bounded
+ * by {@code cohort.join.buffer.max}: past it the member's sync starts over after {@code cohort.command.timeout},
+ * counted ({@link #joinBufferOverflows()}), never growing without bound and never dropping a message silently.
+ * A fault in the stream while syncing (a gap in the buffer), a failed, refused or timed-out snapshot, a digest
+ * mismatch at E, all start over; nothing half-loaded is ever trusted.
  */
 final class MemberSync
 {
@@ -55,15 +63,26 @@ final class MemberSync
      */
     private static final long RECONNECT_AFTER_NS = TimeUnit.MILLISECONDS.toNanos(1000);
     private static final int INITIAL_BUFFER_LENGTH = 64 * 1024;
+    /** Buffered messages replayed between two charges of the slice budget (one clock read). */
+    private static final int REPLAY_UNIT = 256;
 
     private final long selfNodeId;
     private final long commandTimeoutNs;
+    private final int joinBufferMax;
+    private final int creditEvery;
     private long snapshotTimeouts;
+    private long joinBufferOverflows;
+    private long snapshotDigestMismatches;
+    private long slicedSnapshotsVerified;
+    private long chunksLoadedTotal;
+    private long messagesReplayed;
+    private int nextMember;
     private final Transport transport;
     private final SubscriptionState state;
     private final CommandMessages commands;
     private final PendingRequests pending;
     private final ReplicaApplier applier;
+    private final SliceBudget budget;
     private final SyncedHandler syncedHandler;
     private final SnapshotChunkDecoder chunkDecoder = new SnapshotChunkDecoder();
     private long nowNs;
@@ -76,6 +95,46 @@ final class MemberSync
         return snapshotTimeouts;
     }
 
+    /**
+     * @return syncs started over because a member's buffer passed {@code cohort.join.buffer.max}.
+     */
+    long joinBufferOverflows()
+    {
+        return joinBufferOverflows;
+    }
+
+    /**
+     * @return sliced snapshots whose copy, replayed up to E, did not have the member's digest at E.
+     */
+    long snapshotDigestMismatches()
+    {
+        return snapshotDigestMismatches;
+    }
+
+    /**
+     * @return sliced snapshots whose copy, replayed up to E, had the member's digest at E.
+     */
+    long slicedSnapshotsVerified()
+    {
+        return slicedSnapshotsVerified;
+    }
+
+    /**
+     * @return snapshot chunks loaded since start.
+     */
+    long chunksLoaded()
+    {
+        return chunksLoadedTotal;
+    }
+
+    /**
+     * @return buffered messages replayed since start.
+     */
+    long messagesReplayed()
+    {
+        return messagesReplayed;
+    }
+
     MemberSync(
         final CohortContext context,
         final Transport transport,
@@ -83,10 +142,14 @@ final class MemberSync
         final CommandMessages commands,
         final PendingRequests pending,
         final ReplicaApplier applier,
+        final SliceBudget budget,
         final SyncedHandler syncedHandler)
     {
+        this.budget = budget;
         this.selfNodeId = context.nodeId();
         this.commandTimeoutNs = context.commandTimeoutNs();
+        this.joinBufferMax = context.joinBufferMax();
+        this.creditEvery = Math.max(1, context.snapshotCredit() / 2);
         this.transport = transport;
         this.state = state;
         this.commands = commands;
@@ -115,6 +178,7 @@ final class MemberSync
         // answer a probe (it may be paused), so that counts and routing never use it meanwhile.
         state.removeOwner(member.nodeId);
         clearBuffer(member);
+        clearChunks(member);
         member.phase = Member.Phase.AWAITING_BASELINE;
         member.loader = null;
         member.nextProbeNs = nowNs;
@@ -124,9 +188,10 @@ final class MemberSync
     /**
      * A broadcast message arrived from a member: the first one after subscribing proves the subscription live.
      */
-    void onBroadcastMessage(final Member member, final long nowNs)
+    void onBroadcastMessage(final Member member, final long sequence, final long nowNs)
     {
-        if (Member.Phase.AWAITING_BASELINE == member.phase)
+        member.lastBroadcastSequence = sequence;
+        if (Member.Phase.AWAITING_BASELINE == member.phase && nowNs >= member.resyncNotBeforeNs)
         {
             this.nowNs = nowNs;
             member.phase = Member.Phase.AWAITING_SNAPSHOT;
@@ -155,6 +220,13 @@ final class MemberSync
                     member.connectedNs = nowNs;
                 }
                 requestProbe(member);
+                workCount++;
+            }
+            else if (Member.Phase.AWAITING_SNAPSHOT == member.phase && member.snapshotRefused &&
+                nowNs >= member.snapshotDeadlineNs)
+            {
+                // The member serves as many snapshots as it may: not a fault, ask again.
+                requestSnapshot(member);
                 workCount++;
             }
             else if (Member.Phase.AWAITING_SNAPSHOT == member.phase && nowNs >= member.snapshotDeadlineNs)
@@ -186,6 +258,17 @@ final class MemberSync
     void buffer(final Member member, final long sequence, final int type, final DirectBuffer buffer,
         final int offset, final int length)
     {
+        if (Member.Phase.AWAITING_BASELINE == member.phase)
+        {
+            // No snapshot asked yet: the one asked later records an S at or past this message, so it is never
+            // replayed; keeping it would only fill the buffer.
+            return;
+        }
+        if ((long)member.bufferedLength + Member.BUFFERED_BODY_OFFSET + length > joinBufferMax)
+        {
+            overflow(member, "its buffered messages");
+            return;
+        }
         if (null == member.buffered)
         {
             member.buffered = new ExpandableArrayBuffer(INITIAL_BUFFER_LENGTH);
@@ -201,9 +284,11 @@ final class MemberSync
     }
 
     /**
-     * A chunk of a member's snapshot arrived on the command channel. The member's rows come first, then the rooms;
-     * the copy is trusted, and the buffer replayed, only when the whole snapshot is in, so that a room change
-     * replayed from the stream is never undone by an older room chunk arriving after it.
+     * A chunk of a member's snapshot arrived on the command channel: loaded now if the cycle's budget allows and
+     * none is queued before it, else queued and loaded by {@link #doSlices}.
+     * The member's rows come first, then the rooms; the copy is trusted, and the buffer replayed, only when the whole
+     * snapshot is in, so that a room change replayed from the stream is never undone by an older room chunk
+     * arriving after it.
      */
     void onSnapshotChunk(final Member member, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs)
@@ -218,27 +303,229 @@ final class MemberSync
         {
             return;
         }
+        // The member is making progress: the timeout bounds a silence, not a whole sliced snapshot.
+        member.snapshotDeadlineNs = nowNs + commandTimeoutNs;
+        // The member sends a bounded credit ahead, so this queue stays small; the bound guards a broken sender.
+        if (member.chunks.isEmpty() && !budget.exhausted())
+        {
+            if (loadChunk(member, chunk))
+            {
+                creditIfDue(member);
+            }
+            return;
+        }
+        if (!member.chunks.offer(buffer, offset, length, joinBufferMax))
+        {
+            overflow(member, "its queued snapshot chunks");
+        }
+    }
+
+    /**
+     * A member refused a request of this node; a refused snapshot is asked again shortly.
+     */
+    void onRequestRefused(final Member member, final long correlationId, final long nowNs)
+    {
+        if (Member.Phase.AWAITING_SNAPSHOT == member.phase && correlationId == member.snapshotCorrelationId)
+        {
+            member.snapshotRefused = true;
+            member.snapshotDeadlineNs = nowNs + PROBE_RETRY_NS;
+        }
+    }
+
+    /**
+     * The long jobs of syncing: loads queued snapshot chunks and replays buffers, member after member (starting
+     * with a different one each cycle, so none starves), until the budget is spent.
+     *
+     * @return the amount of work done.
+     */
+    int doSlices(final List<Member> members, final SliceBudget budget, final long nowNs)
+    {
+        this.nowNs = nowNs;
+        final int size = members.size();
+        if (0 == size)
+        {
+            return 0;
+        }
+        int workCount = 0;
+        final int first = nextMember % size;
+        nextMember = first + 1;
+        for (int i = 0; i < size && !budget.exhausted(); i++)
+        {
+            final Member member = members.get((first + i) % size);
+            if (Member.Phase.AWAITING_SNAPSHOT == member.phase && null != member.loader)
+            {
+                workCount += loadChunks(member);
+            }
+            if (Member.Phase.REPLAYING == member.phase)
+            {
+                workCount += replay(member, budget);
+            }
+        }
+        return workCount;
+    }
+
+    private int loadChunks(final Member member)
+    {
+        int workCount = 0;
+        final ChunkQueue chunks = member.chunks;
+        while (!budget.exhausted() && chunks.poll())
+        {
+            workCount++;
+            if (!loadChunk(member, chunkDecoder.wrap(chunks.buffer(), chunks.bodyOffset(), chunks.bodyLength())))
+            {
+                return workCount;
+            }
+        }
+        creditIfDue(member);
+        return workCount;
+    }
+
+    /**
+     * Loads one chunk, charging its rows to the budget.
+     *
+     * @return whether loading goes on: false once the snapshot failed (asked again) or completed (replay began).
+     */
+    private boolean loadChunk(final Member member, final SnapshotChunkDecoder chunk)
+    {
+        member.chunksLoaded++;
+        chunksLoadedTotal++;
+        member.snapshotSliced |= chunk.isFuzzy();
         final SnapshotLoadResult result = member.loader.onChunk(chunk);
+        budget.charge(chunk.countEntries() + chunk.roomEntries());
         if (result.isFailure())
         {
             LOG.warn("node {}: snapshot of {} failed ({}), asking again", ClusterCore.id(selfNodeId), member,
                 member.loader.failureDescription());
             requestSnapshot(member);
+            return false;
         }
-        else if (SnapshotLoadResult.COMPLETE == result)
+        if (SnapshotLoadResult.COMPLETE == result)
         {
             if (member.snapshotRowsLoaded < 0)
             {
-                LOG.warn("node {}: snapshot of {} ended without its rows, asking again", ClusterCore.id(selfNodeId),
-                    member);
+                LOG.warn("node {}: snapshot of {} ended without its rows, asking again",
+                    ClusterCore.id(selfNodeId), member);
                 requestSnapshot(member);
-                return;
+                return false;
             }
-            replay(member, member.snapshotSequence);
-            member.phase = Member.Phase.SYNCED;
-            member.loader = null;
-            syncedHandler.onSynced(member, member.snapshotRowsLoaded, member.snapshotSequence);
+            clearChunks(member);
+            member.phase = Member.Phase.REPLAYING;
+            member.replayPosition = 0;
+            replay(member, budget);
+            return false;
         }
+        return true;
+    }
+
+    /**
+     * Reports loaded chunks to the member serving a sliced snapshot (a snapshot read in one call is sent whole and
+     * waits for no credit); every one is reported once the queue is empty, so the member never waits on credit
+     * held here.
+     */
+    private void creditIfDue(final Member member)
+    {
+        if (member.snapshotSliced && member.chunksLoaded > member.chunksCredited &&
+            (member.chunksLoaded - member.chunksCredited >= creditEvery || member.chunks.isEmpty()))
+        {
+            final int length = commands.snapshotCredit(member.snapshotCorrelationId, member.chunksLoaded);
+            if (transport.sendRequest(member.nodeId, commands.buffer(), 0, length))
+            {
+                member.chunksCredited = member.chunksLoaded;
+            }
+        }
+    }
+
+    /**
+     * Replays the buffered messages past S from where the last slice stopped. A sliced snapshot's copy is checked
+     * against the member's digest at E exactly when every message up to E, and none past it, is applied: before
+     * the first buffered message past E, or, once the buffer is replayed, when the stream has reached E (the
+     * messages between the last buffered one and E change no row).
+     */
+    private int replay(final Member member, final SliceBudget budget)
+    {
+        final ExpandableArrayBuffer buffered = member.buffered;
+        final long snapshotSequence = member.snapshotSequence;
+        int replayed = 0;
+        int unit = 0;
+        while (true)
+        {
+            final boolean more = member.replayPosition < member.bufferedLength;
+            if (!member.snapshotVerified)
+            {
+                final boolean atEnd = more ?
+                    buffered.getLong(member.replayPosition + Member.BUFFERED_SEQUENCE_OFFSET) >
+                        member.snapshotEndSequence :
+                    member.lastBroadcastSequence >= member.snapshotEndSequence;
+                if (atEnd && !verify(member))
+                {
+                    break;
+                }
+            }
+            if (!more)
+            {
+                if (member.snapshotVerified)
+                {
+                    member.phase = Member.Phase.SYNCED;
+                    member.loader = null;
+                    clearBuffer(member);
+                    syncedHandler.onSynced(member, member.snapshotRowsLoaded, snapshotSequence);
+                }
+                break;
+            }
+            if (budget.exhausted())
+            {
+                break;
+            }
+            final int position = member.replayPosition;
+            final long sequence = buffered.getLong(position + Member.BUFFERED_SEQUENCE_OFFSET);
+            final int type = buffered.getInt(position + Member.BUFFERED_TYPE_OFFSET);
+            final int length = buffered.getInt(position + Member.BUFFERED_LENGTH_OFFSET);
+            member.replayPosition = position + Member.BUFFERED_BODY_OFFSET + length;
+            if (sequence > snapshotSequence)
+            {
+                applier.apply(member, type, buffered, position + Member.BUFFERED_BODY_OFFSET, length);
+            }
+            replayed++;
+            if (++unit == REPLAY_UNIT)
+            {
+                budget.charge(unit);
+                unit = 0;
+            }
+        }
+        if (unit > 0)
+        {
+            budget.charge(unit);
+        }
+        messagesReplayed += replayed;
+        return replayed;
+    }
+
+    private boolean verify(final Member member)
+    {
+        final long digest = state.ownerDigest(member.nodeId);
+        if (digest == member.snapshotEndDigest)
+        {
+            slicedSnapshotsVerified++;
+            member.snapshotVerified = true;
+            return true;
+        }
+        snapshotDigestMismatches++;
+        LOG.warn("node {}: sliced snapshot of {} replayed to sequence {} has digest {} where the member had {}: " +
+            "syncing again", ClusterCore.id(selfNodeId), member, member.snapshotEndSequence, Long.toHexString(digest),
+            Long.toHexString(member.snapshotEndDigest));
+        restart(member, nowNs);
+        return false;
+    }
+
+    private void overflow(final Member member, final String what)
+    {
+        joinBufferOverflows++;
+        LOG.warn("node {}: {} of {} passed cohort.join.buffer.max={} bytes: syncing it again in {} ms",
+            ClusterCore.id(selfNodeId), what, member, joinBufferMax, commandTimeoutNs / 1_000_000);
+        restart(member, nowNs);
+        member.resyncNotBeforeNs = nowNs + commandTimeoutNs;
+        member.nextProbeNs = member.resyncNotBeforeNs;
+        member.connectedNs = member.resyncNotBeforeNs;
     }
 
     private void requestProbe(final Member member)
@@ -255,10 +542,26 @@ final class MemberSync
         member.snapshotCorrelationId = pending.nextCorrelationId();
         member.snapshotDeadlineNs = nowNs + commandTimeoutNs;
         member.snapshotRowsLoaded = -1;
+        member.snapshotRefused = false;
+        member.snapshotVerified = false;
+        clearChunks(member);
         if (null == member.loader)
         {
-            member.loader = new SnapshotLoader(state,
-                (owner, incarnation, sequence, rows) -> onOwnerLoaded(member, owner, incarnation, sequence, rows));
+            member.loader = new SnapshotLoader(state, new SnapshotLoadListener()
+            {
+                public void onOwnerLoaded(final long owner, final long incarnation, final long sequence,
+                    final long rows)
+                {
+                    MemberSync.this.onOwnerLoaded(member, owner, incarnation, sequence, sequence, 0, true, rows);
+                }
+
+                public void onFuzzyOwnerLoaded(final long owner, final long incarnation, final long startSequence,
+                    final long endSequence, final long endDigest, final long rows)
+                {
+                    MemberSync.this.onOwnerLoaded(
+                        member, owner, incarnation, startSequence, endSequence, endDigest, false, rows);
+                }
+            });
         }
         member.loader.begin(member.snapshotCorrelationId);
         final int length = commands.snapshotRequest(member.snapshotCorrelationId, member.nodeId);
@@ -266,31 +569,23 @@ final class MemberSync
     }
 
     private void onOwnerLoaded(
-        final Member member, final long owner, final long incarnation, final long sequence, final long rows)
+        final Member member,
+        final long owner,
+        final long incarnation,
+        final long startSequence,
+        final long endSequence,
+        final long endDigest,
+        final boolean verified,
+        final long rows)
     {
         if (owner == member.nodeId && incarnation == member.incarnation)
         {
-            member.snapshotSequence = sequence;
+            member.snapshotSequence = startSequence;
+            member.snapshotEndSequence = endSequence;
+            member.snapshotEndDigest = endDigest;
+            member.snapshotVerified = verified;
             member.snapshotRowsLoaded = rows;
         }
-    }
-
-    private void replay(final Member member, final long snapshotSequence)
-    {
-        final ExpandableArrayBuffer buffered = member.buffered;
-        int position = 0;
-        while (position < member.bufferedLength)
-        {
-            final long sequence = buffered.getLong(position + Member.BUFFERED_SEQUENCE_OFFSET);
-            final int type = buffered.getInt(position + Member.BUFFERED_TYPE_OFFSET);
-            final int length = buffered.getInt(position + Member.BUFFERED_LENGTH_OFFSET);
-            if (sequence > snapshotSequence)
-            {
-                applier.apply(member, type, buffered, position + Member.BUFFERED_BODY_OFFSET, length);
-            }
-            position += Member.BUFFERED_BODY_OFFSET + length;
-        }
-        clearBuffer(member);
     }
 
     private static void clearBuffer(final Member member)
@@ -298,5 +593,14 @@ final class MemberSync
         member.buffered = null;
         member.bufferedLength = 0;
         member.bufferedMessages = 0;
+        member.replayPosition = 0;
+    }
+
+    private static void clearChunks(final Member member)
+    {
+        member.chunks.clear();
+        member.chunksLoaded = 0;
+        member.chunksCredited = 0;
+        member.snapshotSliced = false;
     }
 }

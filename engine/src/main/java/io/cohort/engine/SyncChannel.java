@@ -86,7 +86,7 @@ final class SyncChannel implements SyncHandler
         member.lastHeardNs = nowNs;
         if (!directed)
         {
-            memberSync.onBroadcastMessage(member, nowNs);
+            memberSync.onBroadcastMessage(member, sequence, nowNs);
         }
 
         switch (type)

@@ -24,7 +24,11 @@ class CohortContextTest
     @Test
     void shouldDeclareEveryEngineProperty()
     {
-        assertEquals(17, PROPERTIES.names().size(), PROPERTIES.names().toString());
+        assertEquals(21, PROPERTIES.names().size(), PROPERTIES.names().toString());
+        assertTrue(PROPERTIES.contains("cohort.slice.budget"));
+        assertTrue(PROPERTIES.contains("cohort.join.buffer.max"));
+        assertTrue(PROPERTIES.contains("cohort.snapshot.max.sessions"));
+        assertTrue(PROPERTIES.contains("cohort.snapshot.credit"));
         assertTrue(PROPERTIES.contains("cohort.heartbeat.timeout"));
         assertTrue(PROPERTIES.contains("cohort.jmx.enabled"));
         assertTrue(PROPERTIES.contains("cohort.jmx.name"));
@@ -116,6 +120,44 @@ class CohortContextTest
         ex = assertThrows(IllegalArgumentException.class, () -> new CohortContext().nodeId(5).conclude());
         assertEquals("cohort.cluster.seeds.resolve.interval=0ns must be positive", ex.getMessage());
         new CohortContext().nodeId(5).expectedNodes(1).seedsResolveIntervalNs(1).conclude();
+    }
+
+    @Test
+    void shouldReadAndValidateTheSliceSettings()
+    {
+        final CohortContext defaults = new CohortContext();
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(1), defaults.sliceBudgetNs());
+        assertEquals(64 * 1024 * 1024, defaults.joinBufferMax());
+        assertEquals(4, defaults.snapshotMaxSessions());
+        assertEquals(8, defaults.snapshotCredit());
+
+        System.setProperty(SLICE_BUDGET_PROP_NAME, "250us");
+        System.setProperty(JOIN_BUFFER_MAX_PROP_NAME, "2m");
+        System.setProperty(SNAPSHOT_MAX_SESSIONS_PROP_NAME, "2");
+        System.setProperty(SNAPSHOT_CREDIT_PROP_NAME, "16");
+        final CohortContext context = new CohortContext();
+        assertEquals(TimeUnit.MICROSECONDS.toNanos(250), context.sliceBudgetNs());
+        assertEquals(2 * 1024 * 1024, context.joinBufferMax());
+        assertEquals(2, context.snapshotMaxSessions());
+        assertEquals(16, context.snapshotCredit());
+        clearProperties();
+
+        assertConcludeFails(new CohortContext().sliceBudgetNs(TimeUnit.MICROSECONDS.toNanos(50)),
+            "cohort.slice.budget=50us must be from 100us to 50ms");
+        assertConcludeFails(new CohortContext().sliceBudgetNs(TimeUnit.MILLISECONDS.toNanos(51)),
+            "cohort.slice.budget=51ms must be from 100us to 50ms");
+        assertConcludeFails(new CohortContext().joinBufferMax(1000),
+            "cohort.join.buffer.max=1000 must be at least 65536 bytes");
+        assertConcludeFails(new CohortContext().snapshotMaxSessions(0),
+            "cohort.snapshot.max.sessions=0 must be at least 1");
+        assertConcludeFails(new CohortContext().snapshotCredit(0), "cohort.snapshot.credit=0 must be at least 1");
+        assertBad(JOIN_BUFFER_MAX_PROP_NAME, "lots", "cohort.join.buffer.max=lots is not a size");
+    }
+
+    private static void assertConcludeFails(final CohortContext context, final String message)
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, context::conclude);
+        assertEquals(message, ex.getMessage());
     }
 
     private static void assertBad(final String name, final String value, final String message)

@@ -76,6 +76,7 @@ final class RoomCounts implements AutoCloseable
     private final Consumer<MapEntry<LongValue, byte[]>> rowFinder = this::findRow;
     private RowVisitor rowVisitor;
     private int visitedSlot;
+    private int segmentEntries;
     private long entries;
     private long lastPrevious;
     private int sweepSegment = -1;
@@ -519,8 +520,39 @@ final class RoomCounts implements AutoCloseable
         }
     }
 
+    /**
+     * The number of segments of the map: the unit of a sliced iteration ({@link #forEachRowInSegment}).
+     */
+    int segments()
+    {
+        return map.segments();
+    }
+
+    /**
+     * Visits the rows of one owner held in one segment of the map. A key lives in one segment for good, so
+     * visiting every segment once, in any number of calls, visits every row that exists throughout exactly once.
+     *
+     * @return entries of the segment visited (the work done), whoever's rows they hold.
+     */
+    int forEachRowInSegment(final int slot, final int segment, final RowVisitor visitor)
+    {
+        rowVisitor = visitor;
+        visitedSlot = slot;
+        segmentEntries = 0;
+        try (MapSegmentContext<LongValue, byte[], ?> context = map.segmentContext(segment))
+        {
+            context.forEachSegmentEntry(rowFinder);
+        }
+        finally
+        {
+            rowVisitor = null;
+        }
+        return segmentEntries;
+    }
+
     private void findRow(final MapEntry<LongValue, byte[]> found)
     {
+        segmentEntries++;
         final int index = wrap(found).indexOf(visitedSlot);
         if (index >= 0)
         {

@@ -6,6 +6,7 @@ import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
+import net.openhft.chronicle.map.MapSegmentContext;
 import net.openhft.chronicle.values.Values;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -45,6 +46,7 @@ final class RoomTable implements AutoCloseable
     private final UnsafeBuffer existing;
     private final LongValue key = Values.newHeapInstance(LongValue.class);
     private final LongValue iterationKey = Values.newHeapInstance(LongValue.class);
+    private int segmentEntries;
     private final Consumer<MapEntry<LongValue, byte[]>> iterationConsumer = this::onEntry;
     private RoomVisitor visitor;
     private long rooms;
@@ -254,8 +256,38 @@ final class RoomTable implements AutoCloseable
         }
     }
 
+    /**
+     * The number of segments of the map: the unit of a sliced iteration ({@link #forEachInSegment}).
+     */
+    int segments()
+    {
+        return map.segments();
+    }
+
+    /**
+     * Visits every room of one segment. A key lives in one segment for good, so visiting every segment once,
+     * in any number of calls, visits every room that stays in the table throughout exactly once.
+     *
+     * @return entries visited.
+     */
+    int forEachInSegment(final int segment, final RoomVisitor visitor)
+    {
+        this.visitor = visitor;
+        segmentEntries = 0;
+        try (MapSegmentContext<LongValue, byte[], ?> context = map.segmentContext(segment))
+        {
+            context.forEachSegmentEntry(iterationConsumer);
+        }
+        finally
+        {
+            this.visitor = null;
+        }
+        return segmentEntries;
+    }
+
     private void onEntry(final MapEntry<LongValue, byte[]> entry)
     {
+        segmentEntries++;
         final long roomId = entry.key().getUsing(iterationKey).getValue();
         final int length = read(entry.value(), scratchArray);
         visitor.onRoom(roomId, scratch, 0, length);

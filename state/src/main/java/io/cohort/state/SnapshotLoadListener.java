@@ -16,4 +16,26 @@ public interface SnapshotLoadListener
      * @param rows             rows loaded.
      */
     void onOwnerLoaded(long ownerNodeId, long ownerIncarnation, long ownerSequence, long rows);
+
+    /**
+     * An owner's rows read across several duty cycles are loaded ({@link io.cohort.codec.SnapshotChunkDecoder#FLAG_FUZZY}):
+     * they are not yet verified. The listener must replay the owner's buffered messages above {@code startSequence}
+     * and, having applied exactly those up to {@code endSequence}, check that the owner's digest is
+     * {@code endDigest} before trusting the copy (see {@link SnapshotWriter}). A listener that cannot do so must not
+     * accept such a snapshot: by default this fails.
+     *
+     * @param ownerNodeId      the owner.
+     * @param ownerIncarnation its incarnation, as the snapshot recorded it.
+     * @param startSequence    S: messages up to it are in the rows.
+     * @param endSequence      E: the copy is exact once the messages of (S, E] are replayed.
+     * @param endDigest        the owner's digest at E.
+     * @param rows             rows loaded.
+     * @throws IllegalStateException unless overridden.
+     */
+    default void onFuzzyOwnerLoaded(long ownerNodeId, long ownerIncarnation, long startSequence, long endSequence,
+        long endDigest, long rows)
+    {
+        throw new IllegalStateException("a sliced snapshot of ownerNodeId=" + ownerNodeId +
+            " needs its digest checked after replay, which this listener does not do");
+    }
 }

@@ -37,6 +37,7 @@ public final class SnapshotLoader
     private long currentOwner;
     private long currentIncarnation;
     private long currentSequence;
+    private boolean currentFuzzy;
     private int nextChunkIndex;
     private long ownersLoaded;
     private long roomsLoaded;
@@ -76,6 +77,7 @@ public final class SnapshotLoader
         complete = false;
         nextChunkSequence = 0;
         currentOwner = 0;
+        currentFuzzy = false;
         nextChunkIndex = 0;
         ownersLoaded = 0;
         roomsLoaded = 0;
@@ -193,6 +195,17 @@ public final class SnapshotLoader
             return SnapshotLoadResult.COMPLETE;
         }
 
+        currentOwner = 0;
+        nextChunkIndex = 0;
+        if (currentFuzzy)
+        {
+            ownersLoaded++;
+            // Rows read across several cycles: the digest holds only after the replay up to E, which the listener
+            // checks (SnapshotWriter says why).
+            listener.onFuzzyOwnerLoaded(owner, currentIncarnation, currentSequence, chunk.ownerSequence(),
+                chunk.ownerDigest(), state.ownerRows(owner));
+            return SnapshotLoadResult.LOADING;
+        }
         final long digest = state.ownerDigest(owner);
         if (digest != chunk.ownerDigest())
         {
@@ -200,8 +213,6 @@ public final class SnapshotLoader
             loadedDigest = digest;
             return fail(SnapshotLoadResult.DIGEST_MISMATCH, state.ownerRows(owner));
         }
-        currentOwner = 0;
-        nextChunkIndex = 0;
         ownersLoaded++;
         listener.onOwnerLoaded(owner, currentIncarnation, currentSequence, state.ownerRows(owner));
         return SnapshotLoadResult.LOADING;
@@ -216,7 +227,14 @@ public final class SnapshotLoader
             {
                 return fail(SnapshotLoadResult.OUT_OF_ORDER, chunk.chunkIndex());
             }
-            if (chunk.ownerIncarnation() != currentIncarnation || chunk.ownerSequence() != currentSequence)
+            if (chunk.isFuzzy() != currentFuzzy)
+            {
+                return fail(SnapshotLoadResult.MALFORMED_CHUNK, chunk.flags());
+            }
+            // A sliced stream's last chunk carries its end sequence E in place of S.
+            final boolean endOfFuzzy = currentFuzzy && chunk.isLast();
+            if (chunk.ownerIncarnation() != currentIncarnation ||
+                (chunk.ownerSequence() != currentSequence && !endOfFuzzy))
             {
                 return fail(SnapshotLoadResult.MALFORMED_CHUNK, chunk.ownerIncarnation());
             }
@@ -224,6 +242,11 @@ public final class SnapshotLoader
         else if (0 != chunk.chunkIndex())
         {
             return fail(SnapshotLoadResult.OUT_OF_ORDER, chunk.chunkIndex());
+        }
+        else if (chunk.isFuzzy() && (0 == owner || chunk.isLast()))
+        {
+            // A sliced stream's first chunk carries S and its last E: they are never the same chunk.
+            return fail(SnapshotLoadResult.MALFORMED_CHUNK, chunk.flags());
         }
 
         if (0 == owner && 0 != chunk.countEntries())
@@ -247,6 +270,7 @@ public final class SnapshotLoader
             }
             currentIncarnation = chunk.ownerIncarnation();
             currentSequence = chunk.ownerSequence();
+            currentFuzzy = chunk.isFuzzy();
         }
         currentOwner = owner;
         return null;

@@ -36,9 +36,22 @@ import org.agrona.concurrent.UnsafeBuffer;
  * sequence was created before the rooms were read and is in the snapshot; a room created or removed later
  * is replayed, and creating or removing a room twice is a no-op.</li>
  * </ul>
- * The engine's single thread writes an owner's whole stream in one call, so an owner's rows cannot change
- * while they are streamed and the digest in its last chunk is exactly the digest of the rows sent: the loader
- * checks it to prove the transfer. Owners and rooms may change between calls; the argument above covers that.
+ * {@link #writeOwner} writes an owner's whole stream in one call, so its rows cannot change while they are
+ * streamed and the digest in its last chunk is exactly the digest of the rows sent: the loader checks it to
+ * prove the transfer. Owners and rooms may change between calls; the argument above covers that.
+ * <p>
+ * <b>Sliced (fuzzy) streams.</b> A large owner is streamed a map segment at a time over many duty cycles
+ * ({@link #beginOwner}, {@link #writeOwnerSegment}, {@link #endOwner}; rooms likewise with {@link #beginRooms},
+ * {@link #writeRoomSegment}, {@link #end}), and its rows change between segments. Every chunk carries
+ * {@link SnapshotChunkDecoder#FLAG_FUZZY} and the start sequence S (last claimed when the stream began); a
+ * separate empty last chunk carries the end sequence E and the owner's digest at E, read when the stream ended
+ * with nothing of the owner left unclaimed. A key lives in one segment for good, so each row is read once, at
+ * some moment between S and E. The copy is exact at E because applying a message sets a row to the value it
+ * carries: a row changed between S and E was changed by a message in (S, E], which the receiver replays in
+ * order after loading, the last one carrying its value at E; a row not changed in (S, E] had the same value
+ * all the way from S to E, whenever it was read. So the loaded rows plus the replayed messages of (S, E] are
+ * the owner's rows at E, and their digest must be the digest at E: the receiver checks that once it has
+ * replayed up to E, which proves the transfer as the one-call digest does.
  * Not thread safe: the state's thread only.
  */
 public final class SnapshotWriter
@@ -62,6 +75,7 @@ public final class SnapshotWriter
     private long ownerIncarnation;
     private long ownerSequence;
     private int chunkIndex;
+    private int ownerFlags;
     private long framesWritten;
     private long bytesWritten;
 
@@ -91,6 +105,7 @@ public final class SnapshotWriter
     public void begin(
         final long senderNodeId, final long senderIncarnation, final long destinationNodeId, final long correlationId)
     {
+        ownerFlags = 0;
         this.senderNodeId = senderNodeId;
         this.senderIncarnation = senderIncarnation;
         this.destinationNodeId = destinationNodeId;
@@ -146,6 +161,131 @@ public final class SnapshotWriter
         chunkIndex = 0;
         openChunk();
         state.roomTable().forEach(roomWriter);
+        closeChunk(SnapshotChunkDecoder.FLAG_LAST, RowDigest.EMPTY);
+        active = false;
+        return nextChunkSequence;
+    }
+
+    /**
+     * Starts a sliced stream of one owner's rows, read a segment at a time by {@link #writeOwnerSegment} and
+     * ended by {@link #endOwner}; see the class comment for why the copy is exact although rows change meanwhile.
+     *
+     * @param ownerNodeId      the owner; not 0.
+     * @param ownerIncarnation its incarnation.
+     * @param startSequence    S: the last sequence of the owner claimed when the stream begins.
+     * @throws IllegalStateException if {@link #begin} was not called.
+     */
+    public void beginOwner(final long ownerNodeId, final long ownerIncarnation, final long startSequence)
+    {
+        requireActive();
+        if (0 == ownerNodeId)
+        {
+            throw new IllegalArgumentException("ownerNodeId=0 is reserved for the rooms of a snapshot");
+        }
+        this.ownerNodeId = ownerNodeId;
+        this.ownerIncarnation = ownerIncarnation;
+        this.ownerSequence = startSequence;
+        ownerFlags = SnapshotChunkDecoder.FLAG_FUZZY;
+        chunkIndex = 0;
+        openChunk();
+    }
+
+    /**
+     * The work a whole snapshot takes read in one call: every entry of the counts map (an owner's stream visits
+     * them all) plus every room.
+     *
+     * @return entries to visit.
+     */
+    public long snapshotWork()
+    {
+        return state.roomCounts().entries() + state.roomTable().rooms();
+    }
+
+    /**
+     * The number of segments an owner's stream reads, one per {@link #writeOwnerSegment} call.
+     *
+     * @return the segment count of the counts map.
+     */
+    public int ownerSegments()
+    {
+        return state.roomCounts().segments();
+    }
+
+    /**
+     * Streams the owner's rows held in one segment of the counts map; full chunks go to the sink.
+     *
+     * @param segment from 0 to {@link #ownerSegments()} - 1.
+     * @return entries of the segment visited: the work done, whoever's rows they hold.
+     */
+    public int writeOwnerSegment(final int segment)
+    {
+        requireActive();
+        final RoomCounts counts = state.roomCounts();
+        final int slot = counts.slots().slotOf(ownerNodeId);
+        return RoomCounts.NO_SLOT == slot ? 0 : counts.forEachRowInSegment(slot, segment, countWriter);
+    }
+
+    /**
+     * Ends a sliced owner stream: sends the open chunk, then an empty last chunk with E and the digest at E.
+     *
+     * @param endSequence E: the last sequence of the owner claimed now, with none of its changes unclaimed.
+     * @param endDigest   the owner's digest now, at E.
+     */
+    public void endOwner(final long endSequence, final long endDigest)
+    {
+        requireActive();
+        closeChunk(0, RowDigest.EMPTY);
+        chunkIndex++;
+        ownerSequence = endSequence;
+        openChunk();
+        closeChunk(SnapshotChunkDecoder.FLAG_LAST, endDigest);
+        ownerFlags = 0;
+    }
+
+    /**
+     * Starts the rooms of a sliced snapshot, read a segment at a time by {@link #writeRoomSegment}.
+     */
+    public void beginRooms()
+    {
+        requireActive();
+        ownerNodeId = 0;
+        ownerIncarnation = 0;
+        ownerSequence = 0;
+        ownerFlags = 0;
+        chunkIndex = 0;
+        openChunk();
+    }
+
+    /**
+     * The number of segments the rooms take, one per {@link #writeRoomSegment} call.
+     *
+     * @return the segment count of the rooms map.
+     */
+    public int roomSegments()
+    {
+        return state.roomTable().segments();
+    }
+
+    /**
+     * Streams the rooms held in one segment of the rooms map; full chunks go to the sink.
+     *
+     * @param segment from 0 to {@link #roomSegments()} - 1.
+     * @return rooms visited.
+     */
+    public int writeRoomSegment(final int segment)
+    {
+        requireActive();
+        return state.roomTable().forEachInSegment(segment, roomWriter);
+    }
+
+    /**
+     * Ends a sliced snapshot with the last chunk of owner 0.
+     *
+     * @return the number of frames the snapshot took.
+     */
+    public long end()
+    {
+        requireActive();
         closeChunk(SnapshotChunkDecoder.FLAG_LAST, RowDigest.EMPTY);
         active = false;
         return nextChunkSequence;
@@ -235,12 +375,12 @@ public final class SnapshotWriter
             .owner(ownerNodeId, ownerIncarnation, ownerSequence)
             .ownerDigest(RowDigest.EMPTY)
             .chunkIndex(chunkIndex)
-            .flags(0);
+            .flags(ownerFlags);
     }
 
     private void closeChunk(final int flags, final long digest)
     {
-        chunk.flags(flags).ownerDigest(digest);
+        chunk.flags(flags | ownerFlags).ownerDigest(digest);
         frame.resizeLastMessage(chunk.encodedLength());
         final int length = frame.finish();
         nextChunkSequence++;

@@ -63,10 +63,13 @@ public final class StateConfiguration
     /** Default of {@link #MAX_NODES_PROP_NAME}. */
     public static final int MAX_NODES_DEFAULT = 64;
 
-    /** Length of each snapshot frame, header and trailer included: the only buffer a snapshot uses. */
+    /**
+     * Length of each snapshot frame, header and trailer included: the only buffer a snapshot uses, and the unit
+     * in which a joiner loads a snapshot (a frame of counts is loaded whole within a duty cycle's slice).
+     */
     public static final String SNAPSHOT_FRAME_LENGTH_PROP_NAME = "cohort.state.snapshot.frame.length";
-    /** Default of {@link #SNAPSHOT_FRAME_LENGTH_PROP_NAME}. */
-    public static final int SNAPSHOT_FRAME_LENGTH_DEFAULT = 64 * 1024;
+    /** Default of {@link #SNAPSHOT_FRAME_LENGTH_PROP_NAME}: about 1000 counts, well under a 1 ms slice to load. */
+    public static final int SNAPSHOT_FRAME_LENGTH_DEFAULT = 16 * 1024;
 
     /**
      * Rooms stored inline with each connection; more spill into the overflow map. Four keep a connection

@@ -422,4 +422,109 @@ class SnapshotTest
         assertEquals(frames.size(), writer.framesWritten());
         assertEquals(2048, writer.frameLength());
     }
+    @Test
+    void shouldStreamAnOwnerInSegmentsWhileItsRowsChangeAndBeExactAfterTheReplayToItsEnd()
+    {
+        final Random random = new Random(11);
+        fillSource(600, random);
+        target = new SubscriptionState(context(RECEIVER), (roomId, previousCount, newCount) -> { });
+        final long[] rooms = new long[600];
+        final int[] known = { 0 };
+        source.roomTable().forEach((roomId, metadata, offset, length) -> rooms[known[0]++] = roomId);
+
+        // The owner's stream: S = 0, then every change below is a message with the next sequence.
+        final List<long[]> messages = new ArrayList<>();
+        final SnapshotWriter writer = new SnapshotWriter(source, this::collect);
+        writer.begin(LOCAL_NODE, 1, RECEIVER, CORRELATION_ID);
+        writer.beginOwner(REMOTE_A, 7, 0);
+        assertTrue(writer.ownerSegments() > 1, "segments " + writer.ownerSegments());
+        for (int segment = 0; segment < writer.ownerSegments(); segment++)
+        {
+            writer.writeOwnerSegment(segment);
+            for (int i = 0; i < 5; i++)
+            {
+                final long room = rooms[random.nextInt(known[0])];
+                final long count = random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(50);
+                source.applyRemote(REMOTE_A, room, count);
+                messages.add(new long[]{ messages.size() + 1, room, count });
+            }
+        }
+        // A change after every segment was read: the rows sent hold the old value of this row.
+        final long lastRoom = rooms[0];
+        final long lastCount = source.ownerCount(REMOTE_A, lastRoom) + 1000;
+        source.applyRemote(REMOTE_A, lastRoom, lastCount);
+        messages.add(new long[]{ messages.size() + 1, lastRoom, lastCount });
+        final long endSequence = messages.size();
+        writer.endOwner(endSequence, source.ownerDigest(REMOTE_A));
+        writer.beginRooms();
+        for (int segment = 0; segment < writer.roomSegments(); segment++)
+        {
+            writer.writeRoomSegment(segment);
+        }
+        writer.end();
+
+        final long[] fuzzy = new long[5];
+        final SnapshotLoader loader = new SnapshotLoader(target, new SnapshotLoadListener()
+        {
+            public void onOwnerLoaded(final long owner, final long incarnation, final long sequence, final long rows)
+            {
+                throw new AssertionError("a sliced stream is never verified on load");
+            }
+
+            public void onFuzzyOwnerLoaded(final long owner, final long incarnation, final long startSequence,
+                final long end, final long endDigest, final long rows)
+            {
+                fuzzy[0] = owner;
+                fuzzy[1] = incarnation;
+                fuzzy[2] = startSequence;
+                fuzzy[3] = end;
+                fuzzy[4] = endDigest;
+            }
+        });
+        assertEquals(SnapshotLoadResult.COMPLETE, loadAll(loader), loader::failureDescription);
+        assertEquals(REMOTE_A, fuzzy[0]);
+        assertEquals(7, fuzzy[1]);
+        assertEquals(0, fuzzy[2]);
+        assertEquals(endSequence, fuzzy[3]);
+        assertEquals(source.ownerDigest(REMOTE_A), fuzzy[4]);
+        assertEquals(source.rooms(), target.rooms());
+
+        // The check the engine makes: without the last message the copy is not the owner's rows at E.
+        for (int i = 0; i < messages.size() - 1; i++)
+        {
+            target.applyRemote(REMOTE_A, messages.get(i)[1], messages.get(i)[2]);
+        }
+        assertFalse(fuzzy[4] == target.ownerDigest(REMOTE_A), "a copy missing a change must fail the check");
+        final long[] last = messages.get(messages.size() - 1);
+        target.applyRemote(REMOTE_A, last[1], last[2]);
+        assertEquals(fuzzy[4], target.ownerDigest(REMOTE_A));
+        assertEquals(source.ownerRows(REMOTE_A), target.ownerRows(REMOTE_A));
+        for (int i = 0; i < known[0]; i++)
+        {
+            assertEquals(source.ownerCount(REMOTE_A, rooms[i]), target.ownerCount(REMOTE_A, rooms[i]));
+        }
+    }
+
+    @Test
+    void shouldRefuseASlicedStreamWhoseFirstChunkIsItsLast()
+    {
+        source = new SubscriptionState(context(LOCAL_NODE), (roomId, previousCount, newCount) -> { });
+        target = new SubscriptionState(context(RECEIVER), (roomId, previousCount, newCount) -> { });
+        final UnsafeBuffer body = new UnsafeBuffer(new byte[256]);
+        final SnapshotChunkEncoder encoder = new SnapshotChunkEncoder();
+        encoder.wrap(body, 0, body.capacity()).correlationId(CORRELATION_ID).owner(REMOTE_A, 7, 3)
+            .ownerDigest(RowDigest.EMPTY).chunkIndex(0)
+            .flags(SnapshotChunkDecoder.FLAG_LAST | SnapshotChunkDecoder.FLAG_FUZZY);
+        final SnapshotLoader loader = new SnapshotLoader(target, new SnapshotLoadListener()
+        {
+            public void onOwnerLoaded(final long owner, final long incarnation, final long sequence, final long rows)
+            {
+                throw new AssertionError("never loaded");
+            }
+        });
+        loader.begin(CORRELATION_ID);
+        // Its one chunk would carry E but not S: nothing says which buffered messages to replay.
+        assertEquals(SnapshotLoadResult.MALFORMED_CHUNK,
+            loader.onChunk(new SnapshotChunkDecoder().wrap(body, 0, encoder.encodedLength())));
+    }
 }

@@ -1,0 +1,94 @@
+package io.cohort.engine;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+
+/**
+ * Snapshot chunk bodies received from one member and not yet loaded, in arrival order, as (length, body) records.
+ * The member sends a bounded credit of chunks ahead of what was loaded, so the queue stays a few chunks long; it
+ * still refuses to grow past a bound given at each {@link #offer}, so a broken sender cannot make it unbounded.
+ * Its memory is allocated on first use and released by {@link #clear()}. Not thread safe: the node's thread only.
+ */
+final class ChunkQueue
+{
+    private static final int INITIAL_LENGTH = 64 * 1024;
+    private static final int LENGTH_OFFSET = 0;
+    private static final int BODY_OFFSET = Integer.BYTES;
+
+    private ExpandableArrayBuffer buffer;
+    private int length;
+    private int readOffset;
+    private int nextBodyOffset;
+    private int nextBodyLength;
+
+    /**
+     * Queues a copy of a chunk body.
+     *
+     * @return false, queueing nothing, if the queue would pass {@code maxBytes}.
+     */
+    boolean offer(final DirectBuffer source, final int offset, final int bodyLength, final int maxBytes)
+    {
+        if ((long)length + BODY_OFFSET + bodyLength > maxBytes)
+        {
+            return false;
+        }
+        if (null == buffer)
+        {
+            buffer = new ExpandableArrayBuffer(Math.max(INITIAL_LENGTH, BODY_OFFSET + bodyLength));
+        }
+        buffer.putInt(length + LENGTH_OFFSET, bodyLength);
+        buffer.putBytes(length + BODY_OFFSET, source, offset, bodyLength);
+        length += BODY_OFFSET + bodyLength;
+        return true;
+    }
+
+    /**
+     * Takes the oldest chunk: afterwards {@link #buffer()}, {@link #bodyOffset()} and {@link #bodyLength()} locate
+     * it, until the next call. Once the queue is empty its space is reused from the start.
+     *
+     * @return false if the queue is empty.
+     */
+    boolean poll()
+    {
+        if (readOffset >= length)
+        {
+            readOffset = 0;
+            length = 0;
+            return false;
+        }
+        nextBodyLength = buffer.getInt(readOffset + LENGTH_OFFSET);
+        nextBodyOffset = readOffset + BODY_OFFSET;
+        readOffset = nextBodyOffset + nextBodyLength;
+        return true;
+    }
+
+    DirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    int bodyOffset()
+    {
+        return nextBodyOffset;
+    }
+
+    int bodyLength()
+    {
+        return nextBodyLength;
+    }
+
+    boolean isEmpty()
+    {
+        return readOffset >= length;
+    }
+
+    /**
+     * Drops every queued chunk and the memory that held them.
+     */
+    void clear()
+    {
+        buffer = null;
+        length = 0;
+        readOffset = 0;
+    }
+}

@@ -1,0 +1,374 @@
+package io.cohort.engine;
+
+import io.cohort.codec.CommandStatus;
+import io.cohort.state.SnapshotWriter;
+import io.cohort.state.SubscriptionState;
+import io.cohort.transport.Transport;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves snapshots of this node's own rows (then every room) to the members that sync it, in slices: each duty
+ * cycle gives the sessions at most the {@link SliceBudget} left, a map segment at a time, so a node serving a
+ * joiner keeps heartbeating and serving its own clients. At most {@code cohort.snapshot.max.sessions} requesters
+ * are served at once (a further one is answered {@code NOT_READY} and asks again), and a session keeps at most
+ * {@code cohort.snapshot.credit} chunks (plus one segment's worth) beyond what its requester reports loaded, so
+ * neither side queues a whole snapshot in memory.
+ * <p>
+ * Rows change between slices: the owner's stream is fuzzy, exact at its end sequence E once the requester has
+ * replayed its buffered messages up to E, which the requester proves against the digest at E carried by the last
+ * chunk ({@link SnapshotWriter} says why). E is read only when none of this node's changes is left unclaimed, so
+ * every change the rows reflect is in the stream at or below E.
+ * Not thread safe: the node's thread only.
+ */
+final class SnapshotServer
+{
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotServer.class);
+    private static final int OWNER = 0;
+    private static final int ROOMS = 1;
+    private static final int FLUSH = 2;
+    private static final int FRAME_LENGTH_OFFSET = 0;
+    private static final int FRAME_OFFSET = Integer.BYTES;
+
+    private final long nodeId;
+    private final long incarnation;
+    private final int credit;
+    private final long idleTimeoutNs;
+    private final Transport transport;
+    private final SubscriptionState state;
+    private final SyncPublisher publisher;
+    private final CommandMessages commands;
+    private final SliceBudget budget;
+    private final Session[] sessions;
+    private int nextSession;
+    private long served;
+    private long refused;
+    private long dropped;
+    private long segmentsWritten;
+
+    SnapshotServer(
+        final CohortContext context,
+        final Transport transport,
+        final SubscriptionState state,
+        final SyncPublisher publisher,
+        final CommandMessages commands,
+        final SliceBudget budget)
+    {
+        this.budget = budget;
+        this.nodeId = context.nodeId();
+        this.incarnation = context.incarnation();
+        this.credit = context.snapshotCredit();
+        this.idleTimeoutNs = context.commandTimeoutNs();
+        this.transport = transport;
+        this.state = state;
+        this.publisher = publisher;
+        this.commands = commands;
+        sessions = new Session[context.snapshotMaxSessions()];
+        for (int i = 0; i < sessions.length; i++)
+        {
+            sessions[i] = new Session(state, transport);
+        }
+    }
+
+    /**
+     * A member asks for a snapshot of this node's rows: opens (or, for a requester already served, restarts) its
+     * session, or answers {@code NOT_READY} when every session is taken.
+     */
+    void onRequest(final byte[] routingId, final long requesterId, final long correlationId, final long nowNs)
+    {
+        Session session = find(requesterId);
+        if (null == session)
+        {
+            session = free();
+        }
+        if (null == session)
+        {
+            refused++;
+            final int length = commands.commandResponse(correlationId, CommandStatus.NOT_READY,
+                "serving " + sessions.length + " snapshots already");
+            transport.reply(routingId, commands.buffer(), 0, length);
+            return;
+        }
+        // S: every change claimed so far is at or below it; later ones are replayed by the requester.
+        publisher.publishPending();
+        session.open(routingId, requesterId, correlationId, nowNs);
+        final SnapshotWriter writer = session.writer;
+        writer.begin(nodeId, incarnation, requesterId, correlationId);
+        final long work = writer.snapshotWork();
+        if (work < budget.remainingRows())
+        {
+            // Small enough for what is left of this cycle: read whole now, so the rows cannot change while read and
+            // the owner's last chunk carries the exact digest of the rows sent.
+            writer.writeOwner(nodeId, incarnation, publisher.lastClaimedBroadcastSequence());
+            writer.writeRoomsAndEnd();
+            budget.charge(work);
+            session.phase = FLUSH;
+            finishIfFlushed(session);
+            return;
+        }
+        writer.beginOwner(nodeId, incarnation, publisher.lastClaimedBroadcastSequence());
+    }
+
+    /**
+     * The requester has loaded this many chunks of its snapshot.
+     */
+    void onCredit(final long requesterId, final long correlationId, final long chunksLoaded, final long nowNs)
+    {
+        final Session session = find(requesterId);
+        if (null != session && session.correlationId == correlationId && chunksLoaded > session.chunksAcked)
+        {
+            session.chunksAcked = Math.min(chunksLoaded, session.chunksMade);
+            session.lastProgressNs = nowNs;
+        }
+    }
+
+    /**
+     * Works on the open sessions, in turn, until the budget is spent.
+     *
+     * @return the amount of work done.
+     */
+    int doWork(final SliceBudget budget, final long nowNs)
+    {
+        int workCount = 0;
+        final int count = sessions.length;
+        final int first = nextSession;
+        nextSession = (first + 1) % count;
+        for (int i = 0; i < count; i++)
+        {
+            final Session session = sessions[(first + i) % count];
+            if (session.active)
+            {
+                workCount += serve(session, budget, nowNs);
+            }
+        }
+        return workCount;
+    }
+
+    private int serve(final Session session, final SliceBudget budget, final long nowNs)
+    {
+        int workCount = session.drain(nowNs);
+        while (!budget.exhausted() && session.queuedLength == 0 && session.chunksMade - session.chunksAcked < credit)
+        {
+            final SnapshotWriter writer = session.writer;
+            if (OWNER == session.phase)
+            {
+                if (session.segment < writer.ownerSegments())
+                {
+                    budget.charge(writer.writeOwnerSegment(session.segment++));
+                    segmentsWritten++;
+                }
+                else
+                {
+                    // E must cover every change the rows reflect: nothing of this node may be left unclaimed.
+                    publisher.publishPending();
+                    if (publisher.hasPending())
+                    {
+                        break;
+                    }
+                    writer.endOwner(publisher.lastClaimedBroadcastSequence(), state.ownerDigest(nodeId));
+                    writer.beginRooms();
+                    session.phase = ROOMS;
+                    session.segment = 0;
+                    budget.charge(1);
+                }
+            }
+            else if (ROOMS == session.phase)
+            {
+                if (session.segment < writer.roomSegments())
+                {
+                    budget.charge(writer.writeRoomSegment(session.segment++));
+                    segmentsWritten++;
+                }
+                else
+                {
+                    writer.end();
+                    session.phase = FLUSH;
+                }
+            }
+            else
+            {
+                break;
+            }
+            workCount++;
+            session.lastProgressNs = nowNs;
+            workCount += session.drain(nowNs);
+        }
+        if (finishIfFlushed(session))
+        {
+            return workCount;
+        }
+        if (nowNs - session.lastProgressNs > idleTimeoutNs)
+        {
+            dropped++;
+            LOG.warn("node {}: snapshot for {} made no progress for {} ms: dropped, it will ask again",
+                ClusterCore.id(nodeId), ClusterCore.id(session.requesterId), idleTimeoutNs / 1_000_000);
+            session.close();
+        }
+        return workCount;
+    }
+
+    private boolean finishIfFlushed(final Session session)
+    {
+        if (FLUSH == session.phase && 0 == session.queuedLength)
+        {
+            served++;
+            session.close();
+            return true;
+        }
+        return false;
+    }
+
+    private Session find(final long requesterId)
+    {
+        for (final Session session : sessions)
+        {
+            if (session.active && session.requesterId == requesterId)
+            {
+                return session;
+            }
+        }
+        return null;
+    }
+
+    private Session free()
+    {
+        for (final Session session : sessions)
+        {
+            if (!session.active)
+            {
+                return session;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @return sessions open now.
+     */
+    int activeSessions()
+    {
+        int active = 0;
+        for (final Session session : sessions)
+        {
+            active += session.active ? 1 : 0;
+        }
+        return active;
+    }
+
+    /**
+     * @return snapshots served whole.
+     */
+    long served()
+    {
+        return served;
+    }
+
+    /**
+     * @return requests answered {@code NOT_READY} because every session was taken.
+     */
+    long refused()
+    {
+        return refused;
+    }
+
+    /**
+     * @return sessions dropped after making no progress for {@code cohort.command.timeout}.
+     */
+    long dropped()
+    {
+        return dropped;
+    }
+
+    /**
+     * @return map segments streamed, one unit of work each.
+     */
+    long segmentsWritten()
+    {
+        return segmentsWritten;
+    }
+
+    /**
+     * One requester's snapshot in progress. Its frames go to the transport as they are made; one the transport
+     * refuses (the requester's pipe is full) is queued with every later one, in order, and no new segment is read
+     * until the queue is drained.
+     */
+    private static final class Session
+    {
+        final SnapshotWriter writer;
+        final ExpandableArrayBuffer queue = new ExpandableArrayBuffer(64 * 1024);
+        final Transport transport;
+        boolean active;
+        byte[] routingId;
+        long requesterId;
+        long correlationId;
+        int phase;
+        int segment;
+        long chunksMade;
+        long chunksAcked;
+        long lastProgressNs;
+        int queuedLength;
+        int queueReadOffset;
+
+        Session(final SubscriptionState state, final Transport transport)
+        {
+            this.transport = transport;
+            writer = new SnapshotWriter(state, this::onFrame);
+        }
+
+        void open(final byte[] routingId, final long requesterId, final long correlationId, final long nowNs)
+        {
+            active = true;
+            this.routingId = routingId;
+            this.requesterId = requesterId;
+            this.correlationId = correlationId;
+            phase = OWNER;
+            segment = 0;
+            chunksMade = 0;
+            chunksAcked = 0;
+            lastProgressNs = nowNs;
+            queuedLength = 0;
+            queueReadOffset = 0;
+        }
+
+        void close()
+        {
+            active = false;
+            routingId = null;
+            queuedLength = 0;
+            queueReadOffset = 0;
+        }
+
+        private void onFrame(final DirectBuffer buffer, final int offset, final int length)
+        {
+            chunksMade++;
+            if (0 == queuedLength && transport.reply(routingId, buffer, offset, length))
+            {
+                return;
+            }
+            queue.putInt(queuedLength + FRAME_LENGTH_OFFSET, length);
+            queue.putBytes(queuedLength + FRAME_OFFSET, buffer, offset, length);
+            queuedLength += FRAME_OFFSET + length;
+        }
+
+        int drain(final long nowNs)
+        {
+            int sent = 0;
+            while (queueReadOffset < queuedLength)
+            {
+                final int length = queue.getInt(queueReadOffset + FRAME_LENGTH_OFFSET);
+                if (!transport.reply(routingId, queue, queueReadOffset + FRAME_OFFSET, length))
+                {
+                    return sent;
+                }
+                queueReadOffset += FRAME_OFFSET + length;
+                lastProgressNs = nowNs;
+                sent++;
+            }
+            queuedLength = 0;
+            queueReadOffset = 0;
+            return sent;
+        }
+    }
+}
