@@ -168,7 +168,7 @@ public final class CountersFileReader implements AutoCloseable
     public long valueOf(final int typeId, final long defaultValue)
     {
         final CountersReader reader = countersReader;
-        for (int id = 0, max = reader.maxCounterId(); id < max; id++)
+        for (int id = 0, max = reader.maxCounterId(); id <= max; id++)
         {
             final int state = reader.getCounterState(id);
             if (CountersReader.RECORD_UNUSED == state)

@@ -53,6 +53,33 @@ class CountersFileReaderTest
     }
 
     @Test
+    void shouldFindACounterInTheFilesLastSlot()
+    {
+        try (CountersFile file = new CountersFile(dir, 0x1234, 1))
+        {
+            // maxCounterId() is the id of the last slot, not the slot count: a full file's last counter counts too.
+            final int lastId = file.countersManager().maxCounterId();
+            for (int id = 0; id < lastId; id++)
+            {
+                file.countersManager().newCounter("filler " + id, CounterType.PEER_FRAMES);
+            }
+            final AtomicCounter last = file.countersManager().newCounter("last", CounterType.FRAMES_SENT);
+            assertEquals(lastId, last.id());
+            last.setRelease(42);
+            final CountersFileReader reader = CountersFileReader.open(file.file());
+            assertNotNull(reader);
+            try
+            {
+                assertEquals(42, reader.valueOf(CounterType.FRAMES_SENT, -1));
+            }
+            finally
+            {
+                reader.close();
+            }
+        }
+    }
+
+    @Test
     void shouldSkipFilesThatAreNotCountersFilesYet() throws IOException
     {
         final File empty = new File(dir, CountersFile.fileName(1));
