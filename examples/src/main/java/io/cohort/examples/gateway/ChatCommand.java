@@ -4,7 +4,7 @@ package io.cohort.examples.gateway;
  * One parsed client frame of the gateway's text protocol (see {@link ChatProtocol}).
  *
  * @param verb what the client asks for.
- * @param room the room it names, or null for {@link Verb#STATUS} and {@link Verb#NODE}.
+ * @param room the room it names, or null for {@link Verb#STATUS}, {@link Verb#NODE} and {@link Verb#ROOMS}.
  * @param text the message of a {@link Verb#PUB}, else null.
  */
 public record ChatCommand(Verb verb, String room, String text)
@@ -25,6 +25,10 @@ public record ChatCommand(Verb verb, String room, String text)
         /** {@code STATUS}: this gateway's node state and the cluster size it sees. */
         STATUS,
         /** {@code NODE}: the id of this gateway's node, so a client can tell which member it is on. */
-        NODE
+        NODE,
+        /** {@code ROOMS}: the rooms this client is subscribed to, as the node counts them. */
+        ROOMS,
+        /** {@code ROOM room}: whether the node knows the room, and its subscribers across the cluster and here. */
+        ROOM
     }
 }

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
  * COUNT room                  COUNT room n         (subscribers across the whole cluster)
  * STATUS                      STATUS state nodes   (e.g. STATUS RUNNING 3: this node's state, cluster size)
  * NODE                        NODE id              (this gateway's node id, 16 hex digits)
+ * ROOMS                       ROOMS room...        (this client's rooms as the node counts them, sorted)
+ * ROOM room                   ROOM room n local    (the room is known: subscribers in the cluster and here)
  * anything invalid            ERR code explanation (nothing changed)
  * </pre>
  * A room name is 1 to {@value #MAX_ROOM_LENGTH} characters of {@code A-Z a-z 0-9 . _ -}; the text of a
@@ -35,6 +37,8 @@ public final class ChatProtocol
     public static final String NOT_SERVING = "NOT_SERVING";
     /** Error code: the node refused a queued subscription (e.g. a capacity limit); the subscription was undone. */
     public static final String REFUSED = "REFUSED";
+    /** Error code: {@code ROOM} of a room the node does not know (never created, or not replicated here yet). */
+    public static final String NO_ROOM = "NO_ROOM";
 
     private final int maxTextBytes;
 
@@ -79,6 +83,7 @@ public final class ChatProtocol
         {
             case STATUS:
             case NODE:
+            case ROOMS:
                 if (null != rest)
                 {
                     throw new ChatProtocolException(BAD_COMMAND, verb + " takes no argument");
@@ -150,7 +155,7 @@ public final class ChatProtocol
             }
         }
         throw new ChatProtocolException(BAD_COMMAND, "unknown command '" + abbreviate(word) +
-            "': one of SUB, UNSUB, PUB, COUNT, STATUS, NODE");
+            "': use SUB UNSUB PUB COUNT ROOM ROOMS STATUS NODE");
     }
 
     private static String room(final String name)

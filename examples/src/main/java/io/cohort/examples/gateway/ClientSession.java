@@ -5,9 +5,8 @@ import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
 
 import java.nio.ByteBuffer;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One WebSocket client of the gateway: Jetty calls it with each text message (one at a time for a session), and
@@ -18,8 +17,11 @@ public final class ClientSession implements Session.Listener.AutoDemanding
 {
     private final Gateway gateway;
     private final long connectionId;
-    /** This client's subscriptions, room id to name, so that a close leaves every room locally too. */
-    private final Map<Long, String> rooms = new ConcurrentHashMap<>();
+    /**
+     * How many rooms of the gateway's routing index ({@link LocalRooms}) hold this client: not which ones (the
+     * node knows a connection's rooms), only whether a close must still look for some the node has not counted yet.
+     */
+    private final AtomicInteger routes = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean kicked = new AtomicBoolean();
     private volatile Session session;
@@ -35,9 +37,12 @@ public final class ClientSession implements Session.Listener.AutoDemanding
         return connectionId;
     }
 
-    Map<Long, String> rooms()
+    /**
+     * The routing count: changed only by {@link LocalRooms}, as it adds this client to a room or removes it.
+     */
+    AtomicInteger routes()
     {
-        return rooms;
+        return routes;
     }
 
     /**

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -48,6 +49,10 @@ import java.util.function.Supplier;
  * Threads: client commands run on Jetty's threads; notifications and refusals arrive on the node's thread, which
  * only looks up local subscribers and queues frames with Jetty's asynchronous send, never blocking. The node's
  * metrics ({@link CohortMetrics}) are served to Prometheus on the same port, at {@code /metrics}.
+ * <p>
+ * State: what the node knows the gateway asks it ({@code CohortNode}'s reads): a client's rooms and their names,
+ * whether a room exists, the counts, the members. It keeps of its own only what the node cannot know: the
+ * WebSocket sessions, and which of them to write a room's messages to ({@link LocalRooms}).
  */
 public final class Gateway implements AutoCloseable
 {
@@ -146,7 +151,7 @@ public final class Gateway implements AutoCloseable
             throw new IllegalStateException("the WebSocket server did not start: " + ex, ex);
         }
         LOG.info("gateway ws://{}:{}{} serving node {} (sync {}, command {}), metrics at http://{}:{}{}",
-            context.bindAddress(), connector.getLocalPort(), GatewayContext.PATH, String.format("%016x", node.nodeId()),
+            context.bindAddress(), connector.getLocalPort(), GatewayContext.PATH, hex(node.nodeId()),
             node.syncEndpoint(), node.commandEndpoint(), context.bindAddress(), connector.getLocalPort(),
             MetricsHandler.PATH);
     }
@@ -177,6 +182,14 @@ public final class Gateway implements AutoCloseable
     public CohortNode node()
     {
         return node;
+    }
+
+    /**
+     * The routing index, for tests in this package.
+     */
+    LocalRooms localRooms()
+    {
+        return localRooms;
     }
 
     /**
@@ -227,13 +240,19 @@ public final class Gateway implements AutoCloseable
         switch (command.verb())
         {
             case STATUS:
-                client.send("STATUS " + node.state() + " " + (node.members().length + 1));
+                client.send("STATUS " + node.state() + " " + (node.clusterMembers().size() + 1));
                 return;
             case NODE:
-                client.send("NODE " + String.format("%016x", node.nodeId()));
+                client.send("NODE " + hex(node.nodeId()));
                 return;
             case COUNT:
                 client.send("COUNT " + command.room() + " " + node.subscriberCount(roomId(command.room())));
+                return;
+            case ROOMS:
+                client.send(rooms(client));
+                return;
+            case ROOM:
+                client.send(room(command.room()));
                 return;
             default:
                 break;
@@ -267,11 +286,9 @@ public final class Gateway implements AutoCloseable
         synchronized (client)
         {
             clients.remove(client.connectionId());
-            for (final Long roomId : client.rooms().keySet())
-            {
-                localRooms.remove(roomId, client);
-            }
-            client.rooms().clear();
+            // Read before the disconnect is queued: the node forgets the connection's rooms once it carries it out.
+            final long[] nodeRooms = connectionRooms(client.connectionId());
+            localRooms.removeClient(client, nodeRooms, nodeRooms.length);
             final CallResult result = call(() -> node.disconnect(client.connectionId()));
             if (CallResult.BACK_PRESSURED == result)
             {
@@ -301,22 +318,21 @@ public final class Gateway implements AutoCloseable
                 return;
             }
             // Creating a room is idempotent and queued before the subscribe, so the node knows the room by then.
-            CallResult result = call(() -> node.createRoom(ROOM_INDEX, ROOM_COLLECTION, filter(room)));
+            CallResult result = call(() -> node.createRoom(ROOM_INDEX, ROOM_COLLECTION, RoomNames.filter(room)));
             if (CallResult.ACCEPTED != result)
             {
                 client.send(NodeCalls.error("SUB", room, result));
                 return;
             }
-            // Registered locally before the node counts it, so that no message routed here for it is missed.
+            // Routed here before the node counts it, so that no message routed here for it is missed. If the client
+            // was routed already, an earlier subscribe was queued: a failure now must not undo that one.
             final boolean added = localRooms.add(roomId, room, client);
-            client.rooms().put(roomId, room);
             result = call(() -> node.subscribe(client.connectionId(), roomId));
             if (CallResult.ACCEPTED != result)
             {
                 if (added)
                 {
                     localRooms.remove(roomId, client);
-                    client.rooms().remove(roomId);
                 }
                 client.send(NodeCalls.error("SUB", room, result));
                 return;
@@ -336,14 +352,12 @@ public final class Gateway implements AutoCloseable
             }
             // Removed locally first, so that no message reaches the client after its OK.
             final boolean removed = localRooms.remove(roomId, client);
-            client.rooms().remove(roomId);
             final CallResult result = call(() -> node.unsubscribe(client.connectionId(), roomId));
             if (CallResult.ACCEPTED != result)
             {
                 if (removed)
                 {
                     localRooms.add(roomId, room, client);
-                    client.rooms().put(roomId, room);
                 }
                 client.send(NodeCalls.error("UNSUB", room, result));
                 return;
@@ -358,6 +372,73 @@ public final class Gateway implements AutoCloseable
         final UnsafeBuffer buffer = new UnsafeBuffer(payload);
         final CallResult result = call(() -> node.publish(roomId(room), buffer, 0, payload.length));
         client.send(CallResult.ACCEPTED == result ? "OK PUB " + room : NodeCalls.error("PUB", room, result));
+    }
+
+    /**
+     * {@code ROOMS a b ...}: the client's rooms as the node's state holds them, named from each room's metadata. A
+     * subscribe answered {@code OK} shows once the node's thread has carried it out (within milliseconds).
+     */
+    private String rooms(final ClientSession client)
+    {
+        final long[] roomIds = connectionRooms(client.connectionId());
+        final String[] names = new String[roomIds.length];
+        for (int i = 0; i < roomIds.length; i++)
+        {
+            final String name = roomName(roomIds[i]);
+            names[i] = null == name ? hex(roomIds[i]) : name;
+        }
+        Arrays.sort(names);
+        final StringBuilder answer = new StringBuilder("ROOMS");
+        for (final String name : names)
+        {
+            answer.append(' ').append(name);
+        }
+        return answer.toString();
+    }
+
+    /**
+     * {@code ROOM room n local}: a room the node knows (created through any gateway, replicated here), with its
+     * subscribers in the cluster and on this gateway's node.
+     */
+    private String room(final String room)
+    {
+        final long roomId = roomId(room);
+        if (!node.roomExists(roomId))
+        {
+            return ChatProtocol.error(ChatProtocol.NO_ROOM,
+                "ROOM " + room + ": this gateway's node knows no such room (no one subscribed to it yet)");
+        }
+        return "ROOM " + room + " " + node.subscriberCount(roomId) + " " + node.localSubscriberCount(roomId);
+    }
+
+    /**
+     * The rooms the node counts for a connection (once its thread has carried out the calls queued so far).
+     */
+    private long[] connectionRooms(final long connectionId)
+    {
+        long[] roomIds = new long[16];
+        int count;
+        while ((count = node.connectionRooms(connectionId, roomIds)) > roomIds.length)
+        {
+            roomIds = new long[count];
+        }
+        return count == roomIds.length ? roomIds : Arrays.copyOf(roomIds, count);
+    }
+
+    /**
+     * A room's chat name, read from its metadata in the node's state.
+     *
+     * @return the name, or null if the node does not know the room or it is not a chat room.
+     */
+    private String roomName(final long roomId)
+    {
+        final UnsafeBuffer metadata = new UnsafeBuffer(new byte[node.maxRoomMetadataLength()]);
+        return node.roomMetadata(roomId, metadata, 0) < 0 ? null : RoomNames.name(metadata, 0);
+    }
+
+    private static String hex(final long id)
+    {
+        return String.format("%016x", id);
     }
 
     private CallResult call(final Supplier<CallResult> call)
@@ -396,12 +477,7 @@ public final class Gateway implements AutoCloseable
      */
     public static long roomId(final String room)
     {
-        return CohortNode.roomId(ROOM_INDEX, ROOM_COLLECTION, filter(room));
-    }
-
-    private static byte[] filter(final String room)
-    {
-        return room.getBytes(StandardCharsets.US_ASCII);
+        return CohortNode.roomId(ROOM_INDEX, ROOM_COLLECTION, RoomNames.filter(room));
     }
 
     private void awaitMember(final CohortNode launched, final long timeoutNs) throws InterruptedException
@@ -460,16 +536,19 @@ public final class Gateway implements AutoCloseable
                 final ClientSession client = clients.get(connectionId);
                 if (null != client)
                 {
-                    final String room = client.rooms().remove(roomId);
+                    // Named as the node's state knows the room; a room the node did not create is named as routed.
+                    final LocalRooms.Room routed = localRooms.room(roomId);
+                    final String known = roomName(roomId);
+                    final String name = null != known ? known : null != routed ? routed.name : hex(roomId);
                     localRooms.remove(roomId, client);
-                    client.send(ChatProtocol.error(ChatProtocol.REFUSED,
-                        "SUB " + room + ": " + reason + "; not subscribed"));
+                    client.send(ChatProtocol.error(ChatProtocol.REFUSED, "SUB " + name + ": " + reason +
+                        "; not subscribed"));
                 }
             }
             else
             {
                 LOG.warn("node refused {} (connection {}, room {}): {}", operation, connectionId,
-                    String.format("%016x", roomId), reason);
+                    hex(roomId), reason);
             }
         }
 

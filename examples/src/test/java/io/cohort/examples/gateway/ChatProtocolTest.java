@@ -21,6 +21,8 @@ class ChatProtocolTest
         assertEquals(new ChatCommand(ChatCommand.Verb.COUNT, "lobby", null), protocol.parse("COUNT lobby"));
         assertEquals(new ChatCommand(ChatCommand.Verb.STATUS, null, null), protocol.parse("STATUS"));
         assertEquals(new ChatCommand(ChatCommand.Verb.NODE, null, null), protocol.parse("NODE"));
+        assertEquals(new ChatCommand(ChatCommand.Verb.ROOMS, null, null), protocol.parse("ROOMS"));
+        assertEquals(new ChatCommand(ChatCommand.Verb.ROOM, "lobby", null), protocol.parse("ROOM lobby"));
     }
 
     @Test
@@ -57,6 +59,9 @@ class ChatProtocolTest
         "COUNT              | BAD_COMMAND",
         "STATUS now         | BAD_COMMAND",
         "NODE 1             | BAD_COMMAND",
+        "ROOMS lobby        | BAD_COMMAND",
+        "ROOM               | BAD_COMMAND",
+        "ROOM bad/room      | BAD_ROOM",
         "PUB lobby          | BAD_COMMAND",
         "'PUB lobby '       | BAD_COMMAND",
         "'PUB  text'        | BAD_ROOM",

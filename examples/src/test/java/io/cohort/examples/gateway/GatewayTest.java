@@ -1,5 +1,6 @@
 package io.cohort.examples.gateway;
 
+import io.cohort.engine.CallResult;
 import io.cohort.engine.CohortContext;
 import io.cohort.engine.NodeState;
 import io.cohort.test.FreePorts;
@@ -15,11 +16,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +78,8 @@ class GatewayTest
         assertEquals("STATUS RUNNING 1", client.call("STATUS"));
         awaitReply(client, "COUNT a", "COUNT a 1");
         assertEquals("COUNT c 0", client.call("COUNT c"));
+        assertEquals("ROOMS a b", client.call("ROOMS"), "the node holds the two rooms it counted");
+        assertNull(gateway.localRooms().room(Gateway.roomId("c")), "the refused room routes nowhere");
 
         assertEquals("OK PUB c", publisher.call("PUB c not for you"));
         assertEquals("OK PUB a", publisher.call("PUB a for you"));
@@ -87,6 +92,37 @@ class GatewayTest
         assertEquals("OK SUB c", client.call("SUB c"));
         awaitReply(client, "COUNT c", "COUNT c 1");
         awaitReply(client, "COUNT b", "COUNT b 0");
+        awaitReply(client, "ROOMS", "ROOMS a c");
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldAnswerAClientsRoomsAndARoomsExistenceFromTheNodesState() throws Exception
+    {
+        final ChatClient client = connect("client");
+        final ChatClient other = connect("other");
+        assertEquals("ROOMS", client.call("ROOMS"));
+        assertTrue(client.call("ROOM lobby").startsWith("ERR NO_ROOM ROOM lobby: "), "never created");
+        assertEquals("OK SUB lobby", client.call("SUB lobby"));
+        assertEquals("OK SUB news", client.call("SUB news"));
+        assertEquals("OK SUB lobby", other.call("SUB lobby"));
+        // Named from each room's metadata in the node's state, once the node has carried the subscribes out.
+        awaitReply(client, "ROOMS", "ROOMS lobby news");
+        awaitReply(other, "ROOMS", "ROOMS lobby");
+        awaitReply(client, "ROOM lobby", "ROOM lobby 2 2");
+
+        // A room the gateway never saw a client ask for, created through the node: the gateway knows it from there.
+        assertEquals(CallResult.ACCEPTED, gateway.node().createRoom(Gateway.ROOM_INDEX,
+            Gateway.ROOM_COLLECTION, "direct".getBytes(StandardCharsets.US_ASCII)));
+        awaitReply(other, "ROOM direct", "ROOM direct 0 0");
+        assertNull(gateway.localRooms().room(Gateway.roomId("direct")), "no client routed there");
+
+        assertEquals("OK UNSUB lobby", client.call("UNSUB lobby"));
+        awaitReply(client, "ROOMS", "ROOMS news");
+        awaitReply(client, "ROOM lobby", "ROOM lobby 1 1");
+        assertEquals("OK UNSUB news", client.call("UNSUB news"));
+        awaitReply(client, "ROOMS", "ROOMS");
+        assertEquals("ROOM news 0 0", client.call("ROOM news"), "a room outlives its last subscriber");
     }
 
     @Test
@@ -104,6 +140,8 @@ class GatewayTest
         leaving.closeNormally();
         awaitReply(staying, "COUNT a", "COUNT a 1");
         awaitReply(staying, "COUNT b", "COUNT b 0");
+        assertNull(gateway.localRooms().room(Gateway.roomId("b")), "its only client closed: b routes nowhere here");
+        assertEquals(1, gateway.localRooms().room(Gateway.roomId("a")).clients.size());
         assertEquals("OK PUB a", staying.call("PUB a still delivered"));
         awaitMessages(staying, List.of("MSG a still delivered"));
     }

@@ -81,6 +81,15 @@ class GatewayClusterTest
         assertEquals("OK UNSUB lobby", erin.call("UNSUB lobby"));
         awaitCount(control, "lobby", 4);
         awaitCount(control, "news", 1);
+        // Each gateway answers from its node's state: a room created through gateway 0 only is known on the others
+        // (replicated), with its subscribers there and here; a client's rooms are the ones its node counts.
+        awaitReply(control.get(0), "ROOM news", "ROOM news 1 1", trio);
+        awaitReply(control.get(1), "ROOM news", "ROOM news 1 0", trio);
+        awaitReply(control.get(2), "ROOM news", "ROOM news 1 0", trio);
+        awaitReply(control.get(2), "ROOM lobby", "ROOM lobby 4 1", trio);
+        awaitReply(bob, "ROOMS", "ROOMS news", trio);
+        awaitReply(erin, "ROOMS", "ROOMS", trio);
+        assertTrue(grace.call("ROOM nowhere").startsWith("ERR NO_ROOM "));
 
         // Bad input: an error frame each, nothing changes, the gateway keeps serving.
         assertTrue(erin.call("FOO lobby").startsWith("ERR BAD_COMMAND unknown command 'FOO'"));
@@ -384,6 +393,13 @@ class GatewayClusterTest
         final String answer = "COUNT " + room + " " + expected;
         awaitTrue(answer + " on " + control, () -> control.stream().allMatch(
             (client) -> answer.equals(quietCall(client, "COUNT " + room))), gateways);
+    }
+
+    private static void awaitReply(final ChatClient client, final String command, final String expected,
+        final List<GatewayProcess> processes) throws InterruptedException
+    {
+        awaitTrue(client + ": " + command + " -> " + expected, () -> expected.equals(quietCall(client, command)),
+            processes);
     }
 
     private static String quietCall(final ChatClient client, final String command)
