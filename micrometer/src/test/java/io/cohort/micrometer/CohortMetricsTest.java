@@ -156,7 +156,8 @@ class CohortMetricsTest
             final ZMQ.Socket stranger = zmq.createSocket(SocketType.DEALER);
             stranger.connect(nodeA.commandEndpoint());
             stranger.send(new byte[]{ 1, 2, 3 });
-            await("the stranger's frame counted", () -> 1 == counter(registry, "cohort.node.stranger.frames"));
+            await("the stranger's frame counted", () -> counter(registry, "cohort.node.stranger.frames") >= 1);
+            assertEquals(1.0, counter(registry, "cohort.node.stranger.frames"), "counted once");
         }
 
         // One frame of B lost on the way: a gap, counted for B and in the node's total.
@@ -268,7 +269,7 @@ class CohortMetricsTest
         {
             if (System.nanoTime() > deadline)
             {
-                throw new AssertionError("timed out waiting for " + what);
+                throw new AssertionError("timed out after 20 s waiting for " + what);
             }
             Thread.sleep(10);
         }
