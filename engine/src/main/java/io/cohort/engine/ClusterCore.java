@@ -186,7 +186,9 @@ final class ClusterCore
         final NodeState current = nodeState;
         if (current.isTerminal() || NodeState.STARTING == current)
         {
-            return workCount;
+            // An evicted node still runs until it is closed: its own eviction (and what was queued before it)
+            // goes out meanwhile.
+            return NodeState.EVICTED == current ? workCount + publisher.publishControl() : workCount;
         }
         detectStall(nowNs);
 
@@ -202,6 +204,7 @@ final class ClusterCore
 
         workCount += memberSync.tick(members, nowNs);
         workCount += doSlices(nowNs);
+        workCount += publisher.publishControl(); // before rows: control never waits behind data
         workCount += publisher.publishPending();
         workCount += state.sweepRemovedOwners(SWEEP_BUDGET);
         if (nowNs >= nextHeartbeatNs && NodeState.LEAVING != nodeState)
@@ -229,7 +232,8 @@ final class ClusterCore
                 joinDriver.stopProbingSeeds();
             }
         }
-        return workCount;
+        // What the timers above decided (an accusation, an eviction) leaves in this cycle's flush.
+        return workCount + publisher.publishControl();
     }
 
     /**
@@ -326,6 +330,7 @@ final class ClusterCore
         }
         publisher.publishPending();
         publisher.announceLeaving();
+        publisher.publishControl();
         changeState(NodeState.LEAVING);
         LOG.info("node {} leaving the cluster", id(nodeId));
     }
@@ -335,6 +340,11 @@ final class ClusterCore
      */
     void closed()
     {
+        if (0 != publisher.controlPending())
+        {
+            LOG.warn("node {} closes with {} control messages never accepted by its broadcast stream",
+                id(nodeId), publisher.controlPending());
+        }
         if (NodeState.EVICTED != nodeState)
         {
             changeState(NodeState.CLOSED);
@@ -373,6 +383,38 @@ final class ClusterCore
     long notificationsDropped()
     {
         return publisher.notificationsDropped();
+    }
+
+    /**
+     * @return control messages (cards, leave, evictions, accusations, probe answers) queued since start.
+     */
+    long controlQueued()
+    {
+        return publisher.controlQueued();
+    }
+
+    /**
+     * @return control messages claimed on the broadcast stream since start.
+     */
+    long controlSent()
+    {
+        return publisher.controlSent();
+    }
+
+    /**
+     * @return control messages waiting for the broadcast stream to accept them.
+     */
+    int controlPending()
+    {
+        return publisher.controlPending();
+    }
+
+    /**
+     * @return control messages refused because the control lane was full (each also reported as an error).
+     */
+    long controlOverflows()
+    {
+        return publisher.controlOverflows();
     }
 
     Member member(final long memberId)
@@ -724,12 +766,10 @@ final class ClusterCore
         {
             return;
         }
-        if (publisher.announceEviction(listedNodeId, eviction.incarnation, eviction.reason))
-        {
-            eviction.announcedNs = nowNs;
-            LOG.warn("node {}: {}/{} is still listed by members after its eviction ({}): announcing it again",
-                id(nodeId), id(listedNodeId), eviction.incarnation, ReasonCode.name(eviction.reason));
-        }
+        publisher.announceEviction(listedNodeId, eviction.incarnation, eviction.reason);
+        eviction.announcedNs = nowNs;
+        LOG.warn("node {}: {}/{} is still listed by members after its eviction ({}): announcing it again",
+            id(nodeId), id(listedNodeId), eviction.incarnation, ReasonCode.name(eviction.reason));
     }
 
     private void evictSelf(final int reason, final String why)

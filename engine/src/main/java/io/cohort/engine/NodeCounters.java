@@ -27,6 +27,10 @@ final class NodeCounters implements AutoCloseable
     private final AtomicCounter heartbeat;
     private final AtomicCounter incarnation;
     private final AtomicCounter errors;
+    private final AtomicCounter controlQueued;
+    private final AtomicCounter controlSent;
+    private final AtomicCounter controlPending;
+    private final AtomicCounter controlOverflows;
     private long nextUpdateNs = Long.MIN_VALUE;
 
     NodeCounters(final CountersManager countersManager, final long incarnation)
@@ -40,6 +44,10 @@ final class NodeCounters implements AutoCloseable
         heartbeat = countersManager.newCounter("node heartbeat epoch ms", CounterType.NODE_HEARTBEAT);
         this.incarnation = countersManager.newCounter("node incarnation", CounterType.NODE_INCARNATION);
         errors = countersManager.newCounter("node errors", CounterType.NODE_ERRORS);
+        controlQueued = countersManager.newCounter("control queued", CounterType.CONTROL_QUEUED);
+        controlSent = countersManager.newCounter("control sent", CounterType.CONTROL_SENT);
+        controlPending = countersManager.newCounter("control pending", CounterType.CONTROL_PENDING);
+        controlOverflows = countersManager.newCounter("control overflows", CounterType.CONTROL_OVERFLOWS);
         this.incarnation.setRelease(incarnation);
         state.setRelease(NodeState.STARTING.code());
         members.setRelease(1);
@@ -64,6 +72,10 @@ final class NodeCounters implements AutoCloseable
         rooms.setRelease(subscriptionState.rooms());
         connections.setRelease(subscriptionState.connections());
         subscriptions.setRelease(subscriptionState.localSubscriptions());
+        controlQueued.setRelease(core.controlQueued());
+        controlSent.setRelease(core.controlSent());
+        controlPending.setRelease(core.controlPending());
+        controlOverflows.setRelease(core.controlOverflows());
         heartbeat.setRelease(System.currentTimeMillis());
         return 1;
     }
@@ -118,6 +130,7 @@ final class NodeCounters implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(
-            state, members, rooms, connections, subscriptions, evictions, heartbeat, incarnation, errors);
+            state, members, rooms, connections, subscriptions, evictions, heartbeat, incarnation, errors,
+            controlQueued, controlSent, controlPending, controlOverflows);
     }
 }

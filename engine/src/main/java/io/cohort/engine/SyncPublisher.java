@@ -1,6 +1,7 @@
 package io.cohort.engine;
 
 import io.cohort.codec.ClusterEventEncoder;
+import io.cohort.codec.CodecLimits;
 import io.cohort.codec.FrameLayout;
 import io.cohort.codec.HeartbeatEncoder;
 import io.cohort.codec.MemberCardEncoder;
@@ -29,9 +30,20 @@ import java.util.function.LongConsumer;
  * Nothing is lost under back-pressure: a row or room that cannot be claimed stays pending and is published on
  * a later cycle, and no heartbeat is sent while anything is pending, because a heartbeat's digest must describe
  * exactly the rows already in the stream before it.
+ * <p>
+ * <b>Control lane.</b> Membership announcements (cards, leave, evictions, accusations, probe answers) never fail:
+ * they are encoded into a {@link ControlQueue} and claimed by {@link #publishControl()} before any row of the
+ * cycle, in the order they were queued. A record is sent once its claim is accepted, whatever happened since it
+ * was queued: each one states a decision about one incarnation, receivers ignore one about an incarnation older
+ * than they hold, and evictions are final, so a late record never undoes a later fact. Two rules keep it exact:
+ * a record equal to one still pending is not queued twice, and the leave's last broadcast sequence is written
+ * when it is claimed, so it still covers every message before it in the stream.
  */
 final class SyncPublisher
 {
+    static final int CONTROL_RECORDS_PER_NODE = 4;
+    private static final int CONTROL_INITIAL_CAPACITY = 4096;
+
     private final long nodeId;
     private final long incarnation;
     private final OutboundBatcher outbound;
@@ -51,6 +63,10 @@ final class SyncPublisher
     private final SuspectEncoder suspectEncoder = new SuspectEncoder();
     private final ProbeEncoder probeEncoder = new ProbeEncoder();
     private final byte[] publicKey;
+    private final ControlQueue control;
+    private long controlQueued;
+    private long controlSent;
+    private long controlOverflows;
     private long notificationsDropped;
     private long notificationsSent;
     private long notificationRoomId;
@@ -75,6 +91,18 @@ final class SyncPublisher
         this.notificationEncoder = new NotificationEncoder(context.codecLimits());
         this.clusterEventEncoder = new ClusterEventEncoder(context.codecLimits());
         this.memberCardEncoder = new MemberCardEncoder(context.codecLimits());
+        this.control = new ControlQueue(CONTROL_INITIAL_CAPACITY, maxControlRecords(context.codecLimits()));
+    }
+
+    /**
+     * The bound of the control lane. Every record pending is about one node of the cluster (at most
+     * {@code maxMembers} besides this one): its card (joined or introduced), one accusation, one eviction (a
+     * repeat of a pending eviction is not queued twice) and one answer to its probe while it is alone. A queue
+     * that holds more has had its broadcast claims refused for longer than any of that can explain.
+     */
+    static int maxControlRecords(final CodecLimits limits)
+    {
+        return CONTROL_RECORDS_PER_NODE * (limits.maxMembers() + 1);
     }
 
     void countChanged(final long roomId)
@@ -187,11 +215,11 @@ final class SyncPublisher
      * @param nowNs   the current time.
      * @param members the members this node counts in its view (itself excluded).
      * @param flags   heartbeat flags.
-     * @return false if nothing was claimed (rows pending, or back-pressure): try again next cycle.
+     * @return false if nothing was claimed (rows or control pending, or back-pressure): try again next cycle.
      */
     boolean sendHeartbeat(final long nowNs, final List<Member> members, final int flags)
     {
-        if (hasPending())
+        if (hasPending() || !control.isEmpty())
         {
             return false;
         }
@@ -222,75 +250,165 @@ final class SyncPublisher
         return true;
     }
 
-    boolean announceCard(
+    /**
+     * Queues this node's or a member's card on the control lane.
+     */
+    void announceCard(
         final int type,
         final long memberId,
         final long memberIncarnation,
         final String syncEndpoint,
         final String commandEndpoint)
     {
-        final int at = outbound.claimBroadcast(
-            type, MemberCardEncoder.computeLength(syncEndpoint, commandEndpoint, publicKey));
-        if (OutboundBatcher.NO_SPACE == at)
+        final int at = control.append(type, MemberCardEncoder.computeLength(syncEndpoint, commandEndpoint, publicKey));
+        if (ControlQueue.NO_SPACE != at)
         {
-            return false;
+            memberCardEncoder.wrap(control.buffer(), at).nodeId(memberId).incarnation(memberIncarnation)
+                .endpoints(syncEndpoint, commandEndpoint, publicKey);
         }
-        memberCardEncoder.wrap(outbound.broadcastBuffer(), at).nodeId(memberId).incarnation(memberIncarnation)
-            .endpoints(syncEndpoint, commandEndpoint, publicKey);
-        return true;
+        commitControl(type, at);
     }
 
-    boolean announceLeaving()
+    /**
+     * Queues this node's leave on the control lane; its last broadcast sequence is written when it is claimed
+     * (the leave covers every message before it in the stream).
+     */
+    void announceLeaving()
     {
-        final int at = outbound.claimBroadcast(MessageType.NODE_LEAVING, NodeLeavingEncoder.BODY_LENGTH);
-        if (OutboundBatcher.NO_SPACE == at)
+        final int at = control.append(MessageType.NODE_LEAVING, NodeLeavingEncoder.BODY_LENGTH);
+        if (ControlQueue.NO_SPACE != at)
         {
-            return false;
+            nodeLeavingEncoder.wrap(control.buffer(), at).nodeId(nodeId).incarnation(incarnation)
+                .lastBroadcastSequence(0);
         }
-        nodeLeavingEncoder.wrap(outbound.broadcastBuffer(), at)
-            .nodeId(nodeId).incarnation(incarnation).lastBroadcastSequence(outbound.nextBroadcastSequence() - 1);
-        return true;
+        commitControl(MessageType.NODE_LEAVING, at);
     }
 
-    boolean announceEviction(final long evictedNodeId, final long evictedIncarnation, final int reason)
+    /**
+     * Queues an eviction decided by this node (or told again) on the control lane.
+     */
+    void announceEviction(final long evictedNodeId, final long evictedIncarnation, final int reason)
     {
-        final int at = outbound.claimBroadcast(MessageType.NODE_EVICTED, NodeEvictedEncoder.BODY_LENGTH);
-        if (OutboundBatcher.NO_SPACE == at)
+        final int at = control.append(MessageType.NODE_EVICTED, NodeEvictedEncoder.BODY_LENGTH);
+        if (ControlQueue.NO_SPACE != at)
         {
-            return false;
+            nodeEvictedEncoder.wrap(control.buffer(), at).evictedNodeId(evictedNodeId)
+                .evictedIncarnation(evictedIncarnation).accuserNodeId(nodeId).reason(reason);
         }
-        nodeEvictedEncoder.wrap(outbound.broadcastBuffer(), at).evictedNodeId(evictedNodeId)
-            .evictedIncarnation(evictedIncarnation).accuserNodeId(nodeId).reason(reason);
-        return true;
+        commitControl(MessageType.NODE_EVICTED, at);
     }
 
-    boolean suspect(
+    /**
+     * Queues this node's accusation of a member on the control lane.
+     */
+    void suspect(
         final long accusedNodeId,
         final long accusedIncarnation,
         final int reason,
         final long expectedSequence,
         final long observedSequence)
     {
-        final int at = outbound.claimBroadcast(MessageType.SUSPECT, SuspectEncoder.BODY_LENGTH);
-        if (OutboundBatcher.NO_SPACE == at)
+        final int at = control.append(MessageType.SUSPECT, SuspectEncoder.BODY_LENGTH);
+        if (ControlQueue.NO_SPACE != at)
         {
-            return false;
+            suspectEncoder.wrap(control.buffer(), at).accusedNodeId(accusedNodeId)
+                .accusedIncarnation(accusedIncarnation).reason(reason)
+                .expectedSequence(expectedSequence).observedSequence(observedSequence);
         }
-        suspectEncoder.wrap(outbound.broadcastBuffer(), at).accusedNodeId(accusedNodeId)
-            .accusedIncarnation(accusedIncarnation).reason(reason)
-            .expectedSequence(expectedSequence).observedSequence(observedSequence);
-        return true;
+        commitControl(MessageType.SUSPECT, at);
     }
 
-    boolean probe(final long requesterNodeId, final long nonce)
+    /**
+     * Queues the answer to a probe on the control lane.
+     */
+    void probe(final long requesterNodeId, final long nonce)
     {
-        final int at = outbound.claimBroadcast(MessageType.PROBE, ProbeEncoder.BODY_LENGTH);
-        if (OutboundBatcher.NO_SPACE == at)
+        final int at = control.append(MessageType.PROBE, ProbeEncoder.BODY_LENGTH);
+        if (ControlQueue.NO_SPACE != at)
         {
-            return false;
+            probeEncoder.wrap(control.buffer(), at).requesterNodeId(requesterNodeId).nonce(nonce);
         }
-        probeEncoder.wrap(outbound.broadcastBuffer(), at).requesterNodeId(requesterNodeId).nonce(nonce);
-        return true;
+        commitControl(MessageType.PROBE, at);
+    }
+
+    private void commitControl(final int type, final int at)
+    {
+        if (ControlQueue.NO_SPACE == at)
+        {
+            controlOverflows++;
+            errorHandler.onError(new IllegalStateException("control message type " + type + " refused: " +
+                control.maxRecords() + " control messages already pending (the broadcast stream has refused " +
+                "claims for longer than the membership can account for)"));
+            return;
+        }
+        if (ControlQueue.DUPLICATE != control.commit())
+        {
+            controlQueued++;
+        }
+    }
+
+    /**
+     * Claims the pending control records on the broadcast stream, oldest first, as far as it accepts them; run
+     * before any row is claimed in a cycle, so control never waits behind data. A refused claim leaves the record
+     * (and every later one, keeping their order) for the next cycle.
+     *
+     * @return the number of records claimed.
+     */
+    int publishControl()
+    {
+        int published = 0;
+        while (!control.isEmpty())
+        {
+            final int type = control.headType();
+            final int length = control.headLength();
+            final int at = outbound.claimBroadcast(type, length);
+            if (OutboundBatcher.NO_SPACE == at)
+            {
+                return published;
+            }
+            final MutableDirectBuffer target = outbound.broadcastBuffer();
+            target.putBytes(at, control.buffer(), control.headBodyOffset(), length);
+            if (MessageType.NODE_LEAVING == type)
+            {
+                nodeLeavingEncoder.wrap(target, at).lastBroadcastSequence(outbound.nextBroadcastSequence() - 1);
+            }
+            control.removeHead();
+            controlSent++;
+            published++;
+        }
+        return published;
+    }
+
+    /**
+     * @return control records queued since start (a record equal to one still pending is not counted again).
+     */
+    long controlQueued()
+    {
+        return controlQueued;
+    }
+
+    /**
+     * @return control records claimed on the broadcast stream since start.
+     */
+    long controlSent()
+    {
+        return controlSent;
+    }
+
+    /**
+     * @return control records waiting for the broadcast stream.
+     */
+    int controlPending()
+    {
+        return control.size();
+    }
+
+    /**
+     * @return control records refused because {@link ControlQueue#maxRecords()} were already pending.
+     */
+    long controlOverflows()
+    {
+        return controlOverflows;
     }
 
     /**

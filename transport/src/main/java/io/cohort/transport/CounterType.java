@@ -52,6 +52,14 @@ public final class CounterType
     public static final int MISROUTED_FRAMES = 208;
     /** Well-formed frames stamped with another cluster's id (another cluster name), refused before anything applied. */
     public static final int FOREIGN_CLUSTER_FRAMES = 209;
+    /** Control messages (cards, leave, evictions, accusations, probe answers) queued on the control lane. */
+    public static final int CONTROL_QUEUED = 212;
+    /** Control messages claimed on the broadcast stream. */
+    public static final int CONTROL_SENT = 213;
+    /** Control messages waiting for the broadcast stream to accept them (a depth, not a total). */
+    public static final int CONTROL_PENDING = 214;
+    /** Control messages refused because the control lane was full: each one is also a reported error. */
+    public static final int CONTROL_OVERFLOWS = 215;
 
     /** The node's lifecycle state, as the engine's {@code NodeState.code()}. */
     public static final int NODE_STATE = 300;

@@ -44,6 +44,10 @@ class CounterTypeTest
         pinned.put("COMMAND_TIMEOUTS", 207);
         pinned.put("MISROUTED_FRAMES", 208);
         pinned.put("FOREIGN_CLUSTER_FRAMES", 209);
+        pinned.put("CONTROL_QUEUED", 212);
+        pinned.put("CONTROL_SENT", 213);
+        pinned.put("CONTROL_PENDING", 214);
+        pinned.put("CONTROL_OVERFLOWS", 215);
         pinned.put("NODE_STATE", 300);
         pinned.put("NODE_MEMBERS", 301);
         pinned.put("NODE_ROOMS", 302);
