@@ -37,6 +37,10 @@ final class Doorbell implements AutoCloseable
         if (1 == parked && PARKED.compareAndSet(this, 1, 0))
         {
             final Pipe pipe = this.pipe;
+            if (null == pipe)
+            {
+                return;
+            }
             try
             {
                 // One byte per park at most (the CAS above), so the non-blocking sink never fills.
@@ -78,6 +82,10 @@ final class Doorbell implements AutoCloseable
     {
         parked = 0;
         final Pipe pipe = this.pipe;
+        if (null == pipe)
+        {
+            return;
+        }
         try
         {
             drain.clear();
