@@ -118,16 +118,32 @@ public final class KnownProperties
     }
 
     /**
-     * The declared name closest to a name by edit distance (insertions, deletions and substitutions of one
-     * character); the first in sorted order on a tie.
+     * The declared name closest to a name: one that holds every dot-separated segment of it in order with whole
+     * segments left out (the shortest such), else the closest by edit distance (insertions, deletions and
+     * substitutions of one character); the first in sorted order on a tie.
      *
      * @param name a property name.
      * @return the closest declared name, or null if none is declared.
      */
     public String closest(final String name)
     {
+        // A name missing a whole segment (cohort.split.strategy) means the declared name that has it
+        // (cohort.cluster.split.strategy), not another of a similar length (cohort.idle.strategy).
+        final String[] segments = name.split("\\.");
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
+        for (final String candidate : names)
+        {
+            if (candidate.length() > name.length() && holdsInOrder(candidate.split("\\."), segments) &&
+                (null == best || candidate.length() < best.length()))
+            {
+                best = candidate;
+            }
+        }
+        if (null != best)
+        {
+            return best;
+        }
         for (final String candidate : names)
         {
             final int distance = editDistance(name, candidate);
@@ -138,6 +154,19 @@ public final class KnownProperties
             }
         }
         return best;
+    }
+
+    private static boolean holdsInOrder(final String[] candidate, final String[] segments)
+    {
+        int next = 0;
+        for (int i = 0; i < candidate.length && next < segments.length; i++)
+        {
+            if (candidate[i].equals(segments[next]))
+            {
+                next++;
+            }
+        }
+        return next == segments.length;
     }
 
     /**

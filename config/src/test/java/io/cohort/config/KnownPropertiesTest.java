@@ -18,6 +18,8 @@ class KnownPropertiesTest
     {
         public static final String SEEDS_PROP_NAME = "x.cluster.seeds";
         public static final String PORT_PROP_NAME = "x.command.port";
+        public static final String SPLIT_PROP_NAME = "x.cluster.split.strategy";
+        public static final String IDLE_PROP_NAME = "x.idle.strategy";
     }
 
     private static final KnownProperties KNOWN = new KnownProperties(
@@ -53,6 +55,15 @@ class KnownPropertiesTest
     {
         assertEquals("x.cluster.seeds", KNOWN.closest("x.rooot.seeds"));
         assertEquals("x.command.port", KNOWN.closest("x.command.prot"));
+        assertEquals("x.idle.strategy", KNOWN.closest("x.idle.strategi"));
+    }
+
+    @Test
+    void shouldSuggestTheNameWithAMissingSegmentBeforeACloserSpelling()
+    {
+        assertTrue(KnownProperties.editDistance("x.split.strategy", "x.idle.strategy") <
+            KnownProperties.editDistance("x.split.strategy", "x.cluster.split.strategy"), "edit distance alone misleads");
+        assertEquals("x.cluster.split.strategy", KNOWN.closest("x.split.strategy"));
     }
 
     @Test

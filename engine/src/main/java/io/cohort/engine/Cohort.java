@@ -7,9 +7,12 @@ import io.cohort.transport.ZmqTransport;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,13 +88,16 @@ public final class Cohort
                 LaunchSummary.settings(context));
             core.start(clock.nanoTime(), SeedEndpoints.of(context));
 
+            final Doorbell doorbell = new Doorbell();
             final NodeAgent agent = new NodeAgent(core, transport, apiQueue, clock, listener, errorHandler,
-                context.nodeId(), nodeCounters, state, transport, state, counters, nodeCounters, countersFile);
+                context.nodeId(), nodeCounters, state, transport, state, counters, nodeCounters, countersFile,
+                doorbell);
             final AgentRunner runner = new AgentRunner(
-                context.idleStrategy(), reportingHandler, nodeCounters.errorCounter(), agent);
+                idleStrategy(context, transport, apiQueue, doorbell), reportingHandler, nodeCounters.errorCounter(),
+                agent);
             final CohortNode node = new CohortNode(context, core, apiQueue, runner, new CountReaders(state),
                 transport.syncEndpoint(), transport.commandEndpoint(),
-                new CounterLookup(countersFile.countersManager()));
+                new CounterLookup(countersFile.countersManager()), doorbell);
             if (context.jmxEnabled())
             {
                 final NodeJmx jmx = new NodeJmx(
@@ -117,6 +123,20 @@ public final class Cohort
     public static String version()
     {
         return LaunchSummary.version();
+    }
+
+    /**
+     * The node thread's idle strategy: the one set in code, else the one {@code cohort.idle.strategy} names.
+     */
+    static IdleStrategy idleStrategy(
+        final CohortContext context, final ZmqTransport transport, final RingBuffer apiQueue, final Doorbell doorbell)
+    {
+        if (null != context.idleStrategy())
+        {
+            return context.idleStrategy();
+        }
+        return IdleMode.BUSY_SPIN == IdleMode.of(context.idleStrategyName()) ? new BusySpinIdleStrategy() :
+            new PollingIdleStrategy(transport, apiQueue, doorbell, PollingIdleStrategy.DEFAULT_POLL_TIMEOUT_MS);
     }
 
     /**

@@ -152,6 +152,14 @@ public final class CohortConfiguration
     /** Default snapshot credit, in chunks. */
     public static final int SNAPSHOT_CREDIT_DEFAULT = 8;
 
+    /**
+     * How the node's thread waits when it has no work: backoff spins, yields, then sleeps in a poll of its sockets
+     * that a message or an API call ends at once (at most 1ms); busy-spin never sleeps, for a dedicated core.
+     */
+    public static final String IDLE_STRATEGY_PROP_NAME = "cohort.idle.strategy";
+    /** Default idle strategy. */
+    public static final String IDLE_STRATEGY_DEFAULT = "backoff";
+
     /** Every property above, the one place the engine reads them through. */
     public static final PropertySet PROPERTIES = PropertySet.of(CohortConfiguration.class);
 

@@ -4,13 +4,11 @@ import io.cohort.codec.CodecLimits;
 import io.cohort.state.StateContext;
 import io.cohort.transport.TransportContext;
 import org.agrona.ErrorHandler;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static io.cohort.engine.CohortConfiguration.*;
 
@@ -54,8 +52,8 @@ public final class CohortContext
     {
     };
     private ErrorHandler errorHandler;
-    private IdleStrategy idleStrategy = new BackoffIdleStrategy(
-        1, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+    private String idleStrategyName = PROPERTIES.string(IDLE_STRATEGY_PROP_NAME, IDLE_STRATEGY_DEFAULT);
+    private IdleStrategy idleStrategy;
     private boolean concluded;
 
     /**
@@ -697,9 +695,32 @@ public final class CohortContext
     }
 
     /**
-     * How the node's thread idles when there is no work.
+     * How the node's thread waits when it has no work (see {@link CohortConfiguration#IDLE_STRATEGY_PROP_NAME}),
+     * unless {@link #idleStrategy(IdleStrategy)} sets a strategy.
      *
-     * @return the idle strategy.
+     * @return {@code backoff} or {@code busy-spin}, as written.
+     */
+    public String idleStrategyName()
+    {
+        return idleStrategyName;
+    }
+
+    /**
+     * Sets how the node's thread waits when it has no work.
+     *
+     * @param idleStrategyName {@code backoff} (wakes on a message or an API call) or {@code busy-spin}.
+     * @return this for a fluent API.
+     */
+    public CohortContext idleStrategyName(final String idleStrategyName)
+    {
+        this.idleStrategyName = idleStrategyName;
+        return this;
+    }
+
+    /**
+     * A strategy set in code for the node's thread, which replaces the one named by {@link #idleStrategyName()}.
+     *
+     * @return the idle strategy, or null for the named one.
      */
     public IdleStrategy idleStrategy()
     {
@@ -707,9 +728,9 @@ public final class CohortContext
     }
 
     /**
-     * Sets how the node's thread idles when there is no work.
+     * Sets a strategy for the node's thread instead of the one named by {@link #idleStrategyName()}.
      *
-     * @param idleStrategy the idle strategy.
+     * @param idleStrategy the idle strategy, or null for the named one.
      * @return this for a fluent API.
      */
     public CohortContext idleStrategy(final IdleStrategy idleStrategy)

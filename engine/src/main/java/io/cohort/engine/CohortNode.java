@@ -39,6 +39,7 @@ public final class CohortNode implements AutoCloseable
     private final AtomicLong backPressuredCalls = new AtomicLong();
     private volatile boolean closed;
     private volatile NodeJmx jmx;
+    private final Doorbell doorbell;
 
     CohortNode(
         final CohortContext context,
@@ -48,8 +49,10 @@ public final class CohortNode implements AutoCloseable
         final CountReaders countReaders,
         final String syncEndpoint,
         final String commandEndpoint,
-        final CounterLookup counters)
+        final CounterLookup counters,
+        final Doorbell doorbell)
     {
+        this.doorbell = doorbell;
         this.context = context;
         this.core = core;
         this.apiQueue = apiQueue;
@@ -302,7 +305,7 @@ public final class CohortNode implements AutoCloseable
             return backPressured();
         }
         apiQueue.buffer().putLong(index, connectionId, BYTE_ORDER);
-        apiQueue.commit(index);
+        commit(index);
         return CallResult.ACCEPTED;
     }
 
@@ -322,7 +325,7 @@ public final class CohortNode implements AutoCloseable
         }
         apiQueue.buffer().putLong(index + ApiCommands.CONNECTION_ID_OFFSET, connectionId, BYTE_ORDER);
         apiQueue.buffer().putLong(index + ApiCommands.ROOM_ID_OFFSET, roomId, BYTE_ORDER);
-        apiQueue.commit(index);
+        commit(index);
         return CallResult.ACCEPTED;
     }
 
@@ -386,7 +389,7 @@ public final class CohortNode implements AutoCloseable
             buffer.putBytes(at + Integer.BYTES, field);
             at += Integer.BYTES + field.length;
         }
-        apiQueue.commit(index0);
+        commit(index0);
         return CallResult.ACCEPTED;
     }
 
@@ -410,7 +413,7 @@ public final class CohortNode implements AutoCloseable
             return backPressured();
         }
         apiQueue.buffer().putLong(index, roomId, BYTE_ORDER);
-        apiQueue.commit(index);
+        commit(index);
         return CallResult.ACCEPTED;
     }
 
@@ -445,7 +448,7 @@ public final class CohortNode implements AutoCloseable
         }
         apiQueue.buffer().putLong(index, roomId, BYTE_ORDER);
         apiQueue.buffer().putBytes(index + ApiCommands.ROOM_BODY_OFFSET, buffer, offset, length);
-        apiQueue.commit(index);
+        commit(index);
         return CallResult.ACCEPTED;
     }
 
@@ -481,7 +484,7 @@ public final class CohortNode implements AutoCloseable
         apiQueue.buffer().putInt(index + ApiCommands.EVENT_NAME_LENGTH_OFFSET, nameBytes.length, BYTE_ORDER);
         apiQueue.buffer().putBytes(index + ApiCommands.EVENT_NAME_OFFSET, nameBytes);
         apiQueue.buffer().putBytes(index + ApiCommands.EVENT_NAME_OFFSET + nameBytes.length, payload, offset, length);
-        apiQueue.commit(index);
+        commit(index);
         return CallResult.ACCEPTED;
     }
 
@@ -665,6 +668,7 @@ public final class CohortNode implements AutoCloseable
             {
                 Thread.onSpinWait();
             }
+            doorbell.ring();
             while (NodeState.LEAVING != core.state() && System.nanoTime() < deadline)
             {
                 Thread.onSpinWait();
@@ -690,5 +694,12 @@ public final class CohortNode implements AutoCloseable
     static int queueCapacity(final RingBuffer ring)
     {
         return ring.capacity();
+    }
+
+    private void commit(final int index)
+    {
+        apiQueue.commit(index);
+        // After the commit: a parked node thread either sees the record on its re-check or is rung here.
+        doorbell.ring();
     }
 }

@@ -156,6 +156,12 @@ final class ContextChecks
                 " may hold only letters, digits and . _ -");
         }
 
+        if (null == context.idleStrategyName())
+        {
+            throw new IllegalArgumentException(IDLE_STRATEGY_PROP_NAME + "=null is not one of backoff, busy-spin");
+        }
+        IdleMode.of(context.idleStrategyName());
+
         validateCluster(context);
         validateSlices(context);
     }

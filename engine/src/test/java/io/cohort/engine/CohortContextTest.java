@@ -1,5 +1,8 @@
 package io.cohort.engine;
 
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NoOpIdleStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -7,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import static io.cohort.engine.CohortConfiguration.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +29,8 @@ class CohortContextTest
     @Test
     void shouldDeclareEveryEngineProperty()
     {
-        assertEquals(21, PROPERTIES.names().size(), PROPERTIES.names().toString());
+        assertEquals(22, PROPERTIES.names().size(), PROPERTIES.names().toString());
+        assertTrue(PROPERTIES.contains("cohort.idle.strategy"));
         assertTrue(PROPERTIES.contains("cohort.slice.budget"));
         assertTrue(PROPERTIES.contains("cohort.join.buffer.max"));
         assertTrue(PROPERTIES.contains("cohort.snapshot.max.sessions"));
@@ -62,6 +68,37 @@ class CohortContextTest
         assertBad(SPLIT_STRATEGY_PROP_NAME, "keep-both",
             "cohort.cluster.split.strategy=keep-both is not one of keep-majority, static-quorum, keep-oldest");
         assertBad(JMX_ENABLED_PROP_NAME, "yes", "cohort.jmx.enabled=yes is not true or false");
+    }
+
+    @Test
+    void shouldChooseTheIdleStrategyByName()
+    {
+        final CohortContext defaults = new CohortContext().conclude();
+        assertEquals("backoff", defaults.idleStrategyName());
+        assertInstanceOf(PollingIdleStrategy.class, Cohort.idleStrategy(defaults, null, null, new Doorbell()));
+
+        System.setProperty(IDLE_STRATEGY_PROP_NAME, "busy-spin");
+        final CohortContext spinning = new CohortContext().conclude();
+        assertEquals("busy-spin", spinning.idleStrategyName());
+        assertInstanceOf(BusySpinIdleStrategy.class, Cohort.idleStrategy(spinning, null, null, new Doorbell()));
+
+        final IdleStrategy custom = new NoOpIdleStrategy();
+        assertSame(custom, Cohort.idleStrategy(new CohortContext().idleStrategy(custom).conclude(), null, null,
+            new Doorbell()));
+    }
+
+    @Test
+    void shouldRefuseAnUnknownIdleStrategyNamingTheKeyAndTheValueAsWritten()
+    {
+        System.setProperty(IDLE_STRATEGY_PROP_NAME, "Spin");
+        final CohortContext context = new CohortContext();
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, context::conclude);
+        assertEquals("cohort.idle.strategy=Spin is not one of backoff, busy-spin", ex.getMessage());
+
+        System.clearProperty(IDLE_STRATEGY_PROP_NAME);
+        final IllegalArgumentException set = assertThrows(IllegalArgumentException.class,
+            () -> new CohortContext().idleStrategyName("sleep").conclude());
+        assertEquals("cohort.idle.strategy=sleep is not one of backoff, busy-spin", set.getMessage());
     }
 
     @Test

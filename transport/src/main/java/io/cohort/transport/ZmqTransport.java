@@ -12,6 +12,7 @@ import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
+import java.nio.channels.SelectableChannel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -59,6 +60,10 @@ public final class ZmqTransport implements Transport
     private final List<ZMQ.Socket> seeds = new ArrayList<>();
     private final List<Connection> removedWhilePolling = new ArrayList<>();
     private boolean polling;
+    private final InputPoller inputPoller = new InputPoller();
+    private int socketsVersion;
+    private int pollerVersion = -1;
+    private SelectableChannel pollerWakeChannel;
     private final String syncEndpoint;
     private final String commandEndpoint;
     private final byte[] directedTopic;
@@ -299,6 +304,7 @@ public final class ZmqTransport implements Transport
         }
         connectionsByNodeId.put(nodeId, connection);
         connections.add(connection);
+        socketsVersion++;
         return peer;
     }
 
@@ -350,6 +356,7 @@ public final class ZmqTransport implements Transport
         old.removed = true;
         connectionsByNodeId.put(nodeId, fresh);
         connections.add(fresh);
+        socketsVersion++;
         if (polling)
         {
             removedWhilePolling.add(old);
@@ -401,6 +408,7 @@ public final class ZmqTransport implements Transport
     private void destroySockets(final Connection connection)
     {
         connections.remove(connection);
+        socketsVersion++;
         zContext.destroySocket(connection.subscriber);
         zContext.destroySocket(connection.dealer);
     }
@@ -679,6 +687,7 @@ public final class ZmqTransport implements Transport
             throw new IllegalArgumentException("cannot connect to seed " + commandEndpoint + ": " + ex.getMessage(), ex);
         }
         seeds.add(dealer);
+        socketsVersion++;
         return seeds.size() - 1;
     }
 
@@ -706,6 +715,40 @@ public final class ZmqTransport implements Transport
             zContext.destroySocket(seeds.get(i));
         }
         seeds.clear();
+        socketsVersion++;
+    }
+
+    /**
+     * Blocks until a message is waiting on one of this node's sockets (every peer's SUB and DEALER, the seeds'
+     * DEALERs, the ROUTER, the XPUB's subscriptions) or a byte on {@code wakeChannel}, or the timeout passes. For
+     * an idle node's thread only: it allocates (JeroMQ's poll does), and reads nothing itself.
+     *
+     * @param wakeChannel a non-blocking channel other threads write to to wake this one (e.g. a pipe's source).
+     * @param timeoutMs   most milliseconds to wait; 0 checks without waiting.
+     * @return the number of sockets and channels with input.
+     */
+    public int awaitInput(final SelectableChannel wakeChannel, final long timeoutMs)
+    {
+        if (pollerVersion != socketsVersion || pollerWakeChannel != wakeChannel)
+        {
+            inputPoller.begin();
+            inputPoller.add(wakeChannel);
+            inputPoller.add(publisher);
+            inputPoller.add(router);
+            for (int i = 0, size = connections.size(); i < size; i++)
+            {
+                inputPoller.add(connections.get(i).subscriber);
+                inputPoller.add(connections.get(i).dealer);
+            }
+            for (int i = 0, size = seeds.size(); i < size; i++)
+            {
+                inputPoller.add(seeds.get(i));
+            }
+            inputPoller.build();
+            pollerVersion = socketsVersion;
+            pollerWakeChannel = wakeChannel;
+        }
+        return inputPoller.poll(timeoutMs);
     }
 
     /**
@@ -804,7 +847,7 @@ public final class ZmqTransport implements Transport
         {
             removePeer(connections.get(i).peer.nodeId());
         }
-        CloseHelper.closeAll(publisherMonitor, routerMonitor, zapHandler);
+        CloseHelper.closeAll(inputPoller, publisherMonitor, routerMonitor, zapHandler);
         zContext.close();
     }
 }
