@@ -1,0 +1,118 @@
+package io.cohort.engine;
+
+/**
+ * Which members of a view survive the current reachability: the largest group this rule finds in which every
+ * member hears every other.
+ * <p>
+ * Input: one effective row per rank ({@link ReachabilityMatrix#effectiveRows}); edge {@code i -> j} iff bit
+ * {@code j} of row {@code i} is set ({@code i} does not hear {@code j}), for {@code i != j}, both below the size.
+ * Starting from S = every rank, while an edge lies inside S, the rule removes the x in S that maximises
+ * {@code (in(x) + out(x), out(x), rank(x))}, counted inside S: most unreachability first (a crashed or cut-off
+ * member, whose stale row accuses everyone and whom everyone accuses, goes first), then the accuser (a lone accuser
+ * with a broken receive path goes, not the node it cannot hear), then the youngest.
+ * <p>
+ * What it guarantees:
+ * <ul>
+ *     <li>The result is a clique: the loop ends only when no edge lies inside S, so no survivor fails to hear
+ *     another, and a bridge node cannot keep two groups that do not hear each other together.</li>
+ *     <li>Deterministic: a function of the rows alone (ties end at the rank, which is unique), so every node that
+ *     holds the same rows computes the same survivors, whatever order the rows arrived in.</li>
+ *     <li>keep-oldest prefers to keep rank 0: it first runs the rule with rank 0 never chosen, and keeps that result
+ *     if it is a quorum of the view (keep-oldest's quorum is keep-majority's). If it is not, rank 0 itself is the
+ *     problem (crashed, or hearing nobody: every other node has an edge with it, and protecting it would leave it
+ *     alone), and the rule runs again without the protection, so the others can still form a quorum.</li>
+ * </ul>
+ * Cost: O(n²) per removal for n members, no allocation.
+ */
+final class CutDetector
+{
+    private CutDetector()
+    {
+    }
+
+    /**
+     * The survivors of a view under its current reachability.
+     *
+     * @param size          the view's size, 0 to {@link View#MAX_MEMBERS}.
+     * @param effectiveRows row per rank: the ranks that member does not hear.
+     * @param keepOldest    whether the strategy is keep-oldest.
+     * @return the surviving ranks as a bitmap (bit i = rank i).
+     * @throws IllegalArgumentException if {@code size} is out of range or there are fewer rows than members.
+     */
+    static long survivors(final int size, final long[] effectiveRows, final boolean keepOldest)
+    {
+        if (size < 0 || size > View.MAX_MEMBERS || effectiveRows.length < size)
+        {
+            throw new IllegalArgumentException("size must be 0 to " + View.MAX_MEMBERS + " with a row per rank: size=" +
+                size + " rows=" + effectiveRows.length);
+        }
+        final long all = View.allRanks(size);
+        if (keepOldest && size > 0)
+        {
+            final long preferred = reduce(effectiveRows, all, true);
+            final int count = Long.bitCount(preferred);
+            // rank 0 is always in the preferred result, so half of the view with it is already a quorum.
+            if (2 * count >= size)
+            {
+                return preferred;
+            }
+        }
+        return reduce(effectiveRows, all, false);
+    }
+
+    /**
+     * Whether an edge lies inside a set of ranks.
+     *
+     * @param effectiveRows row per rank.
+     * @param ranks         a set of ranks.
+     * @return true if some member of the set does not hear another member of it.
+     */
+    static boolean hasEdge(final long[] effectiveRows, final long ranks)
+    {
+        for (long rest = ranks; 0 != rest; rest &= rest - 1)
+        {
+            final int y = Long.numberOfTrailingZeros(rest);
+            if (0 != (effectiveRows[y] & ranks & ~(1L << y)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long reduce(final long[] rows, final long start, final boolean protectOldest)
+    {
+        long s = start;
+        while (hasEdge(rows, s))
+        {
+            int chosen = -1;
+            int bestTotal = 0;
+            int bestOut = 0;
+            for (long candidates = protectOldest ? s & ~1L : s; 0 != candidates; candidates &= candidates - 1)
+            {
+                final int x = Long.numberOfTrailingZeros(candidates);
+                final long bitX = 1L << x;
+                final int out = Long.bitCount(rows[x] & s & ~bitX);
+                int in = 0;
+                for (long others = s & ~bitX; 0 != others; others &= others - 1)
+                {
+                    if (0 != (rows[Long.numberOfTrailingZeros(others)] & bitX))
+                    {
+                        in++;
+                    }
+                }
+                final int total = in + out;
+                // Candidates come in ascending rank, so ">=" on a full tie picks the youngest.
+                if (total > 0 && (total > bestTotal || total == bestTotal && out >= bestOut))
+                {
+                    chosen = x;
+                    bestTotal = total;
+                    bestOut = out;
+                }
+            }
+            // An edge inside S has two distinct ends, at least one of them a candidate: chosen is always set.
+            s &= ~(1L << chosen);
+        }
+        return s;
+    }
+}
