@@ -122,6 +122,7 @@ final class AcceptorReply<V>
     {
         return (ok ? "ok" : "refused") + (epochMatched ? "" : " (other epoch)") +
             " promised=" + Ballot.toString(promisedRound, promisedNodeId) +
-            " accepted=" + Ballot.toString(acceptedRound, acceptedNodeId) + (null == acceptedValue ? "" : ":" + acceptedValue);
+            " accepted=" + Ballot.toString(acceptedRound, acceptedNodeId) +
+            (null == acceptedValue ? "" : ":" + acceptedValue);
     }
 }

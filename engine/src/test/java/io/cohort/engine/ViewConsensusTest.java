@@ -1,9 +1,7 @@
 package io.cohort.engine;
 
 import org.agrona.collections.LongHashSet;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,11 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * different values chosen (accepted by a quorum under one ballot) for the epoch; every {@code onChosen} names a
  * ballot a quorum accepted with that value, and the minimum elapsed time of the answers that made it;</li>
  * <li>liveness, in the schedules where a quorum of acceptors and at least one proposer stay alive: a surviving
- * proposer learns a chosen value by drained + {@link #LIVENESS_TIMEOUTS} round timeouts of the slowest proposer.
- * Why that bounds it: after the drain no unknown ballot reaches an acceptor, so a survivor's round is beaten only
- * by another survivor's; a refused round teaches it a round above the beating one, and with staggered timeouts
- * (500 ms × (1 + index)) no survivor restarts twice while another's two-phase round (at most 4 × 40 ms) is under
- * way.</li>
+ * proposer learns a chosen value by drained + {@link #LIVENESS_TIMEOUTS} round timeouts of the slowest proposer;
+ * a lone surviving proposer starts at most {@link #SINGLE_SURVIVOR_ROUNDS} rounds after the drain and learns by
+ * drained + {@link #SINGLE_SURVIVOR_TIMEOUTS} of its timeouts (the round under way at the drain may fail, the next
+ * may be refused by promises to ballots of crashed proposers, and those refusals lift the one after above every
+ * live promise). With several survivors the bound is a margin over the argument, not a proof: after the drain a
+ * survivor's round is beaten only by another survivor's, a beaten round teaches it a round above the winner, and
+ * the staggered timeouts ({@code ROUND_TIMEOUT × (1 + index)}, as plan §3.3 staggers who starts phase 1) make one
+ * survivor's two-phase round (at most 4 × {@link #CALM_MAX_DELAY}) finish between the others' restarts.</li>
  * </ul>
  * A failing schedule names its seed; {@link #replay(long)} runs one seed alone.
  */
@@ -46,24 +47,16 @@ class ViewConsensusTest
     private static final int CALM_MAX_DELAY = 40;
     private static final int CHAOS_MAX_DELAY = 1_500;
     private static final long LIVENESS_TIMEOUTS = 4;
-    private static final int FAST_SCHEDULES = 10_000;
-    private static final int MANY_SCHEDULES = 100_000;
+    private static final long SINGLE_SURVIVOR_TIMEOUTS = 3;
+    private static final int SINGLE_SURVIVOR_ROUNDS = 2;
+    private static final int SCHEDULES = 100_000;
+    private static final int BROKEN_SCHEDULES = 10_000;
 
     @Test
-    void shouldChooseOneValueInEverySchedule()
+    void shouldChooseOneValueInEveryOneOf100000Schedules()
     {
-        final Totals totals = run(1, FAST_SCHEDULES, ViewConsensusTest::realAcceptor);
-        totals.assertChecked(FAST_SCHEDULES);
-        System.out.println("ViewConsensusTest: " + totals);
-    }
-
-    @Tag("slow")
-    @Timeout(300)
-    @Test
-    void shouldChooseOneValueInEveryOneOfManySchedules()
-    {
-        final Totals totals = run(1_000_001, MANY_SCHEDULES, ViewConsensusTest::realAcceptor);
-        totals.assertChecked(MANY_SCHEDULES);
+        final Totals totals = run(1, SCHEDULES, ViewConsensusTest::realAcceptor);
+        totals.assertChecked(SCHEDULES);
         System.out.println("ViewConsensusTest: " + totals);
     }
 
@@ -71,7 +64,7 @@ class ViewConsensusTest
     void shouldCatchTwoChosenValuesWhenAcceptorsPromiseTwice()
     {
         final AssertionError error = assertThrows(
-            AssertionError.class, () -> run(1, FAST_SCHEDULES, PromisesTwiceAcceptor::new));
+            AssertionError.class, () -> run(1, BROKEN_SCHEDULES, PromisesTwiceAcceptor::new));
         assertTrue(error.getMessage().contains("seed="), error.getMessage());
         assertTrue(error.getMessage().contains("two values chosen"), error.getMessage());
     }
@@ -80,7 +73,7 @@ class ViewConsensusTest
     void shouldCatchAnEndlessRoundWhenAcceptorsStopAnswering()
     {
         final AssertionError error = assertThrows(
-            AssertionError.class, () -> run(1, FAST_SCHEDULES, MuteAfterPrepareAcceptor::new));
+            AssertionError.class, () -> run(1, BROKEN_SCHEDULES, MuteAfterPrepareAcceptor::new));
         assertTrue(error.getMessage().contains("seed="), error.getMessage());
         assertTrue(error.getMessage().contains("nothing chosen"), error.getMessage());
     }
@@ -210,6 +203,8 @@ class ViewConsensusTest
         int acceptors;
         int proposers;
         boolean live;
+        int survivors;
+        long survivorTimeoutNs;
         boolean chosen;
         long gstNs;
         long drainedAtNs;
@@ -223,8 +218,9 @@ class ViewConsensusTest
         public String toString()
         {
             return "seed=" + seed + " n=" + acceptors + " proposers=" + proposers + " live=" + live +
-                " chosen=" + chosen + " value=" + value + " gst=" + gstNs + " drainedAt=" + drainedAtNs + " learnedAt=" + learnedAtNs +
-                " roundsAfterDrain=" + roundsAfterDrain + " messages=" + messages;
+                " survivors=" + survivors + " chosen=" + chosen + " value=" + value + " gst=" + gstNs +
+                " drainedAt=" + drainedAtNs + " learnedAt=" + learnedAtNs + " roundsAfterDrain=" + roundsAfterDrain +
+                " messages=" + messages;
         }
     }
 
@@ -361,7 +357,7 @@ class ViewConsensusTest
         private final int[] acceptsBeforeCrash;
         private final ViewProposer.QuorumRule quorum;
         private final long gstNs;
-        private final double loss;
+        private final double[] nodeLoss;
         private final double duplication;
         private final int chaosMaxDelay;
         private final Map<BallotKey, Val> valueByBallot = new HashMap<>();
@@ -397,8 +393,15 @@ class ViewConsensusTest
             outcome.acceptors = n;
             outcome.proposers = proposerCount;
 
+            // Before GST each node loses its own share of what it sends and receives: some nodes are cut off.
             final int[] losses = { 0, 0, 10, 30, 60, 90, 100 };
-            loss = losses[random.nextInt(losses.length)] / 100.0;
+            final boolean perNode = random.nextBoolean();
+            final double sharedLoss = losses[random.nextInt(losses.length)] / 100.0;
+            nodeLoss = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                nodeLoss[i] = perNode ? losses[random.nextInt(losses.length)] / 100.0 : sharedLoss;
+            }
             duplication = random.nextInt(3) * 0.15;
             chaosMaxDelay = random.nextBoolean() ? CHAOS_MAX_DELAY : 1 + random.nextInt(CHAOS_MAX_DELAY);
             gstNs = random.nextInt(3_000);
@@ -427,7 +430,9 @@ class ViewConsensusTest
 
         Outcome run()
         {
-            final long endNs = outcome.drainedAtNs + LIVENESS_TIMEOUTS * ROUND_TIMEOUT * proposers.size();
+            final long endNs = outcome.drainedAtNs + (1 == outcome.survivors ?
+                SINGLE_SURVIVOR_TIMEOUTS * outcome.survivorTimeoutNs :
+                LIVENESS_TIMEOUTS * ROUND_TIMEOUT * proposers.size());
             while (!queue.isEmpty())
             {
                 final Event event = queue.poll();
@@ -443,6 +448,11 @@ class ViewConsensusTest
             if (outcome.live && outcome.learnedAtNs < 0)
             {
                 throw new AssertionError("nothing chosen by " + endNs + " ns: " + outcome);
+            }
+            if (1 == outcome.survivors && outcome.roundsAfterDrain > SINGLE_SURVIVOR_ROUNDS)
+            {
+                throw new AssertionError("a lone survivor needed " + outcome.roundsAfterDrain +
+                    " rounds after the drain: " + outcome);
             }
             return outcome;
         }
@@ -547,7 +557,11 @@ class ViewConsensusTest
         private void send(final Event message)
         {
             final boolean calm = nowNs >= gstNs;
-            if (!calm && random.nextDouble() < loss)
+            final boolean request = Event.PREPARE == message.kind || Event.ACCEPT == message.kind;
+            final int proposerNodeIndex = proposerNode[request ? message.from : message.to];
+            final int acceptorNodeIndex = request ? message.to : message.from;
+            if (!calm && (random.nextDouble() < nodeLoss[proposerNodeIndex] ||
+                random.nextDouble() < nodeLoss[acceptorNodeIndex]))
             {
                 return;
             }
@@ -680,9 +694,19 @@ class ViewConsensusTest
                     schedule(random.nextInt((int)gstNs + 1), Event.CRASH, i);
                 }
             }
+            for (int p = 0; outcome.live && p < proposerNode.length; p++)
+            {
+                if (!willCrash[proposerNode[p]])
+                {
+                    outcome.survivors++;
+                    outcome.survivorTimeoutNs = proposerTimeoutNs[p];
+                }
+            }
             for (int p = 0; p < proposerNode.length; p++)
             {
-                acceptsBeforeCrash[p] = willCrash[proposerNode[p]] && random.nextBoolean() ? 1 + random.nextInt(2 * n) : -1;
+                // A planned crash may instead strike in the middle of an ACCEPT broadcast, after this many sends.
+                final boolean midAccept = willCrash[proposerNode[p]] && random.nextBoolean();
+                acceptsBeforeCrash[p] = midAccept ? 1 + random.nextInt(2 * n) : -1;
             }
         }
 
@@ -783,7 +807,8 @@ class ViewConsensusTest
                 request(Event.PREPARE, to, epoch, round, nodeId, null);
             }
 
-            public void sendAccept(final long to, final long epoch, final long round, final long nodeId, final Val value)
+            public void sendAccept(
+                final long to, final long epoch, final long round, final long nodeId, final Val value)
             {
                 request(Event.ACCEPT, to, epoch, round, nodeId, value.copy());
                 if (acceptsBeforeCrash[p] > 0 && --acceptsBeforeCrash[p] == 0)
