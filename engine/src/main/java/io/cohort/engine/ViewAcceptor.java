@@ -30,6 +30,7 @@ final class ViewAcceptor<V>
 
     private final AcceptorReply<V> reply = new AcceptorReply<>();
     private long nextEpoch = NO_EPOCH;
+    private long oldestNodeId;
     private long promisedRound = Ballot.NO_ROUND;
     private long promisedNodeId;
     private long acceptedRound = Ballot.NO_ROUND;
@@ -38,18 +39,32 @@ final class ViewAcceptor<V>
 
     /**
      * Starts the agreement on epoch {@code nextEpoch} (at the install of view {@code nextEpoch - 1}): promised to
-     * {@code (0, oldestNodeId)}, nothing accepted.
+     * {@code (0, oldestNodeId)}, nothing accepted. A reset to the epoch already being agreed changes nothing: an
+     * acceptor that forgot its promise or accepted value within an epoch could let two values be chosen.
      *
-     * @param nextEpoch    the epoch being agreed (installed epoch + 1).
+     * @param nextEpoch    the epoch being agreed (installed epoch + 1), not below the current one.
      * @param oldestNodeId the node id of rank 0 of the installed view.
+     * @throws IllegalArgumentException if {@code nextEpoch} is below 1 or below the epoch being agreed, or if it is
+     *                                  the epoch being agreed with another oldest member.
      */
     void reset(final long nextEpoch, final long oldestNodeId)
     {
-        if (nextEpoch <= NO_EPOCH)
+        if (nextEpoch <= NO_EPOCH || nextEpoch < this.nextEpoch)
         {
-            throw new IllegalArgumentException("nextEpoch=" + nextEpoch + " must be at least 1");
+            throw new IllegalArgumentException(
+                "nextEpoch=" + nextEpoch + " must be at least 1 and not below the current " + this.nextEpoch);
+        }
+        if (nextEpoch == this.nextEpoch)
+        {
+            if (oldestNodeId != this.oldestNodeId)
+            {
+                throw new IllegalArgumentException("oldestNodeId=" + Long.toHexString(oldestNodeId) +
+                    " differs from " + Long.toHexString(this.oldestNodeId) + " for the same nextEpoch=" + nextEpoch);
+            }
+            return;
         }
         this.nextEpoch = nextEpoch;
+        this.oldestNodeId = oldestNodeId;
         promisedRound = 0;
         promisedNodeId = oldestNodeId;
         acceptedRound = Ballot.NO_ROUND;

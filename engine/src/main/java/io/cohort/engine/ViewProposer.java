@@ -164,17 +164,24 @@ final class ViewProposer<V>
 
     /**
      * Starts a new epoch's agreement (at the install of view {@code nextEpoch - 1}): idle, no round started,
-     * nothing chosen; answers for earlier epochs are ignored from now on.
+     * nothing chosen; answers for earlier epochs are ignored from now on. A reset to the epoch already being agreed
+     * changes nothing: ballots are never reused within an epoch (round 0 above all).
      *
-     * @param nextEpoch       the epoch being agreed (installed epoch + 1).
+     * @param nextEpoch       the epoch being agreed (installed epoch + 1), not below the current one.
      * @param acceptorNodeIds node ids of the installed view's members (copied).
      * @param oldestNodeId    node id of rank 0 of the installed view (owner of round 0).
+     * @throws IllegalArgumentException if {@code nextEpoch} is below 1 or below the epoch being agreed.
      */
     void reset(final long nextEpoch, final long[] acceptorNodeIds, final long oldestNodeId)
     {
-        if (nextEpoch <= ViewAcceptor.NO_EPOCH)
+        if (nextEpoch <= ViewAcceptor.NO_EPOCH || nextEpoch < this.nextEpoch)
         {
-            throw new IllegalArgumentException("nextEpoch=" + nextEpoch + " must be at least 1");
+            throw new IllegalArgumentException(
+                "nextEpoch=" + nextEpoch + " must be at least 1 and not below the current " + this.nextEpoch);
+        }
+        if (nextEpoch == this.nextEpoch)
+        {
+            return;
         }
         if (acceptors.length < acceptorNodeIds.length)
         {
@@ -210,7 +217,8 @@ final class ViewProposer<V>
      * Proposes {@code value} for the epoch: the value this proposer puts forward when the promises it gathers carry
      * no accepted value. Starts a round now, abandoning any round in progress: round 0 without phase 1 if this is
      * the oldest member and no round was started in the epoch yet, else phase 1 with a round above every round
-     * seen. Ignored once a value is chosen in the epoch.
+     * seen. Ignored once a value is chosen in the epoch, and while a round is in progress for an equal value (a
+     * caller that proposes its pending change on every cycle must not restart the round every cycle).
      *
      * @param value the proposed value, never null.
      * @param nowNs the time now.
@@ -222,7 +230,7 @@ final class ViewProposer<V>
         {
             throw new IllegalStateException("propose before reset: nextEpoch=" + nextEpoch);
         }
-        if (CHOSEN == state)
+        if (CHOSEN == state || (isActive() && value.equals(ownValue)))
         {
             return;
         }

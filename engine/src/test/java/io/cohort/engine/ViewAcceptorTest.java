@@ -192,6 +192,21 @@ class ViewAcceptorTest
     }
 
     @Test
+    void shouldKeepItsPromiseAndValueThroughAResetToTheSameEpoch()
+    {
+        acceptor.reset(EPOCH, OLDEST);
+        assertTrue(acceptor.onAccept(EPOCH, 3, HIGHER_ID, "a").ok());
+        acceptor.reset(EPOCH, OLDEST);
+        assertEquals(3, acceptor.promisedRound(), "forgetting a promise within an epoch would promise twice");
+        assertEquals("a", acceptor.acceptedValue());
+        assertFalse(acceptor.onAccept(EPOCH, 0, OLDEST, "b").ok());
+
+        assertThrows(IllegalArgumentException.class, () -> acceptor.reset(EPOCH, LOWER_ID));
+        assertThrows(IllegalArgumentException.class, () -> acceptor.reset(EPOCH - 1, OLDEST));
+        assertEquals("a", acceptor.acceptedValue());
+    }
+
+    @Test
     void shouldReuseOneReplyAndAllocateNothing()
     {
         final com.sun.management.ThreadMXBean threads =
@@ -203,7 +218,7 @@ class ViewAcceptorTest
             cycle(i);
         }
         final long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 100_000; i++)
+        for (int i = 20_000; i < 120_000; i++)
         {
             cycle(i);
         }
@@ -213,9 +228,9 @@ class ViewAcceptorTest
 
     private void cycle(final int i)
     {
-        acceptor.reset(EPOCH, OLDEST);
-        acceptor.onPrepare(EPOCH, i + 1, LOWER_ID);
-        acceptor.onAccept(EPOCH, i + 1, LOWER_ID, "a");
-        acceptor.onPrepare(EPOCH, i, HIGHER_ID);
+        acceptor.reset(EPOCH + i, OLDEST);
+        acceptor.onPrepare(EPOCH + i, i + 1, LOWER_ID);
+        acceptor.onAccept(EPOCH + i, i + 1, LOWER_ID, "a");
+        acceptor.onPrepare(EPOCH + i, i, HIGHER_ID);
     }
 }

@@ -263,6 +263,33 @@ class ViewProposerTest
     }
 
     @Test
+    void shouldNotReuseRoundZeroAfterAResetToTheSameEpoch()
+    {
+        final ViewProposer<String> proposer = proposer(A);
+        proposer.reset(EPOCH, FIVE, A);
+        proposer.propose("first", 0);
+        proposer.reset(EPOCH, FIVE, A);
+        bus.clear();
+        proposer.propose("second", 10);
+        assertTrue(bus.accepts.isEmpty(), "a second value under ballot (0, oldest) could be chosen beside the first");
+        assertEquals(1, proposer.round());
+        assertThrows(IllegalArgumentException.class, () -> proposer.reset(EPOCH - 1, FIVE, A));
+    }
+
+    @Test
+    void shouldNotRestartARoundInProgressForAnEqualValue()
+    {
+        final ViewProposer<String> proposer = proposer(B);
+        proposer.reset(EPOCH, FIVE, A);
+        proposer.propose("v", 0);
+        proposer.propose(new String("v"), 10);
+        assertEquals(1, proposer.round(), "equal by equals, not by identity");
+        assertEquals(5, bus.prepares.size());
+        proposer.propose("w", 20);
+        assertEquals(2, proposer.round(), "a different value starts a new round");
+    }
+
+    @Test
     void shouldDoNothingMoreOnceChosen()
     {
         final ViewProposer<String> proposer = new ViewProposer<>(A, (ids) -> 2 * ids.size() > 1, bus, TIMEOUT_NS);
@@ -333,7 +360,7 @@ class ViewProposerTest
             cycle(proposer, i);
         }
         final long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 50_000; i++)
+        for (int i = 20_000; i < 70_000; i++)
         {
             cycle(proposer, i);
         }
