@@ -350,6 +350,7 @@ class ViewConsensusTest
         private final long oldest;
         private final Acceptor[] acceptors;
         private final boolean[] crashed;
+        private final boolean[] willCrash;
         private final int[] proposerNode;
         private final long[] proposerTimeoutNs;
         private final List<ViewProposer<Val>> proposers = new ArrayList<>();
@@ -377,6 +378,7 @@ class ViewConsensusTest
             oldest = ids[random.nextInt(n)];
             acceptors = new Acceptor[n];
             crashed = new boolean[n];
+            willCrash = new boolean[n];
             for (int i = 0; i < n; i++)
             {
                 acceptors[i] = acceptorFactory.get();
@@ -650,11 +652,8 @@ class ViewConsensusTest
             return outcome.live && !willCrash[proposerNode[p]];
         }
 
-        private boolean[] willCrash;
-
         private void planCrashes()
         {
-            willCrash = new boolean[n];
             final int[] crashPercent = { 0, 0, 20, 50 };
             final int percent = crashPercent[random.nextInt(crashPercent.length)];
             for (int i = 0; i < n; i++)
