@@ -202,7 +202,8 @@ public final class HeartbeatEncoder
         }
         final int entryOffset = offset + HeartbeatDecoder.MEMBERS_OFFSET + index * HeartbeatDecoder.MEMBER_ENTRY_LENGTH;
         buffer.putLong(entryOffset + HeartbeatDecoder.MEMBER_NODE_ID_OFFSET, nodeId, BYTE_ORDER);
-        buffer.putLong(entryOffset + HeartbeatDecoder.MEMBER_ECHOED_HEARTBEAT_SEQ_OFFSET, echoedHeartbeatSeq, BYTE_ORDER);
+        buffer.putLong(
+            entryOffset + HeartbeatDecoder.MEMBER_ECHOED_HEARTBEAT_SEQ_OFFSET, echoedHeartbeatSeq, BYTE_ORDER);
         buffer.putLong(entryOffset + HeartbeatDecoder.MEMBER_ROW_VERSION_OFFSET, rowVersion, BYTE_ORDER);
         buffer.putLong(entryOffset + HeartbeatDecoder.MEMBER_UNREACHABLE_BITS_OFFSET, unreachableBits, BYTE_ORDER);
         return this;
