@@ -23,6 +23,11 @@ public final class CommandStatus
      * interval or timeout): the response carries the responder's settings, so the joiner can name the mismatch.
      */
     public static final int SETTINGS_MISMATCH = 6;
+    /**
+     * The requester's incarnation is not in the responder's view (a later view removed it): the requester must evict
+     * itself, and may rejoin as a new incarnation.
+     */
+    public static final int REMOVED = 7;
 
     private CommandStatus()
     {
@@ -45,6 +50,7 @@ public final class CommandStatus
             case INTERNAL_ERROR: return "INTERNAL_ERROR";
             case CLUSTER_MISMATCH: return "CLUSTER_MISMATCH";
             case SETTINGS_MISMATCH: return "SETTINGS_MISMATCH";
+            case REMOVED: return "REMOVED";
             default: return "UNKNOWN(" + status + ")";
         }
     }

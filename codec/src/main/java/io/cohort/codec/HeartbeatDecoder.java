@@ -9,7 +9,10 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
 /**
  * Reads a {@link MessageType#HEARTBEAT} body: the sender is alive, here are the last sequences it sent (so
  * that a receiver sees a lost tail), the digest of its own rows (so that a replica can prove it holds the
- * same), and its membership view (for split-brain detection).
+ * same), its installed view {@code (lineage, epoch)} and, per member of that view, the last heartbeat sequence of
+ * that member it heard (echoed, so that the member can keep its lease) and the member's row of the reachability
+ * matrix as the sender last knew it (the ranks that member does not hear, with the row's version), so that every
+ * member learns who hears whom.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -34,17 +37,33 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  +---------------------------------------------------------------+
  *  |                           Reserved                            | 36
  *  +---------------------------------------------------------------+
- *  |               m x Member Node Id (64): the view              ... 40
+ *  |                                                               | 40
+ *  +                  Lineage of the sender's view (64)            +
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                                                               | 48
+ *  +                   Epoch of the sender's view (64)             +
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                                                               | 56
+ *  +                  Heartbeat Sequence (64)                      +
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |  m x (Node Id (64), Echoed Heartbeat Sequence (64),          ... 64
+ *  |       Row Version (64), Unreachable Rank Bits (64))           |
  *  +---------------------------------------------------------------+
  *  |   d x (Destination Node Id (64), Last Directed Sequence (64))...
  *  +---------------------------------------------------------------+
  * </pre>
- * Wrap only a body that {@link FrameDecoder} accepted.
+ * A member entry's fields other than its node id are 0 when the sender does not know them. Wrap only a body that
+ * {@link FrameDecoder} accepted.
  */
 public final class HeartbeatDecoder
 {
     /** Returned by {@link #lastDirectedSequence(long)} when the heartbeat names no such destination. */
     public static final long NULL_SEQUENCE = -1L;
+    /** Returned by {@link #memberIndex(long)} when the sender's view does not list the node. */
+    public static final int NOT_LISTED = -1;
     /** Flag: the sender noticed a stall of its own duty cycle (e.g. a GC pause) just before this heartbeat. */
     public static final int FLAG_RESUMED_FROM_PAUSE = 1;
     /** Flag: the sender is leaving gracefully. */
@@ -57,8 +76,15 @@ public final class HeartbeatDecoder
     static final int MEMBER_COUNT_OFFSET = FLAGS_OFFSET + SIZE_OF_INT;
     static final int DIRECTED_COUNT_OFFSET = MEMBER_COUNT_OFFSET + SIZE_OF_INT;
     static final int RESERVED_OFFSET = DIRECTED_COUNT_OFFSET + SIZE_OF_INT;
-    static final int MEMBERS_OFFSET = RESERVED_OFFSET + SIZE_OF_INT;
-    static final int MEMBER_ENTRY_LENGTH = SIZE_OF_LONG;
+    static final int LINEAGE_OFFSET = RESERVED_OFFSET + SIZE_OF_INT;
+    static final int EPOCH_OFFSET = LINEAGE_OFFSET + SIZE_OF_LONG;
+    static final int HEARTBEAT_SEQ_OFFSET = EPOCH_OFFSET + SIZE_OF_LONG;
+    static final int MEMBERS_OFFSET = HEARTBEAT_SEQ_OFFSET + SIZE_OF_LONG;
+    static final int MEMBER_NODE_ID_OFFSET = 0;
+    static final int MEMBER_ECHOED_HEARTBEAT_SEQ_OFFSET = MEMBER_NODE_ID_OFFSET + SIZE_OF_LONG;
+    static final int MEMBER_ROW_VERSION_OFFSET = MEMBER_ECHOED_HEARTBEAT_SEQ_OFFSET + SIZE_OF_LONG;
+    static final int MEMBER_UNREACHABLE_BITS_OFFSET = MEMBER_ROW_VERSION_OFFSET + SIZE_OF_LONG;
+    static final int MEMBER_ENTRY_LENGTH = MEMBER_UNREACHABLE_BITS_OFFSET + SIZE_OF_LONG;
     static final int DIRECTED_ENTRY_LENGTH = 2 * SIZE_OF_LONG;
     /** Length of a body with empty lists. */
     public static final int MIN_LENGTH = MEMBERS_OFFSET;
@@ -153,6 +179,37 @@ public final class HeartbeatDecoder
     }
 
     /**
+     * The lineage of the sender's installed view.
+     *
+     * @return the lineage, 0 when the sender has no view.
+     */
+    public long lineage()
+    {
+        return buffer.getLong(offset + LINEAGE_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * The epoch of the sender's installed view.
+     *
+     * @return the epoch, 0 when the sender has no view.
+     */
+    public long epoch()
+    {
+        return buffer.getLong(offset + EPOCH_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * The sender's heartbeat sequence, one more for each heartbeat it sends: what receivers echo back, and the
+     * version of the sender's own reachability row.
+     *
+     * @return the heartbeat sequence.
+     */
+    public long heartbeatSeq()
+    {
+        return buffer.getLong(offset + HEARTBEAT_SEQ_OFFSET, BYTE_ORDER);
+    }
+
+    /**
      * A member of the sender's view.
      *
      * @param index from 0 to {@link #memberCount()} - 1.
@@ -160,7 +217,65 @@ public final class HeartbeatDecoder
      */
     public long member(final int index)
     {
-        return buffer.getLong(offset + MEMBERS_OFFSET + index * MEMBER_ENTRY_LENGTH, BYTE_ORDER);
+        return buffer.getLong(memberEntry(index) + MEMBER_NODE_ID_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * The last heartbeat sequence of a member that the sender heard.
+     *
+     * @param index from 0 to {@link #memberCount()} - 1.
+     * @return the echoed heartbeat sequence, 0 if none.
+     */
+    public long memberEchoedHeartbeatSeq(final int index)
+    {
+        return buffer.getLong(memberEntry(index) + MEMBER_ECHOED_HEARTBEAT_SEQ_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * The version of a member's reachability row as the sender knows it (the member's heartbeat sequence when it
+     * sent that row).
+     *
+     * @param index from 0 to {@link #memberCount()} - 1.
+     * @return the row version, 0 if unknown.
+     */
+    public long memberRowVersion(final int index)
+    {
+        return buffer.getLong(memberEntry(index) + MEMBER_ROW_VERSION_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * A member's reachability row as the sender knows it: bit i set when that member does not hear the member of
+     * rank i of the view.
+     *
+     * @param index from 0 to {@link #memberCount()} - 1.
+     * @return the unreachable rank bits.
+     */
+    public long memberUnreachableBits(final int index)
+    {
+        return buffer.getLong(memberEntry(index) + MEMBER_UNREACHABLE_BITS_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * Where a node is in the member list.
+     *
+     * @param nodeId a node id, typically the receiver itself.
+     * @return the first index listing it, or {@link #NOT_LISTED}.
+     */
+    public int memberIndex(final long nodeId)
+    {
+        for (int i = 0, count = memberCount(); i < count; i++)
+        {
+            if (member(i) == nodeId)
+            {
+                return i;
+            }
+        }
+        return NOT_LISTED;
+    }
+
+    private int memberEntry(final int index)
+    {
+        return offset + MEMBERS_OFFSET + index * MEMBER_ENTRY_LENGTH;
     }
 
     /**

@@ -8,7 +8,8 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
 /**
  * Writes a {@link MessageType#HEARTBEAT} body at an offset claimed for {@link #computeLength(int, int)}
  * bytes. Layout: {@link HeartbeatDecoder}. Set {@link #memberCount(int)} before any directed entry, since
- * the directed list follows the members.
+ * the directed list follows the members. {@link #wrap} sets the view and heartbeat sequence to 0, and
+ * {@link #member(int, long)} the entry's fields other than the node id.
  */
 public final class HeartbeatEncoder
 {
@@ -67,6 +68,9 @@ public final class HeartbeatEncoder
         buffer.putInt(offset + HeartbeatDecoder.MEMBER_COUNT_OFFSET, 0, BYTE_ORDER);
         buffer.putInt(offset + HeartbeatDecoder.DIRECTED_COUNT_OFFSET, 0, BYTE_ORDER);
         buffer.putInt(offset + HeartbeatDecoder.RESERVED_OFFSET, 0, BYTE_ORDER);
+        buffer.putLong(offset + HeartbeatDecoder.LINEAGE_OFFSET, 0L, BYTE_ORDER);
+        buffer.putLong(offset + HeartbeatDecoder.EPOCH_OFFSET, 0L, BYTE_ORDER);
+        buffer.putLong(offset + HeartbeatDecoder.HEARTBEAT_SEQ_OFFSET, 0L, BYTE_ORDER);
         return this;
     }
 
@@ -138,7 +142,33 @@ public final class HeartbeatEncoder
     }
 
     /**
-     * Sets a member of the view.
+     * Sets the sender's installed view.
+     *
+     * @param lineage the view's lineage.
+     * @param epoch   the view's epoch.
+     * @return this for a fluent API.
+     */
+    public HeartbeatEncoder view(final long lineage, final long epoch)
+    {
+        buffer.putLong(offset + HeartbeatDecoder.LINEAGE_OFFSET, lineage, BYTE_ORDER);
+        buffer.putLong(offset + HeartbeatDecoder.EPOCH_OFFSET, epoch, BYTE_ORDER);
+        return this;
+    }
+
+    /**
+     * Sets the sender's heartbeat sequence.
+     *
+     * @param heartbeatSeq one more than the previous heartbeat's.
+     * @return this for a fluent API.
+     */
+    public HeartbeatEncoder heartbeatSeq(final long heartbeatSeq)
+    {
+        buffer.putLong(offset + HeartbeatDecoder.HEARTBEAT_SEQ_OFFSET, heartbeatSeq, BYTE_ORDER);
+        return this;
+    }
+
+    /**
+     * Sets a member of the view, with no echo and no reachability row (0).
      *
      * @param index  from 0 to the member count - 1.
      * @param nodeId the member's node id.
@@ -146,12 +176,36 @@ public final class HeartbeatEncoder
      */
     public HeartbeatEncoder member(final int index, final long nodeId)
     {
+        return member(index, nodeId, 0L, 0L, 0L);
+    }
+
+    /**
+     * Sets a member of the view with what the sender knows of it.
+     *
+     * @param index              from 0 to the member count - 1.
+     * @param nodeId             the member's node id.
+     * @param echoedHeartbeatSeq the last heartbeat sequence of the member the sender heard.
+     * @param rowVersion         the version of the member's reachability row the sender knows.
+     * @param unreachableBits    that row: bit i set when the member does not hear the member of rank i.
+     * @return this for a fluent API.
+     */
+    public HeartbeatEncoder member(
+        final int index,
+        final long nodeId,
+        final long echoedHeartbeatSeq,
+        final long rowVersion,
+        final long unreachableBits)
+    {
         if (index < 0 || index >= memberCount)
         {
             throw new IndexOutOfBoundsException("index=" + index + " outside memberCount=" + memberCount);
         }
+        final int entryOffset = offset + HeartbeatDecoder.MEMBERS_OFFSET + index * HeartbeatDecoder.MEMBER_ENTRY_LENGTH;
+        buffer.putLong(entryOffset + HeartbeatDecoder.MEMBER_NODE_ID_OFFSET, nodeId, BYTE_ORDER);
         buffer.putLong(
-            offset + HeartbeatDecoder.MEMBERS_OFFSET + index * HeartbeatDecoder.MEMBER_ENTRY_LENGTH, nodeId, BYTE_ORDER);
+            entryOffset + HeartbeatDecoder.MEMBER_ECHOED_HEARTBEAT_SEQ_OFFSET, echoedHeartbeatSeq, BYTE_ORDER);
+        buffer.putLong(entryOffset + HeartbeatDecoder.MEMBER_ROW_VERSION_OFFSET, rowVersion, BYTE_ORDER);
+        buffer.putLong(entryOffset + HeartbeatDecoder.MEMBER_UNREACHABLE_BITS_OFFSET, unreachableBits, BYTE_ORDER);
         return this;
     }
 

@@ -111,6 +111,16 @@ public final class MemberCardDecoder
     }
 
     /**
+     * The offset just past a card that was validated.
+     *
+     * @return the offset after the card's public key.
+     */
+    static int end(final DirectBuffer buffer, final int offset)
+    {
+        return Fields.varEnd(buffer, Fields.varEnd(buffer, Fields.varEnd(buffer, offset + SYNC_ENDPOINT_OFFSET)));
+    }
+
+    /**
      * Length of the wrapped card.
      *
      * @return bytes from the wrapped offset to the end of the public key.

@@ -52,12 +52,30 @@ public final class MessageType
     public static final int COMMAND_RESPONSE = FIRST_COMMAND_TYPE + 6;
     /** Command: chunks of a snapshot the requester has loaded, so that the server may send more. */
     public static final int SNAPSHOT_CREDIT = FIRST_COMMAND_TYPE + 7;
+    /** Phase 1 of the agreement on the next view: a proposer asks for promises under its ballot. */
+    public static final int VIEW_PREPARE = FIRST_COMMAND_TYPE + 8;
+    /** The answer to {@link #VIEW_PREPARE}: the promise, or the higher ballot promised, and any accepted value. */
+    public static final int VIEW_PROMISE = FIRST_COMMAND_TYPE + 9;
+    /** Phase 2 of the agreement on the next view: a proposer asks the members to accept a view. */
+    public static final int VIEW_ACCEPT = FIRST_COMMAND_TYPE + 10;
+    /** The answer to {@link #VIEW_ACCEPT}, with how long ago the acceptor heard from each removed member. */
+    public static final int VIEW_ACCEPTED = FIRST_COMMAND_TYPE + 11;
+    /** A view was chosen and is to be installed; also the answer to {@link #VIEW_QUERY}. */
+    public static final int VIEW_COMMIT = FIRST_COMMAND_TYPE + 12;
+    /** A member or joiner asks the coordinator to propose a change: join, leave, fault, lagging, dissolve. */
+    public static final int CHANGE_REQUEST = FIRST_COMMAND_TYPE + 13;
+    /** A request for the responder's latest view. */
+    public static final int VIEW_QUERY = FIRST_COMMAND_TYPE + 14;
+    /** A member probes a seed endpoint, to find a cluster that formed apart. */
+    public static final int SEED_PROBE = FIRST_COMMAND_TYPE + 15;
+    /** The answer to {@link #SEED_PROBE}: the size and oldest member of the responder's view. */
+    public static final int SEED_PROBE_RESPONSE = FIRST_COMMAND_TYPE + 16;
 
     private static final int[] ALL = {
         HEARTBEAT, MEMBER_CARD, NODE_JOINED, NODE_LEAVING, NODE_EVICTED, SUSPECT, ROOM_CREATED, ROOM_REMOVED,
         ROOM_COUNT, NOTIFICATION, CLUSTER_EVENT, PROBE, JOIN_REQUEST, JOIN_RESPONSE, SNAPSHOT_REQUEST,
-        SNAPSHOT_CHUNK, REPAIR_REQUEST, PROBE_REQUEST, COMMAND_RESPONSE,
-        SNAPSHOT_CREDIT };
+        SNAPSHOT_CHUNK, REPAIR_REQUEST, PROBE_REQUEST, COMMAND_RESPONSE, SNAPSHOT_CREDIT, VIEW_PREPARE, VIEW_PROMISE,
+        VIEW_ACCEPT, VIEW_ACCEPTED, VIEW_COMMIT, CHANGE_REQUEST, VIEW_QUERY, SEED_PROBE, SEED_PROBE_RESPONSE };
 
     private MessageType()
     {
@@ -114,6 +132,15 @@ public final class MessageType
             case PROBE_REQUEST: return "PROBE_REQUEST";
             case COMMAND_RESPONSE: return "COMMAND_RESPONSE";
             case SNAPSHOT_CREDIT: return "SNAPSHOT_CREDIT";
+            case VIEW_PREPARE: return "VIEW_PREPARE";
+            case VIEW_PROMISE: return "VIEW_PROMISE";
+            case VIEW_ACCEPT: return "VIEW_ACCEPT";
+            case VIEW_ACCEPTED: return "VIEW_ACCEPTED";
+            case VIEW_COMMIT: return "VIEW_COMMIT";
+            case CHANGE_REQUEST: return "CHANGE_REQUEST";
+            case VIEW_QUERY: return "VIEW_QUERY";
+            case SEED_PROBE: return "SEED_PROBE";
+            case SEED_PROBE_RESPONSE: return "SEED_PROBE_RESPONSE";
             default: return "UNKNOWN";
         }
     }
@@ -158,6 +185,15 @@ public final class MessageType
             case PROBE_REQUEST: return fixed(bodyLength, ProbeRequestDecoder.BODY_LENGTH);
             case COMMAND_RESPONSE: return CommandResponseDecoder.validate(buffer, bodyOffset, bodyLength, limits);
             case SNAPSHOT_CREDIT: return fixed(bodyLength, SnapshotCreditDecoder.BODY_LENGTH);
+            case VIEW_PREPARE: return fixed(bodyLength, ViewPrepareDecoder.BODY_LENGTH);
+            case VIEW_PROMISE: return ViewPromiseDecoder.validate(buffer, bodyOffset, bodyLength, limits);
+            case VIEW_ACCEPT: return ViewAcceptDecoder.validate(buffer, bodyOffset, bodyLength, limits);
+            case VIEW_ACCEPTED: return ViewAcceptedDecoder.validate(buffer, bodyOffset, bodyLength, limits);
+            case VIEW_COMMIT: return ViewCommitDecoder.validate(buffer, bodyOffset, bodyLength, limits);
+            case CHANGE_REQUEST: return ChangeRequestDecoder.validate(buffer, bodyOffset, bodyLength, limits);
+            case VIEW_QUERY: return fixed(bodyLength, ViewQueryDecoder.BODY_LENGTH);
+            case SEED_PROBE: return fixed(bodyLength, SeedProbeDecoder.BODY_LENGTH);
+            case SEED_PROBE_RESPONSE: return SeedProbeResponseDecoder.validate(buffer, bodyOffset, bodyLength);
             default: return DecodeResult.UNKNOWN_MESSAGE_TYPE;
         }
     }

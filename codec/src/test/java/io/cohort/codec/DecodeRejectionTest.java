@@ -18,6 +18,16 @@ import io.cohort.codec.Messages.RoomCount;
 import io.cohort.codec.Messages.RoomCreated;
 import io.cohort.codec.Messages.SnapshotChunk;
 import io.cohort.codec.Messages.SnapshotRequest;
+import io.cohort.codec.Messages.ChangeRequest;
+import io.cohort.codec.Messages.HeartbeatMember;
+import io.cohort.codec.Messages.Removed;
+import io.cohort.codec.Messages.RemovedHeard;
+import io.cohort.codec.Messages.SeedProbeResponse;
+import io.cohort.codec.Messages.ViewAccept;
+import io.cohort.codec.Messages.ViewAccepted;
+import io.cohort.codec.Messages.ViewCommit;
+import io.cohort.codec.Messages.ViewPromise;
+import io.cohort.codec.Messages.ViewValue;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -111,10 +121,10 @@ class DecodeRejectionTest
     private static final ClusterEvent CLUSTER_EVENT = new ClusterEvent("evt", Bytes.of(1, 2, 3));
     private static final MemberCard MEMBER_CARD = new MemberCard(MessageType.MEMBER_CARD, CARD);
     private static final MemberCard NODE_JOINED = new MemberCard(MessageType.NODE_JOINED, CARD);
-    private static final Heartbeat HEARTBEAT =
-        new Heartbeat(1L, 2L, 3L, 0, List.of(10L, 11L), List.of(new Directed(12L, 13L)));
-    private static final Heartbeat HEARTBEAT_TWO_DIRECTED =
-        new Heartbeat(1L, 2L, 3L, 0, List.of(10L), List.of(new Directed(12L, 13L), new Directed(14L, 15L)));
+    private static final Heartbeat HEARTBEAT = new Heartbeat(1L, 2L, 3L, 0, 4L, 5L, 6L,
+        List.of(HeartbeatMember.of(10L), new HeartbeatMember(11L, 1L, 2L, 3L)), List.of(new Directed(12L, 13L)));
+    private static final Heartbeat HEARTBEAT_TWO_DIRECTED = new Heartbeat(1L, 2L, 3L, 0, 4L, 5L, 6L,
+        List.of(HeartbeatMember.of(10L)), List.of(new Directed(12L, 13L), new Directed(14L, 15L)));
     private static final JoinRequest JOIN_REQUEST = new JoinRequest(1L, 100L, 1000L, "", CARD);
     private static final JoinResponse JOIN_RESPONSE = new JoinResponse(1L, CommandStatus.OK, 100L, 1000L, "", List.of(CARD, CARD));
     private static final SnapshotChunk SNAPSHOT_CHUNK = new SnapshotChunk(
@@ -122,11 +132,32 @@ class DecodeRejectionTest
     private static final CommandResponse COMMAND_RESPONSE = new CommandResponse(1L, CommandStatus.OK, "détail");
     private static final RepairRequest REPAIR_REQUEST = new RepairRequest(1L, 2L, 3L, 10L, 20L);
     private static final SnapshotRequest SNAPSHOT_REQUEST = new SnapshotRequest(1L, 2L, 4096);
+    private static final List<Removed> TWO_REMOVED = List.of(new Removed(3L, 4L, 5), new Removed(6L, 7L, 8));
+    /** Two cards of CARD_LENGTH bytes, then two removed entries. */
+    private static final ViewValue VIEW = new ViewValue(1L, 2L, 0, List.of(CARD, CARD), TWO_REMOVED);
+    private static final ViewValue VIEW_ONE_MEMBER = new ViewValue(1L, 2L, 0, List.of(CARD), TWO_REMOVED);
+    private static final ViewCommit VIEW_COMMIT = new ViewCommit(1L, 2L, 3L, VIEW);
+    private static final ViewAccept VIEW_ACCEPT = new ViewAccept(1L, 2L, 3L, 4L, 5L, VIEW);
+    private static final ViewAccept VIEW_ACCEPT_ONE_MEMBER = new ViewAccept(1L, 2L, 3L, 4L, 5L, VIEW_ONE_MEMBER);
+    private static final ViewPromise VIEW_PROMISE = new ViewPromise(1L, 2L, 3L, 4L, 5L, true, 6L, 7L, 8L, 9L, VIEW);
+    private static final ViewAccepted VIEW_ACCEPTED = new ViewAccepted(
+        1L, 2L, 3L, 4L, 5L, false, 6L, 7L, List.of(new RemovedHeard(1L, 2L), new RemovedHeard(3L, 4L)));
+    private static final ChangeRequest JOIN_CHANGE = new ChangeRequest(
+        1L, 2L, 3L, ChangeRequestDecoder.KIND_JOIN, 0, 4L, 5L, 6L, 7L, CARD, null);
+    private static final ChangeRequest DISSOLVE_CHANGE = new ChangeRequest(
+        1L, 2L, 3L, ChangeRequestDecoder.KIND_DISSOLVE, 0, 4L, 5L, 6L, 7L, null, "tcp://w");
+    private static final ChangeRequest FAULT_CHANGE = new ChangeRequest(
+        1L, 2L, 3L, ChangeRequestDecoder.KIND_FAULT, ReasonCode.SILENCE, 4L, 5L, 6L, 7L, null, null);
+    private static final SeedProbeResponse SEED_PROBE_RESPONSE = new SeedProbeResponse(1L, 2L, 3L, 4, true, 5L, 6L);
 
     private static final int CARD_COMMAND_ENDPOINT = MemberCardDecoder.SYNC_ENDPOINT_OFFSET + 4 + 7;
     private static final int CARD_PUBLIC_KEY = CARD_COMMAND_ENDPOINT + 4 + 7;
     private static final int ROOM_COLLECTION_NAME = RoomCreatedDecoder.INDEX_NAME_OFFSET + 4 + 3;
     private static final int ROOM_FILTER = ROOM_COLLECTION_NAME + 4 + 4;
+    private static final int CARD_LENGTH = CARD_PUBLIC_KEY + 4 + 3;
+    private static final int COMMIT_VALUE = B0 + ViewCommitDecoder.VALUE_OFFSET;
+    private static final int PROMISE_VALUE_LENGTH = B0 + ViewPromiseDecoder.ACCEPTED_VALUE_OFFSET;
+    private static final int CHANGE_TAIL = B0 + ChangeRequestDecoder.FIXED_LENGTH;
     private static final int CHUNK_ROOMS = SnapshotChunkDecoder.COUNTS_OFFSET + 2 * SnapshotChunkDecoder.COUNT_ENTRY_LENGTH;
 
     private static final Receive WRAP = (decoder, buffer, offset, length) -> decoder.wrap(buffer, offset, length);
@@ -369,7 +400,7 @@ class DecodeRejectionTest
 
     private static void unknownMessageType(final List<Case> cases)
     {
-        for (final int type : new int[]{ 0, 13, 31, 40, 999, 0x7FFF, 0xFFFF })
+        for (final int type : new int[]{ 0, 13, 31, 49, 999, 0x7FFF, 0xFFFF })
         {
             cases.add(structural("type " + type, DecodeResult.UNKNOWN_MESSAGE_TYPE, putType(M0, type), ROOM_COUNT));
         }
@@ -463,6 +494,34 @@ class DecodeRejectionTest
             addInt(B0 + CommandResponseDecoder.DETAIL_OFFSET, 1), COMMAND_RESPONSE));
         cases.add(structural("COMMAND_RESPONSE detail length -1", r,
             putInt(B0 + CommandResponseDecoder.DETAIL_OFFSET, -1), COMMAND_RESPONSE));
+
+        cases.add(structural("VIEW_COMMIT value member count -1", r,
+            putInt(COMMIT_VALUE + ViewValueDecoder.MEMBER_COUNT_OFFSET, -1), VIEW_COMMIT));
+        cases.add(structural("VIEW_COMMIT value removed count -1", r,
+            putInt(COMMIT_VALUE + ViewValueDecoder.REMOVED_COUNT_OFFSET, -1), VIEW_COMMIT));
+        cases.add(structural("VIEW_COMMIT value removed count one more than the entries", r,
+            putInt(COMMIT_VALUE + ViewValueDecoder.REMOVED_COUNT_OFFSET, 3), VIEW_COMMIT));
+        cases.add(structural("VIEW_COMMIT value first card endpoint length -1", r,
+            putInt(COMMIT_VALUE + ViewValueDecoder.MEMBERS_OFFSET + MemberCardDecoder.SYNC_ENDPOINT_OFFSET, -1),
+            VIEW_COMMIT));
+        cases.add(structural("VIEW_ACCEPT value second card endpoint length past the end", r,
+            addInt(B0 + ViewAcceptDecoder.VALUE_OFFSET + ViewValueDecoder.MEMBERS_OFFSET + CARD_LENGTH +
+                MemberCardDecoder.SYNC_ENDPOINT_OFFSET, 200), VIEW_ACCEPT));
+        cases.add(structural("VIEW_PROMISE accepted value length one past the end", r,
+            addInt(PROMISE_VALUE_LENGTH, 1), VIEW_PROMISE));
+        cases.add(structural("VIEW_PROMISE accepted value length -1", r, putInt(PROMISE_VALUE_LENGTH, -1), VIEW_PROMISE));
+        cases.add(structural("VIEW_PROMISE accepted value length one short of its value", r,
+            addInt(PROMISE_VALUE_LENGTH, -1), VIEW_PROMISE));
+        cases.add(structural("VIEW_PROMISE accepted value length 1", r, putInt(PROMISE_VALUE_LENGTH, 1), VIEW_PROMISE));
+        cases.add(structural("VIEW_ACCEPTED removed count -1", r,
+            putInt(B0 + ViewAcceptedDecoder.REMOVED_COUNT_OFFSET, -1), VIEW_ACCEPTED));
+        cases.add(structural("VIEW_ACCEPTED removed count one more than the entries", r,
+            putInt(B0 + ViewAcceptedDecoder.REMOVED_COUNT_OFFSET, 3), VIEW_ACCEPTED));
+        cases.add(structural("CHANGE_REQUEST joiner card public key length one past the end", r,
+            addInt(CHANGE_TAIL + CARD_PUBLIC_KEY, 1), JOIN_CHANGE));
+        cases.add(structural("CHANGE_REQUEST winner endpoint length -1", r, putInt(CHANGE_TAIL, -1), DISSOLVE_CHANGE));
+        cases.add(structural("CHANGE_REQUEST winner endpoint length one past the end", r,
+            addInt(CHANGE_TAIL, 1), DISSOLVE_CHANGE));
     }
 
     private static void fieldTooLarge(final List<Case> cases)
@@ -484,6 +543,16 @@ class DecodeRejectionTest
         cases.add(limited("JOIN_RESPONSE card endpoint of 7 over a limit of 6", limits(big, 6, big, big, big), JOIN_RESPONSE));
         cases.add(limited("SNAPSHOT_CHUNK room name of 4 over a limit of 3", limits(3, big, big, big, big), SNAPSHOT_CHUNK));
         cases.add(limited("COMMAND_RESPONSE detail of 7 over a limit of 6", limits(big, big, big, 6, big), COMMAND_RESPONSE));
+        cases.add(limited("VIEW_COMMIT value 2 members over a limit of 1", limits(big, big, big, big, 1), VIEW_COMMIT));
+        cases.add(limited("VIEW_ACCEPT value 2 removed over a limit of 1", limits(big, big, big, big, 1),
+            VIEW_ACCEPT_ONE_MEMBER));
+        cases.add(limited("VIEW_PROMISE value card endpoint of 7 over a limit of 6", limits(big, 6, big, big, big),
+            VIEW_PROMISE));
+        cases.add(limited("VIEW_ACCEPTED 2 removed over a limit of 1", limits(big, big, big, big, 1), VIEW_ACCEPTED));
+        cases.add(limited("CHANGE_REQUEST joiner endpoint of 7 over a limit of 6", limits(big, 6, big, big, big),
+            JOIN_CHANGE));
+        cases.add(limited("CHANGE_REQUEST winner endpoint of 7 over a limit of 6", limits(big, 6, big, big, big),
+            DISSOLVE_CHANGE));
 
         final DecodeResult r = DecodeResult.FIELD_TOO_LARGE;
         cases.add(structural("NOTIFICATION payload length one over the default limit", r,
@@ -494,6 +563,15 @@ class DecodeRejectionTest
             putInt(B0 + HeartbeatDecoder.MEMBER_COUNT_OFFSET, CodecLimits.MAX_MEMBERS_DEFAULT + 1), HEARTBEAT));
         cases.add(structural("JOIN_RESPONSE member count Integer.MAX_VALUE", r,
             putInt(B0 + JoinResponseDecoder.MEMBER_COUNT_OFFSET, Integer.MAX_VALUE), JOIN_RESPONSE));
+        cases.add(structural("VIEW_COMMIT value member count Integer.MAX_VALUE", r,
+            putInt(COMMIT_VALUE + ViewValueDecoder.MEMBER_COUNT_OFFSET, Integer.MAX_VALUE), VIEW_COMMIT));
+        cases.add(structural("VIEW_PROMISE value removed count one over the default limit", r,
+            putInt(B0 + ViewPromiseDecoder.MIN_LENGTH + ViewValueDecoder.REMOVED_COUNT_OFFSET,
+                CodecLimits.MAX_MEMBERS_DEFAULT + 1), VIEW_PROMISE));
+        cases.add(structural("VIEW_ACCEPTED removed count Integer.MAX_VALUE", r,
+            putInt(B0 + ViewAcceptedDecoder.REMOVED_COUNT_OFFSET, Integer.MAX_VALUE), VIEW_ACCEPTED));
+        cases.add(structural("CHANGE_REQUEST winner endpoint one over the default limit", r,
+            putInt(CHANGE_TAIL, CodecLimits.MAX_ENDPOINT_LENGTH_DEFAULT + 1), DISSOLVE_CHANGE));
     }
 
     private static void badFieldValue(final List<Case> cases)
@@ -515,6 +593,13 @@ class DecodeRejectionTest
         }, REPAIR_REQUEST));
         cases.add(structural("SNAPSHOT_REQUEST max chunk length -1", r,
             putInt(B0 + SnapshotRequestDecoder.MAX_CHUNK_LENGTH_OFFSET, -1), SNAPSHOT_REQUEST));
+        for (final int kind : new int[]{ 0, 6, -1, Integer.MIN_VALUE })
+        {
+            cases.add(structural("CHANGE_REQUEST kind " + kind, r,
+                putInt(B0 + ChangeRequestDecoder.KIND_OFFSET, kind), FAULT_CHANGE));
+        }
+        cases.add(structural("SEED_PROBE_RESPONSE size -1", r,
+            putInt(B0 + SeedProbeResponseDecoder.SIZE_OFFSET, -1), SEED_PROBE_RESPONSE));
         cases.add(structural("SNAPSHOT_CHUNK second count -1", r,
             putLong(B0 + SnapshotChunkDecoder.COUNTS_OFFSET + SnapshotChunkDecoder.COUNT_ENTRY_LENGTH + 8, -1L),
             SNAPSHOT_CHUNK));
@@ -649,7 +734,8 @@ class DecodeRejectionTest
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CAPACITY]);
         final List<Message> messages = List.of(
             ROOM_CREATED, NOTIFICATION, CLUSTER_EVENT, new MemberCard(MessageType.NODE_JOINED, KEY_CARD),
-            HEARTBEAT, HEARTBEAT_TWO_DIRECTED, JOIN_RESPONSE, SNAPSHOT_CHUNK, COMMAND_RESPONSE);
+            HEARTBEAT, HEARTBEAT_TWO_DIRECTED, JOIN_RESPONSE, SNAPSHOT_CHUNK, COMMAND_RESPONSE, VIEW_COMMIT, VIEW_PROMISE,
+            VIEW_ACCEPTED, JOIN_CHANGE, DISSOLVE_CHANGE);
         final int length = encode(buffer, messages);
         final CodecLimits exact = new CodecLimits(4, 10, 2, MessageCodec.utf8("détail").length, 2, length);
         final FrameDecoder decoder = new FrameDecoder(exact, FrameLayout.ANY_CLUSTER);

@@ -80,6 +80,83 @@ class GoldenLayoutTest
         "3b 32 8a db";                  // CRC32C
     private static final int NOTIFICATION_FRAME_CRC = 0xdb8a323b;
 
+    private static final long LINEAGE = 0x7172737475767778L;
+
+    /**
+     * One HEARTBEAT broadcast by SENDER/INCARNATION: view (LINEAGE, 3), heartbeat sequence 256, one member (SENDER,
+     * echoed 255, row version 254, unreachable ranks 0 and 2), one directed stream (DESTINATION, last 17).
+     */
+    private static final String HEARTBEAT_FRAME =
+        "43 4f 48 54 " +                // magic "COHT"
+        "02 00 00 00 " +                // version major 2, minor 0, flags 0
+        "b4 00 00 00 " +                // frame length 180
+        "01 00 00 00 " +                // message count 1
+        "08 07 06 05 04 03 02 01 " +    // sender node id
+        "18 17 16 15 14 13 12 11 " +    // sender incarnation
+        "00 00 00 00 00 00 00 00 " +    // destination: broadcast
+        "38 37 36 35 34 33 32 31 " +    // first sequence
+        "68 67 66 65 64 63 62 61 " +    // cluster id
+        "78 00 00 00 " +                // message length 120
+        "01 00 00 00 " +                // type HEARTBEAT (1), reserved 0
+        "48 47 46 45 44 43 42 41 " +    // send time
+        "02 01 00 00 00 00 00 00 " +    // last broadcast sequence 258
+        "58 57 56 55 54 53 52 51 " +    // state digest
+        "02 00 00 00 " +                // flags FLAG_LEAVING
+        "01 00 00 00 " +                // member count 1
+        "01 00 00 00 " +                // directed count 1
+        "00 00 00 00 " +                // reserved
+        "78 77 76 75 74 73 72 71 " +    // lineage
+        "03 00 00 00 00 00 00 00 " +    // epoch 3
+        "00 01 00 00 00 00 00 00 " +    // heartbeat sequence 256
+        "08 07 06 05 04 03 02 01 " +    // member 0: node id
+        "ff 00 00 00 00 00 00 00 " +    // member 0: echoed heartbeat sequence 255
+        "fe 00 00 00 00 00 00 00 " +    // member 0: row version 254
+        "05 00 00 00 00 00 00 00 " +    // member 0: unreachable rank bits 0b101
+        "28 27 26 25 24 23 22 21 " +    // directed 0: destination node id
+        "11 00 00 00 00 00 00 00 " +    // directed 0: last directed sequence 17
+        "8c 06 b6 93";                  // CRC32C
+    private static final int HEARTBEAT_FRAME_CRC = 0x93b6068c;
+
+    /**
+     * One VIEW_COMMIT from SENDER/INCARNATION to DESTINATION: correlation id 258, ballot (2, SENDER), view
+     * (LINEAGE, 3, flags 1) of one member (SENDER/INCARNATION, "a", "b", no key) that removed (DESTINATION, 9,
+     * reason 7).
+     */
+    private static final String VIEW_COMMIT_FRAME =
+        "43 4f 48 54 " +                // magic "COHT"
+        "02 00 00 00 " +                // version major 2, minor 0, flags 0
+        "ba 00 00 00 " +                // frame length 186
+        "01 00 00 00 " +                // message count 1
+        "08 07 06 05 04 03 02 01 " +    // sender node id
+        "18 17 16 15 14 13 12 11 " +    // sender incarnation
+        "28 27 26 25 24 23 22 21 " +    // destination node id
+        "38 37 36 35 34 33 32 31 " +    // first sequence
+        "68 67 66 65 64 63 62 61 " +    // cluster id
+        "7e 00 00 00 " +                // message length 126
+        "2c 00 00 00 " +                // type VIEW_COMMIT (44), reserved 0
+        "02 01 00 00 00 00 00 00 " +    // correlation id 258
+        "02 00 00 00 00 00 00 00 " +    // ballot round 2
+        "08 07 06 05 04 03 02 01 " +    // ballot node id
+        "78 77 76 75 74 73 72 71 " +    // value: lineage
+        "03 00 00 00 00 00 00 00 " +    // value: epoch 3
+        "01 00 00 00 " +                // value: flags FLAG_DISSOLVE
+        "01 00 00 00 " +                // value: member count 1
+        "01 00 00 00 " +                // value: removed count 1
+        "00 00 00 00 " +                // value: reserved
+        "08 07 06 05 04 03 02 01 " +    // card: node id
+        "18 17 16 15 14 13 12 11 " +    // card: incarnation
+        "02 00 00 00 " +                // card: version 2.0, reserved 0
+        "00 00 00 00 " +                // card: flags
+        "01 00 00 00 61 " +             // card: sync endpoint "a"
+        "01 00 00 00 62 " +             // card: command endpoint "b"
+        "00 00 00 00 " +                // card: no public key
+        "28 27 26 25 24 23 22 21 " +    // removed: node id
+        "09 00 00 00 00 00 00 00 " +    // removed: incarnation 9
+        "07 00 00 00 " +                // removed: reason PARTITION (7)
+        "00 00 00 00 " +                // removed: reserved
+        "bd e9 dd aa";                  // CRC32C
+    private static final int VIEW_COMMIT_FRAME_CRC = 0xaadde9bd;
+
     private final FrameEncoder frameEncoder = new FrameEncoder();
     private final FrameDecoder frameDecoder = new FrameDecoder();
 
@@ -122,12 +199,131 @@ class GoldenLayoutTest
         assertGolden(NOTIFICATION_FRAME, NOTIFICATION_FRAME_CRC, buffer, offset, length);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = { 0, 3, 100 })
+    void shouldEncodeAHeartbeatFrameExactly(final int offset)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+        buffer.setMemory(0, buffer.capacity(), (byte)0xEE);
+        frameEncoder.wrap(buffer, offset, 256).begin(CLUSTER, SENDER, INCARNATION, FrameLayout.BROADCAST, FIRST_SEQUENCE);
+        final int at = frameEncoder.claim(MessageType.HEARTBEAT, HeartbeatEncoder.computeLength(1, 1));
+        new HeartbeatEncoder().wrap(buffer, at)
+            .sendTimeNs(0x4142434445464748L)
+            .lastBroadcastSequence(258L)
+            .stateDigest(0x5152535455565758L)
+            .flags(HeartbeatDecoder.FLAG_LEAVING)
+            .view(LINEAGE, 3L)
+            .heartbeatSeq(256L)
+            .memberCount(1)
+            .member(0, SENDER, 255L, 254L, 0b101L)
+            .addDirected(DESTINATION, 17L);
+        final int length = frameEncoder.finish();
+
+        assertGolden(HEARTBEAT_FRAME, HEARTBEAT_FRAME_CRC, buffer, offset, length);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 0, 3, 100 })
+    void shouldEncodeAViewCommitFrameExactly(final int offset)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(512));
+        buffer.setMemory(0, buffer.capacity(), (byte)0xEE);
+        frameEncoder.wrap(buffer, offset, 256).begin(CLUSTER, SENDER, INCARNATION, DESTINATION, FIRST_SEQUENCE);
+        final int valueLength = ViewValueEncoder.computeLength(MemberCardEncoder.computeLength(1, 1, 0), 1);
+        final int at = frameEncoder.claim(MessageType.VIEW_COMMIT, ViewCommitEncoder.computeLength(valueLength));
+        final ViewCommitEncoder commit = new ViewCommitEncoder().wrap(buffer, at)
+            .correlationId(258L)
+            .ballotRound(2L)
+            .ballotNodeId(SENDER);
+        commit.value()
+            .lineage(LINEAGE)
+            .epoch(3L)
+            .flags(ViewValueDecoder.FLAG_DISSOLVE)
+            .addMember(SENDER, INCARNATION, "a", "b", new byte[0])
+            .addRemoved(DESTINATION, 9L, ReasonCode.PARTITION);
+        assertEquals(ViewCommitEncoder.computeLength(valueLength), commit.encodedLength());
+        final int length = frameEncoder.finish();
+
+        assertGolden(VIEW_COMMIT_FRAME, VIEW_COMMIT_FRAME_CRC, buffer, offset, length);
+    }
+
     @Test
     void shouldHaveGoldenTrailersThatAreTheCrc32cOfTheGoldenBytes()
     {
         assertTrailer(EMPTY_FRAME, EMPTY_FRAME_CRC);
         assertTrailer(ROOM_COUNT_FRAME, ROOM_COUNT_FRAME_CRC);
         assertTrailer(NOTIFICATION_FRAME, NOTIFICATION_FRAME_CRC);
+        assertTrailer(HEARTBEAT_FRAME, HEARTBEAT_FRAME_CRC);
+        assertTrailer(VIEW_COMMIT_FRAME, VIEW_COMMIT_FRAME_CRC);
+    }
+
+    @Test
+    void shouldDecodeTheGoldenHeartbeatFrame()
+    {
+        final HeartbeatDecoder heartbeat = new HeartbeatDecoder();
+        for (final MutableDirectBuffer buffer : golden(HEARTBEAT_FRAME))
+        {
+            assertEquals(DecodeResult.OK, frameDecoder.wrap(buffer, 0, buffer.capacity()));
+            assertHeader(FrameLayout.BROADCAST, 1, 180);
+            assertTrue(frameDecoder.nextMessage());
+            assertEquals(MessageType.HEARTBEAT, frameDecoder.messageType());
+            assertEquals(112, frameDecoder.bodyLength());
+            heartbeat.wrap(buffer, frameDecoder.bodyOffset(), frameDecoder.bodyLength());
+            assertEquals(0x4142434445464748L, heartbeat.sendTimeNs());
+            assertEquals(258L, heartbeat.lastBroadcastSequence());
+            assertEquals(0x5152535455565758L, heartbeat.stateDigest());
+            assertEquals(HeartbeatDecoder.FLAG_LEAVING, heartbeat.flags());
+            assertEquals(LINEAGE, heartbeat.lineage());
+            assertEquals(3L, heartbeat.epoch());
+            assertEquals(256L, heartbeat.heartbeatSeq());
+            assertEquals(1, heartbeat.memberCount());
+            assertEquals(SENDER, heartbeat.member(0));
+            assertEquals(255L, heartbeat.memberEchoedHeartbeatSeq(0));
+            assertEquals(254L, heartbeat.memberRowVersion(0));
+            assertEquals(0b101L, heartbeat.memberUnreachableBits(0));
+            assertEquals(0, heartbeat.memberIndex(SENDER));
+            assertEquals(HeartbeatDecoder.NOT_LISTED, heartbeat.memberIndex(DESTINATION));
+            assertEquals(17L, heartbeat.lastDirectedSequence(DESTINATION));
+            assertFalse(frameDecoder.nextMessage());
+        }
+    }
+
+    @Test
+    void shouldDecodeTheGoldenViewCommitFrame()
+    {
+        final ViewCommitDecoder commit = new ViewCommitDecoder();
+        final ViewValueDecoder value = new ViewValueDecoder();
+        final MemberCardDecoder card = new MemberCardDecoder();
+        for (final MutableDirectBuffer buffer : golden(VIEW_COMMIT_FRAME))
+        {
+            assertEquals(DecodeResult.OK, frameDecoder.wrap(buffer, 0, buffer.capacity()));
+            assertHeader(DESTINATION, 1, 186);
+            assertTrue(frameDecoder.nextMessage());
+            assertEquals(MessageType.VIEW_COMMIT, frameDecoder.messageType());
+            assertEquals(118, frameDecoder.bodyLength());
+            commit.wrap(buffer, frameDecoder.bodyOffset(), frameDecoder.bodyLength());
+            assertEquals(258L, commit.correlationId());
+            assertEquals(2L, commit.ballotRound());
+            assertEquals(SENDER, commit.ballotNodeId());
+            commit.value(value);
+            assertEquals(94, value.encodedLength());
+            assertEquals(LINEAGE, value.lineage());
+            assertEquals(3L, value.epoch());
+            assertEquals(ViewValueDecoder.FLAG_DISSOLVE, value.flags());
+            assertEquals(1, value.memberCount());
+            assertTrue(value.nextMember(card));
+            assertEquals(SENDER, card.nodeId());
+            assertEquals(INCARNATION, card.incarnation());
+            assertEquals("a", card.syncEndpoint());
+            assertEquals("b", card.commandEndpoint());
+            assertEquals(0, card.publicKeyLength());
+            assertFalse(value.nextMember(card));
+            assertEquals(1, value.removedCount());
+            assertEquals(DESTINATION, value.removedNodeId(0));
+            assertEquals(9L, value.removedIncarnation(0));
+            assertEquals(ReasonCode.PARTITION, value.removedReason(0));
+            assertFalse(frameDecoder.nextMessage());
+        }
     }
 
     @Test
@@ -215,7 +411,9 @@ class GoldenLayoutTest
     void shouldPinTheMessageTypeNumbers()
     {
         assertArrayEquals(
-            new int[]{ 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 32, 33, 34, 35, 36, 37, 38, 39 }, MessageType.all());
+            new int[]{ 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
+                48 },
+            MessageType.all());
         assertEquals(1, MessageType.HEARTBEAT);
         assertEquals(2, MessageType.MEMBER_CARD);
         assertEquals(3, MessageType.NODE_JOINED);
@@ -236,13 +434,22 @@ class GoldenLayoutTest
         assertEquals(37, MessageType.PROBE_REQUEST);
         assertEquals(38, MessageType.COMMAND_RESPONSE);
         assertEquals(39, MessageType.SNAPSHOT_CREDIT);
+        assertEquals(40, MessageType.VIEW_PREPARE);
+        assertEquals(41, MessageType.VIEW_PROMISE);
+        assertEquals(42, MessageType.VIEW_ACCEPT);
+        assertEquals(43, MessageType.VIEW_ACCEPTED);
+        assertEquals(44, MessageType.VIEW_COMMIT);
+        assertEquals(45, MessageType.CHANGE_REQUEST);
+        assertEquals(46, MessageType.VIEW_QUERY);
+        assertEquals(47, MessageType.SEED_PROBE);
+        assertEquals(48, MessageType.SEED_PROBE_RESPONSE);
     }
 
     @Test
     void shouldPinTheFixedPartOfEveryMessageBody()
     {
-        assertEquals(40, HeartbeatDecoder.MIN_LENGTH);
-        assertEquals(8, HeartbeatDecoder.MEMBER_ENTRY_LENGTH);
+        assertEquals(64, HeartbeatDecoder.MIN_LENGTH);
+        assertEquals(32, HeartbeatDecoder.MEMBER_ENTRY_LENGTH);
         assertEquals(16, HeartbeatDecoder.DIRECTED_ENTRY_LENGTH);
         assertEquals(36, MemberCardDecoder.MIN_LENGTH);
         assertEquals(24, NodeLeavingDecoder.BODY_LENGTH);
@@ -263,6 +470,18 @@ class GoldenLayoutTest
         assertEquals(16, ProbeRequestDecoder.BODY_LENGTH);
         assertEquals(16, SnapshotCreditDecoder.BODY_LENGTH);
         assertEquals(20, CommandResponseDecoder.MIN_LENGTH);
+        assertEquals(32, ViewValueDecoder.MIN_LENGTH);
+        assertEquals(24, ViewValueDecoder.REMOVED_ENTRY_LENGTH);
+        assertEquals(40, ViewPrepareDecoder.BODY_LENGTH);
+        assertEquals(84, ViewPromiseDecoder.MIN_LENGTH);
+        assertEquals(72, ViewAcceptDecoder.MIN_LENGTH);
+        assertEquals(64, ViewAcceptedDecoder.MIN_LENGTH);
+        assertEquals(16, ViewAcceptedDecoder.REMOVED_ENTRY_LENGTH);
+        assertEquals(56, ViewCommitDecoder.MIN_LENGTH);
+        assertEquals(64, ChangeRequestDecoder.FIXED_LENGTH);
+        assertEquals(24, ViewQueryDecoder.BODY_LENGTH);
+        assertEquals(24, SeedProbeDecoder.BODY_LENGTH);
+        assertEquals(48, SeedProbeResponseDecoder.BODY_LENGTH);
     }
 
     private void assertGolden(

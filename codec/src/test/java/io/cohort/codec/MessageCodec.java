@@ -26,6 +26,19 @@ import io.cohort.codec.Messages.RoomRemoved;
 import io.cohort.codec.Messages.SnapshotChunk;
 import io.cohort.codec.Messages.SnapshotRequest;
 import io.cohort.codec.Messages.Suspect;
+import io.cohort.codec.Messages.ChangeRequest;
+import io.cohort.codec.Messages.HeartbeatMember;
+import io.cohort.codec.Messages.Removed;
+import io.cohort.codec.Messages.RemovedHeard;
+import io.cohort.codec.Messages.SeedProbe;
+import io.cohort.codec.Messages.SeedProbeResponse;
+import io.cohort.codec.Messages.ViewAccept;
+import io.cohort.codec.Messages.ViewAccepted;
+import io.cohort.codec.Messages.ViewCommit;
+import io.cohort.codec.Messages.ViewPrepare;
+import io.cohort.codec.Messages.ViewPromise;
+import io.cohort.codec.Messages.ViewQuery;
+import io.cohort.codec.Messages.ViewValue;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -70,6 +83,15 @@ final class MessageCodec
     private final ProbeRequestEncoder probeRequestEncoder = new ProbeRequestEncoder();
     private final SnapshotCreditEncoder snapshotCreditEncoder = new SnapshotCreditEncoder();
     private final CommandResponseEncoder commandResponseEncoder = new CommandResponseEncoder();
+    private final ViewPrepareEncoder viewPrepareEncoder = new ViewPrepareEncoder();
+    private final ViewPromiseEncoder viewPromiseEncoder = new ViewPromiseEncoder();
+    private final ViewAcceptEncoder viewAcceptEncoder = new ViewAcceptEncoder();
+    private final ViewAcceptedEncoder viewAcceptedEncoder = new ViewAcceptedEncoder();
+    private final ViewCommitEncoder viewCommitEncoder = new ViewCommitEncoder();
+    private final ChangeRequestEncoder changeRequestEncoder = new ChangeRequestEncoder();
+    private final ViewQueryEncoder viewQueryEncoder = new ViewQueryEncoder();
+    private final SeedProbeEncoder seedProbeEncoder = new SeedProbeEncoder();
+    private final SeedProbeResponseEncoder seedProbeResponseEncoder = new SeedProbeResponseEncoder();
 
     private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
     private final MemberCardDecoder memberCardDecoder = new MemberCardDecoder();
@@ -90,6 +112,16 @@ final class MessageCodec
     private final ProbeRequestDecoder probeRequestDecoder = new ProbeRequestDecoder();
     private final SnapshotCreditDecoder snapshotCreditDecoder = new SnapshotCreditDecoder();
     private final CommandResponseDecoder commandResponseDecoder = new CommandResponseDecoder();
+    private final ViewValueDecoder viewValueDecoder = new ViewValueDecoder();
+    private final ViewPrepareDecoder viewPrepareDecoder = new ViewPrepareDecoder();
+    private final ViewPromiseDecoder viewPromiseDecoder = new ViewPromiseDecoder();
+    private final ViewAcceptDecoder viewAcceptDecoder = new ViewAcceptDecoder();
+    private final ViewAcceptedDecoder viewAcceptedDecoder = new ViewAcceptedDecoder();
+    private final ViewCommitDecoder viewCommitDecoder = new ViewCommitDecoder();
+    private final ChangeRequestDecoder changeRequestDecoder = new ChangeRequestDecoder();
+    private final ViewQueryDecoder viewQueryDecoder = new ViewQueryDecoder();
+    private final SeedProbeDecoder seedProbeDecoder = new SeedProbeDecoder();
+    private final SeedProbeResponseDecoder seedProbeResponseDecoder = new SeedProbeResponseDecoder();
 
     /** Source of var-length fields written through the (buffer, offset, length) encoder methods. */
     private final UnsafeBuffer src = new UnsafeBuffer(new byte[SCRATCH_LENGTH]);
@@ -225,9 +257,38 @@ final class MessageCodec
             case MessageType.SNAPSHOT_CREDIT: return SnapshotCreditEncoder.BODY_LENGTH;
             case MessageType.COMMAND_RESPONSE:
                 return CommandResponseEncoder.computeLength(utf8(((CommandResponse)message).detail()).length);
+            case MessageType.VIEW_PREPARE: return ViewPrepareEncoder.BODY_LENGTH;
+            case MessageType.VIEW_PROMISE:
+            {
+                final ViewValue value = ((ViewPromise)message).acceptedValue();
+                return ViewPromiseEncoder.computeLength(null == value ? 0 : viewValueLength(value));
+            }
+            case MessageType.VIEW_ACCEPT: return ViewAcceptEncoder.computeLength(viewValueLength(((ViewAccept)message).value()));
+            case MessageType.VIEW_ACCEPTED: return ViewAcceptedEncoder.computeLength(((ViewAccepted)message).removed().size());
+            case MessageType.VIEW_COMMIT: return ViewCommitEncoder.computeLength(viewValueLength(((ViewCommit)message).value()));
+            case MessageType.CHANGE_REQUEST:
+            {
+                final ChangeRequest m = (ChangeRequest)message;
+                final int variableLength = null != m.card() ? cardLength(m.card()) :
+                    null != m.winnerEndpoint() ? utf8(m.winnerEndpoint()).length : 0;
+                return ChangeRequestEncoder.computeLength(m.kind(), variableLength);
+            }
+            case MessageType.VIEW_QUERY: return ViewQueryEncoder.BODY_LENGTH;
+            case MessageType.SEED_PROBE: return SeedProbeEncoder.BODY_LENGTH;
+            case MessageType.SEED_PROBE_RESPONSE: return SeedProbeResponseEncoder.BODY_LENGTH;
             default:
                 throw new IllegalArgumentException("unknown message " + message);
         }
+    }
+
+    static int viewValueLength(final ViewValue value)
+    {
+        int total = 0;
+        for (final Card card : value.members())
+        {
+            total += cardLength(card);
+        }
+        return ViewValueEncoder.computeLength(total, value.removed().size());
     }
 
     private static int roomLength(final Room room)
@@ -262,10 +323,29 @@ final class MessageCodec
                     .stateDigest(m.stateDigest())
                     .flags(m.flags())
                     .memberCount(m.members().size());
-                // Members in reverse order: member(index, id) must not depend on the order of the calls.
+                // 0 is what wrap() leaves: skip the setters then, to check that it does.
+                if (0L != m.lineage() || 0L != m.epoch())
+                {
+                    heartbeatEncoder.view(m.lineage(), m.epoch());
+                }
+                if (0L != m.heartbeatSeq())
+                {
+                    heartbeatEncoder.heartbeatSeq(m.heartbeatSeq());
+                }
+                // Members in reverse order: member(index, ...) must not depend on the order of the calls.
                 for (int i = m.members().size() - 1; i >= 0; i--)
                 {
-                    heartbeatEncoder.member(i, m.members().get(i));
+                    final HeartbeatMember member = m.members().get(i);
+                    viaStrings = !viaStrings;
+                    if (viaStrings && HeartbeatMember.of(member.nodeId()).equals(member))
+                    {
+                        heartbeatEncoder.member(i, member.nodeId());
+                    }
+                    else
+                    {
+                        heartbeatEncoder.member(i, member.nodeId(), member.echoedHeartbeatSeq(), member.rowVersion(),
+                            member.unreachableBits());
+                    }
                 }
                 for (final Directed directed : m.directed())
                 {
@@ -413,8 +493,116 @@ final class MessageCodec
                     .detail(detail);
                 return CommandResponseEncoder.computeLength(detail.length);
             }
+            case MessageType.VIEW_PREPARE:
+            {
+                final ViewPrepare m = (ViewPrepare)message;
+                viewPrepareEncoder.wrap(buffer, at).correlationId(m.correlationId()).lineage(m.lineage())
+                    .targetEpoch(m.targetEpoch()).ballotRound(m.ballotRound()).ballotNodeId(m.ballotNodeId());
+                return ViewPrepareEncoder.BODY_LENGTH;
+            }
+            case MessageType.VIEW_PROMISE:
+            {
+                final ViewPromise m = (ViewPromise)message;
+                viewPromiseEncoder.wrap(buffer, at).correlationId(m.correlationId()).lineage(m.lineage())
+                    .targetEpoch(m.targetEpoch()).ballotRound(m.ballotRound()).ballotNodeId(m.ballotNodeId()).ok(m.ok())
+                    .promisedRound(m.promisedRound()).promisedNodeId(m.promisedNodeId())
+                    .acceptedRound(m.acceptedRound()).acceptedNodeId(m.acceptedNodeId());
+                if (null != m.acceptedValue())
+                {
+                    writeViewValue(viewPromiseEncoder.acceptedValue(), m.acceptedValue());
+                }
+                return viewPromiseEncoder.encodedLength();
+            }
+            case MessageType.VIEW_ACCEPT:
+            {
+                final ViewAccept m = (ViewAccept)message;
+                viewAcceptEncoder.wrap(buffer, at).correlationId(m.correlationId()).lineage(m.lineage())
+                    .targetEpoch(m.targetEpoch()).ballotRound(m.ballotRound()).ballotNodeId(m.ballotNodeId());
+                writeViewValue(viewAcceptEncoder.value(), m.value());
+                return viewAcceptEncoder.encodedLength();
+            }
+            case MessageType.VIEW_ACCEPTED:
+            {
+                final ViewAccepted m = (ViewAccepted)message;
+                viewAcceptedEncoder.wrap(buffer, at).correlationId(m.correlationId()).lineage(m.lineage())
+                    .targetEpoch(m.targetEpoch()).ballotRound(m.ballotRound()).ballotNodeId(m.ballotNodeId()).ok(m.ok())
+                    .promisedRound(m.promisedRound()).promisedNodeId(m.promisedNodeId());
+                for (final RemovedHeard removed : m.removed())
+                {
+                    viewAcceptedEncoder.addRemoved(removed.nodeId(), removed.elapsedSinceHeardNs());
+                }
+                return viewAcceptedEncoder.encodedLength();
+            }
+            case MessageType.VIEW_COMMIT:
+            {
+                final ViewCommit m = (ViewCommit)message;
+                viewCommitEncoder.wrap(buffer, at).correlationId(m.correlationId()).ballotRound(m.ballotRound())
+                    .ballotNodeId(m.ballotNodeId());
+                writeViewValue(viewCommitEncoder.value(), m.value());
+                return viewCommitEncoder.encodedLength();
+            }
+            case MessageType.CHANGE_REQUEST:
+            {
+                final ChangeRequest m = (ChangeRequest)message;
+                changeRequestEncoder.wrap(buffer, at).correlationId(m.correlationId()).lineage(m.lineage())
+                    .viewEpoch(m.viewEpoch()).kind(m.kind()).reason(m.reason()).subjectId(m.subjectId())
+                    .subjectIncarnation(m.subjectIncarnation()).expected(m.expected()).observed(m.observed());
+                if (null != m.card())
+                {
+                    writeCard(changeRequestEncoder.card(), m.card());
+                }
+                if (null != m.winnerEndpoint())
+                {
+                    viaStrings = !viaStrings;
+                    if (viaStrings)
+                    {
+                        changeRequestEncoder.winnerEndpoint(m.winnerEndpoint());
+                    }
+                    else
+                    {
+                        changeRequestEncoder.winnerEndpoint(
+                            src, SRC_OFFSET, putSrc(SRC_OFFSET, utf8(m.winnerEndpoint())));
+                    }
+                }
+                return changeRequestEncoder.encodedLength();
+            }
+            case MessageType.VIEW_QUERY:
+            {
+                final ViewQuery m = (ViewQuery)message;
+                viewQueryEncoder.wrap(buffer, at).correlationId(m.correlationId()).lineage(m.lineage())
+                    .knownEpoch(m.knownEpoch());
+                return ViewQueryEncoder.BODY_LENGTH;
+            }
+            case MessageType.SEED_PROBE:
+            {
+                final SeedProbe m = (SeedProbe)message;
+                seedProbeEncoder.wrap(buffer, at).correlationId(m.correlationId()).lineage(m.lineage()).epoch(m.epoch());
+                return SeedProbeEncoder.BODY_LENGTH;
+            }
+            case MessageType.SEED_PROBE_RESPONSE:
+            {
+                final SeedProbeResponse m = (SeedProbeResponse)message;
+                seedProbeResponseEncoder.wrap(buffer, at).correlationId(m.correlationId()).lineage(m.lineage())
+                    .epoch(m.epoch()).size(m.size()).listsProber(m.listsProber())
+                    .oldestIncarnation(m.oldestIncarnation()).oldestNodeId(m.oldestNodeId());
+                return SeedProbeResponseEncoder.BODY_LENGTH;
+            }
             default:
                 throw new IllegalArgumentException("unknown message " + message);
+        }
+    }
+
+    private static void writeViewValue(final ViewValueEncoder encoder, final ViewValue value)
+    {
+        encoder.lineage(value.lineage()).epoch(value.epoch()).flags(value.flags());
+        for (final Card card : value.members())
+        {
+            encoder.addMember(card.nodeId(), card.incarnation(), card.syncEndpoint(), card.commandEndpoint(),
+                card.publicKey().value());
+        }
+        for (final Removed removed : value.removed())
+        {
+            encoder.addRemoved(removed.nodeId(), removed.incarnation(), removed.reason());
         }
     }
 
@@ -663,6 +851,77 @@ final class MessageCodec
                     (detailLength == utf8(detail).length || !validUtf8(detail)), detailLength);
                 return new CommandResponse(d.correlationId(), d.status(), detail);
             }
+            case MessageType.VIEW_PREPARE:
+            {
+                final ViewPrepareDecoder d = viewPrepareDecoder.wrap(buffer, offset, length);
+                return new ViewPrepare(d.correlationId(), d.lineage(), d.targetEpoch(), d.ballotRound(), d.ballotNodeId());
+            }
+            case MessageType.VIEW_PROMISE:
+            {
+                final ViewPromiseDecoder d = viewPromiseDecoder.wrap(buffer, offset, length);
+                final int valueLength = d.acceptedValueLength();
+                check("acceptedValueLength", valueLength >= 0 && valueLength <= length - ViewPromiseDecoder.MIN_LENGTH &&
+                    d.hasAcceptedValue() == (valueLength > 0), valueLength);
+                final ViewValue value = d.hasAcceptedValue() ?
+                    readViewValue(d.acceptedValue(viewValueDecoder), valueLength) : null;
+                return new ViewPromise(d.correlationId(), d.lineage(), d.targetEpoch(), d.ballotRound(),
+                    d.ballotNodeId(), d.ok(), d.promisedRound(), d.promisedNodeId(), d.acceptedRound(),
+                    d.acceptedNodeId(), value);
+            }
+            case MessageType.VIEW_ACCEPT:
+            {
+                final ViewAcceptDecoder d = viewAcceptDecoder.wrap(buffer, offset, length);
+                final ViewValue value = readViewValue(d.value(viewValueDecoder), length - ViewAcceptDecoder.VALUE_OFFSET);
+                return new ViewAccept(
+                    d.correlationId(), d.lineage(), d.targetEpoch(), d.ballotRound(), d.ballotNodeId(), value);
+            }
+            case MessageType.VIEW_ACCEPTED:
+            {
+                final ViewAcceptedDecoder d = viewAcceptedDecoder.wrap(buffer, offset, length);
+                final int count = d.removedCount();
+                final List<RemovedHeard> removed = new ArrayList<>(count);
+                for (int i = 0; i < count; i++)
+                {
+                    removed.add(new RemovedHeard(d.removedNodeId(i), d.removedElapsedSinceHeardNs(i)));
+                }
+                return new ViewAccepted(d.correlationId(), d.lineage(), d.targetEpoch(), d.ballotRound(),
+                    d.ballotNodeId(), d.ok(), d.promisedRound(), d.promisedNodeId(), removed);
+            }
+            case MessageType.VIEW_COMMIT:
+            {
+                final ViewCommitDecoder d = viewCommitDecoder.wrap(buffer, offset, length);
+                final ViewValue value = readViewValue(d.value(viewValueDecoder), length - ViewCommitDecoder.VALUE_OFFSET);
+                return new ViewCommit(d.correlationId(), d.ballotRound(), d.ballotNodeId(), value);
+            }
+            case MessageType.CHANGE_REQUEST:
+            {
+                final ChangeRequestDecoder d = changeRequestDecoder.wrap(buffer, offset, length);
+                final int kind = d.kind();
+                final Card card = ChangeRequestDecoder.KIND_JOIN == kind ?
+                    readCard(d.card(memberCardDecoder), length - ChangeRequestDecoder.FIXED_LENGTH) : null;
+                final String winnerEndpoint = ChangeRequestDecoder.KIND_DISSOLVE == kind ? readString(
+                    "winnerEndpoint", d.winnerEndpointLength(), d.winnerEndpoint(), d.getWinnerEndpoint(scratch, 0)) :
+                    null;
+                return new ChangeRequest(d.correlationId(), d.lineage(), d.viewEpoch(), kind, d.reason(), d.subjectId(),
+                    d.subjectIncarnation(), d.expected(), d.observed(), card, winnerEndpoint);
+            }
+            case MessageType.VIEW_QUERY:
+            {
+                final ViewQueryDecoder d = viewQueryDecoder.wrap(buffer, offset, length);
+                return new ViewQuery(d.correlationId(), d.lineage(), d.knownEpoch());
+            }
+            case MessageType.SEED_PROBE:
+            {
+                final SeedProbeDecoder d = seedProbeDecoder.wrap(buffer, offset, length);
+                return new SeedProbe(d.correlationId(), d.lineage(), d.epoch());
+            }
+            case MessageType.SEED_PROBE_RESPONSE:
+            {
+                final SeedProbeResponseDecoder d = seedProbeResponseDecoder.wrap(buffer, offset, length);
+                check("seed probe size", d.size() >= 0, d.size());
+                return new SeedProbeResponse(d.correlationId(), d.lineage(), d.epoch(), d.size(), d.listsProber(),
+                    d.oldestIncarnation(), d.oldestNodeId());
+            }
             default:
                 throw new AssertionError("accepted frame holds unknown type " + type);
         }
@@ -671,10 +930,37 @@ final class MessageCodec
     private Heartbeat readHeartbeat(final HeartbeatDecoder d)
     {
         final int memberCount = d.memberCount();
-        final List<Long> members = new ArrayList<>(memberCount);
+        final List<HeartbeatMember> members = new ArrayList<>(memberCount);
         for (int i = 0; i < memberCount; i++)
         {
-            members.add(d.member(i));
+            members.add(new HeartbeatMember(
+                d.member(i), d.memberEchoedHeartbeatSeq(i), d.memberRowVersion(i), d.memberUnreachableBits(i)));
+        }
+        // memberIndex(id) is the first entry for id, or NOT_LISTED when id is not listed.
+        long unlisted = 0x7AB1_0000_0000_0000L;
+        for (int i = 0; i < Math.min(memberCount, 16); i++)
+        {
+            final long nodeId = members.get(i).nodeId();
+            int expected = i;
+            for (int j = 0; j < i; j++)
+            {
+                if (members.get(j).nodeId() == nodeId)
+                {
+                    expected = j;
+                    break;
+                }
+            }
+            check("memberIndex", d.memberIndex(nodeId) == expected, nodeId);
+            unlisted = Math.max(unlisted, nodeId + 1);
+        }
+        boolean unlistedListed = false;
+        for (final HeartbeatMember member : members)
+        {
+            unlistedListed |= member.nodeId() == unlisted;
+        }
+        if (!unlistedListed)
+        {
+            check("memberIndex(unlisted)", d.memberIndex(unlisted) == HeartbeatDecoder.NOT_LISTED, unlisted);
         }
         final int directedCount = d.directedCount();
         final List<Directed> directed = new ArrayList<>(directedCount);
@@ -711,8 +997,8 @@ final class MessageCodec
                 d.lastDirectedSequence(absent) == HeartbeatDecoder.NULL_SEQUENCE, absent);
         }
 
-        return new Heartbeat(
-            d.sendTimeNs(), d.lastBroadcastSequence(), d.stateDigest(), d.flags(), members, directed);
+        return new Heartbeat(d.sendTimeNs(), d.lastBroadcastSequence(), d.stateDigest(), d.flags(), d.lineage(),
+            d.epoch(), d.heartbeatSeq(), members, directed);
     }
 
     private Card readCard(final MemberCardDecoder d, final int available)
@@ -735,6 +1021,31 @@ final class MessageCodec
             encodedLength <= available, encodedLength);
         return new Card(
             nodeId, incarnation, versionMajor, versionMinor, flags, syncEndpoint, commandEndpoint, new Bytes(publicKey));
+    }
+
+    private ViewValue readViewValue(final ViewValueDecoder d, final int available)
+    {
+        final int memberCount = d.memberCount();
+        final List<Card> members = new ArrayList<>(memberCount);
+        int cardsLength = 0;
+        while (d.nextMember(memberCardDecoder))
+        {
+            final Card card = readCard(memberCardDecoder, available - ViewValueDecoder.MIN_LENGTH - cardsLength);
+            members.add(card);
+            cardsLength += memberCardDecoder.encodedLength();
+        }
+        check("view value members read", members.size() == memberCount && !d.nextMember(memberCardDecoder),
+            members.size());
+        final int removedCount = d.removedCount();
+        final List<Removed> removed = new ArrayList<>(removedCount);
+        for (int i = 0; i < removedCount; i++)
+        {
+            removed.add(new Removed(d.removedNodeId(i), d.removedIncarnation(i), d.removedReason(i)));
+        }
+        final int encodedLength = d.encodedLength();
+        check("view value encodedLength", encodedLength == ViewValueEncoder.computeLength(cardsLength, removedCount) &&
+            encodedLength <= available, encodedLength);
+        return new ViewValue(d.lineage(), d.epoch(), d.flags(), members, removed);
     }
 
     private static boolean validUtf8(final String... values)

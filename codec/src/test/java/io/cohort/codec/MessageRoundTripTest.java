@@ -25,6 +25,19 @@ import io.cohort.codec.Messages.RoomRemoved;
 import io.cohort.codec.Messages.SnapshotChunk;
 import io.cohort.codec.Messages.SnapshotRequest;
 import io.cohort.codec.Messages.Suspect;
+import io.cohort.codec.Messages.ChangeRequest;
+import io.cohort.codec.Messages.HeartbeatMember;
+import io.cohort.codec.Messages.Removed;
+import io.cohort.codec.Messages.RemovedHeard;
+import io.cohort.codec.Messages.SeedProbe;
+import io.cohort.codec.Messages.SeedProbeResponse;
+import io.cohort.codec.Messages.ViewAccept;
+import io.cohort.codec.Messages.ViewAccepted;
+import io.cohort.codec.Messages.ViewCommit;
+import io.cohort.codec.Messages.ViewPrepare;
+import io.cohort.codec.Messages.ViewPromise;
+import io.cohort.codec.Messages.ViewQuery;
+import io.cohort.codec.Messages.ViewValue;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -64,6 +77,7 @@ class MessageRoundTripTest
     private static final long DESTINATION = -42L;
     private static final long FIRST_SEQUENCE = Long.MAX_VALUE - 1_000L;
     private static final int COPIES = 3;
+    private static final long LINEAGE = 0x1EA6_E000_0000_0001L;
 
     private final MessageCodec codec = new MessageCodec();
     private final FrameEncoder frameEncoder = new FrameEncoder();
@@ -91,11 +105,17 @@ class MessageRoundTripTest
     {
         final Bytes curveKey = Bytes.filled(32, 0xC3);
         final Bytes filter = new Bytes(MessageCodec.utf8("{\"ville\":\"Zürich\",\"prix\":{\"$lt\":1e3}}"));
+        final ViewValue view = richView(curveKey);
         return List.of(
             new Heartbeat(
                 123_456_789_012L, 99L, 0xDEAD_BEEF_CAFE_BABEL,
                 HeartbeatDecoder.FLAG_RESUMED_FROM_PAUSE | HeartbeatDecoder.FLAG_LEAVING,
-                List.of(SENDER, 2L, -3L, Long.MAX_VALUE),
+                LINEAGE, 7L, 1_234L,
+                List.of(
+                    new HeartbeatMember(SENDER, 1_234L, 1_234L, 0L),
+                    new HeartbeatMember(2L, 1_230L, 1_229L, 0b1100L),
+                    HeartbeatMember.of(-3L),
+                    new HeartbeatMember(Long.MAX_VALUE, -1L, Long.MIN_VALUE, -1L)),
                 List.of(new Directed(2L, 17L), new Directed(-3L, 0L), new Directed(Long.MIN_VALUE, -1L))),
             new MemberCard(MessageType.MEMBER_CARD, card(7L, "nœud-7.exemple.fr", curveKey)),
             new MemberCard(MessageType.NODE_JOINED, card(-8L, "ノード8.example.jp", Bytes.EMPTY)),
@@ -122,7 +142,31 @@ class MessageRoundTripTest
             new RepairRequest(141L, 142L, 143L, 144L, 200L),
             new ProbeRequest(151L, -152L),
             new CommandResponse(161L, CommandStatus.BAD_REQUEST, "salle inconnue: «café» ☕"),
-            new SnapshotCredit(171L, 172L));
+            new SnapshotCredit(171L, 172L),
+            new ViewPrepare(181L, LINEAGE, 8L, 3L, -182L),
+            new ViewPromise(191L, LINEAGE, 8L, 3L, 192L, true, 2L, 193L, 1L, 194L, view),
+            new ViewAccept(201L, LINEAGE, 8L, 3L, 202L, view),
+            new ViewAccepted(211L, LINEAGE, 8L, 3L, 212L, false, 4L, -213L,
+                List.of(new RemovedHeard(2L, 1_500_000_000L), new RemovedHeard(-4L, Long.MAX_VALUE))),
+            new ViewCommit(221L, 3L, 222L, view),
+            new ChangeRequest(231L, LINEAGE, 7L, ChangeRequestDecoder.KIND_JOIN, 0, 232L, 233L, 0L, 0L,
+                card(232L, "arrivée.example", curveKey), null),
+            new ViewQuery(241L, LINEAGE, 7L),
+            new SeedProbe(251L, LINEAGE, 7L),
+            new SeedProbeResponse(261L, ~LINEAGE, 12L, 5, true, 1_700_000_000_001L, 262L));
+    }
+
+    /**
+     * A view of three members, two of them removed from its predecessor: the value of the rich view messages.
+     *
+     * @param curveKey the key of the first member.
+     * @return the value.
+     */
+    static ViewValue richView(final Bytes curveKey)
+    {
+        return new ViewValue(LINEAGE, 8L, ViewValueDecoder.FLAG_DISSOLVE,
+            List.of(card(1L, "a.example", curveKey), card(3L, "c.例え", Bytes.EMPTY), card(-5L, "e.example", Bytes.of(9))),
+            List.of(new Removed(2L, 62L, ReasonCode.PARTITION), new Removed(4L, Long.MIN_VALUE, ReasonCode.SILENCE)));
     }
 
     /**
@@ -134,8 +178,9 @@ class MessageRoundTripTest
     {
         final Card emptyCard = Card.of(0L, 0L, "", "", Bytes.EMPTY);
         final Room emptyRoom = room(0L, "", "", Bytes.EMPTY);
+        final ViewValue emptyView = new ViewValue(0L, 0L, 0, List.of(), List.of());
         return List.of(
-            new Heartbeat(0L, 0L, 0L, 0, List.of(), List.of()),
+            new Heartbeat(0L, 0L, 0L, 0, 0L, 0L, 0L, List.of(), List.of()),
             new MemberCard(MessageType.MEMBER_CARD, emptyCard),
             new MemberCard(MessageType.NODE_JOINED, emptyCard),
             new NodeLeaving(-1L, -1L, -1L),
@@ -154,7 +199,16 @@ class MessageRoundTripTest
             new RepairRequest(0L, 0L, 0L, Long.MIN_VALUE, Long.MIN_VALUE),
             new ProbeRequest(0L, 0L),
             new CommandResponse(0L, CommandStatus.OK, ""),
-            new SnapshotCredit(0L, 0L));
+            new SnapshotCredit(0L, 0L),
+            new ViewPrepare(0L, 0L, 0L, 0L, 0L),
+            new ViewPromise(0L, 0L, 0L, 0L, 0L, false, 0L, 0L, 0L, 0L, null),
+            new ViewAccept(0L, 0L, 0L, 0L, 0L, emptyView),
+            new ViewAccepted(-1L, -1L, -1L, -1L, -1L, true, -1L, -1L, List.of()),
+            new ViewCommit(0L, 0L, 0L, emptyView),
+            new ChangeRequest(0L, 0L, 0L, ChangeRequestDecoder.KIND_LEAVE, 0, 0L, 0L, 0L, 0L, null, null),
+            new ViewQuery(0L, 0L, 0L),
+            new SeedProbe(0L, 0L, 0L),
+            new SeedProbeResponse(0L, 0L, 0L, 0, false, 0L, 0L));
     }
 
     /**
@@ -169,17 +223,29 @@ class MessageRoundTripTest
         final Bytes key = Bytes.filled(CodecLimits.MAX_ENDPOINT_LENGTH_DEFAULT, 0xEE);
         final Bytes filter = Bytes.filled(CodecLimits.MAX_FILTER_LENGTH_DEFAULT, 0x66);
         final Bytes payload = Bytes.filled(CodecLimits.MAX_PAYLOAD_LENGTH_DEFAULT, 0xAA);
-        final List<Long> members = new ArrayList<>();
+        final List<HeartbeatMember> members = new ArrayList<>();
         final List<Directed> directed = new ArrayList<>();
         final List<Card> cards = new ArrayList<>();
+        final List<Removed> removed = new ArrayList<>();
+        final List<RemovedHeard> removedHeard = new ArrayList<>();
         for (int i = 0; i < CodecLimits.MAX_MEMBERS_DEFAULT; i++)
         {
-            members.add((long)i);
+            members.add(new HeartbeatMember(i, i + 1, i + 2, -1L >>> (i % 64)));
             directed.add(new Directed(i, -i));
             cards.add(Card.of(i, i, "", "", Bytes.EMPTY));
+            removed.add(new Removed(-i, i, ReasonCode.PARTITION));
+            removedHeard.add(new RemovedHeard(i, (long)i * 1_000_000L));
         }
+        final ViewValue view = new ViewValue(-1L, Long.MAX_VALUE, -1, cards, removed);
+        final Card longCard = Card.of(1L, 2L, endpoint, endpoint, key);
         return List.of(
-            new Heartbeat(1L, 2L, 3L, 4, members, directed),
+            new Heartbeat(1L, 2L, 3L, 4, 5L, 6L, 7L, members, directed),
+            new ViewPromise(1L, 2L, 3L, 4L, 5L, true, 6L, 7L, 8L, 9L, view),
+            new ViewAccept(1L, 2L, 3L, 4L, 5L, view),
+            new ViewAccepted(1L, 2L, 3L, 4L, 5L, true, 6L, 7L, removedHeard),
+            new ViewCommit(1L, 2L, 3L, new ViewValue(1L, 2L, 0, List.of(longCard, longCard), removed)),
+            new ChangeRequest(1L, 2L, 3L, ChangeRequestDecoder.KIND_JOIN, 4, 5L, 6L, 7L, 8L, longCard, null),
+            new ChangeRequest(1L, 2L, 3L, ChangeRequestDecoder.KIND_DISSOLVE, 4, 5L, 6L, 7L, 8L, null, endpoint),
             new MemberCard(MessageType.MEMBER_CARD, Card.of(1L, 2L, endpoint, endpoint, key)),
             new RoomCreated(room(1L, name, name, filter)),
             new Notification(1L, payload),
@@ -647,6 +713,28 @@ class MessageRoundTripTest
                 frame.claim(MessageType.PROBE, 16);
                 frame.resizeLastMessage(17);
             }),
+            misuse("memberCount=3", (b, s) -> new ViewValueEncoder(SMALL).wrap(b, 0)
+                .addMember(1L, 1L, "", "", new byte[0])
+                .addMember(2L, 2L, "", "", new byte[0])
+                .addMember(3L, 3L, "", "", new byte[0])),
+            misuse("publicKeyLength=6",
+                (b, s) -> new ViewAcceptEncoder(SMALL).wrap(b, 0).value().addMember(1L, 2L, "", "", new byte[6])),
+            misuse("removedCount=3", (b, s) -> new ViewCommitEncoder(SMALL).wrap(b, 0).value()
+                .addRemoved(1L, 1L, 1).addRemoved(2L, 2L, 2).addRemoved(3L, 3L, 3)),
+            misuse("memberCount=3", (b, s) -> new ViewPromiseEncoder(SMALL).wrap(b, 0).acceptedValue()
+                .addMember(1L, 1L, "", "", new byte[0])
+                .addMember(2L, 2L, "", "", new byte[0])
+                .addMember(3L, 3L, "", "", new byte[0])),
+            misuse("removedCount=3", (b, s) -> new ViewAcceptedEncoder(SMALL).wrap(b, 0)
+                .addRemoved(1L, 1L).addRemoved(2L, 2L).addRemoved(3L, 3L)),
+            misuse("winnerEndpointLength=6",
+                (b, s) -> new ChangeRequestEncoder(SMALL).wrap(b, 0).winnerEndpoint("tcp://")),
+            misuse("winnerEndpointLength=6",
+                (b, s) -> new ChangeRequestEncoder(SMALL).wrap(b, 0).winnerEndpoint(s, 0, 6)),
+            misuse("winnerEndpointLength=-1",
+                (b, s) -> new ChangeRequestEncoder(SMALL).wrap(b, 0).winnerEndpoint(s, 0, -1)),
+            misuse("commandEndpointLength=6",
+                (b, s) -> new ChangeRequestEncoder(SMALL).wrap(b, 0).card().endpoints("", "tcp://", new byte[0])),
             misuse("maxMembers=-1", (b, s) -> new CodecLimits(1, 1, 1, 1, -1, 1024)),
             misuse("maxFrameLength=51", (b, s) -> new CodecLimits(1, 1, 1, 1, 1, 51)));
     }
@@ -678,6 +766,10 @@ class MessageRoundTripTest
         new HeartbeatEncoder(SMALL).wrap(buffer, 0).memberCount(2).addDirected(1L, 1L).addDirected(2L, 2L);
         new CommandResponseEncoder(SMALL).wrap(buffer, 0).detail(new byte[7]);
         new JoinResponseEncoder(SMALL).wrap(buffer, 0).addMember(1L, 1L, "", "", new byte[5]).addMember(2L, 2L, "", "", new byte[0]);
+        new ViewValueEncoder(SMALL).wrap(buffer, 0).addMember(1L, 1L, "", "", new byte[5])
+            .addMember(2L, 2L, "tcp:/", "", new byte[0]).addRemoved(1L, 1L, 1).addRemoved(2L, 2L, 2);
+        new ViewAcceptedEncoder(SMALL).wrap(buffer, 0).addRemoved(1L, 1L).addRemoved(2L, 2L);
+        new ChangeRequestEncoder(SMALL).wrap(buffer, 0).winnerEndpoint("tcp:/");
     }
 
     @Test
@@ -690,9 +782,14 @@ class MessageRoundTripTest
         heartbeat.addDirected(1L, 2L);
         assertThrows(IllegalStateException.class, () -> heartbeat.memberCount(1));
 
+        assertThrows(IndexOutOfBoundsException.class, () -> heartbeat.member(2, 1L, 2L, 3L, 4L));
+
         final SnapshotChunkEncoder chunk = new SnapshotChunkEncoder().wrap(buffer, 0, 512);
         assertTrue(chunk.addRoom(1L, buffer, 0, 0, 0, 0, 0, 0));
         assertThrows(IllegalStateException.class, () -> chunk.addCount(1L, 1L));
+
+        final ViewValueEncoder value = new ViewValueEncoder().wrap(buffer, 0).addRemoved(1L, 2L, 3);
+        assertThrows(IllegalStateException.class, () -> value.addMember(1L, 1L, "", "", new byte[0]));
     }
 
     @Test
@@ -740,10 +837,10 @@ class MessageRoundTripTest
             }
         }
         assertEquals(all.length, names.size());
-        assertEquals(20, all.length);
+        assertEquals(29, all.length);
         all[0] = -1;
         assertEquals(MessageType.HEARTBEAT, MessageType.all()[0], "all() returns a copy");
-        for (final int unknown : new int[]{ 0, 13, 31, 40, 999, 0xFFFF, -1 })
+        for (final int unknown : new int[]{ 0, 13, 31, 49, 999, 0xFFFF, -1 })
         {
             assertFalse(MessageType.isKnown(unknown), "" + unknown);
         }

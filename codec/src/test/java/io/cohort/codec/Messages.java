@@ -127,12 +127,40 @@ final class Messages
     {
     }
 
+    /** A member entry of a heartbeat. */
+    record HeartbeatMember(long nodeId, long echoedHeartbeatSeq, long rowVersion, long unreachableBits)
+    {
+        /** An entry as written by {@code member(index, nodeId)}: everything but the node id 0. */
+        static HeartbeatMember of(final long nodeId)
+        {
+            return new HeartbeatMember(nodeId, 0L, 0L, 0L);
+        }
+    }
+
+    /** A removed entry of a view value. */
+    record Removed(long nodeId, long incarnation, int reason)
+    {
+    }
+
+    /** A view value: inside VIEW_PROMISE, VIEW_ACCEPT and VIEW_COMMIT. */
+    record ViewValue(long lineage, long epoch, int flags, List<Card> members, List<Removed> removed)
+    {
+    }
+
+    /** A removed member entry of VIEW_ACCEPTED. */
+    record RemovedHeard(long nodeId, long elapsedSinceHeardNs)
+    {
+    }
+
     record Heartbeat(
         long sendTimeNs,
         long lastBroadcastSequence,
         long stateDigest,
         int flags,
-        List<Long> members,
+        long lineage,
+        long epoch,
+        long heartbeatSeq,
+        List<HeartbeatMember> members,
         List<Directed> directed) implements Message
     {
         public int type()
@@ -306,6 +334,121 @@ final class Messages
         public int type()
         {
             return MessageType.COMMAND_RESPONSE;
+        }
+    }
+
+    record ViewPrepare(long correlationId, long lineage, long targetEpoch, long ballotRound, long ballotNodeId)
+        implements Message
+    {
+        public int type()
+        {
+            return MessageType.VIEW_PREPARE;
+        }
+    }
+
+    /** A promise; {@code acceptedValue} is null when the acceptor accepted nothing. */
+    record ViewPromise(
+        long correlationId,
+        long lineage,
+        long targetEpoch,
+        long ballotRound,
+        long ballotNodeId,
+        boolean ok,
+        long promisedRound,
+        long promisedNodeId,
+        long acceptedRound,
+        long acceptedNodeId,
+        ViewValue acceptedValue) implements Message
+    {
+        public int type()
+        {
+            return MessageType.VIEW_PROMISE;
+        }
+    }
+
+    record ViewAccept(
+        long correlationId, long lineage, long targetEpoch, long ballotRound, long ballotNodeId, ViewValue value)
+        implements Message
+    {
+        public int type()
+        {
+            return MessageType.VIEW_ACCEPT;
+        }
+    }
+
+    record ViewAccepted(
+        long correlationId,
+        long lineage,
+        long targetEpoch,
+        long ballotRound,
+        long ballotNodeId,
+        boolean ok,
+        long promisedRound,
+        long promisedNodeId,
+        List<RemovedHeard> removed) implements Message
+    {
+        public int type()
+        {
+            return MessageType.VIEW_ACCEPTED;
+        }
+    }
+
+    record ViewCommit(long correlationId, long ballotRound, long ballotNodeId, ViewValue value) implements Message
+    {
+        public int type()
+        {
+            return MessageType.VIEW_COMMIT;
+        }
+    }
+
+    /** A change request; {@code card} only for JOIN, {@code winnerEndpoint} only for DISSOLVE, else null. */
+    record ChangeRequest(
+        long correlationId,
+        long lineage,
+        long viewEpoch,
+        int kind,
+        int reason,
+        long subjectId,
+        long subjectIncarnation,
+        long expected,
+        long observed,
+        Card card,
+        String winnerEndpoint) implements Message
+    {
+        public int type()
+        {
+            return MessageType.CHANGE_REQUEST;
+        }
+    }
+
+    record ViewQuery(long correlationId, long lineage, long knownEpoch) implements Message
+    {
+        public int type()
+        {
+            return MessageType.VIEW_QUERY;
+        }
+    }
+
+    record SeedProbe(long correlationId, long lineage, long epoch) implements Message
+    {
+        public int type()
+        {
+            return MessageType.SEED_PROBE;
+        }
+    }
+
+    record SeedProbeResponse(
+        long correlationId,
+        long lineage,
+        long epoch,
+        int size,
+        boolean listsProber,
+        long oldestIncarnation,
+        long oldestNodeId) implements Message
+    {
+        public int type()
+        {
+            return MessageType.SEED_PROBE_RESPONSE;
         }
     }
 

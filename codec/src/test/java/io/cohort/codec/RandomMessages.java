@@ -25,6 +25,19 @@ import io.cohort.codec.Messages.RoomRemoved;
 import io.cohort.codec.Messages.SnapshotChunk;
 import io.cohort.codec.Messages.SnapshotRequest;
 import io.cohort.codec.Messages.Suspect;
+import io.cohort.codec.Messages.ChangeRequest;
+import io.cohort.codec.Messages.HeartbeatMember;
+import io.cohort.codec.Messages.Removed;
+import io.cohort.codec.Messages.RemovedHeard;
+import io.cohort.codec.Messages.SeedProbe;
+import io.cohort.codec.Messages.SeedProbeResponse;
+import io.cohort.codec.Messages.ViewAccept;
+import io.cohort.codec.Messages.ViewAccepted;
+import io.cohort.codec.Messages.ViewCommit;
+import io.cohort.codec.Messages.ViewPrepare;
+import io.cohort.codec.Messages.ViewPromise;
+import io.cohort.codec.Messages.ViewQuery;
+import io.cohort.codec.Messages.ViewValue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -97,10 +110,11 @@ final class RandomMessages
             case MessageType.HEARTBEAT:
             {
                 final int memberCount = size(random);
-                final List<Long> members = new ArrayList<>(memberCount);
+                final List<HeartbeatMember> members = new ArrayList<>(memberCount);
                 for (int i = 0; i < memberCount; i++)
                 {
-                    members.add(anyLong(random));
+                    members.add(random.nextInt(3) == 0 ? HeartbeatMember.of(anyLong(random)) :
+                        new HeartbeatMember(anyLong(random), anyLong(random), anyLong(random), anyLong(random)));
                 }
                 final int directedCount = size(random);
                 final List<Directed> directed = new ArrayList<>(directedCount);
@@ -108,8 +122,8 @@ final class RandomMessages
                 {
                     directed.add(new Directed(anyLong(random), anyLong(random)));
                 }
-                return new Heartbeat(
-                    anyLong(random), anyLong(random), anyLong(random), anyInt(random), members, directed);
+                return new Heartbeat(anyLong(random), anyLong(random), anyLong(random), anyInt(random),
+                    anyLong(random), anyLong(random), anyLong(random), members, directed);
             }
             case MessageType.MEMBER_CARD:
             case MessageType.NODE_JOINED:
@@ -178,6 +192,43 @@ final class RandomMessages
                 return new SnapshotCredit(anyLong(random), anyLong(random));
             case MessageType.COMMAND_RESPONSE:
                 return new CommandResponse(anyLong(random), anyInt(random), name(random));
+            case MessageType.VIEW_PREPARE:
+                return new ViewPrepare(anyLong(random), anyLong(random), anyLong(random), anyLong(random), anyLong(random));
+            case MessageType.VIEW_PROMISE:
+                return new ViewPromise(anyLong(random), anyLong(random), anyLong(random), anyLong(random),
+                    anyLong(random), random.nextBoolean(), anyLong(random), anyLong(random), anyLong(random),
+                    anyLong(random), random.nextBoolean() ? viewValue(random) : null);
+            case MessageType.VIEW_ACCEPT:
+                return new ViewAccept(anyLong(random), anyLong(random), anyLong(random), anyLong(random),
+                    anyLong(random), viewValue(random));
+            case MessageType.VIEW_ACCEPTED:
+            {
+                final int removedCount = size(random);
+                final List<RemovedHeard> removed = new ArrayList<>(removedCount);
+                for (int i = 0; i < removedCount; i++)
+                {
+                    removed.add(new RemovedHeard(anyLong(random), anyLong(random)));
+                }
+                return new ViewAccepted(anyLong(random), anyLong(random), anyLong(random), anyLong(random),
+                    anyLong(random), random.nextBoolean(), anyLong(random), anyLong(random), removed);
+            }
+            case MessageType.VIEW_COMMIT:
+                return new ViewCommit(anyLong(random), anyLong(random), anyLong(random), viewValue(random));
+            case MessageType.CHANGE_REQUEST:
+            {
+                final int kind = 1 + random.nextInt(5);
+                return new ChangeRequest(anyLong(random), anyLong(random), anyLong(random), kind, anyInt(random),
+                    anyLong(random), anyLong(random), anyLong(random), anyLong(random),
+                    ChangeRequestDecoder.KIND_JOIN == kind ? card(random) : null,
+                    ChangeRequestDecoder.KIND_DISSOLVE == kind ? name(random) : null);
+            }
+            case MessageType.VIEW_QUERY:
+                return new ViewQuery(anyLong(random), anyLong(random), anyLong(random));
+            case MessageType.SEED_PROBE:
+                return new SeedProbe(anyLong(random), anyLong(random), anyLong(random));
+            case MessageType.SEED_PROBE_RESPONSE:
+                return new SeedProbeResponse(anyLong(random), anyLong(random), anyLong(random), nonNegativeInt(random),
+                    random.nextBoolean(), anyLong(random), anyLong(random));
             default:
                 throw new IllegalArgumentException("type=" + type + " is not a message type");
         }
@@ -187,6 +238,24 @@ final class RandomMessages
     {
         final Bytes publicKey = random.nextBoolean() ? Bytes.EMPTY : bytes(random, MAX_KEY);
         return Card.of(anyLong(random), anyLong(random), name(random), name(random), publicKey);
+    }
+
+    static ViewValue viewValue(final Random random)
+    {
+        final int memberCount = random.nextInt(4);
+        final List<Card> members = new ArrayList<>(memberCount);
+        for (int i = 0; i < memberCount; i++)
+        {
+            members.add(card(random));
+        }
+        final int removedCount = size(random);
+        final List<Removed> removed = new ArrayList<>(removedCount);
+        for (int i = 0; i < removedCount; i++)
+        {
+            removed.add(new Removed(anyLong(random), anyLong(random), anyInt(random)));
+        }
+        final int flags = random.nextBoolean() ? ViewValueDecoder.FLAG_DISSOLVE : anyInt(random);
+        return new ViewValue(anyLong(random), anyLong(random), flags, members, removed);
     }
 
     static Room room(final Random random)

@@ -14,8 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * Codes that travel on the wire never change: {@link ReasonCode} (suspicions and evictions),
- * {@link DecodeResult} (the observed value of a BAD_FRAME accusation) and {@link CommandStatus} (command responses,
- * join refusals among them). A new constant gets a new code and a row here.
+ * {@link DecodeResult} (the observed value of a BAD_FRAME accusation), {@link CommandStatus} (command responses,
+ * join refusals among them), the kinds of a change request and the flags of a view. A new constant gets a new code
+ * and a row here.
  */
 class StableCodesTest
 {
@@ -46,12 +47,39 @@ class StableCodesTest
         pinned.put("INTERNAL_ERROR", 4);
         pinned.put("CLUSTER_MISMATCH", 5);
         pinned.put("SETTINGS_MISMATCH", 6);
+        pinned.put("REMOVED", 7);
         assertEquals(pinned, intConstants(CommandStatus.class));
         for (final Map.Entry<String, Integer> entry : pinned.entrySet())
         {
             assertEquals(entry.getKey(), CommandStatus.name(entry.getValue()));
         }
-        assertEquals("UNKNOWN(7)", CommandStatus.name(7));
+        assertEquals("UNKNOWN(8)", CommandStatus.name(8));
+    }
+
+    @Test
+    void shouldPinTheChangeRequestKindsAndTheViewFlags() throws IllegalAccessException
+    {
+        final Map<String, Integer> kinds = new LinkedHashMap<>();
+        kinds.put("KIND_JOIN", 1);
+        kinds.put("KIND_LEAVE", 2);
+        kinds.put("KIND_FAULT", 3);
+        kinds.put("KIND_LAGGING", 4);
+        kinds.put("KIND_DISSOLVE", 5);
+        assertEquals(kinds, withPrefix("KIND_", intConstants(ChangeRequestDecoder.class)));
+        assertEquals(Map.of("FLAG_DISSOLVE", 1), withPrefix("FLAG_", intConstants(ViewValueDecoder.class)));
+    }
+
+    private static Map<String, Integer> withPrefix(final String prefix, final Map<String, Integer> constants)
+    {
+        final Map<String, Integer> selected = new LinkedHashMap<>();
+        constants.forEach((name, value) ->
+        {
+            if (name.startsWith(prefix))
+            {
+                selected.put(name, value);
+            }
+        });
+        return selected;
     }
 
     @Test

@@ -28,8 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Cost per message of the common messages on the wire: a room count, a heartbeat (5 members, 4 directed
- * streams) and a notification with a 64-byte payload. "Single" benchmarks build or validate a whole frame
+ * Cost per message of the common messages on the wire: a room count, a heartbeat (5 members with their echoes and
+ * reachability rows, 4 directed streams) and a notification with a 64-byte payload. "Single" benchmarks build or validate a whole frame
  * holding one message (header, CRC32C and all); "batch" benchmarks put {@value #BATCH} messages in one frame,
  * which is how the transport sends them, and report the cost per message.
  */
@@ -272,10 +272,12 @@ public class CodecBenchmark
                 .sendTimeNs(sequence)
                 .lastBroadcastSequence(sequence)
                 .stateDigest(roomId)
+                .view(CLUSTER_ID, 7L)
+                .heartbeatSeq(sequence)
                 .memberCount(MEMBERS);
             for (int m = 0; m < MEMBERS; m++)
             {
-                heartbeat.member(m, NODE_ID + m);
+                heartbeat.member(m, NODE_ID + m, sequence - m, sequence - 2 * m, 1L << m);
             }
             for (int d = 0; d < DIRECTED; d++)
             {
@@ -319,10 +321,12 @@ public class CodecBenchmark
         while (frame.nextMessage())
         {
             final HeartbeatDecoder heartbeat = heartbeatDecoder.wrap(buffer, frame.bodyOffset(), frame.bodyLength());
-            sum += heartbeat.lastBroadcastSequence() + heartbeat.stateDigest() + heartbeat.sendTimeNs();
+            sum += heartbeat.lastBroadcastSequence() + heartbeat.stateDigest() + heartbeat.sendTimeNs() +
+                heartbeat.lineage() + heartbeat.epoch() + heartbeat.heartbeatSeq();
             for (int m = 0, n = heartbeat.memberCount(); m < n; m++)
             {
-                sum += heartbeat.member(m);
+                sum += heartbeat.member(m) + heartbeat.memberEchoedHeartbeatSeq(m) + heartbeat.memberRowVersion(m) +
+                    heartbeat.memberUnreachableBits(m);
             }
             sum += heartbeat.lastDirectedSequence(NODE_ID + 2);
         }
