@@ -52,12 +52,14 @@ public final class MessageType
     public static final int COMMAND_RESPONSE = FIRST_COMMAND_TYPE + 6;
     /** Command: chunks of a snapshot the requester has loaded, so that the server may send more. */
     public static final int SNAPSHOT_CREDIT = FIRST_COMMAND_TYPE + 7;
+    /** Command, replica to owner: the last message of the owner's broadcast stream the replica has applied. */
+    public static final int FLOW_STATUS = FIRST_COMMAND_TYPE + 17;
 
     private static final int[] ALL = {
         HEARTBEAT, MEMBER_CARD, NODE_JOINED, NODE_LEAVING, NODE_EVICTED, SUSPECT, ROOM_CREATED, ROOM_REMOVED,
         ROOM_COUNT, NOTIFICATION, CLUSTER_EVENT, PROBE, JOIN_REQUEST, JOIN_RESPONSE, SNAPSHOT_REQUEST,
         SNAPSHOT_CHUNK, REPAIR_REQUEST, PROBE_REQUEST, COMMAND_RESPONSE,
-        SNAPSHOT_CREDIT };
+        SNAPSHOT_CREDIT, FLOW_STATUS };
 
     private MessageType()
     {
@@ -114,6 +116,7 @@ public final class MessageType
             case PROBE_REQUEST: return "PROBE_REQUEST";
             case COMMAND_RESPONSE: return "COMMAND_RESPONSE";
             case SNAPSHOT_CREDIT: return "SNAPSHOT_CREDIT";
+            case FLOW_STATUS: return "FLOW_STATUS";
             default: return "UNKNOWN";
         }
     }
@@ -158,6 +161,7 @@ public final class MessageType
             case PROBE_REQUEST: return fixed(bodyLength, ProbeRequestDecoder.BODY_LENGTH);
             case COMMAND_RESPONSE: return CommandResponseDecoder.validate(buffer, bodyOffset, bodyLength, limits);
             case SNAPSHOT_CREDIT: return fixed(bodyLength, SnapshotCreditDecoder.BODY_LENGTH);
+            case FLOW_STATUS: return fixed(bodyLength, FlowStatusDecoder.BODY_LENGTH);
             default: return DecodeResult.UNKNOWN_MESSAGE_TYPE;
         }
     }

@@ -215,7 +215,7 @@ class GoldenLayoutTest
     void shouldPinTheMessageTypeNumbers()
     {
         assertArrayEquals(
-            new int[]{ 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 32, 33, 34, 35, 36, 37, 38, 39 }, MessageType.all());
+            new int[]{ 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 32, 33, 34, 35, 36, 37, 38, 39, 49 }, MessageType.all());
         assertEquals(1, MessageType.HEARTBEAT);
         assertEquals(2, MessageType.MEMBER_CARD);
         assertEquals(3, MessageType.NODE_JOINED);
@@ -236,6 +236,7 @@ class GoldenLayoutTest
         assertEquals(37, MessageType.PROBE_REQUEST);
         assertEquals(38, MessageType.COMMAND_RESPONSE);
         assertEquals(39, MessageType.SNAPSHOT_CREDIT);
+        assertEquals(49, MessageType.FLOW_STATUS);
     }
 
     @Test
@@ -262,6 +263,7 @@ class GoldenLayoutTest
         assertEquals(40, RepairRequestDecoder.BODY_LENGTH);
         assertEquals(16, ProbeRequestDecoder.BODY_LENGTH);
         assertEquals(16, SnapshotCreditDecoder.BODY_LENGTH);
+        assertEquals(16, FlowStatusDecoder.BODY_LENGTH);
         assertEquals(20, CommandResponseDecoder.MIN_LENGTH);
     }
 

@@ -17,6 +17,7 @@ import io.cohort.codec.Messages.Notification;
 import io.cohort.codec.Messages.Probe;
 import io.cohort.codec.Messages.ProbeRequest;
 import io.cohort.codec.Messages.SnapshotCredit;
+import io.cohort.codec.Messages.FlowStatus;
 import io.cohort.codec.Messages.Raw;
 import io.cohort.codec.Messages.RepairRequest;
 import io.cohort.codec.Messages.Room;
@@ -69,6 +70,7 @@ final class MessageCodec
     private final RepairRequestEncoder repairRequestEncoder = new RepairRequestEncoder();
     private final ProbeRequestEncoder probeRequestEncoder = new ProbeRequestEncoder();
     private final SnapshotCreditEncoder snapshotCreditEncoder = new SnapshotCreditEncoder();
+    private final FlowStatusEncoder flowStatusEncoder = new FlowStatusEncoder();
     private final CommandResponseEncoder commandResponseEncoder = new CommandResponseEncoder();
 
     private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
@@ -89,6 +91,7 @@ final class MessageCodec
     private final RepairRequestDecoder repairRequestDecoder = new RepairRequestDecoder();
     private final ProbeRequestDecoder probeRequestDecoder = new ProbeRequestDecoder();
     private final SnapshotCreditDecoder snapshotCreditDecoder = new SnapshotCreditDecoder();
+    private final FlowStatusDecoder flowStatusDecoder = new FlowStatusDecoder();
     private final CommandResponseDecoder commandResponseDecoder = new CommandResponseDecoder();
 
     /** Source of var-length fields written through the (buffer, offset, length) encoder methods. */
@@ -223,6 +226,7 @@ final class MessageCodec
             case MessageType.REPAIR_REQUEST: return RepairRequestEncoder.BODY_LENGTH;
             case MessageType.PROBE_REQUEST: return ProbeRequestEncoder.BODY_LENGTH;
             case MessageType.SNAPSHOT_CREDIT: return SnapshotCreditEncoder.BODY_LENGTH;
+            case MessageType.FLOW_STATUS: return FlowStatusEncoder.BODY_LENGTH;
             case MessageType.COMMAND_RESPONSE:
                 return CommandResponseEncoder.computeLength(utf8(((CommandResponse)message).detail()).length);
             default:
@@ -404,6 +408,13 @@ final class MessageCodec
                 final SnapshotCredit m = (SnapshotCredit)message;
                 snapshotCreditEncoder.wrap(buffer, at).correlationId(m.correlationId()).chunksLoaded(m.chunksLoaded());
                 return SnapshotCreditEncoder.BODY_LENGTH;
+            }
+            case MessageType.FLOW_STATUS:
+            {
+                final FlowStatus m = (FlowStatus)message;
+                flowStatusEncoder.wrap(buffer, at).ownerIncarnation(m.ownerIncarnation())
+                    .appliedBroadcastSequence(m.appliedBroadcastSequence());
+                return FlowStatusEncoder.BODY_LENGTH;
             }
             case MessageType.COMMAND_RESPONSE:
             {
@@ -653,6 +664,11 @@ final class MessageCodec
             {
                 final SnapshotCreditDecoder d = snapshotCreditDecoder.wrap(buffer, offset, length);
                 return new SnapshotCredit(d.correlationId(), d.chunksLoaded());
+            }
+            case MessageType.FLOW_STATUS:
+            {
+                final FlowStatusDecoder d = flowStatusDecoder.wrap(buffer, offset, length);
+                return new FlowStatus(d.ownerIncarnation(), d.appliedBroadcastSequence());
             }
             case MessageType.COMMAND_RESPONSE:
             {

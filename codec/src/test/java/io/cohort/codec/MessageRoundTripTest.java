@@ -17,6 +17,7 @@ import io.cohort.codec.Messages.Notification;
 import io.cohort.codec.Messages.Probe;
 import io.cohort.codec.Messages.ProbeRequest;
 import io.cohort.codec.Messages.SnapshotCredit;
+import io.cohort.codec.Messages.FlowStatus;
 import io.cohort.codec.Messages.RepairRequest;
 import io.cohort.codec.Messages.Room;
 import io.cohort.codec.Messages.RoomCount;
@@ -122,7 +123,8 @@ class MessageRoundTripTest
             new RepairRequest(141L, 142L, 143L, 144L, 200L),
             new ProbeRequest(151L, -152L),
             new CommandResponse(161L, CommandStatus.BAD_REQUEST, "salle inconnue: «café» ☕"),
-            new SnapshotCredit(171L, 172L));
+            new SnapshotCredit(171L, 172L),
+            new FlowStatus(181L, 182L));
     }
 
     /**
@@ -154,7 +156,8 @@ class MessageRoundTripTest
             new RepairRequest(0L, 0L, 0L, Long.MIN_VALUE, Long.MIN_VALUE),
             new ProbeRequest(0L, 0L),
             new CommandResponse(0L, CommandStatus.OK, ""),
-            new SnapshotCredit(0L, 0L));
+            new SnapshotCredit(0L, 0L),
+            new FlowStatus(0L, 0L));
     }
 
     /**
@@ -740,7 +743,7 @@ class MessageRoundTripTest
             }
         }
         assertEquals(all.length, names.size());
-        assertEquals(20, all.length);
+        assertEquals(21, all.length);
         all[0] = -1;
         assertEquals(MessageType.HEARTBEAT, MessageType.all()[0], "all() returns a copy");
         for (final int unknown : new int[]{ 0, 13, 31, 40, 999, 0xFFFF, -1 })
