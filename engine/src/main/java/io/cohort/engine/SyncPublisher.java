@@ -14,6 +14,7 @@ import io.cohort.codec.RoomCountEncoder;
 import io.cohort.codec.SuspectEncoder;
 import io.cohort.state.SubscriptionState;
 import io.cohort.transport.OutboundBatcher;
+import io.cohort.transport.ReplicationWindow;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
@@ -64,6 +65,7 @@ final class SyncPublisher
     private final ProbeEncoder probeEncoder = new ProbeEncoder();
     private final byte[] publicKey;
     private final ControlQueue control;
+    private ReplicationWindow window;
     private long controlQueued;
     private long controlSent;
     private long controlOverflows;
@@ -105,6 +107,16 @@ final class SyncPublisher
         return CONTROL_RECORDS_PER_NODE * (limits.maxMembers() + 1);
     }
 
+    /**
+     * Gates the rows on a replication window: they are claimed only while it is open, and coalesce meanwhile.
+     *
+     * @param window the window over this node's broadcast stream, or null for none.
+     */
+    void flowWindow(final ReplicationWindow window)
+    {
+        this.window = window;
+    }
+
     void countChanged(final long roomId)
     {
         pendingCounts.add(roomId);
@@ -142,7 +154,9 @@ final class SyncPublisher
     }
 
     /**
-     * Publishes pending rooms, then counts, then room removals, as far as the stream accepts them.
+     * Publishes pending rooms, then counts, then room removals, as far as the stream and the replication window
+     * accept them. While the window is closed nothing is claimed and the pending sets keep coalescing: a room
+     * changed any number of times meanwhile leaves as one message carrying its latest state.
      *
      * @return the number of messages claimed.
      */
@@ -160,6 +174,10 @@ final class SyncPublisher
                 {
                     it.remove();
                     continue;
+                }
+                if (windowClosed())
+                {
+                    return published;
                 }
                 final int at = outbound.claimBroadcast(MessageType.ROOM_CREATED, Long.BYTES + metadataLength);
                 if (OutboundBatcher.NO_SPACE == at)
@@ -179,6 +197,10 @@ final class SyncPublisher
             while (it.hasNext())
             {
                 final long roomId = it.nextValue();
+                if (windowClosed())
+                {
+                    return published;
+                }
                 final int at = outbound.claimBroadcast(MessageType.ROOM_COUNT, RoomCountEncoder.BODY_LENGTH);
                 if (OutboundBatcher.NO_SPACE == at)
                 {
@@ -195,6 +217,10 @@ final class SyncPublisher
             while (it.hasNext())
             {
                 final long roomId = it.nextValue();
+                if (windowClosed())
+                {
+                    return published;
+                }
                 final int at = outbound.claimBroadcast(MessageType.ROOM_REMOVED, Long.BYTES);
                 if (OutboundBatcher.NO_SPACE == at)
                 {
@@ -206,6 +232,11 @@ final class SyncPublisher
             }
         }
         return published;
+    }
+
+    private boolean windowClosed()
+    {
+        return null != window && !window.isOpen();
     }
 
     /**

@@ -248,6 +248,15 @@ public final class ReplicationWindow implements BroadcastSentObserver
     }
 
     /**
+     * @param index from 0 to {@link #replicaCount()} - 1.
+     * @return the node id of the replica tracked at that index (indexes change as replicas are removed).
+     */
+    public long replicaId(final int index)
+    {
+        return replicaIds[index];
+    }
+
+    /**
      * @return replicas tethered now.
      */
     public int tetheredCount()
