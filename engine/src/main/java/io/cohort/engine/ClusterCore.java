@@ -209,10 +209,11 @@ final class ClusterCore
 
         workCount += memberSync.tick(members, nowNs);
         workCount += doSlices(nowNs);
-        workCount += flowControl.tick(this, nowNs, publisher.hasPending()); // rows are claimed only while open
+        workCount += flowControl.tick(this, nowNs); // rows are claimed only while its window is open
         workCount += flowReporter.tick(members, nowNs);
         workCount += publisher.publishControl(); // before rows: control never waits behind data
         workCount += publisher.publishPending();
+        flowControl.afterPublish(nowNs, publisher.hasPending());
         workCount += state.sweepRemovedOwners(SWEEP_BUDGET);
         if (nowNs >= nextHeartbeatNs && NodeState.LEAVING != nodeState)
         {

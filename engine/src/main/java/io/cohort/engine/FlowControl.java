@@ -3,6 +3,8 @@ package io.cohort.engine;
 import io.cohort.transport.OutboundBatcher;
 import io.cohort.transport.ReplicationWindow;
 import org.agrona.collections.LongHashSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The owner's side of end-to-end flow control: the {@link ReplicationWindow} over this node's broadcast stream,
@@ -13,7 +15,15 @@ import org.agrona.collections.LongHashSet;
  */
 final class FlowControl
 {
+    private static final Logger LOG = LoggerFactory.getLogger(FlowControl.class);
+
+    private final long nodeId;
     private final long incarnation;
+    private final long untetherAfterNs;
+    /** Untether and tether lines, on the core's clock so that a simulated run logs the same lines every time. */
+    private final RateLimitedWarnings warnings = new RateLimitedWarnings(LOG::warn, () -> this.nowNs,
+        RateLimitedWarnings.DEFAULT_BURST, RateLimitedWarnings.DEFAULT_INTERVAL_NS);
+    private long nowNs;
     private final ReplicationWindow window;
     private final FlowGate gate;
     private final LongHashSet liveSubscribers;
@@ -26,7 +36,9 @@ final class FlowControl
      */
     FlowControl(final CohortContext context, final OutboundBatcher outbound, final LongHashSet liveSubscribers)
     {
+        this.nodeId = context.nodeId();
         this.incarnation = context.incarnation();
+        this.untetherAfterNs = context.flowUntetherAfterNs();
         this.liveSubscribers = liveSubscribers;
         this.window = new ReplicationWindow(context.flowWindow(), context.flowWindowFrames(),
             context.flowUntetherAfterNs(), context.codecLimits().maxMembers());
@@ -56,20 +68,28 @@ final class FlowControl
             statusesIgnored++;
             return;
         }
+        this.nowNs = nowNs;
+        final boolean wasTethered = window.isTethered(replica.nodeId);
         window.onStatus(replica.nodeId, appliedSequence, nowNs);
+        if (!wasTethered && window.isTethered(replica.nodeId) && window.untetherings() > 0)
+        {
+            warnings.warn("tethered", "node {}: replica {} caught up within half the window: tethered again",
+                ClusterCore.id(nodeId), replica);
+        }
     }
 
+
     /**
-     * Once per duty cycle, after this cycle's rows were claimed: drops replicas that are no longer members or
-     * subscribed, untethers one that held the window closed too long, and publishes the gate.
+     * Once per duty cycle, before this cycle's rows are claimed: drops replicas that are no longer members or
+     * subscribed, and untethers one that held the window closed too long.
      *
-     * @param core    the core, for its members.
-     * @param nowNs   the cycle's time.
-     * @param pending whether changed rooms wait to be published.
+     * @param core  the core, for its members.
+     * @param nowNs the cycle's time.
      * @return work done.
      */
-    int tick(final ClusterCore core, final long nowNs, final boolean pending)
+    int tick(final ClusterCore core, final long nowNs)
     {
+        this.nowNs = nowNs;
         int workCount = 0;
         for (int i = window.replicaCount() - 1; i >= 0; i--)
         {
@@ -80,9 +100,26 @@ final class FlowControl
                 workCount++;
             }
         }
-        workCount += window.tick(nowNs);
-        gate.onWindow(nowNs, pending && !window.isOpen());
+        if (0 != window.tick(nowNs))
+        {
+            workCount++;
+            warnings.warn("untethered", "node {}: replica {} held the replication window closed for {} ms: " +
+                "untethered (lag {} ms); the others set the pace until it catches up",
+                ClusterCore.id(nodeId), ClusterCore.id(window.lastUntetheredId()), untetherAfterNs / 1_000_000,
+                window.lagNs(window.lastUntetheredId(), nowNs) / 1_000_000);
+        }
         return workCount;
+    }
+
+    /**
+     * Once per duty cycle, after this cycle's rows were claimed: publishes the gate.
+     *
+     * @param nowNs   the cycle's time.
+     * @param pending whether changed rooms are left unpublished (the window, or the socket, holds them).
+     */
+    void afterPublish(final long nowNs, final boolean pending)
+    {
+        gate.onWindow(nowNs, pending);
     }
 
     /**

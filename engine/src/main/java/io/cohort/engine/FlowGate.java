@@ -5,16 +5,18 @@ import java.lang.invoke.VarHandle;
 
 /**
  * Whether row-changing API calls are refused {@link CallResult#BACK_PRESSURED} before they are queued: written by
- * the node's thread once per duty cycle, read by any caller thread. Set while the replication window has stayed
- * closed with changes waiting for longer than {@code cohort.flow.backpressure.after}, or while the API queue is
- * more than a quarter full; so callers feel the pressure within milliseconds, long before the queue, the socket
+ * the node's thread once per duty cycle, read by any caller thread. Set while changed rooms have been left
+ * unpublished at the end of every cycle (the replication window was closed, or the socket refused) for longer than
+ * {@code cohort.flow.backpressure.after}, or while the API queue is
+ * more than a quarter full or has not been drained for longer than that same bound (its oldest call has waited
+ * that long); so callers feel the pressure within milliseconds, long before the queue, the socket
  * buffers and the kernel have stacked up seconds of backlog.
  */
 final class FlowGate
 {
-    /** Bit set while the window has been closed with changes waiting for longer than the bound. */
+    /** Bit set while changes have been left unpublished at the end of every cycle for longer than the bound. */
     static final int WINDOW = 1;
-    /** Bit set while the API queue is more than a quarter full. */
+    /** Bit set while the API queue is more than a quarter full or has not been drained for longer than the bound. */
     static final int API_QUEUE = 2;
     private static final long NOT_WAITING = Long.MIN_VALUE;
     private static final VarHandle STATE;
@@ -36,6 +38,7 @@ final class FlowGate
     private volatile int state;
     private int bits;
     private long waitingSinceNs = NOT_WAITING;
+    private long backlogSinceNs = NOT_WAITING;
     private long windowPressures;
 
     /**
@@ -47,15 +50,15 @@ final class FlowGate
     }
 
     /**
-     * The window's state this cycle; node thread only.
+     * What the cycle left unpublished; node thread only, after the cycle's rows were claimed.
      *
-     * @param nowNs          the cycle's time.
-     * @param closedAndDirty whether the window is closed while changed rooms wait to be published.
+     * @param nowNs   the cycle's time.
+     * @param pending whether changed rooms are left unpublished (the window or the socket holds them).
      */
-    void onWindow(final long nowNs, final boolean closedAndDirty)
+    void onWindow(final long nowNs, final boolean pending)
     {
         int next = bits & ~WINDOW;
-        if (closedAndDirty)
+        if (pending)
         {
             if (NOT_WAITING == waitingSinceNs)
             {
@@ -78,14 +81,25 @@ final class FlowGate
     }
 
     /**
-     * The API queue's fill this cycle; node thread only.
+     * The API queue this cycle; node thread only.
      *
-     * @param queuedBytes bytes queued.
+     * @param nowNs       the cycle's time.
+     * @param drained     whether the cycle read every call queued when it read (it did not stop at its limit).
+     * @param queuedBytes bytes queued now.
      * @param capacity    the queue's capacity.
      */
-    void onApiQueue(final int queuedBytes, final int capacity)
+    void onApiQueue(final long nowNs, final boolean drained, final int queuedBytes, final int capacity)
     {
-        publish(queuedBytes > capacity / 4 ? bits | API_QUEUE : bits & ~API_QUEUE);
+        if (drained)
+        {
+            backlogSinceNs = NOT_WAITING;
+        }
+        else if (NOT_WAITING == backlogSinceNs)
+        {
+            backlogSinceNs = nowNs;
+        }
+        final boolean behind = NOT_WAITING != backlogSinceNs && nowNs - backlogSinceNs > backPressureAfterNs;
+        publish(behind || queuedBytes > capacity / 4 ? bits | API_QUEUE : bits & ~API_QUEUE);
     }
 
     private void publish(final int next)

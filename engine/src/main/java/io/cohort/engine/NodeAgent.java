@@ -70,12 +70,15 @@ final class NodeAgent implements Agent
         final long nowNs = clock.nanoTime();
         core.beginCycle(nowNs);
         int workCount = transport.poll(core.syncHandler(), core.commandHandler());
+        boolean drained = false;
         if (!transport.outbound().isBackPressured())
         {
-            workCount += apiQueue.read(apiHandler, API_COMMANDS_PER_CYCLE);
+            final int read = apiQueue.read(apiHandler, API_COMMANDS_PER_CYCLE);
+            drained = read < API_COMMANDS_PER_CYCLE;
+            workCount += read;
         }
         workCount += core.doWork(nowNs);
-        core.flowControl().gate().onApiQueue(apiQueue.size(), apiQueue.capacity());
+        core.flowControl().gate().onApiQueue(nowNs, drained, apiQueue.size(), apiQueue.capacity());
         workCount += transport.flush();
         if (0 != nodeCounters.update(nowNs, core, state))
         {

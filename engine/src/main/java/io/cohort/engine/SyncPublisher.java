@@ -18,6 +18,7 @@ import io.cohort.transport.ReplicationWindow;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.LongArrayQueue;
 import org.agrona.collections.LongHashSet;
 
 import java.util.List;
@@ -51,6 +52,9 @@ final class SyncPublisher
     private final SubscriptionState state;
     private final ErrorHandler errorHandler;
     private final LongHashSet pendingCounts = new LongHashSet();
+    /** The rooms of {@link #pendingCounts} in the order they first changed: published oldest first, so none waits
+     * behind rooms that change again and again (counts are absolute: a room queued once carries every change). */
+    private final LongArrayQueue countOrder = new LongArrayQueue(1024, 0);
     private final LongHashSet pendingRooms = new LongHashSet();
     private final LongHashSet pendingRoomRemovals = new LongHashSet();
     private final LongConsumer routeNotification = this::routeNotification;
@@ -119,7 +123,10 @@ final class SyncPublisher
 
     void countChanged(final long roomId)
     {
-        pendingCounts.add(roomId);
+        if (pendingCounts.add(roomId))
+        {
+            countOrder.offerLong(roomId);
+        }
     }
 
     void roomCreated(final long roomId)
@@ -191,25 +198,22 @@ final class SyncPublisher
                 published++;
             }
         }
-        if (!pendingCounts.isEmpty())
+        while (!countOrder.isEmpty())
         {
-            final LongHashSet.LongIterator it = pendingCounts.iterator();
-            while (it.hasNext())
+            final long roomId = countOrder.peekLong();
+            if (windowClosed())
             {
-                final long roomId = it.nextValue();
-                if (windowClosed())
-                {
-                    return published;
-                }
-                final int at = outbound.claimBroadcast(MessageType.ROOM_COUNT, RoomCountEncoder.BODY_LENGTH);
-                if (OutboundBatcher.NO_SPACE == at)
-                {
-                    return published;
-                }
-                roomCountEncoder.wrap(outbound.broadcastBuffer(), at).roomId(roomId).count(state.localCount(roomId));
-                it.remove();
-                published++;
+                return published;
             }
+            final int at = outbound.claimBroadcast(MessageType.ROOM_COUNT, RoomCountEncoder.BODY_LENGTH);
+            if (OutboundBatcher.NO_SPACE == at)
+            {
+                return published;
+            }
+            roomCountEncoder.wrap(outbound.broadcastBuffer(), at).roomId(roomId).count(state.localCount(roomId));
+            countOrder.pollLong();
+            pendingCounts.remove(roomId);
+            published++;
         }
         if (!pendingRoomRemovals.isEmpty())
         {

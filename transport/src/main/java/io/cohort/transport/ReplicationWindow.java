@@ -55,6 +55,7 @@ public final class ReplicationWindow implements BroadcastSentObserver
     private long untetherings;
     private long tetherings;
     private long closings;
+    private long lastUntetheredId;
 
     /**
      * A window for one owner stream.
@@ -109,6 +110,7 @@ public final class ReplicationWindow implements BroadcastSentObserver
                 {
                     tethered[i] = false;
                     blockingSinceNs[i] = NOT_BLOCKING;
+                    lastUntetheredId = replicaIds[i];
                     untetherings++;
                     untethered = 1;
                 }
@@ -295,6 +297,14 @@ public final class ReplicationWindow implements BroadcastSentObserver
     public long untetherings()
     {
         return untetherings;
+    }
+
+    /**
+     * @return the node id of the replica untethered last (0 before any).
+     */
+    public long lastUntetheredId()
+    {
+        return lastUntetheredId;
     }
 
     /**
