@@ -186,8 +186,9 @@ public final class CohortConfiguration
     public static final String FLOW_UNTETHER_AFTER_DEFAULT = "100ms";
 
     /**
-     * API calls that change rows are refused BACK_PRESSURED once the window has been closed with changes waiting
-     * this long (or while the API queue is more than a quarter full). Below {@code cohort.flow.untether.after}.
+     * API calls that change rows are refused BACK_PRESSURED once changed rooms have been left unpublished (the
+     * replication window held them) or calls have waited in the API queue this long, or while that queue is more
+     * than a quarter full. Below {@code cohort.flow.untether.after}.
      */
     public static final String FLOW_BACKPRESSURE_AFTER_PROP_NAME = "cohort.flow.backpressure.after";
     /** Default back-pressure delay. */

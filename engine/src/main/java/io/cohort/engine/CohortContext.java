@@ -552,8 +552,8 @@ public final class CohortContext
     }
 
     /**
-     * How long the window may stay closed with changes waiting before row-changing calls are refused
-     * {@link CallResult#BACK_PRESSURED} ({@code cohort.flow.backpressure.after}).
+     * How long changed rooms may be left unpublished, or calls wait in the API queue, before row-changing calls are
+     * refused {@link CallResult#BACK_PRESSURED} ({@code cohort.flow.backpressure.after}).
      *
      * @return nanoseconds.
      */
@@ -563,7 +563,7 @@ public final class CohortContext
     }
 
     /**
-     * Sets how long the window may stay closed with changes waiting before calls are refused.
+     * Sets how long changes or calls may wait before row-changing calls are refused.
      *
      * @param flowBackPressureAfterNs nanoseconds, from 0 to below the untether bound.
      * @return this for a fluent API.
