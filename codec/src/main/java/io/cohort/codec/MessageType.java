@@ -70,12 +70,15 @@ public final class MessageType
     public static final int SEED_PROBE = FIRST_COMMAND_TYPE + 15;
     /** The answer to {@link #SEED_PROBE}: the size and oldest member of the responder's view. */
     public static final int SEED_PROBE_RESPONSE = FIRST_COMMAND_TYPE + 16;
+    /** Command, replica to owner: the last message of the owner's broadcast stream the replica has applied. */
+    public static final int FLOW_STATUS = FIRST_COMMAND_TYPE + 17;
 
     private static final int[] ALL = {
         HEARTBEAT, MEMBER_CARD, NODE_JOINED, NODE_LEAVING, NODE_EVICTED, SUSPECT, ROOM_CREATED, ROOM_REMOVED,
         ROOM_COUNT, NOTIFICATION, CLUSTER_EVENT, PROBE, JOIN_REQUEST, JOIN_RESPONSE, SNAPSHOT_REQUEST,
         SNAPSHOT_CHUNK, REPAIR_REQUEST, PROBE_REQUEST, COMMAND_RESPONSE, SNAPSHOT_CREDIT, VIEW_PREPARE, VIEW_PROMISE,
-        VIEW_ACCEPT, VIEW_ACCEPTED, VIEW_COMMIT, CHANGE_REQUEST, VIEW_QUERY, SEED_PROBE, SEED_PROBE_RESPONSE };
+        VIEW_ACCEPT, VIEW_ACCEPTED, VIEW_COMMIT, CHANGE_REQUEST, VIEW_QUERY, SEED_PROBE, SEED_PROBE_RESPONSE,
+        FLOW_STATUS };
 
     private MessageType()
     {
@@ -141,6 +144,7 @@ public final class MessageType
             case VIEW_QUERY: return "VIEW_QUERY";
             case SEED_PROBE: return "SEED_PROBE";
             case SEED_PROBE_RESPONSE: return "SEED_PROBE_RESPONSE";
+            case FLOW_STATUS: return "FLOW_STATUS";
             default: return "UNKNOWN";
         }
     }
@@ -194,6 +198,7 @@ public final class MessageType
             case VIEW_QUERY: return fixed(bodyLength, ViewQueryDecoder.BODY_LENGTH);
             case SEED_PROBE: return fixed(bodyLength, SeedProbeDecoder.BODY_LENGTH);
             case SEED_PROBE_RESPONSE: return SeedProbeResponseDecoder.validate(buffer, bodyOffset, bodyLength);
+            case FLOW_STATUS: return fixed(bodyLength, FlowStatusDecoder.BODY_LENGTH);
             default: return DecodeResult.UNKNOWN_MESSAGE_TYPE;
         }
     }

@@ -412,7 +412,7 @@ class GoldenLayoutTest
     {
         assertArrayEquals(
             new int[]{ 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
-                48 },
+                48, 49 },
             MessageType.all());
         assertEquals(1, MessageType.HEARTBEAT);
         assertEquals(2, MessageType.MEMBER_CARD);
@@ -443,6 +443,7 @@ class GoldenLayoutTest
         assertEquals(46, MessageType.VIEW_QUERY);
         assertEquals(47, MessageType.SEED_PROBE);
         assertEquals(48, MessageType.SEED_PROBE_RESPONSE);
+        assertEquals(49, MessageType.FLOW_STATUS);
     }
 
     @Test
@@ -469,6 +470,7 @@ class GoldenLayoutTest
         assertEquals(40, RepairRequestDecoder.BODY_LENGTH);
         assertEquals(16, ProbeRequestDecoder.BODY_LENGTH);
         assertEquals(16, SnapshotCreditDecoder.BODY_LENGTH);
+        assertEquals(16, FlowStatusDecoder.BODY_LENGTH);
         assertEquals(20, CommandResponseDecoder.MIN_LENGTH);
         assertEquals(32, ViewValueDecoder.MIN_LENGTH);
         assertEquals(24, ViewValueDecoder.REMOVED_ENTRY_LENGTH);

@@ -17,6 +17,7 @@ import io.cohort.codec.Messages.Notification;
 import io.cohort.codec.Messages.Probe;
 import io.cohort.codec.Messages.ProbeRequest;
 import io.cohort.codec.Messages.SnapshotCredit;
+import io.cohort.codec.Messages.FlowStatus;
 import io.cohort.codec.Messages.Raw;
 import io.cohort.codec.Messages.RepairRequest;
 import io.cohort.codec.Messages.Room;
@@ -82,6 +83,7 @@ final class MessageCodec
     private final RepairRequestEncoder repairRequestEncoder = new RepairRequestEncoder();
     private final ProbeRequestEncoder probeRequestEncoder = new ProbeRequestEncoder();
     private final SnapshotCreditEncoder snapshotCreditEncoder = new SnapshotCreditEncoder();
+    private final FlowStatusEncoder flowStatusEncoder = new FlowStatusEncoder();
     private final CommandResponseEncoder commandResponseEncoder = new CommandResponseEncoder();
     private final ViewPrepareEncoder viewPrepareEncoder = new ViewPrepareEncoder();
     private final ViewPromiseEncoder viewPromiseEncoder = new ViewPromiseEncoder();
@@ -111,6 +113,7 @@ final class MessageCodec
     private final RepairRequestDecoder repairRequestDecoder = new RepairRequestDecoder();
     private final ProbeRequestDecoder probeRequestDecoder = new ProbeRequestDecoder();
     private final SnapshotCreditDecoder snapshotCreditDecoder = new SnapshotCreditDecoder();
+    private final FlowStatusDecoder flowStatusDecoder = new FlowStatusDecoder();
     private final CommandResponseDecoder commandResponseDecoder = new CommandResponseDecoder();
     private final ViewValueDecoder viewValueDecoder = new ViewValueDecoder();
     private final ViewPrepareDecoder viewPrepareDecoder = new ViewPrepareDecoder();
@@ -255,6 +258,7 @@ final class MessageCodec
             case MessageType.REPAIR_REQUEST: return RepairRequestEncoder.BODY_LENGTH;
             case MessageType.PROBE_REQUEST: return ProbeRequestEncoder.BODY_LENGTH;
             case MessageType.SNAPSHOT_CREDIT: return SnapshotCreditEncoder.BODY_LENGTH;
+            case MessageType.FLOW_STATUS: return FlowStatusEncoder.BODY_LENGTH;
             case MessageType.COMMAND_RESPONSE:
                 return CommandResponseEncoder.computeLength(utf8(((CommandResponse)message).detail()).length);
             case MessageType.VIEW_PREPARE: return ViewPrepareEncoder.BODY_LENGTH;
@@ -484,6 +488,13 @@ final class MessageCodec
                 final SnapshotCredit m = (SnapshotCredit)message;
                 snapshotCreditEncoder.wrap(buffer, at).correlationId(m.correlationId()).chunksLoaded(m.chunksLoaded());
                 return SnapshotCreditEncoder.BODY_LENGTH;
+            }
+            case MessageType.FLOW_STATUS:
+            {
+                final FlowStatus m = (FlowStatus)message;
+                flowStatusEncoder.wrap(buffer, at).ownerIncarnation(m.ownerIncarnation())
+                    .appliedBroadcastSequence(m.appliedBroadcastSequence());
+                return FlowStatusEncoder.BODY_LENGTH;
             }
             case MessageType.COMMAND_RESPONSE:
             {
@@ -841,6 +852,11 @@ final class MessageCodec
             {
                 final SnapshotCreditDecoder d = snapshotCreditDecoder.wrap(buffer, offset, length);
                 return new SnapshotCredit(d.correlationId(), d.chunksLoaded());
+            }
+            case MessageType.FLOW_STATUS:
+            {
+                final FlowStatusDecoder d = flowStatusDecoder.wrap(buffer, offset, length);
+                return new FlowStatus(d.ownerIncarnation(), d.appliedBroadcastSequence());
             }
             case MessageType.COMMAND_RESPONSE:
             {

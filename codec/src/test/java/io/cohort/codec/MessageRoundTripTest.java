@@ -17,6 +17,7 @@ import io.cohort.codec.Messages.Notification;
 import io.cohort.codec.Messages.Probe;
 import io.cohort.codec.Messages.ProbeRequest;
 import io.cohort.codec.Messages.SnapshotCredit;
+import io.cohort.codec.Messages.FlowStatus;
 import io.cohort.codec.Messages.RepairRequest;
 import io.cohort.codec.Messages.Room;
 import io.cohort.codec.Messages.RoomCount;
@@ -153,7 +154,8 @@ class MessageRoundTripTest
                 card(232L, "arrivée.example", curveKey), null),
             new ViewQuery(241L, LINEAGE, 7L),
             new SeedProbe(251L, LINEAGE, 7L),
-            new SeedProbeResponse(261L, ~LINEAGE, 12L, 5, true, 1_700_000_000_001L, 262L));
+            new SeedProbeResponse(261L, ~LINEAGE, 12L, 5, true, 1_700_000_000_001L, 262L),
+            new FlowStatus(271L, 272L));
     }
 
     /**
@@ -208,7 +210,8 @@ class MessageRoundTripTest
             new ChangeRequest(0L, 0L, 0L, ChangeRequestDecoder.KIND_LEAVE, 0, 0L, 0L, 0L, 0L, null, null),
             new ViewQuery(0L, 0L, 0L),
             new SeedProbe(0L, 0L, 0L),
-            new SeedProbeResponse(0L, 0L, 0L, 0, false, 0L, 0L));
+            new SeedProbeResponse(0L, 0L, 0L, 0, false, 0L, 0L),
+            new FlowStatus(0L, 0L));
     }
 
     /**
@@ -837,10 +840,10 @@ class MessageRoundTripTest
             }
         }
         assertEquals(all.length, names.size());
-        assertEquals(29, all.length);
+        assertEquals(30, all.length);
         all[0] = -1;
         assertEquals(MessageType.HEARTBEAT, MessageType.all()[0], "all() returns a copy");
-        for (final int unknown : new int[]{ 0, 13, 31, 49, 999, 0xFFFF, -1 })
+        for (final int unknown : new int[]{ 0, 13, 31, 50, 999, 0xFFFF, -1 })
         {
             assertFalse(MessageType.isKnown(unknown), "" + unknown);
         }

@@ -329,6 +329,14 @@ final class Messages
         }
     }
 
+    record FlowStatus(long ownerIncarnation, long appliedBroadcastSequence) implements Message
+    {
+        public int type()
+        {
+            return MessageType.FLOW_STATUS;
+        }
+    }
+
     record CommandResponse(long correlationId, int status, String detail) implements Message
     {
         public int type()

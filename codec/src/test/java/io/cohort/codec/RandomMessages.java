@@ -17,6 +17,7 @@ import io.cohort.codec.Messages.Notification;
 import io.cohort.codec.Messages.Probe;
 import io.cohort.codec.Messages.ProbeRequest;
 import io.cohort.codec.Messages.SnapshotCredit;
+import io.cohort.codec.Messages.FlowStatus;
 import io.cohort.codec.Messages.RepairRequest;
 import io.cohort.codec.Messages.Room;
 import io.cohort.codec.Messages.RoomCount;
@@ -190,6 +191,8 @@ final class RandomMessages
                 return new ProbeRequest(anyLong(random), anyLong(random));
             case MessageType.SNAPSHOT_CREDIT:
                 return new SnapshotCredit(anyLong(random), anyLong(random));
+            case MessageType.FLOW_STATUS:
+                return new FlowStatus(anyLong(random), anyLong(random));
             case MessageType.COMMAND_RESPONSE:
                 return new CommandResponse(anyLong(random), anyInt(random), name(random));
             case MessageType.VIEW_PREPARE:

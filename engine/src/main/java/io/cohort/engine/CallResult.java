@@ -9,7 +9,10 @@ public enum CallResult
 {
     /** Queued: the node's thread will carry it out. */
     ACCEPTED(0),
-    /** The queue into the node's thread is full: nothing was queued; retry later or shed load. */
+    /**
+     * The node is behind: the queue into its thread is full, or (calls that change rows) its replicas or its thread
+     * lag by more than {@code cohort.flow.backpressure.after}. Nothing was queued; retry later or shed load.
+     */
     BACK_PRESSURED(1),
     /** The node is not a running member (still joining, leaving): nothing was queued. */
     NOT_MEMBER(2),

@@ -53,6 +53,8 @@ final class ClusterCore
     private final CommandMessages commands;
     private final PendingRequests pending;
     private final SyncPublisher publisher;
+    private final FlowControl flowControl;
+    private final FlowReporter flowReporter;
     private final ReplicaApplier applier;
     private final MemberSync memberSync;
     private final SnapshotServer snapshotServer;
@@ -109,6 +111,9 @@ final class ClusterCore
             new byte[0] : context.transportContext().curveKeys().publicKey();
         this.commands = new CommandMessages(context, transport.syncEndpoint(), transport.commandEndpoint(), publicKey);
         this.publisher = new SyncPublisher(context, transport.outbound(), state, errorHandler, publicKey);
+        this.flowControl = new FlowControl(context, transport.outbound(), liveSubscribers);
+        this.flowReporter = new FlowReporter(context, transport, commands);
+        publisher.flowWindow(flowControl.window());
         // The backend's own listener opts in, not the wrapper the node may put around it (its counters).
         final ReplicaObserver replicaObserver =
             context.listener() instanceof ReplicaObserver ? (ReplicaObserver)context.listener() : null;
@@ -204,8 +209,11 @@ final class ClusterCore
 
         workCount += memberSync.tick(members, nowNs);
         workCount += doSlices(nowNs);
+        workCount += flowControl.tick(this, nowNs); // rows are claimed only while its window is open
+        workCount += flowReporter.tick(members, nowNs);
         workCount += publisher.publishControl(); // before rows: control never waits behind data
         workCount += publisher.publishPending();
+        flowControl.afterPublish(nowNs, publisher.hasPending());
         workCount += state.sweepRemovedOwners(SWEEP_BUDGET);
         if (nowNs >= nextHeartbeatNs && NodeState.LEAVING != nodeState)
         {
@@ -294,6 +302,16 @@ final class ClusterCore
     SliceBudget sliceBudget()
     {
         return sliceBudget;
+    }
+
+    FlowControl flowControl()
+    {
+        return flowControl;
+    }
+
+    FlowReporter flowReporter()
+    {
+        return flowReporter;
     }
 
     SnapshotServer snapshotServer()

@@ -153,6 +153,48 @@ public final class CohortConfiguration
     public static final int SNAPSHOT_CREDIT_DEFAULT = 8;
 
     /**
+     * Bytes of this node's broadcast stream it may have sent beyond what its slowest tethered replica has applied;
+     * past that its changed rooms coalesce (one message per room) until replicas report progress. At least
+     * 16k.
+     */
+    public static final String FLOW_WINDOW_PROP_NAME = "cohort.flow.window";
+    /** Default replication window. */
+    public static final String FLOW_WINDOW_DEFAULT = "256k";
+
+    /**
+     * Frames of the broadcast stream sent beyond the slowest tethered replica that also close the window. From 16 to
+     * a quarter of {@code cohort.transport.send.hwm}.
+     */
+    public static final String FLOW_WINDOW_FRAMES_PROP_NAME = "cohort.flow.window.frames";
+    /** Default frame cap of the replication window. */
+    public static final int FLOW_WINDOW_FRAMES_DEFAULT = 2048;
+
+    /**
+     * Least time between two eager status reports of a replica to an owner (sent once a quarter of the window was
+     * applied since the last one; otherwise one every heartbeat interval). Below {@code cohort.heartbeat.interval}.
+     */
+    public static final String FLOW_STATUS_INTERVAL_PROP_NAME = "cohort.flow.status.interval";
+    /** Default least time between eager status reports. */
+    public static final String FLOW_STATUS_INTERVAL_DEFAULT = "1ms";
+
+    /**
+     * A replica that alone holds the window closed this long no longer holds it (untethered) until it catches up.
+     * At most {@code cohort.heartbeat.timeout}.
+     */
+    public static final String FLOW_UNTETHER_AFTER_PROP_NAME = "cohort.flow.untether.after";
+    /** Default untether bound. */
+    public static final String FLOW_UNTETHER_AFTER_DEFAULT = "100ms";
+
+    /**
+     * API calls that change rows are refused BACK_PRESSURED once changed rooms have been left unpublished (the
+     * replication window held them) or calls have waited in the API queue this long, or while that queue is more
+     * than a quarter full. Below {@code cohort.flow.untether.after}.
+     */
+    public static final String FLOW_BACKPRESSURE_AFTER_PROP_NAME = "cohort.flow.backpressure.after";
+    /** Default back-pressure delay. */
+    public static final String FLOW_BACKPRESSURE_AFTER_DEFAULT = "2ms";
+
+    /**
      * How the node's thread waits when it has no work: backoff spins, yields, then sleeps in a poll of its sockets
      * that a message or an API call ends at once (at most 1ms); busy-spin never sleeps, for a dedicated core.
      */

@@ -45,6 +45,14 @@ public final class CohortContext
     private int snapshotMaxSessions =
         PROPERTIES.intValue(SNAPSHOT_MAX_SESSIONS_PROP_NAME, SNAPSHOT_MAX_SESSIONS_DEFAULT);
     private int snapshotCredit = PROPERTIES.intValue(SNAPSHOT_CREDIT_PROP_NAME, SNAPSHOT_CREDIT_DEFAULT);
+    private int flowWindow = PROPERTIES.intSize(FLOW_WINDOW_PROP_NAME, FLOW_WINDOW_DEFAULT, 1 << 30);
+    private int flowWindowFrames = PROPERTIES.intValue(FLOW_WINDOW_FRAMES_PROP_NAME, FLOW_WINDOW_FRAMES_DEFAULT);
+    private long flowStatusIntervalNs =
+        PROPERTIES.durationNs(FLOW_STATUS_INTERVAL_PROP_NAME, FLOW_STATUS_INTERVAL_DEFAULT);
+    private long flowUntetherAfterNs =
+        PROPERTIES.durationNs(FLOW_UNTETHER_AFTER_PROP_NAME, FLOW_UNTETHER_AFTER_DEFAULT);
+    private long flowBackPressureAfterNs =
+        PROPERTIES.durationNs(FLOW_BACKPRESSURE_AFTER_PROP_NAME, FLOW_BACKPRESSURE_AFTER_DEFAULT);
     private CodecLimits codecLimits = CodecLimits.DEFAULT;
     private final TransportContext transportContext = new TransportContext();
     private final StateContext stateContext = new StateContext();
@@ -451,6 +459,118 @@ public final class CohortContext
     public CohortContext snapshotCredit(final int snapshotCredit)
     {
         this.snapshotCredit = snapshotCredit;
+        return this;
+    }
+
+    /**
+     * Bytes of this node's broadcast stream sent beyond its slowest tethered replica's position that close the
+     * replication window ({@code cohort.flow.window}).
+     *
+     * @return bytes.
+     */
+    public int flowWindow()
+    {
+        return flowWindow;
+    }
+
+    /**
+     * Sets the replication window.
+     *
+     * @param flowWindow bytes, at least 16k.
+     * @return this for a fluent API.
+     */
+    public CohortContext flowWindow(final int flowWindow)
+    {
+        this.flowWindow = flowWindow;
+        return this;
+    }
+
+    /**
+     * Frames sent beyond the slowest tethered replica that close the window ({@code cohort.flow.window.frames}).
+     *
+     * @return frames.
+     */
+    public int flowWindowFrames()
+    {
+        return flowWindowFrames;
+    }
+
+    /**
+     * Sets the frame cap of the replication window.
+     *
+     * @param flowWindowFrames from 16 to a quarter of the send high-water mark.
+     * @return this for a fluent API.
+     */
+    public CohortContext flowWindowFrames(final int flowWindowFrames)
+    {
+        this.flowWindowFrames = flowWindowFrames;
+        return this;
+    }
+
+    /**
+     * Least time between two eager status reports of a replica ({@code cohort.flow.status.interval}).
+     *
+     * @return nanoseconds.
+     */
+    public long flowStatusIntervalNs()
+    {
+        return flowStatusIntervalNs;
+    }
+
+    /**
+     * Sets the least time between two eager status reports of a replica.
+     *
+     * @param flowStatusIntervalNs nanoseconds, positive and below the heartbeat interval.
+     * @return this for a fluent API.
+     */
+    public CohortContext flowStatusIntervalNs(final long flowStatusIntervalNs)
+    {
+        this.flowStatusIntervalNs = flowStatusIntervalNs;
+        return this;
+    }
+
+    /**
+     * How long a replica may alone hold the window closed before it is untethered ({@code cohort.flow.untether.after}).
+     *
+     * @return nanoseconds.
+     */
+    public long flowUntetherAfterNs()
+    {
+        return flowUntetherAfterNs;
+    }
+
+    /**
+     * Sets how long a replica may alone hold the window closed before it is untethered.
+     *
+     * @param flowUntetherAfterNs nanoseconds, above the status interval and at most the heartbeat timeout.
+     * @return this for a fluent API.
+     */
+    public CohortContext flowUntetherAfterNs(final long flowUntetherAfterNs)
+    {
+        this.flowUntetherAfterNs = flowUntetherAfterNs;
+        return this;
+    }
+
+    /**
+     * How long changed rooms may be left unpublished, or calls wait in the API queue, before row-changing calls are
+     * refused {@link CallResult#BACK_PRESSURED} ({@code cohort.flow.backpressure.after}).
+     *
+     * @return nanoseconds.
+     */
+    public long flowBackPressureAfterNs()
+    {
+        return flowBackPressureAfterNs;
+    }
+
+    /**
+     * Sets how long changes or calls may wait before row-changing calls are refused.
+     *
+     * @param flowBackPressureAfterNs nanoseconds, from 0 to below the untether bound.
+     * @return this for a fluent API.
+     */
+    public CohortContext flowBackPressureAfterNs(final long flowBackPressureAfterNs)
+    {
+        this.flowBackPressureAfterNs = flowBackPressureAfterNs;
         return this;
     }
 

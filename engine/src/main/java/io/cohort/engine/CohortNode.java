@@ -40,6 +40,7 @@ public final class CohortNode implements AutoCloseable
     private volatile boolean closed;
     private volatile NodeJmx jmx;
     private final Doorbell doorbell;
+    private final FlowGate flowGate;
 
     CohortNode(
         final CohortContext context,
@@ -53,6 +54,7 @@ public final class CohortNode implements AutoCloseable
         final Doorbell doorbell)
     {
         this.doorbell = doorbell;
+        this.flowGate = core.flowControl().gate();
         this.context = context;
         this.core = core;
         this.apiQueue = apiQueue;
@@ -294,7 +296,7 @@ public final class CohortNode implements AutoCloseable
     public CallResult disconnect(final long connectionId)
     {
         requireId("connectionId", connectionId);
-        final CallResult refusal = refusal();
+        final CallResult refusal = rowRefusal();
         if (null != refusal)
         {
             return refusal;
@@ -313,7 +315,7 @@ public final class CohortNode implements AutoCloseable
     {
         requireId("connectionId", connectionId);
         requireId("roomId", roomId);
-        final CallResult refusal = refusal();
+        final CallResult refusal = rowRefusal();
         if (null != refusal)
         {
             return refusal;
@@ -369,7 +371,7 @@ public final class CohortNode implements AutoCloseable
                 io.cohort.state.StateConfiguration.MAX_FILTER_BYTES_PROP_NAME + "=" +
                 context.stateContext().maxFilterBytes());
         }
-        final CallResult refusal = refusal();
+        final CallResult refusal = rowRefusal();
         if (null != refusal)
         {
             return refusal;
@@ -402,7 +404,7 @@ public final class CohortNode implements AutoCloseable
     public CallResult removeRoom(final long roomId)
     {
         requireId("roomId", roomId);
-        final CallResult refusal = refusal();
+        final CallResult refusal = rowRefusal();
         if (null != refusal)
         {
             return refusal;
@@ -572,7 +574,9 @@ public final class CohortNode implements AutoCloseable
     }
 
     /**
-     * API calls refused with {@link CallResult#BACK_PRESSURED} since launch: the node's queue was full.
+     * API calls refused with {@link CallResult#BACK_PRESSURED} since launch: the node's queue was full, or (calls
+     * that change rows) its replicas had fallen behind by more than the replication window for longer than
+     * {@code cohort.flow.backpressure.after}, or its queue was more than a quarter full.
      *
      * @return the count.
      */
@@ -618,6 +622,20 @@ public final class CohortNode implements AutoCloseable
     {
         backPressuredCalls.incrementAndGet();
         return CallResult.BACK_PRESSURED;
+    }
+
+    /**
+     * The refusal of a call that changes rows: {@link #refusal()}, else {@link CallResult#BACK_PRESSURED} while
+     * the node's thread says its replicas or its queue are behind ({@link FlowGate}), before anything is queued.
+     */
+    private CallResult rowRefusal()
+    {
+        final CallResult refusal = refusal();
+        if (null == refusal && flowGate.isBackPressured())
+        {
+            return backPressured();
+        }
+        return refusal;
     }
 
     private CallResult refusal()

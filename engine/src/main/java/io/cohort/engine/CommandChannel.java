@@ -2,6 +2,7 @@ package io.cohort.engine;
 
 import io.cohort.codec.CommandResponseDecoder;
 import io.cohort.codec.CommandStatus;
+import io.cohort.codec.FlowStatusDecoder;
 import io.cohort.codec.FrameLayout;
 import io.cohort.codec.MessageType;
 import io.cohort.codec.ProbeRequestDecoder;
@@ -37,6 +38,7 @@ final class CommandChannel implements CommandHandler
     private final ProbeRequestDecoder probeRequestDecoder = new ProbeRequestDecoder();
     private final SnapshotRequestDecoder snapshotRequestDecoder = new SnapshotRequestDecoder();
     private final SnapshotCreditDecoder snapshotCreditDecoder = new SnapshotCreditDecoder();
+    private final FlowStatusDecoder flowStatusDecoder = new FlowStatusDecoder();
     private final CommandResponseDecoder commandResponseDecoder = new CommandResponseDecoder();
 
     CommandChannel(
@@ -95,6 +97,14 @@ final class CommandChannel implements CommandHandler
             {
                 final SnapshotCreditDecoder credit = snapshotCreditDecoder.wrap(buffer, bodyOffset, bodyLength);
                 snapshotServer.onCredit(senderNodeId, credit.correlationId(), credit.chunksLoaded(), core.nowNs());
+                break;
+            }
+
+            case MessageType.FLOW_STATUS:
+            {
+                final FlowStatusDecoder status = flowStatusDecoder.wrap(buffer, bodyOffset, bodyLength);
+                core.flowControl().onStatus(core.member(senderNodeId), senderIncarnation, status.ownerIncarnation(),
+                    status.appliedBroadcastSequence(), core.nowNs());
                 break;
             }
 

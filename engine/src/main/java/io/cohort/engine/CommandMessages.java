@@ -3,6 +3,7 @@ package io.cohort.engine;
 import io.cohort.codec.CodecLimits;
 import io.cohort.codec.CommandResponseEncoder;
 import io.cohort.codec.FrameEncoder;
+import io.cohort.codec.FlowStatusEncoder;
 import io.cohort.codec.FrameLayout;
 import io.cohort.codec.JoinRequestEncoder;
 import io.cohort.codec.JoinResponseEncoder;
@@ -37,6 +38,7 @@ final class CommandMessages
     private final SnapshotRequestEncoder snapshotRequest = new SnapshotRequestEncoder();
     private final SnapshotCreditEncoder snapshotCredit = new SnapshotCreditEncoder();
     private final ProbeRequestEncoder probeRequest = new ProbeRequestEncoder();
+    private final FlowStatusEncoder flowStatus = new FlowStatusEncoder();
     private final CommandResponseEncoder commandResponse;
     private final String syncEndpoint;
     private final String commandEndpoint;
@@ -121,6 +123,15 @@ final class CommandMessages
         final FrameEncoder frame = begin();
         final int at = frame.claim(MessageType.SNAPSHOT_CREDIT, SnapshotCreditEncoder.BODY_LENGTH);
         snapshotCredit.wrap(buffer, at).correlationId(correlationId).chunksLoaded(chunksLoaded);
+        return frame.finish();
+    }
+
+    int flowStatus(final long ownerIncarnation, final long appliedBroadcastSequence)
+    {
+        final FrameEncoder frame = begin();
+        final int at = frame.claim(MessageType.FLOW_STATUS, FlowStatusEncoder.BODY_LENGTH);
+        flowStatus.wrap(buffer, at).ownerIncarnation(ownerIncarnation)
+            .appliedBroadcastSequence(appliedBroadcastSequence);
         return frame.finish();
     }
 

@@ -24,6 +24,8 @@ final class ContextChecks
     private static final long MIN_SLICE_BUDGET_NS = TimeUnit.MICROSECONDS.toNanos(100);
     private static final long MAX_SLICE_BUDGET_NS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final int MIN_JOIN_BUFFER_MAX = 64 * 1024;
+    private static final int MIN_FLOW_WINDOW_FRAMES = 16;
+    private static final int MIN_FLOW_WINDOW = 16 * 1024;
 
     private ContextChecks()
     {
@@ -164,6 +166,47 @@ final class ContextChecks
 
         validateCluster(context);
         validateSlices(context);
+        validateFlow(context);
+    }
+
+    // The replication window bounds what replicas have not applied: a frame larger than it only closes it until the
+    // frame is applied, but a window of a few messages would stop the stream at every frame; its frame cap must
+    // stay well below the send high-water mark (healthy pipes never near it), status reports must come faster than
+    // heartbeats, and callers are pushed back before a slow replica is cut loose.
+    private static void validateFlow(final CohortContext context)
+    {
+        if (context.flowWindow() < MIN_FLOW_WINDOW)
+        {
+            throw new IllegalArgumentException(FLOW_WINDOW_PROP_NAME + "=" + context.flowWindow() +
+                " must be at least " + MIN_FLOW_WINDOW + " bytes");
+        }
+        final int sendHwm = context.transportContext().sendHighWaterMark();
+        if (context.flowWindowFrames() < MIN_FLOW_WINDOW_FRAMES || context.flowWindowFrames() > sendHwm / 4)
+        {
+            throw new IllegalArgumentException(FLOW_WINDOW_FRAMES_PROP_NAME + "=" + context.flowWindowFrames() +
+                " must be from " + MIN_FLOW_WINDOW_FRAMES + " to a quarter of " +
+                io.cohort.transport.TransportConfiguration.SEND_HWM_PROP_NAME + "=" + sendHwm);
+        }
+        if (context.flowStatusIntervalNs() <= 0 || context.flowStatusIntervalNs() >= context.heartbeatIntervalNs())
+        {
+            throw new IllegalArgumentException(FLOW_STATUS_INTERVAL_PROP_NAME + "=" +
+                formatDuration(context.flowStatusIntervalNs()) + " must be positive and below " +
+                HEARTBEAT_INTERVAL_PROP_NAME + "=" + formatDuration(context.heartbeatIntervalNs()));
+        }
+        if (context.flowUntetherAfterNs() <= context.flowStatusIntervalNs() ||
+            context.flowUntetherAfterNs() > context.heartbeatTimeoutNs())
+        {
+            throw new IllegalArgumentException(FLOW_UNTETHER_AFTER_PROP_NAME + "=" +
+                formatDuration(context.flowUntetherAfterNs()) + " must be above " + FLOW_STATUS_INTERVAL_PROP_NAME +
+                "=" + formatDuration(context.flowStatusIntervalNs()) + " and at most " +
+                HEARTBEAT_TIMEOUT_PROP_NAME + "=" + formatDuration(context.heartbeatTimeoutNs()));
+        }
+        if (context.flowBackPressureAfterNs() < 0 || context.flowBackPressureAfterNs() >= context.flowUntetherAfterNs())
+        {
+            throw new IllegalArgumentException(FLOW_BACKPRESSURE_AFTER_PROP_NAME + "=" +
+                formatDuration(context.flowBackPressureAfterNs()) + " must be from 0 to below " +
+                FLOW_UNTETHER_AFTER_PROP_NAME + "=" + formatDuration(context.flowUntetherAfterNs()));
+        }
     }
 
     // The node thread's long jobs (snapshot serving, loading, replay) are cut into slices of this budget, so that

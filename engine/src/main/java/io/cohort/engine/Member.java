@@ -74,6 +74,8 @@ final class Member
     boolean directedStreamOpen;
     boolean announced;
     long desyncs;
+    /** How far this node has applied the member's broadcast stream, and what it last reported to it. */
+    final FlowReporter.Progress flow = new FlowReporter.Progress();
     long repairWindowStartNs;
     int repairsInWindow;
 

@@ -17,7 +17,9 @@ import static io.cohort.codec.FrameLayout.BYTE_ORDER;
 /**
  * The node's duty cycle, run by an {@link org.agrona.concurrent.AgentRunner}: read the clock once, poll the
  * transport, drain the API queue (unless the outbound streams are back-pressured, which pushes the pressure
- * back to callers as {@link CallResult#BACK_PRESSURED}), run the protocol's timers, flush batched frames, and
+ * back to callers as {@link CallResult#BACK_PRESSURED}; a closed replication window does not stop the draining:
+ * changed rooms coalesce meanwhile), run the protocol's timers, publish the {@link FlowGate}'s view of the queue,
+ * flush batched frames, and
  * now and then refresh the node counters that {@code cohort stat} and JMX read.
  */
 final class NodeAgent implements Agent
@@ -68,11 +70,15 @@ final class NodeAgent implements Agent
         final long nowNs = clock.nanoTime();
         core.beginCycle(nowNs);
         int workCount = transport.poll(core.syncHandler(), core.commandHandler());
+        boolean drained = false;
         if (!transport.outbound().isBackPressured())
         {
-            workCount += apiQueue.read(apiHandler, API_COMMANDS_PER_CYCLE);
+            final int read = apiQueue.read(apiHandler, API_COMMANDS_PER_CYCLE);
+            drained = read < API_COMMANDS_PER_CYCLE;
+            workCount += read;
         }
         workCount += core.doWork(nowNs);
+        core.flowControl().gate().onApiQueue(nowNs, drained, apiQueue.size(), apiQueue.capacity());
         workCount += transport.flush();
         if (0 != nodeCounters.update(nowNs, core, state))
         {

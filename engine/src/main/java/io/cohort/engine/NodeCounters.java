@@ -31,6 +31,9 @@ final class NodeCounters implements AutoCloseable
     private final AtomicCounter controlSent;
     private final AtomicCounter controlPending;
     private final AtomicCounter controlOverflows;
+    private final AtomicCounter flowLagMaxNs;
+    private final AtomicCounter flowUntethered;
+    private final AtomicCounter flowBackPressured;
     private long nextUpdateNs = Long.MIN_VALUE;
 
     NodeCounters(final CountersManager countersManager, final long incarnation)
@@ -48,6 +51,9 @@ final class NodeCounters implements AutoCloseable
         controlSent = countersManager.newCounter("control sent", CounterType.CONTROL_SENT);
         controlPending = countersManager.newCounter("control pending", CounterType.CONTROL_PENDING);
         controlOverflows = countersManager.newCounter("control overflows", CounterType.CONTROL_OVERFLOWS);
+        flowLagMaxNs = countersManager.newCounter("flow lag max ns", CounterType.FLOW_LAG_MAX_NS);
+        flowUntethered = countersManager.newCounter("flow untethered", CounterType.FLOW_UNTETHERED);
+        flowBackPressured = countersManager.newCounter("flow back-pressured", CounterType.FLOW_BACK_PRESSURED);
         this.incarnation.setRelease(incarnation);
         state.setRelease(NodeState.STARTING.code());
         members.setRelease(1);
@@ -76,6 +82,10 @@ final class NodeCounters implements AutoCloseable
         controlSent.setRelease(core.controlSent());
         controlPending.setRelease(core.controlPending());
         controlOverflows.setRelease(core.controlOverflows());
+        final FlowControl flow = core.flowControl();
+        flowLagMaxNs.setRelease(flow.window().maxLagNs(nowNs));
+        flowUntethered.setRelease(flow.window().untetherings());
+        flowBackPressured.setRelease(flow.gate().windowPressures());
         heartbeat.setRelease(System.currentTimeMillis());
         return 1;
     }
@@ -131,6 +141,7 @@ final class NodeCounters implements AutoCloseable
     {
         CloseHelper.closeAll(
             state, members, rooms, connections, subscriptions, evictions, heartbeat, incarnation, errors,
-            controlQueued, controlSent, controlPending, controlOverflows);
+            controlQueued, controlSent, controlPending, controlOverflows, flowLagMaxNs, flowUntethered,
+            flowBackPressured);
     }
 }

@@ -141,6 +141,10 @@ final class SyncChannel implements SyncHandler
             default:
                 break;
         }
+        if (!directed && member.isSynced())
+        {
+            FlowReporter.onApplied(member, sequence, bodyLength);
+        }
     }
 
     private void onHeartbeat(final Member member, final DirectBuffer buffer, final int offset, final int length)

@@ -14,9 +14,11 @@ import io.cohort.codec.RoomCountEncoder;
 import io.cohort.codec.SuspectEncoder;
 import io.cohort.state.SubscriptionState;
 import io.cohort.transport.OutboundBatcher;
+import io.cohort.transport.ReplicationWindow;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.LongArrayQueue;
 import org.agrona.collections.LongHashSet;
 
 import java.util.List;
@@ -50,6 +52,9 @@ final class SyncPublisher
     private final SubscriptionState state;
     private final ErrorHandler errorHandler;
     private final LongHashSet pendingCounts = new LongHashSet();
+    /** The rooms of {@link #pendingCounts} in the order they first changed: published oldest first, so none waits
+     * behind rooms that change again and again (counts are absolute: a room queued once carries every change). */
+    private final LongArrayQueue countOrder = new LongArrayQueue(1024, 0);
     private final LongHashSet pendingRooms = new LongHashSet();
     private final LongHashSet pendingRoomRemovals = new LongHashSet();
     private final LongConsumer routeNotification = this::routeNotification;
@@ -64,6 +69,7 @@ final class SyncPublisher
     private final ProbeEncoder probeEncoder = new ProbeEncoder();
     private final byte[] publicKey;
     private final ControlQueue control;
+    private ReplicationWindow window;
     private long controlQueued;
     private long controlSent;
     private long controlOverflows;
@@ -105,9 +111,22 @@ final class SyncPublisher
         return CONTROL_RECORDS_PER_NODE * (limits.maxMembers() + 1);
     }
 
+    /**
+     * Gates the rows on a replication window: they are claimed only while it is open, and coalesce meanwhile.
+     *
+     * @param window the window over this node's broadcast stream, or null for none.
+     */
+    void flowWindow(final ReplicationWindow window)
+    {
+        this.window = window;
+    }
+
     void countChanged(final long roomId)
     {
-        pendingCounts.add(roomId);
+        if (pendingCounts.add(roomId))
+        {
+            countOrder.offerLong(roomId);
+        }
     }
 
     void roomCreated(final long roomId)
@@ -142,7 +161,9 @@ final class SyncPublisher
     }
 
     /**
-     * Publishes pending rooms, then counts, then room removals, as far as the stream accepts them.
+     * Publishes pending rooms, then counts, then room removals, as far as the stream and the replication window
+     * accept them. While the window is closed nothing is claimed and the pending sets keep coalescing: a room
+     * changed any number of times meanwhile leaves as one message carrying its latest state.
      *
      * @return the number of messages claimed.
      */
@@ -161,6 +182,10 @@ final class SyncPublisher
                     it.remove();
                     continue;
                 }
+                if (windowClosed())
+                {
+                    return published;
+                }
                 final int at = outbound.claimBroadcast(MessageType.ROOM_CREATED, Long.BYTES + metadataLength);
                 if (OutboundBatcher.NO_SPACE == at)
                 {
@@ -173,21 +198,22 @@ final class SyncPublisher
                 published++;
             }
         }
-        if (!pendingCounts.isEmpty())
+        while (!countOrder.isEmpty())
         {
-            final LongHashSet.LongIterator it = pendingCounts.iterator();
-            while (it.hasNext())
+            final long roomId = countOrder.peekLong();
+            if (windowClosed())
             {
-                final long roomId = it.nextValue();
-                final int at = outbound.claimBroadcast(MessageType.ROOM_COUNT, RoomCountEncoder.BODY_LENGTH);
-                if (OutboundBatcher.NO_SPACE == at)
-                {
-                    return published;
-                }
-                roomCountEncoder.wrap(outbound.broadcastBuffer(), at).roomId(roomId).count(state.localCount(roomId));
-                it.remove();
-                published++;
+                return published;
             }
+            final int at = outbound.claimBroadcast(MessageType.ROOM_COUNT, RoomCountEncoder.BODY_LENGTH);
+            if (OutboundBatcher.NO_SPACE == at)
+            {
+                return published;
+            }
+            roomCountEncoder.wrap(outbound.broadcastBuffer(), at).roomId(roomId).count(state.localCount(roomId));
+            countOrder.pollLong();
+            pendingCounts.remove(roomId);
+            published++;
         }
         if (!pendingRoomRemovals.isEmpty())
         {
@@ -195,6 +221,10 @@ final class SyncPublisher
             while (it.hasNext())
             {
                 final long roomId = it.nextValue();
+                if (windowClosed())
+                {
+                    return published;
+                }
                 final int at = outbound.claimBroadcast(MessageType.ROOM_REMOVED, Long.BYTES);
                 if (OutboundBatcher.NO_SPACE == at)
                 {
@@ -206,6 +236,11 @@ final class SyncPublisher
             }
         }
         return published;
+    }
+
+    private boolean windowClosed()
+    {
+        return null != window && !window.isOpen();
     }
 
     /**

@@ -29,7 +29,9 @@ class CohortContextTest
     @Test
     void shouldDeclareEveryEngineProperty()
     {
-        assertEquals(22, PROPERTIES.names().size(), PROPERTIES.names().toString());
+        assertEquals(27, PROPERTIES.names().size(), PROPERTIES.names().toString());
+        assertTrue(PROPERTIES.contains("cohort.flow.window"));
+        assertTrue(PROPERTIES.contains("cohort.flow.backpressure.after"));
         assertTrue(PROPERTIES.contains("cohort.idle.strategy"));
         assertTrue(PROPERTIES.contains("cohort.slice.budget"));
         assertTrue(PROPERTIES.contains("cohort.join.buffer.max"));
@@ -189,6 +191,45 @@ class CohortContextTest
             "cohort.snapshot.max.sessions=0 must be at least 1");
         assertConcludeFails(new CohortContext().snapshotCredit(0), "cohort.snapshot.credit=0 must be at least 1");
         assertBad(JOIN_BUFFER_MAX_PROP_NAME, "lots", "cohort.join.buffer.max=lots is not a size");
+    }
+
+    @Test
+    void shouldReadAndValidateTheFlowControlSettings()
+    {
+        final CohortContext defaults = new CohortContext();
+        assertEquals(256 * 1024, defaults.flowWindow());
+        assertEquals(2048, defaults.flowWindowFrames());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(1), defaults.flowStatusIntervalNs());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(100), defaults.flowUntetherAfterNs());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(2), defaults.flowBackPressureAfterNs());
+        defaults.conclude();
+
+        System.setProperty(FLOW_WINDOW_PROP_NAME, "1m");
+        System.setProperty(FLOW_WINDOW_FRAMES_PROP_NAME, "512");
+        System.setProperty(FLOW_STATUS_INTERVAL_PROP_NAME, "500us");
+        System.setProperty(FLOW_UNTETHER_AFTER_PROP_NAME, "50ms");
+        System.setProperty(FLOW_BACKPRESSURE_AFTER_PROP_NAME, "5ms");
+        final CohortContext context = new CohortContext();
+        assertEquals(1024 * 1024, context.flowWindow());
+        assertEquals(512, context.flowWindowFrames());
+        assertEquals(TimeUnit.MICROSECONDS.toNanos(500), context.flowStatusIntervalNs());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(50), context.flowUntetherAfterNs());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(5), context.flowBackPressureAfterNs());
+        clearProperties();
+
+        assertConcludeFails(new CohortContext().flowWindow(1000), "cohort.flow.window=1000 must be at least 16384 bytes");
+        assertConcludeFails(new CohortContext().flowWindowFrames(8),
+            "cohort.flow.window.frames=8 must be from 16 to a quarter of cohort.transport.send.hwm=10000");
+        assertConcludeFails(new CohortContext().flowWindowFrames(2501),
+            "cohort.flow.window.frames=2501 must be from 16 to a quarter of cohort.transport.send.hwm=10000");
+        assertConcludeFails(new CohortContext().flowStatusIntervalNs(TimeUnit.MILLISECONDS.toNanos(100)),
+            "cohort.flow.status.interval=100ms must be positive and below cohort.heartbeat.interval=100ms");
+        assertConcludeFails(new CohortContext().flowUntetherAfterNs(TimeUnit.SECONDS.toNanos(2)),
+            "cohort.flow.untether.after=2s must be above cohort.flow.status.interval=1ms and at most " +
+            "cohort.heartbeat.timeout=1s");
+        assertConcludeFails(new CohortContext().flowBackPressureAfterNs(TimeUnit.MILLISECONDS.toNanos(100)),
+            "cohort.flow.backpressure.after=100ms must be from 0 to below cohort.flow.untether.after=100ms");
+        assertBad(FLOW_WINDOW_PROP_NAME, "wide", "cohort.flow.window=wide is not a size");
     }
 
     private static void assertConcludeFails(final CohortContext context, final String message)

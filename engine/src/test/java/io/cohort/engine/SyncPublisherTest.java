@@ -11,6 +11,7 @@ import io.cohort.state.StateContext;
 import io.cohort.state.SubscriptionState;
 import io.cohort.transport.FrameSink;
 import io.cohort.transport.OutboundBatcher;
+import io.cohort.transport.ReplicationWindow;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -96,6 +98,70 @@ class SyncPublisherTest
         assertEquals(0, publisher.controlPending());
         assertEquals(2, publisher.controlSent());
         assertTrue(errors.isEmpty());
+    }
+
+    @Test
+    void shouldCoalesceAThousandChangesOfOneRoomWhileTheWindowIsClosedIntoOneMessage()
+    {
+        final ReplicationWindow window = new ReplicationWindow(4096, 64, 100_000_000L, MAX_MEMBERS);
+        outbound.broadcastSentObserver(window);
+        publisher.flowWindow(window);
+        window.onStatus(0x52, 0, 0);
+        for (long roomId = 100; roomId < 400; roomId++)
+        {
+            publisher.countChanged(roomId); // 300 counts of empty rooms: one frame of more than 4096 bytes
+        }
+        assertEquals(300, publisher.publishPending());
+        outbound.flush();
+        assertFalse(window.isOpen(), "the replica has applied nothing of " + window.sentBytes() + " bytes");
+        final int messagesBefore = sink.types.size();
+
+        final long roomId = CohortNode.roomId("index", "collection", "filter".getBytes(StandardCharsets.US_ASCII));
+        final UnsafeBuffer metadata = new UnsafeBuffer(new byte[64]);
+        int length = 0;
+        for (final String field : new String[]{ "index", "collection", "filter" })
+        {
+            metadata.putInt(length, field.length(), io.cohort.codec.FrameLayout.BYTE_ORDER);
+            metadata.putStringWithoutLengthAscii(length + Integer.BYTES, field);
+            length += Integer.BYTES + field.length();
+        }
+        assertEquals(io.cohort.state.StateResult.ROOM_CREATED, state.createRoom(roomId, metadata, 0, length));
+        int changes = 0;
+        for (int round = 0; round < 13; round++)
+        {
+            for (long connectionId = 1; connectionId <= 40; connectionId++)
+            {
+                assertEquals(io.cohort.state.StateResult.SUBSCRIBED, state.subscribe(connectionId, roomId));
+                publisher.countChanged(roomId);
+                changes++;
+            }
+            if (round < 12)
+            {
+                for (long connectionId = 1; connectionId <= 40; connectionId++)
+                {
+                    state.unsubscribe(connectionId, roomId);
+                    publisher.countChanged(roomId);
+                    changes++;
+                }
+            }
+            assertEquals(0, publisher.publishPending(), "nothing is claimed while the window is closed");
+            outbound.flush();
+        }
+        assertEquals(1000, changes);
+        assertEquals(messagesBefore, sink.types.size());
+        assertTrue(publisher.hasPending());
+
+        window.onStatus(0x52, outbound.nextBroadcastSequence() - 1, 0);
+        assertTrue(window.isOpen());
+        assertEquals(1, publisher.publishPending());
+        outbound.flush();
+        assertEquals(messagesBefore + 1, sink.types.size());
+        assertEquals(MessageType.ROOM_COUNT, sink.types.get(messagesBefore));
+        final io.cohort.codec.RoomCountDecoder count = new io.cohort.codec.RoomCountDecoder()
+            .wrap(sink.bodies.get(messagesBefore), 0, sink.bodies.get(messagesBefore).capacity());
+        assertEquals(roomId, count.roomId());
+        assertEquals(40, count.count(), "the one message carries the room's latest count");
+        assertFalse(publisher.hasPending());
     }
 
     @Test

@@ -98,6 +98,9 @@ final class SimNetwork
     }
 
     final Random random;
+    /** Delays of flow status reports: their own stream, so that a periodic report does not shift every later draw
+     * of {@link #random} (each seed's faults and delays stay the scenario they were before reports existed). */
+    private final Random statusRandom;
     private final PriorityQueue<Event> events = new PriorityQueue<>();
     private final Map<String, SimNode> nodesByEndpoint = new HashMap<>();
     private final Long2ObjectHashMap<SimNode> nodesByInstance = new Long2ObjectHashMap<>();
@@ -121,6 +124,7 @@ final class SimNetwork
     SimNetwork(final long seed, final long latencyNs, final long jitterNs, final long subscribeDelayNs)
     {
         this.random = new Random(seed);
+        this.statusRandom = new Random(~seed);
         this.latencyNs = latencyNs;
         this.jitterNs = jitterNs;
         this.subscribeDelayNs = subscribeDelayNs;
@@ -372,11 +376,26 @@ final class SimNetwork
      */
     void sendCommand(final SimNode from, final SimNode to, final Runnable delivery)
     {
+        sendCommand(from, to, delivery, random);
+    }
+
+    /**
+     * A flow status report: a command like any other (ordered behind the sender's earlier commands), with its delay
+     * drawn from its own random stream.
+     */
+    void sendStatus(final SimNode from, final SimNode to, final Runnable delivery)
+    {
+        sendCommand(from, to, delivery, statusRandom);
+    }
+
+    private void sendCommand(final SimNode from, final SimNode to, final Runnable delivery, final Random draws)
+    {
         if (!connected(from.nodeId(), to.nodeId()))
         {
             return;
         }
-        final long at = to.nextCommandArrival(from.nodeId(), nowNs + delay());
+        final long delayNs = latencyNs + (jitterNs > 0 ? (long)(draws.nextDouble() * jitterNs) : 0);
+        final long at = to.nextCommandArrival(from.nodeId(), nowNs + delayNs);
         events.add(new Event(at, order++, delivery));
     }
 

@@ -1,5 +1,7 @@
 package io.cohort.engine;
 
+import io.cohort.codec.FrameLayout;
+import io.cohort.codec.MessageType;
 import io.cohort.transport.OutboundBatcher;
 import io.cohort.transport.Peer;
 import io.cohort.transport.Transport;
@@ -115,9 +117,19 @@ final class SimTransport implements Transport
         buffer.getBytes(offset, message);
         final SimNode requester = node;
         final byte[] routingId = Long.toString(requester.instance()).getBytes();
-        network.sendCommand(requester, target, () -> target.receiveCommand(message, (frame, frameBuffer) ->
+        final Runnable delivery = () -> target.receiveCommand(message, (frame, frameBuffer) ->
             target.core().commandHandler().onRequest(routingId, frame.senderNodeId(), frame.senderIncarnation(),
-                frame.messageType(), frameBuffer, frame.bodyOffset(), frame.bodyLength())));
+                frame.messageType(), frameBuffer, frame.bodyOffset(), frame.bodyLength()));
+        final int type = buffer.getShort(offset + FrameLayout.HEADER_LENGTH + FrameLayout.MESSAGE_TYPE_OFFSET,
+            FrameLayout.BYTE_ORDER) & 0xFFFF;
+        if (MessageType.FLOW_STATUS == type)
+        {
+            network.sendStatus(requester, target, delivery);
+        }
+        else
+        {
+            network.sendCommand(requester, target, delivery);
+        }
         return true;
     }
 

@@ -60,6 +60,12 @@ public final class CounterType
     public static final int CONTROL_PENDING = 214;
     /** Control messages refused because the control lane was full: each one is also a reported error. */
     public static final int CONTROL_OVERFLOWS = 215;
+    /** Nanoseconds the replica furthest behind this node's broadcast stream lags (since the first frame it lacks). */
+    public static final int FLOW_LAG_MAX_NS = 216;
+    /** Times a replica was untethered from this node's replication window for holding it closed too long. */
+    public static final int FLOW_UNTETHERED = 217;
+    /** Times row-changing API calls began to be refused because the replication window stayed closed. */
+    public static final int FLOW_BACK_PRESSURED = 218;
 
     /** The node's lifecycle state, as the engine's {@code NodeState.code()}. */
     public static final int NODE_STATE = 300;

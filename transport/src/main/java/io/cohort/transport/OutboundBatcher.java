@@ -37,6 +37,7 @@ public final class OutboundBatcher
     private long messagesSent;
     private long bytesSent;
     private long refusals;
+    private BroadcastSentObserver broadcastSentObserver;
 
     /**
      * A batcher for one node's streams.
@@ -94,6 +95,16 @@ public final class OutboundBatcher
         {
             directed.remove(stream);
         }
+    }
+
+    /**
+     * Installs the one observer told of every broadcast frame the sink accepts (e.g. a {@link ReplicationWindow}).
+     *
+     * @param observer the observer, or null for none.
+     */
+    public void broadcastSentObserver(final BroadcastSentObserver observer)
+    {
+        this.broadcastSentObserver = observer;
     }
 
     /**
@@ -389,6 +400,10 @@ public final class OutboundBatcher
                 framesSent++;
                 messagesSent += encoder.messageCount();
                 bytesSent += pendingLength;
+                if (FrameLayout.BROADCAST == destination && null != broadcastSentObserver)
+                {
+                    broadcastSentObserver.onBroadcastSent(lastSentSequence, pendingLength);
+                }
                 return true;
             }
             refusals++;

@@ -48,6 +48,9 @@ class CounterTypeTest
         pinned.put("CONTROL_SENT", 213);
         pinned.put("CONTROL_PENDING", 214);
         pinned.put("CONTROL_OVERFLOWS", 215);
+        pinned.put("FLOW_LAG_MAX_NS", 216);
+        pinned.put("FLOW_UNTETHERED", 217);
+        pinned.put("FLOW_BACK_PRESSURED", 218);
         pinned.put("NODE_STATE", 300);
         pinned.put("NODE_MEMBERS", 301);
         pinned.put("NODE_ROOMS", 302);

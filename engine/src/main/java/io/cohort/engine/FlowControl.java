@@ -1,0 +1,150 @@
+package io.cohort.engine;
+
+import io.cohort.transport.OutboundBatcher;
+import io.cohort.transport.ReplicationWindow;
+import org.agrona.collections.LongHashSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The owner's side of end-to-end flow control: the {@link ReplicationWindow} over this node's broadcast stream,
+ * fed by the frames the {@link OutboundBatcher} hands to the wire and by the replicas' {@code FLOW_STATUS}
+ * reports, and the {@link FlowGate} that pushes back on API callers. A replica counts only while it is a member
+ * of the current incarnation whose subscription to this node is live, and it reports only once its copy of this
+ * node's rows is synced; anything else is dropped from the window at the next tick.
+ */
+final class FlowControl
+{
+    private static final Logger LOG = LoggerFactory.getLogger(FlowControl.class);
+
+    private final long nodeId;
+    private final long incarnation;
+    private final long untetherAfterNs;
+    /** Untether and tether lines, on the core's clock so that a simulated run logs the same lines every time. */
+    private final RateLimitedWarnings warnings = new RateLimitedWarnings(LOG::warn, () -> this.nowNs,
+        RateLimitedWarnings.DEFAULT_BURST, RateLimitedWarnings.DEFAULT_INTERVAL_NS);
+    private long nowNs;
+    private final ReplicationWindow window;
+    private final FlowGate gate;
+    private final LongHashSet liveSubscribers;
+    private long statusesIgnored;
+
+    /**
+     * @param context         the node's settings.
+     * @param outbound        this node's streams: every broadcast frame sent is appended to the window.
+     * @param liveSubscribers the nodes whose subscription reached this node's publisher (the core's own set).
+     */
+    FlowControl(final CohortContext context, final OutboundBatcher outbound, final LongHashSet liveSubscribers)
+    {
+        this.nodeId = context.nodeId();
+        this.incarnation = context.incarnation();
+        this.untetherAfterNs = context.flowUntetherAfterNs();
+        this.liveSubscribers = liveSubscribers;
+        this.window = new ReplicationWindow(context.flowWindow(), context.flowWindowFrames(),
+            context.flowUntetherAfterNs(), context.codecLimits().maxMembers());
+        this.gate = new FlowGate(context.flowBackPressureAfterNs());
+        outbound.broadcastSentObserver(window);
+    }
+
+    /**
+     * A replica's report of the last message of this node's broadcast stream it applied.
+     *
+     * @param replica          the sender as a member of this node's view, or null if it is none.
+     * @param senderIncarnation the incarnation in the report's frame.
+     * @param ownerIncarnation the incarnation of this node the report is about.
+     * @param appliedSequence  the last sequence applied.
+     * @param nowNs            the current time.
+     */
+    void onStatus(
+        final Member replica,
+        final long senderIncarnation,
+        final long ownerIncarnation,
+        final long appliedSequence,
+        final long nowNs)
+    {
+        if (null == replica || replica.incarnation != senderIncarnation || incarnation != ownerIncarnation ||
+            !liveSubscribers.contains(replica.nodeId))
+        {
+            statusesIgnored++;
+            return;
+        }
+        this.nowNs = nowNs;
+        final boolean wasTethered = window.isTethered(replica.nodeId);
+        window.onStatus(replica.nodeId, appliedSequence, nowNs);
+        if (!wasTethered && window.isTethered(replica.nodeId) && window.untetherings() > 0)
+        {
+            warnings.warn("tethered", "node {}: replica {} caught up within half the window: tethered again",
+                ClusterCore.id(nodeId), replica);
+        }
+    }
+
+
+    /**
+     * Once per duty cycle, before this cycle's rows are claimed: drops replicas that are no longer members or
+     * subscribed, and untethers one that held the window closed too long.
+     *
+     * @param core  the core, for its members.
+     * @param nowNs the cycle's time.
+     * @return work done.
+     */
+    int tick(final ClusterCore core, final long nowNs)
+    {
+        this.nowNs = nowNs;
+        int workCount = 0;
+        for (int i = window.replicaCount() - 1; i >= 0; i--)
+        {
+            final long replicaId = window.replicaId(i);
+            if (null == core.member(replicaId) || !liveSubscribers.contains(replicaId))
+            {
+                window.removeReplica(replicaId);
+                workCount++;
+            }
+        }
+        if (0 != window.tick(nowNs))
+        {
+            workCount++;
+            warnings.warn("untethered", "node {}: replica {} held the replication window closed for {} ms: " +
+                "untethered (lag {} ms); the others set the pace until it catches up",
+                ClusterCore.id(nodeId), ClusterCore.id(window.lastUntetheredId()), untetherAfterNs / 1_000_000,
+                window.lagNs(window.lastUntetheredId(), nowNs) / 1_000_000);
+        }
+        return workCount;
+    }
+
+    /**
+     * Once per duty cycle, after this cycle's rows were claimed: publishes the gate.
+     *
+     * @param nowNs   the cycle's time.
+     * @param pending whether changed rooms are left unpublished (the window, or the socket, holds them).
+     */
+    void afterPublish(final long nowNs, final boolean pending)
+    {
+        gate.onWindow(nowNs, pending);
+    }
+
+    /**
+     * @return whether rows may be claimed on the broadcast stream now.
+     */
+    boolean isOpen()
+    {
+        return window.isOpen();
+    }
+
+    ReplicationWindow window()
+    {
+        return window;
+    }
+
+    FlowGate gate()
+    {
+        return gate;
+    }
+
+    /**
+     * @return statuses dropped: from a non-member, another incarnation, or a node not subscribed to this one.
+     */
+    long statusesIgnored()
+    {
+        return statusesIgnored;
+    }
+}

@@ -1,0 +1,122 @@
+package io.cohort.engine;
+
+import io.cohort.codec.FrameLayout;
+import io.cohort.transport.Transport;
+
+import java.util.List;
+
+/**
+ * The replica's side of end-to-end flow control: tells each owner whose rows this node has synced the last
+ * message of its broadcast stream applied here ({@code FLOW_STATUS}, on the command channel, so never behind the
+ * owner's own data). One report every heartbeat interval, and an eager one as soon as a quarter of the owner's
+ * window (in bytes or in messages) was applied since the last, at most one per {@code cohort.flow.status.interval}:
+ * as Aeron's receivers send status messages on a timer and when a fraction of the window is consumed. Values are
+ * absolute, so a lost or refused report only delays the next.
+ */
+final class FlowReporter
+{
+    /**
+     * What this node applied of one owner's broadcast stream, and what it last reported; held by the {@link Member}.
+     */
+    static final class Progress
+    {
+        long appliedSequence;
+        long reportedSequence;
+        long reportedNs = Long.MIN_VALUE / 2;
+        long bytesSinceReport;
+        int messagesSinceReport;
+    }
+
+    private final Transport transport;
+    private final CommandMessages commands;
+    private final long heartbeatIntervalNs;
+    private final long statusIntervalNs;
+    private final long eagerBytes;
+    private final int eagerMessages;
+    private long statusesSent;
+    private long statusesRefused;
+
+    FlowReporter(final CohortContext context, final Transport transport, final CommandMessages commands)
+    {
+        this.transport = transport;
+        this.commands = commands;
+        this.heartbeatIntervalNs = context.heartbeatIntervalNs();
+        this.statusIntervalNs = context.flowStatusIntervalNs();
+        this.eagerBytes = Math.max(1, context.flowWindow() / 4);
+        this.eagerMessages = Math.max(1, context.flowWindowFrames() / 4);
+    }
+
+    /**
+     * A broadcast message of a synced owner was applied (whatever its type: the owner's window counts them all).
+     *
+     * @param owner      the owner.
+     * @param sequence   its sequence.
+     * @param bodyLength its body's length.
+     */
+    static void onApplied(final Member owner, final long sequence, final int bodyLength)
+    {
+        final Progress progress = owner.flow;
+        progress.appliedSequence = sequence;
+        progress.bytesSinceReport += bodyLength + FrameLayout.MESSAGE_HEADER_LENGTH;
+        progress.messagesSinceReport++;
+    }
+
+    /**
+     * Sends the reports that are due.
+     *
+     * @param members the members.
+     * @param nowNs   the cycle's time.
+     * @return reports sent.
+     */
+    int tick(final List<Member> members, final long nowNs)
+    {
+        int sent = 0;
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            final Member owner = members.get(i);
+            final Progress progress = owner.flow;
+            if (!owner.isSynced() || 0 == progress.appliedSequence)
+            {
+                continue;
+            }
+            final long sinceReportNs = nowNs - progress.reportedNs;
+            final boolean eager = progress.appliedSequence != progress.reportedSequence &&
+                sinceReportNs >= statusIntervalNs &&
+                (progress.bytesSinceReport >= eagerBytes || progress.messagesSinceReport >= eagerMessages);
+            if (eager || sinceReportNs >= heartbeatIntervalNs)
+            {
+                final int length = commands.flowStatus(owner.incarnation, progress.appliedSequence);
+                if (transport.sendRequest(owner.nodeId, commands.buffer(), 0, length))
+                {
+                    progress.reportedSequence = progress.appliedSequence;
+                    progress.reportedNs = nowNs;
+                    progress.bytesSinceReport = 0;
+                    progress.messagesSinceReport = 0;
+                    statusesSent++;
+                    sent++;
+                }
+                else
+                {
+                    statusesRefused++;
+                }
+            }
+        }
+        return sent;
+    }
+
+    /**
+     * @return reports sent since start.
+     */
+    long statusesSent()
+    {
+        return statusesSent;
+    }
+
+    /**
+     * @return reports the command socket refused (retried on a later cycle).
+     */
+    long statusesRefused()
+    {
+        return statusesRefused;
+    }
+}
