@@ -324,7 +324,9 @@ class DecodeRejectionTest
         final DecodeResult r = DecodeResult.UNSUPPORTED_VERSION;
         cases.add(structural("major version 1 (the header before cluster ids)", r, putByte(VERSION_MAJOR_OFFSET, 1),
             ROOM_COUNT));
-        cases.add(structural("major version 3", r, putByte(VERSION_MAJOR_OFFSET, 3), ROOM_COUNT));
+        cases.add(structural("major version 2 (the heartbeat before view fields)", r, putByte(VERSION_MAJOR_OFFSET, 2),
+            ROOM_COUNT));
+        cases.add(structural("major version 4", r, putByte(VERSION_MAJOR_OFFSET, 4), ROOM_COUNT));
         cases.add(structural("major version 0", r, putByte(VERSION_MAJOR_OFFSET, 0), ROOM_COUNT));
         cases.add(structural("major version 255", r, putByte(VERSION_MAJOR_OFFSET, 255)));
     }
