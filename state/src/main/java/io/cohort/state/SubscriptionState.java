@@ -46,7 +46,7 @@ public final class SubscriptionState implements AutoCloseable
     private final RoomTable rooms;
     private final ConnectionTable connections;
     private final RoomCounts counts;
-    private final RoomCounts.Admission subscribeAdmission = this::admitSubscription;
+    private final CountAdmission subscribeAdmission = this::admitSubscription;
     private final long[] previousCounts;
     private long subscribingConnection;
     private long refusedRoom;
