@@ -190,7 +190,7 @@ class ModelTest
         {
             expected = StateResult.CONNECTION_FULL;
         }
-        else if (held.size() >= ConnectionRooms.INLINE_ROOMS && overflow() >= MAX_OVERFLOW)
+        else if (held.size() >= ConnectionTable.INLINE_ROOMS && overflow() >= MAX_OVERFLOW)
         {
             expected = StateResult.OVERFLOW_FULL;
         }
@@ -399,7 +399,7 @@ class ModelTest
         int overflow = 0;
         for (final Set<Long> held : connections.values())
         {
-            overflow += Math.max(0, held.size() - ConnectionRooms.INLINE_ROOMS);
+            overflow += Math.max(0, held.size() - ConnectionTable.INLINE_ROOMS);
         }
         return overflow;
     }
