@@ -12,8 +12,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * A read-only view of the rooms, the local connections and the room counts for one thread other than the
  * state's writer: each reader has its own reusable keys and entry flyweight and reads the same off-heap maps
  * (Chronicle Map is safe for concurrent readers). A room's count entry is read under Chronicle's segment read lock,
- * and the writer changes it in place only by single ordered stores, so it is never seen half-written: every
- * owner's count in it is from the same moment; a count of an owner removed meanwhile is not counted. The local
+ * and the writer changes it in place only by single ordered stores (one owner's count, or a pair appended), so it
+ * is never seen half-written: each owner's count read is one the writer wrote, no owner is counted twice, and a
+ * count of an owner removed meanwhile is not counted; counts of two owners that change while the reader reads
+ * may be from moments one store apart. The local
  * connections are read through the connection table's sequence lock (a read the writer overlapped is done
  * again). Other values read while the writer changes them are the value before or after the change. Reads
  * allocate nothing. Not thread safe itself: one reader per thread ({@link SubscriptionState#newReader()}).

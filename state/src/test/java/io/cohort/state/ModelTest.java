@@ -414,6 +414,22 @@ class ModelTest
         assertEquals(sum, state.roomCount(roomId), "roomCount of roomId=" + roomId);
         assertEquals(localCounts.getOrDefault(roomId, 0L), state.localCount(roomId));
         assertEquals(digests.getOrDefault(LOCAL_NODE, 0L), state.ownerDigest(LOCAL_NODE));
+        // The routing decision names exactly the owners with a count above 0.
+        final Set<Long> owners = new HashSet<>();
+        if (localCounts.getOrDefault(roomId, 0L) > 0)
+        {
+            owners.add(LOCAL_NODE);
+        }
+        remoteRows.forEach((owner, rows) ->
+        {
+            if (rows.getOrDefault(roomId, 0L) > 0)
+            {
+                owners.add(owner);
+            }
+        });
+        final Set<Long> routed = new HashSet<>();
+        assertEquals(owners.size(), state.forEachOwnerWithSubscribers(roomId, routed::add));
+        assertEquals(owners, routed, "owners with subscribers in roomId=" + roomId);
     }
 
     private void assertEverything()
