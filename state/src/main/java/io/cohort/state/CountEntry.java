@@ -23,7 +23,8 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  |                 unused pairs up to the capacity              ... 8 + 8 * n
  *  +---------------------------------------------------------------+
  * </pre>
- * A pair exists exactly while its count is above 0; removing one moves the last pair into the hole. The
+ * A pair exists exactly while its count is above 0, except this node's (slot 0, never given to another owner),
+ * which may stay at 0 while other owners' counts remain; removing a pair moves the last pair into the hole. The
  * capacity is the value's length, fixed until the entry is replaced by a larger one, and is written in the entry
  * so that it can be wrapped from its address alone ({@link RoomIndex}). A count change and an append are each
  * published by one ordered store (the pair, or the used count after the pair), so a reader on another thread
@@ -124,6 +125,23 @@ final class CountEntry
         return -1;
     }
 
+    /**
+     * Whether a pair other than one index holds a count above 0.
+     *
+     * @param index the pair not to look at, or -1 to look at every pair.
+     */
+    boolean hasCountBesides(final int index)
+    {
+        for (int i = 0, used = used(); i < used; i++)
+        {
+            if (i != index && 0 != (buffer.getLong(PAIRS_OFFSET + i * PAIR_LENGTH) & MAX_COUNT))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     int slot(final int index)
     {
         return (int)(buffer.getLong(PAIRS_OFFSET + index * PAIR_LENGTH) >>> SLOT_SHIFT);
@@ -165,14 +183,14 @@ final class CountEntry
     }
 
     /**
-     * Number of pairs whose slot is in a state.
+     * Number of pairs whose slot is in a state and whose count is above 0.
      */
     int pairsIn(final byte[] slotState, final byte state)
     {
         int pairs = 0;
         for (int i = 0, used = used(); i < used; i++)
         {
-            if (state == slotState[slot(i)])
+            if (state == slotState[slot(i)] && count(i) > 0)
             {
                 pairs++;
             }
@@ -181,7 +199,7 @@ final class CountEntry
     }
 
     /**
-     * Removes every pair whose slot is not in the kept state.
+     * Removes every pair whose slot is not in the kept state, and every pair of count 0.
      *
      * @return true if any pair was removed.
      */
@@ -190,7 +208,7 @@ final class CountEntry
         boolean dropped = false;
         for (int i = used() - 1; i >= 0; i--)
         {
-            if (kept != slotState[slot(i)])
+            if (kept != slotState[slot(i)] || 0 == count(i))
             {
                 remove(i);
                 dropped = true;

@@ -2,7 +2,6 @@ package io.cohort.state;
 
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.core.values.LongValue;
-import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
@@ -17,7 +16,8 @@ import java.util.function.LongConsumer;
  * Room counts, room-major: one Chronicle Map from room id to a {@link CountEntry} holding the count of every
  * owner with subscribers in the room, so that a local change, an applied remote count, a cluster-wide count and
  * the routing of a notification each take one lookup of one map. Owners are mapped to slots (slot 0 is the local
- * node's for good); an entry holds (slot, count) pairs for the owners with a count above 0 only, so that its
+ * node's for good); an entry holds (slot, count) pairs for the owners with a count above 0 (and maybe this node's
+ * at 0, see {@link CountEntry}), so that its
  * size follows the owners actually present in the room, not the configured cluster size.
  * <p>
  * Removing an owner is O(1): its slot is retired (its counts vanish from every read at once, its digest becomes
@@ -268,7 +268,15 @@ final class RoomCounts implements AutoCloseable
     {
         if (0 == count)
         {
-            removePairLocked(slot, roomId);
+            if (LOCAL_SLOT == slot && entry.hasCountBesides(pair))
+            {
+                // Slot 0 is this node's for good: its pair never moves, so a reader never sees it twice.
+                entry.setCount(pair, slot, 0);
+            }
+            else
+            {
+                removePairLocked(slot, roomId);
+            }
         }
         else if (pair >= 0)
         {
@@ -299,7 +307,7 @@ final class RoomCounts implements AutoCloseable
             entry.wrap(scratch, 0, length).initialise(slot, count);
             context.absentEntry().doInsert(context.wrapValueBytesAsData(scratchStore, 0, length));
             entries++;
-            index.put(roomId, addressOf(context.entry()));
+            index.put(roomId, RoomIndex.valueAddress(context.entry()));
         }
     }
 
@@ -342,7 +350,7 @@ final class RoomCounts implements AutoCloseable
                 throw new IllegalStateException("entry grew to used=" + entry.used() + " from " + used);
             }
             // A larger value may have moved.
-            index.put(roomId, addressOf(context.entry()));
+            index.put(roomId, RoomIndex.valueAddress(context.entry()));
         }
     }
 
@@ -353,7 +361,7 @@ final class RoomCounts implements AutoCloseable
         {
             final MapEntry<LongValue, byte[]> found = lockedEntry(context);
             entry.remove(entry.indexOf(slot));
-            if (0 == entry.used())
+            if (!entry.hasCountBesides(-1))
             {
                 found.doRemove();
                 entries--;
@@ -362,15 +370,9 @@ final class RoomCounts implements AutoCloseable
         }
     }
 
-    private static long addressOf(final MapEntry<LongValue, byte[]> found)
-    {
-        final Data<byte[]> value = found.value();
-        return value.bytes().addressForWrite(value.offset());
-    }
-
     private CountEntry wrap(final MapEntry<LongValue, byte[]> found)
     {
-        return entry.wrap(addressOf(found), (int)found.value().size());
+        return entry.wrap(RoomIndex.valueAddress(found), (int)found.value().size());
     }
 
     /**
@@ -455,7 +457,7 @@ final class RoomCounts implements AutoCloseable
         entry.copyTo(scratch);
         entry.wrap(scratch, 0, length).dropPairs(slots.states(), OwnerSlots.OWNED);
         found.doReplaceValue(found.context().wrapValueBytesAsData(scratchStore, 0, length));
-        index.put(roomId, addressOf(found));
+        index.put(roomId, RoomIndex.valueAddress(found));
     }
 
     long sum(final long roomId)
@@ -489,7 +491,7 @@ final class RoomCounts implements AutoCloseable
         for (int i = 0, used = entry.used(); i < used; i++)
         {
             final int slot = entry.slot(i);
-            if (slots.isOwned(slot))
+            if (slots.isOwned(slot) && entry.count(i) > 0)
             {
                 ownersScratch[found++] = slots.ownerOfSlot(slot);
             }
@@ -553,7 +555,7 @@ final class RoomCounts implements AutoCloseable
     {
         segmentEntries++;
         final int index = wrap(found).indexOf(visitedSlot);
-        if (index >= 0)
+        if (entry.count(index) > 0)
         {
             rowVisitor.onRow(found.key().getUsing(iterationKey).getValue(), entry.count(index));
         }

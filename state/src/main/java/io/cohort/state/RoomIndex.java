@@ -1,5 +1,8 @@
 package io.cohort.state;
 
+import net.openhft.chronicle.core.values.LongValue;
+import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.map.MapEntry;
 import org.agrona.UnsafeApi;
 
 /**
@@ -37,6 +40,15 @@ final class RoomIndex implements AutoCloseable
         final long allocated = UnsafeApi.allocateMemory(slots * SLOT_LENGTH);
         UnsafeApi.setMemory(allocated, slots * SLOT_LENGTH, (byte)0);
         address = allocated;
+    }
+
+    /**
+     * The native address of an entry's value, as recorded here.
+     */
+    static long valueAddress(final MapEntry<LongValue, byte[]> found)
+    {
+        final Data<byte[]> value = found.value();
+        return value.bytes().addressForWrite(value.offset());
     }
 
     private long home(final long roomId)

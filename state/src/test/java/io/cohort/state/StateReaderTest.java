@@ -204,7 +204,7 @@ class StateReaderTest
     @Timeout(30)
     void shouldSeeEachRoomEntryWholeWhileTheWriterChangesItInPlaceAndUnderTheLock() throws InterruptedException
     {
-        // Owner k holds 0 or 4^k: any sum with an odd bit set holds a pair counted twice or half moved.
+        // Owner k holds 0 or 4^k (this node is k = 0): any sum with an odd bit set holds a pair counted twice or half moved.
         state = new SubscriptionState(TestStates.smallContext().maxNodes(8), (roomId, previousCount, newCount) -> { });
         final long room = TestStates.createRoom(state, 1);
         final StateReader reader = state.newReader();
@@ -225,8 +225,19 @@ class StateReaderTest
         final java.util.Random random = new java.util.Random(7);
         while (thread.isAlive())
         {
-            final int k = 1 + random.nextInt(owners);
-            state.applyRemote(1 + k, room, random.nextBoolean() ? 1L << (2 * k) : 0);
+            final int k = random.nextInt(owners + 1);
+            if (0 == k)
+            {
+                // This node holds 0 or 4^0 = 1: one connection subscribed or not.
+                if (StateResult.ALREADY_SUBSCRIBED == state.subscribe(1, room))
+                {
+                    state.unsubscribe(1, room);
+                }
+            }
+            else
+            {
+                state.applyRemote(1 + k, room, random.nextBoolean() ? 1L << (2 * k) : 0);
+            }
         }
         thread.join();
 
