@@ -1,5 +1,6 @@
 package io.cohort.state;
 
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static org.agrona.BitUtil.SIZE_OF_INT;
@@ -15,21 +16,26 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  +---------------------------------------------------------------+
  *  |                        Used Pairs (n)                         | 0
  *  +---------------------------------------------------------------+
- *  |                           Reserved                            | 4
+ *  |                       Capacity (pairs)                        | 4
  *  +-------------------------------+-------------------------------+
  *  |          Owner Slot           |        Count (48 bits)       ... 8 + 8 * i, i &lt; n
  *  +-------------------------------+-------------------------------+
  *  |                 unused pairs up to the capacity              ... 8 + 8 * n
  *  +---------------------------------------------------------------+
  * </pre>
- * A pair exists exactly while its count is above 0; removing one moves the last pair into the hole. The
- * capacity is the value's length, fixed until the entry is replaced by a larger one.
+ * A pair exists exactly while its count is above 0, except this node's (slot 0, never given to another owner),
+ * which may stay at 0 while other owners' counts remain; removing a pair moves the last pair into the hole. The
+ * capacity is the value's length, fixed until the entry is replaced by a larger one, and is written in the entry
+ * so that it can be wrapped from its address alone ({@link RoomIndex}). A count change and an append are each
+ * published by one ordered store (the pair, or the used count after the pair), so a reader on another thread
+ * that reads {@link #used()} then the pairs sees either the entry before or after the change; removing a pair
+ * takes several stores and is done only under Chronicle's write lock.
  */
 final class CountEntry
 {
     static final int USED_OFFSET = 0;
-    static final int RESERVED_OFFSET = USED_OFFSET + SIZE_OF_INT;
-    static final int PAIRS_OFFSET = RESERVED_OFFSET + SIZE_OF_INT;
+    static final int CAPACITY_OFFSET = USED_OFFSET + SIZE_OF_INT;
+    static final int PAIRS_OFFSET = CAPACITY_OFFSET + SIZE_OF_INT;
     static final int PAIR_LENGTH = SIZE_OF_LONG;
     static final int SLOT_SHIFT = 48;
     /** Largest count a pair holds. */
@@ -55,6 +61,14 @@ final class CountEntry
         return this;
     }
 
+    /**
+     * Wraps an entry whose capacity is written in it.
+     */
+    CountEntry wrap(final long address)
+    {
+        return wrap(address, length(UnsafeApi.getInt(address + CAPACITY_OFFSET)));
+    }
+
     CountEntry wrap(final UnsafeBuffer source, final int offset, final int length)
     {
         buffer.wrap(source, offset, length);
@@ -65,13 +79,22 @@ final class CountEntry
     void initialise(final int slot, final long count)
     {
         buffer.putInt(USED_OFFSET, 1);
-        buffer.putInt(RESERVED_OFFSET, 0);
+        buffer.putInt(CAPACITY_OFFSET, capacity);
         buffer.putLong(PAIRS_OFFSET, pair(slot, count));
+    }
+
+    /**
+     * Writes the wrapped length's capacity into the entry (after copying a smaller entry into a larger buffer).
+     */
+    void writeCapacity()
+    {
+        buffer.putInt(CAPACITY_OFFSET, capacity);
     }
 
     int used()
     {
-        return buffer.getInt(USED_OFFSET);
+        // Acquire: a reader that sees a pair appended also sees the pair (stored before the used count).
+        return buffer.getIntVolatile(USED_OFFSET);
     }
 
     int capacity()
@@ -102,6 +125,23 @@ final class CountEntry
         return -1;
     }
 
+    /**
+     * Whether a pair other than one index holds a count above 0.
+     *
+     * @param index the pair not to look at, or -1 to look at every pair.
+     */
+    boolean hasCountBesides(final int index)
+    {
+        for (int i = 0, used = used(); i < used; i++)
+        {
+            if (i != index && 0 != (buffer.getLong(PAIRS_OFFSET + i * PAIR_LENGTH) & MAX_COUNT))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     int slot(final int index)
     {
         return (int)(buffer.getLong(PAIRS_OFFSET + index * PAIR_LENGTH) >>> SLOT_SHIFT);
@@ -119,14 +159,16 @@ final class CountEntry
 
     void setCount(final int index, final int slot, final long count)
     {
-        buffer.putLong(PAIRS_OFFSET + index * PAIR_LENGTH, pair(slot, count));
+        // One aligned 8-byte store: a reader sees the old count or the new one, never a mix.
+        buffer.putLongRelease(PAIRS_OFFSET + index * PAIR_LENGTH, pair(slot, count));
     }
 
     void append(final int slot, final long count)
     {
         final int used = used();
         buffer.putLong(PAIRS_OFFSET + used * PAIR_LENGTH, pair(slot, count));
-        buffer.putInt(USED_OFFSET, used + 1);
+        // Release: the pair is visible before the used count that includes it.
+        buffer.putIntRelease(USED_OFFSET, used + 1);
     }
 
     void remove(final int index)
@@ -141,14 +183,14 @@ final class CountEntry
     }
 
     /**
-     * Number of pairs whose slot is in a state.
+     * Number of pairs whose slot is in a state and whose count is above 0.
      */
     int pairsIn(final byte[] slotState, final byte state)
     {
         int pairs = 0;
         for (int i = 0, used = used(); i < used; i++)
         {
-            if (state == slotState[slot(i)])
+            if (state == slotState[slot(i)] && count(i) > 0)
             {
                 pairs++;
             }
@@ -157,7 +199,7 @@ final class CountEntry
     }
 
     /**
-     * Removes every pair whose slot is not in the kept state.
+     * Removes every pair whose slot is not in the kept state, and every pair of count 0.
      *
      * @return true if any pair was removed.
      */
@@ -166,7 +208,7 @@ final class CountEntry
         boolean dropped = false;
         for (int i = used() - 1; i >= 0; i--)
         {
-            if (kept != slotState[slot(i)])
+            if (kept != slotState[slot(i)] || 0 == count(i))
             {
                 remove(i);
                 dropped = true;

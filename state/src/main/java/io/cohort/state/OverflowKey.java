@@ -2,7 +2,7 @@ package io.cohort.state;
 
 /**
  * Off-heap key of the overflow map (a Chronicle Values interface): a connection's room at an index past
- * {@link ConnectionRooms#INLINE_ROOMS}.
+ * {@link ConnectionTable#INLINE_ROOMS}.
  */
 interface OverflowKey
 {
@@ -23,14 +23,14 @@ interface OverflowKey
     /**
      * Index of the room in the connection's dense list of rooms.
      *
-     * @return an index at least {@link ConnectionRooms#INLINE_ROOMS}.
+     * @return an index at least {@link ConnectionTable#INLINE_ROOMS}.
      */
     int getIndex();
 
     /**
      * Sets the index.
      *
-     * @param index an index at least {@link ConnectionRooms#INLINE_ROOMS}.
+     * @param index an index at least {@link ConnectionTable#INLINE_ROOMS}.
      */
     void setIndex(int index);
 }

@@ -2,7 +2,6 @@ package io.cohort.state;
 
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.core.values.LongValue;
-import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
@@ -17,7 +16,8 @@ import java.util.function.LongConsumer;
  * Room counts, room-major: one Chronicle Map from room id to a {@link CountEntry} holding the count of every
  * owner with subscribers in the room, so that a local change, an applied remote count, a cluster-wide count and
  * the routing of a notification each take one lookup of one map. Owners are mapped to slots (slot 0 is the local
- * node's for good); an entry holds (slot, count) pairs for the owners with a count above 0 only, so that its
+ * node's for good); an entry holds (slot, count) pairs for the owners with a count above 0 (and maybe this node's
+ * at 0, see {@link CountEntry}), so that its
  * size follows the owners actually present in the room, not the configured cluster size.
  * <p>
  * Removing an owner is O(1): its slot is retired (its counts vanish from every read at once, its digest becomes
@@ -26,9 +26,12 @@ import java.util.function.LongConsumer;
  * allowed, so a removed owner that comes straight back (a re-sync) takes a free slot while its old one is swept.
  * <p>
  * Owners, rows and digests are in {@link OwnerSlots}. Single writer: every method but {@link #map} (and the
- * slots' published owners and digests) runs on the state's thread. {@link StateReader}s on other threads take
- * Chronicle's segment read lock for an entry, so they never see a half-written entry, and skip pairs of a slot
- * that has no owner (released with ordered stores).
+ * slots' published owners and digests) runs on the state's thread, which finds a room's entry through its own
+ * {@link RoomIndex} (room id to the entry's address) instead of a Chronicle query context. It reads entries and
+ * makes one-store changes (a count, an append into spare capacity: see {@link CountEntry}) in place; inserting,
+ * growing, taking a pair out and removing an entry go through Chronicle under the segment's write lock.
+ * {@link StateReader}s on other threads take Chronicle's segment read lock for an entry, so they never see a
+ * half-written entry, and skip pairs of a slot that has no owner (released with ordered stores).
  */
 final class RoomCounts implements AutoCloseable
 {
@@ -42,26 +45,6 @@ final class RoomCounts implements AutoCloseable
     private static final double MIN_BLOAT_FACTOR = 2.0;
     private static final double MAX_BLOAT_FACTOR = 1000.0;
 
-    /**
-     * Decides, with the entry's lock held, whether the local count goes up by one: lets a caller check and
-     * change other tables in the same step, so a subscribe finds the room's entry once.
-     */
-    @FunctionalInterface
-    interface Admission
-    {
-        /**
-         * @return {@link StateResult#SUBSCRIBED} to add one to the count; anything else leaves it unchanged.
-         */
-        StateResult admit(long roomId, long previousCount);
-    }
-
-    /** Visits one row of an owner. */
-    @FunctionalInterface
-    interface RowVisitor
-    {
-        void onRow(long roomId, long count);
-    }
-
     private final ChronicleMap<LongValue, byte[]> map;
     private final long maxEntries;
     private final OwnerSlots slots;
@@ -70,11 +53,12 @@ final class RoomCounts implements AutoCloseable
     private final UnsafeBuffer scratch;
     private final BytesStore<?, byte[]> scratchStore;
     private final CountEntry entry = new CountEntry();
+    private final RoomIndex index;
     private final LongValue key = Values.newHeapInstance(LongValue.class);
     private final LongValue iterationKey = Values.newHeapInstance(LongValue.class);
     private final Consumer<MapEntry<LongValue, byte[]>> sweeper = this::sweepEntry;
     private final Consumer<MapEntry<LongValue, byte[]>> rowFinder = this::findRow;
-    private RowVisitor rowVisitor;
+    private CountRowVisitor rowVisitor;
     private int visitedSlot;
     private int segmentEntries;
     private long entries;
@@ -99,10 +83,21 @@ final class RoomCounts implements AutoCloseable
             .entries(maxEntries)
             .averageValueSize(averageValue)
             .maxBloatFactor(bloat)
+            // Pairs 8-byte aligned: an in-place store of one is atomic for readers.
+            .entryAndValueOffsetAlignment(Long.BYTES)
             .putReturnsNull(true)
             .removeReturnsNull(true)
             .skipCloseOnExitHook(true)
             .create();
+        try
+        {
+            index = new RoomIndex(maxEntries);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            map.close();
+            throw ex;
+        }
     }
 
     /**
@@ -111,6 +106,7 @@ final class RoomCounts implements AutoCloseable
     void reset(final long localNodeId)
     {
         map.clear();
+        index.clear();
         slots.reset(localNodeId);
         entries = 0;
         lastPrevious = 0;
@@ -148,18 +144,8 @@ final class RoomCounts implements AutoCloseable
 
     long count(final int slot, final long roomId)
     {
-        key.setValue(roomId);
-        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
-        {
-            context.readLock().lock();
-            final MapEntry<LongValue, byte[]> found = context.entry();
-            if (null == found)
-            {
-                return 0;
-            }
-            wrap(found);
-            return entry.count(entry.indexOf(slot));
-        }
+        final long at = index.get(roomId);
+        return 0 == at ? 0 : entry.wrap(at).count(entry.indexOf(slot));
     }
 
     /**
@@ -169,47 +155,35 @@ final class RoomCounts implements AutoCloseable
      * @return the admission's result, or {@link StateResult#ROOM_COUNTS_FULL} (admission not asked) if the room
      * has no entry and the map is at capacity.
      */
-    StateResult incrementIf(final int slot, final long roomId, final Admission admission)
+    StateResult incrementIf(final int slot, final long roomId, final CountAdmission admission)
     {
-        key.setValue(roomId);
-        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
+        final long at = index.get(roomId);
+        if (0 == at)
         {
-            context.writeLock().lock();
-            final MapEntry<LongValue, byte[]> found = context.entry();
-            if (null == found)
+            if (entries >= maxEntries)
             {
-                if (entries >= maxEntries)
-                {
-                    return StateResult.ROOM_COUNTS_FULL;
-                }
-                final StateResult result = admission.admit(roomId, 0);
-                if (StateResult.SUBSCRIBED == result)
-                {
-                    insert(context, slot, 1);
-                    slots.changed(slot, roomId, 0, 1);
-                    lastPrevious = 0;
-                }
-                return result;
+                return StateResult.ROOM_COUNTS_FULL;
             }
-            wrap(found);
-            final int index = entry.indexOf(slot);
-            final long previous = entry.count(index);
-            final StateResult result = admission.admit(roomId, previous);
+            final StateResult result = admission.admit(roomId, 0);
             if (StateResult.SUBSCRIBED == result)
             {
-                if (index >= 0)
-                {
-                    entry.setCount(index, slot, previous + 1);
-                }
-                else
-                {
-                    append(context, found, slot, 1);
-                }
-                slots.changed(slot, roomId, previous, previous + 1);
-                lastPrevious = previous;
+                insertLocked(slot, roomId, 1);
+                slots.changed(slot, roomId, 0, 1);
+                lastPrevious = 0;
             }
             return result;
         }
+        final int pair = entry.wrap(at).indexOf(slot);
+        final long previous = entry.count(pair);
+        final StateResult result = admission.admit(roomId, previous);
+        if (StateResult.SUBSCRIBED == result)
+        {
+            // The admission touches no count: the entry wrapped above is still where it was.
+            change(pair, slot, roomId, previous + 1);
+            slots.changed(slot, roomId, previous, previous + 1);
+            lastPrevious = previous;
+        }
+        return result;
     }
 
     long lastPrevious()
@@ -225,28 +199,16 @@ final class RoomCounts implements AutoCloseable
      */
     long decrement(final int slot, final long roomId)
     {
-        key.setValue(roomId);
-        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
+        final long at = index.get(roomId);
+        final int pair = 0 == at ? -1 : entry.wrap(at).indexOf(slot);
+        if (pair < 0)
         {
-            context.writeLock().lock();
-            final MapEntry<LongValue, byte[]> found = context.entry();
-            final int index = null == found ? -1 : wrap(found).indexOf(slot);
-            if (index < 0)
-            {
-                throw new IllegalStateException("count of roomId=" + roomId + " would go from 0 to -1");
-            }
-            final long previous = entry.count(index);
-            if (1 == previous)
-            {
-                removePair(found, index);
-            }
-            else
-            {
-                entry.setCount(index, slot, previous - 1);
-            }
-            slots.changed(slot, roomId, previous, previous - 1);
-            return previous;
+            throw new IllegalStateException("count of roomId=" + roomId + " would go from 0 to -1");
         }
+        final long previous = entry.count(pair);
+        change(pair, slot, roomId, previous - 1);
+        slots.changed(slot, roomId, previous, previous - 1);
+        return previous;
     }
 
     /**
@@ -270,102 +232,147 @@ final class RoomCounts implements AutoCloseable
      */
     long setRow(final int slot, final long roomId, final long count)
     {
+        final long at = index.get(roomId);
+        if (0 == at)
+        {
+            if (0 == count)
+            {
+                return 0;
+            }
+            if (entries >= maxEntries)
+            {
+                return FULL;
+            }
+            insertLocked(slot, roomId, count);
+            slots.changed(slot, roomId, 0, count);
+            return 0;
+        }
+        final int pair = entry.wrap(at).indexOf(slot);
+        final long previous = entry.count(pair);
+        if (previous == count)
+        {
+            return previous;
+        }
+        change(pair, slot, roomId, count);
+        slots.changed(slot, roomId, previous, count);
+        return previous;
+    }
+
+    /**
+     * Gives a slot a new count in the wrapped entry of a room. A change of one pair's count, or an append into
+     * spare capacity, is one ordered store that readers see whole, so it is made in place without Chronicle's
+     * lock (this is the only writer); taking a pair out (several stores) or growing the entry goes through a
+     * query context under the write lock, which keeps readers out until the entry is whole again.
+     */
+    private void change(final int pair, final int slot, final long roomId, final long count)
+    {
+        if (0 == count)
+        {
+            if (LOCAL_SLOT == slot && entry.hasCountBesides(pair))
+            {
+                // Slot 0 is this node's for good: its pair never moves, so a reader never sees it twice.
+                entry.setCount(pair, slot, 0);
+            }
+            else
+            {
+                removePairLocked(slot, roomId);
+            }
+        }
+        else if (pair >= 0)
+        {
+            entry.setCount(pair, slot, count);
+        }
+        else if (!entry.isFull())
+        {
+            entry.append(slot, count);
+        }
+        else
+        {
+            appendLocked(slot, roomId, count);
+        }
+    }
+
+    private void insertLocked(final int slot, final long roomId, final long count)
+    {
         key.setValue(roomId);
         try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
         {
             context.writeLock().lock();
-            final MapEntry<LongValue, byte[]> found = context.entry();
-            if (null == found)
+            if (null != context.entry())
             {
-                if (0 == count)
-                {
-                    return 0;
-                }
-                if (entries >= maxEntries)
-                {
-                    return FULL;
-                }
-                insert(context, slot, count);
-                slots.changed(slot, roomId, 0, count);
-                return 0;
+                throw new IllegalStateException("room index lost roomId=" + roomId);
             }
-            wrap(found);
-            final int index = entry.indexOf(slot);
-            final long previous = entry.count(index);
-            if (previous == count)
-            {
-                return previous;
-            }
-            if (0 == count)
-            {
-                removePair(found, index);
-            }
-            else if (index >= 0)
-            {
-                entry.setCount(index, slot, count);
-            }
-            else
-            {
-                append(context, found, slot, count);
-            }
-            slots.changed(slot, roomId, previous, count);
-            return previous;
+            final int length = CountEntry.length(INITIAL_PAIRS);
+            scratch.setMemory(0, length, (byte)0);
+            entry.wrap(scratch, 0, length).initialise(slot, count);
+            context.absentEntry().doInsert(context.wrapValueBytesAsData(scratchStore, 0, length));
+            entries++;
+            index.put(roomId, RoomIndex.valueAddress(context.entry()));
         }
     }
 
-    private void insert(
-        final ExternalMapQueryContext<LongValue, byte[], ?> context, final int slot, final long count)
+    private MapEntry<LongValue, byte[]> lockedEntry(final ExternalMapQueryContext<LongValue, byte[], ?> context)
     {
-        final int length = CountEntry.length(INITIAL_PAIRS);
-        scratch.setMemory(0, length, (byte)0);
-        entry.wrap(scratch, 0, length).initialise(slot, count);
-        context.absentEntry().doInsert(context.wrapValueBytesAsData(scratchStore, 0, length));
-        entries++;
+        context.writeLock().lock();
+        final MapEntry<LongValue, byte[]> found = context.entry();
+        if (null == found)
+        {
+            throw new IllegalStateException("room index holds a removed roomId=" + key.getValue());
+        }
+        wrap(found);
+        return found;
     }
 
-    private void append(
-        final ExternalMapQueryContext<LongValue, byte[], ?> context,
-        final MapEntry<LongValue, byte[]> found,
-        final int slot,
-        final long count)
+    private void appendLocked(final int slot, final long roomId, final long count)
     {
-        if (entry.isFull())
+        key.setValue(roomId);
+        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
         {
+            final MapEntry<LongValue, byte[]> found = lockedEntry(context);
+            // Pairs of retired slots may go first: they are never read again.
             entry.dropPairs(slots.states(), OwnerSlots.OWNED);
-        }
-        if (!entry.isFull())
-        {
+            if (!entry.isFull())
+            {
+                entry.append(slot, count);
+                return;
+            }
+            // Grown by doubling: a room gains owners one at a time, and each growth copies the entry.
+            final int used = entry.used();
+            final int capacity = Math.min(slots.maxSlots(), 2 * entry.capacity());
+            final int length = CountEntry.length(capacity);
+            scratch.setMemory(0, length, (byte)0);
+            entry.copyTo(scratch);
+            entry.wrap(scratch, 0, length).writeCapacity();
             entry.append(slot, count);
-            return;
-        }
-        // Grown by doubling: a room gains owners one at a time, and each growth copies the entry.
-        final int used = entry.used();
-        final int capacity = Math.min(slots.maxSlots(), 2 * entry.capacity());
-        final int length = CountEntry.length(capacity);
-        scratch.setMemory(0, length, (byte)0);
-        entry.copyTo(scratch);
-        entry.wrap(scratch, 0, length).append(slot, count);
-        found.doReplaceValue(context.wrapValueBytesAsData(scratchStore, 0, length));
-        if (entry.used() != used + 1)
-        {
-            throw new IllegalStateException("entry grew to used=" + entry.used() + " from " + used);
+            found.doReplaceValue(context.wrapValueBytesAsData(scratchStore, 0, length));
+            if (entry.used() != used + 1)
+            {
+                throw new IllegalStateException("entry grew to used=" + entry.used() + " from " + used);
+            }
+            // A larger value may have moved.
+            index.put(roomId, RoomIndex.valueAddress(context.entry()));
         }
     }
 
-    private void removePair(final MapEntry<LongValue, byte[]> found, final int index)
+    private void removePairLocked(final int slot, final long roomId)
     {
-        entry.remove(index);
-        if (0 == entry.used())
+        key.setValue(roomId);
+        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
         {
-            found.doRemove();
-            entries--;
+            final MapEntry<LongValue, byte[]> found = lockedEntry(context);
+            entry.remove(entry.indexOf(slot));
+            if (!entry.hasCountBesides(-1))
+            {
+                found.doRemove();
+                entries--;
+                index.remove(roomId);
+            }
         }
     }
 
     private CountEntry wrap(final MapEntry<LongValue, byte[]> found)
     {
-        final Data<byte[]> value = found.value();
-        return entry.wrap(value.bytes().addressForWrite(value.offset()), (int)value.size());
+        return entry.wrap(RoomIndex.valueAddress(found), (int)found.value().size());
     }
 
     /**
@@ -435,10 +442,12 @@ final class RoomCounts implements AutoCloseable
         {
             return;
         }
+        final long roomId = found.key().getUsing(iterationKey).getValue();
         if (0 == live)
         {
             found.doRemove();
             entries--;
+            index.remove(roomId);
             return;
         }
         // The iteration holds the segment's update lock, which readers share: the entry is rewritten through
@@ -448,54 +457,46 @@ final class RoomCounts implements AutoCloseable
         entry.copyTo(scratch);
         entry.wrap(scratch, 0, length).dropPairs(slots.states(), OwnerSlots.OWNED);
         found.doReplaceValue(found.context().wrapValueBytesAsData(scratchStore, 0, length));
+        index.put(roomId, RoomIndex.valueAddress(found));
     }
 
     long sum(final long roomId)
     {
-        key.setValue(roomId);
-        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
+        final long at = index.get(roomId);
+        if (0 == at)
         {
-            context.readLock().lock();
-            final MapEntry<LongValue, byte[]> found = context.entry();
-            if (null == found)
-            {
-                return 0;
-            }
-            wrap(found);
-            long sum = 0;
-            for (int i = 0, used = entry.used(); i < used; i++)
-            {
-                if (slots.isOwned(entry.slot(i)))
-                {
-                    sum += entry.count(i);
-                }
-            }
-            return sum;
+            return 0;
         }
+        entry.wrap(at);
+        long sum = 0;
+        for (int i = 0, used = entry.used(); i < used; i++)
+        {
+            if (slots.isOwned(entry.slot(i)))
+            {
+                sum += entry.count(i);
+            }
+        }
+        return sum;
     }
 
     int forEachOwnerWithCount(final long roomId, final LongConsumer consumer)
     {
-        int found = 0;
-        key.setValue(roomId);
-        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
+        final long at = index.get(roomId);
+        if (0 == at)
         {
-            context.readLock().lock();
-            final MapEntry<LongValue, byte[]> roomEntry = context.entry();
-            if (null != roomEntry)
+            return 0;
+        }
+        int found = 0;
+        entry.wrap(at);
+        for (int i = 0, used = entry.used(); i < used; i++)
+        {
+            final int slot = entry.slot(i);
+            if (slots.isOwned(slot) && entry.count(i) > 0)
             {
-                wrap(roomEntry);
-                for (int i = 0, used = entry.used(); i < used; i++)
-                {
-                    final int slot = entry.slot(i);
-                    if (slots.isOwned(slot))
-                    {
-                        ownersScratch[found++] = slots.ownerOfSlot(slot);
-                    }
-                }
+                ownersScratch[found++] = slots.ownerOfSlot(slot);
             }
         }
-        // Told outside the entry's lock: the consumer may read the state.
+        // Told after the entry is read: the consumer may read the state, which rewraps the flyweight.
         for (int i = 0; i < found; i++)
         {
             consumer.accept(ownersScratch[i]);
@@ -506,7 +507,7 @@ final class RoomCounts implements AutoCloseable
     /**
      * Visits every row of one owner (one pass over the map), e.g. to stream them into a snapshot.
      */
-    void forEachRow(final int slot, final RowVisitor visitor)
+    void forEachRow(final int slot, final CountRowVisitor visitor)
     {
         rowVisitor = visitor;
         visitedSlot = slot;
@@ -534,7 +535,7 @@ final class RoomCounts implements AutoCloseable
      *
      * @return entries of the segment visited (the work done), whoever's rows they hold.
      */
-    int forEachRowInSegment(final int slot, final int segment, final RowVisitor visitor)
+    int forEachRowInSegment(final int slot, final int segment, final CountRowVisitor visitor)
     {
         rowVisitor = visitor;
         visitedSlot = slot;
@@ -554,7 +555,7 @@ final class RoomCounts implements AutoCloseable
     {
         segmentEntries++;
         final int index = wrap(found).indexOf(visitedSlot);
-        if (index >= 0)
+        if (entry.count(index) > 0)
         {
             rowVisitor.onRow(found.key().getUsing(iterationKey).getValue(), entry.count(index));
         }
@@ -577,11 +578,18 @@ final class RoomCounts implements AutoCloseable
 
     long offHeapMemoryUsed()
     {
-        return map.offHeapMemoryUsed();
+        return map.offHeapMemoryUsed() + index.memoryUsed();
     }
 
     public void close()
     {
-        map.close();
+        try
+        {
+            map.close();
+        }
+        finally
+        {
+            index.close();
+        }
     }
 }

@@ -62,7 +62,7 @@ public final class SnapshotWriter
     private final int frameLength;
     private final FrameEncoder frame = new FrameEncoder();
     private final SnapshotChunkEncoder chunk;
-    private final RoomCounts.RowVisitor countWriter = this::writeCount;
+    private final CountRowVisitor countWriter = this::writeCount;
     private final RoomTable.RoomVisitor roomWriter = this::writeRoom;
 
     private boolean active;

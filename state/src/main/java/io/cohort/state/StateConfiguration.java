@@ -11,7 +11,8 @@ import io.cohort.config.PropertySet;
  * Every capacity is a hard limit that Cohort enforces itself, before Chronicle Map would fail: Chronicle's
  * {@code entries} is sized from these values (with headroom), and an operation that would pass a limit is
  * refused with a named {@link StateResult}, leaving the state unchanged. Chronicle reserves memory for the
- * configured capacity (touched lazily by the operating system), so the capacities are the memory budget.
+ * configured capacity (touched lazily by the operating system), and the connection table and the writer's room
+ * index are allocated and zeroed whole at start-up, so the capacities are the memory budget.
  */
 public final class StateConfiguration
 {
@@ -72,10 +73,11 @@ public final class StateConfiguration
     public static final int SNAPSHOT_FRAME_LENGTH_DEFAULT = 16 * 1024;
 
     /**
-     * Rooms stored inline with each connection; more spill into the overflow map. Four keep a connection
-     * with two rooms at about 26 bytes off-heap per subscription (measured by {@code StateMemoryMain}).
+     * Rooms stored inline with each connection; more spill into the overflow map. A connection takes a 48-byte
+     * slot of a table sized for {@link #MAX_CONNECTIONS_PROP_NAME} at a load of 3/4: 32 bytes off-heap per
+     * subscription for connections with two rooms, with the table full.
      */
-    public static final int INLINE_ROOMS_PER_CONNECTION = ConnectionRooms.INLINE_ROOMS;
+    public static final int INLINE_ROOMS_PER_CONNECTION = ConnectionTable.INLINE_ROOMS;
 
     /** Bytes of length prefixes in a room's stored metadata: one int per variable-length field. */
     public static final int ROOM_METADATA_PREFIX_BYTES = 12;

@@ -12,27 +12,29 @@ import org.agrona.concurrent.UnsafeBuffer;
  * A read-only view of the rooms, the local connections and the room counts for one thread other than the
  * state's writer: each reader has its own reusable keys and entry flyweight and reads the same off-heap maps
  * (Chronicle Map is safe for concurrent readers). A room's count entry is read under Chronicle's segment read lock,
- * so it is never seen half-written: every owner's count in it is from the same moment; a count of an owner removed
- * meanwhile is not counted. Other values read while the writer changes them are the value before or after the
- * change. Reads allocate nothing. Not thread safe
- * itself: one reader per thread ({@link SubscriptionState#newReader()}).
+ * and the writer changes it in place only by single ordered stores (one owner's count, or a pair appended), so it
+ * is never seen half-written: each owner's count read is one the writer wrote, no owner is counted twice, and a
+ * count of an owner removed meanwhile is not counted; counts of two owners that change while the reader reads
+ * may be from moments one store apart. The local
+ * connections are read through the connection table's sequence lock (a read the writer overlapped is done
+ * again). Other values read while the writer changes them are the value before or after the change. Reads
+ * allocate nothing. Not thread safe itself: one reader per thread ({@link SubscriptionState#newReader()}).
  */
 public final class StateReader
 {
     private final RoomCounts counts;
     private final CountEntry entry = new CountEntry();
     private final RoomTable rooms;
-    private final ConnectionTable connections;
+    private final ConnectionTableReader connections;
     private final LongValue key = Values.newHeapInstance(LongValue.class);
     private final byte[] roomArray;
     private final UnsafeBuffer roomBuffer;
-    private final ConnectionTable.ReaderScratch connectionScratch = new ConnectionTable.ReaderScratch();
 
     StateReader(final RoomCounts counts, final RoomTable rooms, final ConnectionTable connections)
     {
         this.counts = counts;
         this.rooms = rooms;
-        this.connections = connections;
+        this.connections = new ConnectionTableReader(connections);
         roomArray = new byte[rooms.maxRoomBytes()];
         roomBuffer = new UnsafeBuffer(roomArray);
     }
@@ -80,7 +82,7 @@ public final class StateReader
      */
     public boolean isSubscribed(final long connectionId, final long roomId)
     {
-        return connections.contains(connectionScratch, connectionId, roomId);
+        return connections.contains(connectionId, roomId);
     }
 
     /**
@@ -92,7 +94,7 @@ public final class StateReader
      */
     public int connectionRooms(final long connectionId, final long[] dst)
     {
-        return connections.copyRooms(connectionScratch, connectionId, dst);
+        return connections.copyRooms(connectionId, dst);
     }
 
     /**

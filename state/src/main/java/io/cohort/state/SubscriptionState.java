@@ -11,7 +11,8 @@ import java.util.function.LongConsumer;
 import static org.agrona.BitUtil.SIZE_OF_INT;
 
 /**
- * A node's realtime subscription state, off-heap in Chronicle Map:
+ * A node's realtime subscription state, off-heap: rooms and counts in Chronicle Map, connections in a table of
+ * the state's own thread:
  * <ul>
  * <li><b>rooms</b> (replicated): room id to {@link RoomMetadata}; ids are content-derived ({@link RoomIds});</li>
  * <li><b>room counts</b> (replicated): room id to one entry holding each owner node's absolute number of
@@ -19,7 +20,9 @@ import static org.agrona.BitUtil.SIZE_OF_INT;
  * owner writes its rows: this node's rows change through {@link #subscribe}, {@link #unsubscribe} and
  * {@link #disconnect}, every other owner's through {@link #applyRemote} (a set: idempotent) and
  * {@link #removeOwner} (an evicted or departed node: O(1), cleaned up by {@link #sweepRemovedOwners});</li>
- * <li><b>connections</b> (local): connection id to its rooms, so that {@link #disconnect} removes them all.</li>
+ * <li><b>connections</b> (local, written by the state's thread only): connection id to its rooms, so that
+ * {@link #disconnect} removes them all; an off-heap table without locks, read by other threads through a
+ * sequence lock.</li>
  * </ul>
  * Each change of a local count is reported to the {@link LocalCountListener} given at construction, after the
  * change is complete, so that the engine replicates it as an absolute {@code ROOM_COUNT}. Every owner has a
@@ -46,7 +49,7 @@ public final class SubscriptionState implements AutoCloseable
     private final RoomTable rooms;
     private final ConnectionTable connections;
     private final RoomCounts counts;
-    private final RoomCounts.Admission subscribeAdmission = this::admitSubscription;
+    private final CountAdmission subscribeAdmission = this::admitSubscription;
     private final long[] previousCounts;
     private long subscribingConnection;
     private long refusedRoom;
@@ -676,7 +679,8 @@ public final class SubscriptionState implements AutoCloseable
     }
 
     /**
-     * Off-heap bytes Chronicle has reserved for all maps (their configured capacity, touched lazily).
+     * Off-heap bytes reserved for every table: Chronicle's maps (their configured capacity, touched lazily), the
+     * connection table and the writer's room index (allocated whole).
      *
      * @return bytes.
      */

@@ -190,7 +190,7 @@ class ModelTest
         {
             expected = StateResult.CONNECTION_FULL;
         }
-        else if (held.size() >= ConnectionRooms.INLINE_ROOMS && overflow() >= MAX_OVERFLOW)
+        else if (held.size() >= ConnectionTable.INLINE_ROOMS && overflow() >= MAX_OVERFLOW)
         {
             expected = StateResult.OVERFLOW_FULL;
         }
@@ -399,7 +399,7 @@ class ModelTest
         int overflow = 0;
         for (final Set<Long> held : connections.values())
         {
-            overflow += Math.max(0, held.size() - ConnectionRooms.INLINE_ROOMS);
+            overflow += Math.max(0, held.size() - ConnectionTable.INLINE_ROOMS);
         }
         return overflow;
     }
@@ -414,6 +414,22 @@ class ModelTest
         assertEquals(sum, state.roomCount(roomId), "roomCount of roomId=" + roomId);
         assertEquals(localCounts.getOrDefault(roomId, 0L), state.localCount(roomId));
         assertEquals(digests.getOrDefault(LOCAL_NODE, 0L), state.ownerDigest(LOCAL_NODE));
+        // The routing decision names exactly the owners with a count above 0.
+        final Set<Long> owners = new HashSet<>();
+        if (localCounts.getOrDefault(roomId, 0L) > 0)
+        {
+            owners.add(LOCAL_NODE);
+        }
+        remoteRows.forEach((owner, rows) ->
+        {
+            if (rows.getOrDefault(roomId, 0L) > 0)
+            {
+                owners.add(owner);
+            }
+        });
+        final Set<Long> routed = new HashSet<>();
+        assertEquals(owners.size(), state.forEachOwnerWithSubscribers(roomId, routed::add));
+        assertEquals(owners, routed, "owners with subscribers in roomId=" + roomId);
     }
 
     private void assertEverything()

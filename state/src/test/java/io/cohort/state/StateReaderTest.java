@@ -200,4 +200,47 @@ class StateReaderTest
         assertNull(problem.get());
         assertTrue(state.ownerCount(5, room) <= 3);
     }
+    @Test
+    @Timeout(30)
+    void shouldSeeEachRoomEntryWholeWhileTheWriterChangesItInPlaceAndUnderTheLock() throws InterruptedException
+    {
+        // Owner k holds 0 or 4^k (this node is k = 0): any sum with an odd bit set holds a pair counted twice or half moved.
+        state = new SubscriptionState(TestStates.smallContext().maxNodes(8), (roomId, previousCount, newCount) -> { });
+        final long room = TestStates.createRoom(state, 1);
+        final StateReader reader = state.newReader();
+        final AtomicReference<String> problem = new AtomicReference<>();
+        final int owners = 7;
+        final Thread thread = new Thread(() ->
+        {
+            for (int i = 0; i < 300_000 && null == problem.get(); i++)
+            {
+                final long sum = reader.roomCount(room);
+                if (0 != (sum & 0xAAAAAAAAAAAAL) || sum < 0)
+                {
+                    problem.set("sum=" + Long.toBinaryString(sum));
+                }
+            }
+        });
+        thread.start();
+        final java.util.Random random = new java.util.Random(7);
+        while (thread.isAlive())
+        {
+            final int k = random.nextInt(owners + 1);
+            if (0 == k)
+            {
+                // This node holds 0 or 4^0 = 1: one connection subscribed or not.
+                if (StateResult.ALREADY_SUBSCRIBED == state.subscribe(1, room))
+                {
+                    state.unsubscribe(1, room);
+                }
+            }
+            else
+            {
+                state.applyRemote(1 + k, room, random.nextBoolean() ? 1L << (2 * k) : 0);
+            }
+        }
+        thread.join();
+
+        assertNull(problem.get());
+    }
 }

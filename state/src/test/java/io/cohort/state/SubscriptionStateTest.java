@@ -123,13 +123,13 @@ class SubscriptionStateTest
             state.subscribe(CONNECTION + 1, rooms[i]);
         }
         assertEquals(10, state.connectionRoomCount(CONNECTION));
-        assertEquals(2 * (10 - ConnectionRooms.INLINE_ROOMS), state.overflowSubscriptions());
+        assertEquals(2 * (10 - ConnectionTable.INLINE_ROOMS), state.overflowSubscriptions());
         listener.changes.clear();
 
         assertEquals(StateResult.DISCONNECTED, state.disconnect(CONNECTION));
 
         assertEquals(0, state.connectionRoomCount(CONNECTION));
-        assertEquals(10 - ConnectionRooms.INLINE_ROOMS, state.overflowSubscriptions());
+        assertEquals(10 - ConnectionTable.INLINE_ROOMS, state.overflowSubscriptions());
         assertEquals(10, listener.changes.size());
         for (final long r : rooms)
         {
@@ -166,7 +166,7 @@ class SubscriptionStateTest
         final long[] expected = { rooms[0], rooms[2], rooms[3], rooms[4], rooms[5], rooms[7] };
         Arrays.sort(expected);
         assertArrayEquals(expected, actual);
-        assertEquals(6 - ConnectionRooms.INLINE_ROOMS, state.overflowSubscriptions());
+        assertEquals(6 - ConnectionTable.INLINE_ROOMS, state.overflowSubscriptions());
         for (final long r : expected)
         {
             assertTrue(state.isSubscribed(CONNECTION, r));

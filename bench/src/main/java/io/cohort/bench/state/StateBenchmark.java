@@ -28,6 +28,8 @@ import java.util.function.LongConsumer;
  * Cost of the state's hot operations on a prepared state of {@value #ROOMS} rooms, {@value #CONNECTIONS}
  * connections with two rooms each (and 65,536 with one), and {@value #REMOTE_OWNERS} remote owners holding a count in every room:
  * <ul>
+ * <li>a subscribe + unsubscribe pair of the first local subscriber of a room that remote owners' subscribers
+ * hold (this node's count goes from 0 to 1 and back);</li>
  * <li>a subscribe + unsubscribe pair, for a connection with no room yet (insert and remove of its entry) and
  * for one that holds a room already (an in-place edit of its entry);</li>
  * <li>applying a remote owner's absolute count (an in-place update);</li>
@@ -52,10 +54,12 @@ public class StateBenchmark
     private static final long LOCAL_NODE = 1;
     private static final int MASK = 64 * 1024 - 1;
     private static final long FRESH_CONNECTION = 10_000_000;
+    private static final int REMOTE_ONLY_ROOMS = 1024;
     private static final long FIRST_ANCHORED_CONNECTION = 20_000_000;
 
     private final long[] rooms = new long[ROOMS];
     private final long[] cycleRooms = new long[MASK + 1];
+    private final long[] remoteOnlyRooms = new long[REMOTE_ONLY_ROOMS];
     private SubscriptionState state;
     private ChronicleMap<LongValue, LongValue> baseline;
     private final LongValue key = Values.newHeapInstance(LongValue.class);
@@ -73,7 +77,7 @@ public class StateBenchmark
     {
         state = new SubscriptionState(new StateContext()
             .localNodeId(LOCAL_NODE)
-            .maxRooms(ROOMS + 1)
+            .maxRooms(ROOMS + 1 + REMOTE_ONLY_ROOMS)
             .maxConnections(CONNECTIONS + MASK + 2)
             .maxOverflowSubscriptions(1024)
             .averageRoomBytes(Rooms.AVERAGE_ROOM_BYTES)
@@ -100,6 +104,15 @@ public class StateBenchmark
         for (int i = 0; i <= MASK; i++)
         {
             state.subscribe(FIRST_ANCHORED_CONNECTION + i, anchorRoom);
+        }
+        // Rooms where only remote owners have subscribers: a local subscribe adds this node's pair to the entry.
+        for (int i = 0; i < REMOTE_ONLY_ROOMS; i++)
+        {
+            remoteOnlyRooms[i] = Rooms.create(state, ROOMS + 1 + i);
+            for (int owner = 2; owner < 2 + REMOTE_OWNERS; owner++)
+            {
+                state.applyRemote(owner, remoteOnlyRooms[i], 3);
+            }
         }
         baseline = ChronicleMap.of(LongValue.class, LongValue.class).entries(ROOMS).create();
         for (int i = 0; i < ROOMS; i++)
@@ -148,6 +161,21 @@ public class StateBenchmark
         final int i = index++ & MASK;
         final long connection = FIRST_ANCHORED_CONNECTION + i;
         final long room = cycleRooms[i];
+        state.subscribe(connection, room);
+        return state.unsubscribe(connection, room);
+    }
+
+    /**
+     * Subscribe then unsubscribe the first local subscriber of a room where remote owners have subscribers: the
+     * local count goes from 0 to 1 and back, so this node's pair is added to the room's entry and taken out.
+     *
+     * @return a value for the blackhole.
+     */
+    @Benchmark
+    public StateResult subscribeUnsubscribeFirstLocalSubscriber()
+    {
+        final long room = remoteOnlyRooms[index++ & (REMOTE_ONLY_ROOMS - 1)];
+        final long connection = FRESH_CONNECTION;
         state.subscribe(connection, room);
         return state.unsubscribe(connection, room);
     }
