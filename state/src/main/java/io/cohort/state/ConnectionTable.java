@@ -15,9 +15,8 @@ import java.lang.invoke.VarHandle;
  * <p>
  * Only the state's thread ever reads or writes connections, so they live in an off-heap open-addressing table of
  * this class's own rather than in Chronicle Map: no segment lock to take and release, no query context to set up
- * and tear down (~85 % of a Chronicle operation on this workload). Linear probing over fixed 48-byte slots sized
- * for {@code maxConnections} at a load of at most 3/4, deletion by backward shift (no tombstones, so probe
- * sequences never lengthen with churn). The memory is allocated and zeroed at construction. A slot:
+ * and tear down (~85 % of a Chronicle operation on this workload). {@link ProbedSlots} over fixed 48-byte slots sized for
+ * {@code maxConnections}. A slot:
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -44,13 +43,10 @@ final class ConnectionTable implements AutoCloseable
 {
     /** Rooms stored in a connection's own slot; more go to the overflow map. */
     static final int INLINE_ROOMS = 4;
-    static final int ID_OFFSET = 0;
+    static final int ID_OFFSET = ProbedSlots.KEY_OFFSET;
     static final int COUNT_OFFSET = ID_OFFSET + Long.BYTES;
     static final int ROOMS_OFFSET = COUNT_OFFSET + 2 * Integer.BYTES;
     static final int SLOT_LENGTH = ROOMS_OFFSET + INLINE_ROOMS * Long.BYTES;
-    private static final int LOAD_NUMERATOR = 3;
-    private static final int LOAD_DENOMINATOR = 4;
-    private static final long MIN_SLOTS = 16;
     private static final VarHandle VERSION;
 
     static
@@ -65,8 +61,7 @@ final class ConnectionTable implements AutoCloseable
         }
     }
 
-    private final long address;
-    private final long slots;
+    private final ProbedSlots table;
     private final ChronicleMap<OverflowKey, LongValue> overflow;
     private final long maxConnections;
     private final long maxOverflow;
@@ -87,34 +82,22 @@ final class ConnectionTable implements AutoCloseable
         this.maxRoomsPerConnection = maxRoomsPerConnection;
         this.maxOverflow = maxOverflow;
         removedRooms = new long[maxRoomsPerConnection];
-        slots = Math.max(MIN_SLOTS, maxConnections / LOAD_NUMERATOR * LOAD_DENOMINATOR + LOAD_DENOMINATOR);
-        if (slots > Long.MAX_VALUE / SLOT_LENGTH)
-        {
-            throw new IllegalArgumentException("maxConnections=" + maxConnections + " is too large");
-        }
-        overflow = ChronicleMap.of(OverflowKey.class, LongValue.class)
-            .name("cohort-connection-overflow")
-            .entries(maxOverflow)
-            .putReturnsNull(true)
-            .removeReturnsNull(true)
-            .skipCloseOnExitHook(true)
-            .create();
-        long allocated = 0;
+        table = new ProbedSlots(maxConnections, SLOT_LENGTH, "maxConnections");
         try
         {
-            allocated = UnsafeApi.allocateMemory(slots * SLOT_LENGTH);
-            UnsafeApi.setMemory(allocated, slots * SLOT_LENGTH, (byte)0);
+            overflow = ChronicleMap.of(OverflowKey.class, LongValue.class)
+                .name("cohort-connection-overflow")
+                .entries(maxOverflow)
+                .putReturnsNull(true)
+                .removeReturnsNull(true)
+                .skipCloseOnExitHook(true)
+                .create();
         }
         catch (final RuntimeException | Error ex)
         {
-            if (0 != allocated)
-            {
-                UnsafeApi.freeMemory(allocated);
-            }
-            overflow.close();
+            table.close();
             throw ex;
         }
-        address = allocated;
     }
 
     private void beginWrite()
@@ -129,22 +112,9 @@ final class ConnectionTable implements AutoCloseable
         VERSION.setRelease(this, version + 1);
     }
 
-    private long home(final long connectionId)
-    {
-        // Multiply-shift range reduction of a well-mixed hash: no power-of-two rounding of the table.
-        final long hash = RowDigest.mix64(connectionId) >>> 1;
-        return Math.multiplyHigh(hash, slots << 1);
-    }
-
-    private long next(final long slot)
-    {
-        final long next = slot + 1;
-        return next == slots ? 0 : next;
-    }
-
     long slotAddress(final long slot)
     {
-        return address + slot * SLOT_LENGTH;
+        return table.slotAddress(slot);
     }
 
     /**
@@ -152,20 +122,7 @@ final class ConnectionTable implements AutoCloseable
      */
     private long find(final long connectionId)
     {
-        long slot = home(connectionId);
-        while (true)
-        {
-            final long id = UnsafeApi.getLong(slotAddress(slot) + ID_OFFSET);
-            if (id == connectionId)
-            {
-                return slot;
-            }
-            if (0 == id)
-            {
-                return -(slot + 1);
-            }
-            slot = next(slot);
-        }
+        return table.find(connectionId);
     }
 
     private static int count(final long at)
@@ -356,31 +313,9 @@ final class ConnectionTable implements AutoCloseable
         return count;
     }
 
-    /**
-     * Empties a slot by backward shift: each later slot of the probe run whose home is not between the hole and
-     * itself moves into the hole, so every connection stays reachable from its home without tombstones.
-     */
     private void delete(final long slot)
     {
-        long hole = slot;
-        long probe = slot;
-        while (true)
-        {
-            probe = next(probe);
-            final long id = UnsafeApi.getLong(slotAddress(probe) + ID_OFFSET);
-            if (0 == id)
-            {
-                break;
-            }
-            final long home = home(id);
-            final boolean stays = hole <= probe ? hole < home && home <= probe : hole < home || home <= probe;
-            if (!stays)
-            {
-                UnsafeApi.copyMemory(slotAddress(probe), slotAddress(hole), SLOT_LENGTH);
-                hole = probe;
-            }
-        }
-        UnsafeApi.setMemory(slotAddress(hole), SLOT_LENGTH, (byte)0);
+        table.delete(slot);
     }
 
     long[] removedRooms()
@@ -450,10 +385,10 @@ final class ConnectionTable implements AutoCloseable
      */
     long readerFind(final long connectionId)
     {
-        long slot = home(connectionId);
-        for (long probes = 0; probes < slots; probes++)
+        long slot = table.home(connectionId);
+        for (long probes = 0, slots = table.slots(); probes < slots; probes++)
         {
-            final long id = UnsafeApi.getLong(slotAddress(slot) + ID_OFFSET);
+            final long id = table.keyAt(slot);
             if (id == connectionId)
             {
                 return slot;
@@ -462,7 +397,7 @@ final class ConnectionTable implements AutoCloseable
             {
                 return -1;
             }
-            slot = next(slot);
+            slot = table.next(slot);
         }
         return -1;
     }
@@ -558,7 +493,7 @@ final class ConnectionTable implements AutoCloseable
 
     long connectionsOffHeapMemoryUsed()
     {
-        return slots * SLOT_LENGTH;
+        return table.memoryUsed();
     }
 
     ChronicleMap<OverflowKey, LongValue> overflow()
@@ -577,7 +512,7 @@ final class ConnectionTable implements AutoCloseable
     void clear()
     {
         beginWrite();
-        UnsafeApi.setMemory(address, slots * SLOT_LENGTH, (byte)0);
+        table.clear();
         endWrite();
         overflow.clear();
         connectionCount = 0;
@@ -590,7 +525,7 @@ final class ConnectionTable implements AutoCloseable
         if (!closed)
         {
             closed = true;
-            UnsafeApi.freeMemory(address);
+            table.close();
             overflow.close();
         }
     }

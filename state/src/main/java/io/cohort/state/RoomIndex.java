@@ -13,33 +13,20 @@ import org.agrona.UnsafeApi;
  * address current: an address is recorded when an entry is inserted, replaced by a larger value or rewritten
  * by the sweep, and dropped when the entry is removed.
  * <p>
- * Off-heap linear probing over 16-byte slots (room id, 0 = empty; address) at a load of at most 3/4 of
- * {@code maxEntries}, deletion by backward shift (no tombstones). Allocated and zeroed at construction.
+ * {@link ProbedSlots} over 16-byte slots (room id, 0 = empty; address).
  */
 final class RoomIndex implements AutoCloseable
 {
-    static final int KEY_OFFSET = 0;
+    static final int KEY_OFFSET = ProbedSlots.KEY_OFFSET;
     static final int ADDRESS_OFFSET = KEY_OFFSET + Long.BYTES;
     static final int SLOT_LENGTH = ADDRESS_OFFSET + Long.BYTES;
-    private static final int LOAD_NUMERATOR = 3;
-    private static final int LOAD_DENOMINATOR = 4;
-    private static final long MIN_SLOTS = 16;
 
-    private final long address;
-    private final long slots;
+    private final ProbedSlots table;
     private long size;
-    private boolean closed;
 
     RoomIndex(final long maxEntries)
     {
-        slots = Math.max(MIN_SLOTS, maxEntries / LOAD_NUMERATOR * LOAD_DENOMINATOR + LOAD_DENOMINATOR);
-        if (slots > Long.MAX_VALUE / SLOT_LENGTH)
-        {
-            throw new IllegalArgumentException("maxEntries=" + maxEntries + " is too large");
-        }
-        final long allocated = UnsafeApi.allocateMemory(slots * SLOT_LENGTH);
-        UnsafeApi.setMemory(allocated, slots * SLOT_LENGTH, (byte)0);
-        address = allocated;
+        table = new ProbedSlots(maxEntries, SLOT_LENGTH, "maxEntries");
     }
 
     /**
@@ -51,44 +38,6 @@ final class RoomIndex implements AutoCloseable
         return value.bytes().addressForWrite(value.offset());
     }
 
-    private long home(final long roomId)
-    {
-        // Multiply-shift range reduction of a well-mixed hash: no power-of-two rounding of the table.
-        return Math.multiplyHigh(RowDigest.mix64(roomId) >>> 1, slots << 1);
-    }
-
-    private long next(final long slot)
-    {
-        final long next = slot + 1;
-        return next == slots ? 0 : next;
-    }
-
-    private long slotAddress(final long slot)
-    {
-        return address + slot * SLOT_LENGTH;
-    }
-
-    /**
-     * The slot holding a room, or the empty slot where it would go as {@code -(slot + 1)}.
-     */
-    private long find(final long roomId)
-    {
-        long slot = home(roomId);
-        while (true)
-        {
-            final long id = UnsafeApi.getLong(slotAddress(slot) + KEY_OFFSET);
-            if (id == roomId)
-            {
-                return slot;
-            }
-            if (0 == id)
-            {
-                return -(slot + 1);
-            }
-            slot = next(slot);
-        }
-    }
-
     /**
      * The address of a room's value.
      *
@@ -96,8 +45,8 @@ final class RoomIndex implements AutoCloseable
      */
     long get(final long roomId)
     {
-        final long slot = find(roomId);
-        return slot < 0 ? 0 : UnsafeApi.getLong(slotAddress(slot) + ADDRESS_OFFSET);
+        final long slot = table.find(roomId);
+        return slot < 0 ? 0 : UnsafeApi.getLong(table.slotAddress(slot) + ADDRESS_OFFSET);
     }
 
     /**
@@ -105,17 +54,17 @@ final class RoomIndex implements AutoCloseable
      */
     void put(final long roomId, final long valueAddress)
     {
-        final long slot = find(roomId);
+        final long slot = table.find(roomId);
         if (slot >= 0)
         {
-            UnsafeApi.putLong(slotAddress(slot) + ADDRESS_OFFSET, valueAddress);
+            UnsafeApi.putLong(table.slotAddress(slot) + ADDRESS_OFFSET, valueAddress);
             return;
         }
-        if (size >= slots - 1)
+        if (size >= table.slots() - 1)
         {
-            throw new IllegalStateException("room index full: size=" + size + " slots=" + slots);
+            throw new IllegalStateException("room index full: size=" + size + " slots=" + table.slots());
         }
-        final long at = slotAddress(-slot - 1);
+        final long at = table.slotAddress(-slot - 1);
         UnsafeApi.putLong(at + ADDRESS_OFFSET, valueAddress);
         UnsafeApi.putLong(at + KEY_OFFSET, roomId);
         size++;
@@ -126,33 +75,12 @@ final class RoomIndex implements AutoCloseable
      */
     void remove(final long roomId)
     {
-        final long slot = find(roomId);
-        if (slot < 0)
+        final long slot = table.find(roomId);
+        if (slot >= 0)
         {
-            return;
+            table.delete(slot);
+            size--;
         }
-        // Backward shift: each later slot of the probe run whose home is not between the hole and itself moves
-        // into the hole, so every room stays reachable from its home without tombstones.
-        long hole = slot;
-        long probe = slot;
-        while (true)
-        {
-            probe = next(probe);
-            final long id = UnsafeApi.getLong(slotAddress(probe) + KEY_OFFSET);
-            if (0 == id)
-            {
-                break;
-            }
-            final long home = home(id);
-            final boolean stays = hole <= probe ? hole < home && home <= probe : hole < home || home <= probe;
-            if (!stays)
-            {
-                UnsafeApi.copyMemory(slotAddress(probe), slotAddress(hole), SLOT_LENGTH);
-                hole = probe;
-            }
-        }
-        UnsafeApi.setMemory(slotAddress(hole), SLOT_LENGTH, (byte)0);
-        size--;
     }
 
     long size()
@@ -165,21 +93,17 @@ final class RoomIndex implements AutoCloseable
      */
     long memoryUsed()
     {
-        return slots * SLOT_LENGTH;
+        return table.memoryUsed();
     }
 
     void clear()
     {
-        UnsafeApi.setMemory(address, slots * SLOT_LENGTH, (byte)0);
+        table.clear();
         size = 0;
     }
 
     public void close()
     {
-        if (!closed)
-        {
-            closed = true;
-            UnsafeApi.freeMemory(address);
-        }
+        table.close();
     }
 }
