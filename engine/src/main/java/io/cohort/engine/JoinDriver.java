@@ -5,6 +5,7 @@ import io.cohort.codec.FrameLayout;
 import io.cohort.codec.JoinRequestDecoder;
 import io.cohort.codec.JoinResponseDecoder;
 import io.cohort.codec.MemberCardDecoder;
+import io.cohort.codec.ReasonCode;
 import io.cohort.state.StateConfiguration;
 import io.cohort.transport.PendingRequests;
 import io.cohort.transport.Transport;
@@ -67,6 +68,8 @@ final class JoinDriver
     private String lastRefusal;
     private long joinCorrelationId;
     private boolean accepted;
+    /** The member that accepted this node's join: the first one asked for its view. */
+    private long acceptedBy;
     private boolean memberRefused;
     private boolean probingAlone;
     private boolean roundAnswered = true;
@@ -144,6 +147,24 @@ final class JoinDriver
             return 0;
         }
 
+        final Membership membership = core.membership();
+        if (!membership.isMember())
+        {
+            // An observer: it syncs every member of the view it was told of, then asks to be let in.
+            if (null == membership.observed())
+            {
+                membership.query(acceptedBy, nowNs);
+                return 0;
+            }
+            for (int i = 0, size = members.size(); i < size; i++)
+            {
+                if (!members.get(i).isSynced())
+                {
+                    return 0;
+                }
+            }
+            return membership.requestJoin(nowNs);
+        }
         for (int i = 0, size = members.size(); i < size; i++)
         {
             // Synced, and subscribed to this node: until its subscription is live, no notification published
@@ -154,7 +175,12 @@ final class JoinDriver
                 return 0;
             }
         }
-        LOG.info("node {} joined: {} members synced and subscribed", ClusterCore.id(nodeId), members.size());
+        if (!membership.leaseValid(nowNs))
+        {
+            return 0;
+        }
+        LOG.info("node {} joined: in view {}, {} members synced and subscribed", ClusterCore.id(nodeId),
+            membership.view().epoch(), members.size());
         core.becomeMember();
         return 1;
     }
@@ -339,16 +365,6 @@ final class JoinDriver
         return builder.toString();
     }
 
-    /**
-     * Sends this node's join request to a member: a member it just learnt of subscribes to it in turn, and the
-     * answer lists every member the other knows, so that two views that differ converge.
-     */
-    void introduceTo(final Member member)
-    {
-        final int length = commands.joinRequest(pending.nextCorrelationId());
-        transport.sendRequest(member.nodeId, commands.buffer(), 0, length);
-    }
-
     void onJoinResponse(final long senderNodeId, final DirectBuffer buffer, final int offset, final int length)
     {
         final JoinResponseDecoder response = joinResponseDecoder.wrap(buffer, offset, length);
@@ -387,28 +403,67 @@ final class JoinDriver
             return;
         }
 
-        if (joining && !accepted && response.correlationId() == joinCorrelationId)
+        if (!joining)
         {
-            accepted = true;
-            pending.complete(joinCorrelationId);
-            LOG.info("node {} accepted by {}: {} members", ClusterCore.id(nodeId), ClusterCore.id(senderNodeId),
-                response.memberCount());
+            onProbeAnswered(senderNodeId, response);
+            return;
         }
-
+        if (accepted || response.correlationId() != joinCorrelationId)
+        {
+            return;
+        }
+        accepted = true;
+        acceptedBy = senderNodeId;
+        pending.complete(joinCorrelationId);
+        LOG.info("node {} accepted by {}: {} members", ClusterCore.id(nodeId), ClusterCore.id(senderNodeId),
+            response.memberCount());
+        // Only the member that answered is subscribed to now: the view it then sends names every member, and the
+        // observer syncs exactly those.
         while (response.nextMember(cardDecoder))
         {
-            final long memberId = cardDecoder.nodeId();
-            final Member known = core.member(memberId);
-            if (memberId != nodeId && (null == known || known.incarnation < cardDecoder.incarnation()))
+            if (cardDecoder.nodeId() == senderNodeId)
             {
-                // Unknown, or a newer incarnation of a member known, which replaces it.
-                final Member member = core.addMember(memberId, cardDecoder.incarnation(), cardDecoder.syncEndpoint(),
+                core.addMember(senderNodeId, cardDecoder.incarnation(), cardDecoder.syncEndpoint(),
                     cardDecoder.commandEndpoint());
-                if (null != member && memberId != senderNodeId)
-                {
-                    introduceTo(member);
-                }
             }
+        }
+        core.membership().query(senderNodeId, nowNs);
+    }
+
+    /**
+     * A member alone probing its seeds was answered by a member of a cluster: if that cluster is not this one and
+     * wins (more members; of one each, the older member), this node dissolves its cluster of one and starts again
+     * as a new incarnation, which joins the other. A cluster of one has no other member's rows to keep, so
+     * rejoining is the whole merge.
+     */
+    private void onProbeAnswered(final long senderNodeId, final JoinResponseDecoder response)
+    {
+        final Membership membership = core.membership();
+        if (!core.state().isMember() || !membership.isMember() || membership.view().size() != 1)
+        {
+            return;
+        }
+        int size = 0;
+        long oldestIncarnation = Long.MAX_VALUE;
+        long oldestId = 0;
+        while (response.nextMember(cardDecoder))
+        {
+            if (cardDecoder.nodeId() == nodeId)
+            {
+                return; // this node's own cluster
+            }
+            size++;
+            if (ViewMember.compareAge(cardDecoder.incarnation(), cardDecoder.nodeId(), oldestIncarnation, oldestId) < 0)
+            {
+                oldestIncarnation = cardDecoder.incarnation();
+                oldestId = cardDecoder.nodeId();
+            }
+        }
+        if (size > 1 || 1 == size &&
+            ViewMember.compareAge(oldestIncarnation, oldestId, context.incarnation(), nodeId) < 0)
+        {
+            core.evictSelf(ReasonCode.PARTITION, "another cluster of " + size + " member(s) answered through seed " +
+                ClusterCore.id(senderNodeId) + ": this cluster of one dissolves and joins it");
         }
     }
 
@@ -448,17 +503,14 @@ final class JoinDriver
             return;
         }
 
-        final Member known = core.member(card.nodeId());
-        final boolean isNew = null == known || known.incarnation != card.incarnation();
-        if (isNew && !core.hearsEveryMember())
+        if (core.wasRemoved(card.nodeId(), card.incarnation()))
         {
-            // A member is silent: a partition may be under way. A node let in now would be counted by this side
-            // only, and could turn a losing side into one that believes it wins. It asks again shortly.
+            // An incarnation that was evicted or left: it must come back as a new incarnation.
             reply(routingId, commands.joinResponse(correlationId, CommandStatus.REJECTED, List.of()));
             return;
         }
         final int maxNodes = context.stateContext().maxNodes();
-        if (null == known && members.size() + 1 >= maxNodes)
+        if (null == core.member(card.nodeId()) && members.size() + 1 >= maxNodes)
         {
             // Every node holds a count slot per member: one past the configured size would be refused its
             // counts later, a desync; refused here instead, it never becomes a member.
@@ -467,21 +519,9 @@ final class JoinDriver
             reply(routingId, commands.joinResponse(correlationId, CommandStatus.REJECTED, List.of()));
             return;
         }
-        final Member member = core.addMember(card.nodeId(), card.incarnation(), card.syncEndpoint(),
-            card.commandEndpoint());
-        if (null == member)
-        {
-            // An incarnation that was evicted or left (or this node's own id, or channels that would not open): an
-            // OK with the member list would let it believe it was let back in, and the members it then syncs with
-            // would count a node this one never will. It must come back as a new incarnation.
-            reply(routingId, commands.joinResponse(correlationId, CommandStatus.REJECTED, List.of()));
-            return;
-        }
+        // Accepted as an observer only: the answer names this node and its members; the joiner asks for the view,
+        // syncs every member, then asks to be let in, which only a view agreed by a quorum does.
         reply(routingId, commands.joinResponse(correlationId, CommandStatus.OK, members));
-        if (isNew)
-        {
-            core.announceMember(member);
-        }
     }
 
     /**
