@@ -589,6 +589,20 @@ final class ClusterCore
         {
             removedIncarnations.put(member.nodeId, member.incarnation);
         }
+        dropMember(member, reason, graceful);
+    }
+
+    /**
+     * A joiner stops syncing a member of the view it observed, without holding anything against that incarnation
+     * (the view went silent; the joiner looks for the cluster again and may meet the same members).
+     */
+    void forgetMember(final Member member)
+    {
+        dropMember(member, ReasonCode.SILENCE, false);
+    }
+
+    private void dropMember(final Member member, final int reason, final boolean graceful)
+    {
         membersById.remove(member.nodeId);
         members.remove(member);
         transport.removePeer(member.nodeId);
@@ -599,11 +613,12 @@ final class ClusterCore
             graceful ? "left" : ReasonCode.name(reason), rows);
         try
         {
-            if (graceful)
+            // Only a member the listener was told of (onMemberJoined) is reported gone.
+            if (member.announced && graceful)
             {
                 listener.onMemberLeft(member.nodeId);
             }
-            else
+            else if (member.announced)
             {
                 listener.onMemberEvicted(member.nodeId, EvictionReason.ofWire(reason));
             }

@@ -70,7 +70,9 @@ final class JoinDriver
     private boolean accepted;
     /** The member that accepted this node's join: the first one asked for its view. */
     private long acceptedBy;
-    private boolean memberRefused;
+    /** When a member last refused this node (a cluster exists): founding is blocked for that round. */
+    private long memberRefusedNs = Long.MIN_VALUE;
+    private long acceptedAtNs;
     private boolean probingAlone;
     private boolean roundAnswered = true;
     private long unansweredRounds;
@@ -150,6 +152,11 @@ final class JoinDriver
         final Membership membership = core.membership();
         if (!membership.isMember())
         {
+            if (observedClusterSilent(members))
+            {
+                lookAgain(members);
+                return 1;
+            }
             // An observer: it syncs every member of the view it was told of, then asks to be let in.
             if (null == membership.observed())
             {
@@ -280,7 +287,7 @@ final class JoinDriver
     private boolean shouldFound()
     {
         // No seed resolves yet: the cluster may well run on the far side of a DNS that does not list it yet.
-        if (memberRefused || seeds.endpoints().isEmpty())
+        if (memberRefusedNs >= lastAttemptNs || seeds.endpoints().isEmpty())
         {
             return false;
         }
@@ -391,13 +398,13 @@ final class JoinDriver
                 {
                     // A member refused (busy, another protocol version, settings that differ, or the cluster at its
                     // configured size): a cluster exists, never found another.
-                    if (!memberRefused && CommandStatus.SETTINGS_MISMATCH != response.status())
+                    if (memberRefusedNs < lastAttemptNs && CommandStatus.SETTINGS_MISMATCH != response.status())
                     {
                         LOG.warn("node {} refused by member {}: a partition suspected, another protocol version, or " +
                             "the cluster at {} (see that member's log)", ClusterCore.id(nodeId),
                             ClusterCore.id(senderNodeId), StateConfiguration.MAX_NODES_PROP_NAME);
                     }
-                    memberRefused = true;
+                    memberRefusedNs = nowNs;
                 }
             }
             return;
@@ -414,6 +421,7 @@ final class JoinDriver
         }
         accepted = true;
         acceptedBy = senderNodeId;
+        acceptedAtNs = nowNs;
         pending.complete(joinCorrelationId);
         LOG.info("node {} accepted by {}: {} members", ClusterCore.id(nodeId), ClusterCore.id(senderNodeId),
             response.memberCount());
@@ -428,6 +436,34 @@ final class JoinDriver
             }
         }
         core.membership().query(senderNodeId, nowNs);
+    }
+
+    /**
+     * Whether the cluster this node was accepted into went silent while it observed: no member heard for a heartbeat
+     * timeout, a suspicion window after the acceptance. Its members lost their quorum and left (a cluster that lost
+     * most of its nodes dissolves that way); waiting for them would fail the join, and answering REJECTED meanwhile
+     * would keep the nodes that restart from founding the cluster again.
+     */
+    private boolean observedClusterSilent(final List<Member> members)
+    {
+        return nowNs - acceptedAtNs > context.heartbeatTimeoutNs() + context.suspicionTimeoutNs() &&
+            !core.anyMemberHeard();
+    }
+
+    private void lookAgain(final List<Member> members)
+    {
+        LOG.warn("node {}: no member of the cluster it was accepted into was heard for {} ms: looking for the " +
+            "cluster again", ClusterCore.id(nodeId), TimeUnit.NANOSECONDS.toMillis(context.heartbeatTimeoutNs()));
+        for (int i = members.size() - 1; i >= 0; i--)
+        {
+            core.forgetMember(members.get(i));
+        }
+        core.membership().forgetObserved();
+        accepted = false;
+        acceptedBy = 0;
+        notReadyResponders.clear();
+        discoveryDeadlineNs = nowNs + context.commandTimeoutNs();
+        nextAttemptNs = nowNs;
     }
 
     /**

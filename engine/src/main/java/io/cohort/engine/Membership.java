@@ -480,7 +480,7 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
                 survivors = all;
             }
         }
-        final View wanted = wantedView(survivors, rows, nowNs);
+        final View wanted = wantedView(survivors, edges, rows, nowNs);
         if (null == wanted)
         {
             changeSinceNs = -1;
@@ -575,10 +575,10 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
 
     /**
      * The successor this node would propose now, or null if nothing needs to change: the members outside the
-     * survivors removed, leavers removed, and (only while nobody is cut off) joiners added, an older incarnation of
-     * a joiner removed in the same step.
+     * survivors removed, leavers removed, and (only while every member hears every other) joiners added, an older
+     * incarnation of a joiner removed in the same step.
      */
-    private View wantedView(final long survivors, final long[] rows, final long nowNs)
+    private View wantedView(final long survivors, final boolean edges, final long[] rows, final long nowNs)
     {
         final long all = view.allRanks();
         final LongHashSet removeIds = quorumScratch;
@@ -608,7 +608,9 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
             }
         }
         final List<ViewMember> adds = new ArrayList<>();
-        if (survivors == all && !pendingJoins.isEmpty())
+        // Joiners wait while any member does not hear another: each install restarts the cut's settling, so letting
+        // them in meanwhile would put off the removal a fault report is waiting for.
+        if (!edges && !pendingJoins.isEmpty())
         {
             int size = view.size() - removed;
             for (final ViewMember joiner : pendingJoins.values())
