@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Launches Cohort nodes.
@@ -34,6 +37,12 @@ import java.nio.ByteBuffer;
 public final class Cohort
 {
     private static final Logger LOG = LoggerFactory.getLogger(Cohort.class);
+    /**
+     * Ids of the nodes launched in this JVM and not yet closed. Invariant: at most one open node per id in a JVM,
+     * so that a relaunch never takes the counters file (named by the id) of a node still running: the old node's
+     * close would delete the new node's file.
+     */
+    private static final Set<Long> OPEN_NODE_IDS = ConcurrentHashMap.newKeySet();
 
     private Cohort()
     {
@@ -47,13 +56,60 @@ public final class Cohort
      * @param context the configuration; concluded here.
      * @return the running node.
      * @throws IllegalArgumentException for bad configuration, naming {@code name=value}.
-     * @throws IllegalStateException if a socket cannot bind (e.g. a port in use), or the JVM lacks a flag of
-     *                               {@code jvm.options} (each missing one named).
+     * @throws IllegalStateException if a socket cannot bind (e.g. a port in use), the JVM lacks a flag of
+     *                               {@code jvm.options} (each missing one named), the context launched a node
+     *                               already, or a node of the same id is open in this JVM.
      */
     public static CohortNode launch(final CohortContext context)
     {
+        return launch(context, null);
+    }
+
+    /**
+     * Starts a node, as {@link #launch(CohortContext)}, telling a hook of its state changes.
+     *
+     * @param stateHook told of every state change after the context's listener, on the node's thread (it must not
+     *                  block), or null.
+     */
+    static CohortNode launch(final CohortContext context, final Consumer<NodeState> stateHook)
+    {
         JvmRequirements.verify();
+        if (context.launched())
+        {
+            throw new IllegalStateException("this CohortContext launched node " + ClusterCore.id(context.nodeId()) +
+                " incarnation " + context.incarnation() + " already: a context launches one node (its id and " +
+                "incarnation); launch again with a new CohortContext, or let a CohortSupervisor do it");
+        }
         context.conclude();
+        if (!OPEN_NODE_IDS.add(context.nodeId()))
+        {
+            throw new IllegalStateException(CohortConfiguration.NODE_ID_PROP_NAME + "=" +
+                ClusterCore.id(context.nodeId()) + ": a node of this id is open in this JVM: close it before " +
+                "launching its new incarnation (they would share a counters file), or give each node its own id");
+        }
+        try
+        {
+            final CohortNode node = start(context, stateHook);
+            context.launched(true);
+            return node;
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            OPEN_NODE_IDS.remove(context.nodeId());
+            throw ex;
+        }
+    }
+
+    /**
+     * A node was closed and released everything it held: its id may be launched again in this JVM.
+     */
+    static void released(final long nodeId)
+    {
+        OPEN_NODE_IDS.remove(nodeId);
+    }
+
+    private static CohortNode start(final CohortContext context, final Consumer<NodeState> stateHook)
+    {
         final ErrorHandler reportingHandler = null != context.errorHandler() ? context.errorHandler() :
             defaultErrorHandler(context.nodeId());
 
@@ -75,7 +131,7 @@ public final class Cohort
                 (roomId, previous, current) -> coreHolder[0].onLocalCountChanged(roomId, previous, current));
 
             final SystemNanoClock clock = SystemNanoClock.INSTANCE;
-            final CohortListener listener = new NodeStatusListener(context.listener(), nodeCounters);
+            final CohortListener listener = new NodeStatusListener(context.listener(), nodeCounters, stateHook);
             final ClusterCore core = new ClusterCore(
                 context, listener, transport, state, errorHandler, clock.nanoTime());
             coreHolder[0] = core;

@@ -9,6 +9,7 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static io.cohort.engine.CohortConfiguration.*;
 
@@ -16,16 +17,22 @@ import static io.cohort.engine.CohortConfiguration.*;
  * Everything a node is configured with: defaults read from {@code cohort.*} system properties
  * ({@link CohortConfiguration}, and the transport's and state's own), overridable with setters, validated by
  * {@link #conclude()} which names the offending {@code name=value}. Give it to {@link Cohort#launch}.
+ * <p>
+ * A context launches one node: its node id and incarnation are that node's. To launch again in this JVM (after an
+ * eviction), make a new context with the same settings; it has a new, larger incarnation
+ * ({@link CohortSupervisor} takes a supplier of contexts for this).
  */
 public final class CohortContext
 {
+    private static final AtomicLong LAST_INCARNATION = new AtomicLong();
+
     private long nodeId = ContextChecks.parseNodeId(PROPERTIES.string(NODE_ID_PROP_NAME, NODE_ID_DEFAULT));
     private String clusterName = PROPERTIES.string(CLUSTER_NAME_PROP_NAME, CLUSTER_NAME_DEFAULT).trim();
     private int expectedNodes = PROPERTIES.intValue(EXPECTED_NODES_PROP_NAME, EXPECTED_NODES_DEFAULT);
     private long seedsResolveIntervalNs =
         PROPERTIES.durationNs(SEEDS_RESOLVE_INTERVAL_PROP_NAME, SEEDS_RESOLVE_INTERVAL_DEFAULT);
     private SeedResolver seedResolver = SeedResolver.DNS;
-    private long incarnation = System.currentTimeMillis();
+    private long incarnation = nextIncarnation();
     private List<String> seeds = ContextChecks.parseSeeds(PROPERTIES.string(SEEDS_PROP_NAME, SEEDS_DEFAULT));
     private int minimumNodes = PROPERTIES.intValue(MINIMUM_NODES_PROP_NAME, MINIMUM_NODES_DEFAULT);
     private long heartbeatIntervalNs = PROPERTIES.durationNs(HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_DEFAULT);
@@ -63,6 +70,8 @@ public final class CohortContext
     private String idleStrategyName = PROPERTIES.string(IDLE_STRATEGY_PROP_NAME, IDLE_STRATEGY_DEFAULT);
     private IdleStrategy idleStrategy;
     private boolean concluded;
+    /** Set once {@link Cohort#launch} has launched a node with this context: a context launches one node. */
+    private volatile boolean launched;
 
     /**
      * Validates every setting, fails on a {@code cohort.*} system property no Configuration declares (naming
@@ -85,6 +94,28 @@ public final class CohortContext
         stateContext.clusterId(clusterId).localNodeId(nodeId).codecLimits(codecLimits).conclude();
         concluded = true;
         return this;
+    }
+
+    /**
+     * The default incarnation of a new context: the wall clock in epoch milliseconds, but always larger than the
+     * last one given in this JVM. Invariant: a node relaunched in this JVM with a new context is a new, larger
+     * incarnation of its id, which the cluster admits (it refuses an incarnation it removed, and older ones), even
+     * if the relaunch comes within the same millisecond or after the wall clock stepped back.
+     */
+    static long nextIncarnation()
+    {
+        final long nowMs = System.currentTimeMillis();
+        return LAST_INCARNATION.accumulateAndGet(nowMs, (last, now) -> Math.max(last + 1, now));
+    }
+
+    boolean launched()
+    {
+        return launched;
+    }
+
+    void launched(final boolean launched)
+    {
+        this.launched = launched;
     }
 
     /**
@@ -122,7 +153,8 @@ public final class CohortContext
     /**
      * This node's incarnation.
      *
-     * @return the incarnation (its start time in epoch milliseconds by default).
+     * @return the incarnation: by default the time this context was made, in epoch milliseconds, and larger than
+     * that of every context made before it in this JVM.
      */
     public long incarnation()
     {

@@ -22,6 +22,11 @@ import static io.cohort.codec.FrameLayout.BYTE_ORDER;
  * node's own thread. Calls that change state are queued without allocating and return at once: a full queue
  * is {@link CallResult#BACK_PRESSURED}, never an exception. Obtain one with {@link Cohort#launch}; close it to
  * leave the cluster gracefully.
+ * <p>
+ * One node is one incarnation: once {@link NodeState#EVICTED} it never serves again. Close it and launch a new one
+ * with a new {@link CohortContext} (the same settings): it joins as a new incarnation. {@link CohortSupervisor} does
+ * that for you. A reference to a closed node stays safe to use from any thread: its reads answer as for an empty
+ * node and its calls return {@link CallResult#CLOSED}.
  */
 public final class CohortNode implements AutoCloseable
 {
@@ -668,18 +673,49 @@ public final class CohortNode implements AutoCloseable
 
     /**
      * Leaves the cluster gracefully (others drop this node's rows at once), then stops the node's thread and
-     * releases its sockets and off-heap state. Idempotent; a call made while another thread closes the node
-     * (e.g. a JMX {@code leave} and the launcher's own close) returns once the node is fully closed.
+     * releases everything the node holds: its sockets and ports, its off-heap state, its counters file and its JMX
+     * name, so that a node of the same id and settings can be launched in this JVM once this returns (an evicted
+     * node is closed without a leave: it is no longer a member). Reads of a closed node answer as for an empty node
+     * (0, false, -1) and its calls return {@link CallResult#CLOSED}. Idempotent; a call made while another thread
+     * closes the node (e.g. a JMX {@code leave} and the launcher's own close) returns once the node is fully closed.
+     *
+     * @throws IllegalStateException if called on the node's own thread (from a {@link CohortListener} callback): the
+     *                               close waits for that thread to stop, so it would wait for itself; close from
+     *                               another thread, as {@link CohortSupervisor} does.
      */
-    public synchronized void close()
+    public void close()
+    {
+        if (Thread.currentThread() == runner.thread())
+        {
+            throw new IllegalStateException("node " + ClusterCore.id(nodeId()) + ": close() was called on the " +
+                "node's own thread (from a CohortListener callback), which it would wait for: close it from " +
+                "another thread");
+        }
+        closeOnce();
+    }
+
+    private synchronized void closeOnce()
     {
         if (closed)
         {
             return;
         }
         closed = true;
+        try
+        {
+            closeResources();
+        }
+        finally
+        {
+            Cohort.released(context.nodeId());
+        }
+    }
+
+    private void closeResources()
+    {
         CloseHelper.close(jmx);
         counters.close(); // before the node's thread stops and unmaps the counters file
+        countReaders.close(); // before the node's thread stops and frees the off-heap state
         if (core.state().isMember())
         {
             final long deadline = System.nanoTime() + LEAVE_LINGER_NS;

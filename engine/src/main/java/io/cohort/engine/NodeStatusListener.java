@@ -2,6 +2,8 @@ package io.cohort.engine;
 
 import org.agrona.DirectBuffer;
 
+import java.util.function.Consumer;
+
 /**
  * Puts itself between the node and the backend's {@link CohortListener} to keep the node counters that only
  * events tell (the state at once on a change, evictions seen), then passes every call on unchanged. Runs on the
@@ -12,11 +14,17 @@ final class NodeStatusListener implements CohortListener
 {
     private final CohortListener delegate;
     private final NodeCounters counters;
+    private final Consumer<NodeState> stateHook;
 
-    NodeStatusListener(final CohortListener delegate, final NodeCounters counters)
+    /**
+     * @param stateHook told of each state change after the backend's listener (e.g. a {@link CohortSupervisor}'s
+     *                  watch), or null.
+     */
+    NodeStatusListener(final CohortListener delegate, final NodeCounters counters, final Consumer<NodeState> stateHook)
     {
         this.delegate = delegate;
         this.counters = counters;
+        this.stateHook = stateHook;
     }
 
     /**
@@ -93,6 +101,17 @@ final class NodeStatusListener implements CohortListener
     public void onStateChanged(final NodeState previous, final NodeState current)
     {
         counters.onStateChanged(current);
-        delegate.onStateChanged(previous, current);
+        try
+        {
+            delegate.onStateChanged(previous, current);
+        }
+        finally
+        {
+            // Even if the backend's listener throws: a supervisor must not miss an eviction.
+            if (null != stateHook)
+            {
+                stateHook.accept(current);
+            }
+        }
     }
 }

@@ -12,9 +12,10 @@ import java.nio.file.Files;
 import java.util.Properties;
 
 /**
- * What a process that runs one node under a supervisor needs, shared by the standalone node
- * ({@code io.cohort.node.CohortMain}) and any embedding launcher (the examples' gateway): the exit codes a supervisor
- * tells apart, a properties file of settings, and the halt after an eviction so that a new incarnation is started.
+ * What a process that runs one node under a process supervisor (systemd, Kubernetes) needs, as the standalone node
+ * ({@code io.cohort.node.CohortMain}) does: the exit codes a supervisor tells apart, a properties file of settings,
+ * and the halt after an eviction so that the supervisor starts a new incarnation. An application that embeds a node
+ * among other work (the examples' gateway) relaunches it in its JVM instead, with {@link CohortSupervisor}.
  */
 public final class StandaloneProcess
 {
@@ -52,10 +53,11 @@ public final class StandaloneProcess
     }
 
     /**
-     * For a process that embeds a node under a supervisor (as this launcher does): halts the JVM with
+     * For a process that is one node under a process supervisor (as the standalone node is): halts the JVM with
      * {@link #EXIT_EVICTED} shortly after the node became EVICTED. The node stopped serving already (EVICTED refuses
      * every call); the JVM halts without shutdown hooks or a graceful leave, but only after the node's thread has
-     * had 100 ms to flush its eviction announcement. Returns at once.
+     * had 100 ms to flush its eviction announcement. Returns at once. An application that should outlive its
+     * node's eviction uses {@link CohortSupervisor}, which relaunches the node in this JVM.
      */
     public static void haltAfterEviction()
     {

@@ -25,14 +25,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The README's embedding example, compiled and run here: the code between the markers below is the README's
- * code block, character for character (after removing this file's indentation), and a test checks that.
+ * The README's embedding examples, compiled and run here: the code between each pair of markers below is one of the
+ * README's code blocks, character for character (after removing this file's indentation), and a test checks that.
  */
 class EmbeddingExampleTest
 {
     /** The markers, split so that these declarations do not contain them. */
     private static final String START = "// README example " + "start";
     private static final String END = "// README example " + "end";
+    private static final String RELAUNCH_START = "// README relaunch example " + "start";
+    private static final String RELAUNCH_END = "// README relaunch example " + "end";
 
     /** What the example's cohort.* settings would come from in production (-D flags): here a private setup. */
     private static final Map<String, String> PROPERTIES = Map.of(
@@ -132,7 +134,54 @@ class EmbeddingExampleTest
     }
 
     @Test
-    void readmeShouldShowThisExample() throws Exception
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldRunTheReadmeRelaunchExample() throws InterruptedException
+    {
+        // README relaunch example start
+        AtomicBoolean serving = new AtomicBoolean();  // whether this instance should accept work
+        CohortListener listener = new CohortListener()  // one listener for every incarnation, on the node's thread
+        {
+            @Override
+            public void onStateChanged(NodeState previous, NodeState current)
+            {
+                // EVICTED: stop serving at once; the supervisor closes the node and launches a new incarnation,
+                // which goes JOINING, then RUNNING: serve again.
+                serving.set(NodeState.RUNNING == current);
+            }
+        };
+        // A context launches one node: the supervisor asks for a new one, with the same settings, at each relaunch.
+        try (CohortSupervisor supervisor = CohortSupervisor.launch(() -> new CohortContext().listener(listener),
+            new CohortSupervisor.Listener()  // called on the supervisor's own thread
+            {
+                @Override
+                public void onRelaunched(CohortNode evicted, CohortNode relaunched)
+                {
+                    // The same node id, a new incarnation, joining. The evicted node's connections and rows left
+                    // the cluster with it: subscribe your connections again once it is RUNNING (or close them,
+                    // and their clients reconnect).
+                }
+            }))
+        {
+            CohortNode node = supervisor.node();  // read it for each use: a relaunch replaces it
+            if (!node.awaitState(NodeState.RUNNING, 30, TimeUnit.SECONDS))
+            {
+                throw new IllegalStateException("not running: " + node.state() + " " + node.failure());
+            }
+            int others = supervisor.node().clusterMembers().size();  // every call and read through node()
+        }  // close(): no more relaunches, and the current node leaves gracefully
+        // README relaunch example end
+
+        assertFalse(serving.get(), "not serving once closed");
+    }
+
+    @Test
+    void readmeShouldShowTheseExamples() throws Exception
+    {
+        assertReadmeShows(START, END);
+        assertReadmeShows(RELAUNCH_START, RELAUNCH_END);
+    }
+
+    private static void assertReadmeShows(final String start, final String end) throws Exception
     {
         final Path root = Paths.get(System.getProperty("cohort.root", "..")).toAbsolutePath().normalize();
         final String source = Files.readString(
@@ -140,11 +189,11 @@ class EmbeddingExampleTest
         final String readme = Files.readString(root.resolve("README.md"), StandardCharsets.UTF_8);
 
         final String example = unindent(source.substring(
-            source.indexOf('\n', source.indexOf(START)) + 1, source.lastIndexOf(END)));
+            source.indexOf('\n', source.indexOf(start)) + 1, source.lastIndexOf(end)));
         final int block = readme.indexOf("```java\n" + example.lines().findFirst().orElseThrow());
         assertTrue(block >= 0, "README.md has no ```java block starting like the example:\n" + example);
         final String shown = readme.substring(block + "```java\n".length(), readme.indexOf("```\n", block + 1));
-        assertEquals(example, shown, "README.md's embedding example differs from EmbeddingExampleTest's");
+        assertEquals(example, shown, "README.md's example (" + start + ") differs from EmbeddingExampleTest's");
     }
 
     private static String unindent(final String text)

@@ -154,7 +154,7 @@ class NodeJmxTest
     }
 
     @Test
-    void shouldCountStateChangesAndEvictionsBeforeTheBackendListenerThrows()
+    void shouldCountStateChangesAndEvictionsBeforeAndTellTheHookAfterTheBackendListenerThrows()
     {
         final List<String> seen = new ArrayList<>();
         final CountersManager manager = new CountersManager(
@@ -168,7 +168,13 @@ class NodeJmxTest
                 seen.add("evicted " + nodeId);
                 throw new IllegalStateException("backend bug");
             }
-        }, counters);
+
+            public void onStateChanged(final NodeState previous, final NodeState current)
+            {
+                seen.add("state " + current);
+                throw new IllegalStateException("backend bug");
+            }
+        }, counters, (state) -> seen.add("hook " + state));
 
         try
         {
@@ -178,8 +184,15 @@ class NodeJmxTest
         {
             // ClusterCore reports it to the error handler; the count was taken first.
         }
-        listener.onStateChanged(NodeState.RUNNING, NodeState.NOT_ENOUGH_NODES);
-        assertEquals(List.of("evicted 5"), seen);
+        try
+        {
+            listener.onStateChanged(NodeState.RUNNING, NodeState.NOT_ENOUGH_NODES);
+        }
+        catch (final IllegalStateException expected)
+        {
+            // The supervisor's hook is told all the same, after the backend's listener.
+        }
+        assertEquals(List.of("evicted 5", "state NOT_ENOUGH_NODES", "hook NOT_ENOUGH_NODES"), seen);
         assertEquals(1, counters.evictions());
         final long[] state = new long[1];
         manager.forEach((value, id, label) ->

@@ -15,6 +15,9 @@ import java.nio.charset.StandardCharsets;
  * ROOMS                       ROOMS room...        (this client's rooms as the node counts them, sorted)
  * ROOM room                   ROOM room n local    (the room is known: subscribers in the cluster and here)
  * anything invalid            ERR code explanation (nothing changed)
+ *                             RESUMED room         (unasked: this gateway's node was replaced after an eviction and
+ *                                                   the client's subscription to room is back; what was published to
+ *                                                   room meanwhile did not reach it)
  * </pre>
  * A room name is 1 to {@value #MAX_ROOM_LENGTH} characters of {@code A-Z a-z 0-9 . _ -}; the text of a
  * {@code PUB} is everything after the room and one space, any UTF-8, non-empty, at most the node's maximum payload
@@ -131,6 +134,18 @@ public final class ChatProtocol
     public static String error(final String code, final String explanation)
     {
         return "ERR " + code + " " + explanation.replace('\n', ' ');
+    }
+
+    /**
+     * The frame that tells a subscriber its subscription is back on the gateway's new node, after the one it was
+     * made on was evicted: messages published to the room in between were not delivered to it.
+     *
+     * @param room the room.
+     * @return {@code RESUMED room}.
+     */
+    public static String resumed(final String room)
+    {
+        return "RESUMED " + room;
     }
 
     /**

@@ -1,14 +1,12 @@
 package io.cohort.examples.gateway;
 
 import io.cohort.engine.CallResult;
-import io.cohort.engine.Cohort;
 import io.cohort.engine.CohortContext;
 import io.cohort.engine.CohortListener;
 import io.cohort.engine.CohortNode;
 import io.cohort.engine.NodeState;
 import io.cohort.engine.RefusalReason;
 import io.cohort.engine.RefusedOperation;
-import io.cohort.micrometer.CohortMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.agrona.CloseHelper;
@@ -32,7 +30,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -41,7 +39,7 @@ import java.util.function.Supplier;
  * room's subscribers and routes each message only to the gateways that have some; each gateway delivers it to its
  * own subscribed clients.
  * <pre>{@code
- * try (Gateway gateway = Gateway.launch(new CohortContext(), new GatewayContext().port(8080), (state) -> { }))
+ * try (Gateway gateway = Gateway.launch(CohortContext::new, new GatewayContext().port(8080), (state) -> { }))
  * {
  *     // clients connect to ws://127.0.0.1:8080/chat; a browser opens http://127.0.0.1:8080/ for the chat page
  * }
@@ -53,6 +51,12 @@ import java.util.function.Supplier;
  * State: what the node knows the gateway asks it ({@code CohortNode}'s reads): a client's rooms and their names,
  * whether a room exists, the counts, the members. It keeps of its own only what the node cannot know: the
  * WebSocket sessions, and which of them to write a room's messages to ({@link LocalRooms}).
+ * <p>
+ * Eviction: the node is kept by a {@link CohortSupervisor}, which relaunches it in this JVM as a new incarnation when
+ * it is evicted (the JVM, the WebSocket port and the metrics endpoint stay up). The clients stay connected: while
+ * the node is replaced their commands are answered {@code ERR NOT_SERVING}, and once the new node is RUNNING their
+ * subscriptions are made again on it from the routing index and each is told {@code RESUMED room}, since what was
+ * published meanwhile did not reach them ({@link SubscriptionRestore}).
  */
 public final class Gateway implements AutoCloseable
 {
@@ -76,15 +80,42 @@ public final class Gateway implements AutoCloseable
     private final Server server;
     private final ServerConnector connector;
     private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final CohortNode node;
-    private final CohortMetrics metrics;
+    private final Observer observer;
+    /** The node across relaunches: every use reads the current one once and keeps to that node. */
+    private final GatewayNode gatewayNode;
     private volatile boolean closed;
 
+    /**
+     * What the gateway tells its launcher. Calls come on the node's thread or the supervisor's and must not block.
+     */
+    @FunctionalInterface
+    public interface Observer
+    {
+        /**
+         * The node's state changed (the current incarnation's, or the evicted one's {@code EVICTED}).
+         *
+         * @param state the new state.
+         */
+        void onStateChanged(NodeState state);
+
+        /**
+         * The gateway has no node for good: it left on purpose (a JMX {@code leave}) or could not be relaunched. Not
+         * called when the gateway itself is closed.
+         *
+         * @param failure why, or null for a graceful leave.
+         */
+        default void onNodeStopped(final String failure)
+        {
+        }
+    }
+
     private Gateway(
-        final CohortContext cohortContext, final GatewayContext context, final Consumer<NodeState> stateObserver)
+        final Supplier<CohortContext> cohortContexts, final GatewayContext context, final Observer observer)
     {
         this.context = context;
-        this.protocol = new ChatProtocol(cohortContext.codecLimits().maxPayloadLength());
+        this.observer = observer;
+        final CohortContext firstContext = cohortContexts.get();
+        this.protocol = new ChatProtocol(firstContext.codecLimits().maxPayloadLength());
         this.scheduler = Executors.newSingleThreadScheduledExecutor((task) ->
         {
             final Thread thread = new Thread(task, "gateway-scheduler");
@@ -123,22 +154,26 @@ public final class Gateway implements AutoCloseable
                 ": cannot listen on " + context.bindAddress() + ":" + context.port() + ": " + ex.getMessage(), ex);
         }
 
-        CohortNode launched = null;
-        CohortMetrics boundMetrics = null;
+        // The supervisor asks for a new context at every relaunch; the first one is the one read above.
+        final NodeListener nodeListener = new NodeListener();
+        final AtomicReference<CohortContext> unused = new AtomicReference<>(firstContext);
+        final Supplier<CohortContext> contexts = () ->
+        {
+            final CohortContext first = unused.getAndSet(null);
+            return (null != first ? first : cohortContexts.get()).listener(nodeListener);
+        };
+        this.gatewayNode = new GatewayNode(localRooms, context.callRetryNs(), meterRegistry, (task) -> schedule(task, 0),
+            observer);
         try
         {
-            launched = Cohort.launch(cohortContext.listener(new NodeListener(stateObserver)));
-            this.node = launched;
-            boundMetrics = new CohortMetrics(launched);
-            boundMetrics.bindTo(meterRegistry);
-            this.metrics = boundMetrics;
-            awaitMember(launched, cohortContext.joinTimeoutNs() + JOIN_MARGIN_NS);
+            gatewayNode.launch(contexts);
+            awaitMember(gatewayNode.current(), firstContext.joinTimeoutNs() + JOIN_MARGIN_NS);
             server.start();
         }
         catch (final Exception ex)
         {
-            CloseHelper.quietCloseAll(this::stopServer, boundMetrics, launched, scheduler::shutdownNow,
-                meterRegistry::close);
+            closed = true;
+            CloseHelper.quietCloseAll(this::stopServer, gatewayNode, scheduler::shutdownNow, meterRegistry::close);
             if (ex instanceof RuntimeException)
             {
                 throw (RuntimeException)ex;
@@ -150,9 +185,10 @@ public final class Gateway implements AutoCloseable
             }
             throw new IllegalStateException("the WebSocket server did not start: " + ex, ex);
         }
+        final CohortNode launched = gatewayNode.current();
         LOG.info("gateway ws://{}:{}{} serving node {} (sync {}, command {}), metrics at http://{}:{}{}",
-            context.bindAddress(), connector.getLocalPort(), GatewayContext.PATH, hex(node.nodeId()),
-            node.syncEndpoint(), node.commandEndpoint(), context.bindAddress(), connector.getLocalPort(),
+            context.bindAddress(), connector.getLocalPort(), GatewayContext.PATH, hex(launched.nodeId()),
+            launched.syncEndpoint(), launched.commandEndpoint(), context.bindAddress(), connector.getLocalPort(),
             MetricsHandler.PATH);
     }
 
@@ -160,28 +196,40 @@ public final class Gateway implements AutoCloseable
      * Starts a gateway: binds the clients' port, launches the node, waits until it is a member of the cluster,
      * then accepts WebSocket clients.
      *
-     * @param cohortContext the node's configuration; its listener is replaced by the gateway's.
-     * @param context       the gateway's configuration; concluded here.
-     * @param stateObserver told of every state change of the node, on the node's thread (must not block).
+     * @param cohortContexts the node's configuration: a new context, with the same settings, each time it is asked
+     *                       (once at launch, once per relaunch after an eviction, e.g. {@code CohortContext::new});
+     *                       their listener is replaced by the gateway's.
+     * @param context        the gateway's configuration; concluded here.
+     * @param observer       told of every state change of the node and of its end for good.
      * @return the running gateway.
      * @throws IllegalArgumentException for bad configuration, naming {@code name=value}.
      * @throws IllegalStateException if a port cannot be bound or the node does not join.
      */
     public static Gateway launch(
-        final CohortContext cohortContext, final GatewayContext context, final Consumer<NodeState> stateObserver)
+        final Supplier<CohortContext> cohortContexts, final GatewayContext context, final Observer observer)
     {
         context.conclude();
-        return new Gateway(cohortContext, context, stateObserver);
+        return new Gateway(cohortContexts, context, observer);
     }
 
     /**
-     * The embedded node.
+     * The embedded node now: after an eviction, the incarnation that replaced it.
      *
      * @return the node.
      */
     public CohortNode node()
     {
-        return node;
+        return gatewayNode.current();
+    }
+
+    /**
+     * How many times the node was relaunched after an eviction (or a failed join of a relaunched node).
+     *
+     * @return the count.
+     */
+    public long relaunches()
+    {
+        return gatewayNode.relaunches();
     }
 
     /**
@@ -212,7 +260,7 @@ public final class Gateway implements AutoCloseable
             return;
         }
         closed = true;
-        CloseHelper.closeAll(this::stopServer, metrics, node, scheduler::shutdownNow, meterRegistry::close);
+        CloseHelper.closeAll(this::stopServer, gatewayNode, scheduler::shutdownNow, meterRegistry::close);
         LOG.info("gateway stopped");
     }
 
@@ -237,6 +285,7 @@ public final class Gateway implements AutoCloseable
             return;
         }
 
+        final CohortNode node = gatewayNode.current();
         switch (command.verb())
         {
             case STATUS:
@@ -249,10 +298,10 @@ public final class Gateway implements AutoCloseable
                 client.send("COUNT " + command.room() + " " + node.subscriberCount(roomId(command.room())));
                 return;
             case ROOMS:
-                client.send(rooms(client));
+                client.send(rooms(node, client));
                 return;
             case ROOM:
-                client.send(room(command.room()));
+                client.send(room(node, command.room()));
                 return;
             default:
                 break;
@@ -269,13 +318,13 @@ public final class Gateway implements AutoCloseable
         switch (command.verb())
         {
             case SUB:
-                subscribe(client, command.room());
+                subscribe(node, client, command.room());
                 break;
             case UNSUB:
-                unsubscribe(client, command.room());
+                unsubscribe(node, client, command.room());
                 break;
             default:
-                publish(client, command.room(), command.text());
+                publish(node, client, command.room(), command.text());
                 break;
         }
     }
@@ -285,9 +334,10 @@ public final class Gateway implements AutoCloseable
         // Under the client's lock, so that no subscribe of this client can be queued after its disconnect.
         synchronized (client)
         {
+            final CohortNode node = gatewayNode.current();
             clients.remove(client.connectionId());
             // Read before the disconnect is queued: the node forgets the connection's rooms once it carries it out.
-            final long[] nodeRooms = connectionRooms(client.connectionId());
+            final long[] nodeRooms = connectionRooms(node, client.connectionId());
             localRooms.removeClient(client, nodeRooms, nodeRooms.length);
             final CallResult result = call(() -> node.disconnect(client.connectionId()));
             if (CallResult.BACK_PRESSURED == result)
@@ -295,7 +345,7 @@ public final class Gateway implements AutoCloseable
                 // The connection is gone, but its subscriptions must not outlive it: keep trying in the background.
                 LOG.warn("{} closed while the node's queue is full: its disconnect is retried in the background",
                     client);
-                retryDisconnect(client.connectionId());
+                retryDisconnect(node, client.connectionId());
             }
             // Any other refusal means the node is no longer a member: its rows leave the cluster with it.
         }
@@ -308,7 +358,7 @@ public final class Gateway implements AutoCloseable
         schedule(client::dropIfOpen, KICK_GRACE_MS);
     }
 
-    private void subscribe(final ClientSession client, final String room)
+    private void subscribe(final CohortNode node, final ClientSession client, final String room)
     {
         final long roomId = roomId(room);
         synchronized (client)
@@ -341,7 +391,7 @@ public final class Gateway implements AutoCloseable
         client.send("OK SUB " + room);
     }
 
-    private void unsubscribe(final ClientSession client, final String room)
+    private void unsubscribe(final CohortNode node, final ClientSession client, final String room)
     {
         final long roomId = roomId(room);
         synchronized (client)
@@ -366,7 +416,7 @@ public final class Gateway implements AutoCloseable
         client.send("OK UNSUB " + room);
     }
 
-    private void publish(final ClientSession client, final String room, final String text)
+    private void publish(final CohortNode node, final ClientSession client, final String room, final String text)
     {
         final byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         final UnsafeBuffer buffer = new UnsafeBuffer(payload);
@@ -378,13 +428,13 @@ public final class Gateway implements AutoCloseable
      * {@code ROOMS a b ...}: the client's rooms as the node's state holds them, named from each room's metadata. A
      * subscribe answered {@code OK} shows once the node's thread has carried it out (within milliseconds).
      */
-    private String rooms(final ClientSession client)
+    private String rooms(final CohortNode node, final ClientSession client)
     {
-        final long[] roomIds = connectionRooms(client.connectionId());
+        final long[] roomIds = connectionRooms(node, client.connectionId());
         final String[] names = new String[roomIds.length];
         for (int i = 0; i < roomIds.length; i++)
         {
-            final String name = roomName(roomIds[i]);
+            final String name = roomName(node, roomIds[i]);
             names[i] = null == name ? hex(roomIds[i]) : name;
         }
         Arrays.sort(names);
@@ -400,7 +450,7 @@ public final class Gateway implements AutoCloseable
      * {@code ROOM room n local}: a room the node knows (created through any gateway, replicated here), with its
      * subscribers in the cluster and on this gateway's node.
      */
-    private String room(final String room)
+    private String room(final CohortNode node, final String room)
     {
         final long roomId = roomId(room);
         if (!node.roomExists(roomId))
@@ -414,7 +464,7 @@ public final class Gateway implements AutoCloseable
     /**
      * The rooms the node counts for a connection (once its thread has carried out the calls queued so far).
      */
-    private long[] connectionRooms(final long connectionId)
+    private static long[] connectionRooms(final CohortNode node, final long connectionId)
     {
         long[] roomIds = new long[16];
         int count;
@@ -430,7 +480,7 @@ public final class Gateway implements AutoCloseable
      *
      * @return the name, or null if the node does not know the room or it is not a chat room.
      */
-    private String roomName(final long roomId)
+    private static String roomName(final CohortNode node, final long roomId)
     {
         final UnsafeBuffer metadata = new UnsafeBuffer(new byte[node.maxRoomMetadataLength()]);
         return node.roomMetadata(roomId, metadata, 0) < 0 ? null : RoomNames.name(metadata, 0);
@@ -446,13 +496,14 @@ public final class Gateway implements AutoCloseable
         return NodeCalls.retry(call, context.callRetryNs());
     }
 
-    private void retryDisconnect(final long connectionId)
+    private void retryDisconnect(final CohortNode node, final long connectionId)
     {
+        // Only on the node that counted the connection: a relaunched node never had it.
         schedule(() ->
         {
             if (CallResult.BACK_PRESSURED == node.disconnect(connectionId))
             {
-                retryDisconnect(connectionId);
+                retryDisconnect(node, connectionId);
             }
         }, DISCONNECT_RETRY_MS);
     }
@@ -506,13 +557,6 @@ public final class Gateway implements AutoCloseable
 
     private final class NodeListener implements CohortListener
     {
-        private final Consumer<NodeState> stateObserver;
-
-        NodeListener(final Consumer<NodeState> stateObserver)
-        {
-            this.stateObserver = stateObserver;
-        }
-
         public void onNotification(final long roomId, final DirectBuffer buffer, final int offset, final int length)
         {
             final LocalRooms.Room room = localRooms.room(roomId);
@@ -538,7 +582,7 @@ public final class Gateway implements AutoCloseable
                 {
                     // Named as the node's state knows the room; a room the node did not create is named as routed.
                     final LocalRooms.Room routed = localRooms.room(roomId);
-                    final String known = roomName(roomId);
+                    final String known = roomName(gatewayNode.current(), roomId);
                     final String name = null != known ? known : null != routed ? routed.name : hex(roomId);
                     localRooms.remove(roomId, client);
                     client.send(ChatProtocol.error(ChatProtocol.REFUSED, "SUB " + name + ": " + reason +
@@ -554,7 +598,8 @@ public final class Gateway implements AutoCloseable
 
         public void onStateChanged(final NodeState previous, final NodeState current)
         {
-            stateObserver.accept(current);
+            observer.onStateChanged(current);
+            gatewayNode.onStateChanged(current);
         }
     }
 }

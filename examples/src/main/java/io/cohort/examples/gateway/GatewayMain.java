@@ -15,8 +15,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * Runs one gateway process ({@code examples/gateway [-Dname=value...] [properties-file]}): {@code cohort.*}
  * settings for its node and {@code gateway.*} settings ({@link GatewayContext}) from system properties and,
  * optionally, a properties file (system properties win). SIGTERM closes the clients, leaves the cluster gracefully
- * and exits 0. Exit codes: {@value #EXIT_FAILED} cannot start (e.g. a port in use) or join, {@value #EXIT_USAGE}
- * bad arguments or settings, {@value #EXIT_EVICTED} evicted (start it again: a new incarnation).
+ * and exits 0; so does a JMX {@code leave} of its node. An evicted node is relaunched in this process as a new
+ * incarnation (the clients stay connected, see {@link Gateway}): the process does not exit. Exit codes:
+ * {@value #EXIT_FAILED} cannot start (e.g. a port in use) or join, or its node could not be relaunched;
+ * {@value #EXIT_USAGE} bad arguments or settings.
  */
 public final class GatewayMain
 {
@@ -24,8 +26,6 @@ public final class GatewayMain
     public static final int EXIT_FAILED = 1;
     /** Exit code of bad arguments or settings. */
     public static final int EXIT_USAGE = 2;
-    /** Exit code of a gateway whose node was evicted from its cluster. */
-    public static final int EXIT_EVICTED = StandaloneProcess.EXIT_EVICTED;
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);
     private static volatile int exitStatus = -1;
@@ -66,6 +66,7 @@ public final class GatewayMain
         }, "gateway-shutdown"));
 
         final CountDownLatch stopped = new CountDownLatch(1);
+        final AtomicReference<String> nodeFailure = new AtomicReference<>();
         final Gateway gateway;
         try
         {
@@ -73,14 +74,18 @@ public final class GatewayMain
             {
                 StandaloneProcess.loadProperties(new File(args[0]));
             }
-            gateway = Gateway.launch(new CohortContext(), new GatewayContext(), (state) ->
+            // A new context for every launch: the first one, and one per relaunch after an eviction.
+            gateway = Gateway.launch(CohortContext::new, new GatewayContext(), new Gateway.Observer()
             {
-                if (NodeState.EVICTED == state)
+                public void onStateChanged(final NodeState state)
                 {
-                    StandaloneProcess.haltAfterEviction(); // its clients must reconnect to another gateway
+                    // The gateway logs its node's states and relaunches an evicted node itself.
                 }
-                else if (NodeState.CLOSED == state)
+
+                public void onNodeStopped(final String failure)
                 {
+                    // On the node's or the supervisor's thread: the main thread closes and exits.
+                    nodeFailure.set(failure);
                     stopped.countDown();
                 }
             });
@@ -106,7 +111,7 @@ public final class GatewayMain
         {
             Thread.currentThread().interrupt();
         }
-        final String failure = gateway.node().failure();
+        final String failure = nodeFailure.get();
         gateway.close();
         exit(launchDone, null == failure ? 0 : EXIT_FAILED, null == failure ? null : "gateway: " + failure);
     }

@@ -1,5 +1,6 @@
 package io.cohort.examples.gateway;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -114,6 +115,28 @@ final class LocalRooms
             }
         }
         return scanned;
+    }
+
+    /**
+     * Whether a client is in a room's set, for a restore that must not bring back a room the client left meanwhile.
+     *
+     * @return true if routed there.
+     */
+    boolean holds(final long roomId, final ClientSession client)
+    {
+        final Room room = rooms.get(roomId);
+        return null != room && room.clients.contains(client);
+    }
+
+    /**
+     * Every room with a local subscriber, weakly consistent (rooms added or removed meanwhile may or may not show),
+     * for restoring the subscriptions on a new node.
+     *
+     * @return the rooms by id.
+     */
+    Iterable<Map.Entry<Long, Room>> rooms()
+    {
+        return rooms.entrySet();
     }
 
     /**

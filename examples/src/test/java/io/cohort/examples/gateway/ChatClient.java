@@ -71,7 +71,15 @@ final class ChatClient implements AutoCloseable
      */
     String nextReply(final String what) throws InterruptedException
     {
-        final String reply = replies.poll(10, TimeUnit.SECONDS);
+        return nextReply(what, TimeUnit.SECONDS.toMillis(10));
+    }
+
+    /**
+     * The next frame that is not a published message, waiting up to a timeout.
+     */
+    String nextReply(final String what, final long timeoutMs) throws InterruptedException
+    {
+        final String reply = replies.poll(timeoutMs, TimeUnit.MILLISECONDS);
         if (null == reply)
         {
             throw new AssertionError(
@@ -104,6 +112,16 @@ final class ChatClient implements AutoCloseable
             throw new AssertionError(name + ": no answer to a binary frame");
         }
         return reply;
+    }
+
+    /**
+     * How the server closed the connection, if it did.
+     *
+     * @return e.g. {@code 1001 going away}, or null while open.
+     */
+    String closedWith()
+    {
+        return closedWith;
     }
 
     /**

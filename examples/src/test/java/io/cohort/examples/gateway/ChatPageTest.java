@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,12 +40,17 @@ class ChatPageTest
     void launch()
     {
         final int[] ports = FreePorts.loopback(3);
-        final CohortContext cohortContext = new CohortContext().seeds("");
-        cohortContext.transportContext().bindAddress("127.0.0.1").advertisedHost("127.0.0.1")
-            .commandPort(ports[0]).syncPort(ports[1]).countersDir(new File(tempDir, "counters").getPath());
-        cohortContext.stateContext().maxRooms(1024).maxConnections(1024).maxOverflowSubscriptions(1024).maxNodes(4);
+        final Supplier<CohortContext> cohortContexts = () ->
+        {
+            final CohortContext cohortContext = new CohortContext().seeds("");
+            cohortContext.transportContext().bindAddress("127.0.0.1").advertisedHost("127.0.0.1")
+                .commandPort(ports[0]).syncPort(ports[1]).countersDir(new File(tempDir, "counters").getPath());
+            cohortContext.stateContext().maxRooms(1024).maxConnections(1024).maxOverflowSubscriptions(1024)
+                .maxNodes(4);
+            return cohortContext;
+        };
         port = ports[2];
-        gateway = Gateway.launch(cohortContext, new GatewayContext().bindAddress("127.0.0.1").port(port),
+        gateway = Gateway.launch(cohortContexts, new GatewayContext().bindAddress("127.0.0.1").port(port),
             (state) ->
             {
             });

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -43,14 +44,18 @@ class GatewayTest
     void launch()
     {
         final int[] ports = FreePorts.loopback(3);
-        final CohortContext cohortContext = new CohortContext().seeds("");
-        cohortContext.transportContext().bindAddress("127.0.0.1").advertisedHost("127.0.0.1")
-            .commandPort(ports[0]).syncPort(ports[1]).countersDir(new File(tempDir, "counters").getPath());
-        // Two rooms per connection at most, so that a third subscription is refused by the node's state.
-        cohortContext.stateContext().maxRooms(1024).maxConnections(1024).maxOverflowSubscriptions(1024).maxNodes(4)
-            .maxRoomsPerConnection(2);
+        final Supplier<CohortContext> cohortContexts = () ->
+        {
+            final CohortContext cohortContext = new CohortContext().seeds("");
+            cohortContext.transportContext().bindAddress("127.0.0.1").advertisedHost("127.0.0.1")
+                .commandPort(ports[0]).syncPort(ports[1]).countersDir(new File(tempDir, "counters").getPath());
+            // Two rooms per connection at most, so that a third subscription is refused by the node's state.
+            cohortContext.stateContext().maxRooms(1024).maxConnections(1024).maxOverflowSubscriptions(1024)
+                .maxNodes(4).maxRoomsPerConnection(2);
+            return cohortContext;
+        };
         // A short queue per client, so that a client that does not read is found out quickly.
-        gateway = Gateway.launch(cohortContext,
+        gateway = Gateway.launch(cohortContexts,
             new GatewayContext().bindAddress("127.0.0.1").port(ports[2]).maxPendingFrames(8),
             (state) ->
             {
@@ -177,7 +182,7 @@ class GatewayTest
     void shouldRefuseAPortInUseNamingIt()
     {
         final IllegalStateException error = assertThrows(IllegalStateException.class, () -> Gateway.launch(
-            new CohortContext(), new GatewayContext().bindAddress("127.0.0.1").port(gateway.port()), (state) ->
+            CohortContext::new, new GatewayContext().bindAddress("127.0.0.1").port(gateway.port()), (state) ->
             {
             }));
         assertTrue(error.getMessage().startsWith("gateway.port=" + gateway.port() + ": cannot listen on"),
