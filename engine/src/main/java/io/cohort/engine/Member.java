@@ -43,6 +43,9 @@ final class Member
     long heardHeartbeatSeq;
     /** Until when this node distrusts its copy after a fault in its stream: an edge in this node's row. */
     long distrustedUntilNs;
+    /** Since when notifications it sent this node are known lost (-1: none); and why. */
+    long lostNotificationsSinceNs = -1;
+    int lostNotificationsReason;
     long nextProbeNs;
     long connectedNs;
     int snapshotTimeouts;

@@ -111,11 +111,6 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
     private long acceptedSinceNs = -1;
     private long nextQueryNs;
     private long nextJoinRequestNs;
-    /** A member whose directed stream to this node lost frames (notifications), while no view has removed it. */
-    private long lostNotificationsFromId;
-    private long lostNotificationsFromIncarnation;
-    private int lostNotificationsReason;
-    private long lostNotificationsSinceNs = -1;
 
     Membership(
         final CohortContext context,
@@ -409,12 +404,10 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
     void onNotificationsLost(final Member member, final int reason, final long nowNs)
     {
         distrust(member, reason, nowNs);
-        if (lostNotificationsSinceNs < 0)
+        if (member.lostNotificationsSinceNs < 0)
         {
-            lostNotificationsFromId = member.nodeId;
-            lostNotificationsFromIncarnation = member.incarnation;
-            lostNotificationsReason = reason;
-            lostNotificationsSinceNs = nowNs;
+            member.lostNotificationsSinceNs = nowNs;
+            member.lostNotificationsReason = reason;
         }
     }
 
@@ -451,16 +444,16 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
         {
             return 0;
         }
-        if (lostNotificationsSinceNs >= 0)
+        final List<Member> members = core.members();
+        for (int i = 0, size = members.size(); i < size; i++)
         {
-            if (!view.contains(lostNotificationsFromId, lostNotificationsFromIncarnation))
+            // A member removed by a view takes its record with it: only unresolved losses are left here.
+            final Member member = members.get(i);
+            if (member.lostNotificationsSinceNs >= 0 && nowNs - member.lostNotificationsSinceNs > decisionBoundNs &&
+                core.state().isMember())
             {
-                lostNotificationsSinceNs = -1;
-            }
-            else if (nowNs - lostNotificationsSinceNs > decisionBoundNs && core.state().isMember())
-            {
-                core.evictSelf(lostNotificationsReason, "notifications from " + ClusterCore.id(lostNotificationsFromId) +
-                    " were lost (" + ReasonCode.name(lostNotificationsReason) + ") and no view removed it");
+                core.evictSelf(member.lostNotificationsReason, "notifications from " + member + " were lost (" +
+                    ReasonCode.name(member.lostNotificationsReason) + ") and no view removed it");
                 return 1;
             }
         }
