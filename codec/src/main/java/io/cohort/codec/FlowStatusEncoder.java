@@ -54,4 +54,18 @@ public final class FlowStatusEncoder
             offset + FlowStatusDecoder.APPLIED_BROADCAST_SEQUENCE_OFFSET, appliedBroadcastSequence, BYTE_ORDER);
         return this;
     }
+
+    /**
+     * Sets the sequence of the last message of the owner's directed stream to the replica that the replica has
+     * taken (0 before the first).
+     *
+     * @param appliedDirectedSequence the value.
+     * @return this for a fluent API.
+     */
+    public FlowStatusEncoder appliedDirectedSequence(final long appliedDirectedSequence)
+    {
+        buffer.putLong(
+            offset + FlowStatusDecoder.APPLIED_DIRECTED_SEQUENCE_OFFSET, appliedDirectedSequence, BYTE_ORDER);
+        return this;
+    }
 }

@@ -198,7 +198,7 @@ public final class MessageType
             case VIEW_QUERY: return fixed(bodyLength, ViewQueryDecoder.BODY_LENGTH);
             case SEED_PROBE: return fixed(bodyLength, SeedProbeDecoder.BODY_LENGTH);
             case SEED_PROBE_RESPONSE: return SeedProbeResponseDecoder.validate(buffer, bodyOffset, bodyLength);
-            case FLOW_STATUS: return fixed(bodyLength, FlowStatusDecoder.BODY_LENGTH);
+            case FLOW_STATUS: return fixed(bodyLength, FlowStatusDecoder.MIN_LENGTH);
             default: return DecodeResult.UNKNOWN_MESSAGE_TYPE;
         }
     }

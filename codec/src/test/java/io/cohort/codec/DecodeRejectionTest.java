@@ -416,8 +416,11 @@ class DecodeRejectionTest
         for (final Message message : MessageRoundTripTest.emptyMessages())
         {
             final String name = MessageType.name(message.type());
+            // FLOW_STATUS appended a field (a shorter body from an older sender is valid): cut below the older fields.
+            final int shortBy = MessageType.FLOW_STATUS == message.type() ?
+                FlowStatusDecoder.BODY_LENGTH - FlowStatusDecoder.MIN_LENGTH + 1 : 1;
             cases.add(structural(name + " body one byte short", DecodeResult.TRUNCATED_MESSAGE,
-                addInt(M0 + MESSAGE_LENGTH_OFFSET, -1), message));
+                addInt(M0 + MESSAGE_LENGTH_OFFSET, -shortBy), message));
             cases.add(structural(name + " empty body", DecodeResult.TRUNCATED_MESSAGE,
                 putInt(M0 + MESSAGE_LENGTH_OFFSET, MESSAGE_HEADER_LENGTH), message, ROOM_COUNT));
         }

@@ -470,7 +470,8 @@ class GoldenLayoutTest
         assertEquals(40, RepairRequestDecoder.BODY_LENGTH);
         assertEquals(16, ProbeRequestDecoder.BODY_LENGTH);
         assertEquals(16, SnapshotCreditDecoder.BODY_LENGTH);
-        assertEquals(16, FlowStatusDecoder.BODY_LENGTH);
+        assertEquals(16, FlowStatusDecoder.MIN_LENGTH);
+        assertEquals(24, FlowStatusDecoder.BODY_LENGTH);
         assertEquals(20, CommandResponseDecoder.MIN_LENGTH);
         assertEquals(32, ViewValueDecoder.MIN_LENGTH);
         assertEquals(24, ViewValueDecoder.REMOVED_ENTRY_LENGTH);

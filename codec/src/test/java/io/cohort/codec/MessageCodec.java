@@ -493,7 +493,8 @@ final class MessageCodec
             {
                 final FlowStatus m = (FlowStatus)message;
                 flowStatusEncoder.wrap(buffer, at).ownerIncarnation(m.ownerIncarnation())
-                    .appliedBroadcastSequence(m.appliedBroadcastSequence());
+                    .appliedBroadcastSequence(m.appliedBroadcastSequence())
+                    .appliedDirectedSequence(m.appliedDirectedSequence());
                 return FlowStatusEncoder.BODY_LENGTH;
             }
             case MessageType.COMMAND_RESPONSE:
@@ -856,7 +857,7 @@ final class MessageCodec
             case MessageType.FLOW_STATUS:
             {
                 final FlowStatusDecoder d = flowStatusDecoder.wrap(buffer, offset, length);
-                return new FlowStatus(d.ownerIncarnation(), d.appliedBroadcastSequence());
+                return new FlowStatus(d.ownerIncarnation(), d.appliedBroadcastSequence(), d.appliedDirectedSequence());
             }
             case MessageType.COMMAND_RESPONSE:
             {

@@ -155,7 +155,7 @@ class MessageRoundTripTest
             new ViewQuery(241L, LINEAGE, 7L),
             new SeedProbe(251L, LINEAGE, 7L),
             new SeedProbeResponse(261L, ~LINEAGE, 12L, 5, true, 1_700_000_000_001L, 262L),
-            new FlowStatus(271L, 272L));
+            new FlowStatus(271L, 272L, 273L));
     }
 
     /**
@@ -211,7 +211,7 @@ class MessageRoundTripTest
             new ViewQuery(0L, 0L, 0L),
             new SeedProbe(0L, 0L, 0L),
             new SeedProbeResponse(0L, 0L, 0L, 0, false, 0L, 0L),
-            new FlowStatus(0L, 0L));
+            new FlowStatus(0L, 0L, 0L));
     }
 
     /**
@@ -499,6 +499,25 @@ class MessageRoundTripTest
         assertEquals(
             IntStream.range(0, 10).mapToObj(i -> new RoomCount(i, i * 2L)).collect(Collectors.toList()),
             decoded);
+    }
+
+    @Test
+    void shouldReadAFlowStatusFromASenderThatPredatesItsDirectedSequence()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        frameEncoder.wrap(buffer, 0, 256).begin(CLUSTER, SENDER, INCARNATION, BROADCAST, 0L);
+        final int at = frameEncoder.claim(MessageType.FLOW_STATUS, FlowStatusDecoder.MIN_LENGTH);
+        buffer.putLong(at, 271L, BYTE_ORDER);
+        buffer.putLong(at + Long.BYTES, 272L, BYTE_ORDER);
+        final int length = frameEncoder.finish();
+
+        assertEquals(DecodeResult.OK, frameDecoder.wrap(buffer, 0, length), "the fields before the appended one suffice");
+        assertTrue(frameDecoder.nextMessage());
+        final FlowStatusDecoder status =
+            new FlowStatusDecoder().wrap(buffer, frameDecoder.bodyOffset(), frameDecoder.bodyLength());
+        assertEquals(271L, status.ownerIncarnation());
+        assertEquals(272L, status.appliedBroadcastSequence());
+        assertEquals(FlowStatusDecoder.NO_DIRECTED_SEQUENCE, status.appliedDirectedSequence());
     }
 
     @Test

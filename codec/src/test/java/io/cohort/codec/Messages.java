@@ -329,7 +329,8 @@ final class Messages
         }
     }
 
-    record FlowStatus(long ownerIncarnation, long appliedBroadcastSequence) implements Message
+    record FlowStatus(long ownerIncarnation, long appliedBroadcastSequence, long appliedDirectedSequence)
+        implements Message
     {
         public int type()
         {

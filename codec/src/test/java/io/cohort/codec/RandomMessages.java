@@ -192,7 +192,7 @@ final class RandomMessages
             case MessageType.SNAPSHOT_CREDIT:
                 return new SnapshotCredit(anyLong(random), anyLong(random));
             case MessageType.FLOW_STATUS:
-                return new FlowStatus(anyLong(random), anyLong(random));
+                return new FlowStatus(anyLong(random), anyLong(random), anyLong(random));
             case MessageType.COMMAND_RESPONSE:
                 return new CommandResponse(anyLong(random), anyInt(random), name(random));
             case MessageType.VIEW_PREPARE:

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Optional blocking wrappers around {@link CohortNode}'s calls, for a backend thread that may wait: a call refused
- * as {@link CallResult#BACK_PRESSURED} (the node's queue is full while its thread drains it) is retried with an
+ * as {@link CallResult#BACK_PRESSURED} (the node's queue is full while its thread drains it, its replicas lag, or a
+ * node a notification must reach has no notification credit yet) is retried with an
  * {@link IdleStrategy} until a deadline; {@link CallResult#NOT_MEMBER}, {@link CallResult#EVICTED} and
  * {@link CallResult#CLOSED} are returned at once, since waiting does not change them. The result is the last
  * attempt's: {@code BACK_PRESSURED} only if the queue stayed full until the deadline.
@@ -186,7 +187,9 @@ public final class BlockingCalls
     }
 
     /**
-     * {@link CohortNode#publish}, retried while back-pressured.
+     * {@link CohortNode#publish}, retried while back-pressured (e.g. until every node with subscribers in the room
+     * has notification credit again). A publish refused on the node's thread after it was accepted reaches
+     * {@link CohortListener#onPublishRefused} instead.
      *
      * @param roomId the room.
      * @param buffer holding the payload.

@@ -3,7 +3,7 @@ package io.cohort.engine;
 /**
  * What became of an API call on {@link CohortNode}: whether it was queued for the node's thread. The calls
  * are asynchronous; what the state then made of them (e.g. an unknown room) reaches
- * {@link CohortListener#onRefused}.
+ * {@link CohortListener#onRefused} (a publish: {@link CohortListener#onPublishRefused}, which calls it by default).
  */
 public enum CallResult
 {
@@ -11,7 +11,9 @@ public enum CallResult
     ACCEPTED(0),
     /**
      * The node is behind: the queue into its thread is full, or (calls that change rows) its replicas or its thread
-     * lag by more than {@code cohort.flow.backpressure.after}. Nothing was queued; retry later or shed load.
+     * lag by more than {@code cohort.flow.backpressure.after}, or (a publish) a node with subscribers in the room
+     * has no notification credit (its notification window or its socket is full). Nothing was queued, nothing
+     * delivered; retry later or shed load.
      */
     BACK_PRESSURED(1),
     /** The node is not a running member (still joining, leaving): nothing was queued. */

@@ -409,9 +409,9 @@ final class ClusterCore
         return requestTimeouts + joinDriver.unansweredRounds() + memberSync.snapshotTimeouts();
     }
 
-    long notificationsDropped()
+    NotificationCredit notificationCredit()
     {
-        return publisher.notificationsDropped();
+        return publisher.notificationCredit();
     }
 
     /**
@@ -955,18 +955,19 @@ final class ClusterCore
     }
 
     /**
-     * Delivers a notification to local subscribers and routes it to exactly the nodes whose count for the room
-     * is above zero.
+     * Routes a notification to exactly the nodes whose count for the room is above zero and delivers it to local
+     * subscribers; or, if one of those nodes has no notification credit, does neither.
      *
-     * @return number of other nodes it was routed to.
+     * @return number of other nodes it was routed to, or {@link SyncPublisher#REFUSED} (nothing delivered).
      */
     int publish(final long roomId, final DirectBuffer payload, final int offset, final int length)
     {
-        if (state.localCount(roomId) > 0)
+        final int routed = publisher.route(roomId, payload, offset, length);
+        if (SyncPublisher.REFUSED != routed && state.localCount(roomId) > 0)
         {
             applier.deliver(roomId, payload, offset, length);
         }
-        return publisher.route(roomId, payload, offset, length);
+        return routed;
     }
 
     boolean broadcastEvent(

@@ -170,6 +170,16 @@ public final class CohortConfiguration
     public static final int FLOW_WINDOW_FRAMES_DEFAULT = 2048;
 
     /**
+     * Bytes of notifications this node may have sent to one node beyond what that node has reported taking (its
+     * notification credit); past that, a publish to a room it has subscribers in is refused BACK_PRESSURED, whole.
+     * Bounds the notifications waiting for a slow node to milliseconds instead of the socket's high-water mark.
+     * 0 turns it off (only a full socket refuses them); else at least 16k.
+     */
+    public static final String FLOW_NOTIFICATION_WINDOW_PROP_NAME = "cohort.flow.notification.window";
+    /** Default notification window per destination. */
+    public static final String FLOW_NOTIFICATION_WINDOW_DEFAULT = "64k";
+
+    /**
      * Least time between two eager status reports of a replica to an owner (sent once a quarter of the window was
      * applied since the last one; otherwise one every heartbeat interval). Below {@code cohort.heartbeat.interval}.
      */

@@ -54,6 +54,8 @@ public final class CohortContext
     private int snapshotCredit = PROPERTIES.intValue(SNAPSHOT_CREDIT_PROP_NAME, SNAPSHOT_CREDIT_DEFAULT);
     private int flowWindow = PROPERTIES.intSize(FLOW_WINDOW_PROP_NAME, FLOW_WINDOW_DEFAULT, 1 << 30);
     private int flowWindowFrames = PROPERTIES.intValue(FLOW_WINDOW_FRAMES_PROP_NAME, FLOW_WINDOW_FRAMES_DEFAULT);
+    private int flowNotificationWindow =
+        PROPERTIES.intSize(FLOW_NOTIFICATION_WINDOW_PROP_NAME, FLOW_NOTIFICATION_WINDOW_DEFAULT, 1 << 30);
     private long flowStatusIntervalNs =
         PROPERTIES.durationNs(FLOW_STATUS_INTERVAL_PROP_NAME, FLOW_STATUS_INTERVAL_DEFAULT);
     private long flowUntetherAfterNs =
@@ -514,6 +516,29 @@ public final class CohortContext
     public CohortContext flowWindow(final int flowWindow)
     {
         this.flowWindow = flowWindow;
+        return this;
+    }
+
+    /**
+     * Bytes of notifications sent to one node beyond what it reported taking that use up its notification credit
+     * ({@code cohort.flow.notification.window}).
+     *
+     * @return bytes; 0 if notifications are bounded by the socket only.
+     */
+    public int flowNotificationWindow()
+    {
+        return flowNotificationWindow;
+    }
+
+    /**
+     * Sets the notification window per destination.
+     *
+     * @param flowNotificationWindow bytes: 0 (off) or at least 16k.
+     * @return this for a fluent API.
+     */
+    public CohortContext flowNotificationWindow(final int flowNotificationWindow)
+    {
+        this.flowNotificationWindow = flowNotificationWindow;
         return this;
     }
 

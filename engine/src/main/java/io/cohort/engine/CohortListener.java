@@ -86,7 +86,8 @@ public interface CohortListener
 
     /**
      * An accepted API call was refused when the node's thread carried it out: nothing changed (e.g. an unknown
-     * room, a full capacity).
+     * room, a full capacity). A refused publish reaches {@link #onPublishRefused} first, which calls this by
+     * default.
      *
      * @param operation    the call.
      * @param connectionId its connection id, or 0 if the call has none.
@@ -96,6 +97,26 @@ public interface CohortListener
     default void onRefused(
         final RefusedOperation operation, final long connectionId, final long roomId, final RefusalReason reason)
     {
+    }
+
+    /**
+     * An accepted {@link CohortNode#publish} was refused when the node's thread carried it out: it was delivered
+     * nowhere (neither to this node's subscribers nor to any other node), e.g. with
+     * {@link RefusalReason#NOTIFICATION_BACK_PRESSURED} when a node with subscribers in the room had no
+     * notification credit left, or {@link RefusalReason#NOT_MEMBER}. The payload is handed back so that it can be
+     * published again. By default this calls {@link #onRefused} with {@link RefusedOperation#PUBLISH}, so a
+     * listener that handles every refusal there sees publishes too.
+     *
+     * @param roomId the room.
+     * @param buffer holding the payload (valid only during the call: copy it to keep it).
+     * @param offset where the payload starts.
+     * @param length its length.
+     * @param reason why.
+     */
+    default void onPublishRefused(
+        final long roomId, final DirectBuffer buffer, final int offset, final int length, final RefusalReason reason)
+    {
+        onRefused(RefusedOperation.PUBLISH, 0, roomId, reason);
     }
 
     /**

@@ -27,6 +27,13 @@ import static io.cohort.codec.FrameLayout.BYTE_ORDER;
  * with a new {@link CohortContext} (the same settings): it joins as a new incarnation. {@link CohortSupervisor} does
  * that for you. A reference to a closed node stays safe to use from any thread: its reads answer as for an empty
  * node and its calls return {@link CallResult#CLOSED}.
+ * <p>
+ * <b>Outcomes.</b> A call returns {@link CallResult#ACCEPTED} once it is queued; anything else means nothing was
+ * queued. What the node's thread then refuses reaches the listener ({@link CohortListener#onRefused}, and for a
+ * publish {@link CohortListener#onPublishRefused} with its payload), never nothing: in particular a notification
+ * is delivered to all of its room's subscribers or to none, and one that did not go out is always told, either as
+ * {@code BACK_PRESSURED} here or as {@link RefusalReason#NOTIFICATION_BACK_PRESSURED} there, and counted
+ * ({@link #refusedNotifications()}).
  */
 public final class CohortNode implements AutoCloseable
 {
@@ -46,6 +53,8 @@ public final class CohortNode implements AutoCloseable
     private volatile NodeJmx jmx;
     private final Doorbell doorbell;
     private final FlowGate flowGate;
+    private final NotificationCredit notificationCredit;
+    private final NotificationCredit.OwnerCounts ownerCounts;
 
     CohortNode(
         final CohortContext context,
@@ -60,6 +69,8 @@ public final class CohortNode implements AutoCloseable
     {
         this.doorbell = doorbell;
         this.flowGate = core.flowControl().gate();
+        this.notificationCredit = core.notificationCredit();
+        this.ownerCounts = countReaders::ownerCount;
         this.context = context;
         this.core = core;
         this.apiQueue = apiQueue;
@@ -428,12 +439,23 @@ public final class CohortNode implements AutoCloseable
      * Publishes a notification to a room's subscribers: delivered to this node's listener if it has local
      * subscribers, and routed only to the nodes whose count for the room is above zero. The payload is copied
      * before this returns.
+     * <p>
+     * All or nothing, never dropped silently: each node it must reach needs notification credit, that is, fewer
+     * than {@code cohort.flow.notification.window} bytes of notifications sent to it and not yet reported taken,
+     * and a socket that takes more (not at its high-water mark). While a node with subscribers in the room has none
+     * (it is slow, or stalled), this returns {@link CallResult#BACK_PRESSURED} and queues nothing (publish it again
+     * later: {@link BlockingCalls#publish} retries until a deadline); rooms without subscribers on that node are not
+     * held back. A publish accepted just
+     * before a node ran out of credit is refused whole on the node's thread, delivered nowhere (not even locally),
+     * and handed back to {@link CohortListener#onPublishRefused} with
+     * {@link RefusalReason#NOTIFICATION_BACK_PRESSURED}. Both count in {@link #refusedNotifications()}.
      *
      * @param roomId the room.
      * @param buffer holding the payload.
      * @param offset where it starts.
      * @param length its length, at most the codec's maximum payload length.
-     * @return whether the call was queued.
+     * @return whether the call was queued: {@link CallResult#BACK_PRESSURED} if the queue is full or a node with
+     * subscribers in the room has no notification credit.
      */
     public CallResult publish(final long roomId, final DirectBuffer buffer, final int offset, final int length)
     {
@@ -447,6 +469,11 @@ public final class CohortNode implements AutoCloseable
         if (null != refusal)
         {
             return refusal;
+        }
+        if (notificationCredit.refuses(roomId, ownerCounts))
+        {
+            notificationCredit.onRefusedAtCall();
+            return backPressured();
         }
         final int index = apiQueue.tryClaim(ApiCommands.PUBLISH, ApiCommands.ROOM_BODY_OFFSET + length);
         if (index <= 0)
@@ -581,13 +608,40 @@ public final class CohortNode implements AutoCloseable
     /**
      * API calls refused with {@link CallResult#BACK_PRESSURED} since launch: the node's queue was full, or (calls
      * that change rows) its replicas had fallen behind by more than the replication window for longer than
-     * {@code cohort.flow.backpressure.after}, or its queue was more than a quarter full.
+     * {@code cohort.flow.backpressure.after}, or its queue was more than a quarter full, or (publishes) a node with
+     * subscribers in the room had no notification credit.
      *
      * @return the count.
      */
     public long backPressuredCalls()
     {
         return backPressuredCalls.get();
+    }
+
+    /**
+     * Publishes that did not go out because a node with subscribers in their room had no notification credit
+     * (its notification window or its socket was full), since launch: those refused {@link CallResult#BACK_PRESSURED} by
+     * {@link #publish} (also in {@link #backPressuredCalls()}) and those already queued that the node's thread
+     * refused, reported to {@link CohortListener#onPublishRefused} with
+     * {@link RefusalReason#NOTIFICATION_BACK_PRESSURED}. Each was delivered nowhere. The counters file has it as
+     * {@link CounterType#NOTIFICATIONS_REFUSED}. Safe from any thread.
+     *
+     * @return the count.
+     */
+    public long refusedNotifications()
+    {
+        return notificationCredit.refused();
+    }
+
+    /**
+     * Notification messages sent to other nodes since launch (one per destination of each publish). The counters
+     * file has it as {@link CounterType#NOTIFICATIONS_ROUTED}. Safe from any thread.
+     *
+     * @return the count.
+     */
+    public long routedNotifications()
+    {
+        return notificationCredit.routed();
     }
 
     /**

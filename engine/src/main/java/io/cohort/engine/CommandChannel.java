@@ -104,7 +104,7 @@ final class CommandChannel implements CommandHandler
             {
                 final FlowStatusDecoder status = flowStatusDecoder.wrap(buffer, bodyOffset, bodyLength);
                 core.flowControl().onStatus(core.member(senderNodeId), senderIncarnation, status.ownerIncarnation(),
-                    status.appliedBroadcastSequence(), core.nowNs());
+                    status.appliedBroadcastSequence(), status.appliedDirectedSequence(), core.nowNs());
                 break;
             }
 

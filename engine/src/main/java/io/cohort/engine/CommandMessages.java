@@ -130,12 +130,13 @@ final class CommandMessages
         return frame.finish();
     }
 
-    int flowStatus(final long ownerIncarnation, final long appliedBroadcastSequence)
+    int flowStatus(final long ownerIncarnation, final long appliedBroadcastSequence,
+        final long appliedDirectedSequence)
     {
         final FrameEncoder frame = begin();
         final int at = frame.claim(MessageType.FLOW_STATUS, FlowStatusEncoder.BODY_LENGTH);
         flowStatus.wrap(buffer, at).ownerIncarnation(ownerIncarnation)
-            .appliedBroadcastSequence(appliedBroadcastSequence);
+            .appliedBroadcastSequence(appliedBroadcastSequence).appliedDirectedSequence(appliedDirectedSequence);
         return frame.finish();
     }
 

@@ -180,6 +180,11 @@ final class ContextChecks
             throw new IllegalArgumentException(FLOW_WINDOW_PROP_NAME + "=" + context.flowWindow() +
                 " must be at least " + MIN_FLOW_WINDOW + " bytes");
         }
+        if (0 != context.flowNotificationWindow() && context.flowNotificationWindow() < MIN_FLOW_WINDOW)
+        {
+            throw new IllegalArgumentException(FLOW_NOTIFICATION_WINDOW_PROP_NAME + "=" +
+                context.flowNotificationWindow() + " must be 0 (off) or at least " + MIN_FLOW_WINDOW + " bytes");
+        }
         final int sendHwm = context.transportContext().sendHighWaterMark();
         if (context.flowWindowFrames() < MIN_FLOW_WINDOW_FRAMES || context.flowWindowFrames() > sendHwm / 4)
         {

@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The owner's side of end-to-end flow control: the {@link ReplicationWindow} over this node's broadcast stream,
  * fed by the frames the {@link OutboundBatcher} hands to the wire and by the replicas' {@code FLOW_STATUS}
- * reports, and the {@link FlowGate} that pushes back on API callers. A replica counts only while it is a member
+ * reports, and the {@link FlowGate} that pushes back on API callers. The same reports carry what each node took of
+ * its directed stream (its notifications), which feeds that stream's own window in the batcher
+ * ({@link OutboundBatcher#directedWindow}): the notification credit of {@link NotificationCredit}. A replica counts only while it is a member
  * of the current incarnation whose subscription to this node is live, and it reports only once its copy of this
  * node's rows is synced; anything else is dropped from the window at the next tick.
  */
@@ -27,6 +29,7 @@ final class FlowControl
     private final ReplicationWindow window;
     private final FlowGate gate;
     private final Long2LongHashMap liveSubscribers;
+    private final OutboundBatcher outbound;
     private long statusesIgnored;
 
     /**
@@ -43,23 +46,30 @@ final class FlowControl
         this.window = new ReplicationWindow(context.flowWindow(), context.flowWindowFrames(),
             context.flowUntetherAfterNs(), context.codecLimits().maxMembers());
         this.gate = new FlowGate(context.flowBackPressureAfterNs());
+        this.outbound = outbound;
         outbound.broadcastSentObserver(window);
+        outbound.directedWindow(context.flowNotificationWindow(), context.flowWindowFrames());
     }
 
     /**
-     * A replica's report of the last message of this node's broadcast stream it applied.
+     * A replica's report of the last message of this node's broadcast stream it applied, and of the last message
+     * of this node's directed stream to it that it took.
      *
-     * @param replica          the sender as a member of this node's view, or null if it is none.
-     * @param senderIncarnation the incarnation in the report's frame.
-     * @param ownerIncarnation the incarnation of this node the report is about.
-     * @param appliedSequence  the last sequence applied.
-     * @param nowNs            the current time.
+     * @param replica                 the sender as a member of this node's view, or null if it is none.
+     * @param senderIncarnation       the incarnation in the report's frame.
+     * @param ownerIncarnation        the incarnation of this node the report is about.
+     * @param appliedSequence         the last broadcast sequence applied; 0 if it has applied none (not synced).
+     * @param appliedDirectedSequence the last directed sequence taken, or
+     *                                {@link io.cohort.codec.FlowStatusDecoder#NO_DIRECTED_SEQUENCE} if the report
+     *                                has no such field.
+     * @param nowNs                   the current time.
      */
     void onStatus(
         final Member replica,
         final long senderIncarnation,
         final long ownerIncarnation,
         final long appliedSequence,
+        final long appliedDirectedSequence,
         final long nowNs)
     {
         if (null == replica || replica.incarnation != senderIncarnation || incarnation != ownerIncarnation ||
@@ -69,6 +79,14 @@ final class FlowControl
             return;
         }
         this.nowNs = nowNs;
+        if (appliedDirectedSequence >= 0)
+        {
+            outbound.onDirectedStatus(replica.nodeId, appliedDirectedSequence, nowNs);
+        }
+        if (appliedSequence <= 0)
+        {
+            return; // a report of notifications only, from a node whose copy of this node's rows is not synced
+        }
         final boolean wasTethered = window.isTethered(replica.nodeId);
         window.onStatus(replica.nodeId, appliedSequence, nowNs);
         if (!wasTethered && window.isTethered(replica.nodeId) && window.untetherings() > 0)

@@ -8,10 +8,12 @@ import java.util.List;
 /**
  * The replica's side of end-to-end flow control: tells each owner whose rows this node has synced the last
  * message of its broadcast stream applied here ({@code FLOW_STATUS}, on the command channel, so never behind the
- * owner's own data). One report every heartbeat interval, and an eager one as soon as a quarter of the owner's
- * window (in bytes or in messages) was applied since the last, at most one per {@code cohort.flow.status.interval}:
- * as Aeron's receivers send status messages on a timer and when a fraction of the window is consumed. Values are
- * absolute, so a lost or refused report only delays the next.
+ * owner's own data), and each owner that sent it notifications the last message of its directed stream to this
+ * node taken here (the owner's notification credit for this node). One report every heartbeat interval, and an
+ * eager one as soon as a quarter of the owner's window (in bytes or in messages), or a quarter of its notification
+ * window, was taken since the last, at most one per {@code cohort.flow.status.interval}: as Aeron's receivers send
+ * status messages on a timer and when a fraction of the window is consumed. Values are absolute, so a lost or
+ * refused report only delays the next.
  */
 final class FlowReporter
 {
@@ -25,6 +27,9 @@ final class FlowReporter
         long reportedNs = Long.MIN_VALUE / 2;
         long bytesSinceReport;
         int messagesSinceReport;
+        long appliedDirectedSequence;
+        long reportedDirectedSequence;
+        long directedBytesSinceReport;
     }
 
     private final Transport transport;
@@ -33,6 +38,7 @@ final class FlowReporter
     private final long statusIntervalNs;
     private final long eagerBytes;
     private final int eagerMessages;
+    private final long eagerDirectedBytes;
     private long statusesSent;
     private long statusesRefused;
 
@@ -44,6 +50,9 @@ final class FlowReporter
         this.statusIntervalNs = context.flowStatusIntervalNs();
         this.eagerBytes = Math.max(1, context.flowWindow() / 4);
         this.eagerMessages = Math.max(1, context.flowWindowFrames() / 4);
+        // With the notification window off, owners bound nothing by these reports: the timer's suffice.
+        this.eagerDirectedBytes = 0 == context.flowNotificationWindow() ?
+            Long.MAX_VALUE : Math.max(1, context.flowNotificationWindow() / 4);
     }
 
     /**
@@ -62,6 +71,20 @@ final class FlowReporter
     }
 
     /**
+     * A message of a member's directed stream to this node (a notification) was taken, synced member or not.
+     *
+     * @param owner      the member that sent it.
+     * @param sequence   its sequence.
+     * @param bodyLength its body's length.
+     */
+    static void onDirectedApplied(final Member owner, final long sequence, final int bodyLength)
+    {
+        final Progress progress = owner.flow;
+        progress.appliedDirectedSequence = sequence;
+        progress.directedBytesSinceReport += bodyLength + FrameLayout.MESSAGE_HEADER_LENGTH;
+    }
+
+    /**
      * Sends the reports that are due.
      *
      * @param members the members.
@@ -75,23 +98,30 @@ final class FlowReporter
         {
             final Member owner = members.get(i);
             final Progress progress = owner.flow;
-            if (!owner.isSynced() || 0 == progress.appliedSequence)
+            // Rows are reported only once this node's copy of the owner's rows is synced; notifications always.
+            final boolean rows = owner.isSynced() && 0 != progress.appliedSequence;
+            final boolean notified = progress.appliedDirectedSequence != progress.reportedDirectedSequence;
+            if (!rows && !notified)
             {
                 continue;
             }
             final long sinceReportNs = nowNs - progress.reportedNs;
-            final boolean eager = progress.appliedSequence != progress.reportedSequence &&
-                sinceReportNs >= statusIntervalNs &&
-                (progress.bytesSinceReport >= eagerBytes || progress.messagesSinceReport >= eagerMessages);
+            final boolean eager = sinceReportNs >= statusIntervalNs &&
+                (rows && progress.appliedSequence != progress.reportedSequence &&
+                (progress.bytesSinceReport >= eagerBytes || progress.messagesSinceReport >= eagerMessages) ||
+                notified && progress.directedBytesSinceReport >= eagerDirectedBytes);
             if (eager || sinceReportNs >= heartbeatIntervalNs)
             {
-                final int length = commands.flowStatus(owner.incarnation, progress.appliedSequence);
+                final int length = commands.flowStatus(
+                    owner.incarnation, rows ? progress.appliedSequence : 0, progress.appliedDirectedSequence);
                 if (transport.sendRequest(owner.nodeId, commands.buffer(), 0, length))
                 {
                     progress.reportedSequence = progress.appliedSequence;
+                    progress.reportedDirectedSequence = progress.appliedDirectedSequence;
                     progress.reportedNs = nowNs;
                     progress.bytesSinceReport = 0;
                     progress.messagesSinceReport = 0;
+                    progress.directedBytesSinceReport = 0;
                     statusesSent++;
                     sent++;
                 }

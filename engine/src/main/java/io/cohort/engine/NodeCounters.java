@@ -34,6 +34,8 @@ final class NodeCounters implements AutoCloseable
     private final AtomicCounter flowLagMaxNs;
     private final AtomicCounter flowUntethered;
     private final AtomicCounter flowBackPressured;
+    private final AtomicCounter notificationsRouted;
+    private final AtomicCounter notificationsRefused;
     private long nextUpdateNs = Long.MIN_VALUE;
 
     NodeCounters(final CountersManager countersManager, final long incarnation)
@@ -54,6 +56,8 @@ final class NodeCounters implements AutoCloseable
         flowLagMaxNs = countersManager.newCounter("flow lag max ns", CounterType.FLOW_LAG_MAX_NS);
         flowUntethered = countersManager.newCounter("flow untethered", CounterType.FLOW_UNTETHERED);
         flowBackPressured = countersManager.newCounter("flow back-pressured", CounterType.FLOW_BACK_PRESSURED);
+        notificationsRouted = countersManager.newCounter("notifications routed", CounterType.NOTIFICATIONS_ROUTED);
+        notificationsRefused = countersManager.newCounter("notifications refused", CounterType.NOTIFICATIONS_REFUSED);
         this.incarnation.setRelease(incarnation);
         state.setRelease(NodeState.STARTING.code());
         members.setRelease(1);
@@ -86,6 +90,9 @@ final class NodeCounters implements AutoCloseable
         flowLagMaxNs.setRelease(flow.window().maxLagNs(nowNs));
         flowUntethered.setRelease(flow.window().untetherings());
         flowBackPressured.setRelease(flow.gate().windowPressures());
+        final NotificationCredit credit = core.notificationCredit();
+        notificationsRouted.setRelease(credit.routed());
+        notificationsRefused.setRelease(credit.refused());
         heartbeat.setRelease(System.currentTimeMillis());
         return 1;
     }
@@ -142,6 +149,6 @@ final class NodeCounters implements AutoCloseable
         CloseHelper.closeAll(
             state, members, rooms, connections, subscriptions, evictions, heartbeat, incarnation, errors,
             controlQueued, controlSent, controlPending, controlOverflows, flowLagMaxNs, flowUntethered,
-            flowBackPressured);
+            flowBackPressured, notificationsRouted, notificationsRefused);
     }
 }

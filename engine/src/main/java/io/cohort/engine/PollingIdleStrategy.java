@@ -108,8 +108,9 @@ final class PollingIdleStrategy implements IdleStrategy
         try
         {
             // The parked mark is written before this read: a record claimed before it is seen here. Queued calls
-            // that back-pressure holds back are no reason to stay awake: the sockets are.
-            if (apiQueue.size() == 0 || transport.outbound().isBackPressured())
+            // that back-pressure holds back are no reason to stay awake: the sockets are. Only the broadcast
+            // stream holds them back (NodeAgent): a full directed stream does not.
+            if (apiQueue.size() == 0 || transport.outbound().isBroadcastBackPressured())
             {
                 transport.awaitInput(wakeChannel, pollTimeoutMs);
             }

@@ -32,7 +32,14 @@ public enum RefusalReason
     /** The node stopped being a running member between the call and its turn: nothing changed. */
     NOT_MEMBER(12),
     /** The replication stream to the other members is full: the event was not sent. */
-    SYNC_BACK_PRESSURED(13);
+    SYNC_BACK_PRESSURED(13),
+    /**
+     * A node with subscribers in the room had no notification credit (it had not yet taken the notifications sent
+     * to it up to {@code cohort.flow.notification.window}, or its socket was full): the
+     * notification was delivered nowhere, neither to this node's subscribers nor to any other node. Publish it
+     * again later, or shed it.
+     */
+    NOTIFICATION_BACK_PRESSURED(14);
 
     private static final RefusalReason[] BY_CODE;
 

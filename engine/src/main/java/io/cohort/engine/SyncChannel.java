@@ -119,6 +119,10 @@ final class SyncChannel implements SyncHandler
         {
             FlowReporter.onApplied(member, sequence, bodyLength);
         }
+        else if (directed)
+        {
+            FlowReporter.onDirectedApplied(member, sequence, bodyLength);
+        }
     }
 
     private void onHeartbeat(final Member member, final DirectBuffer buffer, final int offset, final int length)

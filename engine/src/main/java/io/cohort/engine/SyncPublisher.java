@@ -26,6 +26,11 @@ import java.util.function.LongConsumer;
  * absolute, so only a room's last value in a cycle travels), its rooms, heartbeats, membership announcements,
  * and notifications routed only to the nodes whose count for the room is above zero.
  * <p>
+ * <b>Notifications are all or nothing.</b> A notification goes to every node with subscribers in its room or to
+ * none: room is reserved on each of their directed streams before any is claimed, and a destination without credit
+ * ({@link NotificationCredit}) refuses the whole route ({@link #REFUSED}), so the caller learns it and nothing was
+ * delivered anywhere.
+ * <p>
  * Nothing is lost under back-pressure: a row or room that cannot be claimed stays pending and is published on
  * a later cycle, and no heartbeat is sent while anything is pending, because a heartbeat's digest must describe
  * exactly the rows already in the stream before it.
@@ -41,6 +46,8 @@ import java.util.function.LongConsumer;
 final class SyncPublisher
 {
     static final int CONTROL_RECORDS_PER_NODE = 4;
+    /** Returned by {@link #route} when a destination had no credit: nothing was claimed for any node. */
+    static final int REFUSED = -1;
     private static final int CONTROL_INITIAL_CAPACITY = 4096;
 
     private final long nodeId;
@@ -54,7 +61,10 @@ final class SyncPublisher
     private final LongArrayQueue countOrder = new LongArrayQueue(1024, 0);
     private final LongHashSet pendingRooms = new LongHashSet();
     private final LongHashSet pendingRoomRemovals = new LongHashSet();
-    private final LongConsumer routeNotification = this::routeNotification;
+    private final LongConsumer collectRouteOwner = this::collectRouteOwner;
+    /** The other nodes with subscribers in the room being routed: filled by one pass over the room's counts. */
+    private final long[] routeOwners;
+    private int routeOwnerCount;
     private final HeartbeatEncoder heartbeatEncoder;
     private final RoomCountEncoder roomCountEncoder = new RoomCountEncoder();
     private final NotificationEncoder notificationEncoder;
@@ -67,12 +77,7 @@ final class SyncPublisher
     private long controlQueued;
     private long controlSent;
     private long controlOverflows;
-    private long notificationsDropped;
-    private long notificationsSent;
-    private long notificationRoomId;
-    private DirectBuffer notificationPayload;
-    private int notificationOffset;
-    private int notificationLength;
+    private final NotificationCredit notificationCredit;
 
     SyncPublisher(
         final CohortContext context,
@@ -91,6 +96,9 @@ final class SyncPublisher
         this.notificationEncoder = new NotificationEncoder(context.codecLimits());
         this.clusterEventEncoder = new ClusterEventEncoder(context.codecLimits());
         this.control = new ControlQueue(CONTROL_INITIAL_CAPACITY, maxControlRecords(context.codecLimits()));
+        // Only nodes holding counts (at most maxNodes owners, this one included) are ever routed to.
+        this.notificationCredit = new NotificationCredit(state.context().maxNodes());
+        this.routeOwners = new long[state.context().maxNodes()];
     }
 
     /**
@@ -139,9 +147,12 @@ final class SyncPublisher
         return !pendingCounts.isEmpty() || !pendingRooms.isEmpty() || !pendingRoomRemovals.isEmpty();
     }
 
-    long notificationsDropped()
+    /**
+     * @return the credit notifications are routed under, with its counters.
+     */
+    NotificationCredit notificationCredit()
     {
-        return notificationsDropped;
+        return notificationCredit;
     }
 
     /**
@@ -162,6 +173,8 @@ final class SyncPublisher
      */
     int publishPending()
     {
+        // Once per cycle, after the last flush: callers see which destinations drained or filled up since.
+        notificationCredit.refresh(outbound);
         int published = 0;
         if (!pendingRooms.isEmpty())
         {
@@ -420,41 +433,51 @@ final class SyncPublisher
     }
 
     /**
-     * Routes a notification to exactly the nodes whose count for the room is above zero and whose directed
-     * stream is open (their subscription reached this node).
+     * Routes a notification to exactly the nodes whose count for the room is above zero, all of them or none: room
+     * is reserved on each one's directed stream first, and if one of them has no credit (its notification window is
+     * closed, or its stream holds a frame the sink refused) or no stream yet (its subscription has not reached this
+     * node), nothing is claimed for any, the refusal is counted and that node is marked without credit for callers.
+     * Allocation-free.
      *
-     * @return the number of other nodes it was sent to.
+     * @return the number of other nodes it was sent to, or {@link #REFUSED}.
      */
     int route(final long roomId, final DirectBuffer payload, final int offset, final int length)
     {
-        notificationRoomId = roomId;
-        notificationPayload = payload;
-        notificationOffset = offset;
-        notificationLength = length;
-        final long sentBefore = notificationsSent;
-        state.forEachOwnerWithSubscribers(roomId, routeNotification);
-        notificationPayload = null;
-        return (int)(notificationsSent - sentBefore);
+        final int bodyLength = NotificationEncoder.computeLength(length);
+        routeOwnerCount = 0;
+        state.forEachOwnerWithSubscribers(roomId, collectRouteOwner);
+        final int owners = routeOwnerCount;
+        for (int i = 0; i < owners; i++)
+        {
+            final long owner = routeOwners[i];
+            if (!outbound.hasDestination(owner) || !outbound.reserveDirected(owner, bodyLength))
+            {
+                notificationCredit.onRefused(owner);
+                return REFUSED;
+            }
+        }
+        // Invariant: every stream below was reserved for this body and nothing touched it since, so no claim fails.
+        for (int i = 0; i < owners; i++)
+        {
+            final long owner = routeOwners[i];
+            final int at = outbound.claimDirected(owner, MessageType.NOTIFICATION, bodyLength);
+            if (OutboundBatcher.NO_SPACE == at)
+            {
+                throw new IllegalStateException("node " + ClusterCore.id(owner) + " refused a reserved claim");
+            }
+            notificationEncoder.wrap(outbound.directedBuffer(owner), at)
+                .roomId(roomId).payload(payload, offset, length);
+        }
+        notificationCredit.onRouted(owners);
+        return owners;
     }
 
-    private void routeNotification(final long ownerNodeId)
+    private void collectRouteOwner(final long ownerNodeId)
     {
-        if (ownerNodeId == nodeId || !outbound.hasDestination(ownerNodeId))
+        if (ownerNodeId != nodeId)
         {
-            return;
+            routeOwners[routeOwnerCount++] = ownerNodeId;
         }
-        final int at = outbound.claimDirected(ownerNodeId, MessageType.NOTIFICATION,
-            NotificationEncoder.computeLength(notificationLength));
-        if (OutboundBatcher.NO_SPACE == at)
-        {
-            notificationsDropped++;
-            errorHandler.onError(new IllegalStateException("notification for room " + notificationRoomId +
-                " to node " + ClusterCore.id(ownerNodeId) + " dropped: directed stream back-pressured"));
-            return;
-        }
-        notificationEncoder.wrap(outbound.directedBuffer(ownerNodeId), at)
-            .roomId(notificationRoomId).payload(notificationPayload, notificationOffset, notificationLength);
-        notificationsSent++;
     }
 
     /**

@@ -29,8 +29,9 @@ class CohortContextTest
     @Test
     void shouldDeclareEveryEngineProperty()
     {
-        assertEquals(27, PROPERTIES.names().size(), PROPERTIES.names().toString());
+        assertEquals(28, PROPERTIES.names().size(), PROPERTIES.names().toString());
         assertTrue(PROPERTIES.contains("cohort.flow.window"));
+        assertTrue(PROPERTIES.contains("cohort.flow.notification.window"));
         assertTrue(PROPERTIES.contains("cohort.flow.backpressure.after"));
         assertTrue(PROPERTIES.contains("cohort.idle.strategy"));
         assertTrue(PROPERTIES.contains("cohort.slice.budget"));
@@ -199,6 +200,7 @@ class CohortContextTest
         final CohortContext defaults = new CohortContext();
         assertEquals(256 * 1024, defaults.flowWindow());
         assertEquals(2048, defaults.flowWindowFrames());
+        assertEquals(64 * 1024, defaults.flowNotificationWindow());
         assertEquals(TimeUnit.MILLISECONDS.toNanos(1), defaults.flowStatusIntervalNs());
         assertEquals(TimeUnit.MILLISECONDS.toNanos(100), defaults.flowUntetherAfterNs());
         assertEquals(TimeUnit.MILLISECONDS.toNanos(2), defaults.flowBackPressureAfterNs());
@@ -206,18 +208,23 @@ class CohortContextTest
 
         System.setProperty(FLOW_WINDOW_PROP_NAME, "1m");
         System.setProperty(FLOW_WINDOW_FRAMES_PROP_NAME, "512");
+        System.setProperty(FLOW_NOTIFICATION_WINDOW_PROP_NAME, "32k");
         System.setProperty(FLOW_STATUS_INTERVAL_PROP_NAME, "500us");
         System.setProperty(FLOW_UNTETHER_AFTER_PROP_NAME, "50ms");
         System.setProperty(FLOW_BACKPRESSURE_AFTER_PROP_NAME, "5ms");
         final CohortContext context = new CohortContext();
         assertEquals(1024 * 1024, context.flowWindow());
         assertEquals(512, context.flowWindowFrames());
+        assertEquals(32 * 1024, context.flowNotificationWindow());
         assertEquals(TimeUnit.MICROSECONDS.toNanos(500), context.flowStatusIntervalNs());
         assertEquals(TimeUnit.MILLISECONDS.toNanos(50), context.flowUntetherAfterNs());
         assertEquals(TimeUnit.MILLISECONDS.toNanos(5), context.flowBackPressureAfterNs());
         clearProperties();
 
         assertConcludeFails(new CohortContext().flowWindow(1000), "cohort.flow.window=1000 must be at least 16384 bytes");
+        assertConcludeFails(new CohortContext().flowNotificationWindow(1000),
+            "cohort.flow.notification.window=1000 must be 0 (off) or at least 16384 bytes");
+        new CohortContext().flowNotificationWindow(0).conclude();
         assertConcludeFails(new CohortContext().flowWindowFrames(8),
             "cohort.flow.window.frames=8 must be from 16 to a quarter of cohort.transport.send.hwm=10000");
         assertConcludeFails(new CohortContext().flowWindowFrames(2501),

@@ -98,6 +98,7 @@ class StableCodesTest
         pinned.put("ROOM_IN_USE", 11);
         pinned.put("NOT_MEMBER", 12);
         pinned.put("SYNC_BACK_PRESSURED", 13);
+        pinned.put("NOTIFICATION_BACK_PRESSURED", 14);
         assertEquals(pinned.size(), RefusalReason.values().length, "a RefusalReason without a pinned code");
         for (final RefusalReason reason : RefusalReason.values())
         {
@@ -105,7 +106,7 @@ class StableCodesTest
             assertSame(reason, RefusalReason.get(reason.code()));
         }
         assertUnknown(() -> RefusalReason.get(0), "unknown RefusalReason code: 0");
-        assertUnknown(() -> RefusalReason.get(14), "unknown RefusalReason code: 14");
+        assertUnknown(() -> RefusalReason.get(15), "unknown RefusalReason code: 15");
     }
 
     @Test

@@ -12,8 +12,9 @@ import java.util.List;
  * Exactly-once notification routing: the publisher's view is recorded at publish time; a notification reaches,
  * exactly once, every node that was RUNNING with a non-zero count in that view and that still has the publisher
  * as the same member at the end (otherwise a fault was seen and acted on), and never reaches a node whose count
- * the publisher saw as zero, a node that did not exist then, nor any node twice. One check is one arrival judged
- * or one expected delivery verified at the end.
+ * the publisher saw as zero, a node that did not exist then, nor any node twice. A notification the publisher
+ * refused whole (a destination without credit) reaches no node at all: all or nothing, never part. One check is
+ * one arrival judged, one expected delivery verified at the end, or one refused notification found undelivered.
  */
 final class NotificationChecker implements SimChecker
 {
@@ -44,6 +45,8 @@ final class NotificationChecker implements SimChecker
         final int room;
         final long atNs;
         final List<Expectation> expectations = new ArrayList<>();
+        boolean refused;
+        int arrivalsWhileRefused;
 
         Publication(final long id, final SimNode publisher, final int room, final long atNs)
         {
@@ -121,6 +124,22 @@ final class NotificationChecker implements SimChecker
     }
 
     /**
+     * The publisher refused a notification whole, right after {@link #onPublish}: nothing of it may arrive.
+     */
+    void onRefused(final long id)
+    {
+        final Publication publication = publicationsById.get(id);
+        if (null == publication)
+        {
+            checks.fail("notification #" + id + " refused but never published");
+            return;
+        }
+        publication.refused = true;
+        stats.refused++;
+        run.trace("  " + publication.publisher + " refuses notification #" + id + " whole: a destination has no credit");
+    }
+
+    /**
      * A notification message reached a node's core.
      */
     void onArrival(final SimNode receiver, final long publisherNodeId, final DirectBuffer buffer, final int offset,
@@ -137,6 +156,13 @@ final class NotificationChecker implements SimChecker
             return;
         }
         run.trace("  " + receiver + " receives notification #" + id + " from " + checks.name(publisherNodeId));
+        if (publication.refused)
+        {
+            publication.arrivalsWhileRefused++;
+            checks.fail("notification #" + id + " from " + publication.publisher + " reached " + receiver +
+                ", though the publisher refused it whole (a partial delivery)");
+            return;
+        }
         for (final Expectation expectation : publication.expectations)
         {
             if (expectation.node == receiver)
@@ -167,6 +193,17 @@ final class NotificationChecker implements SimChecker
     {
         for (final Publication publication : publications)
         {
+            if (publication.refused)
+            {
+                judged++;
+                if (0 != publication.arrivalsWhileRefused)
+                {
+                    checks.fail("notification #" + publication.id + " refused whole by " + publication.publisher +
+                        " reached " + publication.arrivalsWhileRefused + " node(s)");
+                    return;
+                }
+                continue;
+            }
             for (final Expectation expectation : publication.expectations)
             {
                 if (0 == expectation.seenCount || !expectation.runningAtPublish)

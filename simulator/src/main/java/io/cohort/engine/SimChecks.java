@@ -235,6 +235,14 @@ final class SimChecks implements SimNode.Observer
     }
 
     /**
+     * The publisher refused the notification whole (a destination without credit): it must reach nobody.
+     */
+    void onPublishRefused(final long id)
+    {
+        notifications.onRefused(id);
+    }
+
+    /**
      * A fault took a directed frame (notifications) from a node to another.
      */
     void onNotificationLost(final long fromNodeId, final long toNodeId)

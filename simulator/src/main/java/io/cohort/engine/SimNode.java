@@ -235,6 +235,23 @@ final class SimNode implements AutoCloseable
         return transport.outbound().hasDestination(nodeId);
     }
 
+    /**
+     * @return this node's outbound streams, to look at their windows and back-pressure.
+     */
+    OutboundBatcher outbound()
+    {
+        return transport.outbound();
+    }
+
+    /**
+     * Makes this node's sink refuse (or take again) its directed frames to one destination: see
+     * {@link SimTransport#directedStreamFull}.
+     */
+    void directedStreamFull(final long destinationNodeId, final boolean full)
+    {
+        transport.directedStreamFull(destinationNodeId, full);
+    }
+
     boolean isRunningOnNetwork()
     {
         return running;

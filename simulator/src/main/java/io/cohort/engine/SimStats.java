@@ -11,6 +11,7 @@ final class SimStats
     static final long[] REPLICATION_BUCKETS_MS = { 1, 2, 3, 5, 10, 20, 50 };
 
     long published;
+    long refused;
     long expectedDeliveries;
     long exemptDeliveries;
     long arrivals;
@@ -40,6 +41,7 @@ final class SimStats
     void add(final SimStats other)
     {
         published += other.published;
+        refused += other.refused;
         expectedDeliveries += other.expectedDeliveries;
         exemptDeliveries += other.exemptDeliveries;
         arrivals += other.arrivals;
@@ -60,9 +62,10 @@ final class SimStats
     String describe()
     {
         final StringBuilder out = new StringBuilder(String.format(
-            "notifications published=%d expected deliveries=%d (exempt after a fault: %d) arrivals=%d " +
+            "notifications published=%d refused whole (a destination without credit)=%d expected deliveries=%d " +
+            "(exempt after a fault: %d) arrivals=%d " +
             "delivered to listeners=%d%nreplication window (local change to applied at a peer): n=%d " +
-            "mean=%.2fms max=%.2fms, distribution:", published, expectedDeliveries, exemptDeliveries, arrivals,
+            "mean=%.2fms max=%.2fms, distribution:", published, refused, expectedDeliveries, exemptDeliveries, arrivals,
             delivered, replications, replications == 0 ? 0 : replicationNsTotal / 1e6 / replications,
             replicationNsMax / 1e6));
         for (int i = 0; i < replicationBuckets.length; i++)

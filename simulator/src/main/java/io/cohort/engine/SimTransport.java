@@ -8,6 +8,7 @@ import io.cohort.transport.Transport;
 import io.cohort.transport.TransportCounters;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ final class SimTransport implements Transport
     private final TransportCounters counters;
     private final OutboundBatcher outbound;
     private final List<String> seeds = new ArrayList<>();
+    /** Destinations whose directed frames the sink refuses, as a publisher at that subscriber's high-water mark. */
+    private final LongHashSet fullDirectedStreams = new LongHashSet();
 
     SimTransport(final SimNode node, final SimNetwork network, final TransportCounters counters, final long clusterId,
         final long nodeId, final long incarnation)
@@ -35,6 +38,10 @@ final class SimTransport implements Transport
         outbound = new OutboundBatcher(clusterId, nodeId, incarnation, SimNode.MAX_FRAME_LENGTH,
             (destination, buffer, offset, length) ->
             {
+                if (fullDirectedStreams.contains(destination))
+                {
+                    return false;
+                }
                 // A directed frame is addressed to the incarnation this node knows under that id, as the ZeroMQ
                 // transport's directed topic is.
                 final Peer peer = 0 == destination ? null : peers.get(destination);
@@ -42,6 +49,26 @@ final class SimTransport implements Transport
                     offset, length);
                 return true;
             });
+    }
+
+    /**
+     * Makes the sink refuse (or take again) this node's directed frames to one destination, as a socket refuses
+     * sends to a subscriber at its high-water mark: the batcher keeps the refused frame and retries it on each
+     * flush. Broadcast frames still go, so that a test can hold one destination's notifications back alone.
+     *
+     * @param destinationNodeId the destination.
+     * @param full              true to refuse its directed frames, false to take them again.
+     */
+    void directedStreamFull(final long destinationNodeId, final boolean full)
+    {
+        if (full)
+        {
+            fullDirectedStreams.add(destinationNodeId);
+        }
+        else
+        {
+            fullDirectedStreams.remove(destinationNodeId);
+        }
     }
 
     void flush()

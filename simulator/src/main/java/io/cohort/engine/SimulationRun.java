@@ -496,7 +496,12 @@ final class SimulationRun
             payload.putLong(8, seed);
             checks.onPublish(node, id, room, roomId);
             what = "publish #" + id + " r" + room;
-            result = core.publish(roomId, payload, 0, 16) + " nodes";
+            final int routed = core.publish(roomId, payload, 0, 16);
+            if (SyncPublisher.REFUSED == routed)
+            {
+                checks.onPublishRefused(id);
+            }
+            result = SyncPublisher.REFUSED == routed ? "REFUSED (a destination without credit)" : routed + " nodes";
         }
         else if (op < 98)
         {

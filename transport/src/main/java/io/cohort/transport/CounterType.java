@@ -66,6 +66,14 @@ public final class CounterType
     public static final int FLOW_UNTETHERED = 217;
     /** Times row-changing API calls began to be refused because the replication window stayed closed. */
     public static final int FLOW_BACK_PRESSURED = 218;
+    /** Notification messages sent to other nodes (one per destination of each publish). */
+    public static final int NOTIFICATIONS_ROUTED = 219;
+    /**
+     * Publishes refused whole because a node with subscribers in the room had no notification credit (its
+     * notification window or its socket was full): refused {@code BACK_PRESSURED} at the call, or reported to the
+     * listener once queued.
+     */
+    public static final int NOTIFICATIONS_REFUSED = 220;
 
     /** The node's lifecycle state, as the engine's {@code NodeState.code()}. */
     public static final int NODE_STATE = 300;

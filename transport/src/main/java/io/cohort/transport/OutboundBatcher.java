@@ -17,6 +17,12 @@ import java.util.List;
  * <p>
  * Never drops: if the sink refuses a frame, the frame is kept, its stream refuses new claims
  * ({@link #NO_SPACE}, back-pressure to the caller) and every {@link #flush()} retries it.
+ * <p>
+ * Directed streams may also be bounded end to end ({@link #directedWindow}): each one then has a
+ * {@link ReplicationWindow} whose only replica is its destination, fed by the frames the sink accepts and by the
+ * destination's reports of what it took ({@link #onDirectedStatus}); {@link #reserveDirected} refuses while it is
+ * closed, so that what waits for a slow destination stays within the window instead of the socket's high-water
+ * mark.
  */
 public final class OutboundBatcher
 {
@@ -38,6 +44,8 @@ public final class OutboundBatcher
     private long bytesSent;
     private long refusals;
     private BroadcastSentObserver broadcastSentObserver;
+    private long directedWindowBytes;
+    private int directedWindowFrames;
 
     /**
      * A batcher for one node's streams.
@@ -78,6 +86,7 @@ public final class OutboundBatcher
         if (!directedByDestination.containsKey(destinationNodeId))
         {
             final Stream stream = new Stream(destinationNodeId);
+            stream.window = newDirectedWindow();
             directedByDestination.put(destinationNodeId, stream);
             directed.add(stream);
         }
@@ -105,6 +114,81 @@ public final class OutboundBatcher
     public void broadcastSentObserver(final BroadcastSentObserver observer)
     {
         this.broadcastSentObserver = observer;
+    }
+
+    /**
+     * Bounds every directed stream, those open now and those opened later, by what its destination has reported
+     * taking: at most {@code windowBytes} bytes (and {@code maxFrames} frames) sent beyond its position, once it has
+     * reported a position within half of that; a destination that never reports is not bounded. A destination is
+     * never cut loose from its window (notifications refused meanwhile are told to their callers, not queued).
+     * Allocates one window per stream; call at start-up.
+     *
+     * @param windowBytes bytes beyond the destination's position that close its window; 0 for no window.
+     * @param maxFrames   frames beyond it that close the window, at least 2 (unused if {@code windowBytes} is 0).
+     * @throws IllegalArgumentException if a value is out of range.
+     */
+    public void directedWindow(final long windowBytes, final int maxFrames)
+    {
+        if (windowBytes < 0 || (windowBytes > 0 && maxFrames < 2))
+        {
+            throw new IllegalArgumentException("windowBytes=" + windowBytes + " maxFrames=" + maxFrames +
+                ": out of range");
+        }
+        directedWindowBytes = windowBytes;
+        directedWindowFrames = maxFrames;
+        for (int i = 0, size = directed.size(); i < size; i++)
+        {
+            directed.get(i).window = newDirectedWindow();
+        }
+    }
+
+    /**
+     * A destination's report of the last message of its directed stream it took: advances its window. Ignored
+     * without a stream or a window, or if not newer than the last report.
+     *
+     * @param destinationNodeId the destination.
+     * @param appliedSequence   the last sequence of its directed stream it took.
+     * @param nowNs             the current time.
+     */
+    public void onDirectedStatus(final long destinationNodeId, final long appliedSequence, final long nowNs)
+    {
+        final Stream stream = directedByDestination.get(destinationNodeId);
+        if (null != stream && null != stream.window)
+        {
+            stream.window.onStatus(destinationNodeId, appliedSequence, nowNs);
+        }
+    }
+
+    /**
+     * Whether the directed stream to a destination may send more under its window ({@link #directedWindow}).
+     *
+     * @param destinationNodeId a destination node.
+     * @return false only while a stream to it is open and its window is closed.
+     */
+    public boolean isDirectedWindowOpen(final long destinationNodeId)
+    {
+        final Stream stream = directedByDestination.get(destinationNodeId);
+        return null == stream || null == stream.window || stream.window.isOpen();
+    }
+
+    /**
+     * Bytes of the directed stream to a destination sent beyond the position it last reported.
+     *
+     * @param destinationNodeId a destination node.
+     * @return bytes in flight; 0 without a stream, a window, or a report.
+     */
+    public long directedBytesInFlight(final long destinationNodeId)
+    {
+        final Stream stream = directedByDestination.get(destinationNodeId);
+        return null == stream || null == stream.window ? 0 : stream.window.bytesInFlight();
+    }
+
+    private ReplicationWindow newDirectedWindow()
+    {
+        // One replica, the destination, and never untethered: a closed window refuses notifications (told to their
+        // callers) rather than letting them pile up at the socket for a destination that does not take them.
+        return 0 == directedWindowBytes ? null :
+            new ReplicationWindow(directedWindowBytes, directedWindowFrames, Long.MAX_VALUE, 1);
     }
 
     /**
@@ -155,6 +239,24 @@ public final class OutboundBatcher
     public int claimDirected(final long destinationNodeId, final int messageType, final int bodyLength)
     {
         return directedStream(destinationNodeId).claim(messageType, bodyLength);
+    }
+
+    /**
+     * Makes sure that the next {@link #claimDirected} to this destination, of a body of at most
+     * {@code bodyLength} bytes, succeeds: so that one message meant for several destinations (a notification) can
+     * be admitted by all of them, or by none, before any of it is claimed. It may send the stream's open frame to
+     * make room for the body, as a claim would; it claims nothing and consumes no sequence number. The guarantee
+     * holds until the next claim, reservation or flush of this stream.
+     *
+     * @param destinationNodeId a destination added with {@link #addDestination(long)}.
+     * @param bodyLength        the body's length.
+     * @return true if the next claim of such a body will succeed; false under back-pressure (the stream holds a
+     * frame the sink refused, or its window is closed): nothing was claimed, nothing is lost.
+     * @throws IllegalArgumentException if the destination is unknown or the message can never fit.
+     */
+    public boolean reserveDirected(final long destinationNodeId, final int bodyLength)
+    {
+        return directedStream(destinationNodeId).reserve(bodyLength);
     }
 
     /**
@@ -261,6 +363,29 @@ public final class OutboundBatcher
     }
 
     /**
+     * Whether the broadcast stream holds a frame the sink refused: every broadcast claim is refused until it goes.
+     *
+     * @return true while back-pressure on the broadcast stream lasts.
+     */
+    public boolean isBroadcastBackPressured()
+    {
+        return broadcast.pending;
+    }
+
+    /**
+     * Whether the directed stream to a destination holds a frame the sink refused: claims to it are refused until
+     * the frame goes (a later claim or {@link #flush()} retries it).
+     *
+     * @param destinationNodeId a destination node.
+     * @return true while back-pressure on that stream lasts; false if no stream to it is open.
+     */
+    public boolean isBackPressured(final long destinationNodeId)
+    {
+        final Stream stream = directedByDestination.get(destinationNodeId);
+        return null != stream && stream.pending;
+    }
+
+    /**
      * Frames the sink accepted.
      *
      * @return the count since creation.
@@ -317,6 +442,8 @@ public final class OutboundBatcher
         final FrameEncoder encoder = new FrameEncoder();
         long nextSequence = FIRST_SEQUENCE;
         long lastSentSequence = FIRST_SEQUENCE - 1;
+        /** The end-to-end bound of a directed stream, or null. */
+        ReplicationWindow window;
         boolean open;
         boolean pending;
         int pendingLength;
@@ -331,11 +458,7 @@ public final class OutboundBatcher
         {
             // Checked before anything else: otherwise a message too large for any frame, claimed after others,
             // would send the open frame, fail again in the empty one and still consume a sequence number.
-            if ((long)FrameLayout.MIN_FRAME_LENGTH + FrameLayout.MESSAGE_HEADER_LENGTH + bodyLength > maxFrameLength)
-            {
-                throw new IllegalArgumentException("bodyLength=" + bodyLength + " cannot fit a frame of " +
-                    "maxFrameLength=" + maxFrameLength);
-            }
+            requireFits(bodyLength);
             if (pending && !retry())
             {
                 return NO_SPACE;
@@ -362,6 +485,43 @@ public final class OutboundBatcher
             }
             nextSequence++;
             return offset;
+        }
+
+        /**
+         * Invariant on return true: no frame is pending, and either no frame is open (the claim begins an empty
+         * one, which holds any body that passed {@link #requireFits}) or the open one has room for the body.
+         */
+        boolean reserve(final int bodyLength)
+        {
+            requireFits(bodyLength);
+            if (null != window && !window.isOpen())
+            {
+                return false;
+            }
+            if (pending && !retry())
+            {
+                return false;
+            }
+            if (!open || encoder.fits(bodyLength))
+            {
+                return true;
+            }
+            // The open frame holds at least one message (an empty one fits any body that passed requireFits):
+            // send it now, as the claim would; if the sink refuses it, it stays pending and nothing is lost.
+            return finishAndSend();
+        }
+
+        private void requireFits(final int bodyLength)
+        {
+            if (bodyLength < 0)
+            {
+                throw new IllegalArgumentException("bodyLength=" + bodyLength + " must not be negative");
+            }
+            if ((long)FrameLayout.MIN_FRAME_LENGTH + FrameLayout.MESSAGE_HEADER_LENGTH + bodyLength > maxFrameLength)
+            {
+                throw new IllegalArgumentException("bodyLength=" + bodyLength + " cannot fit a frame of " +
+                    "maxFrameLength=" + maxFrameLength);
+            }
         }
 
         private void begin()
@@ -403,6 +563,10 @@ public final class OutboundBatcher
                 if (FrameLayout.BROADCAST == destination && null != broadcastSentObserver)
                 {
                     broadcastSentObserver.onBroadcastSent(lastSentSequence, pendingLength);
+                }
+                else if (null != window)
+                {
+                    window.onFrameSent(lastSentSequence, pendingLength);
                 }
                 return true;
             }

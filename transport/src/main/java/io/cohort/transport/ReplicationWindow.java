@@ -132,6 +132,18 @@ public final class ReplicationWindow implements BroadcastSentObserver
      */
     public void onBroadcastSent(final long lastSequence, final int length)
     {
+        onFrameSent(lastSequence, length);
+    }
+
+    /**
+     * A frame of the stream this window bounds was handed to the wire: the broadcast stream, or one directed
+     * stream whose only replica is its destination.
+     *
+     * @param lastSequence the sequence of the frame's last message.
+     * @param length       the frame's length in bytes.
+     */
+    public void onFrameSent(final long lastSequence, final int length)
+    {
         if (head - oldest == maxFrames)
         {
             final int dropped = index(oldest++);

@@ -329,6 +329,136 @@ class OutboundBatcherTest
     }
 
     @Test
+    void shouldTellWhichStreamIsBackPressured()
+    {
+        final FrameSink selective = (destination, buffer, offset, length) ->
+            7 != destination && sink.send(destination, buffer, offset, length);
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, 64 * 1024, selective);
+        batcher.addDestination(7);
+        batcher.addDestination(8);
+        assertTrue(direct(batcher, 7, 70));
+        assertTrue(direct(batcher, 8, 80));
+        assertTrue(broadcast(batcher, 1));
+        batcher.flush();
+
+        assertTrue(batcher.isBackPressured(7));
+        assertFalse(batcher.isBackPressured(8));
+        assertFalse(batcher.isBackPressured(9), "no stream: nothing held");
+        assertFalse(batcher.isBroadcastBackPressured());
+        assertTrue(batcher.isBackPressured(), "some stream holds a refused frame");
+    }
+
+    @Test
+    void shouldGuaranteeTheClaimAfterAReservationWithoutConsumingASequence()
+    {
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, SMALL_FRAME, sink);
+        batcher.addDestination(7);
+        assertTrue(batcher.reserveDirected(7, RoomCountEncoder.BODY_LENGTH), "an empty stream takes any message");
+        assertEquals(1, batcher.nextDirectedSequence(7), "a reservation claims nothing");
+        for (int i = 1; i <= 7; i++)
+        {
+            assertTrue(batcher.reserveDirected(7, RoomCountEncoder.BODY_LENGTH));
+            assertTrue(direct(batcher, 7, i), "the claim after a reservation succeeds");
+        }
+        assertEquals(2, sink.frames.size(), "full frames went out while reserving, as claims send them");
+        batcher.flush();
+        assertEquals(range(1, 7), sink.sequences(7));
+        assertEquals(range(1, 7), sink.roomIds(7));
+    }
+
+    @Test
+    void shouldRefuseAReservationWhileTheStreamHoldsARefusedFrameAndLoseNothing()
+    {
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, SMALL_FRAME, sink);
+        batcher.addDestination(7);
+        assertTrue(direct(batcher, 7, 1));
+        assertTrue(direct(batcher, 7, 2));
+        assertTrue(direct(batcher, 7, 3));
+        sink.accepting = false;
+        assertFalse(batcher.reserveDirected(7, RoomCountEncoder.BODY_LENGTH),
+            "the full open frame must go first, and the sink refuses it");
+        assertTrue(batcher.isBackPressured(7));
+        assertFalse(batcher.reserveDirected(7, RoomCountEncoder.BODY_LENGTH), "still held");
+        assertEquals(4, batcher.nextDirectedSequence(7), "no sequence consumed by refused reservations");
+
+        sink.accepting = true;
+        assertTrue(batcher.reserveDirected(7, RoomCountEncoder.BODY_LENGTH), "the held frame goes first");
+        assertFalse(batcher.isBackPressured(7));
+        assertTrue(direct(batcher, 7, 4));
+        batcher.flush();
+        assertEquals(range(1, 4), sink.sequences(7));
+        assertEquals(range(1, 4), sink.roomIds(7));
+    }
+
+    @Test
+    void shouldRefuseReservationsWhileADestinationsWindowIsClosedAndReopenOnItsReport()
+    {
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, SMALL_FRAME, sink);
+        batcher.addDestination(7);
+        batcher.directedWindow(2L * SMALL_FRAME, 64); // applies to streams already open, and to those opened later
+        batcher.addDestination(8);
+        assertTrue(batcher.isDirectedWindowOpen(7));
+        for (int i = 1; i <= 12; i++)
+        {
+            assertTrue(batcher.reserveDirected(7, RoomCountEncoder.BODY_LENGTH), "no report yet: not bounded");
+            assertTrue(direct(batcher, 7, i));
+        }
+        batcher.flush();
+        assertEquals(4, sink.frames.size());
+
+        batcher.onDirectedStatus(7, 12, 0); // took everything: bounded from now on
+        assertEquals(0, batcher.directedBytesInFlight(7));
+        long next = 13;
+        while (batcher.reserveDirected(7, RoomCountEncoder.BODY_LENGTH))
+        {
+            assertTrue(direct(batcher, 7, next++));
+            assertTrue(next < 100, "the window closes");
+        }
+        assertEquals(20, next, "two full frames went out, the claim that opened the third was the last let in");
+        assertFalse(batcher.isDirectedWindowOpen(7));
+        assertEquals(2L * SMALL_FRAME, batcher.directedBytesInFlight(7));
+        assertFalse(batcher.isBackPressured(7), "the window, not the socket, holds it");
+        assertEquals(20, batcher.nextDirectedSequence(7), "refused reservations take no sequence");
+        assertTrue(batcher.isDirectedWindowOpen(8), "each destination has its own window");
+        assertTrue(batcher.reserveDirected(8, RoomCountEncoder.BODY_LENGTH));
+
+        batcher.onDirectedStatus(7, 11, 0);
+        assertFalse(batcher.isDirectedWindowOpen(7), "an older report changes nothing");
+        batcher.onDirectedStatus(7, 15, 0);
+        assertTrue(batcher.isDirectedWindowOpen(7), "one frame in flight");
+        assertTrue(batcher.reserveDirected(7, RoomCountEncoder.BODY_LENGTH));
+        assertTrue(direct(batcher, 7, 20));
+        batcher.flush();
+        assertEquals(range(1, 20), sink.roomIds(7));
+
+        batcher.onDirectedStatus(9, 1, 0); // no stream: ignored
+        assertTrue(batcher.isDirectedWindowOpen(9));
+        assertEquals(0, batcher.directedBytesInFlight(9));
+        assertThrows(IllegalArgumentException.class, () -> batcher.directedWindow(-1, 64));
+        assertThrows(IllegalArgumentException.class, () -> batcher.directedWindow(1024, 1));
+        batcher.directedWindow(0, 0);
+        assertTrue(batcher.isDirectedWindowOpen(7), "0 turns the bound off");
+    }
+
+    @Test
+    void shouldRejectAReservationThatCanNeverFitOrForAnUnknownDestination()
+    {
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, SMALL_FRAME, sink);
+        batcher.addDestination(7);
+        final IllegalArgumentException tooLarge = assertThrows(IllegalArgumentException.class,
+            () -> batcher.reserveDirected(7, SMALL_FRAME));
+        assertTrue(tooLarge.getMessage().contains("bodyLength=" + SMALL_FRAME), tooLarge.getMessage());
+        final IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+            () -> batcher.reserveDirected(7, -1));
+        assertTrue(negative.getMessage().contains("bodyLength=-1 must not be negative"), negative.getMessage());
+        final IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+            () -> batcher.reserveDirected(8, 8));
+        assertTrue(unknown.getMessage().contains("destinationNodeId=8"), unknown.getMessage());
+        assertEquals(1, batcher.nextDirectedSequence(7));
+        assertEquals(0, sink.offered);
+    }
+
+    @Test
     void shouldTrackLastSentDirectedSequenceOnlyForAcceptedFrames()
     {
         final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, 64 * 1024, sink);
