@@ -272,7 +272,7 @@ class SyncPublisherTest
         sink.accepting = true;
         assertEquals(bound, publisher.publishControl());
         outbound.flush();
-        assertEquals(MessageType.NODE_EVICTED, sink.types.get(1));
+        assertEquals(MessageType.PROBE, sink.types.get(1));
         assertEquals(bound + 1, sink.types.size());
     }
 

@@ -6,6 +6,7 @@ import io.cohort.codec.FrameLayout;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.zeromq.SocketType;
@@ -60,6 +61,8 @@ public final class ZmqTransport implements Transport
     private final UnsafeBuffer topicWriter = new UnsafeBuffer(new byte[0]);
     private final Long2ObjectHashMap<Connection> connectionsByNodeId = new Long2ObjectHashMap<>();
     private final List<Connection> connections = new ArrayList<>();
+    /** Per node id, the incarnation whose directed-topic subscription this node's XPUB saw last. */
+    private final Long2LongHashMap subscribedIncarnations = new Long2LongHashMap(0);
     private final List<ZMQ.Socket> seeds = new ArrayList<>();
     private final List<Connection> removedWhilePolling = new ArrayList<>();
     private boolean polling;
@@ -651,6 +654,14 @@ public final class ZmqTransport implements Transport
                 receiveBuffer.wrap(message);
                 final long nodeId = receiveBuffer.getLong(2, FrameLayout.BYTE_ORDER);
                 final long incarnation = receiveBuffer.getLong(2 + Long.BYTES, FrameLayout.BYTE_ORDER);
+                if (1 == message[0])
+                {
+                    subscribedIncarnations.put(nodeId, incarnation);
+                }
+                else if (subscribedIncarnations.get(nodeId) == incarnation)
+                {
+                    subscribedIncarnations.remove(nodeId);
+                }
                 try
                 {
                     handler.onSubscriberChange(nodeId, incarnation, 1 == message[0]);
@@ -772,12 +783,13 @@ public final class ZmqTransport implements Transport
         message[0] = FrameLayout.BROADCAST == destinationNodeId ? BROADCAST_TOPIC : DIRECTED_TOPIC;
         if (FrameLayout.BROADCAST != destinationNodeId)
         {
-            // Addressed to the incarnation this node knows under that id (its peer): see the class comment.
+            // Addressed to the incarnation this node knows under that id (its peer: see the class comment); to a
+            // node that is no peer of this one, the incarnation that subscribed.
             final Connection destination = connectionsByNodeId.get(destinationNodeId);
             topicWriter.wrap(message);
             topicWriter.putLong(1, destinationNodeId, FrameLayout.BYTE_ORDER);
-            topicWriter.putLong(1 + Long.BYTES, null == destination ? 0 : destination.peer.incarnation(),
-                FrameLayout.BYTE_ORDER);
+            topicWriter.putLong(1 + Long.BYTES, null != destination ? destination.peer.incarnation() :
+                subscribedIncarnations.get(destinationNodeId), FrameLayout.BYTE_ORDER);
         }
         buffer.getBytes(offset, message, TOPIC_LENGTH, length);
 
