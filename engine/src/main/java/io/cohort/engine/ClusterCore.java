@@ -802,7 +802,14 @@ final class ClusterCore
             LOG.info("node {} left: view {} no longer lists it", id(nodeId), next);
             return;
         }
-        evictSelf(reason, "removed from the cluster by view " + next.epoch() + " (" + ReasonCode.name(reason) + ")");
+        if (nodeState.isTerminal())
+        {
+            return;
+        }
+        failure = "evicted by view " + next.epoch() + " of the cluster (" + ReasonCode.name(reason) + ")";
+        LOG.error("node {} evicted by view {} of the cluster, agreed by a quorum of the one before ({}): {}",
+            id(nodeId), next.epoch(), ReasonCode.name(reason), next);
+        changeState(NodeState.EVICTED);
     }
 
     /**

@@ -43,6 +43,8 @@ final class Member
     long heardHeartbeatSeq;
     /** Until when this node distrusts its copy after a fault in its stream: an edge in this node's row. */
     long distrustedUntilNs;
+    /** The fault that made this node distrust its copy. */
+    int distrustReason;
     /** Since when notifications it sent this node are known lost (-1: none); and why. */
     long lostNotificationsSinceNs = -1;
     int lostNotificationsReason;

@@ -394,6 +394,7 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
                 ReasonCode.name(reason), distrustNs / 1_000_000);
         }
         member.distrustedUntilNs = nowNs + distrustNs;
+        member.distrustReason = reason;
     }
 
     /**
@@ -589,8 +590,7 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
             if (0 == (survivors & (1L << rank)))
             {
                 ids[removed] = memberId;
-                reasons[removed++] = matrix.isStale(rank, nowNs, heartbeatTimeoutNs) ? ReasonCode.SILENCE :
-                    inDegree(rows, rank) == 0 ? ReasonCode.FALSE_ACCUSATION : ReasonCode.PARTITION;
+                reasons[removed++] = removalReason(rank, rows, nowNs);
                 removeIds.add(memberId);
             }
             else if (leavers.contains(memberId))
@@ -646,6 +646,25 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
         System.arraycopy(ids, 0, removeNodeIds, 0, removed);
         System.arraycopy(reasons, 0, removeReasons, 0, removed);
         return view.successor(removeNodeIds, removeReasons, adds, 0);
+    }
+
+    /**
+     * Why a member is cut: the fault this node saw in its stream, if it distrusts it; silence if its row went stale
+     * (it hears nobody, or nobody hears it); a false accusation if it accuses members nobody else does; else the
+     * partition it is on the wrong side of.
+     */
+    private int removalReason(final int rank, final long[] rows, final long nowNs)
+    {
+        final Member member = core.member(view.member(rank).nodeId());
+        if (null != member && member.distrustedUntilNs > nowNs)
+        {
+            return member.distrustReason;
+        }
+        if (matrix.isStale(rank, nowNs, heartbeatTimeoutNs))
+        {
+            return ReasonCode.SILENCE;
+        }
+        return 0 == inDegree(rows, rank) ? ReasonCode.FALSE_ACCUSATION : ReasonCode.PARTITION;
     }
 
     private int maxViewSize()
