@@ -1,8 +1,8 @@
 package io.cohort.codec;
 
 /**
- * Why a node is suspected or evicted, as carried in {@link MessageType#SUSPECT} and
- * {@link MessageType#NODE_EVICTED}. Int constants so they travel and compare without allocation.
+ * Why a node is suspected or removed, as carried in the removed entries of a view (and in the retired
+ * {@link MessageType#SUSPECT} and {@link MessageType#NODE_EVICTED}). Int constants so they travel and compare without allocation.
  */
 public final class ReasonCode
 {
@@ -26,6 +26,10 @@ public final class ReasonCode
     public static final int OPERATOR = 9;
     /** A majority of members saw the node healthy: its accuser is the broken one. */
     public static final int FALSE_ACCUSATION = 10;
+    /** The node left gracefully. */
+    public static final int LEFT = 11;
+    /** A newer incarnation of the node (a restart under the same node id) took its place. */
+    public static final int RESTARTED = 12;
 
     private ReasonCode()
     {
@@ -51,6 +55,8 @@ public final class ReasonCode
             case DIGEST_MISMATCH: return "DIGEST_MISMATCH";
             case OPERATOR: return "OPERATOR";
             case FALSE_ACCUSATION: return "FALSE_ACCUSATION";
+            case LEFT: return "LEFT";
+            case RESTARTED: return "RESTARTED";
             default: return "UNKNOWN(" + reason + ")";
         }
     }

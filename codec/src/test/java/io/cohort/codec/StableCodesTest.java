@@ -96,12 +96,14 @@ class StableCodesTest
         pinned.put("DIGEST_MISMATCH", 8);
         pinned.put("OPERATOR", 9);
         pinned.put("FALSE_ACCUSATION", 10);
+        pinned.put("LEFT", 11);
+        pinned.put("RESTARTED", 12);
         assertEquals(pinned, intConstants(ReasonCode.class));
         for (final Map.Entry<String, Integer> entry : pinned.entrySet())
         {
             assertEquals(entry.getKey(), ReasonCode.name(entry.getValue()));
         }
-        assertEquals("UNKNOWN(11)", ReasonCode.name(11));
+        assertEquals("UNKNOWN(13)", ReasonCode.name(13));
     }
 
     static Map<String, Integer> intConstants(final Class<?> type) throws IllegalAccessException

@@ -21,7 +21,13 @@ public enum CallResult
     /** The node was evicted: it must be restarted as a new incarnation. Nothing was queued. */
     EVICTED(3),
     /** The node is closed. Nothing was queued. */
-    CLOSED(4);
+    CLOSED(4),
+    /**
+     * The node is a member but lost its quorum (cut off by a partition, or just resumed from a long pause): it
+     * serves nobody until a quorum of its view hears it again, or it is removed. Nothing was queued; retry on
+     * another node.
+     */
+    NO_QUORUM(5);
 
     private static final CallResult[] BY_CODE;
 

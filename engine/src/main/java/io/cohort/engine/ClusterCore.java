@@ -62,14 +62,14 @@ final class ClusterCore
     private final JoinDriver joinDriver;
     private final CommandChannel commandChannel;
     private final SyncChannel syncChannel;
-    private final FaultDetector faultDetector;
+    private final ViewMessages viewMessages;
+    private final Membership membership;
     private final Long2ObjectHashMap<Member> membersById = new Long2ObjectHashMap<>();
     private final List<Member> members = new ArrayList<>();
-    private final LongHashSet liveSubscribers = new LongHashSet();
+    /** Node id of each live subscriber to this node's directed topics, to the incarnation it subscribed as. */
+    private final Long2LongHashMap liveSubscribers = new Long2LongHashMap(Long.MIN_VALUE);
     /** Per node id, the last incarnation removed (left or evicted): one entry per node id ever removed. */
     private final Long2LongHashMap removedIncarnations = new Long2LongHashMap(Long.MIN_VALUE);
-    /** Per node id, the last eviction this node decided or was told of, while no newer incarnation is a member. */
-    private final Long2ObjectHashMap<Eviction> evictions = new Long2ObjectHashMap<>();
     private final ExpandableArrayBuffer roomScratch = new ExpandableArrayBuffer(256);
 
 
@@ -82,8 +82,11 @@ final class ClusterCore
     private long requestTimeouts;
     private final PendingRequests.TimeoutHandler requestTimedOut = (correlationId, peerNodeId) -> requestTimeouts++;
     private long nextHeartbeatNs;
-    private long lastSyncedViewNs;
-    private long resumedNs = Long.MIN_VALUE / 2;
+    /** Whether this node has begun to serve as a member (founded, or joined and synced). */
+    private boolean serving;
+    /** Whether a view without this node was installed while it was leaving: it has left. */
+    private volatile boolean left;
+    private long quorumLostSinceNs = -1;
     private long nowNs;
     private long lastWorkNs;
     private int heartbeatFlags;
@@ -125,29 +128,10 @@ final class ClusterCore
         this.snapshotServer = new SnapshotServer(context, transport, state, publisher, commands, sliceBudget);
         this.commandChannel = new CommandChannel(this, context, transport, snapshotServer, commands, pending,
             publisher, memberSync, joinDriver);
-        this.faultDetector = new FaultDetector(context, new FaultDetector.Node()
-        {
-            public void suspect(final Member accused, final int reason, final long expected, final long observed)
-            {
-                publisher.suspect(accused.nodeId, accused.incarnation, reason, expected, observed);
-            }
-
-            public void evict(final Member member, final int reason)
-            {
-                evictMember(member, reason);
-            }
-
-            public void evictSelf(final int reason, final String why)
-            {
-                ClusterCore.this.evictSelf(reason, why);
-            }
-
-            public List<Member> members()
-            {
-                return members;
-            }
-        });
-        this.syncChannel = new SyncChannel(this, context, state, memberSync, applier, faultDetector, joinDriver);
+        this.viewMessages = new ViewMessages(context, commands);
+        this.membership = new Membership(context, this, transport, viewMessages, new ViewMember(
+            nodeId, incarnation, transport.syncEndpoint(), transport.commandEndpoint(), publicKey));
+        this.syncChannel = new SyncChannel(this, context, state, memberSync, applier, membership, joinDriver);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -199,7 +183,6 @@ final class ClusterCore
 
         if (NodeState.JOINING == current)
         {
-            workCount += forgetUnlistedMembers();
             workCount += joinDriver.progress(nowNs, members);
             if (nodeState.isTerminal())
             {
@@ -215,22 +198,25 @@ final class ClusterCore
         workCount += publisher.publishPending();
         flowControl.afterPublish(nowNs, publisher.hasPending());
         workCount += state.sweepRemovedOwners(SWEEP_BUDGET);
-        if (nowNs >= nextHeartbeatNs && NodeState.LEAVING != nodeState)
+        if (nowNs >= nextHeartbeatNs)
         {
-            if (publisher.sendHeartbeat(nowNs, members, heartbeatFlags))
+            membership.beforeHeartbeat(nowNs);
+            if (publisher.sendHeartbeat(nowNs, membership, heartbeatFlags))
             {
+                membership.onHeartbeatSent(nowNs);
                 nextHeartbeatNs = nowNs + context.heartbeatIntervalNs();
                 heartbeatFlags = 0;
                 workCount++;
             }
         }
-        if (nodeState.isMember() || NodeState.JOINING == nodeState)
+        workCount += membership.tick(nowNs);
+        if (nodeState.isTerminal())
         {
-            workCount += faultDetector.tick(nowNs);
+            return workCount + publisher.publishControl();
         }
+        updateServingState(nowNs);
         if (nodeState.isMember())
         {
-            workCount += faultDetector.checkStillListed(nowNs);
             if (members.isEmpty())
             {
                 workCount += joinDriver.probeSeedsWhileAlone(nowNs);
@@ -247,9 +233,8 @@ final class ClusterCore
     /**
      * Starts a duty cycle, before its input is handled: what arrived during a stall (a GC pause) is then handled
      * at the time it is read and knowing that the node stalled, never at the time of the cycle before the stall as
-     * if no time had passed. Invariant: no input read after a stall is decided on a clock that predates it, so a
-     * join request that waited out a pause is judged with the stall known ({@link #hearsEveryMember()} is false),
-     * not let in while the silence of members beyond a partition that began meanwhile is still unseen.
+     * if no time had passed. Invariant: no input read after a stall is decided on a clock that predates it, and a
+     * node whose lease ran out meanwhile stops serving before it handles anything.
      */
     void beginCycle(final long nowNs)
     {
@@ -258,6 +243,9 @@ final class ClusterCore
         if (!nodeState.isTerminal() && NodeState.STARTING != nodeState)
         {
             detectStall(nowNs);
+            // The fence: a node whose lease ran out (a long pause, a partition) stops serving before it handles any
+            // input or API call of this cycle.
+            updateServingState(nowNs);
         }
     }
 
@@ -330,8 +318,14 @@ final class ClusterCore
         lastWorkNs = nowNs;
         if (stalledNs > context.heartbeatTimeoutNs() / 2)
         {
-            faultDetector.onResumedFromPause(members, nowNs, stalledNs);
-            resumedNs = nowNs;
+            // Timers that ran while this node slept say nothing of the others: its own row must not accuse them of
+            // its own pause (the others judge this node's silence, and remove it if it lasted).
+            LOG.warn("node {} resumed after a {} ms stall: restarting silence timers", id(nodeId),
+                stalledNs / 1_000_000);
+            for (int i = 0, size = members.size(); i < size; i++)
+            {
+                members.get(i).lastHeardNs = nowNs;
+            }
             heartbeatFlags |= HeartbeatDecoder.FLAG_RESUMED_FROM_PAUSE;
             nextHeartbeatNs = nowNs;
         }
@@ -347,10 +341,27 @@ final class ClusterCore
             return;
         }
         publisher.publishPending();
-        publisher.announceLeaving();
-        publisher.publishControl();
+        if (membership.isMember() && membership.view().size() > 1)
+        {
+            // Announced in the stream (after this node's last rows); the node stays an acceptor until a view without
+            // it is installed, so that a cluster of two can still agree to let it go.
+            publisher.announceLeaving();
+            publisher.publishControl();
+        }
+        else
+        {
+            left = true;
+        }
         changeState(NodeState.LEAVING);
         LOG.info("node {} leaving the cluster", id(nodeId));
+    }
+
+    /**
+     * @return whether a leaving node's leave is complete: a view without it was installed (or it was alone).
+     */
+    boolean hasLeft()
+    {
+        return left;
     }
 
     /**
@@ -451,14 +462,6 @@ final class ClusterCore
     }
 
     /**
-     * A heartbeat came from a synced member: its view of the members is current.
-     */
-    void onSyncedView()
-    {
-        lastSyncedViewNs = nowNs;
-    }
-
-    /**
      * @return the handler of this node's sync channel input (its members' streams, subscriptions to this node).
      */
     SyncHandler syncHandler()
@@ -474,34 +477,9 @@ final class ClusterCore
         return commandChannel;
     }
 
-    /**
-     * @return whether this node has heard every member within the heartbeat timeout, and has run for a whole
-     * heartbeat timeout since its last stall.
-     */
-    boolean hearsEveryMember()
-    {
-        // Silence timers restarted by a stall say nothing of the members, and what waited in the socket buffers
-        // meanwhile is old news: a partition that began during the stall shows only a heartbeat timeout later.
-        // Invariant: no node is let in until a whole heartbeat timeout has passed since the last stall, because a
-        // node let in before then may be counted by this side only; a lone node just resumed could then make its
-        // side a tie it wins by age while the other side has evicted it, and the cluster splits in two.
-        if (nowNs - resumedNs < context.heartbeatTimeoutNs())
-        {
-            return false;
-        }
-        for (int i = 0, size = members.size(); i < size; i++)
-        {
-            if (nowNs - members.get(i).lastHeardNs > context.heartbeatTimeoutNs())
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
     boolean acceptsApiCalls()
     {
-        return nodeState.isMember();
+        return nodeState.servesCalls();
     }
 
     void changeState(final NodeState newState)
@@ -530,21 +508,19 @@ final class ClusterCore
         changeState(NodeState.CLOSED);
     }
 
+    /**
+     * Starts serving: a founder installs the first view of a new cluster; a joiner is already in a view, with every
+     * member synced.
+     */
     void becomeMember()
     {
         transport.disconnectSeeds();
-        changeState(members.size() + 1 >= context.minimumNodes() ? NodeState.RUNNING : NodeState.NOT_ENOUGH_NODES);
-        publisher.announceCard(MessageType.NODE_JOINED, nodeId, incarnation, transport.syncEndpoint(),
-            transport.commandEndpoint());
-    }
-
-    private void updateMemberState()
-    {
-        final NodeState current = nodeState;
-        if (current.isMember())
+        if (!membership.isMember())
         {
-            changeState(members.size() + 1 >= context.minimumNodes() ? NodeState.RUNNING : NodeState.NOT_ENOUGH_NODES);
+            membership.found(nowNs);
         }
+        serving = true;
+        updateServingState(nowNs);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -596,9 +572,7 @@ final class ClusterCore
         final Member member = new Member(memberId, memberIncarnation, syncEndpoint, commandEndpoint, peer, nowNs);
         membersById.put(memberId, member);
         members.add(member);
-        // A newer incarnation: the id in the others' views now names it, not the one evicted.
-        evictions.remove(memberId);
-        if (liveSubscribers.contains(memberId))
+        if (liveSubscribers.get(memberId) == memberIncarnation)
         {
             // Its subscription reached this node before it became a member (e.g. it joined through another node).
             openDirectedStream(member);
@@ -609,60 +583,42 @@ final class ClusterCore
         return member;
     }
 
-    /**
-     * While joining, forgets a member never heard since subscribing that no synced member has listed in its
-     * heartbeats for a whole heartbeat timeout: it left or was evicted before this node's subscriptions were live,
-     * so this node missed the news, and waiting for it would fail the join.
-     */
-    private int forgetUnlistedMembers()
-    {
-        int workCount = 0;
-        final long boundNs = context.heartbeatTimeoutNs();
-        for (int i = members.size() - 1; i >= 0; i--)
-        {
-            final Member member = members.get(i);
-            if (Member.Phase.AWAITING_BASELINE == member.phase && nowNs - member.addedNs > boundNs &&
-                lastSyncedViewNs - member.lastListedNs > boundNs)
-            {
-                LOG.warn("node {} forgets member {}: never heard, and no synced member lists it", id(nodeId), member);
-                removeMember(member, ReasonCode.SILENCE, false);
-                workCount++;
-            }
-        }
-        return workCount;
-    }
-
-    /**
-     * Tells the other members of a member that just joined through this node, so that they subscribe to it.
-     */
-    void announceMember(final Member member)
-    {
-        publisher.announceCard(
-            MessageType.MEMBER_CARD, member.nodeId, member.incarnation, member.syncEndpoint, member.commandEndpoint);
-    }
-
     void removeMember(final Member member, final int reason, final boolean graceful)
     {
         if (member.incarnation > removedIncarnations.get(member.nodeId))
         {
             removedIncarnations.put(member.nodeId, member.incarnation);
         }
+        dropMember(member, reason, graceful);
+    }
+
+    /**
+     * A joiner stops syncing a member of the view it observed, without holding anything against that incarnation
+     * (the view went silent; the joiner looks for the cluster again and may meet the same members).
+     */
+    void forgetMember(final Member member)
+    {
+        dropMember(member, ReasonCode.SILENCE, false);
+    }
+
+    private void dropMember(final Member member, final int reason, final boolean graceful)
+    {
         membersById.remove(member.nodeId);
         members.remove(member);
         transport.removePeer(member.nodeId);
         transport.outbound().removeDestination(member.nodeId);
         final long rows = state.removeOwner(member.nodeId);
-        faultDetector.forget(member.nodeId);
         publishMemberIds();
         LOG.info("node {} removed member {} ({}): {} rows dropped", id(nodeId), member,
             graceful ? "left" : ReasonCode.name(reason), rows);
         try
         {
-            if (graceful)
+            // Only a member the listener was told of (onMemberJoined) is reported gone.
+            if (member.announced && graceful)
             {
                 listener.onMemberLeft(member.nodeId);
             }
-            else
+            else if (member.announced)
             {
                 listener.onMemberEvicted(member.nodeId, EvictionReason.ofWire(reason));
             }
@@ -671,7 +627,10 @@ final class ClusterCore
         {
             errorHandler.onError(ex);
         }
-        updateMemberState();
+        if (serving)
+        {
+            updateServingState(nowNs);
+        }
     }
 
     private void publishMemberIds()
@@ -705,13 +664,18 @@ final class ClusterCore
                 errorHandler.onError(ex);
             }
         }
-        updateMemberState();
+        if (serving)
+        {
+            updateServingState(nowNs);
+        }
     }
 
     /**
-     * This node's copy of a member's rows can no longer be trusted. With repair on and budget left, it takes the
-     * copy again from the owner (snapshot and replay, as when it first synced); otherwise it accuses the member
-     * and the {@link FaultDetector}'s rule decides who is evicted.
+     * This node's copy of a member's rows can no longer be trusted: it takes the copy again from the owner at once
+     * (snapshot and replay, as when it first synced), so a known-wrong copy is never kept. Unless repair is on and
+     * within budget, the fault also counts against the member in this node's reachability row for a while
+     * ({@link Membership#distrust}): the cut then removes the member if most distrust it, or this node if it alone
+     * does.
      */
     void onDesync(final Member member, final int reason, final long expected, final long observed)
     {
@@ -720,21 +684,33 @@ final class ClusterCore
 
     /**
      * @param repairable false for a fault in the member's directed stream: what it lost were notifications, which
-     *                   no snapshot brings back, so it is never repaired, always decided by the fault rule.
+     *                   no snapshot brings back; this node leaves unless a view resolves it.
      */
     void onDesync(
         final Member member, final int reason, final long expected, final long observed, final boolean repairable)
     {
-        member.desyncs++;
-        if (repairable && context.syncRepair() && withinRepairBudget(member))
+        if (!repairable)
         {
-            LOG.warn("node {}: copy of {} desynchronised: {} (expected {}, observed {}); repairing it from the owner",
-                id(nodeId), member, ReasonCode.name(reason), expected, observed);
-            memberSync.restart(member, nowNs);
-            publishMemberIds();
+            // Lost notifications matter only to a node that serves: before it does, it has no subscribers.
+            if (serving && membership.isMember())
+            {
+                member.desyncs++;
+                LOG.warn("node {}: directed stream of {} broken: {} (expected {}, observed {}); notifications lost",
+                    id(nodeId), member, ReasonCode.name(reason), expected, observed);
+                membership.onNotificationsLost(member, reason, nowNs);
+            }
             return;
         }
-        faultDetector.onLocalFault(member, reason, expected, observed, nowNs);
+        member.desyncs++;
+        final boolean repair = context.syncRepair() && withinRepairBudget(member);
+        LOG.warn("node {}: copy of {} desynchronised: {} (expected {}, observed {}); taking it again from the owner{}",
+            id(nodeId), member, ReasonCode.name(reason), expected, observed, repair ? " (repair)" : "");
+        memberSync.restart(member, nowNs);
+        publishMemberIds();
+        if (!repair && membership.isMember())
+        {
+            membership.distrust(member, reason, nowNs);
+        }
     }
 
     private boolean withinRepairBudget(final Member member)
@@ -748,58 +724,157 @@ final class ClusterCore
         return member.repairsInWindow++ < context.syncRepairBudget();
     }
 
-    private void evictMember(final Member member, final int reason)
-    {
-        publisher.announceEviction(member.nodeId, member.incarnation, reason);
-        onEvicted(member, reason);
-    }
-
-    /**
-     * Removes a member evicted by this node's decision or by an announcement it received, and remembers the
-     * eviction so that it can be told again to members that missed it ({@link #onEvictedStillListed(long)}).
-     */
-    void onEvicted(final Member member, final int reason)
-    {
-        evictions.put(member.nodeId, new Eviction(member.incarnation, reason, nowNs));
-        removeMember(member, reason, false);
-    }
-
-    /**
-     * A synced member's heartbeat still lists a node this node evicted. An eviction is announced once, on the
-     * broadcast stream, and only nodes already subscribed to the announcer hear it: a node that subscribed later
-     * (it was paused, partitioned or joining when the announcement left) keeps the evicted incarnation for good,
-     * and so does the evicted node itself, which then never learns it must stop; the views never converge again,
-     * since this node refuses that incarnation forever. The eviction was decided by the fault rule (or announced
-     * by the node that decided it) and is final, so telling it again is only its reliable delivery: every
-     * receiver that still holds that incarnation drops it, the evicted node stops and comes back as a new
-     * incarnation. Said again at most once per heartbeat timeout, and never within one of the eviction, so that
-     * a heartbeat that crossed the first announcement does not repeat it; a receiver that holds a newer
-     * incarnation of that id ignores it.
-     */
-    void onEvictedStillListed(final long listedNodeId)
-    {
-        final Eviction eviction = evictions.get(listedNodeId);
-        if (null == eviction || null != membersById.get(listedNodeId) ||
-            nowNs - eviction.announcedNs < context.heartbeatTimeoutNs())
-        {
-            return;
-        }
-        publisher.announceEviction(listedNodeId, eviction.incarnation, eviction.reason);
-        eviction.announcedNs = nowNs;
-        LOG.warn("node {}: {}/{} is still listed by members after its eviction ({}): announcing it again",
-            id(nodeId), id(listedNodeId), eviction.incarnation, ReasonCode.name(eviction.reason));
-    }
-
-    private void evictSelf(final int reason, final String why)
+    void evictSelf(final int reason, final String why)
     {
         if (nodeState.isTerminal())
         {
             return;
         }
-        publisher.announceEviction(nodeId, incarnation, reason);
         failure = "evicted: " + why;
         LOG.error("node {} evicts itself ({}): {}", id(nodeId), ReasonCode.name(reason), why);
         changeState(NodeState.EVICTED);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Views
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * A view was installed (agreed by a quorum of the previous one): members it removed are dropped with their rows,
+     * members it added are subscribed to and synced.
+     */
+    void onViewInstalled(final View previous, final View next)
+    {
+        reconcileMembers(next);
+        if (serving)
+        {
+            updateServingState(nowNs);
+        }
+    }
+
+    /**
+     * A joiner was told of a view (or a later one of the view it observes): it syncs exactly its members.
+     */
+    void onObservedView(final View previous, final View next)
+    {
+        LOG.info("node {} observes view {}", id(nodeId), next);
+        reconcileMembers(next);
+    }
+
+    private void reconcileMembers(final View next)
+    {
+        for (int i = members.size() - 1; i >= 0; i--)
+        {
+            final Member member = members.get(i);
+            if (!next.contains(member.nodeId, member.incarnation))
+            {
+                int reason = ReasonCode.PARTITION;
+                for (int r = 0; r < next.removedCount(); r++)
+                {
+                    if (next.removedNodeId(r) == member.nodeId)
+                    {
+                        reason = next.removedReason(r);
+                    }
+                }
+                removeMember(member, reason, ReasonCode.LEFT == reason);
+            }
+        }
+        for (int rank = 0; rank < next.size(); rank++)
+        {
+            final ViewMember listed = next.member(rank);
+            final Member known = membersById.get(listed.nodeId());
+            if (listed.nodeId() != nodeId && (null == known || known.incarnation != listed.incarnation()))
+            {
+                addMember(listed.nodeId(), listed.incarnation(), listed.syncEndpoint(), listed.commandEndpoint());
+            }
+        }
+        publishMemberIds();
+    }
+
+    /**
+     * A later view of this node's cluster does not list it: it was removed (or it left).
+     */
+    void onRemovedByView(final View next, final int reason)
+    {
+        if (NodeState.LEAVING == nodeState)
+        {
+            left = true;
+            LOG.info("node {} left: view {} no longer lists it", id(nodeId), next);
+            return;
+        }
+        if (nodeState.isTerminal())
+        {
+            return;
+        }
+        failure = "evicted by view " + next.epoch() + " of the cluster (" + ReasonCode.name(reason) + ")";
+        LOG.error("node {} evicted by view {} of the cluster, agreed by a quorum of the one before ({}): {}",
+            id(nodeId), next.epoch(), ReasonCode.name(reason), next);
+        changeState(NodeState.EVICTED);
+    }
+
+    /**
+     * Serving needs the lease: RUNNING (or NOT_ENOUGH_NODES) while a quorum of the view echoes this node's
+     * heartbeats, NO_QUORUM otherwise; after a heartbeat timeout and a suspicion window without quorum the node
+     * evicts itself, so that a supervisor starts a new incarnation that joins whatever cluster runs on (a node of a
+     * cluster that lost most of its members for good would otherwise wait for ever).
+     */
+    private void updateServingState(final long nowNs)
+    {
+        if (!serving || nodeState.isTerminal() || NodeState.LEAVING == nodeState || !membership.isMember())
+        {
+            return;
+        }
+        if (!membership.leaseValid(nowNs))
+        {
+            if (quorumLostSinceNs < 0)
+            {
+                quorumLostSinceNs = nowNs;
+            }
+            else if (nowNs - quorumLostSinceNs > context.heartbeatTimeoutNs() + context.suspicionTimeoutNs())
+            {
+                evictSelf(ReasonCode.PARTITION, "no quorum of view " + membership.view().epoch() + " for " +
+                    (nowNs - quorumLostSinceNs) / 1_000_000 + " ms");
+                return;
+            }
+            changeState(NodeState.NO_QUORUM);
+            return;
+        }
+        quorumLostSinceNs = -1;
+        changeState(membership.view().size() >= context.minimumNodes() ? NodeState.RUNNING :
+            NodeState.NOT_ENOUGH_NODES);
+    }
+
+    Membership membership()
+    {
+        return membership;
+    }
+
+    CommandMessages commands()
+    {
+        return commands;
+    }
+
+    /**
+     * @return whether this incarnation of a node was removed (left or evicted) from this node's view.
+     */
+    boolean wasRemoved(final long memberId, final long memberIncarnation)
+    {
+        return memberIncarnation <= removedIncarnations.get(memberId);
+    }
+
+    /**
+     * @return whether any member was heard within the heartbeat timeout.
+     */
+    boolean anyMemberHeard()
+    {
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            if (nowNs - members.get(i).lastHeardNs <= context.heartbeatTimeoutNs())
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -809,19 +884,20 @@ final class ClusterCore
     /**
      * A peer's subscription to this node's stream went live or away.
      */
-    void onSubscriberChange(final long subscriberNodeId, final boolean subscribed)
+    void onSubscriberChange(final long subscriberNodeId, final long subscriberIncarnation, final boolean subscribed)
     {
-        // Remembered for nodes not yet members too: the subscription is reported once, and may come first.
+        // Remembered for nodes not yet members too: the subscription is reported once, and may come first. Only the
+        // incarnation a member has here gets its directed stream: the topic names it.
         if (subscribed)
         {
-            liveSubscribers.add(subscriberNodeId);
+            liveSubscribers.put(subscriberNodeId, subscriberIncarnation);
         }
-        else
+        else if (liveSubscribers.get(subscriberNodeId) == subscriberIncarnation)
         {
             liveSubscribers.remove(subscriberNodeId);
         }
         final Member member = membersById.get(subscriberNodeId);
-        if (subscribed && null != member)
+        if (subscribed && null != member && member.incarnation == subscriberIncarnation)
         {
             openDirectedStream(member);
         }

@@ -704,12 +704,13 @@ public final class CohortNode implements AutoCloseable
             return CallResult.CLOSED;
         }
         final NodeState current = core.state();
-        if (current.isMember())
+        if (current.servesCalls())
         {
             return null;
         }
         switch (current)
         {
+            case NO_QUORUM: return CallResult.NO_QUORUM;
             case EVICTED: return CallResult.EVICTED;
             case CLOSED: return CallResult.CLOSED;
             default: return CallResult.NOT_MEMBER;
@@ -778,6 +779,13 @@ public final class CohortNode implements AutoCloseable
             }
             doorbell.ring();
             while (NodeState.LEAVING != core.state() && System.nanoTime() < deadline)
+            {
+                Thread.onSpinWait();
+            }
+            // The node stays an acceptor until the others install a view without it (a cluster of two needs its
+            // vote to let it go); bounded, as a cluster that cannot agree removes it for its silence anyway.
+            final long leftDeadline = System.nanoTime() + context.heartbeatTimeoutNs();
+            while (NodeState.LEAVING == core.state() && !core.hasLeft() && System.nanoTime() < leftDeadline)
             {
                 Thread.onSpinWait();
             }

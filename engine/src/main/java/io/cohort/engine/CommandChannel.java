@@ -108,6 +108,26 @@ final class CommandChannel implements CommandHandler
                 break;
             }
 
+            case MessageType.VIEW_PREPARE:
+                core.membership().onPrepare(routingId, buffer, bodyOffset, bodyLength);
+                break;
+
+            case MessageType.VIEW_ACCEPT:
+                core.membership().onAccept(routingId, buffer, bodyOffset, bodyLength);
+                break;
+
+            case MessageType.VIEW_COMMIT:
+                core.membership().onCommit(buffer, bodyOffset, bodyLength);
+                break;
+
+            case MessageType.VIEW_QUERY:
+                core.membership().onQuery(routingId, buffer, bodyOffset, bodyLength);
+                break;
+
+            case MessageType.CHANGE_REQUEST:
+                core.membership().onChangeRequest(routingId, senderNodeId, buffer, bodyOffset, bodyLength);
+                break;
+
             case MessageType.REPAIR_REQUEST:
             {
                 final long correlationId = buffer.getLong(bodyOffset, FrameLayout.BYTE_ORDER);
@@ -157,6 +177,18 @@ final class CommandChannel implements CommandHandler
         {
             case MessageType.JOIN_RESPONSE:
                 joinDriver.onJoinResponse(senderNodeId, buffer, bodyOffset, bodyLength);
+                break;
+
+            case MessageType.VIEW_PROMISE:
+                core.membership().onPromise(senderNodeId, buffer, bodyOffset, bodyLength);
+                break;
+
+            case MessageType.VIEW_ACCEPTED:
+                core.membership().onAccepted(senderNodeId, buffer, bodyOffset, bodyLength);
+                break;
+
+            case MessageType.VIEW_COMMIT:
+                core.membership().onCommit(buffer, bodyOffset, bodyLength);
                 break;
 
             case MessageType.SNAPSHOT_CHUNK:

@@ -71,7 +71,11 @@ final class CommandMessages
         return buffer;
     }
 
-    private FrameEncoder begin()
+    /**
+     * Begins a command frame from this node in the shared buffer, for the message builders of other classes
+     * ({@link ViewMessages}).
+     */
+    FrameEncoder begin()
     {
         return frame.wrap(buffer, 0, buffer.capacity())
             .begin(clusterId, nodeId, incarnation, FrameLayout.BROADCAST, 0);

@@ -28,8 +28,12 @@ public enum EvictionReason
     DIGEST_MISMATCH(8),
     /** An operator asked for it. */
     OPERATOR(9),
-    /** A majority of members saw its accused healthy: the accuser is the broken one. */
-    FALSE_ACCUSATION(10);
+    /** It alone saw faults in others' streams (or could not hear them): its own receive path is the broken one. */
+    FALSE_ACCUSATION(10),
+    /** It left gracefully. */
+    LEFT(11),
+    /** A newer incarnation of it (a restart under the same node id) took its place. */
+    RESTARTED(12);
 
     private static final EvictionReason[] BY_CODE;
 

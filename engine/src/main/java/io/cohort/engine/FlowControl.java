@@ -2,7 +2,7 @@ package io.cohort.engine;
 
 import io.cohort.transport.OutboundBatcher;
 import io.cohort.transport.ReplicationWindow;
-import org.agrona.collections.LongHashSet;
+import org.agrona.collections.Long2LongHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +28,7 @@ final class FlowControl
     private long nowNs;
     private final ReplicationWindow window;
     private final FlowGate gate;
-    private final LongHashSet liveSubscribers;
+    private final Long2LongHashMap liveSubscribers;
     private final OutboundBatcher outbound;
     private long statusesIgnored;
 
@@ -37,7 +37,7 @@ final class FlowControl
      * @param outbound        this node's streams: every broadcast frame sent is appended to the window.
      * @param liveSubscribers the nodes whose subscription reached this node's publisher (the core's own set).
      */
-    FlowControl(final CohortContext context, final OutboundBatcher outbound, final LongHashSet liveSubscribers)
+    FlowControl(final CohortContext context, final OutboundBatcher outbound, final Long2LongHashMap liveSubscribers)
     {
         this.nodeId = context.nodeId();
         this.incarnation = context.incarnation();
@@ -73,7 +73,7 @@ final class FlowControl
         final long nowNs)
     {
         if (null == replica || replica.incarnation != senderIncarnation || incarnation != ownerIncarnation ||
-            !liveSubscribers.contains(replica.nodeId))
+            liveSubscribers.get(replica.nodeId) != replica.incarnation)
         {
             statusesIgnored++;
             return;
@@ -112,7 +112,8 @@ final class FlowControl
         for (int i = window.replicaCount() - 1; i >= 0; i--)
         {
             final long replicaId = window.replicaId(i);
-            if (null == core.member(replicaId) || !liveSubscribers.contains(replicaId))
+            final Member replica = core.member(replicaId);
+            if (null == replica || liveSubscribers.get(replicaId) != replica.incarnation)
             {
                 window.removeReplica(replicaId);
                 workCount++;

@@ -5,6 +5,7 @@ import io.cohort.codec.FrameLayout;
 import io.cohort.codec.JoinRequestDecoder;
 import io.cohort.codec.JoinResponseDecoder;
 import io.cohort.codec.MemberCardDecoder;
+import io.cohort.codec.ReasonCode;
 import io.cohort.state.StateConfiguration;
 import io.cohort.transport.PendingRequests;
 import io.cohort.transport.Transport;
@@ -67,7 +68,11 @@ final class JoinDriver
     private String lastRefusal;
     private long joinCorrelationId;
     private boolean accepted;
-    private boolean memberRefused;
+    /** The member that accepted this node's join: the first one asked for its view. */
+    private long acceptedBy;
+    /** When a member last refused this node (a cluster exists): founding is blocked for that round. */
+    private long memberRefusedNs = Long.MIN_VALUE;
+    private long acceptedAtNs;
     private boolean probingAlone;
     private boolean roundAnswered = true;
     private long unansweredRounds;
@@ -144,6 +149,29 @@ final class JoinDriver
             return 0;
         }
 
+        final Membership membership = core.membership();
+        if (!membership.isMember())
+        {
+            if (observedClusterSilent(members))
+            {
+                lookAgain(members);
+                return 1;
+            }
+            // An observer: it syncs every member of the view it was told of, then asks to be let in.
+            if (null == membership.observed())
+            {
+                membership.query(acceptedBy, nowNs);
+                return 0;
+            }
+            for (int i = 0, size = members.size(); i < size; i++)
+            {
+                if (!members.get(i).isSynced())
+                {
+                    return 0;
+                }
+            }
+            return membership.requestJoin(nowNs);
+        }
         for (int i = 0, size = members.size(); i < size; i++)
         {
             // Synced, and subscribed to this node: until its subscription is live, no notification published
@@ -154,7 +182,12 @@ final class JoinDriver
                 return 0;
             }
         }
-        LOG.info("node {} joined: {} members synced and subscribed", ClusterCore.id(nodeId), members.size());
+        if (!membership.leaseValid(nowNs))
+        {
+            return 0;
+        }
+        LOG.info("node {} joined: in view {}, {} members synced and subscribed", ClusterCore.id(nodeId),
+            membership.view().epoch(), members.size());
         core.becomeMember();
         return 1;
     }
@@ -254,7 +287,7 @@ final class JoinDriver
     private boolean shouldFound()
     {
         // No seed resolves yet: the cluster may well run on the far side of a DNS that does not list it yet.
-        if (memberRefused || seeds.endpoints().isEmpty())
+        if (memberRefusedNs >= lastAttemptNs || seeds.endpoints().isEmpty())
         {
             return false;
         }
@@ -339,16 +372,6 @@ final class JoinDriver
         return builder.toString();
     }
 
-    /**
-     * Sends this node's join request to a member: a member it just learnt of subscribes to it in turn, and the
-     * answer lists every member the other knows, so that two views that differ converge.
-     */
-    void introduceTo(final Member member)
-    {
-        final int length = commands.joinRequest(pending.nextCorrelationId());
-        transport.sendRequest(member.nodeId, commands.buffer(), 0, length);
-    }
-
     void onJoinResponse(final long senderNodeId, final DirectBuffer buffer, final int offset, final int length)
     {
         final JoinResponseDecoder response = joinResponseDecoder.wrap(buffer, offset, length);
@@ -375,40 +398,108 @@ final class JoinDriver
                 {
                     // A member refused (busy, another protocol version, settings that differ, or the cluster at its
                     // configured size): a cluster exists, never found another.
-                    if (!memberRefused && CommandStatus.SETTINGS_MISMATCH != response.status())
+                    if (memberRefusedNs < lastAttemptNs && CommandStatus.SETTINGS_MISMATCH != response.status())
                     {
                         LOG.warn("node {} refused by member {}: a partition suspected, another protocol version, or " +
                             "the cluster at {} (see that member's log)", ClusterCore.id(nodeId),
                             ClusterCore.id(senderNodeId), StateConfiguration.MAX_NODES_PROP_NAME);
                     }
-                    memberRefused = true;
+                    memberRefusedNs = nowNs;
                 }
             }
             return;
         }
 
-        if (joining && !accepted && response.correlationId() == joinCorrelationId)
+        if (!joining)
         {
-            accepted = true;
-            pending.complete(joinCorrelationId);
-            LOG.info("node {} accepted by {}: {} members", ClusterCore.id(nodeId), ClusterCore.id(senderNodeId),
-                response.memberCount());
+            onProbeAnswered(senderNodeId, response);
+            return;
         }
-
+        if (accepted || response.correlationId() != joinCorrelationId)
+        {
+            return;
+        }
+        accepted = true;
+        acceptedBy = senderNodeId;
+        acceptedAtNs = nowNs;
+        pending.complete(joinCorrelationId);
+        LOG.info("node {} accepted by {}: {} members", ClusterCore.id(nodeId), ClusterCore.id(senderNodeId),
+            response.memberCount());
+        // Only the member that answered is subscribed to now: the view it then sends names every member, and the
+        // observer syncs exactly those.
         while (response.nextMember(cardDecoder))
         {
-            final long memberId = cardDecoder.nodeId();
-            final Member known = core.member(memberId);
-            if (memberId != nodeId && (null == known || known.incarnation < cardDecoder.incarnation()))
+            if (cardDecoder.nodeId() == senderNodeId)
             {
-                // Unknown, or a newer incarnation of a member known, which replaces it.
-                final Member member = core.addMember(memberId, cardDecoder.incarnation(), cardDecoder.syncEndpoint(),
+                core.addMember(senderNodeId, cardDecoder.incarnation(), cardDecoder.syncEndpoint(),
                     cardDecoder.commandEndpoint());
-                if (null != member && memberId != senderNodeId)
-                {
-                    introduceTo(member);
-                }
             }
+        }
+        core.membership().query(senderNodeId, nowNs);
+    }
+
+    /**
+     * Whether the cluster this node was accepted into went silent while it observed: no member heard for a heartbeat
+     * timeout, a suspicion window after the acceptance. Its members lost their quorum and left (a cluster that lost
+     * most of its nodes dissolves that way); waiting for them would fail the join, and answering REJECTED meanwhile
+     * would keep the nodes that restart from founding the cluster again.
+     */
+    private boolean observedClusterSilent(final List<Member> members)
+    {
+        return nowNs - acceptedAtNs > context.heartbeatTimeoutNs() + context.suspicionTimeoutNs() &&
+            !core.anyMemberHeard();
+    }
+
+    private void lookAgain(final List<Member> members)
+    {
+        LOG.warn("node {}: no member of the cluster it was accepted into was heard for {} ms: looking for the " +
+            "cluster again", ClusterCore.id(nodeId), TimeUnit.NANOSECONDS.toMillis(context.heartbeatTimeoutNs()));
+        for (int i = members.size() - 1; i >= 0; i--)
+        {
+            core.forgetMember(members.get(i));
+        }
+        core.membership().forgetObserved();
+        accepted = false;
+        acceptedBy = 0;
+        notReadyResponders.clear();
+        discoveryDeadlineNs = nowNs + context.commandTimeoutNs();
+        nextAttemptNs = nowNs;
+    }
+
+    /**
+     * A member alone probing its seeds was answered by a member of a cluster: if that cluster is not this one and
+     * wins (more members; of one each, the older member), this node dissolves its cluster of one and starts again
+     * as a new incarnation, which joins the other. A cluster of one has no other member's rows to keep, so
+     * rejoining is the whole merge.
+     */
+    private void onProbeAnswered(final long senderNodeId, final JoinResponseDecoder response)
+    {
+        final Membership membership = core.membership();
+        if (!core.state().isMember() || !membership.isMember() || membership.view().size() != 1)
+        {
+            return;
+        }
+        int size = 0;
+        long oldestIncarnation = Long.MAX_VALUE;
+        long oldestId = 0;
+        while (response.nextMember(cardDecoder))
+        {
+            if (cardDecoder.nodeId() == nodeId)
+            {
+                return; // this node's own cluster
+            }
+            size++;
+            if (ViewMember.compareAge(cardDecoder.incarnation(), cardDecoder.nodeId(), oldestIncarnation, oldestId) < 0)
+            {
+                oldestIncarnation = cardDecoder.incarnation();
+                oldestId = cardDecoder.nodeId();
+            }
+        }
+        if (size > 1 || 1 == size &&
+            ViewMember.compareAge(oldestIncarnation, oldestId, context.incarnation(), nodeId) < 0)
+        {
+            core.evictSelf(ReasonCode.PARTITION, "another cluster of " + size + " member(s) answered through seed " +
+                ClusterCore.id(senderNodeId) + ": this cluster of one dissolves and joins it");
         }
     }
 
@@ -448,17 +539,14 @@ final class JoinDriver
             return;
         }
 
-        final Member known = core.member(card.nodeId());
-        final boolean isNew = null == known || known.incarnation != card.incarnation();
-        if (isNew && !core.hearsEveryMember())
+        if (core.wasRemoved(card.nodeId(), card.incarnation()))
         {
-            // A member is silent: a partition may be under way. A node let in now would be counted by this side
-            // only, and could turn a losing side into one that believes it wins. It asks again shortly.
+            // An incarnation that was evicted or left: it must come back as a new incarnation.
             reply(routingId, commands.joinResponse(correlationId, CommandStatus.REJECTED, List.of()));
             return;
         }
         final int maxNodes = context.stateContext().maxNodes();
-        if (null == known && members.size() + 1 >= maxNodes)
+        if (null == core.member(card.nodeId()) && members.size() + 1 >= maxNodes)
         {
             // Every node holds a count slot per member: one past the configured size would be refused its
             // counts later, a desync; refused here instead, it never becomes a member.
@@ -467,21 +555,9 @@ final class JoinDriver
             reply(routingId, commands.joinResponse(correlationId, CommandStatus.REJECTED, List.of()));
             return;
         }
-        final Member member = core.addMember(card.nodeId(), card.incarnation(), card.syncEndpoint(),
-            card.commandEndpoint());
-        if (null == member)
-        {
-            // An incarnation that was evicted or left (or this node's own id, or channels that would not open): an
-            // OK with the member list would let it believe it was let back in, and the members it then syncs with
-            // would count a node this one never will. It must come back as a new incarnation.
-            reply(routingId, commands.joinResponse(correlationId, CommandStatus.REJECTED, List.of()));
-            return;
-        }
+        // Accepted as an observer only: the answer names this node and its members; the joiner asks for the view,
+        // syncs every member, then asks to be let in, which only a view agreed by a quorum does.
         reply(routingId, commands.joinResponse(correlationId, CommandStatus.OK, members));
-        if (isNew)
-        {
-            core.announceMember(member);
-        }
     }
 
     /**

@@ -39,10 +39,15 @@ final class Member
     final long addedNs;
     Phase phase = Phase.AWAITING_BASELINE;
     long lastHeardNs;
-    /** Whether its last heartbeat listed this node in its view (it does until its first heartbeat). */
-    boolean listsSelf = true;
-    /** Last time a synced member's heartbeat listed this member in its view. */
-    long lastListedNs;
+    /** The last heartbeat sequence received from it: echoed in this node's heartbeats (its lease). */
+    long heardHeartbeatSeq;
+    /** Until when this node distrusts its copy after a fault in its stream: an edge in this node's row. */
+    long distrustedUntilNs;
+    /** The fault that made this node distrust its copy. */
+    int distrustReason;
+    /** Since when notifications it sent this node are known lost (-1: none); and why. */
+    long lostNotificationsSinceNs = -1;
+    int lostNotificationsReason;
     long nextProbeNs;
     long connectedNs;
     int snapshotTimeouts;
@@ -94,7 +99,6 @@ final class Member
         this.peer = peer;
         this.addedNs = nowNs;
         this.lastHeardNs = nowNs;
-        this.lastListedNs = nowNs;
     }
 
     boolean isSynced()

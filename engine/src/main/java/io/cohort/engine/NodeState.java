@@ -18,7 +18,13 @@ public enum NodeState
     /** Evicted from the cluster: stopped serving, must be restarted as a new incarnation. */
     EVICTED(5),
     /** Closed. */
-    CLOSED(6);
+    CLOSED(6),
+    /**
+     * A member of the installed view whose lease ran out: no quorum of its view has echoed its heartbeats within
+     * the lease (it is cut off, or paused). It refuses API calls and keeps syncing; it serves again once a quorum
+     * hears it, or evicts itself after a heartbeat timeout and a suspicion window.
+     */
+    NO_QUORUM(7);
 
     private static final NodeState[] BY_CODE;
 
@@ -54,6 +60,16 @@ public enum NodeState
      * @return true for {@link #RUNNING} and {@link #NOT_ENOUGH_NODES}.
      */
     public boolean isMember()
+    {
+        return this == RUNNING || this == NOT_ENOUGH_NODES || this == NO_QUORUM;
+    }
+
+    /**
+     * Whether a node in this state accepts API calls: a member whose lease holds.
+     *
+     * @return true for {@link #RUNNING} and {@link #NOT_ENOUGH_NODES}.
+     */
+    public boolean servesCalls()
     {
         return this == RUNNING || this == NOT_ENOUGH_NODES;
     }

@@ -4,14 +4,11 @@ import io.cohort.codec.ClusterEventEncoder;
 import io.cohort.codec.CodecLimits;
 import io.cohort.codec.FrameLayout;
 import io.cohort.codec.HeartbeatEncoder;
-import io.cohort.codec.MemberCardEncoder;
 import io.cohort.codec.MessageType;
-import io.cohort.codec.NodeEvictedEncoder;
 import io.cohort.codec.NodeLeavingEncoder;
 import io.cohort.codec.NotificationEncoder;
 import io.cohort.codec.ProbeEncoder;
 import io.cohort.codec.RoomCountEncoder;
-import io.cohort.codec.SuspectEncoder;
 import io.cohort.state.SubscriptionState;
 import io.cohort.transport.OutboundBatcher;
 import io.cohort.transport.ReplicationWindow;
@@ -72,10 +69,7 @@ final class SyncPublisher
     private final RoomCountEncoder roomCountEncoder = new RoomCountEncoder();
     private final NotificationEncoder notificationEncoder;
     private final ClusterEventEncoder clusterEventEncoder;
-    private final MemberCardEncoder memberCardEncoder;
     private final NodeLeavingEncoder nodeLeavingEncoder = new NodeLeavingEncoder();
-    private final NodeEvictedEncoder nodeEvictedEncoder = new NodeEvictedEncoder();
-    private final SuspectEncoder suspectEncoder = new SuspectEncoder();
     private final ProbeEncoder probeEncoder = new ProbeEncoder();
     private final byte[] publicKey;
     private final ControlQueue control;
@@ -101,7 +95,6 @@ final class SyncPublisher
         this.heartbeatEncoder = new HeartbeatEncoder(context.codecLimits());
         this.notificationEncoder = new NotificationEncoder(context.codecLimits());
         this.clusterEventEncoder = new ClusterEventEncoder(context.codecLimits());
-        this.memberCardEncoder = new MemberCardEncoder(context.codecLimits());
         this.control = new ControlQueue(CONTROL_INITIAL_CAPACITY, maxControlRecords(context.codecLimits()));
         // Only nodes holding counts (at most maxNodes owners, this one included) are ever routed to.
         this.notificationCredit = new NotificationCredit(state.context().maxNodes());
@@ -261,17 +254,17 @@ final class SyncPublisher
      * view, and the last sequence sent on each directed stream.
      *
      * @param nowNs   the current time.
-     * @param members the members this node counts in its view (itself excluded).
+     * @param view    the membership the heartbeat describes.
      * @param flags   heartbeat flags.
      * @return false if nothing was claimed (rows or control pending, or back-pressure): try again next cycle.
      */
-    boolean sendHeartbeat(final long nowNs, final List<Member> members, final int flags)
+    boolean sendHeartbeat(final long nowNs, final HeartbeatView view, final int flags)
     {
         if (hasPending() || !control.isEmpty())
         {
             return false;
         }
-        final int memberCount = members.size() + 1;
+        final int memberCount = view.entryCount();
         final int directedCount = outbound.destinationCount();
         final int at = outbound.claimBroadcast(
             MessageType.HEARTBEAT, HeartbeatEncoder.computeLength(memberCount, directedCount));
@@ -284,11 +277,12 @@ final class SyncPublisher
             .lastBroadcastSequence(outbound.nextBroadcastSequence() - 1)
             .stateDigest(state.ownerDigest(nodeId))
             .flags(flags)
-            .memberCount(memberCount)
-            .member(0, nodeId);
-        for (int i = 1; i < memberCount; i++)
+            .view(view.lineage(), view.epoch())
+            .heartbeatSeq(view.nextHeartbeatSeq())
+            .memberCount(memberCount);
+        for (int i = 0; i < memberCount; i++)
         {
-            heartbeat.member(i, members.get(i - 1).nodeId);
+            heartbeat.member(i, view.entryNodeId(i), view.entryEcho(i), view.entryRowVersion(i), view.entryRow(i));
         }
         for (int i = 0; i < directedCount; i++)
         {
@@ -299,22 +293,35 @@ final class SyncPublisher
     }
 
     /**
-     * Queues this node's or a member's card on the control lane.
+     * What a heartbeat says of the membership: the view (lineage, epoch), the sequence of this heartbeat, and one
+     * entry per member in view order (its node id, the last heartbeat of it this node received, and its row of
+     * unreachable members as this node knows it, with the row's version).
      */
-    void announceCard(
-        final int type,
-        final long memberId,
-        final long memberIncarnation,
-        final String syncEndpoint,
-        final String commandEndpoint)
+    interface HeartbeatView
     {
-        final int at = control.append(type, MemberCardEncoder.computeLength(syncEndpoint, commandEndpoint, publicKey));
-        if (ControlQueue.NO_SPACE != at)
-        {
-            memberCardEncoder.wrap(control.buffer(), at).nodeId(memberId).incarnation(memberIncarnation)
-                .endpoints(syncEndpoint, commandEndpoint, publicKey);
-        }
-        commitControl(type, at);
+        /** @return the lineage of the view this node is in or observes, 0 if none. */
+        long lineage();
+
+        /** @return the epoch of that view, 0 if none. */
+        long epoch();
+
+        /** @return the sequence the next heartbeat carries. */
+        long nextHeartbeatSeq();
+
+        /** @return the number of entries. */
+        int entryCount();
+
+        /** @return the node id of an entry. */
+        long entryNodeId(int index);
+
+        /** @return the last heartbeat sequence of that node this node received (0 if none, or withheld). */
+        long entryEcho(int index);
+
+        /** @return the version of that node's row this node holds (0 if none). */
+        long entryRowVersion(int index);
+
+        /** @return that node's row: bit i set if it does not hear the member of rank i. */
+        long entryRow(int index);
     }
 
     /**
@@ -330,40 +337,6 @@ final class SyncPublisher
                 .lastBroadcastSequence(0);
         }
         commitControl(MessageType.NODE_LEAVING, at);
-    }
-
-    /**
-     * Queues an eviction decided by this node (or told again) on the control lane.
-     */
-    void announceEviction(final long evictedNodeId, final long evictedIncarnation, final int reason)
-    {
-        final int at = control.append(MessageType.NODE_EVICTED, NodeEvictedEncoder.BODY_LENGTH);
-        if (ControlQueue.NO_SPACE != at)
-        {
-            nodeEvictedEncoder.wrap(control.buffer(), at).evictedNodeId(evictedNodeId)
-                .evictedIncarnation(evictedIncarnation).accuserNodeId(nodeId).reason(reason);
-        }
-        commitControl(MessageType.NODE_EVICTED, at);
-    }
-
-    /**
-     * Queues this node's accusation of a member on the control lane.
-     */
-    void suspect(
-        final long accusedNodeId,
-        final long accusedIncarnation,
-        final int reason,
-        final long expectedSequence,
-        final long observedSequence)
-    {
-        final int at = control.append(MessageType.SUSPECT, SuspectEncoder.BODY_LENGTH);
-        if (ControlQueue.NO_SPACE != at)
-        {
-            suspectEncoder.wrap(control.buffer(), at).accusedNodeId(accusedNodeId)
-                .accusedIncarnation(accusedIncarnation).reason(reason)
-                .expectedSequence(expectedSequence).observedSequence(observedSequence);
-        }
-        commitControl(MessageType.SUSPECT, at);
     }
 
     /**

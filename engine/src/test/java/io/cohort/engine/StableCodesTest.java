@@ -31,13 +31,14 @@ class StableCodesTest
         pinned.put("LEAVING", 4);
         pinned.put("EVICTED", 5);
         pinned.put("CLOSED", 6);
+        pinned.put("NO_QUORUM", 7);
         assertEquals(pinned.size(), NodeState.values().length, "a NodeState without a pinned code");
         for (final NodeState state : NodeState.values())
         {
             assertEquals(pinned.get(state.name()), state.code(), state.name());
             assertSame(state, NodeState.get(state.code()));
         }
-        assertUnknown(() -> NodeState.get(7), "unknown NodeState code: 7");
+        assertUnknown(() -> NodeState.get(8), "unknown NodeState code: 8");
         assertUnknown(() -> NodeState.get(-1), "unknown NodeState code: -1");
     }
 
@@ -50,13 +51,14 @@ class StableCodesTest
         pinned.put("NOT_MEMBER", 2);
         pinned.put("EVICTED", 3);
         pinned.put("CLOSED", 4);
+        pinned.put("NO_QUORUM", 5);
         assertEquals(pinned.size(), CallResult.values().length, "a CallResult without a pinned code");
         for (final CallResult result : CallResult.values())
         {
             assertEquals(pinned.get(result.name()), result.code(), result.name());
             assertSame(result, CallResult.get(result.code()));
         }
-        assertUnknown(() -> CallResult.get(5), "unknown CallResult code: 5");
+        assertUnknown(() -> CallResult.get(6), "unknown CallResult code: 6");
         assertUnknown(() -> CallResult.get(Long.MAX_VALUE), "unknown CallResult code: " + Long.MAX_VALUE);
     }
 
@@ -140,7 +142,9 @@ class StableCodesTest
         pinned.put("DIGEST_MISMATCH", ReasonCode.DIGEST_MISMATCH);
         pinned.put("OPERATOR", ReasonCode.OPERATOR);
         pinned.put("FALSE_ACCUSATION", ReasonCode.FALSE_ACCUSATION);
-        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10), List.copyOf(pinned.values()));
+        pinned.put("LEFT", ReasonCode.LEFT);
+        pinned.put("RESTARTED", ReasonCode.RESTARTED);
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12), List.copyOf(pinned.values()));
         assertEquals(pinned.size(), EvictionReason.values().length, "an EvictionReason without a pinned code");
         for (final EvictionReason reason : EvictionReason.values())
         {
@@ -149,9 +153,9 @@ class StableCodesTest
             assertSame(reason, EvictionReason.ofWire(reason.code()));
             assertEquals(0 == reason.code() ? "UNKNOWN(0)" : reason.name(), ReasonCode.name(reason.code()));
         }
-        assertSame(EvictionReason.UNKNOWN, EvictionReason.ofWire(11));
+        assertSame(EvictionReason.UNKNOWN, EvictionReason.ofWire(13));
         assertSame(EvictionReason.UNKNOWN, EvictionReason.ofWire(-1));
-        assertUnknown(() -> EvictionReason.get(11), "unknown EvictionReason code: 11");
+        assertUnknown(() -> EvictionReason.get(13), "unknown EvictionReason code: 13");
     }
 
     @Test

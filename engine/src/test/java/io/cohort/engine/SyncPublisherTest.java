@@ -4,9 +4,8 @@ import io.cohort.codec.CodecLimits;
 import io.cohort.codec.DecodeResult;
 import io.cohort.codec.FrameDecoder;
 import io.cohort.codec.MessageType;
-import io.cohort.codec.NodeEvictedDecoder;
 import io.cohort.codec.NodeLeavingDecoder;
-import io.cohort.codec.SuspectDecoder;
+import io.cohort.codec.ProbeDecoder;
 import io.cohort.state.StateContext;
 import io.cohort.state.SubscriptionState;
 import io.cohort.transport.FrameSink;
@@ -30,6 +29,50 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SyncPublisherTest
 {
+    /** A heartbeat of a node in no view: no entries. */
+    private static final SyncPublisher.HeartbeatView NO_VIEW = new SyncPublisher.HeartbeatView()
+    {
+        public long lineage()
+        {
+            return 0;
+        }
+
+        public long epoch()
+        {
+            return 0;
+        }
+
+        public long nextHeartbeatSeq()
+        {
+            return 1;
+        }
+
+        public int entryCount()
+        {
+            return 0;
+        }
+
+        public long entryNodeId(final int index)
+        {
+            throw new IndexOutOfBoundsException(index);
+        }
+
+        public long entryEcho(final int index)
+        {
+            throw new IndexOutOfBoundsException(index);
+        }
+
+        public long entryRowVersion(final int index)
+        {
+            throw new IndexOutOfBoundsException(index);
+        }
+
+        public long entryRow(final int index)
+        {
+            throw new IndexOutOfBoundsException(index);
+        }
+    };
+
     private static final long NODE_ID = 0x51;
     private static final long INCARNATION = 3;
     private static final int MAX_MEMBERS = 2;
@@ -68,8 +111,8 @@ class SyncPublisherTest
         sink.accepting = false;
         outbound.flush(); // the frame holding room 1 is now pending: every claim is refused until it is sent
 
-        publisher.suspect(0x52, 1, 7, 10, 12);
-        publisher.announceEviction(0x53, 2, 9);
+        publisher.probe(0x52, 10);
+        publisher.probe(0x53, 9);
         publisher.countChanged(2);
         assertEquals(0, publisher.publishControl());
         assertEquals(0, publisher.publishPending());
@@ -83,18 +126,13 @@ class SyncPublisherTest
         assertEquals(1, publisher.publishPending());
         outbound.flush();
 
-        assertEquals(List.of(MessageType.ROOM_COUNT, MessageType.SUSPECT, MessageType.NODE_EVICTED,
+        assertEquals(List.of(MessageType.ROOM_COUNT, MessageType.PROBE, MessageType.PROBE,
             MessageType.ROOM_COUNT), sink.types);
-        final SuspectDecoder suspect = new SuspectDecoder().wrap(sink.bodies.get(1), 0, sink.bodies.get(1).capacity());
-        assertEquals(0x52, suspect.accusedNodeId());
-        assertEquals(1, suspect.accusedIncarnation());
-        assertEquals(7, suspect.reason());
-        assertEquals(10, suspect.expectedSequence());
-        assertEquals(12, suspect.observedSequence());
-        final NodeEvictedDecoder evicted =
-            new NodeEvictedDecoder().wrap(sink.bodies.get(2), 0, sink.bodies.get(2).capacity());
-        assertEquals(0x53, evicted.evictedNodeId());
-        assertEquals(NODE_ID, evicted.accuserNodeId());
+        final ProbeDecoder probe = new ProbeDecoder().wrap(sink.bodies.get(1), 0, sink.bodies.get(1).capacity());
+        assertEquals(0x52, probe.requesterNodeId());
+        assertEquals(10, probe.nonce());
+        final ProbeDecoder second = new ProbeDecoder().wrap(sink.bodies.get(2), 0, sink.bodies.get(2).capacity());
+        assertEquals(0x53, second.requesterNodeId());
         assertEquals(0, publisher.controlPending());
         assertEquals(2, publisher.controlSent());
         assertTrue(errors.isEmpty());
@@ -171,15 +209,15 @@ class SyncPublisherTest
         publisher.countChanged(1);
         publisher.publishPending();
         outbound.flush();
-        publisher.announceEviction(0x53, 2, 9);
+        publisher.probe(0x53, 9);
 
-        assertFalse(publisher.sendHeartbeat(1, List.of(), 0));
+        assertFalse(publisher.sendHeartbeat(1, NO_VIEW, 0));
         sink.accepting = true;
         publisher.publishControl();
-        assertTrue(publisher.sendHeartbeat(1, List.of(), 0));
+        assertTrue(publisher.sendHeartbeat(1, NO_VIEW, 0));
         outbound.flush();
 
-        assertEquals(List.of(MessageType.ROOM_COUNT, MessageType.NODE_EVICTED, MessageType.HEARTBEAT), sink.types);
+        assertEquals(List.of(MessageType.ROOM_COUNT, MessageType.PROBE, MessageType.HEARTBEAT), sink.types);
     }
 
     @Test
@@ -214,8 +252,8 @@ class SyncPublisherTest
         publisher.publishPending();
         outbound.flush();
 
-        publisher.announceEviction(0x53, 2, 9);
-        publisher.announceEviction(0x53, 2, 9);
+        publisher.probe(0x53, 9);
+        publisher.probe(0x53, 9);
         assertEquals(1, publisher.controlPending(), "an equal record still pending says nothing new");
         final int bound = SyncPublisher.maxControlRecords(
             new CodecLimits(1, 1, 1, 1, MAX_MEMBERS, CodecLimits.MAX_FRAME_LENGTH_DEFAULT));
@@ -234,7 +272,7 @@ class SyncPublisherTest
         sink.accepting = true;
         assertEquals(bound, publisher.publishControl());
         outbound.flush();
-        assertEquals(MessageType.NODE_EVICTED, sink.types.get(1));
+        assertEquals(MessageType.PROBE, sink.types.get(1));
         assertEquals(bound + 1, sink.types.size());
     }
 
@@ -289,8 +327,8 @@ class SyncPublisherTest
 
     private void cycle(final int i)
     {
-        publisher.suspect(0x52, 1, 7, i, i + 1);
-        publisher.announceEviction(0x53, 2, 9);
+        publisher.probe(0x52, i);
+        publisher.probe(0x53, 9);
         publisher.publishControl();
         outbound.flush();
     }

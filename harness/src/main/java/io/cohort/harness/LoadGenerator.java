@@ -308,7 +308,7 @@ final class LoadGenerator implements Runnable
         probe();
         final long deadlineNs = startNs + TimeUnit.SECONDS.toNanos(120);
         while (node.localSubscriberCount(ownProbeRoomId) < probes.get() && System.nanoTime() < deadlineNs &&
-            node.state().isMember())
+            node.state().servesCalls())
         {
             LockSupport.parkNanos(100_000);
         }

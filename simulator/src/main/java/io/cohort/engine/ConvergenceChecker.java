@@ -57,7 +57,7 @@ final class ConvergenceChecker implements SimChecker
         }
         for (final SimNode node : nodes)
         {
-            if (!node.core().state().isMember() || node.isPaused())
+            if (!node.core().state().servesCalls() || node.isPaused())
             {
                 return node + " is " + node.core().state() + (node.isPaused() ? " (paused)" : "");
             }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 
+import static io.cohort.engine.SimulationRun.HEARTBEAT_TIMEOUT_NS;
 import static io.cohort.engine.SimulationRun.HEARTBEAT_INTERVAL_NS;
 import static io.cohort.engine.SimulationRun.SUSPICION_TIMEOUT_NS;
 
@@ -44,11 +45,15 @@ final class DesyncChecker implements SimChecker
     }
 
     /**
-     * A suspicion window and two heartbeats from the fault to the repair, plus the sampling interval.
+     * From the fault to its resolution. A copy known wrong is retaken at once; a fault that cannot be repaired (lost
+     * notifications) is decided by the cut: a lone reporter's edges settle for a heartbeat timeout and a suspicion
+     * window, and a view removing a node still heard waits out its lease ({@code L (1 + ρ) / (1 - ρ)}, which the
+     * engine sizes to the heartbeat timeout less an interval), plus heartbeats for the rows to spread and the
+     * agreement's round trips, plus the sampling interval.
      */
     static long desyncBoundNs()
     {
-        return SUSPICION_TIMEOUT_NS + 2 * HEARTBEAT_INTERVAL_NS + SimChecks.CHECK_INTERVAL_NS;
+        return 2 * HEARTBEAT_TIMEOUT_NS + SUSPICION_TIMEOUT_NS + 2 * HEARTBEAT_INTERVAL_NS + SimChecks.CHECK_INTERVAL_NS;
     }
 
     public String name()

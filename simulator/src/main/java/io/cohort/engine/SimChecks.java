@@ -48,7 +48,8 @@ final class SimChecks implements SimNode.Observer
         nonNegative = new NonNegativeChecker(run, this);
         errors = new ErrorChecker(run, this);
         checksum = new ChecksumChecker(this);
-        checkers = List.of(convergence, desync, loneAccuser, partition, notifications, nonNegative, errors, checksum);
+        checkers = List.of(convergence, desync, loneAccuser, partition, notifications, nonNegative, errors, checksum,
+            new ViewChecker(run, this));
     }
 
     /**

@@ -308,8 +308,8 @@ final class SimNetwork
         });
     }
 
-    void publish(final SimNode from, final long destination, final UnsafeBuffer buffer, final int offset,
-        final int length)
+    void publish(final SimNode from, final long destination, final long destinationIncarnation,
+        final UnsafeBuffer buffer, final int offset, final int length)
     {
         framesSent++;
         byte[] sent = null;
@@ -330,7 +330,8 @@ final class SimNetwork
         for (int s = 0; s < subscribers.size(); s++)
         {
             final SimNode to = subscribers.get(s);
-            if (0 != destination && to.nodeId() != destination || !connected(from.nodeId(), to.nodeId()))
+            if (0 != destination && (to.nodeId() != destination || to.incarnation() != destinationIncarnation) ||
+                !connected(from.nodeId(), to.nodeId()))
             {
                 continue;
             }

@@ -277,20 +277,20 @@ final class SimNode implements AutoCloseable
         if (!subscribers.contains(subscriber))
         {
             subscribers.add(subscriber);
-            notifySubscriber(subscriber.nodeId());
+            notifySubscriber(subscriber.nodeId(), subscriber.incarnation());
         }
     }
 
-    private void notifySubscriber(final long subscriberNodeId)
+    private void notifySubscriber(final long subscriberNodeId, final long subscriberIncarnation)
     {
         // The XPUB socket reports the subscription when the node next polls it: not while it is paused.
-        if (deferIfPaused(() -> notifySubscriber(subscriberNodeId)) || !running)
+        if (deferIfPaused(() -> notifySubscriber(subscriberNodeId, subscriberIncarnation)) || !running)
         {
             return;
         }
         try
         {
-            core.onSubscriberChange(subscriberNodeId, true);
+            core.onSubscriberChange(subscriberNodeId, subscriberIncarnation, true);
         }
         catch (final RuntimeException ex)
         {
@@ -302,19 +302,19 @@ final class SimNode implements AutoCloseable
     {
         if (subscribers.remove(subscriber))
         {
-            notifyUnsubscribed(subscriber.nodeId());
+            notifyUnsubscribed(subscriber.nodeId(), subscriber.incarnation());
         }
     }
 
-    private void notifyUnsubscribed(final long subscriberNodeId)
+    private void notifyUnsubscribed(final long subscriberNodeId, final long subscriberIncarnation)
     {
-        if (deferIfPaused(() -> notifyUnsubscribed(subscriberNodeId)) || !running)
+        if (deferIfPaused(() -> notifyUnsubscribed(subscriberNodeId, subscriberIncarnation)) || !running)
         {
             return;
         }
         try
         {
-            core.onSubscriberChange(subscriberNodeId, false);
+            core.onSubscriberChange(subscriberNodeId, subscriberIncarnation, false);
         }
         catch (final RuntimeException ex)
         {
@@ -542,9 +542,14 @@ final class SimNode implements AutoCloseable
             afterInput(member, desyncs);
         }
 
-        public void onSubscriberChange(final long nodeId, final boolean subscribed)
+        public boolean directedTailApplies(final Peer peer, final long lineage, final long epoch)
         {
-            core.onSubscriberChange(nodeId, subscribed);
+            return core.syncHandler().directedTailApplies(peer, lineage, epoch);
+        }
+
+        public void onSubscriberChange(final long nodeId, final long incarnation, final boolean subscribed)
+        {
+            core.onSubscriberChange(nodeId, incarnation, subscribed);
         }
 
         private void afterInput(final Member member, final long desyncsBefore)

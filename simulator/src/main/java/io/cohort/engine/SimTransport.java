@@ -42,7 +42,11 @@ final class SimTransport implements Transport
                 {
                     return false;
                 }
-                network.publish(node, destination, (UnsafeBuffer)buffer, offset, length);
+                // A directed frame is addressed to the incarnation this node knows under that id, as the ZeroMQ
+                // transport's directed topic is.
+                final Peer peer = 0 == destination ? null : peers.get(destination);
+                network.publish(node, destination, null == peer ? 0 : peer.incarnation(), (UnsafeBuffer)buffer,
+                    offset, length);
                 return true;
             });
     }
@@ -112,7 +116,9 @@ final class SimTransport implements Transport
         }
         peer.counters().close();
         final SimNode publisher = network.node(nodeId);
-        if (null != publisher)
+        // Only the incarnation this peer was: a node restarted under the same id has its own subscription from
+        // this node (made when this node added it), which dropping the old peer must not take away.
+        if (null != publisher && publisher.incarnation() == peer.incarnation())
         {
             publisher.removeSubscriber(node);
         }

@@ -117,9 +117,9 @@ class SimulationTest
         final SimulationRun.Result result = SimBatch.runSeed(firstSeedWithoutPartition(), 0, false);
 
         assertFalse(result.failed(), result::describe);
-        assertEquals(8, result.checkerNames.length, result::describeChecks);
+        assertEquals(9, result.checkerNames.length, result::describeChecks);
         for (final String name : new String[]{ "convergence", "exactly-once-notification", "no-negative-count",
-            "no-escaped-exception" })
+            "no-escaped-exception", "agreed-views" })
         {
             final int index = Arrays.asList(result.checkerNames).indexOf(name);
             assertTrue(result.checkerCounts[index] > 0, result::describeChecks);

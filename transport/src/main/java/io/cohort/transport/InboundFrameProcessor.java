@@ -164,7 +164,8 @@ public final class InboundFrameProcessor
     {
         final HeartbeatDecoder heartbeat = heartbeatDecoder.wrap(frame.buffer(), frame.bodyOffset(), frame.bodyLength());
         final long lastDirected = heartbeat.lastDirectedSequence(selfNodeId);
-        if (HeartbeatDecoder.NULL_SEQUENCE == lastDirected)
+        if (HeartbeatDecoder.NULL_SEQUENCE == lastDirected ||
+            !handler.directedTailApplies(peer, heartbeat.lineage(), heartbeat.epoch()))
         {
             return;
         }

@@ -56,15 +56,33 @@ public interface SyncHandler
     }
 
     /**
+     * Whether the directed tail a heartbeat names for this node's node id is of this incarnation's stream. A
+     * member that has not yet learnt that this node replaced an earlier incarnation under the same node id still
+     * names its directed stream to the predecessor; taking that as this node's tail would shift its expected
+     * sequence and drop the real stream's first frames as duplicates.
+     *
+     * @param peer    the heartbeat's sender.
+     * @param lineage the lineage of the view the sender was in when it sent the heartbeat.
+     * @param epoch   that view's epoch.
+     * @return true (the default) if the tail is checked.
+     */
+    default boolean directedTailApplies(final Peer peer, final long lineage, final long epoch)
+    {
+        return true;
+    }
+
+    /**
      * A node's subscription to this node's directed stream became live (or went away). From the moment this is
      * called with {@code subscribed == true}, everything this node publishes reaches that node (or is refused
      * under back-pressure), so its directed stream may start: this is how a publisher proves a subscription
      * live without the slow-joiner race.
      *
-     * @param nodeId     the subscriber's node id.
-     * @param subscribed true when the subscription arrived, false when it was withdrawn.
+     * @param nodeId      the subscriber's node id.
+     * @param incarnation the subscriber's incarnation: a directed stream is addressed to one incarnation, so that a
+     *                    node restarted under the same node id never receives frames meant for its predecessor.
+     * @param subscribed  true when the subscription arrived, false when it was withdrawn.
      */
-    default void onSubscriberChange(final long nodeId, final boolean subscribed)
+    default void onSubscriberChange(final long nodeId, final long incarnation, final boolean subscribed)
     {
     }
 }

@@ -6,6 +6,7 @@ import io.cohort.codec.FrameLayout;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.zeromq.SocketType;
@@ -31,13 +32,16 @@ import java.util.List;
  * cluster frame, and handed only to {@link SyncHandler#onForeignCluster} or {@link CommandHandler#onForeignFrame}.
  * Not thread safe: one agent thread polls, flushes and sends.
  * <p>
- * Every sync message on the wire is {@code [topic][frame]}: a 9-byte topic ({@code 'B'} + 8 zero bytes for a
- * broadcast, {@code 'D'} + the destination's node id for a directed frame) followed by a codec frame.
+ * Every sync message on the wire is {@code [topic][frame]}: a 17-byte topic ({@code 'B'} + 16 zero bytes for a
+ * broadcast, {@code 'D'} + the destination's node id and incarnation for a directed frame) followed by a codec
+ * frame. The incarnation in the directed topic matters: a node restarted under the same node id subscribes to its
+ * own incarnation's topic, so frames still addressed to its predecessor (a member that has not yet installed the
+ * view replacing it) never reach it and never disturb the sequence of the stream meant for it.
  */
 public final class ZmqTransport implements Transport
 {
     /** Length of the topic before each sync frame. */
-    public static final int TOPIC_LENGTH = 1 + Long.BYTES;
+    public static final int TOPIC_LENGTH = 1 + 2 * Long.BYTES;
     static final byte BROADCAST_TOPIC = 'B';
     static final byte DIRECTED_TOPIC = 'D';
 
@@ -57,6 +61,8 @@ public final class ZmqTransport implements Transport
     private final UnsafeBuffer topicWriter = new UnsafeBuffer(new byte[0]);
     private final Long2ObjectHashMap<Connection> connectionsByNodeId = new Long2ObjectHashMap<>();
     private final List<Connection> connections = new ArrayList<>();
+    /** Per node id, the incarnation whose directed-topic subscription this node's XPUB saw last. */
+    private final Long2LongHashMap subscribedIncarnations = new Long2LongHashMap(0);
     private final List<ZMQ.Socket> seeds = new ArrayList<>();
     private final List<Connection> removedWhilePolling = new ArrayList<>();
     private boolean polling;
@@ -110,7 +116,7 @@ public final class ZmqTransport implements Transport
         this.inbound = new InboundFrameProcessor(
             context.nodeId(), context.clusterId(), context.codecLimits(), counters, errorHandler);
         this.commandDecoder = new FrameDecoder(context.codecLimits(), context.clusterId());
-        this.directedTopic = topic(DIRECTED_TOPIC, context.nodeId());
+        this.directedTopic = topic(DIRECTED_TOPIC, context.nodeId(), context.incarnation());
         final TransportFaultHooks faultHooks = context.faultHooks();
         if (null != faultHooks)
         {
@@ -199,11 +205,12 @@ public final class ZmqTransport implements Transport
         }
     }
 
-    static byte[] topic(final byte kind, final long nodeId)
+    static byte[] topic(final byte kind, final long nodeId, final long incarnation)
     {
         final byte[] topic = new byte[TOPIC_LENGTH];
         topic[0] = kind;
         new UnsafeBuffer(topic).putLong(1, nodeId, FrameLayout.BYTE_ORDER);
+        new UnsafeBuffer(topic).putLong(1 + Long.BYTES, incarnation, FrameLayout.BYTE_ORDER);
         return topic;
     }
 
@@ -646,9 +653,18 @@ public final class ZmqTransport implements Transport
             {
                 receiveBuffer.wrap(message);
                 final long nodeId = receiveBuffer.getLong(2, FrameLayout.BYTE_ORDER);
+                final long incarnation = receiveBuffer.getLong(2 + Long.BYTES, FrameLayout.BYTE_ORDER);
+                if (1 == message[0])
+                {
+                    subscribedIncarnations.put(nodeId, incarnation);
+                }
+                else if (subscribedIncarnations.get(nodeId) == incarnation)
+                {
+                    subscribedIncarnations.remove(nodeId);
+                }
                 try
                 {
-                    handler.onSubscriberChange(nodeId, 1 == message[0]);
+                    handler.onSubscriberChange(nodeId, incarnation, 1 == message[0]);
                 }
                 catch (final Exception ex)
                 {
@@ -767,8 +783,13 @@ public final class ZmqTransport implements Transport
         message[0] = FrameLayout.BROADCAST == destinationNodeId ? BROADCAST_TOPIC : DIRECTED_TOPIC;
         if (FrameLayout.BROADCAST != destinationNodeId)
         {
+            // Addressed to the incarnation this node knows under that id (its peer: see the class comment); to a
+            // node that is no peer of this one, the incarnation that subscribed.
+            final Connection destination = connectionsByNodeId.get(destinationNodeId);
             topicWriter.wrap(message);
             topicWriter.putLong(1, destinationNodeId, FrameLayout.BYTE_ORDER);
+            topicWriter.putLong(1 + Long.BYTES, null != destination ? destination.peer.incarnation() :
+                subscribedIncarnations.get(destinationNodeId), FrameLayout.BYTE_ORDER);
         }
         buffer.getBytes(offset, message, TOPIC_LENGTH, length);
 

@@ -130,7 +130,7 @@ final class Recorder implements SyncHandler, CommandHandler
         }
     }
 
-    public void onSubscriberChange(final long nodeId, final boolean subscribed)
+    public void onSubscriberChange(final long nodeId, final long incarnation, final boolean subscribed)
     {
         subscriberChanges.add(new SubscriberChange(nodeId, subscribed));
     }

@@ -202,7 +202,7 @@ class ZmqJunkTest
     {
         final TestNode a = node(1);
         final ZContext zContext = zContext();
-        final byte[] notASubscription = ZmqTransport.topic(ZmqTransport.DIRECTED_TOPIC, 2);
+        final byte[] notASubscription = ZmqTransport.topic(ZmqTransport.DIRECTED_TOPIC, 2, 1002);
         final byte[] message = new byte[1 + notASubscription.length];
         message[0] = (byte)0x80;
         System.arraycopy(notASubscription, 0, message, 1, notASubscription.length);
@@ -293,7 +293,7 @@ class ZmqJunkTest
         final byte[] subscription = publisher.recv(ZMQ.DONTWAIT);
         if (null != subscription && subscription.length == 1 + ZmqTransport.TOPIC_LENGTH)
         {
-            assertArrayEquals(ZmqTransport.topic(ZmqTransport.DIRECTED_TOPIC, 2),
+            assertArrayEquals(ZmqTransport.topic(ZmqTransport.DIRECTED_TOPIC, 2, 1002),
                 Arrays.copyOfRange(subscription, 1, subscription.length));
             return true;
         }

@@ -534,7 +534,7 @@ public final class Gateway implements AutoCloseable
     private void awaitMember(final CohortNode launched, final long timeoutNs) throws InterruptedException
     {
         final long deadlineNs = System.nanoTime() + timeoutNs;
-        while (!launched.state().isMember())
+        while (!launched.state().servesCalls())
         {
             if (launched.state().isTerminal() || System.nanoTime() - deadlineNs >= 0)
             {

@@ -1,0 +1,1153 @@
+package io.cohort.engine;
+
+import io.cohort.codec.ChangeRequestDecoder;
+import io.cohort.codec.CommandStatus;
+import io.cohort.codec.HeartbeatDecoder;
+import io.cohort.codec.ReasonCode;
+import io.cohort.codec.ViewAcceptDecoder;
+import io.cohort.codec.ViewAcceptedDecoder;
+import io.cohort.codec.ViewCommitDecoder;
+import io.cohort.codec.ViewPrepareDecoder;
+import io.cohort.codec.ViewPromiseDecoder;
+import io.cohort.codec.ViewQueryDecoder;
+import io.cohort.codec.ViewValueDecoder;
+import io.cohort.transport.Transport;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongHashSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Who is in the cluster, decided by agreed views instead of by each node alone.
+ * <p>
+ * <b>Views.</b> Membership is a chain of {@link View}s: every change (a join, a leave, a removal) is the view of
+ * epoch {@code e + 1}, agreed by a single-decree Paxos ({@link ViewProposer}, {@link ViewAcceptor}) among the members
+ * of view {@code e}, and installed by a node only once chosen. Two quorums of one view intersect ({@link Quorum}), so
+ * a view has at most one successor, and no node ever applies a membership change a quorum did not agree to.
+ * <p>
+ * <b>The fence.</b> A member serves only while its {@link Lease} holds: a quorum of its view echoed one of its
+ * heartbeats within the lease. An acceptor stops echoing the members a value it accepted removes, and the committer
+ * of a removal waits {@link Lease#commitWaitNs} before installing it, so a removed node has stopped serving before
+ * the view without it exists: two serving views never overlap.
+ * <p>
+ * <b>Cuts.</b> Each member's row of who it does not hear (silence past the heartbeat timeout, or a copy it distrusts
+ * after a fault in the member's stream) is gossiped in every heartbeat ({@link ReachabilityMatrix}); once the edges
+ * have settled, {@link CutDetector} keeps the largest group in which everyone hears everyone, removing the most
+ * disconnected first, then the accuser, then the youngest. So a bridge node cannot keep two groups that do not hear
+ * each other together, a lone accuser with a broken receive path is the one that goes, and a crashed node (whose
+ * row goes stale: it "hears nobody") goes first. Only a group that is a quorum of the view proposes.
+ * <p>
+ * <b>Who proposes.</b> The lowest-ranked survivor that is not leaving (the coordinator) proposes at once; the others
+ * after a round timeout per rank ahead of them, so a crashed or slow coordinator delays a change but never blocks it.
+ * A node that accepted a value that was never installed proposes again, so that an epoch half decided is finished
+ * (an acceptor stops echoing the members that value removes, which must not last).
+ * <p>
+ * <b>Joins.</b> A joiner observes the view it was told of (it syncs every member's rows), then asks every member to
+ * let it in; the coordinator adds it (and removes an older incarnation of the same node id in the same step). Leaves
+ * are announced on the leaver's stream and become a view without it; the leaver stays an acceptor until then.
+ * <p>
+ * Single threaded, on the node's thread; reads no clock (time comes in as arguments).
+ */
+final class Membership implements ViewProposer.Bus<View>, SyncPublisher.HeartbeatView
+{
+    /** Bound on clock-rate error between nodes, ρ: monotonic clocks drift far less, VM steal distorts more. */
+    static final double CLOCK_DRIFT = 0.005;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
+    private static final long NEVER_HEARD_NS = Long.MAX_VALUE / 4;
+
+    private final CohortContext context;
+    private final ClusterCore core;
+    private final Transport transport;
+    private final ViewMessages messages;
+    private final long nodeId;
+    private final long incarnation;
+    private final ViewMember self;
+    private final Quorum quorum;
+    private final Lease lease;
+    private final ReachabilityMatrix matrix = new ReachabilityMatrix();
+    private final ViewAcceptor<View> acceptor = new ViewAcceptor<>();
+    private final ViewProposer<View> proposer;
+    private final long heartbeatTimeoutNs;
+    private final long settleNs;
+    private final long roundTimeoutNs;
+    private final long distrustNs;
+    private final long decisionBoundNs;
+    private final LongHashSet quorumScratch = new LongHashSet();
+    private final Long2ObjectHashMap<ViewMember> pendingJoins = new Long2ObjectHashMap<>();
+    private final Long2LongHashMap pendingJoinSeenNs = new Long2LongHashMap(Long.MIN_VALUE);
+    private final LongHashSet leavers = new LongHashSet();
+    private final long[] removeScratch = new long[View.MAX_MEMBERS];
+    private final int[] reasonScratch = new int[View.MAX_MEMBERS];
+    private final ViewPrepareDecoder prepareDecoder = new ViewPrepareDecoder();
+    private final ViewPromiseDecoder promiseDecoder = new ViewPromiseDecoder();
+    private final ViewAcceptDecoder acceptDecoder = new ViewAcceptDecoder();
+    private final ViewAcceptedDecoder acceptedDecoder = new ViewAcceptedDecoder();
+    private final ViewCommitDecoder commitDecoder = new ViewCommitDecoder();
+    private final ViewQueryDecoder queryDecoder = new ViewQueryDecoder();
+    private final ChangeRequestDecoder changeDecoder = new ChangeRequestDecoder();
+    private final ViewValueDecoder valueDecoder = new ViewValueDecoder();
+    private final RateLimitedWarnings warnings;
+
+    private View view;
+    private int selfRank = -1;
+    /** Epoch of the first view of its lineage that listed this node. */
+    private long joinedEpoch;
+    /** The view a joiner was told of and syncs with, before it is a member. */
+    private View observed;
+    private long heartbeatSeq;
+    private long correlationIds;
+    private View chosen;
+    private long chosenRound;
+    private long chosenNodeId;
+    private long commitAtNs;
+    private long changeSinceNs = -1;
+    private long proposedAtNs;
+    private long acceptedSinceNs = -1;
+    private long nextQueryNs;
+    private long nextJoinRequestNs;
+
+    Membership(
+        final CohortContext context,
+        final ClusterCore core,
+        final Transport transport,
+        final ViewMessages messages,
+        final ViewMember self)
+    {
+        this.context = context;
+        this.core = core;
+        this.transport = transport;
+        this.messages = messages;
+        this.nodeId = context.nodeId();
+        this.incarnation = context.incarnation();
+        this.self = self;
+        this.quorum = new Quorum(context.splitStrategy(), context.minimumNodes());
+        this.heartbeatTimeoutNs = context.heartbeatTimeoutNs();
+        this.settleNs = context.suspicionTimeoutNs();
+        this.lease = new Lease(leaseNs(context));
+        this.roundTimeoutNs = 3 * context.heartbeatIntervalNs();
+        // The slowest decision a fault report leads to: a lone accuser's settling (T + S), the commit wait of a node
+        // still heard (its whole lease), and a round trip of heartbeats for the rows to spread and of the agreement.
+        this.decisionBoundNs = heartbeatTimeoutNs + settleNs + Lease.commitWaitNs(lease.leaseNs(), CLOCK_DRIFT, 0) +
+            2 * context.heartbeatIntervalNs();
+        // A distrusted copy's edge outlasts that decision.
+        this.distrustNs = decisionBoundNs + heartbeatTimeoutNs;
+        this.proposer = new ViewProposer<>(nodeId, this::isQuorumOfView, this, roundTimeoutNs);
+        this.warnings = new RateLimitedWarnings(LOG::warn, core::nowNs, RateLimitedWarnings.DEFAULT_BURST,
+            RateLimitedWarnings.DEFAULT_INTERVAL_NS);
+    }
+
+    /**
+     * The lease: as long as it can be while a removal after silence needs no commit wait, i.e.
+     * {@code L (1 + ρ) / (1 - ρ) + heartbeat interval <= heartbeat timeout}.
+     */
+    static long leaseNs(final CohortContext context)
+    {
+        final double k = (1.0 + CLOCK_DRIFT) / (1.0 - CLOCK_DRIFT);
+        return Math.max(1, (long)((context.heartbeatTimeoutNs() - context.heartbeatIntervalNs()) / k));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // State
+    // ---------------------------------------------------------------------------------------------------------
+
+    boolean isMember()
+    {
+        return null != view;
+    }
+
+    View view()
+    {
+        return view;
+    }
+
+    long joinedEpoch()
+    {
+        return joinedEpoch;
+    }
+
+    View observed()
+    {
+        return observed;
+    }
+
+    boolean leaseValid(final long nowNs)
+    {
+        return null != view && lease.valid(nowNs, quorum);
+    }
+
+    /**
+     * Founds a cluster: the view of one, epoch 1, under a lineage drawn from this node's identity (deterministic,
+     * so a simulated run repeats; distinct per incarnation, so two foundings never share one).
+     */
+    void found(final long nowNs)
+    {
+        final long lineage = mix(nodeId * 0x9E3779B97F4A7C15L ^ incarnation);
+        install(View.founding(0 == lineage ? 1 : lineage, self));
+    }
+
+    private static long mix(final long value)
+    {
+        long z = value + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Heartbeats (SyncPublisher.HeartbeatView and input)
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * {@inheritDoc}
+     */
+    public long lineage()
+    {
+        return null != view ? view.lineage() : null != observed ? observed.lineage() : 0;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long epoch()
+    {
+        return null != view ? view.epoch() : null != observed ? observed.epoch() : 0;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long nextHeartbeatSeq()
+    {
+        return heartbeatSeq + 1;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int entryCount()
+    {
+        return null != view ? view.size() : core.members().size();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long entryNodeId(final int index)
+    {
+        return null != view ? view.member(index).nodeId() : core.members().get(index).nodeId;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long entryEcho(final int index)
+    {
+        final Member member;
+        if (null != view)
+        {
+            final ViewMember listed = view.member(index);
+            member = core.member(listed.nodeId());
+            if (index == selfRank || null == member || member.incarnation != listed.incarnation())
+            {
+                return 0;
+            }
+            if (acceptor.hasAccepted() && !acceptor.acceptedValue().contains(listed.nodeId(), listed.incarnation()))
+            {
+                // The lease handoff: a member the accepted value removes gets no more echoes from this node, so that
+                // its lease ends before the committer's wait does.
+                return 0;
+            }
+        }
+        else
+        {
+            member = core.members().get(index);
+        }
+        return member.heardHeartbeatSeq;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long entryRowVersion(final int index)
+    {
+        if (null == view)
+        {
+            return 0;
+        }
+        final long version = matrix.version(index);
+        return ReachabilityMatrix.NO_VERSION == version ? 0 : version;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long entryRow(final int index)
+    {
+        return null == view ? 0 : matrix.row(index);
+    }
+
+    /**
+     * Called just before a heartbeat is encoded: this node's own row goes out under the heartbeat's sequence.
+     */
+    void beforeHeartbeat(final long nowNs)
+    {
+        if (null != view)
+        {
+            matrix.setOwnRow(ownRow(nowNs), heartbeatSeq + 1, nowNs);
+        }
+    }
+
+    /**
+     * The heartbeat was handed to the stream: its send time counts for the lease.
+     */
+    void onHeartbeatSent(final long nowNs)
+    {
+        heartbeatSeq++;
+        lease.onHeartbeatSent(heartbeatSeq, nowNs);
+    }
+
+    /**
+     * A member's heartbeat: its echo of this node's heartbeats (the lease), the rows it knows (the cut), and its
+     * epoch (a later one is asked for).
+     */
+    void onHeartbeat(final Member from, final HeartbeatDecoder heartbeat, final long nowNs)
+    {
+        if (heartbeat.heartbeatSeq() > from.heardHeartbeatSeq)
+        {
+            from.heardHeartbeatSeq = heartbeat.heartbeatSeq();
+        }
+        final View known = null != view ? view : observed;
+        if (null == known || heartbeat.lineage() != known.lineage())
+        {
+            return;
+        }
+        if (heartbeat.epoch() > known.epoch())
+        {
+            query(from.nodeId, nowNs);
+            return;
+        }
+        if (null == view || heartbeat.epoch() != view.epoch())
+        {
+            return;
+        }
+        final int rank = view.rankOf(from.nodeId);
+        if (rank < 0 || view.member(rank).incarnation() != from.incarnation)
+        {
+            return;
+        }
+        final int selfIndex = heartbeat.memberIndex(nodeId);
+        if (selfIndex >= 0)
+        {
+            lease.onEcho(rank, heartbeat.memberEchoedHeartbeatSeq(selfIndex));
+        }
+        // Same epoch, same view: the sender's entry order is the ranks.
+        for (int i = 0, count = Math.min(heartbeat.memberCount(), view.size()); i < count; i++)
+        {
+            final long version = heartbeat.memberRowVersion(i);
+            if (version > 0 && heartbeat.member(i) == view.member(i).nodeId())
+            {
+                matrix.mergeRow(i, heartbeat.memberUnreachableBits(i), version, nowNs);
+            }
+        }
+    }
+
+    private long ownRow(final long nowNs)
+    {
+        long row = 0;
+        for (int rank = 0, size = view.size(); rank < size; rank++)
+        {
+            if (rank != selfRank && !hears(view.member(rank), nowNs))
+            {
+                row |= 1L << rank;
+            }
+        }
+        return row;
+    }
+
+    private boolean hears(final ViewMember listed, final long nowNs)
+    {
+        final Member member = core.member(listed.nodeId());
+        return null != member && member.incarnation == listed.incarnation() &&
+            nowNs - member.lastHeardNs <= heartbeatTimeoutNs && member.distrustedUntilNs <= nowNs;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Faults
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * This node's copy of a member's rows was wrong (it is being retaken): the member is distrusted for a while,
+     * an edge in this node's row. If most members distrust it, the cut removes it (a broken sender); if this node
+     * alone does, the cut removes this node (a broken receive path).
+     */
+    void distrust(final Member member, final int reason, final long nowNs)
+    {
+        if (member.distrustedUntilNs <= nowNs)
+        {
+            LOG.warn("node {} distrusts its copy of {} ({}) for {} ms", ClusterCore.id(nodeId), member,
+                ReasonCode.name(reason), distrustNs / 1_000_000);
+        }
+        member.distrustedUntilNs = nowNs + distrustNs;
+        member.distrustReason = reason;
+    }
+
+    /**
+     * Frames of a member's directed stream to this node were lost: notifications for this node's subscribers that no
+     * snapshot brings back. Unless a view removes the sender (a broken sender) or this node (a broken receive path)
+     * while the distrust lasts, this node leaves: its subscribers missed messages.
+     */
+    void onNotificationsLost(final Member member, final int reason, final long nowNs)
+    {
+        distrust(member, reason, nowNs);
+        if (member.lostNotificationsSinceNs < 0)
+        {
+            member.lostNotificationsSinceNs = nowNs;
+            member.lostNotificationsReason = reason;
+        }
+    }
+
+    /**
+     * A member announced that it leaves: the coordinator proposes a view without it.
+     */
+    void onLeaving(final Member member)
+    {
+        if (null != view && view.contains(member.nodeId, member.incarnation))
+        {
+            leavers.add(member.nodeId);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Timers
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Retries, commits, and proposals of the changes this node sees.
+     *
+     * @return the amount of work done.
+     */
+    int tick(final long nowNs)
+    {
+        int workCount = 0;
+        proposer.tick(nowNs);
+        if (null != chosen && nowNs >= commitAtNs)
+        {
+            commit();
+            return 1;
+        }
+        if (null == view)
+        {
+            return 0;
+        }
+        final List<Member> members = core.members();
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            // A member removed by a view takes its record with it: only unresolved losses are left here.
+            final Member member = members.get(i);
+            if (member.lostNotificationsSinceNs >= 0 && nowNs - member.lostNotificationsSinceNs > decisionBoundNs &&
+                core.state().isMember())
+            {
+                core.evictSelf(member.lostNotificationsReason, "notifications from " + member + " were lost (" +
+                    ReasonCode.name(member.lostNotificationsReason) + ") and no view removed it");
+                return 1;
+            }
+        }
+        expirePendingJoins(nowNs);
+        matrix.setOwnRow(ownRow(nowNs), heartbeatSeq, nowNs);
+        final long[] rows = matrix.effectiveRows(nowNs, heartbeatTimeoutNs);
+        final long all = view.allRanks();
+        final boolean edges = view.size() > 1 && CutDetector.hasEdge(rows, all);
+        long survivors = all;
+        if (edges)
+        {
+            survivors = CutDetector.survivors(view.size(), rows, SplitStrategy.KEEP_OLDEST == context.splitStrategy());
+            if (0 == (survivors & (1L << selfRank)) || !quorum.isQuorum(view, survivors) ||
+                nowNs - matrix.edgesSettledSinceNs() < settleNs(rows))
+            {
+                // Not settled, not a group this node belongs to, or not one that could install a view: no cut yet.
+                survivors = all;
+            }
+        }
+        final View wanted = wantedView(survivors, edges, rows, nowNs);
+        if (null == wanted)
+        {
+            changeSinceNs = -1;
+            workCount += finishAcceptedValue(nowNs);
+            return workCount;
+        }
+        if (changeSinceNs < 0)
+        {
+            changeSinceNs = nowNs;
+        }
+        final int position = positionAmongProposers(survivors);
+        if (position < 0 || nowNs - changeSinceNs < position * roundTimeoutNs)
+        {
+            return workCount;
+        }
+        if (proposer.isChosen() || proposer.isActive() && (wanted.equals(proposer.value()) ||
+            nowNs - proposedAtNs < roundTimeoutNs))
+        {
+            return workCount;
+        }
+        LOG.info("node {} proposes view {} (from {})", ClusterCore.id(nodeId), wanted, view);
+        proposedAtNs = nowNs;
+        proposer.propose(wanted, nowNs);
+        return workCount + 1;
+    }
+
+    /**
+     * A lone accuser (one row with edges, not stale) is given a heartbeat timeout more: after a crash the first
+     * node to time out is alone for a while, as the others' timers started from the last frame each of them read.
+     */
+    private long settleNs(final long[] rows)
+    {
+        int accusers = 0;
+        for (int rank = 0, size = view.size(); rank < size; rank++)
+        {
+            if (0 != rows[rank])
+            {
+                accusers++;
+            }
+        }
+        return 1 == accusers ? settleNs + heartbeatTimeoutNs : settleNs;
+    }
+
+    /**
+     * An acceptor that accepted a value for the next epoch stops echoing the members it removes; if that epoch is
+     * never finished (its proposer crashed, or gave up when the cut healed), those members would lose their lease
+     * for good. So after a few rounds this node proposes itself: phase 1 finds the accepted value and completes it.
+     */
+    private int finishAcceptedValue(final long nowNs)
+    {
+        if (!acceptor.hasAccepted())
+        {
+            acceptedSinceNs = -1;
+            return 0;
+        }
+        if (acceptedSinceNs < 0)
+        {
+            acceptedSinceNs = nowNs;
+            return 0;
+        }
+        if (nowNs - acceptedSinceNs < (2 + selfRank) * roundTimeoutNs || proposer.isActive() || proposer.isChosen())
+        {
+            return 0;
+        }
+        LOG.info("node {}: an accepted view of epoch {} was never installed: finishing it", ClusterCore.id(nodeId),
+            view.epoch() + 1);
+        proposedAtNs = nowNs;
+        proposer.propose(acceptor.acceptedValue(), nowNs);
+        return 1;
+    }
+
+    /**
+     * @return this node's place in the order in which survivors take over a proposal: 0 for the coordinator (the
+     * lowest-ranked survivor not leaving), -1 if it must not propose (not a survivor, or leaving).
+     */
+    private int positionAmongProposers(final long survivors)
+    {
+        if (0 == (survivors & (1L << selfRank)) || leavers.contains(nodeId))
+        {
+            return -1;
+        }
+        int position = 0;
+        for (int rank = 0; rank < selfRank; rank++)
+        {
+            if (0 != (survivors & (1L << rank)) && !leavers.contains(view.member(rank).nodeId()))
+            {
+                position++;
+            }
+        }
+        return position;
+    }
+
+    /**
+     * The successor this node would propose now, or null if nothing needs to change: the members outside the
+     * survivors removed, leavers removed, and (only while every member hears every other) joiners added, an older
+     * incarnation of a joiner removed in the same step.
+     */
+    private View wantedView(final long survivors, final boolean edges, final long[] rows, final long nowNs)
+    {
+        final long all = view.allRanks();
+        final LongHashSet removeIds = quorumScratch;
+        removeIds.clear();
+        if (survivors == all && leavers.isEmpty() && pendingJoins.isEmpty())
+        {
+            return null;
+        }
+        final long[] ids = removeScratch;
+        final int[] reasons = reasonScratch;
+        int removed = 0;
+        for (int rank = 0, size = view.size(); rank < size; rank++)
+        {
+            final long memberId = view.member(rank).nodeId();
+            if (0 == (survivors & (1L << rank)))
+            {
+                ids[removed] = memberId;
+                reasons[removed++] = removalReason(rank, rows, nowNs);
+                removeIds.add(memberId);
+            }
+            else if (leavers.contains(memberId))
+            {
+                ids[removed] = memberId;
+                reasons[removed++] = ReasonCode.LEFT;
+                removeIds.add(memberId);
+            }
+        }
+        final List<ViewMember> adds = new ArrayList<>();
+        // Joiners wait while any member does not hear another: each install restarts the cut's settling, so letting
+        // them in meanwhile would put off the removal a fault report is waiting for.
+        if (!edges && !pendingJoins.isEmpty())
+        {
+            int size = view.size() - removed;
+            for (final ViewMember joiner : pendingJoins.values())
+            {
+                if (size >= maxViewSize())
+                {
+                    break;
+                }
+                final int rank = view.rankOf(joiner.nodeId());
+                if (rank >= 0)
+                {
+                    if (view.member(rank).incarnation() >= joiner.incarnation())
+                    {
+                        continue;
+                    }
+                    if (!removeIds.contains(joiner.nodeId()))
+                    {
+                        // A restart under the same node id: the old incarnation goes in the step that lets the new
+                        // one in (node ids are unique within a view).
+                        ids[removed] = joiner.nodeId();
+                        reasons[removed++] = ReasonCode.RESTARTED;
+                        removeIds.add(joiner.nodeId());
+                        size--;
+                    }
+                }
+                adds.add(joiner);
+                size++;
+            }
+        }
+        if (0 == removed && adds.isEmpty())
+        {
+            return null;
+        }
+        if (0 == view.size() - removed + adds.size())
+        {
+            return null;
+        }
+        final long[] removeNodeIds = new long[removed];
+        final int[] removeReasons = new int[removed];
+        System.arraycopy(ids, 0, removeNodeIds, 0, removed);
+        System.arraycopy(reasons, 0, removeReasons, 0, removed);
+        return view.successor(removeNodeIds, removeReasons, adds, 0);
+    }
+
+    /**
+     * Why a member is cut: the fault this node saw in its stream, if it distrusts it; silence if its row went stale
+     * (it hears nobody, or nobody hears it); a false accusation if it accuses members nobody else does; else the
+     * partition it is on the wrong side of.
+     */
+    private int removalReason(final int rank, final long[] rows, final long nowNs)
+    {
+        final Member member = core.member(view.member(rank).nodeId());
+        if (null != member && member.distrustedUntilNs > nowNs)
+        {
+            return member.distrustReason;
+        }
+        if (matrix.isStale(rank, nowNs, heartbeatTimeoutNs))
+        {
+            return ReasonCode.SILENCE;
+        }
+        return 0 == inDegree(rows, rank) ? ReasonCode.FALSE_ACCUSATION : ReasonCode.PARTITION;
+    }
+
+    private int maxViewSize()
+    {
+        int max = Math.min(View.MAX_MEMBERS, context.stateContext().maxNodes());
+        if (SplitStrategy.STATIC_QUORUM == context.splitStrategy())
+        {
+            // Quorums of at least q intersect only while 2q > size: the view never grows past 2q - 1.
+            max = Math.min(max, 2 * context.minimumNodes() - 1);
+        }
+        return max;
+    }
+
+    private static int inDegree(final long[] rows, final int rank)
+    {
+        int in = 0;
+        for (final long row : rows)
+        {
+            if (0 != (row & (1L << rank)))
+            {
+                in++;
+            }
+        }
+        return in;
+    }
+
+    private void expirePendingJoins(final long nowNs)
+    {
+        if (pendingJoins.isEmpty())
+        {
+            return;
+        }
+        final Long2ObjectHashMap<ViewMember>.KeyIterator it = pendingJoins.keySet().iterator();
+        while (it.hasNext())
+        {
+            final long joinerId = it.nextLong();
+            if (nowNs - pendingJoinSeenNs.get(joinerId) > heartbeatTimeoutNs)
+            {
+                it.remove();
+                pendingJoinSeenNs.remove(joinerId);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Agreement (ViewProposer.Bus, and the acceptor's messages)
+    // ---------------------------------------------------------------------------------------------------------
+
+    private boolean isQuorumOfView(final LongHashSet acceptorNodeIds)
+    {
+        long ranks = 0;
+        for (int rank = 0, size = view.size(); rank < size; rank++)
+        {
+            if (acceptorNodeIds.contains(view.member(rank).nodeId()))
+            {
+                ranks |= 1L << rank;
+            }
+        }
+        return quorum.isQuorum(view, ranks);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void sendPrepare(final long to, final long epoch, final long round, final long ballotNodeId)
+    {
+        if (to == nodeId)
+        {
+            final AcceptorReply<View> reply = acceptor.onPrepare(epoch, round, ballotNodeId);
+            proposer.onPromise(nodeId, epoch, reply.ok(), reply.promisedRound(), reply.promisedNodeId(),
+                reply.acceptedRound(), reply.acceptedNodeId(), reply.acceptedValue());
+            return;
+        }
+        transport.sendRequest(to, messages.buffer(), 0,
+            messages.prepare(++correlationIds, view.lineage(), epoch, round, ballotNodeId));
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void sendAccept(final long to, final long epoch, final long round, final long ballotNodeId, final View value)
+    {
+        if (to == nodeId)
+        {
+            final AcceptorReply<View> reply = acceptor.onAccept(epoch, round, ballotNodeId, value);
+            proposer.onAccepted(nodeId, epoch, reply.ok(), reply.promisedRound(), reply.promisedNodeId(),
+                reply.ok() ? minElapsedSinceHeard(value) : Long.MAX_VALUE);
+            return;
+        }
+        transport.sendRequest(to, messages.buffer(), 0, messages.accept(++correlationIds, round, ballotNodeId, value));
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onChosen(final long epoch, final View value, final long round, final long ballotNodeId)
+    {
+        boolean onlyLeavers = true;
+        for (int i = 0; i < value.removedCount(); i++)
+        {
+            onlyLeavers &= ReasonCode.LEFT == value.removedReason(i);
+        }
+        // A leaver stopped serving before it announced it: no lease of it to wait out.
+        final long waitNs = onlyLeavers ? 0 :
+            Lease.commitWaitNs(lease.leaseNs(), CLOCK_DRIFT, proposer.minElapsedNs());
+        chosen = value;
+        chosenRound = round;
+        chosenNodeId = ballotNodeId;
+        commitAtNs = core.nowNs() + waitNs;
+        LOG.info("node {}: view {} chosen; commit in {} ms", ClusterCore.id(nodeId), value, waitNs / 1_000_000);
+    }
+
+    private void commit()
+    {
+        final View value = chosen;
+        chosen = null;
+        if (null == view || value.epoch() != view.epoch() + 1)
+        {
+            return;
+        }
+        final View previous = view;
+        final int length = messages.commit(++correlationIds, chosenRound, chosenNodeId, value);
+        for (int rank = 0; rank < previous.size(); rank++)
+        {
+            final long memberId = previous.member(rank).nodeId();
+            if (memberId != nodeId)
+            {
+                transport.sendRequest(memberId, messages.buffer(), 0, length);
+            }
+        }
+        install(value);
+        if (null != view && view == value)
+        {
+            final int again = messages.commit(++correlationIds, chosenRound, chosenNodeId, value);
+            for (int rank = 0; rank < value.size(); rank++)
+            {
+                final long memberId = value.member(rank).nodeId();
+                if (memberId != nodeId && previous.rankOf(memberId) < 0)
+                {
+                    transport.sendRequest(memberId, messages.buffer(), 0, again);
+                }
+            }
+        }
+    }
+
+    private long minElapsedSinceHeard(final View value)
+    {
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < value.removedCount(); i++)
+        {
+            min = Math.min(min, elapsedSinceHeard(value.removedNodeId(i)));
+        }
+        return min;
+    }
+
+    private long elapsedSinceHeard(final long memberId)
+    {
+        if (memberId == nodeId)
+        {
+            return 0;
+        }
+        final Member member = core.member(memberId);
+        return null == member ? NEVER_HEARD_NS : Math.max(0, core.nowNs() - member.lastHeardNs);
+    }
+
+    void onPrepare(final byte[] routingId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final ViewPrepareDecoder prepare = prepareDecoder.wrap(buffer, offset, length);
+        if (null == view || prepare.lineage() != view.lineage())
+        {
+            return;
+        }
+        final AcceptorReply<View> reply = acceptor.onPrepare(
+            prepare.targetEpoch(), prepare.ballotRound(), prepare.ballotNodeId());
+        transport.reply(routingId, messages.buffer(), 0, messages.promise(prepare.correlationId(), view.lineage(),
+            prepare.targetEpoch(), prepare.ballotRound(), prepare.ballotNodeId(), reply));
+    }
+
+    void onAccept(final byte[] routingId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final ViewAcceptDecoder accept = acceptDecoder.wrap(buffer, offset, length);
+        if (null == view || accept.lineage() != view.lineage())
+        {
+            return;
+        }
+        final View value = decode(accept.value(valueDecoder), "an accept");
+        if (null == value || value.lineage() != view.lineage() || value.epoch() != accept.targetEpoch())
+        {
+            return;
+        }
+        final AcceptorReply<View> reply = acceptor.onAccept(
+            accept.targetEpoch(), accept.ballotRound(), accept.ballotNodeId(), value);
+        long[] elapsed = null;
+        if (reply.ok())
+        {
+            elapsed = new long[value.removedCount()];
+            for (int i = 0; i < elapsed.length; i++)
+            {
+                elapsed[i] = elapsedSinceHeard(value.removedNodeId(i));
+            }
+        }
+        transport.reply(routingId, messages.buffer(), 0, messages.accepted(accept.correlationId(), view.lineage(),
+            accept.targetEpoch(), accept.ballotRound(), accept.ballotNodeId(), reply, value, elapsed));
+    }
+
+    void onPromise(final long from, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final ViewPromiseDecoder promise = promiseDecoder.wrap(buffer, offset, length);
+        if (null == view || promise.lineage() != view.lineage())
+        {
+            return;
+        }
+        View accepted = null;
+        if (promise.hasAcceptedValue())
+        {
+            accepted = decode(promise.acceptedValue(valueDecoder), "a promise");
+            if (null == accepted)
+            {
+                return;
+            }
+        }
+        proposer.onPromise(from, promise.targetEpoch(), promise.ok(), promise.promisedRound(),
+            promise.promisedNodeId(), promise.acceptedRound(), promise.acceptedNodeId(), accepted);
+    }
+
+    void onAccepted(final long from, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final ViewAcceptedDecoder accepted = acceptedDecoder.wrap(buffer, offset, length);
+        if (null == view || accepted.lineage() != view.lineage())
+        {
+            return;
+        }
+        long minElapsed = Long.MAX_VALUE;
+        for (int i = 0; i < accepted.removedCount(); i++)
+        {
+            minElapsed = Math.min(minElapsed, accepted.removedElapsedSinceHeardNs(i));
+        }
+        proposer.onAccepted(from, accepted.targetEpoch(), accepted.ok(), accepted.promisedRound(),
+            accepted.promisedNodeId(), minElapsed);
+    }
+
+    /**
+     * A committed view, from its committer or as the answer to a query.
+     */
+    void onCommit(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final View value = decode(commitDecoder.wrap(buffer, offset, length).value(valueDecoder), "a commit");
+        if (null != value)
+        {
+            install(value);
+        }
+    }
+
+    /**
+     * Somebody asks for this node's view: the answer is the view itself, from which the asker learns whether it is
+     * still a member (a node that finds a later view of its lineage without itself was removed).
+     */
+    void onQuery(final byte[] routingId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final ViewQueryDecoder query = queryDecoder.wrap(buffer, offset, length);
+        if (null == view)
+        {
+            return;
+        }
+        transport.reply(routingId, messages.buffer(), 0, messages.commit(query.correlationId(), 0, 0, view));
+    }
+
+    /**
+     * A joiner asks to be let in, or a member says it leaves.
+     */
+    void onChangeRequest(
+        final byte[] routingId, final long senderId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final ChangeRequestDecoder request = changeDecoder.wrap(buffer, offset, length);
+        final int status;
+        if (null == view || request.lineage() != view.lineage())
+        {
+            status = CommandStatus.NOT_READY;
+        }
+        else if (ChangeRequestDecoder.KIND_JOIN == request.kind())
+        {
+            status = onJoinRequest(request);
+        }
+        else if (ChangeRequestDecoder.KIND_LEAVE == request.kind() && request.subjectId() == senderId &&
+            view.contains(request.subjectId(), request.subjectIncarnation()))
+        {
+            leavers.add(senderId);
+            status = CommandStatus.OK;
+        }
+        else
+        {
+            status = CommandStatus.BAD_REQUEST;
+        }
+        if (CommandStatus.OK != status && CommandStatus.NOT_READY != status)
+        {
+            // Answered only when refused for good (removed, cluster full, malformed): an OK shows as the view, and a
+            // member still joining cannot say more than the asker's next retry will learn.
+            transport.reply(routingId, messages.buffer(), 0, core.commands().commandResponse(
+                request.correlationId(), status, "change request refused: " + CommandStatus.name(status)));
+        }
+    }
+
+    private int onJoinRequest(final ChangeRequestDecoder request)
+    {
+        final ViewMember joiner;
+        try
+        {
+            joiner = messages.joiner(request);
+        }
+        catch (final RuntimeException ex)
+        {
+            warnings.warn("bad-join-card", "node {} dropped a join request with a bad card: {}",
+                ClusterCore.id(nodeId), ex.getMessage());
+            return CommandStatus.BAD_REQUEST;
+        }
+        if (view.contains(joiner.nodeId(), joiner.incarnation()))
+        {
+            return CommandStatus.OK;
+        }
+        if (core.wasRemoved(joiner.nodeId(), joiner.incarnation()))
+        {
+            return CommandStatus.REMOVED;
+        }
+        final int rank = view.rankOf(joiner.nodeId());
+        if (rank >= 0 && view.member(rank).incarnation() > joiner.incarnation())
+        {
+            return CommandStatus.REJECTED;
+        }
+        if (view.size() >= maxViewSize() && rank < 0)
+        {
+            warnings.warn("cluster-full", "node {} cannot let {} in: the view holds {} members, the most {}",
+                ClusterCore.id(nodeId), joiner, view.size(), maxViewSize());
+            return CommandStatus.REJECTED;
+        }
+        pendingJoins.put(joiner.nodeId(), joiner);
+        pendingJoinSeenNs.put(joiner.nodeId(), core.nowNs());
+        return CommandStatus.OK;
+    }
+
+    private View decode(final ViewValueDecoder value, final String what)
+    {
+        try
+        {
+            return messages.view(value);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            warnings.warn("bad-view", "node {} dropped {} with a view that is not one: {}", ClusterCore.id(nodeId),
+                what, ex.getMessage());
+            return null;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Joining
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Asks a member for its view (rate limited: once per heartbeat interval).
+     */
+    void query(final long memberId, final long nowNs)
+    {
+        if (nowNs < nextQueryNs)
+        {
+            return;
+        }
+        nextQueryNs = nowNs + context.heartbeatIntervalNs();
+        transport.sendRequest(memberId, messages.buffer(), 0, messages.query(++correlationIds, lineage(), epoch()));
+    }
+
+    /**
+     * A joiner whose copies of every member of the view it observes are synced asks every member to let it in,
+     * once per heartbeat interval until a view lists it.
+     */
+    int requestJoin(final long nowNs)
+    {
+        if (null != view || null == observed || nowNs < nextJoinRequestNs)
+        {
+            return 0;
+        }
+        nextJoinRequestNs = nowNs + context.heartbeatIntervalNs();
+        final int length = messages.joinChange(++correlationIds, observed.lineage(), observed.epoch(), self);
+        for (int rank = 0; rank < observed.size(); rank++)
+        {
+            transport.sendRequest(observed.member(rank).nodeId(), messages.buffer(), 0, length);
+        }
+        return 1;
+    }
+
+    /**
+     * Forgets the view a joiner observed (its members went silent, or it starts over): the next view it is told of
+     * is taken whatever its lineage.
+     */
+    void forgetObserved()
+    {
+        observed = null;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Install
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Installs a committed view: a later epoch of this node's lineage (a member), or the view a joiner observes.
+     */
+    void install(final View next)
+    {
+        if (null == view)
+        {
+            if (next.contains(nodeId, incarnation))
+            {
+                if (null != observed && next.lineage() != observed.lineage())
+                {
+                    return;
+                }
+                becomeMemberOf(next);
+                return;
+            }
+            if (null == observed || next.lineage() == observed.lineage() && next.epoch() > observed.epoch() ||
+                next.lineage() != observed.lineage() && !core.anyMemberHeard())
+            {
+                final View previous = observed;
+                observed = next;
+                core.onObservedView(previous, next);
+            }
+            return;
+        }
+        if (next.lineage() != view.lineage() || next.epoch() <= view.epoch())
+        {
+            return;
+        }
+        if (!next.contains(nodeId, incarnation))
+        {
+            int reason = ReasonCode.PARTITION;
+            for (int i = 0; i < next.removedCount(); i++)
+            {
+                if (next.removedNodeId(i) == nodeId)
+                {
+                    reason = next.removedReason(i);
+                }
+            }
+            core.onRemovedByView(next, reason);
+            return;
+        }
+        becomeMemberOf(next);
+    }
+
+    private void becomeMemberOf(final View next)
+    {
+        final View previous = view;
+        if (null == previous)
+        {
+            joinedEpoch = next.epoch();
+        }
+        view = next;
+        observed = null;
+        selfRank = next.rankOf(nodeId);
+        matrix.reset(next, selfRank, core.nowNs());
+        lease.reset(next, selfRank);
+        final long[] ids = new long[next.size()];
+        for (int rank = 0; rank < ids.length; rank++)
+        {
+            ids[rank] = next.member(rank).nodeId();
+        }
+        acceptor.reset(next.epoch() + 1, ids[0]);
+        proposer.reset(next.epoch() + 1, ids, ids[0]);
+        chosen = null;
+        changeSinceNs = -1;
+        acceptedSinceNs = -1;
+        for (int rank = 0; rank < ids.length; rank++)
+        {
+            pendingJoins.remove(ids[rank]);
+            pendingJoinSeenNs.remove(ids[rank]);
+        }
+        final LongHashSet.LongIterator it = leavers.iterator();
+        while (it.hasNext())
+        {
+            if (next.rankOf(it.nextValue()) < 0)
+            {
+                it.remove();
+            }
+        }
+        LOG.info("node {} installed view {}", ClusterCore.id(nodeId), next);
+        core.onViewInstalled(previous, next);
+    }
+}
