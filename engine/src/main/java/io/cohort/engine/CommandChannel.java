@@ -109,19 +109,19 @@ final class CommandChannel implements CommandHandler
             }
 
             case MessageType.VIEW_PREPARE:
-                core.membership().onPrepare(routingId, buffer, bodyOffset, bodyLength);
+                core.membership().agreement().onPrepare(routingId, buffer, bodyOffset, bodyLength);
                 break;
 
             case MessageType.VIEW_ACCEPT:
-                core.membership().onAccept(routingId, buffer, bodyOffset, bodyLength);
+                core.membership().agreement().onAccept(routingId, buffer, bodyOffset, bodyLength);
                 break;
 
             case MessageType.VIEW_COMMIT:
-                core.membership().onCommit(buffer, bodyOffset, bodyLength);
+                core.membership().agreement().onCommit(buffer, bodyOffset, bodyLength);
                 break;
 
             case MessageType.VIEW_QUERY:
-                core.membership().onQuery(routingId, buffer, bodyOffset, bodyLength);
+                core.membership().agreement().onQuery(routingId, buffer, bodyOffset, bodyLength);
                 break;
 
             case MessageType.CHANGE_REQUEST:
@@ -180,15 +180,15 @@ final class CommandChannel implements CommandHandler
                 break;
 
             case MessageType.VIEW_PROMISE:
-                core.membership().onPromise(senderNodeId, buffer, bodyOffset, bodyLength);
+                core.membership().agreement().onPromise(senderNodeId, buffer, bodyOffset, bodyLength);
                 break;
 
             case MessageType.VIEW_ACCEPTED:
-                core.membership().onAccepted(senderNodeId, buffer, bodyOffset, bodyLength);
+                core.membership().agreement().onAccepted(senderNodeId, buffer, bodyOffset, bodyLength);
                 break;
 
             case MessageType.VIEW_COMMIT:
-                core.membership().onCommit(buffer, bodyOffset, bodyLength);
+                core.membership().agreement().onCommit(buffer, bodyOffset, bodyLength);
                 break;
 
             case MessageType.SNAPSHOT_CHUNK:

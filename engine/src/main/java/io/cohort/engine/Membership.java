@@ -4,13 +4,6 @@ import io.cohort.codec.ChangeRequestDecoder;
 import io.cohort.codec.CommandStatus;
 import io.cohort.codec.HeartbeatDecoder;
 import io.cohort.codec.ReasonCode;
-import io.cohort.codec.ViewAcceptDecoder;
-import io.cohort.codec.ViewAcceptedDecoder;
-import io.cohort.codec.ViewCommitDecoder;
-import io.cohort.codec.ViewPrepareDecoder;
-import io.cohort.codec.ViewPromiseDecoder;
-import io.cohort.codec.ViewQueryDecoder;
-import io.cohort.codec.ViewValueDecoder;
 import io.cohort.transport.Transport;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
@@ -53,13 +46,12 @@ import java.util.List;
  * <p>
  * Single threaded, on the node's thread; reads no clock (time comes in as arguments).
  */
-final class Membership implements ViewProposer.Bus<View>, SyncPublisher.HeartbeatView
+final class Membership implements SyncPublisher.HeartbeatView
 {
     /** Bound on clock-rate error between nodes, ρ: monotonic clocks drift far less, VM steal distorts more. */
     static final double CLOCK_DRIFT = 0.005;
 
     private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
-    private static final long NEVER_HEARD_NS = Long.MAX_VALUE / 4;
 
     private final CohortContext context;
     private final ClusterCore core;
@@ -71,8 +63,7 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
     private final Quorum quorum;
     private final Lease lease;
     private final ReachabilityMatrix matrix = new ReachabilityMatrix();
-    private final ViewAcceptor<View> acceptor = new ViewAcceptor<>();
-    private final ViewProposer<View> proposer;
+    private final ViewAgreement agreement;
     private final long heartbeatTimeoutNs;
     private final long settleNs;
     private final long roundTimeoutNs;
@@ -84,14 +75,7 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
     private final LongHashSet leavers = new LongHashSet();
     private final long[] removeScratch = new long[View.MAX_MEMBERS];
     private final int[] reasonScratch = new int[View.MAX_MEMBERS];
-    private final ViewPrepareDecoder prepareDecoder = new ViewPrepareDecoder();
-    private final ViewPromiseDecoder promiseDecoder = new ViewPromiseDecoder();
-    private final ViewAcceptDecoder acceptDecoder = new ViewAcceptDecoder();
-    private final ViewAcceptedDecoder acceptedDecoder = new ViewAcceptedDecoder();
-    private final ViewCommitDecoder commitDecoder = new ViewCommitDecoder();
-    private final ViewQueryDecoder queryDecoder = new ViewQueryDecoder();
     private final ChangeRequestDecoder changeDecoder = new ChangeRequestDecoder();
-    private final ViewValueDecoder valueDecoder = new ViewValueDecoder();
     private final RateLimitedWarnings warnings;
 
     private View view;
@@ -102,10 +86,6 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
     private View observed;
     private long heartbeatSeq;
     private long correlationIds;
-    private View chosen;
-    private long chosenRound;
-    private long chosenNodeId;
-    private long commitAtNs;
     private long changeSinceNs = -1;
     private long proposedAtNs;
     private long acceptedSinceNs = -1;
@@ -137,7 +117,8 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
             2 * context.heartbeatIntervalNs();
         // A distrusted copy's edge outlasts that decision.
         this.distrustNs = decisionBoundNs + heartbeatTimeoutNs;
-        this.proposer = new ViewProposer<>(nodeId, this::isQuorumOfView, this, roundTimeoutNs);
+        this.agreement = new ViewAgreement(context, core, this, transport, messages, quorum, lease.leaseNs(),
+            roundTimeoutNs);
         this.warnings = new RateLimitedWarnings(LOG::warn, core::nowNs, RateLimitedWarnings.DEFAULT_BURST,
             RateLimitedWarnings.DEFAULT_INTERVAL_NS);
     }
@@ -155,6 +136,11 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
     // ---------------------------------------------------------------------------------------------------------
     // State
     // ---------------------------------------------------------------------------------------------------------
+
+    ViewAgreement agreement()
+    {
+        return agreement;
+    }
 
     boolean isMember()
     {
@@ -257,7 +243,7 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
             {
                 return 0;
             }
-            if (acceptor.hasAccepted() && !acceptor.acceptedValue().contains(listed.nodeId(), listed.incarnation()))
+            if (agreement.hasAccepted() && !agreement.acceptedValue().contains(listed.nodeId(), listed.incarnation()))
             {
                 // The lease handoff: a member the accepted value removes gets no more echoes from this node, so that
                 // its lease ends before the committer's wait does.
@@ -435,10 +421,8 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
     int tick(final long nowNs)
     {
         int workCount = 0;
-        proposer.tick(nowNs);
-        if (null != chosen && nowNs >= commitAtNs)
+        if (agreement.tick(nowNs) > 0)
         {
-            commit();
             return 1;
         }
         if (null == view)
@@ -490,14 +474,14 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
         {
             return workCount;
         }
-        if (proposer.isChosen() || proposer.isActive() && (wanted.equals(proposer.value()) ||
+        if (agreement.isChosen() || agreement.isActive() && (wanted.equals(agreement.value()) ||
             nowNs - proposedAtNs < roundTimeoutNs))
         {
             return workCount;
         }
         LOG.info("node {} proposes view {} (from {})", ClusterCore.id(nodeId), wanted, view);
         proposedAtNs = nowNs;
-        proposer.propose(wanted, nowNs);
+        agreement.propose(wanted, nowNs);
         return workCount + 1;
     }
 
@@ -525,7 +509,7 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
      */
     private int finishAcceptedValue(final long nowNs)
     {
-        if (!acceptor.hasAccepted())
+        if (!agreement.hasAccepted())
         {
             acceptedSinceNs = -1;
             return 0;
@@ -535,14 +519,14 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
             acceptedSinceNs = nowNs;
             return 0;
         }
-        if (nowNs - acceptedSinceNs < (2 + selfRank) * roundTimeoutNs || proposer.isActive() || proposer.isChosen())
+        if (nowNs - acceptedSinceNs < (2 + selfRank) * roundTimeoutNs || agreement.isActive() || agreement.isChosen())
         {
             return 0;
         }
         LOG.info("node {}: an accepted view of epoch {} was never installed: finishing it", ClusterCore.id(nodeId),
             view.epoch() + 1);
         proposedAtNs = nowNs;
-        proposer.propose(acceptor.acceptedValue(), nowNs);
+        agreement.propose(agreement.acceptedValue(), nowNs);
         return 1;
     }
 
@@ -709,229 +693,6 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
         }
     }
 
-    // ---------------------------------------------------------------------------------------------------------
-    // Agreement (ViewProposer.Bus, and the acceptor's messages)
-    // ---------------------------------------------------------------------------------------------------------
-
-    private boolean isQuorumOfView(final LongHashSet acceptorNodeIds)
-    {
-        long ranks = 0;
-        for (int rank = 0, size = view.size(); rank < size; rank++)
-        {
-            if (acceptorNodeIds.contains(view.member(rank).nodeId()))
-            {
-                ranks |= 1L << rank;
-            }
-        }
-        return quorum.isQuorum(view, ranks);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void sendPrepare(final long to, final long epoch, final long round, final long ballotNodeId)
-    {
-        if (to == nodeId)
-        {
-            final AcceptorReply<View> reply = acceptor.onPrepare(epoch, round, ballotNodeId);
-            proposer.onPromise(nodeId, epoch, reply.ok(), reply.promisedRound(), reply.promisedNodeId(),
-                reply.acceptedRound(), reply.acceptedNodeId(), reply.acceptedValue());
-            return;
-        }
-        transport.sendRequest(to, messages.buffer(), 0,
-            messages.prepare(++correlationIds, view.lineage(), epoch, round, ballotNodeId));
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void sendAccept(final long to, final long epoch, final long round, final long ballotNodeId, final View value)
-    {
-        if (to == nodeId)
-        {
-            final AcceptorReply<View> reply = acceptor.onAccept(epoch, round, ballotNodeId, value);
-            proposer.onAccepted(nodeId, epoch, reply.ok(), reply.promisedRound(), reply.promisedNodeId(),
-                reply.ok() ? minElapsedSinceHeard(value) : Long.MAX_VALUE);
-            return;
-        }
-        transport.sendRequest(to, messages.buffer(), 0, messages.accept(++correlationIds, round, ballotNodeId, value));
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void onChosen(final long epoch, final View value, final long round, final long ballotNodeId)
-    {
-        boolean onlyLeavers = true;
-        for (int i = 0; i < value.removedCount(); i++)
-        {
-            onlyLeavers &= ReasonCode.LEFT == value.removedReason(i);
-        }
-        // A leaver stopped serving before it announced it: no lease of it to wait out.
-        final long waitNs = onlyLeavers ? 0 :
-            Lease.commitWaitNs(lease.leaseNs(), CLOCK_DRIFT, proposer.minElapsedNs());
-        chosen = value;
-        chosenRound = round;
-        chosenNodeId = ballotNodeId;
-        commitAtNs = core.nowNs() + waitNs;
-        LOG.info("node {}: view {} chosen; commit in {} ms", ClusterCore.id(nodeId), value, waitNs / 1_000_000);
-    }
-
-    private void commit()
-    {
-        final View value = chosen;
-        chosen = null;
-        if (null == view || value.epoch() != view.epoch() + 1)
-        {
-            return;
-        }
-        final View previous = view;
-        final int length = messages.commit(++correlationIds, chosenRound, chosenNodeId, value);
-        for (int rank = 0; rank < previous.size(); rank++)
-        {
-            final long memberId = previous.member(rank).nodeId();
-            if (memberId != nodeId)
-            {
-                transport.sendRequest(memberId, messages.buffer(), 0, length);
-            }
-        }
-        install(value);
-        if (null != view && view == value)
-        {
-            final int again = messages.commit(++correlationIds, chosenRound, chosenNodeId, value);
-            for (int rank = 0; rank < value.size(); rank++)
-            {
-                final long memberId = value.member(rank).nodeId();
-                if (memberId != nodeId && previous.rankOf(memberId) < 0)
-                {
-                    transport.sendRequest(memberId, messages.buffer(), 0, again);
-                }
-            }
-        }
-    }
-
-    private long minElapsedSinceHeard(final View value)
-    {
-        long min = Long.MAX_VALUE;
-        for (int i = 0; i < value.removedCount(); i++)
-        {
-            min = Math.min(min, elapsedSinceHeard(value.removedNodeId(i)));
-        }
-        return min;
-    }
-
-    private long elapsedSinceHeard(final long memberId)
-    {
-        if (memberId == nodeId)
-        {
-            return 0;
-        }
-        final Member member = core.member(memberId);
-        return null == member ? NEVER_HEARD_NS : Math.max(0, core.nowNs() - member.lastHeardNs);
-    }
-
-    void onPrepare(final byte[] routingId, final DirectBuffer buffer, final int offset, final int length)
-    {
-        final ViewPrepareDecoder prepare = prepareDecoder.wrap(buffer, offset, length);
-        if (null == view || prepare.lineage() != view.lineage())
-        {
-            return;
-        }
-        final AcceptorReply<View> reply = acceptor.onPrepare(
-            prepare.targetEpoch(), prepare.ballotRound(), prepare.ballotNodeId());
-        transport.reply(routingId, messages.buffer(), 0, messages.promise(prepare.correlationId(), view.lineage(),
-            prepare.targetEpoch(), prepare.ballotRound(), prepare.ballotNodeId(), reply));
-    }
-
-    void onAccept(final byte[] routingId, final DirectBuffer buffer, final int offset, final int length)
-    {
-        final ViewAcceptDecoder accept = acceptDecoder.wrap(buffer, offset, length);
-        if (null == view || accept.lineage() != view.lineage())
-        {
-            return;
-        }
-        final View value = decode(accept.value(valueDecoder), "an accept");
-        if (null == value || value.lineage() != view.lineage() || value.epoch() != accept.targetEpoch())
-        {
-            return;
-        }
-        final AcceptorReply<View> reply = acceptor.onAccept(
-            accept.targetEpoch(), accept.ballotRound(), accept.ballotNodeId(), value);
-        long[] elapsed = null;
-        if (reply.ok())
-        {
-            elapsed = new long[value.removedCount()];
-            for (int i = 0; i < elapsed.length; i++)
-            {
-                elapsed[i] = elapsedSinceHeard(value.removedNodeId(i));
-            }
-        }
-        transport.reply(routingId, messages.buffer(), 0, messages.accepted(accept.correlationId(), view.lineage(),
-            accept.targetEpoch(), accept.ballotRound(), accept.ballotNodeId(), reply, value, elapsed));
-    }
-
-    void onPromise(final long from, final DirectBuffer buffer, final int offset, final int length)
-    {
-        final ViewPromiseDecoder promise = promiseDecoder.wrap(buffer, offset, length);
-        if (null == view || promise.lineage() != view.lineage())
-        {
-            return;
-        }
-        View accepted = null;
-        if (promise.hasAcceptedValue())
-        {
-            accepted = decode(promise.acceptedValue(valueDecoder), "a promise");
-            if (null == accepted)
-            {
-                return;
-            }
-        }
-        proposer.onPromise(from, promise.targetEpoch(), promise.ok(), promise.promisedRound(),
-            promise.promisedNodeId(), promise.acceptedRound(), promise.acceptedNodeId(), accepted);
-    }
-
-    void onAccepted(final long from, final DirectBuffer buffer, final int offset, final int length)
-    {
-        final ViewAcceptedDecoder accepted = acceptedDecoder.wrap(buffer, offset, length);
-        if (null == view || accepted.lineage() != view.lineage())
-        {
-            return;
-        }
-        long minElapsed = Long.MAX_VALUE;
-        for (int i = 0; i < accepted.removedCount(); i++)
-        {
-            minElapsed = Math.min(minElapsed, accepted.removedElapsedSinceHeardNs(i));
-        }
-        proposer.onAccepted(from, accepted.targetEpoch(), accepted.ok(), accepted.promisedRound(),
-            accepted.promisedNodeId(), minElapsed);
-    }
-
-    /**
-     * A committed view, from its committer or as the answer to a query.
-     */
-    void onCommit(final DirectBuffer buffer, final int offset, final int length)
-    {
-        final View value = decode(commitDecoder.wrap(buffer, offset, length).value(valueDecoder), "a commit");
-        if (null != value)
-        {
-            install(value);
-        }
-    }
-
-    /**
-     * Somebody asks for this node's view: the answer is the view itself, from which the asker learns whether it is
-     * still a member (a node that finds a later view of its lineage without itself was removed).
-     */
-    void onQuery(final byte[] routingId, final DirectBuffer buffer, final int offset, final int length)
-    {
-        final ViewQueryDecoder query = queryDecoder.wrap(buffer, offset, length);
-        if (null == view)
-        {
-            return;
-        }
-        transport.reply(routingId, messages.buffer(), 0, messages.commit(query.correlationId(), 0, 0, view));
-    }
-
     /**
      * A joiner asks to be let in, or a member says it leaves.
      */
@@ -1002,20 +763,6 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
         pendingJoins.put(joiner.nodeId(), joiner);
         pendingJoinSeenNs.put(joiner.nodeId(), core.nowNs());
         return CommandStatus.OK;
-    }
-
-    private View decode(final ViewValueDecoder value, final String what)
-    {
-        try
-        {
-            return messages.view(value);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            warnings.warn("bad-view", "node {} dropped {} with a view that is not one: {}", ClusterCore.id(nodeId),
-                what, ex.getMessage());
-            return null;
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -1124,20 +871,13 @@ final class Membership implements ViewProposer.Bus<View>, SyncPublisher.Heartbea
         selfRank = next.rankOf(nodeId);
         matrix.reset(next, selfRank, core.nowNs());
         lease.reset(next, selfRank);
-        final long[] ids = new long[next.size()];
-        for (int rank = 0; rank < ids.length; rank++)
-        {
-            ids[rank] = next.member(rank).nodeId();
-        }
-        acceptor.reset(next.epoch() + 1, ids[0]);
-        proposer.reset(next.epoch() + 1, ids, ids[0]);
-        chosen = null;
+        agreement.reset(next);
         changeSinceNs = -1;
         acceptedSinceNs = -1;
-        for (int rank = 0; rank < ids.length; rank++)
+        for (int rank = 0; rank < next.size(); rank++)
         {
-            pendingJoins.remove(ids[rank]);
-            pendingJoinSeenNs.remove(ids[rank]);
+            pendingJoins.remove(next.member(rank).nodeId());
+            pendingJoinSeenNs.remove(next.member(rank).nodeId());
         }
         final LongHashSet.LongIterator it = leavers.iterator();
         while (it.hasNext())
