@@ -66,8 +66,10 @@ final class NodeAgent implements Agent
         int workCount = transport.poll(core.syncHandler(), core.commandHandler());
         boolean drained = false;
         // Only the broadcast stream holds calls back: rows and events are claimed on it, while a publish meets its
-        // destinations' credit itself (refused whole, and reported, if one of them is full).
-        if (!transport.outbound().isBroadcastBackPressured())
+        // destinations' credit itself (refused whole, and reported, if one of them is full). And a node whose lease
+        // ran out serves nobody: calls already queued wait, applied if a quorum hears it again (after a stall of its
+        // own, a heartbeat round trip) or refused once it is evicted, rather than refused for a gap that short.
+        if (!transport.outbound().isBroadcastBackPressured() && NodeState.NO_QUORUM != core.state())
         {
             final int read = apiQueue.read(apiHandler, API_COMMANDS_PER_CYCLE);
             drained = read < API_COMMANDS_PER_CYCLE;

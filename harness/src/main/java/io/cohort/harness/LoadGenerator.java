@@ -267,7 +267,7 @@ final class LoadGenerator implements Runnable
         final boolean subscribe = Workload.SUBSCRIBE == workload.op;
         CallResult result;
         long backoffNs = MIN_BACKOFF_NS;
-        while (CallResult.BACK_PRESSURED == (result = subscribe ?
+        while (isTransient(result = subscribe ?
             node.subscribe(connectionId, roomId) : node.unsubscribe(connectionId, roomId)))
         {
             backoffNs = backOff(backoffNs);
@@ -281,6 +281,16 @@ final class LoadGenerator implements Runnable
             // Lost for good (the node is no member): counted, and the verification will say so.
             refused.lazySet(refused.get() + 1);
         }
+    }
+
+    /**
+     * What a backend retries: the node is behind (BACK_PRESSURED), or its lease is out for a moment (NO_QUORUM: a
+     * stall of its own, or a heartbeat round trip away from a quorum; it is evicted if that lasts, and the call is
+     * then refused for good).
+     */
+    private static boolean isTransient(final CallResult result)
+    {
+        return CallResult.BACK_PRESSURED == result || CallResult.NO_QUORUM == result;
     }
 
     /**
@@ -327,7 +337,7 @@ final class LoadGenerator implements Runnable
         final long connectionId = (long)(slot + 1) << 40 | PROBE_CONNECTION_BIT | number;
         CallResult result;
         long backoffNs = MIN_BACKOFF_NS;
-        while (CallResult.BACK_PRESSURED == (result = node.subscribe(connectionId, ownProbeRoomId)))
+        while (isTransient(result = node.subscribe(connectionId, ownProbeRoomId)))
         {
             backoffNs = backOff(backoffNs);
         }
