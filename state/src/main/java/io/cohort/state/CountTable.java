@@ -94,11 +94,8 @@ final class CountTable implements AutoCloseable
         countsOffset = BITS_OFFSET + words * Long.BYTES;
         final int slotLength = align(countsOffset + MIN_INLINE_COUNTS * Long.BYTES, CACHE_LINE);
         inlineCounts = (slotLength - countsOffset) / Long.BYTES;
-        final int maxCapacity = CountBlocks.capacityFor(maxSlots);
-        // At most one block per room, each of the largest capacity at worst. Made first: it holds no memory yet.
-        final long blockBytes = (long)maxCapacity * Long.BYTES;
-        blocks = new CountBlocks(
-            maxCapacity, maxEntries > Long.MAX_VALUE / blockBytes ? Long.MAX_VALUE : maxEntries * blockBytes);
+        // Made first: it holds no memory until a room's counts outgrow its slot.
+        blocks = new CountBlocks(CountBlocks.capacityFor(maxSlots));
         table = new ProbedSlots(maxEntries, slotLength, "maxEntries");
     }
 

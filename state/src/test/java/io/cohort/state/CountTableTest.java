@@ -146,6 +146,11 @@ class CountTableTest
         }
     }
 
+    private static int arenasFor(final int blocks, final int capacity)
+    {
+        return (int)((blocks * (long)capacity * Long.BYTES + CountBlocks.ARENA_BYTES - 1) / CountBlocks.ARENA_BYTES);
+    }
+
     private static int inline(final CountTable table)
     {
         final int countsOffset = CountTable.BITS_OFFSET + table.words() * Long.BYTES;
@@ -317,9 +322,9 @@ class CountTableTest
     }
 
     @Test
-    void shouldReuseBlocksBySizeAndRefuseAnAbsurdBound()
+    void shouldReuseABlockBySizeAndAnArenaEmptiedOfOneSizeForAnother()
     {
-        try (CountBlocks blocks = new CountBlocks(8, 1 << 20))
+        try (CountBlocks blocks = new CountBlocks(64))
         {
             final long first = blocks.allocate(8);
             final long second = blocks.allocate(2);
@@ -327,11 +332,42 @@ class CountTableTest
             blocks.free(first, 8);
             assertEquals(first, blocks.allocate(8), "a freed block is reused by its own size");
             assertTrue(second != blocks.allocate(2));
-            assertEquals(2, CountBlocks.capacityFor(2));
-            assertEquals(8, CountBlocks.capacityFor(5));
-            assertEquals(1, CountBlocks.capacityFor(1));
+
+            // Rooms growing in lockstep: 20,000 blocks of 8 counts, then each swapped for one of 16, then 32.
+            final long[] rooms = new long[20_000];
+            for (int i = 0; i < rooms.length; i++)
+            {
+                rooms[i] = blocks.allocate(8);
+            }
+            final int arenasAt8 = blocks.arenas();
+            for (final int capacity : new int[]{ 16, 32 })
+            {
+                for (int i = 0; i < rooms.length; i++)
+                {
+                    final long grown = blocks.allocate(capacity);
+                    blocks.free(rooms[i], capacity / 2);
+                    rooms[i] = grown;
+                }
+            }
+            // Each size's peak held at once would be 2 + 3 + 5 arenas (plus the one of the blocks of 2); the arenas
+            // the 8s and 16s left serve the 32s, so only the 16s still held while the 32s grow come on top.
+            final int peaks = arenasFor(rooms.length, 8) + arenasFor(rooms.length, 16) + arenasFor(rooms.length, 32);
+            assertEquals(3, arenasAt8);
+            assertTrue(blocks.arenas() <= 1 + arenasFor(rooms.length, 16) + arenasFor(rooms.length, 32) &&
+                blocks.arenas() < 1 + peaks, "arenas " + blocks.arenas() + ", each size's peak " + peaks);
+            for (final long block : rooms)
+            {
+                blocks.free(block, 32);
+            }
+            assertEquals(3, blocks.blocksInUse());
+            blocks.clear();
+            assertEquals(0, blocks.bytesInUse());
+            assertTrue(0 != blocks.allocate(64));
         }
-        assertThrows(IllegalArgumentException.class, () -> new CountBlocks(6, 1024));
+        assertEquals(2, CountBlocks.capacityFor(2));
+        assertEquals(8, CountBlocks.capacityFor(5));
+        assertEquals(1, CountBlocks.capacityFor(1));
+        assertThrows(IllegalArgumentException.class, () -> new CountBlocks(6));
         assertThrows(IllegalArgumentException.class, () -> new CountTable(10, CountTable.MAX_SLOTS + 1));
     }
 }
