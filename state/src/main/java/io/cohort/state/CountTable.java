@@ -39,7 +39,7 @@ import java.lang.invoke.VarHandle;
  * have moved). A reader checks both around what it read and reads again if either changed, so it sees a slot
  * whole; a count changed in place alone is one store, the value before or after. A block address is followed only
  * after the slot's sequence confirmed it, so a reader never reads outside memory this table holds (freed blocks
- * stay mapped: see {@link CountBlocks}).
+ * stay mapped: see {@link CountBlocks}). The readers' side is {@link CountTableReader}.
  */
 final class CountTable implements AutoCloseable
 {
@@ -53,8 +53,8 @@ final class CountTable implements AutoCloseable
     static final int BITS_OFFSET = SIZES_OFFSET + Integer.BYTES;
     private static final int CACHE_LINE = 64;
     private static final int MIN_INLINE_COUNTS = 2;
-    private static final int USED_MASK = 0xFFFF;
-    private static final int CAPACITY_SHIFT = 16;
+    static final int USED_MASK = 0xFFFF;
+    static final int CAPACITY_SHIFT = 16;
     private static final VarHandle MOVES;
 
     static
@@ -445,126 +445,6 @@ final class CountTable implements AutoCloseable
     // ------------------------------------------------------------------------------------------ other threads
 
     /**
-     * Cluster-wide count of a room as a reader on another thread sees it: the sum of the counts of owner slots
-     * that have an owner.
-     *
-     * @param scratch {@link #readerScratchLength()} longs of the reader's own.
-     */
-    long readerSum(final long roomId, final OwnerSlots owners, final long[] scratch)
-    {
-        while (true)
-        {
-            final long seenMoves = beginMovesRead();
-            final long position = readerFind(roomId);
-            long sum = 0;
-            boolean valid = true;
-            if (position >= 0)
-            {
-                final long at = table.slotAddress(position);
-                final int sequence = UnsafeApi.getIntAcquire(null, at + SEQUENCE_OFFSET);
-                final long counts = readerCounts(at, sequence, scratch);
-                valid = 0 != counts;
-                for (int w = 0, index = 0, used = (int)scratch[words]; valid && w < words; w++)
-                {
-                    long word = scratch[w];
-                    while (0 != word && index < used)
-                    {
-                        final int slot = (w << 6) + Long.numberOfTrailingZeros(word);
-                        if (0 != owners.ownerOfSlot(slot))
-                        {
-                            sum += countAt(counts, index);
-                        }
-                        index++;
-                        word &= word - 1;
-                    }
-                }
-                UnsafeApi.loadLoadFence();
-                valid &= sequence == UnsafeApi.getInt(at + SEQUENCE_OFFSET);
-            }
-            if (valid && validMovesRead(seenMoves))
-            {
-                return sum;
-            }
-            Thread.onSpinWait();
-        }
-    }
-
-    /**
-     * One owner slot's count in a room as a reader on another thread sees it.
-     *
-     * @param scratch {@link #readerScratchLength()} longs of the reader's own.
-     */
-    long readerCount(final long roomId, final int slot, final long[] scratch)
-    {
-        while (true)
-        {
-            final long seenMoves = beginMovesRead();
-            final long position = readerFind(roomId);
-            long count = 0;
-            boolean valid = true;
-            if (position >= 0)
-            {
-                final long at = table.slotAddress(position);
-                final int sequence = UnsafeApi.getIntAcquire(null, at + SEQUENCE_OFFSET);
-                final long counts = readerCounts(at, sequence, scratch);
-                valid = 0 != counts;
-                final int word = slot >>> 6;
-                if (valid && 0 != (scratch[word] & (1L << slot)))
-                {
-                    int rank = Long.bitCount(scratch[word] & ((1L << slot) - 1));
-                    for (int w = 0; w < word; w++)
-                    {
-                        rank += Long.bitCount(scratch[w]);
-                    }
-                    count = rank < scratch[words] ? countAt(counts, rank) : 0;
-                }
-                UnsafeApi.loadLoadFence();
-                valid &= sequence == UnsafeApi.getInt(at + SEQUENCE_OFFSET);
-            }
-            if (valid && validMovesRead(seenMoves))
-            {
-                return count;
-            }
-            Thread.onSpinWait();
-        }
-    }
-
-    /**
-     * The length of a reader's scratch: the bits of a slot, then its number of counts.
-     */
-    int readerScratchLength()
-    {
-        return words + 1;
-    }
-
-    /**
-     * Copies a slot's bits and number of counts into the scratch and finds its counts, confirmed by the slot's
-     * sequence before the address is used.
-     *
-     * @return the counts' address, 0 if the slot was being changed (read again).
-     */
-    private long readerCounts(final long at, final int sequence, final long[] scratch)
-    {
-        if (0 != (sequence & 1))
-        {
-            return 0;
-        }
-        for (int w = 0; w < words; w++)
-        {
-            scratch[w] = bits(at, w);
-        }
-        final int sizes = UnsafeApi.getInt(at + SIZES_OFFSET);
-        final long block = UnsafeApi.getLong(at + countsOffset);
-        UnsafeApi.loadLoadFence();
-        if (sequence != UnsafeApi.getInt(at + SEQUENCE_OFFSET))
-        {
-            return 0;
-        }
-        scratch[words] = Math.min(sizes & USED_MASK, maxSlots);
-        return 0 == (sizes >>> CAPACITY_SHIFT) ? at + countsOffset : block;
-    }
-
-    /**
      * A slot's sequence: odd while the writer changes the slot, advanced by 2 by each change readers must not see
      * half made.
      */
@@ -581,7 +461,12 @@ final class CountTable implements AutoCloseable
         return (long)MOVES.getVolatile(this);
     }
 
-    private long beginMovesRead()
+    /**
+     * Waits for no removal to be shifting slots, for a reader.
+     *
+     * @return the even move count to give {@link #validMovesRead}.
+     */
+    long beginMovesRead()
     {
         long seen;
         while (0 != ((seen = (long)MOVES.getAcquire(this)) & 1))
@@ -591,7 +476,10 @@ final class CountTable implements AutoCloseable
         return seen;
     }
 
-    private boolean validMovesRead(final long seen)
+    /**
+     * Whether no removal shifted slots since {@link #beginMovesRead}, for a reader once it has read the slots.
+     */
+    boolean validMovesRead(final long seen)
     {
         // The slots were read before the move count is read again.
         VarHandle.loadLoadFence();
@@ -603,7 +491,7 @@ final class CountTable implements AutoCloseable
      *
      * @return the position, or -1.
      */
-    private long readerFind(final long roomId)
+    long readerFind(final long roomId)
     {
         long position = table.home(roomId);
         for (long probes = 0, slots = table.slots(); probes < slots; probes++)
@@ -620,5 +508,18 @@ final class CountTable implements AutoCloseable
             position = table.next(position);
         }
         return -1;
+    }
+
+    /**
+     * Where the first inline count (or, for a room whose counts are in a block, the block's address) is in a slot.
+     */
+    int countsOffset()
+    {
+        return countsOffset;
+    }
+
+    int maxSlots()
+    {
+        return maxSlots;
     }
 }

@@ -446,28 +446,11 @@ final class RoomCounts implements AutoCloseable
     }
 
     /**
-     * Cluster-wide count of a room for a reader on another thread.
-     *
-     * @param scratch {@link #readerScratchLength()} longs of the reader's own.
+     * A reader of the counts for one thread other than the writer's.
      */
-    long readerSum(final long roomId, final long[] scratch)
+    CountTableReader newReader()
     {
-        return table.readerSum(roomId, slots, scratch);
-    }
-
-    /**
-     * One slot's count in a room for a reader on another thread.
-     *
-     * @param scratch {@link #readerScratchLength()} longs of the reader's own.
-     */
-    long readerCount(final int slot, final long roomId, final long[] scratch)
-    {
-        return table.readerCount(roomId, slot, scratch);
-    }
-
-    int readerScratchLength()
-    {
-        return table.readerScratchLength();
+        return new CountTableReader(table, slots);
     }
 
     long entries()

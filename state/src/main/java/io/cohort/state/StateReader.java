@@ -9,7 +9,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * A read-only view of the rooms, the local connections and the room counts for one thread other than the
  * state's writer: each reader has its own reusable keys and scratch and reads the same off-heap tables. Rooms
  * are read from Chronicle Map (safe for concurrent readers). A room's counts are read through the count table's
- * sequence locks ({@link CountTable}): a read the writer overlapped with anything but a single count's store is
+ * sequence locks ({@link CountTableReader}): a read the writer overlapped with anything but a single count's store is
  * done again, so a room is never seen half-changed: each owner's count read is one the writer wrote, no owner is
  * counted twice, and a count of an owner removed meanwhile is not counted; counts of two owners that change in
  * place while the reader reads may be from moments one store apart. The local connections are read through the
@@ -20,7 +20,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class StateReader
 {
     private final RoomCounts counts;
-    private final long[] countScratch;
+    private final CountTableReader countReader;
     private final RoomTable rooms;
     private final ConnectionTableReader connections;
     private final LongValue key = Values.newHeapInstance(LongValue.class);
@@ -32,7 +32,7 @@ public final class StateReader
         this.counts = counts;
         this.rooms = rooms;
         this.connections = new ConnectionTableReader(connections);
-        countScratch = new long[counts.readerScratchLength()];
+        countReader = counts.newReader();
         roomArray = new byte[rooms.maxRoomBytes()];
         roomBuffer = new UnsafeBuffer(roomArray);
     }
@@ -103,7 +103,7 @@ public final class StateReader
      */
     public long roomCount(final long roomId)
     {
-        return counts.readerSum(roomId, countScratch);
+        return countReader.sum(roomId);
     }
 
     /**
@@ -116,7 +116,7 @@ public final class StateReader
     public long ownerCount(final long ownerNodeId, final long roomId)
     {
         final int slot = slotOf(ownerNodeId);
-        return RoomCounts.NO_SLOT == slot ? 0 : counts.readerCount(slot, roomId, countScratch);
+        return RoomCounts.NO_SLOT == slot ? 0 : countReader.count(roomId, slot);
     }
 
     /**

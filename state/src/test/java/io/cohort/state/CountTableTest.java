@@ -38,7 +38,6 @@ class CountTableTest
             // Small ids and random ones: long probe runs, so removals shift rooms back.
             roomIds.add(random.nextBoolean() ? 1 + i : random.nextLong() | 1);
         }
-        final long[] scratch;
         try (CountTable table = new CountTable(MAX_ROOMS, maxSlots))
         {
             final OwnerSlots everyoneOwned = new OwnerSlots(1, maxSlots);
@@ -46,7 +45,7 @@ class CountTableTest
             {
                 everyoneOwned.take(slot, 100 + slot);
             }
-            scratch = new long[table.readerScratchLength()];
+            final CountTableReader reader = new CountTableReader(table, everyoneOwned);
             for (int step = 0; step < 60_000; step++)
             {
                 final long roomId = roomIds.get(random.nextInt(roomIds.size()));
@@ -118,12 +117,12 @@ class CountTableTest
                         counts.put(slot, count);
                     }
                 }
-                assertRoom(table, model, roomId, everyoneOwned, scratch);
+                assertRoom(table, model, roomId, reader);
                 if (step % 1000 == 0)
                 {
                     for (final long room : roomIds)
                     {
-                        assertRoom(table, model, room, everyoneOwned, scratch);
+                        assertRoom(table, model, room, reader);
                     }
                 }
             }
@@ -162,8 +161,7 @@ class CountTableTest
         final CountTable table,
         final Map<Long, TreeMap<Integer, Long>> model,
         final long roomId,
-        final OwnerSlots owners,
-        final long[] scratch)
+        final CountTableReader reader)
     {
         final TreeMap<Integer, Long> counts = model.get(roomId);
         final long position = table.find(roomId);
@@ -180,7 +178,7 @@ class CountTableTest
                 assertTrue(table.has(at, count.getKey()));
                 assertEquals(count.getValue(), table.count(at, count.getKey()));
                 assertEquals(count.getValue(), table.countAt(address, index++), "counts in owner slot order");
-                assertEquals(count.getValue(), table.readerCount(roomId, count.getKey(), scratch));
+                assertEquals(count.getValue(), reader.count(roomId, count.getKey()));
                 sum += count.getValue();
             }
             int bits = 0;
@@ -190,7 +188,7 @@ class CountTableTest
             }
             assertEquals(counts.size(), bits);
         }
-        assertEquals(sum, table.readerSum(roomId, owners, scratch));
+        assertEquals(sum, reader.sum(roomId));
     }
 
     @Test
