@@ -10,7 +10,8 @@ import java.util.function.LongConsumer;
  * Slot 0 is the local node's for good. A slot is FREE, OWNED, RETIRED (its owner removed, its pairs still in
  * entries) or SWEEPING (in the sweep pass under way); it is free again only once a whole pass took its pairs out,
  * so a slot never names two owners' counts. There are twice as many slots as owners allowed. Owners and digests
- * are published with ordered stores for {@link StateReader}s; the rest is the state's thread's only.
+ * are published with ordered stores for {@link StateReader}s; the rest (the OWNED slots also as bit words, to mask
+ * a room's presence bits with) is the state's thread's only.
  */
 final class OwnerSlots
 {
@@ -27,6 +28,7 @@ final class OwnerSlots
     private final AtomicLongArray digestBySlot;
     private final long[] rowsBySlot;
     private final byte[] stateBySlot;
+    private final long[] ownedWords;
     private final Long2LongHashMap slotByOwner;
     private int owners;
     private int retired;
@@ -34,18 +36,19 @@ final class OwnerSlots
     OwnerSlots(final long localNodeId, final int maxOwners)
     {
         this.maxOwners = maxOwners;
-        maxSlots = Math.min(CountEntry.MAX_SLOTS, 2 * maxOwners);
+        maxSlots = Math.min(CountTable.MAX_SLOTS, 2 * maxOwners);
         ownerBySlot = new AtomicLongArray(maxSlots);
         digestBySlot = new AtomicLongArray(maxSlots);
         rowsBySlot = new long[maxSlots];
         stateBySlot = new byte[maxSlots];
+        ownedWords = new long[(maxSlots + Long.SIZE - 1) / Long.SIZE];
         slotByOwner = new Long2LongHashMap(maxSlots * 2, 0.65f, NO_SLOT);
         takeLocalSlot(localNodeId);
     }
 
     private void takeLocalSlot(final long localNodeId)
     {
-        stateBySlot[LOCAL_SLOT] = OWNED;
+        own(LOCAL_SLOT, OWNED);
         ownerBySlot.lazySet(LOCAL_SLOT, localNodeId);
         slotByOwner.put(localNodeId, LOCAL_SLOT);
         owners = 1;
@@ -58,7 +61,7 @@ final class OwnerSlots
     {
         for (int slot = 0; slot < maxSlots; slot++)
         {
-            stateBySlot[slot] = FREE;
+            own(slot, FREE);
             rowsBySlot[slot] = 0;
             ownerBySlot.lazySet(slot, 0);
             digestBySlot.lazySet(slot, RowDigest.EMPTY);
@@ -97,7 +100,7 @@ final class OwnerSlots
 
     void take(final int slot, final long ownerNodeId)
     {
-        stateBySlot[slot] = OWNED;
+        own(slot, OWNED);
         ownerBySlot.lazySet(slot, ownerNodeId);
         slotByOwner.put(ownerNodeId, slot);
         owners++;
@@ -135,7 +138,7 @@ final class OwnerSlots
         release(slot);
         if (rows > 0)
         {
-            stateBySlot[slot] = RETIRED;
+            own(slot, RETIRED);
             retired++;
         }
         return rows;
@@ -158,7 +161,7 @@ final class OwnerSlots
         ownerBySlot.lazySet(slot, 0);
         digestBySlot.lazySet(slot, RowDigest.EMPTY);
         rowsBySlot[slot] = 0;
-        stateBySlot[slot] = FREE;
+        own(slot, FREE);
         owners--;
     }
 
@@ -176,7 +179,7 @@ final class OwnerSlots
         {
             if (RETIRED == stateBySlot[slot])
             {
-                stateBySlot[slot] = SWEEPING;
+                own(slot, SWEEPING);
             }
         }
         retired = 0;
@@ -191,8 +194,21 @@ final class OwnerSlots
         {
             if (SWEEPING == stateBySlot[slot])
             {
-                stateBySlot[slot] = FREE;
+                own(slot, FREE);
             }
+        }
+    }
+
+    private void own(final int slot, final byte state)
+    {
+        stateBySlot[slot] = state;
+        if (OWNED == state)
+        {
+            ownedWords[slot >>> 6] |= 1L << slot;
+        }
+        else
+        {
+            ownedWords[slot >>> 6] &= ~(1L << slot);
         }
     }
 
@@ -202,11 +218,20 @@ final class OwnerSlots
     }
 
     /**
-     * Each slot's state, for {@link CountEntry#dropPairs} and {@link CountEntry#pairsIn}.
+     * One word of the OWNED slots as bits (bit {@code b} is slot {@code 64 * word + b}), to mask a room's presence
+     * bits with: a slot retired or being swept may still have counts in rooms, which are never read.
      */
-    byte[] states()
+    long ownedWord(final int word)
     {
-        return stateBySlot;
+        return ownedWords[word];
+    }
+
+    /**
+     * Every word of the OWNED slots as bits; not to be changed.
+     */
+    long[] ownedWords()
+    {
+        return ownedWords;
     }
 
     int forEachOwner(final LongConsumer consumer)

@@ -3,10 +3,11 @@ package io.cohort.state;
 import org.agrona.UnsafeApi;
 
 /**
- * Off-heap open addressing shared by the state thread's own tables ({@link RoomIndex}, {@link ConnectionTable}):
+ * Off-heap open addressing shared by the state thread's own tables ({@link CountTable}, {@link ConnectionTable}):
  * fixed-length slots whose first 8 bytes hold a non-zero key (0 = empty), linear probing from a multiply-shift home,
  * sized for at most 3/4 load, deletion by backward shift (no tombstones, so probe runs never lengthen with churn).
- * The memory is allocated and zeroed at construction. What a slot holds past its key is the owner's business.
+ * The memory is allocated and zeroed at construction, its first slot at the start of a cache line (a slot of 64
+ * bytes is one line). What a slot holds past its key is the owner's business.
  */
 final class ProbedSlots implements AutoCloseable
 {
@@ -14,7 +15,9 @@ final class ProbedSlots implements AutoCloseable
     private static final int LOAD_NUMERATOR = 3;
     private static final int LOAD_DENOMINATOR = 4;
     private static final long MIN_SLOTS = 16;
+    private static final int CACHE_LINE = 64;
 
+    private final long allocated;
     private final long address;
     private final long slots;
     private final int slotLength;
@@ -29,13 +32,13 @@ final class ProbedSlots implements AutoCloseable
     {
         this.slotLength = slotLength;
         slots = Math.max(MIN_SLOTS, maxEntries / LOAD_NUMERATOR * LOAD_DENOMINATOR + LOAD_DENOMINATOR);
-        if (slots > Long.MAX_VALUE / slotLength)
+        if (slots > (Long.MAX_VALUE - CACHE_LINE) / slotLength)
         {
             throw new IllegalArgumentException(what + "=" + maxEntries + " is too large");
         }
-        final long allocated = UnsafeApi.allocateMemory(slots * slotLength);
-        UnsafeApi.setMemory(allocated, slots * slotLength, (byte)0);
-        address = allocated;
+        allocated = UnsafeApi.allocateMemory(slots * slotLength + CACHE_LINE);
+        address = (allocated + CACHE_LINE - 1) & -CACHE_LINE;
+        UnsafeApi.setMemory(address, slots * slotLength, (byte)0);
     }
 
     long slots()
@@ -132,7 +135,7 @@ final class ProbedSlots implements AutoCloseable
         if (!closed)
         {
             closed = true;
-            UnsafeApi.freeMemory(address);
+            UnsafeApi.freeMemory(allocated);
         }
     }
 }

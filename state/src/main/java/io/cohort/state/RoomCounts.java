@@ -1,114 +1,59 @@
 package io.cohort.state;
 
-import net.openhft.chronicle.bytes.BytesStore;
-import net.openhft.chronicle.core.values.LongValue;
-import net.openhft.chronicle.map.ChronicleMap;
-import net.openhft.chronicle.map.ExternalMapQueryContext;
-import net.openhft.chronicle.map.MapEntry;
-import net.openhft.chronicle.map.MapSegmentContext;
-import net.openhft.chronicle.values.Values;
-import org.agrona.concurrent.UnsafeBuffer;
-
-import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
- * Room counts, room-major: one Chronicle Map from room id to a {@link CountEntry} holding the count of every
- * owner with subscribers in the room, so that a local change, an applied remote count, a cluster-wide count and
- * the routing of a notification each take one lookup of one map. Owners are mapped to slots (slot 0 is the local
- * node's for good); an entry holds (slot, count) pairs for the owners with a count above 0 (and maybe this node's
- * at 0, see {@link CountEntry}), so that its
- * size follows the owners actually present in the room, not the configured cluster size.
+ * Room counts, room-major: one {@link CountTable} slot per room holding the count of every owner with subscribers
+ * in the room, so that a local change, an applied remote count, a cluster-wide count and the routing of a
+ * notification each take one probe of one table. Owners are mapped to slots (slot 0 is the local node's for
+ * good); a room holds a presence bit and a count for each owner slot with a count above 0, so that its size
+ * follows the owners actually present in the room, not the configured cluster size.
  * <p>
  * Removing an owner is O(1): its slot is retired (its counts vanish from every read at once, its digest becomes
- * {@link RowDigest#EMPTY}) and a later incremental sweep ({@link #sweep(int)}) takes the retired pairs out of the
- * entries a few segments at a time, after which the slot is free again. There are twice as many slots as owners
+ * {@link RowDigest#EMPTY}) and a later incremental sweep ({@link #sweep(int)}) takes the retired counts out of the
+ * rooms a segment at a time, after which the slot is free again. There are twice as many slots as owners
  * allowed, so a removed owner that comes straight back (a re-sync) takes a free slot while its old one is swept.
  * <p>
- * Owners, rows and digests are in {@link OwnerSlots}. Single writer: every method but {@link #map} (and the
- * slots' published owners and digests) runs on the state's thread, which finds a room's entry through its own
- * {@link RoomIndex} (room id to the entry's address) instead of a Chronicle query context. It reads entries and
- * makes one-store changes (a count, an append into spare capacity: see {@link CountEntry}) in place; inserting,
- * growing, taking a pair out and removing an entry go through Chronicle under the segment's write lock.
- * {@link StateReader}s on other threads take Chronicle's segment read lock for an entry, so they never see a
- * half-written entry, and skip pairs of a slot that has no owner (released with ordered stores).
+ * A segment is a range of {@value #SEGMENT_POSITIONS} home positions of the table: a room is visited in the segment
+ * of its home position, which never changes while the room is in the table (a removal shifts rooms back towards
+ * their homes, never past them), so visiting every segment once, in any number of calls and with changes in
+ * between, visits each room present throughout exactly once.
+ * <p>
+ * Owners, rows and digests are in {@link OwnerSlots}. Single writer: every method but the readers' (and the slots'
+ * published owners and digests) runs on the state's thread; {@link StateReader}s on other threads read through
+ * the table's sequence locks and skip counts of a slot that has no owner.
  */
 final class RoomCounts implements AutoCloseable
 {
-    /** Returned by {@link #set} and {@link #setRow} when a new entry would pass the capacity. */
+    /** Returned by {@link #set} and {@link #setRow} when a new room would pass the capacity. */
     static final long FULL = -1;
     static final int NO_SLOT = OwnerSlots.NO_SLOT;
     static final int LOCAL_SLOT = OwnerSlots.LOCAL_SLOT;
+    /** Home positions of the table per segment (a sweep step or a snapshot slice visits whole segments). */
+    static final int SEGMENT_POSITIONS = 1024;
 
-    private static final int INITIAL_PAIRS = 2;
-    private static final int AVERAGE_PAIRS = 4;
-    private static final double MIN_BLOAT_FACTOR = 2.0;
-    private static final double MAX_BLOAT_FACTOR = 1000.0;
-
-    private final ChronicleMap<LongValue, byte[]> map;
+    private final CountTable table;
     private final long maxEntries;
     private final OwnerSlots slots;
-    private final long[] ownersScratch;
-    private final byte[] scratchArray;
-    private final UnsafeBuffer scratch;
-    private final BytesStore<?, byte[]> scratchStore;
-    private final CountEntry entry = new CountEntry();
-    private final RoomIndex index;
-    private final LongValue key = Values.newHeapInstance(LongValue.class);
-    private final LongValue iterationKey = Values.newHeapInstance(LongValue.class);
-    private final Consumer<MapEntry<LongValue, byte[]>> sweeper = this::sweepEntry;
-    private final Consumer<MapEntry<LongValue, byte[]>> rowFinder = this::findRow;
-    private CountRowVisitor rowVisitor;
-    private int visitedSlot;
-    private int segmentEntries;
-    private long entries;
+    private final int words;
     private long lastPrevious;
     private int sweepSegment = -1;
-    private long sweptEntries;
 
     RoomCounts(final long localNodeId, final int maxOwners, final long maxEntries)
     {
         this.maxEntries = maxEntries;
         slots = new OwnerSlots(localNodeId, maxOwners);
-        final int maxSlots = slots.maxSlots();
-        ownersScratch = new long[maxSlots];
-        scratchArray = new byte[CountEntry.length(maxSlots)];
-        scratch = new UnsafeBuffer(scratchArray);
-        scratchStore = BytesStore.wrap(scratchArray);
-        final int averageValue = CountEntry.length(Math.min(AVERAGE_PAIRS, maxSlots));
-        final double bloat = Math.max(MIN_BLOAT_FACTOR,
-            Math.min(MAX_BLOAT_FACTOR, (double)CountEntry.length(maxOwners) / averageValue));
-        map = ChronicleMap.of(LongValue.class, byte[].class)
-            .name("cohort-room-counts")
-            .entries(maxEntries)
-            .averageValueSize(averageValue)
-            .maxBloatFactor(bloat)
-            // Pairs 8-byte aligned: an in-place store of one is atomic for readers.
-            .entryAndValueOffsetAlignment(Long.BYTES)
-            .putReturnsNull(true)
-            .removeReturnsNull(true)
-            .skipCloseOnExitHook(true)
-            .create();
-        try
-        {
-            index = new RoomIndex(maxEntries);
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            map.close();
-            throw ex;
-        }
+        table = new CountTable(maxEntries, slots.maxSlots());
+        words = table.words();
     }
 
     /**
-     * Empties the map and gives slot 0 to a (possibly new) local node.
+     * Empties the table and gives slot 0 to a (possibly new) local node. No reader may be in use.
      */
     void reset(final long localNodeId)
     {
-        map.clear();
-        index.clear();
+        table.clear();
         slots.reset(localNodeId);
-        entries = 0;
         lastPrevious = 0;
         sweepSegment = -1;
     }
@@ -144,42 +89,42 @@ final class RoomCounts implements AutoCloseable
 
     long count(final int slot, final long roomId)
     {
-        final long at = index.get(roomId);
-        return 0 == at ? 0 : entry.wrap(at).count(entry.indexOf(slot));
+        final long position = table.find(roomId);
+        return position < 0 ? 0 : table.count(table.slotAddress(position), slot);
     }
 
     /**
-     * Adds one to the local count if the admission says {@link StateResult#SUBSCRIBED}, finding the entry once;
+     * Adds one to the local count if the admission says {@link StateResult#SUBSCRIBED}, finding the room once;
      * the previous count is then {@link #lastPrevious()}.
      *
      * @return the admission's result, or {@link StateResult#ROOM_COUNTS_FULL} (admission not asked) if the room
-     * has no entry and the map is at capacity.
+     * has no count and the table is at capacity.
      */
     StateResult incrementIf(final int slot, final long roomId, final CountAdmission admission)
     {
-        final long at = index.get(roomId);
-        if (0 == at)
+        final long position = table.find(roomId);
+        if (position < 0)
         {
-            if (entries >= maxEntries)
+            if (table.size() >= maxEntries)
             {
                 return StateResult.ROOM_COUNTS_FULL;
             }
             final StateResult result = admission.admit(roomId, 0);
             if (StateResult.SUBSCRIBED == result)
             {
-                insertLocked(slot, roomId, 1);
+                // The admission touches no count: the empty position found above is still the room's.
+                table.insert(position, roomId, slot, 1);
                 slots.changed(slot, roomId, 0, 1);
                 lastPrevious = 0;
             }
             return result;
         }
-        final int pair = entry.wrap(at).indexOf(slot);
-        final long previous = entry.count(pair);
+        final long at = table.slotAddress(position);
+        final long previous = table.count(at, slot);
         final StateResult result = admission.admit(roomId, previous);
         if (StateResult.SUBSCRIBED == result)
         {
-            // The admission touches no count: the entry wrapped above is still where it was.
-            change(pair, slot, roomId, previous + 1);
+            change(position, at, slot, previous, previous + 1);
             slots.changed(slot, roomId, previous, previous + 1);
             lastPrevious = previous;
         }
@@ -192,21 +137,21 @@ final class RoomCounts implements AutoCloseable
     }
 
     /**
-     * Adds a delta to the local count of a room that has an entry (a subscriber leaves).
+     * Takes one from the local count of a room (a subscriber leaves).
      *
      * @return the count before.
      * @throws IllegalStateException if the count would go below 0.
      */
     long decrement(final int slot, final long roomId)
     {
-        final long at = index.get(roomId);
-        final int pair = 0 == at ? -1 : entry.wrap(at).indexOf(slot);
-        if (pair < 0)
+        final long position = table.find(roomId);
+        final long at = position < 0 ? 0 : table.slotAddress(position);
+        final long previous = 0 == at ? 0 : table.count(at, slot);
+        if (0 == previous)
         {
             throw new IllegalStateException("count of roomId=" + roomId + " would go from 0 to -1");
         }
-        final long previous = entry.count(pair);
-        change(pair, slot, roomId, previous - 1);
+        change(position, at, slot, previous, previous - 1);
         slots.changed(slot, roomId, previous, previous - 1);
         return previous;
     }
@@ -214,7 +159,7 @@ final class RoomCounts implements AutoCloseable
     /**
      * Sets an owner's absolute count in one lookup; 0 removes it. Gives a remote slot back when its last row goes.
      *
-     * @return the count before, or {@link #FULL} if the room has no entry and the map is at capacity.
+     * @return the count before, or {@link #FULL} if the room has no count and the table is at capacity.
      */
     long set(final int slot, final long roomId, final long count)
     {
@@ -226,158 +171,68 @@ final class RoomCounts implements AutoCloseable
     /**
      * {@link #set} without giving the slot back when its last row goes: for a snapshot chunk, which resolves the
      * slot once and calls {@link OwnerSlots#releaseIfEmpty} once at the end. Rows are written straight into the
-     * room's entry.
+     * room's slot of the table.
      *
-     * @return the count before, or {@link #FULL} if the room has no entry and the map is at capacity.
+     * @return the count before, or {@link #FULL} if the room has no count and the table is at capacity.
      */
     long setRow(final int slot, final long roomId, final long count)
     {
-        final long at = index.get(roomId);
-        if (0 == at)
+        final long position = table.find(roomId);
+        if (position < 0)
         {
             if (0 == count)
             {
                 return 0;
             }
-            if (entries >= maxEntries)
+            if (table.size() >= maxEntries)
             {
                 return FULL;
             }
-            insertLocked(slot, roomId, count);
+            table.insert(position, roomId, slot, count);
             slots.changed(slot, roomId, 0, count);
             return 0;
         }
-        final int pair = entry.wrap(at).indexOf(slot);
-        final long previous = entry.count(pair);
-        if (previous == count)
+        final long at = table.slotAddress(position);
+        final long previous = table.count(at, slot);
+        if (previous != count)
         {
-            return previous;
+            change(position, at, slot, previous, count);
+            slots.changed(slot, roomId, previous, count);
         }
-        change(pair, slot, roomId, count);
-        slots.changed(slot, roomId, previous, count);
         return previous;
     }
 
     /**
-     * Gives a slot a new count in the wrapped entry of a room. A change of one pair's count, or an append into
-     * spare capacity, is one ordered store that readers see whole, so it is made in place without Chronicle's
-     * lock (this is the only writer); taking a pair out (several stores) or growing the entry goes through a
-     * query context under the write lock, which keeps readers out until the entry is whole again.
+     * Gives a slot a new count in a room that is in the table. A count that stays above 0 is one store; a count
+     * added or taken out is a change of the slot under its sequence lock; the room's last count going removes
+     * the room.
      */
-    private void change(final int pair, final int slot, final long roomId, final long count)
+    private void change(final long position, final long at, final int slot, final long previous, final long count)
     {
         if (0 == count)
         {
-            if (LOCAL_SLOT == slot && entry.hasCountBesides(pair))
+            if (1 == table.used(at))
             {
-                // Slot 0 is this node's for good: its pair never moves, so a reader never sees it twice.
-                entry.setCount(pair, slot, 0);
+                table.delete(position);
             }
             else
             {
-                removePairLocked(slot, roomId);
+                table.remove(at, slot);
             }
         }
-        else if (pair >= 0)
+        else if (0 == previous)
         {
-            entry.setCount(pair, slot, count);
-        }
-        else if (!entry.isFull())
-        {
-            entry.append(slot, count);
+            table.add(at, slot, count);
         }
         else
         {
-            appendLocked(slot, roomId, count);
+            table.setCount(at, slot, count);
         }
-    }
-
-    private void insertLocked(final int slot, final long roomId, final long count)
-    {
-        key.setValue(roomId);
-        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
-        {
-            context.writeLock().lock();
-            if (null != context.entry())
-            {
-                throw new IllegalStateException("room index lost roomId=" + roomId);
-            }
-            final int length = CountEntry.length(INITIAL_PAIRS);
-            scratch.setMemory(0, length, (byte)0);
-            entry.wrap(scratch, 0, length).initialise(slot, count);
-            context.absentEntry().doInsert(context.wrapValueBytesAsData(scratchStore, 0, length));
-            entries++;
-            index.put(roomId, RoomIndex.valueAddress(context.entry()));
-        }
-    }
-
-    private MapEntry<LongValue, byte[]> lockedEntry(final ExternalMapQueryContext<LongValue, byte[], ?> context)
-    {
-        context.writeLock().lock();
-        final MapEntry<LongValue, byte[]> found = context.entry();
-        if (null == found)
-        {
-            throw new IllegalStateException("room index holds a removed roomId=" + key.getValue());
-        }
-        wrap(found);
-        return found;
-    }
-
-    private void appendLocked(final int slot, final long roomId, final long count)
-    {
-        key.setValue(roomId);
-        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
-        {
-            final MapEntry<LongValue, byte[]> found = lockedEntry(context);
-            // Pairs of retired slots may go first: they are never read again.
-            entry.dropPairs(slots.states(), OwnerSlots.OWNED);
-            if (!entry.isFull())
-            {
-                entry.append(slot, count);
-                return;
-            }
-            // Grown by doubling: a room gains owners one at a time, and each growth copies the entry.
-            final int used = entry.used();
-            final int capacity = Math.min(slots.maxSlots(), 2 * entry.capacity());
-            final int length = CountEntry.length(capacity);
-            scratch.setMemory(0, length, (byte)0);
-            entry.copyTo(scratch);
-            entry.wrap(scratch, 0, length).writeCapacity();
-            entry.append(slot, count);
-            found.doReplaceValue(context.wrapValueBytesAsData(scratchStore, 0, length));
-            if (entry.used() != used + 1)
-            {
-                throw new IllegalStateException("entry grew to used=" + entry.used() + " from " + used);
-            }
-            // A larger value may have moved.
-            index.put(roomId, RoomIndex.valueAddress(context.entry()));
-        }
-    }
-
-    private void removePairLocked(final int slot, final long roomId)
-    {
-        key.setValue(roomId);
-        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
-        {
-            final MapEntry<LongValue, byte[]> found = lockedEntry(context);
-            entry.remove(entry.indexOf(slot));
-            if (!entry.hasCountBesides(-1))
-            {
-                found.doRemove();
-                entries--;
-                index.remove(roomId);
-            }
-        }
-    }
-
-    private CountEntry wrap(final MapEntry<LongValue, byte[]> found)
-    {
-        return entry.wrap(RoomIndex.valueAddress(found), (int)found.value().size());
     }
 
     /**
      * Retires an owner's slot: its counts vanish from every read now, its digest becomes empty, and
-     * {@link #sweep} takes its pairs out of the entries later.
+     * {@link #sweep} takes its counts out of the rooms later.
      *
      * @return the owner's rows at removal.
      */
@@ -387,11 +242,11 @@ final class RoomCounts implements AutoCloseable
     }
 
     /**
-     * One step of the sweep of retired slots: whole segments of the map, until at least {@code budget} entries
+     * One step of the sweep of retired slots: whole segments of the table, until at least {@code budget} rooms
      * were visited. A pass over every segment frees the slots that were retired when it began.
      *
-     * @param budget entries to visit at least, when there is work; a step visits whole segments.
-     * @return entries visited, 0 when no slot awaits a sweep.
+     * @param budget rooms to visit at least, when there is work; a step visits whole segments.
+     * @return rooms visited, at least 1 when there was work, 0 when no slot awaits a sweep.
      */
     int sweep(final int budget)
     {
@@ -404,14 +259,11 @@ final class RoomCounts implements AutoCloseable
             slots.beginPass();
             sweepSegment = 0;
         }
-        sweptEntries = 0;
-        final int segments = map.segments();
-        while (sweepSegment < segments && sweptEntries < budget)
+        long swept = 0;
+        final int segments = segments();
+        while (sweepSegment < segments && swept < budget)
         {
-            try (MapSegmentContext<LongValue, byte[], ?> context = map.segmentContext(sweepSegment))
-            {
-                context.forEachSegmentEntry(sweeper);
-            }
+            swept += visitSegment(sweepSegment, NO_SLOT, null);
             sweepSegment++;
         }
         if (sweepSegment >= segments)
@@ -419,7 +271,7 @@ final class RoomCounts implements AutoCloseable
             slots.endPass();
             sweepSegment = -1;
         }
-        return (int)Math.max(1, Math.min(Integer.MAX_VALUE, sweptEntries));
+        return (int)Math.max(1, Math.min(Integer.MAX_VALUE, swept));
     }
 
     /**
@@ -432,138 +284,178 @@ final class RoomCounts implements AutoCloseable
         return sweepSegment >= 0 || slots.hasRetired();
     }
 
-    private void sweepEntry(final MapEntry<LongValue, byte[]> found)
+    /**
+     * Visits the rooms whose home position is in one segment: the rows of one slot given to a visitor, or (with
+     * no visitor) the counts of slots no longer owned taken out, and rooms left without counts removed.
+     *
+     * @return rooms visited.
+     */
+    private int visitSegment(final int segment, final int slot, final CountRowVisitor visitor)
     {
-        sweptEntries++;
-        wrap(found);
-        // Pairs of retired slots (not yet in this pass) may go too: they are never read again.
-        final int live = entry.pairsIn(slots.states(), OwnerSlots.OWNED);
-        if (live == entry.used())
+        final long positions = table.positions();
+        final long first = (long)segment * SEGMENT_POSITIONS;
+        final long span = Math.min(positions, first + SEGMENT_POSITIONS) - first;
+        final long[] owned = slots.ownedWords();
+        int visited = 0;
+        long position = first;
+        // A room of the segment sits at or after its home with no empty position in between: the walk goes on
+        // past the segment's end until an empty position.
+        for (long offset = 0; offset < positions; )
         {
-            return;
+            final long at = table.slotAddress(position);
+            final long roomId = table.roomAt(at);
+            if (0 == roomId)
+            {
+                if (offset >= span)
+                {
+                    break;
+                }
+            }
+            else if (inSegment(table.home(roomId), first, span))
+            {
+                visited++;
+                if (null != visitor)
+                {
+                    if (table.has(at, slot))
+                    {
+                        visitor.onRow(roomId, table.count(at, slot));
+                    }
+                }
+                else if (!retainOwned(position, at, owned))
+                {
+                    // Removed: a later room of the run may have shifted into this position; look at it again.
+                    continue;
+                }
+            }
+            offset++;
+            position = table.next(position);
         }
-        final long roomId = found.key().getUsing(iterationKey).getValue();
-        if (0 == live)
+        return visited;
+    }
+
+    private static boolean inSegment(final long home, final long first, final long span)
+    {
+        return home >= first && home < first + span;
+    }
+
+    /**
+     * Takes the counts of slots no longer owned out of a room (they are never read again).
+     *
+     * @return false if the room had no owned count left and was removed.
+     */
+    private boolean retainOwned(final long position, final long at, final long[] owned)
+    {
+        for (int w = 0; w < words; w++)
         {
-            found.doRemove();
-            entries--;
-            index.remove(roomId);
-            return;
+            if (0 != (table.bits(at, w) & owned[w]))
+            {
+                table.retain(at, owned);
+                return true;
+            }
         }
-        // The iteration holds the segment's update lock, which readers share: the entry is rewritten through
-        // Chronicle (taking the write lock) rather than edited in place, so no reader sees pairs half moved.
-        final int length = CountEntry.length(entry.capacity());
-        scratch.setMemory(0, length, (byte)0);
-        entry.copyTo(scratch);
-        entry.wrap(scratch, 0, length).dropPairs(slots.states(), OwnerSlots.OWNED);
-        found.doReplaceValue(found.context().wrapValueBytesAsData(scratchStore, 0, length));
-        index.put(roomId, RoomIndex.valueAddress(found));
+        table.delete(position);
+        return false;
     }
 
     long sum(final long roomId)
     {
-        final long at = index.get(roomId);
-        if (0 == at)
+        final long position = table.find(roomId);
+        if (position < 0)
         {
             return 0;
         }
-        entry.wrap(at);
+        final long at = table.slotAddress(position);
+        final long counts = table.countsAddress(at);
         long sum = 0;
-        for (int i = 0, used = entry.used(); i < used; i++)
+        int index = 0;
+        for (int w = 0; w < words; w++)
         {
-            if (slots.isOwned(entry.slot(i)))
+            long word = table.bits(at, w);
+            final long owned = slots.ownedWord(w);
+            while (0 != word)
             {
-                sum += entry.count(i);
+                final long lowest = word & -word;
+                if (0 != (owned & lowest))
+                {
+                    sum += table.countAt(counts, index);
+                }
+                index++;
+                word ^= lowest;
             }
         }
         return sum;
     }
 
+    /**
+     * Tells the consumer each owner with a count above 0 in a room, from the room's presence bits alone. The
+     * consumer may read the state but not change it, so the slot read stays where it is.
+     *
+     * @return the number of owners told.
+     */
     int forEachOwnerWithCount(final long roomId, final LongConsumer consumer)
     {
-        final long at = index.get(roomId);
-        if (0 == at)
+        final long position = table.find(roomId);
+        if (position < 0)
         {
             return 0;
         }
+        final long at = table.slotAddress(position);
         int found = 0;
-        entry.wrap(at);
-        for (int i = 0, used = entry.used(); i < used; i++)
+        for (int w = 0; w < words; w++)
         {
-            final int slot = entry.slot(i);
-            if (slots.isOwned(slot) && entry.count(i) > 0)
+            long word = table.bits(at, w) & slots.ownedWord(w);
+            while (0 != word)
             {
-                ownersScratch[found++] = slots.ownerOfSlot(slot);
+                consumer.accept(slots.ownerOfSlot((w << 6) + Long.numberOfTrailingZeros(word)));
+                found++;
+                word &= word - 1;
             }
-        }
-        // Told after the entry is read: the consumer may read the state, which rewraps the flyweight.
-        for (int i = 0; i < found; i++)
-        {
-            consumer.accept(ownersScratch[i]);
         }
         return found;
     }
 
     /**
-     * Visits every row of one owner (one pass over the map), e.g. to stream them into a snapshot.
+     * Visits every row of one owner (one pass over the table), e.g. to stream them into a snapshot.
      */
     void forEachRow(final int slot, final CountRowVisitor visitor)
     {
-        rowVisitor = visitor;
-        visitedSlot = slot;
-        try
+        for (int segment = 0, segments = segments(); segment < segments; segment++)
         {
-            map.forEachEntry(rowFinder);
-        }
-        finally
-        {
-            rowVisitor = null;
+            visitSegment(segment, slot, visitor);
         }
     }
 
     /**
-     * The number of segments of the map: the unit of a sliced iteration ({@link #forEachRowInSegment}).
+     * The number of segments of the table: the unit of a sliced iteration ({@link #forEachRowInSegment}).
      */
     int segments()
     {
-        return map.segments();
+        return (int)((table.positions() + SEGMENT_POSITIONS - 1) / SEGMENT_POSITIONS);
     }
 
     /**
-     * Visits the rows of one owner held in one segment of the map. A key lives in one segment for good, so
+     * Visits the rows of one owner held by the rooms of one segment. A room stays in its segment for good, so
      * visiting every segment once, in any number of calls, visits every row that exists throughout exactly once.
+     * The visitor must not change the counts.
      *
-     * @return entries of the segment visited (the work done), whoever's rows they hold.
+     * @return rooms of the segment visited (the work done), whoever's rows they hold.
      */
     int forEachRowInSegment(final int slot, final int segment, final CountRowVisitor visitor)
     {
-        rowVisitor = visitor;
-        visitedSlot = slot;
-        segmentEntries = 0;
-        try (MapSegmentContext<LongValue, byte[], ?> context = map.segmentContext(segment))
-        {
-            context.forEachSegmentEntry(rowFinder);
-        }
-        finally
-        {
-            rowVisitor = null;
-        }
-        return segmentEntries;
+        return visitSegment(segment, slot, visitor);
     }
 
-    private void findRow(final MapEntry<LongValue, byte[]> found)
+    /**
+     * A reader of the counts for one thread other than the writer's.
+     */
+    CountTableReader newReader()
     {
-        segmentEntries++;
-        final int index = wrap(found).indexOf(visitedSlot);
-        if (entry.count(index) > 0)
-        {
-            rowVisitor.onRow(found.key().getUsing(iterationKey).getValue(), entry.count(index));
-        }
+        return new CountTableReader(table, slots);
     }
 
     long entries()
     {
-        return entries;
+        return table.size();
     }
 
     long maxEntries()
@@ -571,25 +463,13 @@ final class RoomCounts implements AutoCloseable
         return maxEntries;
     }
 
-    ChronicleMap<LongValue, byte[]> map()
-    {
-        return map;
-    }
-
     long offHeapMemoryUsed()
     {
-        return map.offHeapMemoryUsed() + index.memoryUsed();
+        return table.memoryUsed();
     }
 
     public void close()
     {
-        try
-        {
-            map.close();
-        }
-        finally
-        {
-            index.close();
-        }
+        table.close();
     }
 }

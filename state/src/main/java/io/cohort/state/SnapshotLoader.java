@@ -29,6 +29,8 @@ public final class SnapshotLoader
     private final SnapshotChunkDecoder chunkDecoder = new SnapshotChunkDecoder();
     private final RoomCreatedDecoder roomDecoder = new RoomCreatedDecoder();
     private final LongHashSet loadedOwners;
+    private DirectBuffer roomsBuffer;
+    private int firstRoomOffset;
 
     private boolean loading;
     private boolean complete;
@@ -158,6 +160,11 @@ public final class SnapshotLoader
         }
         final long owner = chunk.ownerNodeId();
         failedOwner = owner;
+        final SnapshotLoadResult malformed = checkRows(chunk);
+        if (null != malformed)
+        {
+            return malformed;
+        }
         final SnapshotLoadResult ordered = checkOrder(chunk, owner);
         if (null != ordered)
         {
@@ -172,8 +179,11 @@ public final class SnapshotLoader
         }
         countsLoaded += chunk.countEntries();
 
-        while (chunk.nextRoom(roomDecoder))
+        // The rooms were stepped through by checkRows: walked again from the first one's offset.
+        for (int i = 0, rooms = chunk.roomEntries(), position = firstRoomOffset; i < rooms; i++)
         {
+            roomDecoder.wrap(roomsBuffer, position, 0);
+            position += roomDecoder.encodedLength();
             final StateResult result = state.createRoom(roomDecoder);
             if (result.isRefusal())
             {
@@ -182,6 +192,7 @@ public final class SnapshotLoader
             }
             roomsLoaded++;
         }
+        roomsBuffer = null;
 
         nextChunkIndex++;
         if (!chunk.isLast())
@@ -216,6 +227,44 @@ public final class SnapshotLoader
         ownersLoaded++;
         listener.onOwnerLoaded(owner, currentIncarnation, currentSequence, state.ownerRows(owner));
         return SnapshotLoadResult.LOADING;
+    }
+
+    /**
+     * Checks every row of a chunk before any is applied (the frame's checksum and layout are checked already, but
+     * a sender may still write a row no state holds): a count row of room 0 or with a count past
+     * {@link CountTable#MAX_COUNT}, or a room of id 0 or whose id is not its metadata's ({@link RoomIds}), fails the
+     * load as {@link SnapshotLoadResult#MALFORMED_CHUNK} naming the row's room, with nothing of the chunk applied.
+     * Records where the rooms start, for the loop that creates them.
+     */
+    private SnapshotLoadResult checkRows(final SnapshotChunkDecoder chunk)
+    {
+        for (int i = 0, entries = chunk.countEntries(); i < entries; i++)
+        {
+            final long count = chunk.countValue(i);
+            final long roomId = chunk.countRoomId(i);
+            if (0 == roomId || count < 0 || count > CountTable.MAX_COUNT)
+            {
+                failedRoom = roomId;
+                return fail(SnapshotLoadResult.MALFORMED_CHUNK, count);
+            }
+        }
+        boolean first = true;
+        while (chunk.nextRoom(roomDecoder))
+        {
+            if (first)
+            {
+                first = false;
+                roomsBuffer = roomDecoder.buffer();
+                firstRoomOffset = SubscriptionState.metadataOffset(roomDecoder) - Long.BYTES;
+            }
+            final long roomId = roomDecoder.roomId();
+            if (0 == roomId || !SubscriptionState.isIdOf(roomDecoder))
+            {
+                failedRoom = roomId;
+                return fail(SnapshotLoadResult.MALFORMED_CHUNK, roomId);
+            }
+        }
+        return null;
     }
 
     private SnapshotLoadResult checkOrder(final SnapshotChunkDecoder chunk, final long owner)
@@ -384,6 +433,9 @@ public final class SnapshotLoader
                     " loadedDigest=" + Long.toHexString(loadedDigest) + " rowsLoaded=" + failureDetail;
             case STATE_REFUSED:
                 return "STATE_REFUSED " + stateRefusal + " ownerNodeId=" + failedOwner + " roomId=" + failedRoom;
+            case MALFORMED_CHUNK:
+                return "MALFORMED_CHUNK ownerNodeId=" + failedOwner + " value=" + failureDetail +
+                    " correlationId=" + correlationId + " nextChunkIndex=" + nextChunkIndex + " roomId=" + failedRoom;
             case BAD_FRAME:
                 return "BAD_FRAME " + DecodeResult.get(failureDetail) + " at offset=" +
                     frameDecoder.errorOffset();

@@ -40,12 +40,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * streamed and the digest in its last chunk is exactly the digest of the rows sent: the loader checks it to
  * prove the transfer. Owners and rooms may change between calls; the argument above covers that.
  * <p>
- * <b>Sliced (fuzzy) streams.</b> A large owner is streamed a map segment at a time over many duty cycles
- * ({@link #beginOwner}, {@link #writeOwnerSegment}, {@link #endOwner}; rooms likewise with {@link #beginRooms},
+ * <b>Sliced (fuzzy) streams.</b> A large owner is streamed a segment of the count table at a time over many duty
+ * cycles ({@link #beginOwner}, {@link #writeOwnerSegment}, {@link #endOwner}; rooms likewise with {@link #beginRooms},
  * {@link #writeRoomSegment}, {@link #end}), and its rows change between segments. Every chunk carries
  * {@link SnapshotChunkDecoder#FLAG_FUZZY} and the start sequence S (last claimed when the stream began); a
  * separate empty last chunk carries the end sequence E and the owner's digest at E, read when the stream ended
- * with nothing of the owner left unclaimed. A key lives in one segment for good, so each row is read once, at
+ * with nothing of the owner left unclaimed. A room lives in one segment for good, so each row is read once, at
  * some moment between S and E. The copy is exact at E because applying a message sets a row to the value it
  * carries: a row changed between S and E was changed by a message in (S, E], which the receiver replays in
  * order after loading, the last one carrying its value at E; a row not changed in (S, E] had the same value
@@ -191,7 +191,7 @@ public final class SnapshotWriter
     }
 
     /**
-     * The work a whole snapshot takes read in one call: every entry of the counts map (an owner's stream visits
+     * The work a whole snapshot takes read in one call: every room of the count table (an owner's stream visits
      * them all) plus every room.
      *
      * @return entries to visit.
@@ -204,7 +204,7 @@ public final class SnapshotWriter
     /**
      * The number of segments an owner's stream reads, one per {@link #writeOwnerSegment} call.
      *
-     * @return the segment count of the counts map.
+     * @return the segment count of the count table.
      */
     public int ownerSegments()
     {
@@ -212,10 +212,10 @@ public final class SnapshotWriter
     }
 
     /**
-     * Streams the owner's rows held in one segment of the counts map; full chunks go to the sink.
+     * Streams the owner's rows held in one segment of the count table; full chunks go to the sink.
      *
      * @param segment from 0 to {@link #ownerSegments()} - 1.
-     * @return entries of the segment visited: the work done, whoever's rows they hold.
+     * @return rooms of the segment visited: the work done, whoever's rows they hold.
      */
     public int writeOwnerSegment(final int segment)
     {

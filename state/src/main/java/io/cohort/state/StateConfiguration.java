@@ -11,8 +11,9 @@ import io.cohort.config.PropertySet;
  * Every capacity is a hard limit that Cohort enforces itself, before Chronicle Map would fail: Chronicle's
  * {@code entries} is sized from these values (with headroom), and an operation that would pass a limit is
  * refused with a named {@link StateResult}, leaving the state unchanged. Chronicle reserves memory for the
- * configured capacity (touched lazily by the operating system), and the connection table and the writer's room
- * index are allocated and zeroed whole at start-up, so the capacities are the memory budget.
+ * configured capacity (touched lazily by the operating system), and the connection table and the count table are
+ * allocated and zeroed whole at start-up, so the capacities are the memory budget (the blocks of rooms whose
+ * counts outgrow their slot are allocated as they are needed).
  */
 public final class StateConfiguration
 {
@@ -56,9 +57,10 @@ public final class StateConfiguration
 
     /**
      * Maximum number of owners (nodes, this one included) holding room counts at the same time: the size of the
-     * cluster. A node past it is refused at join. Room counts live in one map whatever the value; a room's
-     * entry grows with the owners that have subscribers in it, so a larger value costs memory only in rooms
-     * where that many nodes have subscribers.
+     * cluster. A node past it is refused at join. Room counts live in one table whatever the value: a room's slot
+     * holds a presence bit per owner slot (twice this many slots, 64 bits to a word: one word up to 32 nodes, two
+     * up to 64) and a few counts inline, and a room's counts outgrow the slot into a block only in rooms where
+     * more nodes than that have subscribers.
      */
     public static final String MAX_NODES_PROP_NAME = "cohort.state.max.nodes";
     /** Default of {@link #MAX_NODES_PROP_NAME}. */

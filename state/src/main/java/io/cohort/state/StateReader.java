@@ -1,29 +1,26 @@
 package io.cohort.state;
 
 import net.openhft.chronicle.core.values.LongValue;
-import net.openhft.chronicle.hash.Data;
-import net.openhft.chronicle.map.ExternalMapQueryContext;
-import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.values.Values;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A read-only view of the rooms, the local connections and the room counts for one thread other than the
- * state's writer: each reader has its own reusable keys and entry flyweight and reads the same off-heap maps
- * (Chronicle Map is safe for concurrent readers). A room's count entry is read under Chronicle's segment read lock,
- * and the writer changes it in place only by single ordered stores (one owner's count, or a pair appended), so it
- * is never seen half-written: each owner's count read is one the writer wrote, no owner is counted twice, and a
- * count of an owner removed meanwhile is not counted; counts of two owners that change while the reader reads
- * may be from moments one store apart. The local
- * connections are read through the connection table's sequence lock (a read the writer overlapped is done
- * again). Other values read while the writer changes them are the value before or after the change. Reads
- * allocate nothing. Not thread safe itself: one reader per thread ({@link SubscriptionState#newReader()}).
+ * state's writer: each reader has its own reusable keys and scratch and reads the same off-heap tables. Rooms
+ * are read from Chronicle Map (safe for concurrent readers). A room's counts are read through the count table's
+ * sequence locks ({@link CountTableReader}): a read the writer overlapped with anything but a single count's store is
+ * done again, so a room is never seen half-changed: each owner's count read is one the writer wrote, no owner is
+ * counted twice, and a count of an owner removed meanwhile is not counted; counts of two owners that change in
+ * place while the reader reads may be from moments one store apart. The local connections are read through the
+ * connection table's sequence lock likewise. Other values read while the writer changes them are the value
+ * before or after the change. Reads allocate nothing. Not thread safe itself: one reader per thread
+ * ({@link SubscriptionState#newReader()}).
  */
 public final class StateReader
 {
     private final RoomCounts counts;
-    private final CountEntry entry = new CountEntry();
+    private final CountTableReader countReader;
     private final RoomTable rooms;
     private final ConnectionTableReader connections;
     private final LongValue key = Values.newHeapInstance(LongValue.class);
@@ -35,6 +32,7 @@ public final class StateReader
         this.counts = counts;
         this.rooms = rooms;
         this.connections = new ConnectionTableReader(connections);
+        countReader = counts.newReader();
         roomArray = new byte[rooms.maxRoomBytes()];
         roomBuffer = new UnsafeBuffer(roomArray);
     }
@@ -98,33 +96,14 @@ public final class StateReader
     }
 
     /**
-     * Cluster-wide subscribers of a room: the sum over owners, from the room's one entry.
+     * Cluster-wide subscribers of a room: the sum over owners, from the room's one slot.
      *
      * @param roomId the room.
      * @return the sum of every owner's count.
      */
     public long roomCount(final long roomId)
     {
-        key.setValue(roomId);
-        try (ExternalMapQueryContext<LongValue, byte[], ?> context = counts.map().queryContext(key))
-        {
-            context.readLock().lock();
-            final MapEntry<LongValue, byte[]> found = context.entry();
-            if (null == found)
-            {
-                return 0;
-            }
-            wrap(found);
-            long sum = 0;
-            for (int i = 0, used = entry.used(); i < used; i++)
-            {
-                if (0 != counts.slots().ownerOfSlot(entry.slot(i)))
-                {
-                    sum += entry.count(i);
-                }
-            }
-            return sum;
-        }
+        return countReader.sum(roomId);
     }
 
     /**
@@ -137,17 +116,7 @@ public final class StateReader
     public long ownerCount(final long ownerNodeId, final long roomId)
     {
         final int slot = slotOf(ownerNodeId);
-        if (RoomCounts.NO_SLOT == slot)
-        {
-            return 0;
-        }
-        key.setValue(roomId);
-        try (ExternalMapQueryContext<LongValue, byte[], ?> context = counts.map().queryContext(key))
-        {
-            context.readLock().lock();
-            final MapEntry<LongValue, byte[]> found = context.entry();
-            return null == found ? 0 : wrap(found).count(entry.indexOf(slot));
-        }
+        return RoomCounts.NO_SLOT == slot ? 0 : countReader.count(roomId, slot);
     }
 
     /**
@@ -178,9 +147,4 @@ public final class StateReader
         return RoomCounts.NO_SLOT;
     }
 
-    private CountEntry wrap(final MapEntry<LongValue, byte[]> found)
-    {
-        final Data<byte[]> value = found.value();
-        return entry.wrap(value.bytes().addressForRead(value.offset()), (int)value.size());
-    }
 }

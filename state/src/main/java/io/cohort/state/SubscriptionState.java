@@ -11,12 +11,14 @@ import java.util.function.LongConsumer;
 import static org.agrona.BitUtil.SIZE_OF_INT;
 
 /**
- * A node's realtime subscription state, off-heap: rooms and counts in Chronicle Map, connections in a table of
- * the state's own thread:
+ * A node's realtime subscription state, off-heap: rooms in Chronicle Map, counts and connections in tables of the
+ * state's own thread:
  * <ul>
  * <li><b>rooms</b> (replicated): room id to {@link RoomMetadata}; ids are content-derived ({@link RoomIds});</li>
- * <li><b>room counts</b> (replicated): room id to one entry holding each owner node's absolute number of
- * subscribers in the room, so that every change, count read and routing decision takes one lookup. Only the
+ * <li><b>room counts</b> (replicated): room id to one slot holding each owner node's absolute number of
+ * subscribers in the room and a presence bit per owner, so that every change, count read and routing decision
+ * takes one lookup (routing reads the bits alone); an off-heap table without locks ({@link CountTable}), read by
+ * other threads through sequence locks. Only the
  * owner writes its rows: this node's rows change through {@link #subscribe}, {@link #unsubscribe} and
  * {@link #disconnect}, every other owner's through {@link #applyRemote} (a set: idempotent) and
  * {@link #removeOwner} (an evicted or departed node: O(1), cleaned up by {@link #sweepRemovedOwners});</li>
@@ -30,16 +32,17 @@ import static org.agrona.BitUtil.SIZE_OF_INT;
  * <p>
  * Capacities come from {@link StateContext}. Every limit is checked before anything changes: an operation
  * either completes or returns a refusal ({@link StateResult#isRefusal()}) with the state untouched; Chronicle
- * is sized with headroom past these limits so that it never fails first. Misuse of the API (an id of 0, a
- * negative count, the local node given as a remote owner) is an {@link IllegalArgumentException} naming the
- * offending {@code name=value}.
+ * (rooms, connections' overflow) is sized with headroom past these limits so that it never fails first. Misuse
+ * of the API (an id of 0, a negative count, the local node given as a remote owner) is an
+ * {@link IllegalArgumentException} naming the offending {@code name=value}.
  * <p>
  * <b>Threading</b>: a single writer. Every method of this class, reads included, must be called from one
  * thread (the engine's agent), because the on-heap part (owner slot table, counters and reused flyweights)
  * is not synchronised. Other threads read counts and digests through their own {@link StateReader}
- * ({@link #newReader()}): slot owners and digests are published with ordered stores and Chronicle Map is safe
- * for concurrent readers. The hot operations allocate nothing. {@link #close()} last, once no reader is in
- * use; the maps are in-memory and vanish with it.
+ * ({@link #newReader()}): slot owners and digests are published with ordered stores, the count and connection
+ * tables are read through their sequence locks, and Chronicle Map is safe for concurrent readers. The hot
+ * operations allocate nothing. {@link #close()} last, once no reader is in use; the tables are in-memory and
+ * vanish with it.
  */
 public final class SubscriptionState implements AutoCloseable
 {
@@ -134,16 +137,29 @@ public final class SubscriptionState implements AutoCloseable
      */
     public StateResult createRoom(final RoomCreatedDecoder room)
     {
-        final int filterLength = room.filterLength();
-        final int collectionNameLength = room.collectionNameLength();
-        final int indexNameLength = room.indexNameLength();
-        final int metadataOffset = room.filterOffset() - SIZE_OF_INT - collectionNameLength - SIZE_OF_INT -
-            indexNameLength - SIZE_OF_INT;
-        return createRoom(
-            room.roomId(),
-            room.buffer(),
-            metadataOffset,
-            RoomMetadata.encodedLength(indexNameLength, collectionNameLength, filterLength));
+        return createRoom(room.roomId(), room.buffer(), metadataOffset(room), metadataLength(room));
+    }
+
+    /**
+     * Where the {@link RoomMetadata} encoding of a decoded room starts: its fields after the room id.
+     */
+    static int metadataOffset(final RoomCreatedDecoder room)
+    {
+        return room.filterOffset() - SIZE_OF_INT - room.collectionNameLength() - SIZE_OF_INT -
+            room.indexNameLength() - SIZE_OF_INT;
+    }
+
+    private static int metadataLength(final RoomCreatedDecoder room)
+    {
+        return RoomMetadata.encodedLength(room.indexNameLength(), room.collectionNameLength(), room.filterLength());
+    }
+
+    /**
+     * Whether a decoded room's id is the {@link RoomIds} of its metadata.
+     */
+    static boolean isIdOf(final RoomCreatedDecoder room)
+    {
+        return RoomIds.roomId(room.buffer(), metadataOffset(room), metadataLength(room)) == room.roomId();
     }
 
     /**
@@ -482,7 +498,7 @@ public final class SubscriptionState implements AutoCloseable
     }
 
     /**
-     * Cluster-wide subscribers of a room: the sum over owners, from the room's one entry.
+     * Cluster-wide subscribers of a room: the sum over owners, from the room's one slot.
      *
      * @param roomId the room.
      * @return the sum of every owner's count.
@@ -680,7 +696,7 @@ public final class SubscriptionState implements AutoCloseable
 
     /**
      * Off-heap bytes reserved for every table: Chronicle's maps (their configured capacity, touched lazily), the
-     * connection table and the writer's room index (allocated whole).
+     * connection table and the count table (allocated whole) and the count blocks allocated so far.
      *
      * @return bytes.
      */
@@ -691,7 +707,8 @@ public final class SubscriptionState implements AutoCloseable
     }
 
     /**
-     * Off-heap bytes Chronicle has reserved for the room counts (part of {@link #offHeapMemoryUsed()}).
+     * Off-heap bytes held for the room counts: the count table and its blocks (part of
+     * {@link #offHeapMemoryUsed()}).
      *
      * @return bytes.
      */
@@ -774,9 +791,9 @@ public final class SubscriptionState implements AutoCloseable
 
     private static void requireCount(final long roomId, final long count)
     {
-        if (count < 0 || count > CountEntry.MAX_COUNT)
+        if (count < 0 || count > CountTable.MAX_COUNT)
         {
-            throw new IllegalArgumentException("count=" + count + " must be from 0 to " + CountEntry.MAX_COUNT +
+            throw new IllegalArgumentException("count=" + count + " must be from 0 to " + CountTable.MAX_COUNT +
                 " (roomId=" + roomId + ")");
         }
     }

@@ -10,6 +10,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -340,6 +342,77 @@ class SnapshotTest
         assertEquals(source.ownerDigest(REMOTE_A), target.ownerDigest(REMOTE_A));
         assertEquals(0, target.ownerRows(REMOTE_B));
         assertTrue(source.ownerCount(REMOTE_B, refusedRoom(loader)) > 0);
+    }
+
+    /**
+     * A chunk whose frame is whole (checksum and layout right) but one of whose rows no state can hold: the load
+     * fails naming the row's room, and nothing of the chunk is applied, not even the replacement of the rows the
+     * receiver held of the owner.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "count of room 0", "count past 48 bits", "room of id 0", "room whose id is not its own" })
+    void shouldFailAChunkWithARowNoStateHoldsNamingItAndChangingNothing(final String bad)
+    {
+        target = new SubscriptionState(context(RECEIVER), (roomId, previousCount, newCount) -> { });
+        target.applyRemote(REMOTE_A, 11, 4);
+        target.applyRemote(REMOTE_B, 12, 5);
+        final long digestA = target.ownerDigest(REMOTE_A);
+        final long roomsBefore = target.rooms();
+
+        final UnsafeBuffer body = new UnsafeBuffer(new byte[1024]);
+        final SnapshotChunkEncoder encoder = new SnapshotChunkEncoder();
+        encoder.wrap(body, 0, body.capacity()).correlationId(CORRELATION_ID).owner(REMOTE_A, 7, 3)
+            .ownerDigest(RowDigest.EMPTY).chunkIndex(0).flags(SnapshotChunkDecoder.FLAG_LAST);
+        encoder.addCount(21, 2);
+        encoder.addCount(11, 9);
+        long badRoom = 0;
+        if (bad.startsWith("count past"))
+        {
+            badRoom = 22;
+            encoder.addCount(badRoom, CountTable.MAX_COUNT + 1);
+        }
+        else if (bad.startsWith("count of"))
+        {
+            encoder.addCount(0, 1);
+        }
+        encoder.addCount(23, 1);
+        final UnsafeBuffer good = TestStates.metadata("index", "good", new byte[]{ 1 });
+        addRoom(encoder, RoomIds.roomId(good, 0, good.capacity()), good);
+        if (bad.startsWith("room"))
+        {
+            final UnsafeBuffer metadata = TestStates.metadata("index", "bad", new byte[]{ 2 });
+            badRoom = bad.startsWith("room of id 0") ? 0 : RoomIds.roomId(metadata, 0, metadata.capacity()) ^ 1;
+            addRoom(encoder, badRoom, metadata);
+        }
+        final SnapshotLoader loader = loader();
+        loader.begin(CORRELATION_ID);
+
+        final SnapshotChunkDecoder chunk = new SnapshotChunkDecoder().wrap(body, 0, encoder.encodedLength());
+        assertEquals(SnapshotLoadResult.MALFORMED_CHUNK, loader.onChunk(chunk));
+
+        assertTrue(loader.failureDescription().startsWith("MALFORMED_CHUNK ownerNodeId=" + REMOTE_A),
+            loader.failureDescription());
+        assertEquals(badRoom, refusedRoom(loader));
+        assertEquals(digestA, target.ownerDigest(REMOTE_A));
+        assertEquals(4, target.ownerCount(REMOTE_A, 11));
+        assertEquals(0, target.ownerCount(REMOTE_A, 21));
+        assertEquals(1, target.ownerRows(REMOTE_A));
+        assertEquals(5, target.ownerCount(REMOTE_B, 12));
+        assertEquals(roomsBefore, target.rooms());
+        assertEquals(SnapshotLoadResult.MALFORMED_CHUNK, loader.onChunk(chunk), "a failure is sticky");
+    }
+
+    private static void addRoom(final SnapshotChunkEncoder encoder, final long roomId, final UnsafeBuffer metadata)
+    {
+        assertTrue(encoder.addRoom(
+            roomId,
+            metadata,
+            RoomMetadata.indexNameOffset(metadata, 0),
+            RoomMetadata.indexNameLength(metadata, 0),
+            RoomMetadata.collectionNameOffset(metadata, 0),
+            RoomMetadata.collectionNameLength(metadata, 0),
+            RoomMetadata.filterOffset(metadata, 0),
+            RoomMetadata.filterLength(metadata, 0)));
     }
 
     private static long refusedRoom(final SnapshotLoader loader)

@@ -202,9 +202,68 @@ class StateReaderTest
     }
     @Test
     @Timeout(30)
-    void shouldSeeEachRoomEntryWholeWhileTheWriterChangesItInPlaceAndUnderTheLock() throws InterruptedException
+    void shouldFindARoomWhileRemovalsOfOtherRoomsShiftItAlongItsProbeRun() throws InterruptedException
     {
-        // Owner k holds 0 or 4^k (this node is k = 0): any sum with an odd bit set holds a pair counted twice or half moved.
+        final int maxRooms = 64;
+        state = new SubscriptionState(
+            TestStates.smallContext().maxRooms(maxRooms), (roomId, previousCount, newCount) -> { });
+        // Rooms with the read room's home position (the count table's probing, same size): each removal of one
+        // ahead of it shifts it back along the run, each insertion goes behind it.
+        final long[] sameHome = new long[5];
+        try (ProbedSlots probing = new ProbedSlots(maxRooms, Long.BYTES, "maxRooms"))
+        {
+            final long home = probing.home(1_000);
+            for (long id = 1_001, found = 0; found < sameHome.length; id++)
+            {
+                if (probing.home(id) == home)
+                {
+                    sameHome[(int)found++] = id;
+                }
+            }
+        }
+        final long[] ahead = new long[]{ 1_000, sameHome[0], sameHome[1], sameHome[2] };
+        final long room = sameHome[3];
+        for (final long other : ahead)
+        {
+            state.applyRemote(7, other, 1);
+        }
+        state.applyRemote(5, room, 3);
+        state.applyRemote(6, room, 4);
+        final StateReader reader = state.newReader();
+        final AtomicReference<String> problem = new AtomicReference<>();
+        final Thread thread = new Thread(() ->
+        {
+            for (int i = 0; i < 2_000_000 && null == problem.get(); i++)
+            {
+                final long sum = reader.roomCount(room);
+                final long count = reader.ownerCount(6, room);
+                if (7 != sum || 4 != count)
+                {
+                    problem.set("sum=" + sum + " count=" + count + " at read " + i);
+                }
+            }
+        });
+        thread.start();
+        long shifts = 0;
+        while (thread.isAlive())
+        {
+            final long other = ahead[(int)(shifts++ % ahead.length)];
+            state.applyRemote(7, other, 0);
+            state.applyRemote(7, other, 1);
+        }
+        thread.join();
+
+        assertNull(problem.get());
+        assertEquals(7, state.roomCount(room));
+        assertTrue(shifts > 1_000, "shifts " + shifts);
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldSeeEachRoomWholeWhileTheWriterChangesItInPlaceAndUnderItsSequenceLock() throws InterruptedException
+    {
+        // Owner k holds 0 or 4^k (this node is k = 0): any sum with an odd bit set holds a count read twice or half
+        // moved. Eight owners of 16 slots: the counts move between the slot (5 inline) and a block as owners come.
         state = new SubscriptionState(TestStates.smallContext().maxNodes(8), (roomId, previousCount, newCount) -> { });
         final long room = TestStates.createRoom(state, 1);
         final StateReader reader = state.newReader();

@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -33,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * into an emptied state and checks that the result is complete. Time is per row ({@link OperationsPerInvocation}),
  * so the figure compares with the state's other operations; run with {@code -prof gc}: both paths are meant to
  * allocate nothing per row. {@link SnapshotBenchMain} times the same at 1 M rooms, where the maps no longer fit
- * in the caches.
+ * in the caches. {@code -p maxNodes=64} sizes both states for the library's default cluster size instead of exactly
+ * for the owners.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -49,6 +51,9 @@ public class SnapshotBenchmark
     private static final long SOURCE_NODE = 1;
     private static final long TARGET_NODE = 99;
 
+    /** The configured cluster size ({@code cohort.state.max.nodes}); 0 for exactly the owners and the target. */
+    @Param({ "0" })
+    public int maxNodes;
     private SubscriptionState source;
     private SubscriptionState target;
     private SnapshotWriter writer;
@@ -151,7 +156,7 @@ public class SnapshotBenchmark
         position += length;
     }
 
-    private static StateContext context(final long nodeId)
+    private StateContext context(final long nodeId)
     {
         return new StateContext()
             .localNodeId(nodeId)
@@ -159,6 +164,6 @@ public class SnapshotBenchmark
             .maxConnections(ROOMS)
             .maxOverflowSubscriptions(1024)
             .averageRoomBytes(Rooms.AVERAGE_ROOM_BYTES)
-            .maxNodes(OWNERS + 1);
+            .maxNodes(0 == maxNodes ? OWNERS + 1 : maxNodes);
     }
 }

@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -38,7 +39,9 @@ import java.util.function.LongConsumer;
  * </ul>
  * Two baselines show what Chronicle Map alone costs on this machine for a map of the same size: a plain
  * {@code getUsing}, and a read-modify-write through a query context (what every state update does once).
- * Run with {@code -prof gc} to see the allocation per operation (0 B/op expected).
+ * Run with {@code -prof gc} to see the allocation per operation (0 B/op expected). {@code -p maxNodes=64} sizes the
+ * state for the library's default cluster size instead of exactly for its owners (a room's counts may then lay out
+ * differently: fewer fit in the room's own slot of the count table).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -60,6 +63,9 @@ public class StateBenchmark
     private final long[] rooms = new long[ROOMS];
     private final long[] cycleRooms = new long[MASK + 1];
     private final long[] remoteOnlyRooms = new long[REMOTE_ONLY_ROOMS];
+    /** The configured cluster size ({@code cohort.state.max.nodes}); 0 for exactly this node and the remote owners. */
+    @Param({ "0" })
+    public int maxNodes;
     private SubscriptionState state;
     private ChronicleMap<LongValue, LongValue> baseline;
     private final LongValue key = Values.newHeapInstance(LongValue.class);
@@ -81,7 +87,7 @@ public class StateBenchmark
             .maxConnections(CONNECTIONS + MASK + 2)
             .maxOverflowSubscriptions(1024)
             .averageRoomBytes(Rooms.AVERAGE_ROOM_BYTES)
-            .maxNodes(1 + REMOTE_OWNERS),
+            .maxNodes(0 == maxNodes ? 1 + REMOTE_OWNERS : maxNodes),
             (roomId, previousCount, newCount) -> sink += newCount);
         for (int i = 0; i < ROOMS; i++)
         {
