@@ -280,6 +280,7 @@ public final class ChildJvm implements AutoCloseable
         private final List<String> jvmArgs = new ArrayList<>();
         private final List<String> properties = new ArrayList<>();
         private final List<String> args = new ArrayList<>();
+        private final List<String> prefix = new ArrayList<>();
         private String classPath;
         private File log;
         private boolean readStdout;
@@ -396,13 +397,27 @@ public final class ChildJvm implements AutoCloseable
         }
 
         /**
+         * Words run before {@code java}, e.g. {@code ip netns exec NAME} to start the child in a network namespace.
+         * The prefix must exec {@code java} in its own process (as {@code ip netns exec} and {@code nsenter} do), so
+         * that {@link ChildJvm#pid()} stays the JVM's pid and the child is still ended by its own pid.
+         *
+         * @param words the prefix's words.
+         * @return this.
+         */
+        public Builder prefix(final List<String> words)
+        {
+            prefix.addAll(words);
+            return this;
+        }
+
+        /**
          * The command line {@link #start()} runs.
          *
          * @return the command.
          */
         public List<String> command()
         {
-            final List<String> command = new ArrayList<>();
+            final List<String> command = new ArrayList<>(prefix);
             command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
             command.addAll(JvmOptions.argumentFiles());
             command.addAll(jvmArgs);
