@@ -68,6 +68,12 @@ public final class HeartbeatDecoder
     public static final int FLAG_RESUMED_FROM_PAUSE = 1;
     /** Flag: the sender is leaving gracefully. */
     public static final int FLAG_LEAVING = 2;
+    /**
+     * The sender had row changes not yet in its stream when it sent this heartbeat (its replication window was
+     * closed): the digest covers rows the receiver has not seen yet, so it is not checked. Liveness and the lease do
+     * not wait for the window.
+     */
+    public static final int FLAG_ROWS_PENDING = 4;
 
     static final int SEND_TIME_OFFSET = 0;
     static final int LAST_BROADCAST_SEQUENCE_OFFSET = SEND_TIME_OFFSET + SIZE_OF_LONG;

@@ -589,7 +589,7 @@ final class ClusterCore
         {
             removedIncarnations.put(member.nodeId, member.incarnation);
         }
-        dropMember(member, reason, graceful);
+        dropMember(member, reason, graceful, true);
     }
 
     /**
@@ -598,10 +598,10 @@ final class ClusterCore
      */
     void forgetMember(final Member member)
     {
-        dropMember(member, ReasonCode.SILENCE, false);
+        dropMember(member, ReasonCode.SILENCE, false, false);
     }
 
-    private void dropMember(final Member member, final int reason, final boolean graceful)
+    private void dropMember(final Member member, final int reason, final boolean graceful, final boolean report)
     {
         membersById.remove(member.nodeId);
         members.remove(member);
@@ -613,12 +613,13 @@ final class ClusterCore
             graceful ? "left" : ReasonCode.name(reason), rows);
         try
         {
-            // Only a member the listener was told of (onMemberJoined) is reported gone.
-            if (member.announced && graceful)
+            // A member a view removed is reported whether or not this node had synced it yet; a member of a view a
+            // joiner only observed was never the backend's business.
+            if (report && graceful)
             {
                 listener.onMemberLeft(member.nodeId);
             }
-            else if (member.announced)
+            else if (report)
             {
                 listener.onMemberEvicted(member.nodeId, EvictionReason.ofWire(reason));
             }

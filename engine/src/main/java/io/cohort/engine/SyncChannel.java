@@ -131,7 +131,7 @@ final class SyncChannel implements SyncHandler
         membership.onHeartbeat(member, heartbeat, core.nowNs());
         // The heartbeat follows every row change of its sender in the same ordered stream: a synced copy must
         // have exactly the digest the owner had when it sent it.
-        if (member.isSynced())
+        if (member.isSynced() && 0 == (heartbeat.flags() & HeartbeatDecoder.FLAG_ROWS_PENDING))
         {
             final long replicaDigest = state.ownerDigest(member.nodeId);
             if (replicaDigest != heartbeat.stateDigest())

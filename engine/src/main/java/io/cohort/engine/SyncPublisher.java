@@ -3,6 +3,7 @@ package io.cohort.engine;
 import io.cohort.codec.ClusterEventEncoder;
 import io.cohort.codec.CodecLimits;
 import io.cohort.codec.FrameLayout;
+import io.cohort.codec.HeartbeatDecoder;
 import io.cohort.codec.HeartbeatEncoder;
 import io.cohort.codec.MessageType;
 import io.cohort.codec.NodeLeavingEncoder;
@@ -260,7 +261,10 @@ final class SyncPublisher
      */
     boolean sendHeartbeat(final long nowNs, final HeartbeatView view, final int flags)
     {
-        if (hasPending() || !control.isEmpty())
+        // Control first (it is never held back). Rows the window holds back do not hold the heartbeat back: a lease
+        // and the others' silence timers must not depend on the replication window; the heartbeat then says its
+        // digest covers rows not yet sent, and receivers skip that check.
+        if (!control.isEmpty())
         {
             return false;
         }
@@ -276,7 +280,7 @@ final class SyncPublisher
             .sendTimeNs(nowNs)
             .lastBroadcastSequence(outbound.nextBroadcastSequence() - 1)
             .stateDigest(state.ownerDigest(nodeId))
-            .flags(flags)
+            .flags(hasPending() ? flags | HeartbeatDecoder.FLAG_ROWS_PENDING : flags)
             .view(view.lineage(), view.epoch())
             .heartbeatSeq(view.nextHeartbeatSeq())
             .memberCount(memberCount);

@@ -187,7 +187,10 @@ public final class LoadNodeMain
     private void createRoom(final String collection, final byte[] filter) throws InterruptedException
     {
         CallResult result;
-        while (CallResult.BACK_PRESSURED == (result = node.createRoom("bench", collection, filter)))
+        // Retried while the node is behind or its lease is out for a moment (it serves again once a quorum hears it,
+        // or is evicted, and then the call is refused for good).
+        while (CallResult.BACK_PRESSURED == (result = node.createRoom("bench", collection, filter)) ||
+            CallResult.NO_QUORUM == result)
         {
             TimeUnit.MICROSECONDS.sleep(50);
         }
