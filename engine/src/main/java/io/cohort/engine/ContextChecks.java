@@ -31,6 +31,34 @@ final class ContextChecks
     {
     }
 
+    /**
+     * Under static-quorum the quorum is {@code q = cohort.cluster.minimum.nodes}: two groups of q or more share a member
+     * only while {@code 2q} exceeds the cluster's size. So q must be at least 2 (with q = 1 every side of a partition
+     * would be a quorum), and more than half of {@code cohort.cluster.expected.nodes} when that is set; views never
+     * grow past {@code 2q - 1} members either way.
+     */
+    private static void checkStaticQuorum(final CohortContext context)
+    {
+        if (SplitStrategy.STATIC_QUORUM != context.splitStrategy())
+        {
+            return;
+        }
+        final int quorum = context.minimumNodes();
+        if (quorum < 2)
+        {
+            throw new IllegalArgumentException(SPLIT_STRATEGY_PROP_NAME + "=static-quorum needs " +
+                MINIMUM_NODES_PROP_NAME + " (the quorum) of at least 2, not " + quorum + ": with a quorum of 1 every " +
+                "side of a partition could serve as a cluster of its own");
+        }
+        final int expected = context.expectedNodes();
+        if (expected > 0 && 2 * quorum <= expected)
+        {
+            throw new IllegalArgumentException(SPLIT_STRATEGY_PROP_NAME + "=static-quorum needs " +
+                MINIMUM_NODES_PROP_NAME + "=" + quorum + " to be more than half of " + EXPECTED_NODES_PROP_NAME + "=" +
+                expected + ": two sides of " + quorum + " could both serve");
+        }
+    }
+
     static long parseNodeId(final String value)
     {
         final String trimmed = value.trim();
@@ -111,6 +139,7 @@ final class ContextChecks
         {
             throw new IllegalArgumentException(MINIMUM_NODES_PROP_NAME + "=" + context.minimumNodes() + " must be at least 1");
         }
+        checkStaticQuorum(context);
         if (context.heartbeatIntervalNs() <= 0)
         {
             throw new IllegalArgumentException(

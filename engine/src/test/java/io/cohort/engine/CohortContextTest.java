@@ -74,6 +74,20 @@ class CohortContextTest
     }
 
     @Test
+    void shouldRefuseAStaticQuorumThatTwoSidesCouldHold()
+    {
+        final IllegalArgumentException one = assertThrows(IllegalArgumentException.class,
+            () -> new CohortContext().splitStrategy(SplitStrategy.STATIC_QUORUM).minimumNodes(1).conclude());
+        assertTrue(one.getMessage().contains("cohort.cluster.split.strategy=static-quorum needs " +
+            "cohort.cluster.minimum.nodes (the quorum) of at least 2, not 1"), one.getMessage());
+        final IllegalArgumentException half = assertThrows(IllegalArgumentException.class,
+            () -> new CohortContext().splitStrategy(SplitStrategy.STATIC_QUORUM).minimumNodes(2).expectedNodes(4)
+                .seeds("tcp://127.0.0.1:1").conclude());
+        assertTrue(half.getMessage().contains("cohort.cluster.minimum.nodes=2 to be more than half of " +
+            "cohort.cluster.expected.nodes=4"), half.getMessage());
+    }
+
+    @Test
     void shouldChooseTheIdleStrategyByName()
     {
         final CohortContext defaults = new CohortContext().conclude();
