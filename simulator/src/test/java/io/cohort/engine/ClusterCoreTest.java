@@ -307,6 +307,33 @@ class ClusterCoreTest
     }
 
     @Test
+    void shouldStopServingAtTheFirstCycleAfterAPausePastItsLeaseAndServeAgainOnceHeard()
+    {
+        final SimNode n1 = node(1);
+        n1.start(List.of());
+        final SimNode n2 = node(2);
+        n2.start(List.of(n1));
+        final SimNode n3 = node(3);
+        n3.start(List.of(n1));
+        assertTrue(network.runUntil(this::allRunningWithFullMembership, ms(5000)));
+        network.runFor(ms(200));
+
+        n3.pause();
+        // Past its lease (the heartbeat timeout less an interval, from its last heartbeat a quorum echoed), short of
+        // the heartbeat timeout that would start its removal.
+        network.runFor(ms(480));
+        n3.resume();
+        assertEquals(NodeState.NO_QUORUM, n3.core().state(), "the lease is checked before any input is handled");
+        assertFalse(n3.core().acceptsApiCalls());
+
+        assertTrue(network.runUntil(() -> NodeState.RUNNING == n3.core().state(), ms(500)),
+            "serves again once a quorum echoes its heartbeats: " + n3.core().state());
+        assertEquals(2, n3.core().memberIds().length, "a pause shorter than the heartbeat timeout removes no one");
+        assertEquals(2, n1.core().memberIds().length);
+        assertEquals(2, n2.core().memberIds().length);
+    }
+
+    @Test
     void shouldRepairACopyAfterALostFrameWhenRepairIsOn()
     {
         final SimNode n1 = node(1, new CohortContext().syncRepair(true));
