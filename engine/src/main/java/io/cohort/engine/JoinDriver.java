@@ -152,7 +152,7 @@ final class JoinDriver
         final Membership membership = core.membership();
         if (!membership.isMember())
         {
-            if (observedClusterSilent(members))
+            if (observedClusterSilent())
             {
                 lookAgain(members);
                 return 1;
@@ -444,7 +444,7 @@ final class JoinDriver
      * most of its nodes dissolves that way); waiting for them would fail the join, and answering REJECTED meanwhile
      * would keep the nodes that restart from founding the cluster again.
      */
-    private boolean observedClusterSilent(final List<Member> members)
+    private boolean observedClusterSilent()
     {
         return nowNs - acceptedAtNs > context.heartbeatTimeoutNs() + context.suspicionTimeoutNs() &&
             !core.anyMemberHeard();

@@ -51,7 +51,6 @@ final class Member
     long nextProbeNs;
     long connectedNs;
     int snapshotTimeouts;
-    long nextIntroductionNs;
     long snapshotCorrelationId;
     long snapshotDeadlineNs;
     long snapshotSequence;

@@ -69,7 +69,7 @@ final class Membership implements SyncPublisher.HeartbeatView
     private final long roundTimeoutNs;
     private final long distrustNs;
     private final long decisionBoundNs;
-    private final LongHashSet quorumScratch = new LongHashSet();
+    private final LongHashSet removeScratchIds = new LongHashSet();
     private final Long2ObjectHashMap<ViewMember> pendingJoins = new Long2ObjectHashMap<>();
     private final Long2LongHashMap pendingJoinSeenNs = new Long2LongHashMap(Long.MIN_VALUE);
     private final LongHashSet leavers = new LongHashSet();
@@ -559,7 +559,7 @@ final class Membership implements SyncPublisher.HeartbeatView
     private View wantedView(final long survivors, final boolean edges, final long[] rows, final long nowNs)
     {
         final long all = view.allRanks();
-        final LongHashSet removeIds = quorumScratch;
+        final LongHashSet removeIds = removeScratchIds;
         removeIds.clear();
         if (survivors == all && leavers.isEmpty() && pendingJoins.isEmpty())
         {
