@@ -60,6 +60,7 @@ final class ClusterCore
     private final SnapshotServer snapshotServer;
     private final SliceBudget sliceBudget;
     private final JoinDriver joinDriver;
+    private final SeedProber seedProber;
     private final CommandChannel commandChannel;
     private final SyncChannel syncChannel;
     private final ViewMessages viewMessages;
@@ -132,6 +133,7 @@ final class ClusterCore
         this.membership = new Membership(context, this, transport, viewMessages, new ViewMember(
             nodeId, incarnation, transport.syncEndpoint(), transport.commandEndpoint(), publicKey));
         this.syncChannel = new SyncChannel(this, context, state, memberSync, applier, membership, joinDriver);
+        this.seedProber = new SeedProber(context, transport, viewMessages, this);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -150,6 +152,7 @@ final class ClusterCore
         this.nowNs = nowNs;
         nextHeartbeatNs = nowNs;
         seeds.refresh(nowNs);
+        seedProber.seeds(seeds);
         if (seeds.endpoints().isEmpty() && !seeds.anyUnresolved())
         {
             LOG.info("node {} starts a new cluster {}: {}", id(nodeId), context.clusterName(),
@@ -217,13 +220,16 @@ final class ClusterCore
         updateServingState(nowNs);
         if (nodeState.isMember())
         {
+            // Seed channels are one set: the join driver's while the member is alone, the prober's otherwise.
             if (members.isEmpty())
             {
+                seedProber.stop();
                 workCount += joinDriver.probeSeedsWhileAlone(nowNs);
             }
             else
             {
                 joinDriver.stopProbingSeeds();
+                workCount += seedProber.tick(nowNs);
             }
         }
         // What the timers above decided (an accusation, an eviction) leaves in this cycle's flush.
@@ -290,6 +296,11 @@ final class ClusterCore
     SliceBudget sliceBudget()
     {
         return sliceBudget;
+    }
+
+    SeedProber seedProber()
+    {
+        return seedProber;
     }
 
     FlowControl flowControl()
@@ -790,6 +801,30 @@ final class ClusterCore
             }
         }
         publishMemberIds();
+    }
+
+    /**
+     * A view of this node's cluster instance dissolves it (a larger instance was found after a heal): every member
+     * leaves, and a new incarnation joins the winner. A node that was leaving anyway has left.
+     */
+    void onDissolved(final View next)
+    {
+        if (NodeState.LEAVING == nodeState)
+        {
+            left = true;
+            LOG.info("node {} left: view {} dissolves the cluster instance", id(nodeId), next);
+            return;
+        }
+        if (nodeState.isTerminal())
+        {
+            return;
+        }
+        failure = "evicted by view " + next.epoch() + " of the cluster, which dissolves it to merge it into a " +
+            "larger instance of the cluster";
+        LOG.error("node {} evicted: view {} of the cluster, agreed by a quorum of the one before, dissolves it to " +
+            "merge into a larger instance found through the seeds; a new incarnation joins that one", id(nodeId),
+            next.epoch());
+        changeState(NodeState.EVICTED);
     }
 
     /**

@@ -53,6 +53,16 @@ public final class CohortConfiguration
     /** Default seed re-resolution interval. */
     public static final String SEEDS_RESOLVE_INTERVAL_DEFAULT = "1s";
 
+    /**
+     * How often every serving member of a cluster of two or more probes its seeds, so that two instances of the
+     * cluster that formed apart (e.g. each side of a cut founded, its seeds not listing the other) find each other
+     * after the cut heals: the instance with fewer members (as many: without the oldest member) dissolves and its
+     * nodes join the other. A member alone asks its seeds to let it in, every 200 ms, instead.
+     */
+    public static final String SEEDS_PROBE_INTERVAL_PROP_NAME = "cohort.cluster.seeds.probe.interval";
+    /** Default seed probe interval. */
+    public static final String SEEDS_PROBE_INTERVAL_DEFAULT = "1s";
+
     /** Fewer live members than this and the node is {@link NodeState#NOT_ENOUGH_NODES}. */
     public static final String MINIMUM_NODES_PROP_NAME = "cohort.cluster.minimum.nodes";
     /** Default minimum number of nodes. */

@@ -31,6 +31,8 @@ public final class CohortContext
     private int expectedNodes = PROPERTIES.intValue(EXPECTED_NODES_PROP_NAME, EXPECTED_NODES_DEFAULT);
     private long seedsResolveIntervalNs =
         PROPERTIES.durationNs(SEEDS_RESOLVE_INTERVAL_PROP_NAME, SEEDS_RESOLVE_INTERVAL_DEFAULT);
+    private long seedsProbeIntervalNs =
+        PROPERTIES.durationNs(SEEDS_PROBE_INTERVAL_PROP_NAME, SEEDS_PROBE_INTERVAL_DEFAULT);
     private SeedResolver seedResolver = SeedResolver.DNS;
     private long incarnation = nextIncarnation();
     private List<String> seeds = ContextChecks.parseSeeds(PROPERTIES.string(SEEDS_PROP_NAME, SEEDS_DEFAULT));
@@ -251,6 +253,30 @@ public final class CohortContext
     public CohortContext seedsResolveIntervalNs(final long seedsResolveIntervalNs)
     {
         this.seedsResolveIntervalNs = seedsResolveIntervalNs;
+        return this;
+    }
+
+    /**
+     * How often a serving member of a cluster of two or more probes its seeds for another instance of the cluster
+     * ({@link CohortConfiguration#SEEDS_PROBE_INTERVAL_PROP_NAME}).
+     *
+     * @return nanoseconds.
+     */
+    public long seedsProbeIntervalNs()
+    {
+        return seedsProbeIntervalNs;
+    }
+
+    /**
+     * Sets how often a serving member of a cluster of two or more probes its seeds for another instance of the
+     * cluster.
+     *
+     * @param seedsProbeIntervalNs nanoseconds, positive.
+     * @return this for a fluent API.
+     */
+    public CohortContext seedsProbeIntervalNs(final long seedsProbeIntervalNs)
+    {
+        this.seedsProbeIntervalNs = seedsProbeIntervalNs;
         return this;
     }
 

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The command channel's input of a {@link ClusterCore}: join requests and answers (to the {@link JoinDriver}),
+ * seed probes and the summaries of other cluster instances (to the {@link SeedProber}),
  * probes, requests for snapshots of this node's own rows and their credit (to the {@link SnapshotServer}, which
  * serves them in slices), chunks of the snapshots it asked for (to the {@link MemberSync}), and answers to its
  * other requests. Like the core, it owns no socket and reads no
@@ -128,6 +129,14 @@ final class CommandChannel implements CommandHandler
                 core.membership().onChangeRequest(routingId, senderNodeId, buffer, bodyOffset, bodyLength);
                 break;
 
+            case MessageType.SEED_PROBE:
+                core.seedProber().onProbe(routingId, senderNodeId, senderIncarnation, buffer, bodyOffset, bodyLength);
+                break;
+
+            case MessageType.SEED_PROBE_RESPONSE: // pushed by a winning instance to its seeds
+                core.seedProber().onSummary(senderNodeId, buffer, bodyOffset, bodyLength, core.nowNs());
+                break;
+
             case MessageType.REPAIR_REQUEST:
             {
                 final long correlationId = buffer.getLong(bodyOffset, FrameLayout.BYTE_ORDER);
@@ -189,6 +198,10 @@ final class CommandChannel implements CommandHandler
 
             case MessageType.VIEW_COMMIT:
                 core.membership().agreement().onCommit(buffer, bodyOffset, bodyLength);
+                break;
+
+            case MessageType.SEED_PROBE_RESPONSE:
+                core.seedProber().onSummary(senderNodeId, buffer, bodyOffset, bodyLength, core.nowNs());
                 break;
 
             case MessageType.SNAPSHOT_CHUNK:

@@ -299,6 +299,11 @@ final class ContextChecks
             throw new IllegalArgumentException(SEEDS_RESOLVE_INTERVAL_PROP_NAME + "=" +
                 formatDuration(context.seedsResolveIntervalNs()) + " must be positive");
         }
+        if (context.seedsProbeIntervalNs() <= 0)
+        {
+            throw new IllegalArgumentException(SEEDS_PROBE_INTERVAL_PROP_NAME + "=" +
+                formatDuration(context.seedsProbeIntervalNs()) + " must be positive");
+        }
         if (null == context.seedResolver())
         {
             throw new IllegalArgumentException("seedResolver must not be null");

@@ -88,6 +88,10 @@ final class Membership implements SyncPublisher.HeartbeatView
     private long correlationIds;
     private long changeSinceNs = -1;
     private long proposedAtNs;
+    /** Why this node asks its view to dissolve (a winning instance found through the seeds), or null. */
+    private String dissolveWhy;
+    /** Until when the request stands: the prober renews it every round while the winner answers. */
+    private long dissolveUntilNs;
     private long acceptedSinceNs = -1;
     private long nextQueryNs;
     private long nextJoinRequestNs;
@@ -442,6 +446,14 @@ final class Membership implements SyncPublisher.HeartbeatView
                 return 1;
             }
         }
+        if (null != dissolveWhy)
+        {
+            if (nowNs <= dissolveUntilNs)
+            {
+                return workCount + proposeDissolve(nowNs);
+            }
+            dissolveWhy = null;
+        }
         expirePendingJoins(nowNs);
         matrix.setOwnRow(ownRow(nowNs), heartbeatSeq, nowNs);
         final long[] rows = matrix.effectiveRows(nowNs, heartbeatTimeoutNs);
@@ -483,6 +495,43 @@ final class Membership implements SyncPublisher.HeartbeatView
         proposedAtNs = nowNs;
         agreement.propose(wanted, nowNs);
         return workCount + 1;
+    }
+
+    /**
+     * Asks this node's view to dissolve: this instance of the cluster met another that wins ({@link SeedProber}).
+     * The request stands for two probe intervals and a few rounds; the prober renews it while the winner answers.
+     */
+    void requestDissolve(final long nowNs, final String why)
+    {
+        if (null == view)
+        {
+            return;
+        }
+        if (null == dissolveWhy)
+        {
+            LOG.warn("node {} asks view {} to dissolve: {}", ClusterCore.id(nodeId), view.epoch(), why);
+        }
+        dissolveWhy = why;
+        dissolveUntilNs = nowNs + 2 * context.seedsProbeIntervalNs() + 3 * roundTimeoutNs;
+    }
+
+    /**
+     * Proposes the successor flagged {@link View#FLAG_DISSOLVE}, whatever this node's place among proposers: only
+     * the node that met the winner knows. Agreed like any view (a quorum of this one), so an instance never half
+     * dissolves; a value already accepted for the epoch is finished first, and the dissolve follows in the next.
+     */
+    private int proposeDissolve(final long nowNs)
+    {
+        final View wanted = view.successor(new long[0], new int[0], List.of(), View.FLAG_DISSOLVE);
+        if (agreement.isChosen() || agreement.isActive() && (wanted.equals(agreement.value()) ||
+            nowNs - proposedAtNs < roundTimeoutNs))
+        {
+            return 0;
+        }
+        LOG.info("node {} proposes view {} (from {}): {}", ClusterCore.id(nodeId), wanted, view, dissolveWhy);
+        proposedAtNs = nowNs;
+        agreement.propose(wanted, nowNs);
+        return 1;
     }
 
     /**
@@ -827,6 +876,11 @@ final class Membership implements SyncPublisher.HeartbeatView
                 {
                     return;
                 }
+                if (next.isDissolve())
+                {
+                    core.onDissolved(next);
+                    return;
+                }
                 becomeMemberOf(next);
                 return;
             }
@@ -854,6 +908,11 @@ final class Membership implements SyncPublisher.HeartbeatView
                 }
             }
             core.onRemovedByView(next, reason);
+            return;
+        }
+        if (next.isDissolve())
+        {
+            core.onDissolved(next);
             return;
         }
         becomeMemberOf(next);

@@ -6,6 +6,8 @@ import io.cohort.codec.FrameEncoder;
 import io.cohort.codec.MemberCardDecoder;
 import io.cohort.codec.MemberCardEncoder;
 import io.cohort.codec.MessageType;
+import io.cohort.codec.SeedProbeEncoder;
+import io.cohort.codec.SeedProbeResponseEncoder;
 import io.cohort.codec.ViewAcceptEncoder;
 import io.cohort.codec.ViewAcceptedEncoder;
 import io.cohort.codec.ViewCommitEncoder;
@@ -21,7 +23,7 @@ import java.util.List;
 
 /**
  * Builds the command frames of the view agreement (prepare, promise, accept, accepted, commit, change requests,
- * view queries) in the {@link CommandMessages} buffer, and turns a decoded view value back into a {@link View}.
+ * view queries, seed probes and their answers) in the {@link CommandMessages} buffer, and turns a decoded view value back into a {@link View}.
  * Views change a few times a minute at most, so building {@link View} objects here allocates without harm; the
  * data path never comes here.
  */
@@ -35,6 +37,8 @@ final class ViewMessages
     private final ViewCommitEncoder commit;
     private final ChangeRequestEncoder changeRequest;
     private final ViewQueryEncoder query = new ViewQueryEncoder();
+    private final SeedProbeEncoder seedProbe = new SeedProbeEncoder();
+    private final SeedProbeResponseEncoder seedProbeResponse = new SeedProbeResponseEncoder();
     private final MemberCardDecoder cardDecoder = new MemberCardDecoder();
 
     ViewMessages(final CohortContext context, final CommandMessages commands)
@@ -135,6 +139,34 @@ final class ViewMessages
         final FrameEncoder frame = commands.begin();
         final int at = frame.claim(MessageType.VIEW_QUERY, ViewQueryEncoder.BODY_LENGTH);
         query.wrap(buffer(), at).correlationId(correlationId).lineage(lineage).knownEpoch(knownEpoch);
+        return frame.finish();
+    }
+
+    /**
+     * A member's probe of a seed: which cluster instance (lineage) and view answers there.
+     */
+    int seedProbe(final long correlationId, final View view)
+    {
+        final FrameEncoder frame = commands.begin();
+        final int at = frame.claim(MessageType.SEED_PROBE, SeedProbeEncoder.BODY_LENGTH);
+        seedProbe.wrap(buffer(), at).correlationId(correlationId).lineage(view.lineage()).epoch(view.epoch());
+        return frame.finish();
+    }
+
+    /**
+     * What a merge decision needs of a view: the answer to a seed probe, or the summary a winning cluster pushes to
+     * the seeds of a losing one (correlation id 0).
+     *
+     * @param listsProber whether the view lists the node this goes to.
+     */
+    int seedProbeResponse(final long correlationId, final View view, final boolean listsProber)
+    {
+        final FrameEncoder frame = commands.begin();
+        final int at = frame.claim(MessageType.SEED_PROBE_RESPONSE, SeedProbeResponseEncoder.BODY_LENGTH);
+        final ViewMember oldest = view.member(0);
+        seedProbeResponse.wrap(buffer(), at).correlationId(correlationId).lineage(view.lineage()).epoch(view.epoch())
+            .size(view.size()).listsProber(listsProber).oldestIncarnation(oldest.incarnation())
+            .oldestNodeId(oldest.nodeId());
         return frame.finish();
     }
 

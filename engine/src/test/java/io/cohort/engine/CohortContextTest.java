@@ -29,7 +29,8 @@ class CohortContextTest
     @Test
     void shouldDeclareEveryEngineProperty()
     {
-        assertEquals(28, PROPERTIES.names().size(), PROPERTIES.names().toString());
+        assertEquals(29, PROPERTIES.names().size(), PROPERTIES.names().toString());
+        assertTrue(PROPERTIES.contains("cohort.cluster.seeds.probe.interval"));
         assertTrue(PROPERTIES.contains("cohort.flow.window"));
         assertTrue(PROPERTIES.contains("cohort.flow.notification.window"));
         assertTrue(PROPERTIES.contains("cohort.flow.backpressure.after"));
@@ -174,6 +175,11 @@ class CohortContextTest
         ex = assertThrows(IllegalArgumentException.class, () -> new CohortContext().nodeId(5).conclude());
         assertEquals("cohort.cluster.seeds.resolve.interval=0ns must be positive", ex.getMessage());
         new CohortContext().nodeId(5).expectedNodes(1).seedsResolveIntervalNs(1).conclude();
+        System.clearProperty(SEEDS_RESOLVE_INTERVAL_PROP_NAME);
+        System.setProperty(SEEDS_PROBE_INTERVAL_PROP_NAME, "0ms");
+        ex = assertThrows(IllegalArgumentException.class, () -> new CohortContext().nodeId(5).conclude());
+        assertEquals("cohort.cluster.seeds.probe.interval=0ns must be positive", ex.getMessage());
+        new CohortContext().nodeId(5).seedsProbeIntervalNs(1).conclude();
     }
 
     @Test

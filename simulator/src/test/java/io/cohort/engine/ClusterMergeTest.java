@@ -1,0 +1,142 @@
+package io.cohort.engine;
+
+import org.agrona.CloseHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongPredicate;
+
+import static io.cohort.engine.SimNode.ms;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The heal of two instances of one cluster that formed apart ({@link SeedProber}): once the cut between them heals,
+ * the instance that loses (fewer members; as many, without the oldest member) dissolves by an agreed view, the
+ * winner serves on untouched, and the loser's nodes, restarted as a supervisor would, join the winner.
+ */
+class ClusterMergeTest
+{
+    private final SimNetwork network = new SimNetwork(11, ms(1), ms(1), ms(20));
+    private final List<SimNode> nodes = new ArrayList<>();
+
+    @AfterEach
+    void tearDown()
+    {
+        nodes.forEach(CloseHelper::quietClose);
+    }
+
+    private SimNode start(final long nodeId, final SimNode... seeds)
+    {
+        final CohortContext context = new CohortContext()
+            .heartbeatIntervalNs(ms(100)).heartbeatTimeoutNs(ms(1000)).suspicionTimeoutNs(ms(300))
+            .commandTimeoutNs(ms(400)).joinTimeoutNs(ms(10_000)).seedsProbeIntervalNs(ms(500));
+        context.stateContext().maxRooms(1024).maxConnections(1024).maxNodes(8).maxOverflowSubscriptions(1024);
+        final SimNode node = new SimNode(network, nodeId, context, new CohortListener()
+        {
+        });
+        nodes.add(node);
+        node.start(List.of(seeds));
+        // One at a time, so that incarnations, hence ages, follow the order of the calls.
+        network.runFor(ms(30));
+        return node;
+    }
+
+    private static boolean formed(final List<SimNode> cluster)
+    {
+        for (final SimNode node : cluster)
+        {
+            if (NodeState.RUNNING != node.core().state() || node.core().memberIds().length != cluster.size() - 1)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long lineage(final SimNode node)
+    {
+        return node.core().membership().view().lineage();
+    }
+
+    private void heal()
+    {
+        network.partition((LongPredicate)null, true);
+    }
+
+    /**
+     * Restarts an evicted node as a supervisor would: a new incarnation under the same id, given these seeds.
+     */
+    private SimNode restart(final SimNode evicted, final SimNode... seeds)
+    {
+        evicted.crash();
+        return start(evicted.nodeId(), seeds);
+    }
+
+    @Test
+    void shouldDissolveTheSmallerInstanceThatFindsTheLargerThroughItsSeedsAndJoinIt()
+    {
+        network.partition(Set.of(4L, 5L), true);
+        final SimNode n1 = start(1);
+        final SimNode n2 = start(2, n1);
+        final SimNode n3 = start(3, n1);
+        final SimNode n4 = start(4);
+        final SimNode n5 = start(5, n4, n1); // n1 unreachable: n4, a member, lets it in
+        assertTrue(network.runUntil(() -> formed(List.of(n1, n2, n3)) && formed(List.of(n4, n5)), ms(5000)),
+            "two instances formed apart");
+        assertNotEquals(lineage(n1), lineage(n4));
+        final long winnerEpoch = n1.core().membership().view().epoch();
+
+        heal();
+        assertTrue(network.runUntil(() -> NodeState.EVICTED == n4.core().state() &&
+            NodeState.EVICTED == n5.core().state(), ms(5000)), "the smaller instance dissolves, both its members");
+        assertTrue(n5.core().failure().contains("dissolves"), n5.core().failure());
+        assertTrue(formed(List.of(n1, n2, n3)), "the larger instance serves on");
+        assertEquals(winnerEpoch, n1.core().membership().view().epoch(), "and its view did not change");
+
+        final SimNode n4b = restart(n4, n1);
+        final SimNode n5b = restart(n5, n4b, n1);
+        assertTrue(network.runUntil(() -> formed(List.of(n1, n2, n3, n4b, n5b)), ms(10_000)),
+            "the dissolved nodes joined the winner");
+        assertEquals(lineage(n1), lineage(n5b));
+    }
+
+    @Test
+    void shouldTellTheLoserWhoseSeedsDoNotListTheWinner()
+    {
+        network.partition(Set.of(4L, 5L), true);
+        final SimNode n1 = start(1);
+        final SimNode n2 = start(2, n1);
+        final SimNode n4 = start(4); // founds its own instance, beyond the cut
+        final SimNode n3 = start(3, n1, n4); // n4 unreachable: n1 lets it in
+        final SimNode n5 = start(5, n4); // the loser's seeds name only itself: it never probes the winner
+        assertTrue(network.runUntil(() -> formed(List.of(n1, n2, n3)) && formed(List.of(n4, n5)), ms(5000)),
+            "two instances formed apart");
+
+        heal();
+        assertTrue(network.runUntil(() -> NodeState.EVICTED == n4.core().state() &&
+            NodeState.EVICTED == n5.core().state(), ms(5000)), "the winner's summary dissolves the loser");
+        assertTrue(formed(List.of(n1, n2, n3)), "the larger instance serves on");
+    }
+
+    @Test
+    void shouldDissolveTheInstanceWithoutTheOldestMemberWhenBothAreTheSameSize()
+    {
+        network.partition(Set.of(1L, 2L), true);
+        final SimNode n3 = start(3); // the oldest node of all: its instance wins, whatever the node ids
+        final SimNode n4 = start(4, n3);
+        final SimNode n1 = start(1);
+        final SimNode n2 = start(2, n1, n3);
+        assertTrue(network.runUntil(() -> formed(List.of(n1, n2)) && formed(List.of(n3, n4)), ms(5000)),
+            "two instances of two formed apart");
+
+        heal();
+        assertTrue(network.runUntil(() -> NodeState.EVICTED == n1.core().state() &&
+            NodeState.EVICTED == n2.core().state(), ms(5000)), "the younger instance dissolves");
+        assertTrue(formed(List.of(n3, n4)), "the one with the oldest member serves on");
+    }
+}
