@@ -133,10 +133,6 @@ final class CommandChannel implements CommandHandler
                 core.seedProber().onProbe(routingId, senderNodeId, senderIncarnation, buffer, bodyOffset, bodyLength);
                 break;
 
-            case MessageType.SEED_PROBE_RESPONSE: // pushed by a winning instance to its seeds
-                core.seedProber().onSummary(senderNodeId, buffer, bodyOffset, bodyLength, core.nowNs());
-                break;
-
             case MessageType.REPAIR_REQUEST:
             {
                 final long correlationId = buffer.getLong(bodyOffset, FrameLayout.BYTE_ORDER);

@@ -5,8 +5,6 @@ import io.cohort.codec.SeedProbeDecoder;
 import io.cohort.codec.SeedProbeResponseDecoder;
 import io.cohort.transport.Transport;
 import org.agrona.DirectBuffer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
@@ -19,8 +17,13 @@ import java.util.List;
  * two the same size, the one without the older oldest member ({@link ViewMember#compareAge}) loses. A member that
  * learns its instance loses asks its view to dissolve ({@link Membership#requestDissolve}): a view of the next epoch
  * flagged {@link View#FLAG_DISSOLVE}, agreed like any other, after which every member leaves and a new incarnation
- * joins the winner. Rows are per owner, so rejoining is the whole merge. A member that learns its instance wins
- * pushes its summary to its seeds, so that a loser whose own seeds do not list the winner learns it too.
+ * joins the winner. Rows are per owner, so rejoining is the whole merge.
+ * <p>
+ * Only the loser acts, and only once it found the winner through its own seeds: its nodes, started again, join
+ * through those same seeds. A winner that meets a loser does nothing; telling it would dissolve a cluster whose
+ * nodes could not reach the winner to join it, and they would only found the loser again, over and over. (The
+ * agreed view takes every member of the loser along, even those whose own seeds miss the winner: they join it
+ * through their former peers once those are in.)
  * <p>
  * The same probe heals a member that missed its own removal: an answer from a later view of its own lineage that
  * does not list it evicts it, as a heartbeat of that view would.
@@ -33,8 +36,6 @@ final class SeedProber
     /** A probe round that nobody answered for this many intervals reconnects the seed channels. */
     static final int RECONNECT_AFTER_SILENT_ROUNDS = 3;
 
-    private static final Logger LOG = LoggerFactory.getLogger(SeedProber.class);
-
     private final CohortContext context;
     private final Transport transport;
     private final ViewMessages messages;
@@ -44,7 +45,6 @@ final class SeedProber
     private final SeedProbeResponseDecoder responseDecoder = new SeedProbeResponseDecoder();
     private SeedEndpoints seeds = SeedEndpoints.fixed(List.of());
     private boolean connected;
-    private boolean pushDue;
     private long nextProbeNs;
     private long lastAnswerNs;
     private long connectedNs;
@@ -91,15 +91,6 @@ final class SeedProber
         for (int i = 0; i < endpoints; i++)
         {
             transport.sendToSeed(i, messages.buffer(), 0, probeLength);
-        }
-        if (pushDue)
-        {
-            pushDue = false;
-            final int length = messages.seedProbeResponse(0, view, false);
-            for (int i = 0; i < endpoints; i++)
-            {
-                transport.sendToSeed(i, messages.buffer(), 0, length);
-            }
         }
         return 1;
     }
@@ -148,7 +139,7 @@ final class SeedProber
     }
 
     /**
-     * A summary of another node's view: the answer to this node's probe, or pushed by a winning instance.
+     * A summary of another node's view: the answer to this node's probe.
      */
     void onSummary(final long senderNodeId, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs)
@@ -183,13 +174,6 @@ final class SeedProber
             core.membership().requestDissolve(nowNs, "node " + ClusterCore.id(senderNodeId) + " serves another " +
                 "instance of the cluster with " + summary.size() + " member(s) (oldest " +
                 ClusterCore.id(summary.oldestNodeId()) + "), which wins against this one of " + view.size());
-        }
-        else if (!pushDue)
-        {
-            LOG.info("node {}: node {} serves another instance of the cluster with {} member(s): this one of {} " +
-                "wins; telling its seeds", ClusterCore.id(nodeId), ClusterCore.id(senderNodeId), summary.size(),
-                view.size());
-            pushDue = true;
         }
     }
 

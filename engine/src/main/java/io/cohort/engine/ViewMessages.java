@@ -154,10 +154,9 @@ final class ViewMessages
     }
 
     /**
-     * What a merge decision needs of a view: the answer to a seed probe, or the summary a winning cluster pushes to
-     * the seeds of a losing one (correlation id 0).
+     * What a merge decision needs of a view: the answer to a seed probe.
      *
-     * @param listsProber whether the view lists the node this goes to.
+     * @param listsProber whether the view lists the prober's incarnation.
      */
     int seedProbeResponse(final long correlationId, final View view, final boolean listsProber)
     {

@@ -7,9 +7,11 @@ import io.cohort.test.ClassPath;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -38,6 +40,8 @@ final class NetnsCluster implements Incarnations, AutoCloseable
         thread.setDaemon(true);
         return thread;
     });
+    /** The hosts each host's node is seeded with; null: every host. */
+    private IntFunction<Set<Integer>> seedHosts;
     private final Thread shutdownHook = new Thread(this::endAll, "netns-nodes-end");
     private volatile boolean supervising = true;
 
@@ -66,6 +70,16 @@ final class NetnsCluster implements Incarnations, AutoCloseable
     private static long nodeIdValue(final int host)
     {
         return ((long)(9 + host) << 4) | host;
+    }
+
+    /**
+     * Gives each host's node (every incarnation of it) the seed list of these hosts; by default every host.
+     *
+     * @param seedHosts the hosts a host's node is seeded with.
+     */
+    void seeds(final IntFunction<Set<Integer>> seedHosts)
+    {
+        this.seedHosts = seedHosts;
     }
 
     /**
@@ -178,7 +192,10 @@ final class NetnsCluster implements Incarnations, AutoCloseable
         final List<String> seeds = new ArrayList<>();
         for (int each = 1; each <= hosts.count(); each++)
         {
-            seeds.add(hosts.address(each) + ":" + COMMAND_PORT);
+            if (null == seedHosts || seedHosts.apply(host).contains(each))
+            {
+                seeds.add(hosts.address(each) + ":" + COMMAND_PORT);
+            }
         }
         final List<String> properties = new ArrayList<>(List.of(
             "-Dcohort.node.id=0x" + Long.toHexString(nodeIdValue(host)),

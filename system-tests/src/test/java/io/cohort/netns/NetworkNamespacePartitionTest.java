@@ -111,7 +111,6 @@ class NetworkNamespacePartitionTest
         assertTrue(directory.mkdirs(), "cannot make " + directory);
         cluster = new NetnsCluster(hosts, directory);
         startedMs = System.currentTimeMillis();
-        cluster.start();
     }
 
     @AfterEach
@@ -138,6 +137,7 @@ class NetworkNamespacePartitionTest
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void aNonTransitiveCutLeavesOneSideServingWithTheBridgeAndTheHealMakesOneCluster() throws Exception
     {
+        cluster.start();
         final View before = awaitOneCluster();
         // {1,2} and {4,5} lose each other; 3 hears everyone. The cut detector removes the member with the most
         // unreachability first, ties going to the youngest: the youngest of 1, 2, 4, 5, then its partner (now the
@@ -159,6 +159,7 @@ class NetworkNamespacePartitionTest
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void aCleanCutTwoAgainstThreeStopsTheTwoAndTheHealMakesOneCluster() throws Exception
     {
+        cluster.start();
         final View before = awaitOneCluster();
         cutHoldAndHeal("clean cut {1,2}|{3,4,5}", before, Set.of(3, 4, 5), Set.of(1, 2),
             () -> cutter.cutBoth(Set.of(1, 2), Set.of(3, 4, 5)));
@@ -168,11 +169,67 @@ class NetworkNamespacePartitionTest
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void aHostThatHearsNobodyIsRemovedAndRejoinsAfterTheHeal() throws Exception
     {
+        cluster.start();
         final View before = awaitOneCluster();
         // h1 drops what comes in; what it sends leaves, until TCP stalls for lack of acknowledgements. Its row
         // accuses everyone, so the cut detector removes it first, whatever the others say of it.
         cutHoldAndHeal("one-way cut (h1 hears nobody)", before, Set.of(2, 3, 4, 5), Set.of(1),
             () -> cutter.cutInbound(1));
+    }
+
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void twoInstancesFormedApartMergeIntoTheLargerOnceTheCutHeals() throws Exception
+    {
+        // h4 and h5 are seeded with h3, h4, h5 only: cut off from h3 when they start, they are a majority of their
+        // list and found an instance of their own, as h1, h2, h3 (a majority of all five) found theirs.
+        final Set<Integer> larger = Set.of(1, 2, 3);
+        final Set<Integer> smaller = Set.of(4, 5);
+        cluster.seeds((host) -> smaller.contains(host) ? Set.of(3, 4, 5) : allHosts());
+        cutter.cutBoth(larger, smaller);
+        cluster.start();
+        awaitState("two instances formed apart, " + sorted(larger) + " and " + sorted(smaller) + ", each serving in " +
+            "one view of exactly its hosts", FORM_BOUND_MS, (states) -> servesAsOneViewOfExactly(states, larger) &&
+            servesAsOneViewOfExactly(states, smaller));
+        cluster.poll();
+        final List<HostState> apart = ServingGroups.at(cluster, System.currentTimeMillis());
+        final View largerView = apart.get(0).view();
+        final View smallerView = apart.get(3).view();
+        assertNotEquals(largerView.lineage(), smallerView.lineage(), "two instances");
+
+        // Once healed, h4 and h5 probe h3, find the larger instance, dissolve theirs by an agreed view, exit, and
+        // their supervisor's new incarnations join the larger one through h3.
+        final long healStartMs = System.currentTimeMillis();
+        cutter.heal();
+        final long healMs = System.currentTimeMillis();
+        final View after = awaitOneCluster("one cluster of " + HOSTS + " serving after the heal of two instances " +
+            "formed apart", HEAL_BOUND_MS);
+        cluster.poll();
+        final long mergedMs = ServingGroups.holdsSince(cluster, healMs, System.currentTimeMillis(),
+            (states) -> onlyTheseServeInOneViewOfThem(states, allHosts()));
+        System.out.println("NetworkNamespacePartitionTest: two instances formed apart (" + largerView + " and " +
+            smallerView + "); heal (applied in " + (healMs - healStartMs) + " ms) -> one cluster of " + HOSTS +
+            " serving " + (mergedMs - healMs) + " ms (" + after + ")");
+
+        assertEquals(largerView.lineage(), after.lineage(), "the larger instance is the one that serves on");
+        for (final int host : sorted(smaller))
+        {
+            assertTrue(cluster.incarnations(host).get(0).jvm.log().contains("dissolves it to merge into a larger " +
+                "instance"), "h" + host + " left its instance for another reason" + details());
+        }
+        for (final int host : sorted(larger))
+        {
+            final String id = NetnsCluster.nodeId(host);
+            assertEquals(largerView.entryOf(id), after.entryOf(id), "h" + host + " served throughout and must be " +
+                "the same incarnation (before " + largerView + ", after " + after + ")");
+        }
+        final long nowMs = System.currentTimeMillis();
+        final List<Interval> largerOutages = ServingGroups.intervals(cluster, healMs, nowMs, (states) ->
+            larger.stream().allMatch((host) -> states.get(host - 1).serving()) ? null :
+            "a host of the larger instance not serving");
+        assertEquals(List.of(), largerOutages, "the larger instance must serve through the merge" + details());
+        assertEquals(List.of(), ServingGroups.twoGroupIntervals(cluster, mergedMs, nowMs),
+            "two serving groups after the merge" + details());
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -301,6 +358,23 @@ class NetworkNamespacePartitionTest
             cluster.poll();
             return condition.test(ServingGroups.at(cluster, System.currentTimeMillis()));
         }, this::details);
+    }
+
+    /**
+     * Every one of {@code hosts} serves, all in one view whose members are exactly their incarnations (others may
+     * serve too, in other views).
+     */
+    private static boolean servesAsOneViewOfExactly(final List<HostState> states, final Set<Integer> hosts)
+    {
+        final List<HostState> group = states.stream().filter((state) -> hosts.contains(state.host()))
+            .collect(Collectors.toList());
+        if (!group.stream().allMatch(HostState::serving) || !ServingGroups.oneView(group))
+        {
+            return false;
+        }
+        final View view = group.get(0).view();
+        return view.members().size() == hosts.size() &&
+            group.stream().allMatch((state) -> view.members().contains(state.self()));
     }
 
     /**
