@@ -1,0 +1,161 @@
+package io.cohort.engine;
+
+import io.cohort.test.FreePorts;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.cohort.engine.NodeProcesses.assertNotEvicted;
+import static io.cohort.engine.NodeProcesses.awaitConvergence;
+import static io.cohort.engine.NodeProcesses.awaitRunning;
+import static io.cohort.engine.NodeProcesses.awaitTrue;
+import static io.cohort.engine.NodeProcesses.countsInOrder;
+import static io.cohort.engine.NodeProcesses.createRooms;
+import static io.cohort.engine.NodeProcesses.stopChurn;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One receiver starved while two owners churn, with real JVMs on 127.0.0.1 and the engine's default timing (issue
+ * 14): first stopped (SIGSTOP) for less than the heartbeat timeout, then, for several seconds, running a third of
+ * the time, so that it builds a real backlog. The slow node may fall behind, be untethered, even leave; the healthy
+ * owners are never evicted, never lose their quorum, and end with every row of each other exactly; a starved node
+ * that stays a member ends exact too. Every process is started here and ended here, by its own pid.
+ */
+@Tag("slow")
+class StarvedReceiverTest
+{
+    /** Under the default heartbeat timeout of 1 s. */
+    private static final long STOP_MS = 600;
+    private static final long STARVE_MS = 8_000;
+    private static final long STARVE_STOPPED_MS = 400;
+    private static final long STARVE_RUNNING_MS = 200;
+
+    @RegisterExtension
+    final NodeProcesses processes = new NodeProcesses();
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aReceiverStoppedShortOfTheTimeoutThenStarvedGetsNoHealthyNodeEvicted() throws Exception
+    {
+        final List<NodeProcess> nodes = startTrio();
+        final NodeProcess alpha = nodes.get(0);
+        final NodeProcess bravo = nodes.get(1);
+        final NodeProcess starved = nodes.get(2);
+        final List<NodeProcess> healthy = List.of(alpha, bravo);
+        final List<String> roomList = createRooms(healthy, nodes, "starve-", 8);
+        final String rooms = String.join(",", roomList);
+        alpha.ok("churn start 7 1000000 300 20 " + rooms);
+        bravo.ok("churn start 8 2000000 300 20 " + rooms);
+        Thread.sleep(1_000);
+        // What happened while the cluster formed (a founder is NO_QUORUM until the first echo) is not the test's.
+        final Map<NodeProcess, Integer> statesBefore = new LinkedHashMap<>();
+        healthy.forEach((node) -> statesBefore.put(node, node.events("STATE").size()));
+
+        signal("STOP", starved);
+        Thread.sleep(STOP_MS);
+        signal("CONT", starved);
+        Thread.sleep(2_000);
+
+        final long starveEndNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STARVE_MS);
+        int rounds = 0;
+        while (System.nanoTime() < starveEndNs)
+        {
+            signal("STOP", starved);
+            Thread.sleep(STARVE_STOPPED_MS);
+            signal("CONT", starved);
+            Thread.sleep(STARVE_RUNNING_MS);
+            rounds++;
+        }
+        Thread.sleep(2_000);
+
+        final Map<String, String> expectedOwnerCounts = new LinkedHashMap<>();
+        final Map<String, String> churnStats = new LinkedHashMap<>();
+        for (final NodeProcess owner : healthy)
+        {
+            expectedOwnerCounts.put(owner.id, countsInOrder(roomList, stopChurn(owner)));
+        }
+        final boolean starvedStayed = !starved.ok("state").startsWith("EVICTED") &&
+            starved.events("EVICTED " + starved.id).isEmpty() && alpha.ok("members").contains(starved.id);
+        awaitConvergence(starvedStayed ? nodes : healthy, rooms, expectedOwnerCounts);
+
+        for (final NodeProcess node : healthy)
+        {
+            final NodeProcess other = alpha == node ? bravo : alpha;
+            assertEquals("RUNNING", node.ok("state"), node.toString());
+            assertTrue(node.ok("members").contains(other.id), node + " lost " + other);
+            assertTrue(node.events("EVICTED " + other.id).isEmpty(), node + " evicted the healthy " + other);
+            final List<String> states = node.events("STATE");
+            final List<String> statesSince = states.subList(statesBefore.get(node), states.size());
+            assertTrue(statesSince.isEmpty(), node + " changed state because another node was slow: " +
+                statesSince + "\n" +
+                around(node, "") + "\n" + around(other, "") + "\n" + around(starved, ""));
+            assertNotEvicted(node);
+            churnStats.put(node.id, node.ok("refused"));
+        }
+        System.out.println("StarvedReceiverTest: " + starved + " stopped " + STOP_MS + " ms, then starved for " +
+            rounds + " rounds of " + STARVE_STOPPED_MS + " ms stopped / " + STARVE_RUNNING_MS + " ms running: " +
+            (starvedStayed ? "stayed a member and converged" : "left (" + starved.ok("state") + ")") +
+            "; healthy owners' refused calls " + churnStats);
+    }
+
+    /**
+     * The lines of a node's log around the first that contains {@code marker} (the last lines if empty), for a
+     * failure message: the logs are deleted with the test's directory.
+     */
+    private static String around(final NodeProcess node, final String marker)
+    {
+        final List<String> lines = node.log().lines().collect(java.util.stream.Collectors.toList());
+        int at = lines.size() - 1;
+        for (int i = 0; !marker.isEmpty() && i < lines.size(); i++)
+        {
+            if (lines.get(i).contains(marker))
+            {
+                at = i;
+                break;
+            }
+        }
+        return "--- " + node + " log around line " + at + " ---\n" +
+            String.join("\n", lines.subList(Math.max(0, at - 25), Math.min(lines.size(), at + 10)));
+    }
+
+    private static void signal(final String signal, final NodeProcess node) throws IOException, InterruptedException
+    {
+        final Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(node.process.pid()))
+            .inheritIO().start();
+        assertTrue(kill.waitFor(5, TimeUnit.SECONDS) && 0 == kill.exitValue(), "kill -" + signal + " " + node);
+    }
+
+    private List<NodeProcess> startTrio() throws Exception
+    {
+        final int[] ports = FreePorts.loopback(6);
+        final String seeds = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[2] + ",127.0.0.1:" + ports[4];
+        final List<NodeProcess> nodes = new ArrayList<>();
+        for (int i = 0; i < 3; i++)
+        {
+            // The default timing: only the capacities of NodeProcesses.nodeProperties.
+            final NodeProcess node = processes.start(i < 2 ? "owner" + i : "starved", ScriptedNodeMain.class,
+                processes.nodeProperties(seeds, ports[2 * i], ports[2 * i + 1]), List.of());
+            node.commandPort = ports[2 * i];
+            nodes.add(node);
+        }
+        for (final NodeProcess node : nodes)
+        {
+            node.awaitLaunched();
+        }
+        awaitRunning(nodes);
+        for (final NodeProcess node : nodes)
+        {
+            awaitTrue(node + " sees the two others", () -> node.ok("members").split(" ").length == 2, nodes);
+        }
+        return nodes;
+    }
+}
