@@ -64,10 +64,10 @@ public final class ZmqTransport implements Transport
     /**
      * Per destination stream, the wire message of its frame that the XPUB refused last: JeroMQ keeps no reference
      * to a refused message, and the batcher retries that same frame before anything else of the stream, so the
-     * retry hands this array over again instead of copying the frame into a new one at every duty cycle of a
+     * retry hands this message over again instead of copying the frame into a new one at every duty cycle of a
      * back-pressure spell.
      */
-    private final Long2ObjectHashMap<byte[]> refusedMessages = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<Msg> refusedMessages = new Long2ObjectHashMap<>();
     private final UnsafeBuffer topicWriter = new UnsafeBuffer(new byte[0]);
     private final Long2ObjectHashMap<Connection> connectionsByNodeId = new Long2ObjectHashMap<>();
     private final List<Connection> connections = new ArrayList<>();
@@ -835,13 +835,17 @@ public final class ZmqTransport implements Transport
         final long destinationNodeId, final DirectBuffer buffer, final int offset, final int length, final boolean retry)
     {
         final SendFaultHook hook = sendFaultHook;
-        byte[] message = null;
-        if (retry && null == hook)
+        if (null != hook)
+        {
+            return sendWithHook(hook, destinationNodeId, buffer, offset, length);
+        }
+        Msg message = null;
+        if (retry)
         {
             // The frame the XPUB refused last on this stream, unchanged since (FrameSink.resend): hand the same
-            // array over again. With a fault hook it is copied afresh, so the hook sees every attempt as before.
-            final byte[] refused = refusedMessages.remove(destinationNodeId);
-            if (null != refused && refused.length == TOPIC_LENGTH + length)
+            // message over again.
+            final Msg refused = refusedMessages.remove(destinationNodeId);
+            if (null != refused && refused.size() == TOPIC_LENGTH + length)
             {
                 message = refused;
             }
@@ -849,34 +853,50 @@ public final class ZmqTransport implements Transport
         if (null == message)
         {
             // A new array per frame handed over: JeroMQ queues the message itself to its I/O thread and tells nobody
-            // when it has been written, so an array once accepted can never be reused safely.
-            message = new byte[TOPIC_LENGTH + length];
-            buffer.getBytes(offset, message, TOPIC_LENGTH, length);
+            // when it has been written, so a message once accepted can never be reused safely.
+            final byte[] bytes = new byte[TOPIC_LENGTH + length];
+            buffer.getBytes(offset, bytes, TOPIC_LENGTH, length);
+            message = new Msg(bytes);
         }
-        writeTopic(message, destinationNodeId);
-
-        int copies = 1;
-        if (null != hook)
+        // A message made over a whole array gives that array back, without a copy.
+        writeTopic(message.data(), destinationNodeId);
+        if (!publisher.sendMsg(message, ZMQ.DONTWAIT))
         {
-            copies = hook.copiesToSend(destinationNodeId, message);
+            counters.sendBackPressure.incrementRelease();
+            refusedMessages.put(destinationNodeId, message);
+            return false;
         }
+        onSyncSent(buffer, offset, length);
+        return true;
+    }
+
+    /** Fault injection only: a fresh copy at every attempt, which the hook may alter, drop or repeat. */
+    private boolean sendWithHook(
+        final SendFaultHook hook, final long destinationNodeId, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        final byte[] message = new byte[TOPIC_LENGTH + length];
+        buffer.getBytes(offset, message, TOPIC_LENGTH, length);
+        writeTopic(message, destinationNodeId);
+        final int copies = hook.copiesToSend(destinationNodeId, message);
         for (int i = 0; i < copies; i++)
         {
             if (!publisher.send(i + 1 < copies ? message.clone() : message, ZMQ.DONTWAIT))
             {
                 counters.sendBackPressure.incrementRelease();
-                if (null == hook)
-                {
-                    refusedMessages.put(destinationNodeId, message);
-                }
                 return i > 0;
             }
         }
+        onSyncSent(buffer, offset, length);
+        return true;
+    }
+
+    private void onSyncSent(final DirectBuffer buffer, final int offset, final int length)
+    {
         counters.framesSent.incrementRelease();
         counters.messagesSent.getAndAddRelease(
             buffer.getInt(offset + FrameLayout.MESSAGE_COUNT_OFFSET, FrameLayout.BYTE_ORDER));
         counters.bytesSent.getAndAddRelease(length);
-        return true;
     }
 
     /**
