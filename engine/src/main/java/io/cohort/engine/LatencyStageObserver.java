@@ -3,8 +3,8 @@ package io.cohort.engine;
 /**
  * An opt-in hook for tools that break a change's propagation latency into stages (the cluster load harness): a
  * {@link CohortListener} that also implements this interface is told, on the node's thread, when a subscribe call
- * leaves the API queue, when a room's count is put into a broadcast frame, when a duty cycle's frames have been
- * handed to the transport, and when another member's count is received and applied here. Listeners that do not
+ * leaves the API queue, when a room's count is put into a broadcast frame, when a broadcast frame is handed to the
+ * transport, and when another member's count is received and applied here. Listeners that do not
  * implement it cost nothing but a null check at each of those points: the node checks once, at launch.
  * <p>
  * Every method is called on the node's own thread, for every call or count (not only the ones a tool traces), so
@@ -21,20 +21,22 @@ public interface LatencyStageObserver
     void onSubscribeTaken(long connectionId, long roomId);
 
     /**
-     * This node's count of a room was put into the broadcast frame being built (it leaves with the frame).
+     * This node's count of a room was put into the broadcast frame being built (it leaves with the frame: see
+     * {@link #onBroadcastSent}).
      *
-     * @param roomId the room.
-     * @param count  the absolute count carried.
+     * @param roomId   the room.
+     * @param count    the absolute count carried.
+     * @param sequence the broadcast sequence of the message that carries it.
      */
-    void onCountEncoded(long roomId, long count);
+    void onCountEncoded(long roomId, long count, long sequence);
 
     /**
-     * The duty cycle flushed its frames to the transport.
+     * A broadcast frame was handed to the transport: every message up to {@code lastSequence} has left this node's
+     * batcher.
      *
-     * @param broadcastPending true if a broadcast frame is still held back (the transport refused it): counts
-     *                         encoded so far have not all been handed over yet.
+     * @param lastSequence the broadcast sequence of the frame's last message.
      */
-    void onCycleFlushed(boolean broadcastPending);
+    void onBroadcastSent(long lastSequence);
 
     /**
      * Another member's count of a room was received and is about to be applied to this node's replica.

@@ -32,8 +32,6 @@ final class NodeAgent implements Agent
     private final MessageHandler apiHandler;
     private final String roleName;
     private final AutoCloseable[] resources;
-    // Null unless the listener opted in (a latency tool): the duty cycle then pays one null check.
-    private final LatencyStageObserver stageObserver;
 
     NodeAgent(
         final ClusterCore core,
@@ -56,7 +54,6 @@ final class NodeAgent implements Agent
         this.clock = clock;
         this.roleName = "cohort-node-" + ClusterCore.id(nodeId);
         this.apiHandler = new ApiDispatcher(core, listener, errorHandler);
-        this.stageObserver = NodeStatusListener.stageObserverOf(listener);
     }
 
     /**
@@ -81,10 +78,6 @@ final class NodeAgent implements Agent
         workCount += core.doWork(nowNs);
         core.flowControl().gate().onApiQueue(nowNs, drained, apiQueue.size(), apiQueue.capacity());
         workCount += transport.flush();
-        if (null != stageObserver)
-        {
-            stageObserver.onCycleFlushed(transport.outbound().isBroadcastBackPressured());
-        }
         if (0 != nodeCounters.update(nowNs, core, state))
         {
             transport.counters().commandTimeouts().setRelease(core.requestTimeouts());

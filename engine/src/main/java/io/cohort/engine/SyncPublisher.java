@@ -224,7 +224,8 @@ final class SyncPublisher
             roomCountEncoder.wrap(outbound.broadcastBuffer(), at).roomId(roomId).count(count);
             if (null != stageObserver)
             {
-                stageObserver.onCountEncoded(roomId, count);
+                // The claim has numbered the message: it is the one before the next.
+                stageObserver.onCountEncoded(roomId, count, outbound.nextBroadcastSequence() - 1);
             }
             countOrder.pollLong();
             pendingCounts.remove(roomId);

@@ -150,7 +150,7 @@ class InProcessClusterTest
     {
         final ConcurrentLinkedQueue<String> events = new ConcurrentLinkedQueue<>();
         volatile long tracedRoomId;
-        private boolean encodedSinceFlush;
+        private long encodedSequence;
 
         public void onSubscribeTaken(final long connectionId, final long roomId)
         {
@@ -160,21 +160,21 @@ class InProcessClusterTest
             }
         }
 
-        public void onCountEncoded(final long roomId, final long count)
+        public void onCountEncoded(final long roomId, final long count, final long sequence)
         {
             if (roomId == tracedRoomId)
             {
                 events.add("encoded " + count);
-                encodedSinceFlush = true;
+                encodedSequence = sequence;
             }
         }
 
-        public void onCycleFlushed(final boolean broadcastPending)
+        public void onBroadcastSent(final long lastSequence)
         {
-            if (encodedSinceFlush)
+            if (0 != encodedSequence && lastSequence >= encodedSequence)
             {
-                events.add("flushed pending=" + broadcastPending);
-                encodedSinceFlush = false;
+                events.add("sent");
+                encodedSequence = 0;
             }
         }
 
@@ -215,7 +215,7 @@ class InProcessClusterTest
         await("subscribe accepted", () -> CallResult.ACCEPTED == node1.subscribe(100, room));
         await("count applied on node2", () -> replica.events.contains("applied 1/1"));
 
-        assertEquals(List.of("taken 100", "encoded 1", "flushed pending=false"), List.copyOf(owner.events),
+        assertEquals(List.of("taken 100", "encoded 1", "sent"), List.copyOf(owner.events),
             "the owner: call taken from the API queue, count put in a frame, the frame handed over");
         assertEquals(List.of("received 1/1", "applied 1/1"), List.copyOf(replica.events),
             "the replica: count received, then applied");

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * process exits with {@link #EXIT_EVICTED}, as the standalone launcher's does.
  * <p>
  * It also breaks each probe's latency into {@link #STAGE_NAMES stages}, as a {@link LatencyStageObserver}: as owner,
- * it stamps in its own probe file when its node thread takes a probe call from the API queue and when the frame
- * carrying the probe room's count is handed to the transport; as replica, it reads the clock when a probe room's
+ * it stamps in its own probe file when its node thread takes a probe call from the API queue and when the broadcast
+ * frame carrying the probe room's count is handed to the transport; as replica, it reads the clock when a probe room's
  * count is received and applied, and at arrival splits the latency between the five stamps. The clock is read only
  * for probe rooms; every other call or count costs a map lookup or a compare.
  */
@@ -34,7 +34,7 @@ final class LoadNodeListener implements CohortListener, ReplicaObserver, Latency
     /** What each stage covers, for the report. */
     static final String[] STAGE_MEANINGS = {
         "call made -> owner's node thread takes it from the API queue",
-        "taken -> frame with the count handed to the transport (end of the duty cycle)",
+        "taken -> the frame with the count handed to the transport",
         "handed -> replica's node thread reads the count (JeroMQ, TCP loopback, wake-up, earlier messages)",
         "read -> applied to the replica",
         "applied -> the replica observer sees it",
@@ -44,6 +44,7 @@ final class LoadNodeListener implements CohortListener, ReplicaObserver, Latency
     static final int WIRE = 2;
     static final int REPLICA_APPLY = 3;
     static final int OBSERVER = 4;
+    private static final int ENCODED_CAPACITY = 1024;
 
     /** Exit code of an evicted node, as {@link io.cohort.engine.StandaloneProcess#EXIT_EVICTED}. */
     static final int EXIT_EVICTED = io.cohort.engine.StandaloneProcess.EXIT_EVICTED;
@@ -63,9 +64,15 @@ final class LoadNodeListener implements CohortListener, ReplicaObserver, Latency
     private final ProbeFile ownProbeFile;
     private final long ownProbeRoomId;
     private final SingleWriterRecorder[] stageRecorders = new SingleWriterRecorder[STAGE_NAMES.length];
-    /** The probe counts of this node encoded since the last flush that handed everything over (0: none). */
-    private long encodedFrom;
-    private long encodedTo;
+    /**
+     * This node's probe counts put into broadcast frames and not yet handed to the transport, with the sequence of
+     * the message carrying each, oldest first (node thread only). A ring: should more wait than it holds (a long
+     * back-pressure spell), the oldest lose their stamp, not the node its time.
+     */
+    private final long[] encodedCounts = new long[ENCODED_CAPACITY];
+    private final long[] encodedSequences = new long[ENCODED_CAPACITY];
+    private long encodedHead;
+    private long encodedTail;
     /** The probe count being received and applied now, and when (node thread only). */
     private long tracedRoomId;
     private long tracedCount;
@@ -204,33 +211,39 @@ final class LoadNodeListener implements CohortListener, ReplicaObserver, Latency
     /**
      * {@inheritDoc}
      */
-    public void onCountEncoded(final long roomId, final long count)
+    public void onCountEncoded(final long roomId, final long count, final long sequence)
     {
         if (roomId == ownProbeRoomId && count > 0)
         {
-            if (0 == encodedFrom)
+            if (encodedTail - encodedHead == ENCODED_CAPACITY)
             {
-                encodedFrom = count;
+                encodedHead++;
             }
-            encodedTo = Math.max(encodedTo, count);
+            final int at = (int)(encodedTail++ % ENCODED_CAPACITY);
+            encodedCounts[at] = count;
+            encodedSequences[at] = sequence;
         }
     }
 
     /**
      * {@inheritDoc}
      */
-    public void onCycleFlushed(final boolean broadcastPending)
+    public void onBroadcastSent(final long lastSequence)
     {
-        if (0 != encodedTo && !broadcastPending)
+        if (encodedHead == encodedTail)
         {
-            final long nowNs = SharedClock.nowNs();
-            // Counts coalesce: probes between two encoded counts never travel alone, and stamping them is harmless.
-            for (long number = Math.max(encodedFrom, encodedTo - ProbeFile.CAPACITY + 1); number <= encodedTo; number++)
+            return;
+        }
+        final long nowNs = SharedClock.nowNs();
+        while (encodedHead < encodedTail)
+        {
+            final int at = (int)(encodedHead % ENCODED_CAPACITY);
+            if (encodedSequences[at] > lastSequence)
             {
-                ownProbeFile.stampHanded(number, nowNs);
+                break;
             }
-            encodedFrom = 0;
-            encodedTo = 0;
+            ownProbeFile.stampHanded(encodedCounts[at], nowNs);
+            encodedHead++;
         }
     }
 
