@@ -19,12 +19,15 @@ final class ApiDispatcher implements MessageHandler
     private final ClusterCore core;
     private final CohortListener listener;
     private final ErrorHandler errorHandler;
+    // Null unless the listener opted in (a latency tool): the hot path then pays one null check.
+    private final LatencyStageObserver stageObserver;
 
     ApiDispatcher(final ClusterCore core, final CohortListener listener, final ErrorHandler errorHandler)
     {
         this.core = core;
         this.listener = listener;
         this.errorHandler = errorHandler;
+        this.stageObserver = NodeStatusListener.stageObserverOf(listener);
     }
 
     /**
@@ -45,6 +48,10 @@ final class ApiDispatcher implements MessageHandler
         switch (type)
         {
             case ApiCommands.SUBSCRIBE:
+                if (null != stageObserver)
+                {
+                    stageObserver.onSubscribeTaken(connectionId(buffer, offset), roomId(buffer, offset));
+                }
                 check(RefusedOperation.SUBSCRIBE, buffer, offset,
                     core.subscribe(connectionId(buffer, offset), roomId(buffer, offset)));
                 break;

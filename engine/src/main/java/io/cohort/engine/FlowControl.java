@@ -47,7 +47,13 @@ final class FlowControl
             context.flowUntetherAfterNs(), context.codecLimits().maxMembers());
         this.gate = new FlowGate(context.flowBackPressureAfterNs());
         this.outbound = outbound;
-        outbound.broadcastSentObserver(window);
+        // A latency tool that opted in hears of every broadcast frame sent too (one null check, here, at launch).
+        final LatencyStageObserver stageObserver = NodeStatusListener.stageObserverOf(context.listener());
+        outbound.broadcastSentObserver(null == stageObserver ? window : (lastSequence, length) ->
+        {
+            window.onBroadcastSent(lastSequence, length);
+            stageObserver.onBroadcastSent(lastSequence);
+        });
         outbound.directedWindow(context.flowNotificationWindow(), context.flowWindowFrames());
     }
 

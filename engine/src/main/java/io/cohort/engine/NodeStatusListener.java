@@ -28,6 +28,20 @@ final class NodeStatusListener implements CohortListener
     }
 
     /**
+     * The backend's listener as a {@link LatencyStageObserver}, if it opted in: looks through this wrapper, which
+     * the node's components get in place of the backend's listener.
+     *
+     * @param listener the listener a component was given (this wrapper or the backend's own).
+     * @return the stage observer, or null.
+     */
+    static LatencyStageObserver stageObserverOf(final CohortListener listener)
+    {
+        final CohortListener backend = listener instanceof NodeStatusListener ?
+            ((NodeStatusListener)listener).delegate : listener;
+        return backend instanceof LatencyStageObserver ? (LatencyStageObserver)backend : null;
+    }
+
+    /**
      * {@inheritDoc}
      */
     public void onNotification(final long roomId, final DirectBuffer buffer, final int offset, final int length)

@@ -22,6 +22,8 @@ final class ReplicaApplier
     private final ErrorHandler errorHandler;
     // Null unless the listener opted in: the hot path then pays one null check and no call.
     private final ReplicaObserver replicaObserver;
+    // Null unless the listener opted in (a latency tool), as the replica observer.
+    private final LatencyStageObserver stageObserver;
     private final RoomCountDecoder roomCountDecoder = new RoomCountDecoder();
     private final RoomCreatedDecoder roomCreatedDecoder = new RoomCreatedDecoder();
     private final RoomRemovedDecoder roomRemovedDecoder = new RoomRemovedDecoder();
@@ -41,6 +43,7 @@ final class ReplicaApplier
         this.listener = listener;
         this.replicaObserver = replicaObserver;
         this.errorHandler = errorHandler;
+        this.stageObserver = NodeStatusListener.stageObserverOf(listener);
     }
 
     /**
@@ -53,7 +56,15 @@ final class ReplicaApplier
             case MessageType.ROOM_COUNT:
             {
                 final RoomCountDecoder roomCount = roomCountDecoder.wrap(buffer, offset, length);
+                if (null != stageObserver)
+                {
+                    stageObserver.onCountReceived(member.nodeId, roomCount.roomId(), roomCount.count());
+                }
                 final StateResult result = state.applyRemote(member.nodeId, roomCount.roomId(), roomCount.count());
+                if (null != stageObserver && !result.isRefusal())
+                {
+                    stageObserver.onCountApplied(member.nodeId, roomCount.roomId(), roomCount.count());
+                }
                 if (result.isRefusal())
                 {
                     errorHandler.onError(new IllegalStateException("count of room " + roomCount.roomId() +

@@ -79,6 +79,8 @@ final class SyncPublisher
     private long controlSent;
     private long controlOverflows;
     private final NotificationCredit notificationCredit;
+    // Null unless the listener opted in (a latency tool): the hot path then pays one null check.
+    private final LatencyStageObserver stageObserver;
 
     SyncPublisher(
         final CohortContext context,
@@ -100,6 +102,7 @@ final class SyncPublisher
         // Only nodes holding counts (at most maxNodes owners, this one included) are ever routed to.
         this.notificationCredit = new NotificationCredit(state.context().maxNodes());
         this.routeOwners = new long[state.context().maxNodes()];
+        this.stageObserver = NodeStatusListener.stageObserverOf(context.listener());
     }
 
     /**
@@ -217,7 +220,13 @@ final class SyncPublisher
             {
                 return published;
             }
-            roomCountEncoder.wrap(outbound.broadcastBuffer(), at).roomId(roomId).count(state.localCount(roomId));
+            final long count = state.localCount(roomId);
+            roomCountEncoder.wrap(outbound.broadcastBuffer(), at).roomId(roomId).count(count);
+            if (null != stageObserver)
+            {
+                // The claim has numbered the message: it is the one before the next.
+                stageObserver.onCountEncoded(roomId, count, outbound.nextBroadcastSequence() - 1);
+            }
             countOrder.pollLong();
             pendingCounts.remove(roomId);
             published++;

@@ -145,6 +145,82 @@ class InProcessClusterTest
         await("count observed on node2", () -> observed.contains("1/" + room + "=1"));
     }
 
+    /** A listener that records the stage hooks of one room, as the load harness's latency breakdown uses them. */
+    private static final class StageRecorder implements CohortListener, LatencyStageObserver
+    {
+        final ConcurrentLinkedQueue<String> events = new ConcurrentLinkedQueue<>();
+        volatile long tracedRoomId;
+        private long encodedSequence;
+
+        public void onSubscribeTaken(final long connectionId, final long roomId)
+        {
+            if (roomId == tracedRoomId)
+            {
+                events.add("taken " + connectionId);
+            }
+        }
+
+        public void onCountEncoded(final long roomId, final long count, final long sequence)
+        {
+            if (roomId == tracedRoomId)
+            {
+                events.add("encoded " + count);
+                encodedSequence = sequence;
+            }
+        }
+
+        public void onBroadcastSent(final long lastSequence)
+        {
+            if (0 != encodedSequence && lastSequence >= encodedSequence)
+            {
+                events.add("sent");
+                encodedSequence = 0;
+            }
+        }
+
+        public void onCountReceived(final long ownerNodeId, final long roomId, final long count)
+        {
+            if (roomId == tracedRoomId)
+            {
+                events.add("received " + ownerNodeId + "/" + count);
+            }
+        }
+
+        public void onCountApplied(final long ownerNodeId, final long roomId, final long count)
+        {
+            if (roomId == tracedRoomId)
+            {
+                events.add("applied " + ownerNodeId + "/" + count);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldTellAStageObserverWhereACountIsOnItsWayFromCallToReplica() throws InterruptedException
+    {
+        final StageRecorder owner = new StageRecorder();
+        final StageRecorder replica = new StageRecorder();
+        final CohortNode node1 = launch(1, "", owner);
+        assertTrue(node1.awaitState(NodeState.RUNNING, 20, TimeUnit.SECONDS));
+        final CohortNode node2 = launch(2, node1.commandEndpoint().substring("tcp://".length()), replica);
+        assertTrue(node2.awaitState(NodeState.RUNNING, 30, TimeUnit.SECONDS), "node2 " + node2.state());
+
+        final byte[] filter = { 9 };
+        assertEquals(CallResult.ACCEPTED, node1.createRoom("index", "collection", filter));
+        final long room = CohortNode.roomId("index", "collection", filter);
+        await("room known on node2", () -> CallResult.ACCEPTED == node2.createRoom("index", "collection", filter));
+        owner.tracedRoomId = room;
+        replica.tracedRoomId = room;
+        await("subscribe accepted", () -> CallResult.ACCEPTED == node1.subscribe(100, room));
+        await("count applied on node2", () -> replica.events.contains("applied 1/1"));
+
+        assertEquals(List.of("taken 100", "encoded 1", "sent"), List.copyOf(owner.events),
+            "the owner: call taken from the API queue, count put in a frame, the frame handed over");
+        assertEquals(List.of("received 1/1", "applied 1/1"), List.copyOf(replica.events),
+            "the replica: count received, then applied");
+    }
+
     private static CohortListener recorder(final ConcurrentLinkedQueue<String> received)
     {
         return new CohortListener()

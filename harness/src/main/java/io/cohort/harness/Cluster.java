@@ -257,7 +257,8 @@ final class Cluster implements AutoCloseable
     }
 
     /**
-     * Collects MEM lines and latency histograms (per phase, merged over the live nodes).
+     * Collects MEM lines and latency histograms (per phase, merged over the live nodes), leaving out the stage
+     * breakdown.
      *
      * @param memory    filled with MEM lines by slot.
      * @param timeoutMs bound.
@@ -265,6 +266,23 @@ final class Cluster implements AutoCloseable
      * @throws InterruptedException if interrupted.
      */
     Map<String, Histogram> report(final Map<Integer, Map<String, String>> memory, final long timeoutMs)
+        throws InterruptedException
+    {
+        return report(memory, new LinkedHashMap<>(), timeoutMs);
+    }
+
+    /**
+     * Collects MEM lines and latency histograms (per phase, merged over the live nodes), and the probes' stage
+     * breakdown (per phase and stage).
+     *
+     * @param memory    filled with MEM lines by slot.
+     * @param stages    filled with the stage histograms, by {@code phase/stage} (e.g. {@code fixed/wire}).
+     * @param timeoutMs bound.
+     * @return histograms by phase name.
+     * @throws InterruptedException if interrupted.
+     */
+    Map<String, Histogram> report(
+        final Map<Integer, Map<String, String>> memory, final Map<String, Histogram> stages, final long timeoutMs)
         throws InterruptedException
     {
         broadcast("report");
@@ -280,7 +298,9 @@ final class Cluster implements AutoCloseable
                 try
                 {
                     final Histogram histogram = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(bytes), 0);
-                    merged.computeIfAbsent(hist.get("phase"), (phase) -> new Histogram(histogram.getHighestTrackableValue(), 3))
+                    final String name = hist.get("phase");
+                    (name.contains(LoadNodeReport.STAGE_SEPARATOR) ? stages : merged)
+                        .computeIfAbsent(name, (key) -> new Histogram(histogram.getHighestTrackableValue(), 3))
                         .add(histogram);
                 }
                 catch (final DataFormatException ex)

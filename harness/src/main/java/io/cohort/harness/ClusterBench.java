@@ -312,7 +312,7 @@ public final class ClusterBench
             cluster.println("verified=" + figures.verified);
 
             final Map<Integer, Map<String, String>> memory = new TreeMap<>();
-            latency.putAll(cluster.report(memory, timeoutMs));
+            latency.putAll(cluster.report(memory, figures.stages, timeoutMs));
             figures.memory(memory);
 
             if (join)
@@ -392,6 +392,11 @@ public final class ClusterBench
         {
             Reports.writeHgrm(dir, entry.getKey().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
                 .replaceAll("-$", ""), entry.getValue());
+        }
+        for (final Map.Entry<String, Histogram> entry : figures.stages.entrySet())
+        {
+            Reports.writeHgrm(dir, "cohort-stage-" + entry.getKey().replace(LoadNodeReport.STAGE_SEPARATOR, "-"),
+                entry.getValue());
         }
         Reports.writeSvg(new File(dir, "latency.svg"), "Propagation latency, owner change to visible on another node (" +
             nodes + " nodes, " + rooms + " rooms, " + connections + " connections/node)", figures.latency);

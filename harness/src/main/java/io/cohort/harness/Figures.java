@@ -35,6 +35,8 @@ final class Figures
     double chronicleUpdatesPerSecond;
     RedisLegacy.Result redis;
     final Map<String, Histogram> latency = new LinkedHashMap<>();
+    /** The probes' latency by stage, by {@code phase/stage} (e.g. {@code fixed/wire}), merged over the nodes. */
+    final Map<String, Histogram> stages = new LinkedHashMap<>();
 
     /**
      * Takes the worst node's memory figures from the MEM lines.
@@ -111,7 +113,49 @@ final class Figures
         row(out, "cluster formed (processes started to all RUNNING)", ms(formationMs), "");
         row(out, "join of a new node into the loaded cluster", ms(joinMs), "launch to RUNNING");
         row(out, "kill -9 to evicted by every survivor", ms(crashMs), "");
+        out.append(stageBreakdown());
         return out.toString();
+    }
+
+    /**
+     * Where a probe's latency goes, per phase: one row per stage (they add up, probe by probe, to the latency
+     * above; percentiles of the parts do not add up to the percentiles of the whole).
+     *
+     * @return the section, or nothing if no phase has a breakdown.
+     */
+    String stageBreakdown()
+    {
+        final StringBuilder out = new StringBuilder();
+        for (final String phase : LoadGenerator.PHASE_NAMES)
+        {
+            boolean header = false;
+            for (int s = 0; s < LoadNodeListener.STAGE_NAMES.length; s++)
+            {
+                final Histogram h = stages.get(phase + LoadNodeReport.STAGE_SEPARATOR + LoadNodeListener.STAGE_NAMES[s]);
+                if (null == h || 0 == h.getTotalCount() || "idle".equals(phase) || "stop".equals(phase))
+                {
+                    continue;
+                }
+                if (!header)
+                {
+                    out.append('\n').append(String.format(Locale.ROOT,
+                        "where a probe's latency goes, phase %s (per stage, HdrHistogram; mean, p50/p99/p99.9/max):%n",
+                        phase));
+                    header = true;
+                }
+                out.append(String.format(Locale.ROOT, "  %-13s %8s  %-30s n=%,d  %s%n", LoadNodeListener.STAGE_NAMES[s],
+                    us(h.getMean()), String.format(Locale.ROOT, "%s/%s/%s/%s", us(h, 50), us(h, 99), us(h, 99.9),
+                        us(h, 100)), h.getTotalCount(), LoadNodeListener.STAGE_MEANINGS[s]));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String us(final double nanos)
+    {
+        final double us = nanos / 1e3;
+        return us >= 10_000 ? String.format(Locale.ROOT, "%.0fms", us / 1e3) :
+            us >= 10 ? String.format(Locale.ROOT, "%.0fus", us) : String.format(Locale.ROOT, "%.1fus", us);
     }
 
     private static void row(final StringBuilder out, final String name, final String cohort, final String side)

@@ -24,7 +24,8 @@ final class LoadGenerator implements Runnable
     /** Names of the phases, by number, as STATUS and HIST lines print them. */
     static final String[] PHASE_NAMES = { "idle", "fill", "fixed", "saturate", "stop" };
 
-    private static final long PROBE_CONNECTION_BIT = 1L << 39;
+    /** Set in a probe's connection id: the probe number is in the bits below it. */
+    static final long PROBE_CONNECTION_BIT = 1L << 39;
     private static final long MIN_BACKOFF_NS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long MAX_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(1);
 

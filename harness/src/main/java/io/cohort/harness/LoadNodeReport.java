@@ -17,12 +17,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class LoadNodeReport
 {
+    /** Between a phase's name and a stage's in the name of a stage's histogram, e.g. {@code fixed/wire}. */
+    static final String STAGE_SEPARATOR = "/";
+
     private final CohortNode node;
     private final LoadNodeConfig config;
     private final LoadGenerator generator;
     private final LoadNodeListener listener;
     /** The probe latencies of each phase, by phase number; guarded by itself. */
     private final Histogram[] phaseHistograms = new Histogram[LoadGenerator.PHASE_NAMES.length];
+    /** The probe latencies' stages of each phase, by phase number then stage; guarded by {@link #phaseHistograms}. */
+    private final Histogram[][] phaseStageHistograms =
+        new Histogram[LoadGenerator.PHASE_NAMES.length][LoadNodeListener.STAGE_NAMES.length];
 
     /**
      * @param node      the process's node, RUNNING.
@@ -40,6 +46,10 @@ final class LoadNodeReport
         for (int p = 0; p < phaseHistograms.length; p++)
         {
             phaseHistograms[p] = new Histogram(LoadNodeListener.MAX_LATENCY_NS, 3);
+            for (int s = 0; s < LoadNodeListener.STAGE_NAMES.length; s++)
+            {
+                phaseStageHistograms[p][s] = new Histogram(LoadNodeListener.MAX_LATENCY_NS, 3);
+            }
         }
     }
 
@@ -51,6 +61,7 @@ final class LoadNodeReport
     {
         final int slot = config.slot;
         Histogram interval = null;
+        final Histogram[] stageIntervals = new Histogram[LoadNodeListener.STAGE_NAMES.length];
         while (generator.running())
         {
             try
@@ -63,10 +74,18 @@ final class LoadNodeReport
                 return;
             }
             interval = listener.intervalHistogram(interval);
+            for (int s = 0; s < stageIntervals.length; s++)
+            {
+                stageIntervals[s] = listener.stageIntervalHistogram(s, stageIntervals[s]);
+            }
             final int current = generator.phase();
             synchronized (phaseHistograms)
             {
                 phaseHistograms[current].add(interval);
+                for (int s = 0; s < stageIntervals.length; s++)
+                {
+                    phaseStageHistograms[current][s].add(stageIntervals[s]);
+                }
             }
             final StringBuilder digests = new StringBuilder();
             digests.append(LoadNodeMain.hex(node.nodeId())).append(':')
@@ -156,16 +175,26 @@ final class LoadNodeReport
         {
             for (int p = 0; p < phaseHistograms.length; p++)
             {
-                final Histogram histogram = phaseHistograms[p];
-                if (histogram.getTotalCount() > 0)
+                printHistogram(slot, LoadGenerator.PHASE_NAMES[p], phaseHistograms[p]);
+                for (int s = 0; s < LoadNodeListener.STAGE_NAMES.length; s++)
                 {
-                    final ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
-                    final int length = histogram.encodeIntoCompressedByteBuffer(buffer);
-                    System.out.printf("HIST slot=%d phase=%s data=%s%n", slot, LoadGenerator.PHASE_NAMES[p],
-                        Base64.getEncoder().encodeToString(Arrays.copyOf(buffer.array(), length)));
+                    // "phase/stage": the harness keeps these apart from the phases' end-to-end latencies.
+                    printHistogram(slot, LoadGenerator.PHASE_NAMES[p] + STAGE_SEPARATOR + LoadNodeListener.STAGE_NAMES[s],
+                        phaseStageHistograms[p][s]);
                 }
             }
         }
         System.out.printf("REPORTED slot=%d%n", slot);
+    }
+
+    private static void printHistogram(final int slot, final String name, final Histogram histogram)
+    {
+        if (histogram.getTotalCount() > 0)
+        {
+            final ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
+            final int length = histogram.encodeIntoCompressedByteBuffer(buffer);
+            System.out.printf("HIST slot=%d phase=%s data=%s%n", slot, name,
+                Base64.getEncoder().encodeToString(Arrays.copyOf(buffer.array(), length)));
+        }
     }
 }

@@ -548,12 +548,18 @@ public final class OutboundBatcher
             pendingLength = encoder.finish();
             open = false;
             pending = true;
-            return retry();
+            return handOver(sink.send(destination, buffer, 0, pendingLength));
         }
 
+        /** Sends the pending frame again: the sink refused it before, and it has not changed since. */
         private boolean retry()
         {
-            if (sink.send(destination, buffer, 0, pendingLength))
+            return handOver(sink.resend(destination, buffer, 0, pendingLength));
+        }
+
+        private boolean handOver(final boolean accepted)
+        {
+            if (accepted)
             {
                 pending = false;
                 lastSentSequence = nextSequence - 1;

@@ -12,9 +12,11 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
+import zmq.Msg;
 
 import java.nio.channels.SelectableChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -58,6 +60,14 @@ public final class ZmqTransport implements Transport
     private final InboundFrameProcessor inbound;
     private final FrameDecoder commandDecoder;
     private final UnsafeBuffer receiveBuffer = new UnsafeBuffer(new byte[0]);
+    private final ReceiveFramePool receivePool;
+    /**
+     * Per destination stream, the wire message of its frame that the XPUB refused last: JeroMQ keeps no reference
+     * to a refused message, and the batcher retries that same frame before anything else of the stream, so the
+     * retry hands this message over again instead of copying the frame into a new one at every duty cycle of a
+     * back-pressure spell.
+     */
+    private final Long2ObjectHashMap<Msg> refusedMessages = new Long2ObjectHashMap<>();
     private final UnsafeBuffer topicWriter = new UnsafeBuffer(new byte[0]);
     private final Long2ObjectHashMap<Connection> connectionsByNodeId = new Long2ObjectHashMap<>();
     private final List<Connection> connections = new ArrayList<>();
@@ -117,6 +127,7 @@ public final class ZmqTransport implements Transport
             context.nodeId(), context.clusterId(), context.codecLimits(), counters, errorHandler);
         this.commandDecoder = new FrameDecoder(context.codecLimits(), context.clusterId());
         this.directedTopic = topic(DIRECTED_TOPIC, context.nodeId(), context.incarnation());
+        this.receivePool = new ReceiveFramePool(TOPIC_LENGTH + context.maxFrameLength());
         final TransportFaultHooks faultHooks = context.faultHooks();
         if (null != faultHooks)
         {
@@ -158,7 +169,20 @@ public final class ZmqTransport implements Transport
         }
 
         batcher = new OutboundBatcher(
-            context.clusterId(), context.nodeId(), context.incarnation(), context.maxFrameLength(), this::sendSync);
+            context.clusterId(), context.nodeId(), context.incarnation(), context.maxFrameLength(), new FrameSink()
+            {
+                public boolean send(final long destinationNodeId, final DirectBuffer buffer, final int offset,
+                    final int length)
+                {
+                    return sendSync(destinationNodeId, buffer, offset, length, false);
+                }
+
+                public boolean resend(final long destinationNodeId, final DirectBuffer buffer, final int offset,
+                    final int length)
+                {
+                    return sendSync(destinationNodeId, buffer, offset, length, true);
+                }
+            });
     }
 
     private void makeServer(final ZMQ.Socket socket)
@@ -324,6 +348,8 @@ public final class ZmqTransport implements Transport
             subscriber = zContext.createSocket(SocketType.SUB);
             subscriber.setRcvHWM(context.receiveHighWaterMark());
             subscriber.setLinger(0);
+            // Before connect: the session reads it when the connection's decoder is made.
+            subscriber.setMsgAllocator(receivePool);
             makeClient(subscriber);
             subscriber.subscribe(new byte[]{ BROADCAST_TOPIC });
             subscriber.subscribe(directedTopic);
@@ -389,6 +415,7 @@ public final class ZmqTransport implements Transport
             return false;
         }
         batcher.removeDestination(nodeId);
+        refusedMessages.remove(nodeId);
         connection.removed = true;
         if (polling)
         {
@@ -490,34 +517,61 @@ public final class ZmqTransport implements Transport
     {
         final int budget = context.receiveBudget();
         int received = 0;
-        byte[] message;
-        while (received < budget && !connection.removed && null != (message = connection.subscriber.recv(ZMQ.DONTWAIT)))
+        Msg message;
+        while (received < budget && !connection.removed &&
+            null != (message = connection.subscriber.recvMsg(ZMQ.DONTWAIT)))
         {
             received++;
             discardMoreParts(connection.subscriber);
-            final ReceiveFaultHook hook = receiveFaultHook;
-            if (null != hook && hook.drop(connection.peer.nodeId(), message))
+            try
             {
-                continue;
+                onSyncMessage(connection, message, handler);
             }
-            if (message.length < TOPIC_LENGTH)
+            finally
             {
-                connection.peer.counters().onFrame(message.length);
-                connection.peer.counters().onBadFrame();
-                try
-                {
-                    handler.onBadFrame(connection.peer, DecodeResult.TRUNCATED_HEADER);
-                }
-                catch (final Exception ex)
-                {
-                    errorHandler.onError(ex);
-                }
-                continue;
+                // The frame is dispatched: its handlers decoded what they needed, and nothing reads the array now.
+                receivePool.release(message);
             }
-            receiveBuffer.wrap(message);
-            inbound.onSyncFrame(connection.peer, receiveBuffer, TOPIC_LENGTH, message.length - TOPIC_LENGTH, handler);
         }
         return received;
+    }
+
+    private void onSyncMessage(final Connection connection, final Msg message, final SyncHandler handler)
+    {
+        final int length = message.size();
+        // A pooled array is as long as its size class, usually longer than the message; any other (a message JeroMQ
+        // made itself, e.g. CURVE's plaintext) is exactly as long, and data() returns it without copying.
+        byte[] array = message instanceof ReceiveFramePool.PooledMsg ?
+            ((ReceiveFramePool.PooledMsg)message).array : message.data();
+        final ReceiveFaultHook hook = receiveFaultHook;
+        if (null != hook)
+        {
+            // Fault injection only: the hook sees the wire message as an array of its own length, as it always did.
+            if (array.length != length)
+            {
+                array = Arrays.copyOf(array, length);
+            }
+            if (hook.drop(connection.peer.nodeId(), array))
+            {
+                return;
+            }
+        }
+        if (length < TOPIC_LENGTH)
+        {
+            connection.peer.counters().onFrame(length);
+            connection.peer.counters().onBadFrame();
+            try
+            {
+                handler.onBadFrame(connection.peer, DecodeResult.TRUNCATED_HEADER);
+            }
+            catch (final Exception ex)
+            {
+                errorHandler.onError(ex);
+            }
+            return;
+        }
+        receiveBuffer.wrap(array, 0, length);
+        inbound.onSyncFrame(connection.peer, receiveBuffer, TOPIC_LENGTH, length - TOPIC_LENGTH, handler);
     }
 
     private int pollDealer(final ZMQ.Socket dealer, final PeerCounters peerCounters, final CommandHandler handler)
@@ -777,28 +831,54 @@ public final class ZmqTransport implements Transport
         return batcher.flush();
     }
 
-    private boolean sendSync(final long destinationNodeId, final DirectBuffer buffer, final int offset, final int length)
+    private boolean sendSync(
+        final long destinationNodeId, final DirectBuffer buffer, final int offset, final int length, final boolean retry)
     {
-        final byte[] message = new byte[TOPIC_LENGTH + length];
-        message[0] = FrameLayout.BROADCAST == destinationNodeId ? BROADCAST_TOPIC : DIRECTED_TOPIC;
-        if (FrameLayout.BROADCAST != destinationNodeId)
-        {
-            // Addressed to the incarnation this node knows under that id (its peer: see the class comment); to a
-            // node that is no peer of this one, the incarnation that subscribed.
-            final Connection destination = connectionsByNodeId.get(destinationNodeId);
-            topicWriter.wrap(message);
-            topicWriter.putLong(1, destinationNodeId, FrameLayout.BYTE_ORDER);
-            topicWriter.putLong(1 + Long.BYTES, null != destination ? destination.peer.incarnation() :
-                subscribedIncarnations.get(destinationNodeId), FrameLayout.BYTE_ORDER);
-        }
-        buffer.getBytes(offset, message, TOPIC_LENGTH, length);
-
-        int copies = 1;
         final SendFaultHook hook = sendFaultHook;
         if (null != hook)
         {
-            copies = hook.copiesToSend(destinationNodeId, message);
+            return sendWithHook(hook, destinationNodeId, buffer, offset, length);
         }
+        Msg message = null;
+        if (retry)
+        {
+            // The frame the XPUB refused last on this stream, unchanged since (FrameSink.resend): hand the same
+            // message over again.
+            final Msg refused = refusedMessages.remove(destinationNodeId);
+            if (null != refused && refused.size() == TOPIC_LENGTH + length)
+            {
+                message = refused;
+            }
+        }
+        if (null == message)
+        {
+            // A new array per frame handed over: JeroMQ queues the message itself to its I/O thread and tells nobody
+            // when it has been written, so a message once accepted can never be reused safely.
+            final byte[] bytes = new byte[TOPIC_LENGTH + length];
+            buffer.getBytes(offset, bytes, TOPIC_LENGTH, length);
+            message = new Msg(bytes);
+        }
+        // A message made over a whole array gives that array back, without a copy.
+        writeTopic(message.data(), destinationNodeId);
+        if (!publisher.sendMsg(message, ZMQ.DONTWAIT))
+        {
+            counters.sendBackPressure.incrementRelease();
+            refusedMessages.put(destinationNodeId, message);
+            return false;
+        }
+        onSyncSent(buffer, offset, length);
+        return true;
+    }
+
+    /** Fault injection only: a fresh copy at every attempt, which the hook may alter, drop or repeat. */
+    private boolean sendWithHook(
+        final SendFaultHook hook, final long destinationNodeId, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        final byte[] message = new byte[TOPIC_LENGTH + length];
+        buffer.getBytes(offset, message, TOPIC_LENGTH, length);
+        writeTopic(message, destinationNodeId);
+        final int copies = hook.copiesToSend(destinationNodeId, message);
         for (int i = 0; i < copies; i++)
         {
             if (!publisher.send(i + 1 < copies ? message.clone() : message, ZMQ.DONTWAIT))
@@ -807,11 +887,42 @@ public final class ZmqTransport implements Transport
                 return i > 0;
             }
         }
+        onSyncSent(buffer, offset, length);
+        return true;
+    }
+
+    private void onSyncSent(final DirectBuffer buffer, final int offset, final int length)
+    {
         counters.framesSent.incrementRelease();
         counters.messagesSent.getAndAddRelease(
             buffer.getInt(offset + FrameLayout.MESSAGE_COUNT_OFFSET, FrameLayout.BYTE_ORDER));
         counters.bytesSent.getAndAddRelease(length);
-        return true;
+    }
+
+    /**
+     * Writes the topic before a sync frame: {@code 'B'} and zeros for a broadcast, {@code 'D'}, the destination's node
+     * id and incarnation for a directed frame (rewritten at every attempt: the incarnation a node id stands for may
+     * change between a refused send and its retry).
+     */
+    private void writeTopic(final byte[] message, final long destinationNodeId)
+    {
+        topicWriter.wrap(message);
+        if (FrameLayout.BROADCAST == destinationNodeId)
+        {
+            message[0] = BROADCAST_TOPIC;
+            topicWriter.putLong(1, 0);
+            topicWriter.putLong(1 + Long.BYTES, 0);
+        }
+        else
+        {
+            // Addressed to the incarnation this node knows under that id (its peer: see the class comment); to a
+            // node that is no peer of this one, the incarnation that subscribed.
+            final Connection destination = connectionsByNodeId.get(destinationNodeId);
+            message[0] = DIRECTED_TOPIC;
+            topicWriter.putLong(1, destinationNodeId, FrameLayout.BYTE_ORDER);
+            topicWriter.putLong(1 + Long.BYTES, null != destination ? destination.peer.incarnation() :
+                subscribedIncarnations.get(destinationNodeId), FrameLayout.BYTE_ORDER);
+        }
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -212,6 +213,53 @@ class OutboundBatcherTest
 
         assertEquals(1, sink.frames.size());
         assertEquals(1, sink.offered);
+    }
+
+    @Test
+    void shouldResendOnlyTheRefusedFrameUnchangedAndSendEveryNewFrame()
+    {
+        // ZmqTransport keeps the array of a refused frame and hands it over again on resend without copying: that is
+        // right only if resend comes after a refusal of the same stream and carries the same bytes.
+        final List<String> calls = new ArrayList<>();
+        final byte[][] lastOffered = new byte[1][];
+        final boolean[] accepting = { false };
+        final FrameSink sink = new FrameSink()
+        {
+            public boolean send(final long destinationNodeId, final DirectBuffer buffer, final int offset,
+                final int length)
+            {
+                calls.add("send " + destinationNodeId);
+                lastOffered[0] = copy(buffer, offset, length);
+                return accepting[0];
+            }
+
+            public boolean resend(final long destinationNodeId, final DirectBuffer buffer, final int offset,
+                final int length)
+            {
+                calls.add("resend " + destinationNodeId);
+                assertArrayEquals(lastOffered[0], copy(buffer, offset, length), "a resent frame is unchanged");
+                return accepting[0];
+            }
+
+            private byte[] copy(final DirectBuffer buffer, final int offset, final int length)
+            {
+                final byte[] bytes = new byte[length];
+                buffer.getBytes(offset, bytes);
+                return bytes;
+            }
+        };
+        final OutboundBatcher batcher = new OutboundBatcher(CLUSTER_ID, NODE_ID, INCARNATION, 64 * 1024, sink);
+
+        assertTrue(broadcast(batcher, 1));
+        assertEquals(0, batcher.flush(), "refused");
+        assertFalse(broadcast(batcher, 2), "a claim retries the refused frame first, and is refused with it");
+        assertEquals(0, batcher.flush(), "refused again");
+        accepting[0] = true;
+        assertEquals(1, batcher.flush());
+        assertTrue(broadcast(batcher, 3));
+        assertEquals(1, batcher.flush());
+
+        assertEquals(List.of("send 0", "resend 0", "resend 0", "resend 0", "send 0"), calls);
     }
 
     @Test
