@@ -117,7 +117,7 @@ class SimulationTest
         final SimulationRun.Result result = SimBatch.runSeed(firstSeedWithoutPartition(), 0, false);
 
         assertFalse(result.failed(), result::describe);
-        assertEquals(9, result.checkerNames.length, result::describeChecks);
+        assertEquals(11, result.checkerNames.length, result::describeChecks);
         for (final String name : new String[]{ "convergence", "exactly-once-notification", "no-negative-count",
             "no-escaped-exception", "agreed-views" })
         {
