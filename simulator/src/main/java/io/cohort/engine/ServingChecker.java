@@ -1,5 +1,7 @@
 package io.cohort.engine;
 
+import org.agrona.collections.Long2LongHashMap;
+
 import java.util.IdentityHashMap;
 import java.util.List;
 
@@ -11,18 +13,21 @@ import static io.cohort.engine.SimulationRun.SUSPICION_TIMEOUT_NS;
  * Who may serve, judged from the network's links at every checkpoint, whatever the cuts (one partition, a
  * non-transitive cut, two at once, nodes whose incoming traffic flaps):
  * <ul>
- *     <li><b>No quorum, no service</b>: a node cut off from a quorum of its view (no link both ways to enough of its
- *     members, crashed or paused ones counted as gone) is not RUNNING {@link #leaseBoundNs()} after it lost it: its
- *     lease counts from the send time of a heartbeat a quorum echoed, all sent before the cut, and its clock runs at
- *     least {@code 1 - ρ} as fast as real time.</li>
+ *     <li><b>No quorum, no service</b>: a RUNNING node has, for a quorum of its view, had a link both ways with each
+ *     of them at some moment of the last {@link #leaseBoundNs()} (a crashed member has none): its lease lives only
+ *     on echoes of heartbeats each member of a quorum received, and ends a lease after the send of the one they all
+ *     echoed, on a clock that runs at least {@code 1 - ρ} as fast as real time. The receipts need not be at one
+ *     moment (one member may have heard it just before crashing, another just after a cut healed), so neither do
+ *     the links. A paused member keeps its links: what reaches it waits in its buffers, and its echo once it
+ *     resumes proves a receipt as any other.</li>
  *     <li><b>Survivors hear each other</b>: from {@link #pairwiseBoundNs()} after the last cut began, no two RUNNING
  *     nodes lack a link between them, either way: the view that survives is a group in which all hear all, so a
  *     bridge node cannot keep two groups serving.</li>
  *     <li><b>One cluster serves</b>: RUNNING nodes never hold views of two lineages for longer than the same bound
  *     (two lineages meet only when disjoint clusters find each other, and the one that loses dissolves).</li>
  * </ul>
- * A node resumed from a pause is judged only from its first cycle on (its lease is checked before any input). One
- * check is one RUNNING node judged against its links at a checkpoint.
+ * A paused node is not judged (it serves nothing); it is from its first cycle after it resumes, when its lease is
+ * checked before any input. One check is one RUNNING node judged against its links at a checkpoint.
  */
 final class ServingChecker implements SimChecker
 {
@@ -30,7 +35,9 @@ final class ServingChecker implements SimChecker
     private final SimNetwork network;
     private final SimChecks checks;
     private final Quorum quorum;
-    private final IdentityHashMap<SimNode, Long> cutOffSinceNs = new IdentityHashMap<>();
+    /** Per node, per member of its view (keyed by {@link #memberKey}, so a crashed one is still found): the last
+     * checkpoint at which they had a link both ways. */
+    private final IdentityHashMap<SimNode, Long2LongHashMap> lastLinkedNs = new IdentityHashMap<>();
     private long lastCutStartNs = Long.MIN_VALUE / 2;
     private long lastCrashNs = Long.MIN_VALUE / 2;
     private long twoLineagesSinceNs = -1;
@@ -93,11 +100,6 @@ final class ServingChecker implements SimChecker
         lastCrashNs = network.nowNs();
     }
 
-    void onResumed(final SimNode node)
-    {
-        cutOffSinceNs.remove(node);
-    }
-
     private boolean hearsBothWays(final SimNode a, final SimNode b)
     {
         return network.connected(a.nodeId(), b.nodeId()) && network.connected(b.nodeId(), a.nodeId());
@@ -106,8 +108,34 @@ final class ServingChecker implements SimChecker
     private SimNode live(final ViewMember member)
     {
         final SimNode node = network.node(member.nodeId());
-        return null == node || node.incarnation() != member.incarnation() || !node.isRunningOnNetwork() ||
-            node.isPaused() ? null : node;
+        return null == node || node.incarnation() != member.incarnation() || !node.isRunningOnNetwork() ? null : node;
+    }
+
+    private String describeLinks(final SimNode node, final View view, final long now)
+    {
+        final StringBuilder out = new StringBuilder();
+        for (int rank = 0; rank < view.size(); rank++)
+        {
+            final ViewMember member = view.member(rank);
+            final SimNode other = live(member);
+            out.append(' ').append(null == other ? checks.name(member.nodeId()) + " (gone)" : other.toString());
+            if (other != node)
+            {
+                final long linkedAt = lastLinkedNs.get(node).get(memberKey(member));
+                out.append(Long.MIN_VALUE == linkedAt ? " (never linked)" :
+                    " (linked " + (now - linkedAt) / 1_000_000 + " ms ago)");
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * A member incarnation as one number: its incarnation (a start time, below 2^40 ns) above its node id (a slot
+     * and a generation, below 2^20).
+     */
+    private static long memberKey(final ViewMember member)
+    {
+        return member.incarnation() << 20 ^ member.nodeId();
     }
 
     private static boolean serving(final SimNode node)
@@ -131,37 +159,41 @@ final class ServingChecker implements SimChecker
             final View view = node.core().membership().view();
             if (null == view)
             {
-                cutOffSinceNs.remove(node);
                 continue;
             }
-            long reachable = 0;
+            final Long2LongHashMap links = lastLinkedNs.computeIfAbsent(node,
+                ignore -> new Long2LongHashMap(Long.MIN_VALUE));
+            long recentlyLinked = 0;
             for (int rank = 0; rank < view.size(); rank++)
             {
                 final ViewMember member = view.member(rank);
-                final SimNode other = member.nodeId() == node.nodeId() ? node : live(member);
-                if (node == other || null != other && hearsBothWays(node, other))
+                if (member.nodeId() == node.nodeId())
                 {
-                    reachable |= 1L << rank;
+                    recentlyLinked |= 1L << rank;
+                    continue;
                 }
-            }
-            if (quorum.isQuorum(view, reachable))
-            {
-                cutOffSinceNs.remove(node);
-            }
-            else
-            {
-                cutOffSinceNs.putIfAbsent(node, now);
+                final SimNode other = live(member);
+                final long key = memberKey(member);
+                if (null != other && hearsBothWays(node, other))
+                {
+                    links.put(key, now);
+                }
+                final long linkedAt = links.get(key);
+                if (now - linkedAt <= leaseBoundNs())
+                {
+                    recentlyLinked |= 1L << rank;
+                }
             }
             if (!serving(node))
             {
                 continue;
             }
             judged++;
-            final Long since = cutOffSinceNs.get(node);
-            if (null != since && now - since > leaseBoundNs())
+            if (!quorum.isQuorum(view, recentlyLinked))
             {
-                checks.fail(node + " is RUNNING in view " + view + " " + (now - since) / 1_000_000 + " ms after it " +
-                    "lost every link to a quorum of it (bound " + leaseBoundNs() / 1_000_000 + " ms)");
+                checks.fail(node + " is RUNNING in view " + view + " though within the last " +
+                    leaseBoundNs() / 1_000_000 + " ms it had a link both ways with no quorum of it:" +
+                    describeLinks(node, view, now));
                 return;
             }
             if (null == servingA)

@@ -86,6 +86,11 @@ final class SimChecks implements SimNode.Observer
         return counts;
     }
 
+    NotificationChecker notificationChecker()
+    {
+        return notifications;
+    }
+
     /**
      * Records a broken invariant; the run ends at its next step with the first one.
      */
@@ -306,7 +311,6 @@ final class SimChecks implements SimNode.Observer
     void onResumed(final SimNode node)
     {
         partition.onResumed(node);
-        serving.onResumed(node);
     }
 
     void onCrashed()
