@@ -152,7 +152,9 @@ final class ServingChecker implements SimChecker
         for (int i = 0, size = nodes.size(); i < size; i++)
         {
             final SimNode node = nodes.get(i);
-            if (!node.isRunningOnNetwork() || node.isPaused())
+            // A paused node's links are recorded too (what reaches it waits in its buffers, what it sent before the
+            // pause is still on its way); it is judged only once it runs again.
+            if (!node.isRunningOnNetwork())
             {
                 continue;
             }
