@@ -7,9 +7,15 @@ package io.cohort.engine;
  * Input: one effective row per rank ({@link ReachabilityMatrix#effectiveRows}); edge {@code i -> j} iff bit
  * {@code j} of row {@code i} is set ({@code i} does not hear {@code j}), for {@code i != j}, both below the size.
  * Starting from S = every rank, while an edge lies inside S, the rule removes the x in S that maximises
- * {@code (in(x) + out(x), out(x), rank(x))}, counted inside S: most unreachability first (a crashed or cut-off
- * member, whose stale row accuses everyone and whom everyone accuses, goes first), then the accuser (a lone accuser
- * with a broken receive path goes, not the node it cannot hear), then the youngest.
+ * {@code (blame(x), in(x) + out(x), out(x), rank(x))}, counted inside S, where {@code blame(x) = out(x) + in(x)} if
+ * at least half of the others in S accuse x or x accuses anyone itself, and {@code blame(x) = 0} otherwise (x hears
+ * everyone and fewer than half cannot hear it): most unreachability first (a crashed or cut-off member, whose stale
+ * row accuses everyone and whom most accuse, goes first), then the accuser, then the youngest. So a member that hears
+ * everyone, and that fewer than half of the others cannot hear while the rest hear it, is not the broken one: its accusers are
+ * (a lone accuser with a broken receive path, or a few nodes whose incoming traffic dropped for a moment and lost
+ * frames of the one member that happened to send then), so they go and it stays. A member whose sends most cannot
+ * hear (a broken sender), or that cannot hear others itself (a lossy or cut-off node, a side of a cut) is weighed by
+ * all its edges, as before.
  * <p>
  * What it guarantees:
  * <ul>
@@ -85,7 +91,9 @@ final class CutDetector
         long s = start;
         while (hasEdge(rows, s))
         {
+            final int othersInS = Long.bitCount(s) - 1;
             int chosen = -1;
+            int bestBlame = -1;
             int bestTotal = 0;
             int bestOut = 0;
             for (long candidates = protectOldest ? s & ~1L : s; 0 != candidates; candidates &= candidates - 1)
@@ -102,10 +110,15 @@ final class CutDetector
                     }
                 }
                 final int total = in + out;
+                // Accusations by fewer than half of the others do not weigh against an accused that hears everyone
+                // (see the class comment).
+                final int blame = out + (2 * in >= othersInS || out > 0 ? in : 0);
                 // Candidates come in ascending rank, so ">=" on a full tie picks the youngest.
-                if (total > 0 && (total > bestTotal || total == bestTotal && out >= bestOut))
+                if (total > 0 && (blame > bestBlame || blame == bestBlame && (total > bestTotal ||
+                    total == bestTotal && out >= bestOut)))
                 {
                     chosen = x;
+                    bestBlame = blame;
                     bestTotal = total;
                     bestOut = out;
                 }

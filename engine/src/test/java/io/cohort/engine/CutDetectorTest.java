@@ -50,7 +50,18 @@ class CutDetectorTest
             arguments("two stale rows", 5, "1>* *>1 3>* *>3", "024", "024"),
             arguments("stale rows and a cut", 6, "5>* *>5 01|34", "012", "012"),
             arguments("one bridge between three groups", 7, "01|34 01|56 34|56", "012", "012"),
-            arguments("a chain 0-1-2: 0 and 2 apart", 3, "0<>2", "01", "01")
+            arguments("a chain 0-1-2: 0 and 2 apart", 3, "0<>2", "01", "01"),
+            arguments("minority accusers (seed 2373): 3 of 8 lost frames of 5 only, the rest hear it: they go", 8,
+                "1>5 4>5 6>5", "02357", "02357"),
+            arguments("minority accusers with the oldest among them", 8, "0>5 3>5 6>5", "12457", "01247"),
+            arguments("a majority accuses: a broken sender goes", 5, "0>3 1>3 2>3", "0124", "0124"),
+            arguments("a one-way link fault to half of the others: it goes", 5, "0>3 1>3", "0124", "0124"),
+            arguments("fewer than half accuse a node that hears all: the accusers go", 6, "0>3 1>3", "2345", "0245"),
+            arguments("deaf flappers hear nobody: they go", 7, "1>* 4>*", "02356", "02356"),
+            arguments("heavy loss: fewer than half accuse 6, which accuses one itself: it goes", 8,
+                "0>6 2>6 4>6 6>1", "0123457", "0123457"),
+            arguments("heavy loss (seed 303582): half of the others accuse 6, whose own row is not known yet", 7,
+                "0>6 2>6 4>6", "012345", "012345")
         );
     }
 
@@ -244,6 +255,18 @@ class CutDetectorTest
             {
                 return in;
             }
+            int members = 0;
+            for (int i = 0; i < size; i++)
+            {
+                members += in[i] ? 1 : 0;
+            }
+            final int[] blame = new int[size];
+            for (int i = 0; i < size; i++)
+            {
+                // Accused by at least half of the other members, or accusing someone itself: the accusations count
+                // against it.
+                blame[i] = outDegree[i] + (2 * inDegree[i] >= members - 1 || outDegree[i] > 0 ? inDegree[i] : 0);
+            }
             int chosen = -1;
             for (int x = 0; x < size; x++)
             {
@@ -258,7 +281,8 @@ class CutDetectorTest
                 }
                 final int total = inDegree[x] + outDegree[x];
                 final int bestTotal = inDegree[chosen] + outDegree[chosen];
-                if (total > bestTotal || total == bestTotal && outDegree[x] >= outDegree[chosen])
+                if (blame[x] > blame[chosen] || blame[x] == blame[chosen] &&
+                    (total > bestTotal || total == bestTotal && outDegree[x] >= outDegree[chosen]))
                 {
                     chosen = x;
                 }

@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Convergence: once the faults stop and the workload is quiet, every node is a member knowing exactly the others,
+ * Convergence: once the faults stop and the workload is quiet, every live process holds one view (one lineage and
+ * epoch) listing exactly the live processes, every node is a member knowing exactly the others,
  * every member's copy of every live owner's rows equals the owner's own rows (digests, row counts, and every
  * room's count compared one by one), no copy of a gone owner is left, and every cluster-wide count is the sum of
  * the owners' local counts. One check is one copy (a replica's rows of one owner) compared in full.
@@ -60,6 +61,20 @@ final class ConvergenceChecker implements SimChecker
             if (!node.core().state().servesCalls() || node.isPaused())
             {
                 return node + " is " + node.core().state() + (node.isPaused() ? " (paused)" : "");
+            }
+        }
+        final View first = nodes.get(0).core().membership().view();
+        for (final SimNode node : nodes)
+        {
+            // One cluster holding every live process: one view, of one lineage and epoch, listing each of them.
+            final View view = node.core().membership().view();
+            if (null == view || !view.equals(first))
+            {
+                return node + " holds view " + view + ", " + nodes.get(0) + " holds " + first;
+            }
+            if (!view.contains(node.nodeId(), node.incarnation()) || view.size() != nodes.size())
+            {
+                return "view " + view + " does not list exactly the " + nodes.size() + " live processes";
             }
         }
         for (final SimNode replica : nodes)

@@ -20,7 +20,8 @@ final class LoneAccuserChecker implements SimChecker
     private final SimChecks checks;
     private final IdentityHashMap<SimNode, Long> runningSinceNs = new IdentityHashMap<>();
     private final boolean[] lostNotifications = new boolean[SimulationRun.MAX_SLOTS];
-    private int faultySlot = -1;
+    private final boolean[] faulty = new boolean[SimulationRun.MAX_SLOTS];
+    private boolean armed;
     private long judged;
 
     LoneAccuserChecker(final SimulationRun run, final SimChecks checks)
@@ -45,7 +46,34 @@ final class LoneAccuserChecker implements SimChecker
      */
     void singleFaulty(final int slot)
     {
-        faultySlot = slot;
+        faulty[slot] = true;
+        armed = true;
+    }
+
+    /**
+     * Arms the rule: only the nodes in these slots are faulty (a minority).
+     */
+    void faultySlots(final boolean[] slots)
+    {
+        for (int i = 0; i < faulty.length && i < slots.length; i++)
+        {
+            faulty[i] |= slots[i];
+        }
+        armed = true;
+    }
+
+    private String describeFaulty()
+    {
+        final StringBuilder out = new StringBuilder();
+        for (int i = 0; i < faulty.length; i++)
+        {
+            if (faulty[i])
+            {
+                out.append(0 == out.length() ? "n" : ", n").append(i + 1);
+            }
+        }
+        return out.append(" (").append(SimFaultMix.Faulty.NONE == run.mix.faulty ? run.mix.scenario : run.mix.faulty)
+            .append(')').toString();
     }
 
     void onRunning(final SimNode node)
@@ -57,8 +85,16 @@ final class LoneAccuserChecker implements SimChecker
      * A fault took a directed frame (notifications) from a node to another: the receiver's subscribers missed
      * messages, so its deliveries are no longer whole and it may be evicted for it, whoever broke the frame.
      */
-    void onNotificationLost(final long toNodeId)
+    void onNotificationLost(final long fromNodeId, final long toNodeId)
     {
+        final int fromSlot = SimulationRun.slotIndexOf(fromNodeId);
+        if (SimFaultMix.Faulty.HEAVY_LOSS == run.mix.faulty && fromSlot >= 0 && fromSlot < faulty.length &&
+            faulty[fromSlot])
+        {
+            // The heavy-loss node's own link lost them: its receivers' subscribers missed messages, but every
+            // receiver sees the same sender fail, so the design removes the sender and keeps them all.
+            return;
+        }
         final int slot = SimulationRun.slotIndexOf(toNodeId);
         if (slot >= 0 && slot < lostNotifications.length)
         {
@@ -71,7 +107,7 @@ final class LoneAccuserChecker implements SimChecker
      */
     void onMemberEvicted(final SimNode evictor, final long nodeId, final int reason)
     {
-        if (faultySlot < 0 || !othersCouldJudge(nodeId))
+        if (!armed || !othersCouldJudge(nodeId))
         {
             return;
         }
@@ -87,7 +123,7 @@ final class LoneAccuserChecker implements SimChecker
         if (isHealthy(SimulationRun.slotIndexOf(nodeId)))
         {
             checks.fail("healthy node " + checks.name(nodeId) + " evicted (" + SimulationRun.reason(reason) +
-                ", seen by " + evictor + ") while only n" + (faultySlot + 1) + " was faulty (" + run.mix.faulty + ")");
+                ", seen by " + evictor + ") while only " + describeFaulty() + " was faulty");
         }
     }
 
@@ -97,21 +133,21 @@ final class LoneAccuserChecker implements SimChecker
     void onStopped(final SimNode node, final NodeState state)
     {
         final SimulationRun.Slot slot = run.slotOf(node);
-        if (faultySlot < 0 || NodeState.EVICTED != state || null == slot || !othersCouldJudge(node.nodeId()))
+        if (!armed || NodeState.EVICTED != state || null == slot || !othersCouldJudge(node.nodeId()))
         {
             return;
         }
         judged++;
         if (isHealthy(slot.index))
         {
-            checks.fail("healthy node " + node + " evicted itself (" + node.core().failure() + ") while only n" +
-                (faultySlot + 1) + " was faulty (" + run.mix.faulty + ")");
+            checks.fail("healthy node " + node + " evicted itself (" + node.core().failure() + ") while only " +
+                describeFaulty() + " was faulty");
         }
     }
 
     private boolean isHealthy(final int slot)
     {
-        return slot != faultySlot && !(slot >= 0 && slot < lostNotifications.length && lostNotifications[slot]);
+        return !(slot >= 0 && slot < faulty.length && faulty[slot]) && !(slot >= 0 && slot < lostNotifications.length && lostNotifications[slot]);
     }
 
     /**

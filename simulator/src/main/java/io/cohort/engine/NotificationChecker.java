@@ -13,11 +13,28 @@ import java.util.List;
  * exactly once, every node that was RUNNING with a non-zero count in that view and that still has the publisher
  * as the same member at the end (otherwise a fault was seen and acted on), and never reaches a node whose count
  * the publisher saw as zero, a node that did not exist then, nor any node twice. A notification the publisher
- * refused whole (a destination without credit) reaches no node at all: all or nothing, never part. One check is
- * one arrival judged, one expected delivery verified at the end, or one refused notification found undelivered.
+ * refused whole (a destination without credit) reaches no node at all: all or nothing, never part.
+ * <p>
+ * The exemption (a receiver that is no longer RUNNING, or no longer holds the publisher as the same member) must not
+ * swallow the check. A fault may legitimately exempt every delivery of a run (a tie that no side wins stops every
+ * node, and all restart as new incarnations), so the lower bound is stated on the deliveries no fault can excuse:
+ * those whose publisher and receiver both end the run as the very incarnations they were, both RUNNING. In every
+ * run with at least {@link #MIN_PROMISED} of those, at least {@link #MIN_CHECKED_SHARE} are verified; a change that
+ * exempted what it should check, or a member record replaced under a node that stayed, fails rather than passes.
+ * <p>
+ * One check is one arrival judged, one expected delivery verified at the end, or one refused
+ * notification found undelivered.
  */
 final class NotificationChecker implements SimChecker
 {
+    /** Below this many deliveries between survivors a run's share is not judged (a short run, few subscriptions). */
+    static final int MIN_PROMISED = 20;
+    /** The least share of the deliveries between survivors that each run verifies. */
+    static final double MIN_CHECKED_SHARE = 0.9;
+
+    /** A test of this checker: exempt every delivery, as a broken exemption rule would. */
+    boolean exemptEverythingForTest;
+
     private static final class Expectation
     {
         final SimNode node;
@@ -191,6 +208,10 @@ final class NotificationChecker implements SimChecker
      */
     public void finish()
     {
+        long verified = 0;
+        long exempt = 0;
+        long betweenSurvivors = 0;
+        long verifiedBetweenSurvivors = 0;
         for (final Publication publication : publications)
         {
             if (publication.refused)
@@ -211,15 +232,23 @@ final class NotificationChecker implements SimChecker
                     continue;
                 }
                 final SimNode node = expectation.node;
+                final boolean bothSurvived = node.isRunningOnNetwork() && NodeState.RUNNING == node.core().state() &&
+                    publication.publisher.isRunningOnNetwork() &&
+                    NodeState.RUNNING == publication.publisher.core().state();
                 final boolean stillSame = node.isRunningOnNetwork() && NodeState.RUNNING == node.core().state() &&
                     null != expectation.publisherAsMember &&
-                    node.core().member(publication.publisher.nodeId()) == expectation.publisherAsMember;
+                    node.core().member(publication.publisher.nodeId()) == expectation.publisherAsMember &&
+                    !exemptEverythingForTest;
+                betweenSurvivors += bothSurvived ? 1 : 0;
+                verifiedBetweenSurvivors += bothSurvived && stillSame ? 1 : 0;
                 if (!stillSame)
                 {
                     stats.exemptDeliveries++;
+                    exempt++;
                     continue;
                 }
                 stats.expectedDeliveries++;
+                verified++;
                 judged++;
                 if (1 != expectation.arrivals)
                 {
@@ -232,6 +261,17 @@ final class NotificationChecker implements SimChecker
                     return;
                 }
             }
+        }
+        if (betweenSurvivors > 0)
+        {
+            stats.leastCheckedShare = Math.min(stats.leastCheckedShare,
+                (double)verifiedBetweenSurvivors / betweenSurvivors);
+        }
+        if (betweenSurvivors >= MIN_PROMISED && verifiedBetweenSurvivors < MIN_CHECKED_SHARE * betweenSurvivors)
+        {
+            checks.fail("only " + verifiedBetweenSurvivors + " of the " + betweenSurvivors + " deliveries promised " +
+                "between nodes that both ended the run as the same RUNNING incarnations were verified (at least " +
+                (int)(MIN_CHECKED_SHARE * 100) + " % must be; " + verified + " verified, " + exempt + " exempt in all)");
         }
     }
 }

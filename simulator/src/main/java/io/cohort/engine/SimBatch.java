@@ -89,11 +89,20 @@ final class SimBatch
      */
     static SimulationRun.Result runSeed(final long seed, final int traceLines, final boolean logs)
     {
+        return runSeed(seed, SimFaultMix.forSeed(seed), traceLines, logs);
+    }
+
+    /**
+     * Runs one seed with a given mix (a regression seed's mix from before the draw widened), its trace kept.
+     */
+    static SimulationRun.Result runSeed(final long seed, final SimFaultMix mix, final int traceLines,
+        final boolean logs)
+    {
         try (SimLogging ignore = logs ? null : SimLogging.quiet();
             SimStatePool pool = new SimStatePool(SimulationRun::stateContext))
         {
             final SimTrace trace = new SimTrace(traceLines);
-            final SimulationRun.Result result = new SimulationRun(seed, SimFaultMix.forSeed(seed), pool, trace).run();
+            final SimulationRun.Result result = new SimulationRun(seed, mix, pool, trace).run();
             result.trace = trace.dump();
             return result;
         }

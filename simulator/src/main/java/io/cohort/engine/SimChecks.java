@@ -31,6 +31,12 @@ final class SimChecks implements SimNode.Observer
     private final NonNegativeChecker nonNegative;
     private final ErrorChecker errors;
     private final ChecksumChecker checksum;
+    private final ServingChecker serving;
+    private final InstallChecker installs;
+    /** A test of the checkers: drop every n-th notification arrival where no layer of the node can notice; 0 for
+     * none. */
+    int dropNotificationArrivalsEvery;
+    private long notificationArrivals;
     private final List<SimChecker> checkers;
     private final Long2LongHashMap lastLocalChangeNs = new Long2LongHashMap(-1);
     private final RoomCountDecoder roomCountDecoder = new RoomCountDecoder();
@@ -48,8 +54,10 @@ final class SimChecks implements SimNode.Observer
         nonNegative = new NonNegativeChecker(run, this);
         errors = new ErrorChecker(run, this);
         checksum = new ChecksumChecker(this);
+        serving = new ServingChecker(run, this);
+        installs = new InstallChecker(run, this);
         checkers = List.of(convergence, desync, loneAccuser, partition, notifications, nonNegative, errors, checksum,
-            new ViewChecker(run, this));
+            new ViewChecker(run, this), serving, installs);
     }
 
     /**
@@ -76,6 +84,11 @@ final class SimChecks implements SimNode.Observer
             counts[i] = checkers.get(i).checks();
         }
         return counts;
+    }
+
+    NotificationChecker notificationChecker()
+    {
+        return notifications;
     }
 
     /**
@@ -108,6 +121,22 @@ final class SimChecks implements SimNode.Observer
     {
         loneAccuser.singleFaulty(slot);
         run.trace("the single faulty node is slot n" + (slot + 1) + ": " + run.mix.faulty);
+    }
+
+    /**
+     * Only the nodes in these slots are faulty (a minority): no other may be evicted.
+     */
+    void faultySlots(final boolean[] slots)
+    {
+        loneAccuser.faultySlots(slots);
+    }
+
+    /**
+     * A cut of the network began ({@code started}) or one healed.
+     */
+    void onCutsChanged(final boolean started)
+    {
+        serving.onCutsChanged(started);
     }
 
     // -------------------------------------------------------------------------------------------- nodes
@@ -169,9 +198,20 @@ final class SimChecks implements SimNode.Observer
         }
     }
 
-    public void onSyncMessage(final SimNode receiver, final long publisherNodeId, final boolean directed,
+    public void afterWork(final SimNode node)
+    {
+        installs.afterWork(node);
+    }
+
+    public boolean onSyncMessage(final SimNode receiver, final long publisherNodeId, final boolean directed,
         final int type, final DirectBuffer buffer, final int offset, final int length, final boolean corruptedFrame)
     {
+        if (MessageType.NOTIFICATION == type && dropNotificationArrivalsEvery > 0 &&
+            0 == ++notificationArrivals % dropNotificationArrivalsEvery)
+        {
+            run.trace("  (test) a notification arrival at " + receiver + " dropped unseen");
+            return false;
+        }
         checksum.onMessage(receiver, publisherNodeId, type, corruptedFrame);
         if (MessageType.NOTIFICATION == type)
         {
@@ -191,6 +231,7 @@ final class SimChecks implements SimNode.Observer
                 }
             }
         }
+        return true;
     }
 
     public void onCorruptedFrame(final SimNode receiver)
@@ -247,7 +288,7 @@ final class SimChecks implements SimNode.Observer
      */
     void onNotificationLost(final long fromNodeId, final long toNodeId)
     {
-        loneAccuser.onNotificationLost(toNodeId);
+        loneAccuser.onNotificationLost(fromNodeId, toNodeId);
         run.trace("  " + name(toNodeId) + " lost notifications from " + name(fromNodeId));
     }
 
@@ -275,6 +316,7 @@ final class SimChecks implements SimNode.Observer
     void onCrashed()
     {
         partition.onCrashed();
+        serving.onCrashed();
     }
 
     // -------------------------------------------------------------------------------------------- checkpoints

@@ -20,7 +20,21 @@ final class SimFaultMix
         /** Faults confined to one node (broken receive path, broken sender, pause, crash): nobody else may go. */
         SINGLE_FAULTY,
         /** One partition, symmetric or one-way, with the workload running. */
-        PARTITION
+        PARTITION,
+        /**
+         * A non-transitive cut: two groups do not hear each other (both ways or one way) while the bridge nodes
+         * hear everyone. The survivors must be a group in which all hear all.
+         */
+        NON_TRANSITIVE,
+        /** Two partitions at once: two groups each cut off from everyone else, the second starting while the first
+         * holds; three groups, at most one serving. */
+        TWO_PARTITIONS,
+        /**
+         * A flapping link, the Rapid paper's test scaled to the simulator's timeouts: a few nodes (a minority) drop
+         * all incoming traffic, on and off repeatedly through the fault phase. Those nodes are the faulty ones:
+         * no other node may be evicted for it.
+         */
+        FLAPPING
     }
 
     /**
@@ -36,8 +50,16 @@ final class SimFaultMix
         /** It stops as in a GC pause, shorter or longer than the heartbeat timeout. */
         PAUSE,
         /** It crashes, and is restarted. */
-        CRASH
+        CRASH,
+        /** It loses {@link #HEAVY_LOSS} of its packets, in and out, sync frames and commands, for the fault phase. */
+        HEAVY_LOSS
     }
+
+    /** The share of its packets that a {@link Faulty#HEAVY_LOSS} node loses. */
+    static final double HEAVY_LOSS = 0.8;
+
+    /** The largest cluster a run uses. */
+    static final int MAX_NODES = SimulationRun.MAX_SLOTS;
 
     final Scenario scenario;
     final Faulty faulty;
@@ -63,6 +85,12 @@ final class SimFaultMix
     final long maxPauseNs;
     final int crashes;
     final int joins;
+    /** Each node's clock runs at a rate drawn in {@code [1 - clockDrift, 1 + clockDrift]}; 0 for one clock. Never above
+     * {@link Membership#CLOCK_DRIFT}, the bound the lease relies on. */
+    final double clockDrift;
+    /** In a {@link Scenario#FLAPPING} run: how many nodes flap, and how long each on and each off lasts. */
+    final int flappers;
+    final long flapNs;
 
     SimFaultMix(
         final Scenario scenario,
@@ -88,8 +116,23 @@ final class SimFaultMix
         final int pauses,
         final long maxPauseNs,
         final int crashes,
-        final int joins)
+        final int joins,
+        final double clockDrift,
+        final int flappers,
+        final long flapNs)
     {
+        if (clockDrift < 0 || clockDrift > Membership.CLOCK_DRIFT)
+        {
+            throw new IllegalArgumentException("clockDrift must be 0 to Membership.CLOCK_DRIFT (" +
+                Membership.CLOCK_DRIFT + "): clockDrift=" + clockDrift);
+        }
+        if (nodes < 1 || nodes > MAX_NODES)
+        {
+            throw new IllegalArgumentException("nodes must be 1 to " + MAX_NODES + ": nodes=" + nodes);
+        }
+        this.clockDrift = clockDrift;
+        this.flappers = flappers;
+        this.flapNs = flapNs;
         this.scenario = scenario;
         this.faulty = faulty;
         this.nodes = nodes;
@@ -120,6 +163,18 @@ final class SimFaultMix
      * The mix of a seed: a run's every choice follows from its seed.
      */
     static SimFaultMix forSeed(final long seed)
+    {
+        return forSeed(seed, true);
+    }
+
+    /**
+     * The mix of a seed.
+     *
+     * @param widened false for the mix the seed had before the shapes of issue 15 (non-transitive cuts, two
+     *                partitions, flapping, heavy loss, clock drift, 8 and 9 nodes) joined the draw: the regression
+     *                seeds recorded before then replay the faults that found their bugs.
+     */
+    static SimFaultMix forSeed(final long seed, final boolean widened)
     {
         final Random random = new Random(seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
         final int pick = random.nextInt(100);
@@ -232,9 +287,57 @@ final class SimFaultMix
                 break;
             }
         }
-        return new SimFaultMix(scenario, faulty, nodes, bootstrap, faultPhaseNs, strategy, minimumNodes, syncRepair,
-            newIdOnRestart, latencyNs, jitterNs, subscribeDelayNs, loss, duplicate, corrupt, reorder, bursts, burstNs,
-            partitions, oneWay, pauses, maxPauseNs, crashes, joins);
+        // The widened shapes draw from their own stream, after the mix above: a seed that stays in the older shapes
+        // keeps exactly the faults it always had (and the seeds recorded as regressions keep their meaning).
+        final Random widen = new Random(seed * 0xD1B54A32D192ED03L + 0x8CB92BA72F3D8DD7L);
+        final double clockDrift = widen.nextBoolean() ? Membership.CLOCK_DRIFT * (0.5 + widen.nextDouble() / 2) : 0;
+        final int shape = widen.nextInt(100);
+        if (!widened || shape >= 36)
+        {
+            return new SimFaultMix(scenario, faulty, nodes, bootstrap, faultPhaseNs, strategy, minimumNodes,
+                syncRepair, newIdOnRestart, latencyNs, jitterNs, subscribeDelayNs, loss, duplicate, corrupt, reorder,
+                bursts, burstNs, partitions, oneWay, pauses, maxPauseNs, crashes, joins, widened ? clockDrift : 0, 0, 0);
+        }
+        final int wideNodes = 3 + widen.nextInt(MAX_NODES - 2);
+        final int strategyPick = widen.nextInt(10);
+        SplitStrategy wideStrategy = SplitStrategy.KEEP_MAJORITY;
+        int wideMinimum = 1;
+        if (strategyPick == 0)
+        {
+            wideStrategy = SplitStrategy.KEEP_OLDEST;
+        }
+        else if (strategyPick == 1)
+        {
+            wideStrategy = SplitStrategy.STATIC_QUORUM;
+            wideMinimum = wideNodes / 2 + 1;
+        }
+        final boolean wideOneWay = widen.nextInt(3) == 0;
+        if (shape < 12)
+        {
+            return new SimFaultMix(Scenario.NON_TRANSITIVE, Faulty.NONE, wideNodes, bootstrap, faultPhaseNs,
+                wideStrategy, wideMinimum, false, newIdOnRestart, latencyNs, jitterNs, subscribeDelayNs, 0, 0, 0, 0,
+                0, 0, 1, wideOneWay, 0, 0, 0, 0, clockDrift, 0, 0);
+        }
+        if (shape < 20)
+        {
+            return new SimFaultMix(Scenario.TWO_PARTITIONS, Faulty.NONE, Math.max(4, wideNodes), bootstrap,
+                faultPhaseNs, wideStrategy, wideStrategy == SplitStrategy.STATIC_QUORUM ?
+                Math.max(4, wideNodes) / 2 + 1 : 1, false, newIdOnRestart, latencyNs, jitterNs, subscribeDelayNs, 0,
+                0, 0, 0, 0, 0, 2, wideOneWay, 0, 0, 0, 0, clockDrift, 0, 0);
+        }
+        if (shape < 28)
+        {
+            // Rapid's 20 s on, 20 s off against its seconds-long timeouts: here on and off each last from about one
+            // heartbeat timeout to a few, over a fault phase long enough for several flips.
+            final int flappers = 1 + widen.nextInt(Math.max(1, (wideNodes - 1) / 2));
+            final long flapNs = ms(60 + widen.nextInt(250));
+            return new SimFaultMix(Scenario.FLAPPING, Faulty.NONE, wideNodes, bootstrap, ms(1000 + widen.nextInt(1500)),
+                SplitStrategy.KEEP_MAJORITY, 1, false, newIdOnRestart, latencyNs, jitterNs, subscribeDelayNs, 0, 0, 0,
+                0, 0, 0, 0, false, 0, 0, 0, 0, clockDrift, flappers, flapNs);
+        }
+        return new SimFaultMix(Scenario.SINGLE_FAULTY, Faulty.HEAVY_LOSS, wideNodes, bootstrap, faultPhaseNs,
+            SplitStrategy.KEEP_MAJORITY, 1, false, newIdOnRestart, latencyNs, jitterNs, subscribeDelayNs, HEAVY_LOSS, 0,
+            0, 0, 0, 0, 0, false, 0, 0, 0, widen.nextInt(4) == 0 ? 1 : 0, clockDrift, 0, 0);
     }
 
     public String toString()
@@ -276,6 +379,19 @@ final class SimFaultMix
         if (joins > 0)
         {
             out.append(" joins=").append(joins);
+        }
+        if (flappers > 0)
+        {
+            out.append(" flapping=").append(flappers).append(" node(s) deaf ").append(flapNs / 1_000_000)
+                .append("ms on/off");
+        }
+        if (Faulty.HEAVY_LOSS == faulty)
+        {
+            out.append(String.format(" heavyLoss=%.2f", loss));
+        }
+        if (clockDrift > 0)
+        {
+            out.append(String.format(" clockDrift=%.4f", clockDrift));
         }
         return out.toString();
     }

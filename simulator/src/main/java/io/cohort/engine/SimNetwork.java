@@ -77,6 +77,15 @@ final class SimNetwork
         }
     }
 
+    /**
+     * Decides whether a command from one node to another is lost on its way (a link that drops most packets, on
+     * which TCP gives up and the request times out).
+     */
+    interface CommandFault
+    {
+        boolean lost(long from, long to);
+    }
+
     private static final class Event implements Comparable<Event>
     {
         final long timeNs;
@@ -117,8 +126,8 @@ final class SimNetwork
     private long framesSent;
     private SyncFault syncFault;
     private SenderFault senderFault;
-    private java.util.function.LongPredicate partitionSide;
-    private boolean partitionBothWays = true;
+    private CommandFault commandFault;
+    private final List<Cut> cuts = new ArrayList<>();
     private SimTrace trace = SimTrace.OFF;
 
     SimNetwork(final long seed, final long latencyNs, final long jitterNs, final long subscribeDelayNs)
@@ -178,6 +187,42 @@ final class SimNetwork
         this.senderFault = fault;
     }
 
+    void commandFault(final CommandFault fault)
+    {
+        this.commandFault = fault;
+    }
+
+    /**
+     * One cut of the network: nothing from side A reaches side B and, both ways, nothing from B reaches A. Side B
+     * null is everything outside A (a partition of the whole network in two). Sides are tests of node ids, so that
+     * a node restarted with a new id can stay on its side. Several cuts may hold at once: a link is up only if no
+     * cut blocks it, which expresses non-transitive cuts ({1,2} x {4,5} with a bridge that hears all), two
+     * partitions at once, and a node that drops all incoming traffic (every other node x that node, one way).
+     */
+    static final class Cut
+    {
+        final java.util.function.LongPredicate sideA;
+        final java.util.function.LongPredicate sideB;
+        final boolean bothWays;
+
+        Cut(final java.util.function.LongPredicate sideA, final java.util.function.LongPredicate sideB,
+            final boolean bothWays)
+        {
+            this.sideA = sideA;
+            this.sideB = sideB;
+            this.bothWays = bothWays;
+        }
+
+        boolean blocks(final long from, final long to)
+        {
+            final boolean fromA = sideA.test(from);
+            final boolean toA = sideA.test(to);
+            final boolean fromB = null == sideB ? !fromA : sideB.test(from);
+            final boolean toB = null == sideB ? !toA : sideB.test(to);
+            return fromA && toB || bothWays && fromB && toA;
+        }
+    }
+
     /**
      * Cuts the network in two: nodes in the side and nodes outside it can no longer reach each other, in either
      * direction, on either channel. Null heals it.
@@ -198,28 +243,53 @@ final class SimNetwork
 
     /**
      * Cuts the network in two, the side given as a test of node ids (so that a node restarted with a new id can
-     * stay on its side). Null heals it.
+     * stay on its side), replacing every other cut. Null heals every cut.
      */
     void partition(final java.util.function.LongPredicate side, final boolean bothWays)
     {
-        this.partitionSide = side;
-        this.partitionBothWays = bothWays;
+        cuts.clear();
+        if (null != side)
+        {
+            cuts.add(new Cut(side, null, bothWays));
+        }
+    }
+
+    /**
+     * Adds a cut to those holding: a link stays up only if no cut blocks it.
+     */
+    void addCut(final Cut cut)
+    {
+        cuts.add(cut);
+    }
+
+    /**
+     * Removes a cut (no effect if it no longer holds).
+     */
+    void removeCut(final Cut cut)
+    {
+        cuts.remove(cut);
     }
 
     boolean isPartitioned()
     {
-        return null != partitionSide;
+        return !cuts.isEmpty();
+    }
+
+    int cutCount()
+    {
+        return cuts.size();
     }
 
     boolean connected(final long from, final long to)
     {
-        if (null == partitionSide)
+        for (int i = 0, size = cuts.size(); i < size; i++)
         {
-            return true;
+            if (cuts.get(i).blocks(from, to))
+            {
+                return false;
+            }
         }
-        final boolean fromInside = partitionSide.test(from);
-        final boolean toInside = partitionSide.test(to);
-        return fromInside == toInside || !partitionBothWays && !fromInside;
+        return true;
     }
 
     /**
@@ -391,7 +461,8 @@ final class SimNetwork
 
     private void sendCommand(final SimNode from, final SimNode to, final Runnable delivery, final Random draws)
     {
-        if (!connected(from.nodeId(), to.nodeId()))
+        if (!connected(from.nodeId(), to.nodeId()) ||
+            null != commandFault && commandFault.lost(from.nodeId(), to.nodeId()))
         {
             return;
         }

@@ -36,9 +36,18 @@ final class SimNode implements AutoCloseable
          * A message of a frame that passed the frame and sequence checks, just before the core gets it.
          *
          * @param corruptedFrame whether the network changed the frame's bytes on the way.
+         * @return true to hand it to the core; false drops it unseen (a test of the checkers: a delivery lost where
+         *         no layer of the node can notice).
          */
-        void onSyncMessage(SimNode receiver, long publisherNodeId, boolean directed, int type, DirectBuffer buffer,
+        boolean onSyncMessage(SimNode receiver, long publisherNodeId, boolean directed, int type, DirectBuffer buffer,
             int offset, int length, boolean corruptedFrame);
+
+        /**
+         * The node handled some input or ran its cycle: what its core decided may be read now.
+         */
+        default void afterWork(final SimNode node)
+        {
+        }
 
         /**
          * A local count of the node changed (an API call).
@@ -81,22 +90,18 @@ final class SimNode implements AutoCloseable
     private final List<Runnable> deferred = new ArrayList<>();
     private boolean running = true;
     private boolean paused;
+    /** This node's clock: {@code clockOriginNs + (network time - networkOriginNs) * clockRate}. */
+    private final double clockRate;
+    private final long clockOriginNs;
+    private final long networkOriginNs;
     private boolean frameCorrupted;
     private int escapedExceptions;
 
     SimNode(final SimNetwork network, final long nodeId, final CohortContext context, final CohortListener listener)
     {
-        this(network, nodeId, context, listener, null, null, null, null);
+        this(network, nodeId, context, listener, null, null, null, null, 1.0, 0);
     }
 
-    /**
-     * @param pool     where to borrow the state from (returned on {@link #crash()} or {@link #close()}), or null
-     *                 to create one.
-     * @param observer told of what the node receives and changes, or null.
-     * @param label    a short name for traces, or null for the node id.
-     * @param host     the host part of its endpoints, which a restart with a new node id keeps (a host:port), or
-     *                 null for the node id.
-     */
     SimNode(
         final SimNetwork network,
         final long nodeId,
@@ -107,7 +112,36 @@ final class SimNode implements AutoCloseable
         final String label,
         final String host)
     {
+        this(network, nodeId, context, listener, pool, observer, label, host, 1.0, 0);
+    }
+
+    /**
+     * @param pool     where to borrow the state from (returned on {@link #crash()} or {@link #close()}), or null
+     *                 to create one.
+     * @param observer told of what the node receives and changes, or null.
+     * @param label    a short name for traces, or null for the node id.
+     * @param host     the host part of its endpoints, which a restart with a new node id keeps (a host:port), or
+     *                 null for the node id.
+     * @param clockRate   how fast this node's clock runs against the network's (real time), e.g. 1.005: every
+     *                    time its core reads is on this clock, as on a host whose oscillator drifts.
+     * @param clockOffsetNs where this node's clock starts against the network's (its nanoTime origin).
+     */
+    SimNode(
+        final SimNetwork network,
+        final long nodeId,
+        final CohortContext context,
+        final CohortListener listener,
+        final SimStatePool pool,
+        final Observer observer,
+        final String label,
+        final String host,
+        final double clockRate,
+        final long clockOffsetNs)
+    {
         this.network = network;
+        this.clockRate = clockRate;
+        this.networkOriginNs = network.nowNs();
+        this.clockOriginNs = networkOriginNs + clockOffsetNs;
         this.host = null == host ? Long.toHexString(nodeId) : host;
         this.pool = pool;
         this.observer = observer;
@@ -139,7 +173,7 @@ final class SimNode implements AutoCloseable
                 SimStatePool.newCountersValues()));
         transport = new SimTransport(this, network, counters, context.clusterId(), nodeId, context.incarnation());
         inbound = new InboundFrameProcessor(nodeId, context.clusterId(), context.codecLimits(), counters, errors::add);
-        core = new ClusterCore(context, context.listener(), transport, state, errors::add, network.nowNs());
+        core = new ClusterCore(context, context.listener(), transport, state, errors::add, localNowNs());
         holder[0] = core;
         handler = null == observer ? core.syncHandler() : new ObservingHandler();
         instance = network.register(this);
@@ -165,7 +199,7 @@ final class SimNode implements AutoCloseable
     {
         try
         {
-            core.start(network.nowNs(), SeedEndpoints.fixed(seedEndpoints));
+            core.start(localNowNs(), SeedEndpoints.fixed(seedEndpoints));
         }
         catch (final RuntimeException ex)
         {
@@ -350,7 +384,7 @@ final class SimNode implements AutoCloseable
         if (running)
         {
             // As the node's agent does (NodeAgent.doWork): the cycle's time is set before its input is handled.
-            core.beginCycle(network.nowNs());
+            core.beginCycle(localNowNs());
         }
         final List<Runnable> pending = new ArrayList<>(deferred);
         deferred.clear();
@@ -367,6 +401,26 @@ final class SimNode implements AutoCloseable
         return false;
     }
 
+    /**
+     * @param networkNs a time of the network (real time).
+     * @return the same instant on this node's clock.
+     */
+    long localNs(final long networkNs)
+    {
+        return 1.0 == clockRate ? clockOriginNs + (networkNs - networkOriginNs) :
+            clockOriginNs + (long)((networkNs - networkOriginNs) * clockRate);
+    }
+
+    long localNowNs()
+    {
+        return localNs(network.nowNs());
+    }
+
+    double clockRate()
+    {
+        return clockRate;
+    }
+
     void dutyCycle(final long nowNs)
     {
         if (!running || paused)
@@ -375,13 +429,14 @@ final class SimNode implements AutoCloseable
         }
         try
         {
-            core.doWork(nowNs);
+            core.doWork(localNs(nowNs));
         }
         catch (final RuntimeException ex)
         {
             escaped(ex);
         }
         transport.flush();
+        observeWork();
     }
 
     void receiveSync(final long publisherNodeId, final byte[] message)
@@ -415,6 +470,7 @@ final class SimNode implements AutoCloseable
             escaped(ex);
         }
         frameCorrupted = false;
+        observeWork();
     }
 
     void receiveCommand(final byte[] message, final CommandDelivery delivery)
@@ -444,6 +500,15 @@ final class SimNode implements AutoCloseable
             escaped(ex);
         }
         transport.flush();
+        observeWork();
+    }
+
+    private void observeWork()
+    {
+        if (null != observer && running)
+        {
+            observer.afterWork(this);
+        }
     }
 
     private void escaped(final RuntimeException ex)
@@ -517,8 +582,11 @@ final class SimNode implements AutoCloseable
         public void onMessage(final Peer peer, final boolean directed, final long sequence, final int type,
             final DirectBuffer buffer, final int bodyOffset, final int bodyLength)
         {
-            observer.onSyncMessage(SimNode.this, peer.nodeId(), directed, type, buffer, bodyOffset, bodyLength,
-                frameCorrupted);
+            if (!observer.onSyncMessage(SimNode.this, peer.nodeId(), directed, type, buffer, bodyOffset, bodyLength,
+                frameCorrupted))
+            {
+                return;
+            }
             final Member member = core.member(peer.nodeId());
             final long desyncs = null == member ? 0 : member.desyncs;
             core.syncHandler().onMessage(peer, directed, sequence, type, buffer, bodyOffset, bodyLength);

@@ -14,6 +14,8 @@ final class SimStats
     long refused;
     long expectedDeliveries;
     long exemptDeliveries;
+    /** Over the runs with promised deliveries, the least share of them verified (the rest exempt after faults). */
+    double leastCheckedShare = 1.0;
     long arrivals;
     long delivered;
     long replications;
@@ -44,6 +46,7 @@ final class SimStats
         refused += other.refused;
         expectedDeliveries += other.expectedDeliveries;
         exemptDeliveries += other.exemptDeliveries;
+        leastCheckedShare = Math.min(leastCheckedShare, other.leastCheckedShare);
         arrivals += other.arrivals;
         delivered += other.delivered;
         replications += other.replications;
@@ -63,9 +66,9 @@ final class SimStats
     {
         final StringBuilder out = new StringBuilder(String.format(
             "notifications published=%d refused whole (a destination without credit)=%d expected deliveries=%d " +
-            "(exempt after a fault: %d) arrivals=%d " +
+            "(exempt after a fault: %d; least share verified in a run: %.2f) arrivals=%d " +
             "delivered to listeners=%d%nreplication window (local change to applied at a peer): n=%d " +
-            "mean=%.2fms max=%.2fms, distribution:", published, refused, expectedDeliveries, exemptDeliveries, arrivals,
+            "mean=%.2fms max=%.2fms, distribution:", published, refused, expectedDeliveries, exemptDeliveries, leastCheckedShare, arrivals,
             delivered, replications, replications == 0 ? 0 : replicationNsTotal / 1e6 / replications,
             replicationNsMax / 1e6));
         for (int i = 0; i < replicationBuckets.length; i++)

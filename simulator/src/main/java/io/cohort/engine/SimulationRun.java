@@ -13,7 +13,7 @@ import java.util.Random;
 import static io.cohort.engine.SimNode.ms;
 
 /**
- * One seeded run of a whole simulated cluster under faults: 3 to 7 real {@link ClusterCore}s on a
+ * One seeded run of a whole simulated cluster under faults: 3 to 9 real {@link ClusterCore}s on a
  * {@link SimNetwork}, a seeded workload through the core's API, seeded faults from a {@link SimFaultMix}, and the
  * invariants of {@link SimChecks}' checkers checked during and after the run. Single-threaded and deterministic:
  * the same seed replays the same run, event for event.
@@ -33,7 +33,7 @@ final class SimulationRun
     static final long FORMATION_BOUND_NS = ms(3000);
     static final long CALM_NS = ms(300);
     static final long CONVERGENCE_BOUND_NS = ms(3000);
-    static final int MAX_SLOTS = 7;
+    static final int MAX_SLOTS = 9;
     static final int CONNECTIONS_PER_NODE = 12;
 
     /**
@@ -130,6 +130,8 @@ final class SimulationRun
     final SimTrace trace;
     final SimNetwork network;
     final Random random;
+    /** The nodes' clock rates and origins: their own stream, so that drawing them shifts no other choice. */
+    private final Random clockRandom;
     final Slot[] slots = new Slot[MAX_SLOTS];
     final List<SimNode> everyNode = new ArrayList<>();
     final long[] roomIds;
@@ -153,6 +155,7 @@ final class SimulationRun
         this.trace = trace;
         this.network = new SimNetwork(seed, mix.latencyNs, mix.jitterNs, mix.subscribeDelayNs).trace(trace);
         this.random = network.random;
+        this.clockRandom = new Random(seed ^ 0x5DEECE66DL);
         final int rooms = 3 + random.nextInt(8);
         roomIds = new long[rooms];
         roomMetadata = new UnsafeBuffer[rooms];
@@ -347,8 +350,13 @@ final class SimulationRun
             .minimumNodes(mix.minimumNodes)
             .syncRepair(mix.syncRepair);
         final SimNode[] holder = new SimNode[1];
+        // A host's oscillator: a rate within the drift the lease allows for (half of the nodes at an extreme of it),
+        // and an origin of its own.
+        final double unit = clockRandom.nextBoolean() ? (clockRandom.nextBoolean() ? 0 : 1) : clockRandom.nextDouble();
+        final double clockRate = 1.0 + mix.clockDrift * (2 * unit - 1);
+        final long clockOffsetNs = clockRandom.nextInt(1_000_000_000);
         final SimNode node = new SimNode(network, nodeId, context, checks.listener(holder), pool, checks, label,
-            "host" + (slot.index + 1));
+            "host" + (slot.index + 1), clockRate, clockOffsetNs);
         holder[0] = node;
         slot.node = node;
         slot.lastNodeId = nodeId;
@@ -366,7 +374,8 @@ final class SimulationRun
                 }
             }
         }
-        trace(label + " (" + Long.toHexString(nodeId) + "/" + node.incarnation() + ") starts, seeds " + seeds.size());
+        trace(label + " (" + Long.toHexString(nodeId) + "/" + node.incarnation() + ") starts, seeds " + seeds.size() +
+            (1.0 == clockRate ? "" : String.format(", clock rate %.5f", clockRate)));
         node.startWithEndpoints(seeds);
     }
 
