@@ -90,6 +90,8 @@ final class ClusterCore
     private long quorumLostSinceNs = -1;
     private long nowNs;
     private long lastWorkNs;
+    /** This node's own lateness (Lifeguard's local health): scales how long it waits for a quorum before it gives up. */
+    private final LocalHealth localHealth;
     private int heartbeatFlags;
     private int cycles;
     private long slicesBegunNs = Long.MIN_VALUE;
@@ -123,6 +125,7 @@ final class ClusterCore
             context.listener() instanceof ReplicaObserver ? (ReplicaObserver)context.listener() : null;
         this.applier = new ReplicaApplier(state, listener, replicaObserver, errorHandler);
         this.sliceBudget = new SliceBudget(context.sliceBudgetNs());
+        this.localHealth = new LocalHealth(context.heartbeatTimeoutNs());
         this.memberSync = new MemberSync(context, transport, state, commands, pending, applier, sliceBudget,
             this::onMemberSynced);
         this.joinDriver = new JoinDriver(context, transport, commands, pending, this);
@@ -327,6 +330,7 @@ final class ClusterCore
     {
         final long stalledNs = 0 == lastWorkNs ? 0 : nowNs - lastWorkNs;
         lastWorkNs = nowNs;
+        localHealth.onCycle(stalledNs, nowNs);
         if (stalledNs > context.heartbeatTimeoutNs() / 2)
         {
             // Timers that ran while this node slept say nothing of the others: its own row must not accuse them of
@@ -866,10 +870,12 @@ final class ClusterCore
             {
                 quorumLostSinceNs = nowNs;
             }
-            else if (nowNs - quorumLostSinceNs > context.heartbeatTimeoutNs() + context.suspicionTimeoutNs())
+            else if (nowNs - quorumLostSinceNs >
+                localHealth.scaled(context.heartbeatTimeoutNs() + context.suspicionTimeoutNs(), nowNs))
             {
                 evictSelf(ReasonCode.PARTITION, "no quorum of view " + membership.view().epoch() + " for " +
-                    (nowNs - quorumLostSinceNs) / 1_000_000 + " ms");
+                    (nowNs - quorumLostSinceNs) / 1_000_000 + " ms (local health score " +
+                    localHealth.score(nowNs) + ")");
                 return;
             }
             changeState(NodeState.NO_QUORUM);

@@ -38,6 +38,7 @@ public final class ClusterBench
         { "roomsPerConnection", "2", "distinct rooms each connection subscribes to" },
         { "skew", "1", "Zipf exponent s of the room draws over room rank (0: uniform)" },
         { "seed", "42", "seed of the workload (each node's generator is seeded by seed and slot)" },
+        { "fillRate", "0", "offered subscribe events/s across the cluster while filling (0: as fast as the owners accept)" },
         { "fixedRate", "100k", "offered churn events/s across the cluster in the fixed-rate phase" },
         { "fixedSeconds", "20", "length of the fixed-rate phase" },
         { "saturateSeconds", "20", "length of the saturation phase" },
@@ -183,6 +184,41 @@ public final class ClusterBench
         return flags;
     }
 
+    /** Node JVMs per core above which the harness starts them with the C1 JIT only. */
+    static final int C1_ONLY_ABOVE_NODES_PER_CORE = 4;
+    /** The flag that keeps a JVM's JIT at C1 (tier 1). */
+    static final String C1_ONLY_FLAG = "-XX:TieredStopAtLevel=1";
+
+    /**
+     * Many node JVMs on few cores start with the C1 JIT only, unless {@code jvmArgs} already chose the JIT. Measured
+     * on two cores: a node's start costs 6.3 s of CPU with C2 (the C2 compiler thread 2.4 s of it) and 4.1 s with C1
+     * only; with sixteen nodes started one after another the C2 threads took 20-40 % of the machine for the whole
+     * four minutes of formation, and every phase change set all sixteen recompiling at once while their node threads
+     * waited for a core. C2's faster code matters to a node with a core of its own, not to one of eight per core.
+     *
+     * @param nodes      node processes of the run.
+     * @param cores      cores of this machine.
+     * @param properties the node JVMs' flags; the C1 flag is added to them when chosen.
+     * @return a line saying what was chosen and why, or null if the JIT is left as it is.
+     */
+    static String chooseJit(final int nodes, final int cores, final List<String> properties)
+    {
+        for (final String flag : properties)
+        {
+            if (flag.startsWith("-XX:TieredStopAtLevel") || flag.contains("TieredCompilation"))
+            {
+                return null;
+            }
+        }
+        if (nodes <= C1_ONLY_ABOVE_NODES_PER_CORE * cores)
+        {
+            return null;
+        }
+        properties.add(C1_ONLY_FLAG);
+        return "node JVMs: C1 JIT only (" + C1_ONLY_FLAG + "): " + nodes + " nodes on " + cores + " cores " +
+            "(more than " + C1_ONLY_ABOVE_NODES_PER_CORE + " per core; jvmArgs=-XX:TieredStopAtLevel=4 keeps C2)";
+    }
+
     /**
      * Runs the whole benchmark.
      *
@@ -201,6 +237,7 @@ public final class ClusterBench
         // The shape is checked here, before any process starts: rooms must leave a fresh room to churn to.
         new Workload(0, 0, 1, rooms, roomsPerConnection, skew);
         final long seed = params.number("seed", Long.MIN_VALUE, Long.MAX_VALUE);
+        final long fillRate = params.number("fillRate", 0, 100_000_000);
         final long fixedRate = params.number("fixedRate", 1, 100_000_000);
         final long fixedSeconds = params.number("fixedSeconds", 0, 86_400);
         final long saturateSeconds = params.number("saturateSeconds", 0, 86_400);
@@ -221,10 +258,15 @@ public final class ClusterBench
             throw new IllegalArgumentException("redis=on but redis-server is not installed: run scripts/install-redis.sh");
         }
         final List<String> properties = nodeProperties(params);
+        final String jitChoice = chooseJit(nodes, Runtime.getRuntime().availableProcessors(), properties);
         final File dir = outputDir(params, "cluster-bench");
         final List<String> nodeArgs = nodeArgs(params, dir, nodes + 1, curve);
         out.println("cohort bench: " + params);
         out.println("output: " + dir);
+        if (null != jitChoice)
+        {
+            out.println(jitChoice);
+        }
 
         final Figures figures = new Figures();
         figures.nodes = nodes;
@@ -245,7 +287,8 @@ public final class ClusterBench
             cluster.println("- " + rooms + " rooms created on every node");
 
             cluster.progressPhase("fill");
-            cluster.broadcast("phase fill");
+            // Paced, each node offers its share; unpaced, each fills as fast as its own node accepts.
+            cluster.broadcast(0 == fillRate ? "phase fill" : "phase fill " + Math.max(1, fillRate / nodes));
             final Map<Integer, Map<String, String>> filled = cluster.awaitAll("FILLED", timeoutMs);
             double fillMs = 0;
             for (final Map<String, String> line : filled.values())

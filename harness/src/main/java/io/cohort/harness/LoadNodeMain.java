@@ -9,6 +9,7 @@ import io.cohort.engine.NodeState;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -101,8 +102,11 @@ public final class LoadNodeMain
         report = new LoadNodeReport(node, config, generator, listener);
         listener.goLive();
         final String command = node.commandEndpoint().substring("tcp://".length());
-        System.out.printf("READY slot=%d node=%s command=%s joinMs=%.1f pid=%d%n", config.slot, hex(node.nodeId()),
-            command, (System.nanoTime() - launchNs) / 1e6, ProcessHandle.current().pid());
+        // cpuMs: CPU time of the whole JVM so far (every thread, JIT and GC included): what one node's start costs
+        // the machine, which decides how many nodes can start at once on few cores.
+        System.out.printf("READY slot=%d node=%s command=%s joinMs=%.1f cpuMs=%d pid=%d%n", config.slot,
+            hex(node.nodeId()), command, (System.nanoTime() - launchNs) / 1e6, processCpuMs(),
+            ProcessHandle.current().pid());
 
         final Thread load = new Thread(generator, "bench-load");
         load.setDaemon(true);
@@ -198,6 +202,11 @@ public final class LoadNodeMain
         {
             throw new IllegalStateException("createRoom refused: " + result);
         }
+    }
+
+    private static long processCpuMs()
+    {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
     }
 
     static String hex(final long nodeId)
