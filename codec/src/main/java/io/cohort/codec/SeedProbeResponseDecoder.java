@@ -49,8 +49,9 @@ public final class SeedProbeResponseDecoder
     static final int LISTS_PROBER_OFFSET = SIZE_OFFSET + SIZE_OF_INT;
     static final int OLDEST_INCARNATION_OFFSET = LISTS_PROBER_OFFSET + SIZE_OF_INT;
     static final int OLDEST_NODE_ID_OFFSET = OLDEST_INCARNATION_OFFSET + SIZE_OF_LONG;
+    static final int RUNNING_OFFSET = OLDEST_NODE_ID_OFFSET + SIZE_OF_LONG;
     /** Length of the body. */
-    public static final int BODY_LENGTH = OLDEST_NODE_ID_OFFSET + SIZE_OF_LONG;
+    public static final int BODY_LENGTH = RUNNING_OFFSET + SIZE_OF_INT;
 
     private DirectBuffer buffer;
     private int offset;
@@ -127,6 +128,16 @@ public final class SeedProbeResponseDecoder
     public boolean listsProber()
     {
         return 0 != buffer.getInt(offset + LISTS_PROBER_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * Whether the responder was RUNNING when it answered: its view large enough to be the only instance.
+     *
+     * @return the value.
+     */
+    public boolean running()
+    {
+        return 0 != buffer.getInt(offset + RUNNING_OFFSET, BYTE_ORDER);
     }
 
     /**

@@ -91,6 +91,18 @@ public final class SeedProbeResponseEncoder
     }
 
     /**
+     * Sets whether the responder is RUNNING.
+     *
+     * @param running the value.
+     * @return this for a fluent API.
+     */
+    public SeedProbeResponseEncoder running(final boolean running)
+    {
+        buffer.putInt(offset + SeedProbeResponseDecoder.RUNNING_OFFSET, running ? 1 : 0, BYTE_ORDER);
+        return this;
+    }
+
+    /**
      * Sets the incarnation of the oldest member of the responder's view.
      *
      * @param oldestIncarnation the value.

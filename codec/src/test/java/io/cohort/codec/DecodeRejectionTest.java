@@ -148,7 +148,7 @@ class DecodeRejectionTest
         1L, 2L, 3L, ChangeRequestDecoder.KIND_DISSOLVE, 0, 4L, 5L, 6L, 7L, null, "tcp://w");
     private static final ChangeRequest FAULT_CHANGE = new ChangeRequest(
         1L, 2L, 3L, ChangeRequestDecoder.KIND_FAULT, ReasonCode.SILENCE, 4L, 5L, 6L, 7L, null, null);
-    private static final SeedProbeResponse SEED_PROBE_RESPONSE = new SeedProbeResponse(1L, 2L, 3L, 4, true, 5L, 6L);
+    private static final SeedProbeResponse SEED_PROBE_RESPONSE = new SeedProbeResponse(1L, 2L, 3L, 4, true, 5L, 6L, true);
 
     private static final int CARD_COMMAND_ENDPOINT = MemberCardDecoder.SYNC_ENDPOINT_OFFSET + 4 + 7;
     private static final int CARD_PUBLIC_KEY = CARD_COMMAND_ENDPOINT + 4 + 7;

@@ -484,7 +484,7 @@ class GoldenLayoutTest
         assertEquals(64, ChangeRequestDecoder.FIXED_LENGTH);
         assertEquals(24, ViewQueryDecoder.BODY_LENGTH);
         assertEquals(24, SeedProbeDecoder.BODY_LENGTH);
-        assertEquals(48, SeedProbeResponseDecoder.BODY_LENGTH);
+        assertEquals(52, SeedProbeResponseDecoder.BODY_LENGTH);
     }
 
     private void assertGolden(

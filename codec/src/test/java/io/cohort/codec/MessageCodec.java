@@ -596,7 +596,7 @@ final class MessageCodec
                 final SeedProbeResponse m = (SeedProbeResponse)message;
                 seedProbeResponseEncoder.wrap(buffer, at).correlationId(m.correlationId()).lineage(m.lineage())
                     .epoch(m.epoch()).size(m.size()).listsProber(m.listsProber())
-                    .oldestIncarnation(m.oldestIncarnation()).oldestNodeId(m.oldestNodeId());
+                    .oldestIncarnation(m.oldestIncarnation()).oldestNodeId(m.oldestNodeId()).running(m.running());
                 return SeedProbeResponseEncoder.BODY_LENGTH;
             }
             default:
@@ -937,7 +937,7 @@ final class MessageCodec
                 final SeedProbeResponseDecoder d = seedProbeResponseDecoder.wrap(buffer, offset, length);
                 check("seed probe size", d.size() >= 0, d.size());
                 return new SeedProbeResponse(d.correlationId(), d.lineage(), d.epoch(), d.size(), d.listsProber(),
-                    d.oldestIncarnation(), d.oldestNodeId());
+                    d.oldestIncarnation(), d.oldestNodeId(), d.running());
             }
             default:
                 throw new AssertionError("accepted frame holds unknown type " + type);

@@ -154,7 +154,7 @@ class MessageRoundTripTest
                 card(232L, "arrivée.example", curveKey), null),
             new ViewQuery(241L, LINEAGE, 7L),
             new SeedProbe(251L, LINEAGE, 7L),
-            new SeedProbeResponse(261L, ~LINEAGE, 12L, 5, true, 1_700_000_000_001L, 262L),
+            new SeedProbeResponse(261L, ~LINEAGE, 12L, 5, true, 1_700_000_000_001L, 262L, true),
             new FlowStatus(271L, 272L, 273L));
     }
 
@@ -210,7 +210,7 @@ class MessageRoundTripTest
             new ChangeRequest(0L, 0L, 0L, ChangeRequestDecoder.KIND_LEAVE, 0, 0L, 0L, 0L, 0L, null, null),
             new ViewQuery(0L, 0L, 0L),
             new SeedProbe(0L, 0L, 0L),
-            new SeedProbeResponse(0L, 0L, 0L, 0, false, 0L, 0L),
+            new SeedProbeResponse(0L, 0L, 0L, 0, false, 0L, 0L, false),
             new FlowStatus(0L, 0L, 0L));
     }
 

@@ -453,7 +453,8 @@ final class Messages
         int size,
         boolean listsProber,
         long oldestIncarnation,
-        long oldestNodeId) implements Message
+        long oldestNodeId,
+        boolean running) implements Message
     {
         public int type()
         {

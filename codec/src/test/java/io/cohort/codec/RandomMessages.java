@@ -231,7 +231,7 @@ final class RandomMessages
                 return new SeedProbe(anyLong(random), anyLong(random), anyLong(random));
             case MessageType.SEED_PROBE_RESPONSE:
                 return new SeedProbeResponse(anyLong(random), anyLong(random), anyLong(random), nonNegativeInt(random),
-                    random.nextBoolean(), anyLong(random), anyLong(random));
+                    random.nextBoolean(), anyLong(random), anyLong(random), random.nextBoolean());
             default:
                 throw new IllegalArgumentException("type=" + type + " is not a message type");
         }

@@ -83,6 +83,8 @@ final class ClusterCore
     private long requestTimeouts;
     private final PendingRequests.TimeoutHandler requestTimedOut = (correlationId, peerNodeId) -> requestTimeouts++;
     private long nextHeartbeatNs;
+    /** This node's seeds: how many seed hosts there are bounds the smallest view that serves. */
+    private SeedEndpoints seeds = SeedEndpoints.fixed(List.of());
     /** Whether this node has begun to serve as a member (founded, or joined and synced). */
     private boolean serving;
     /** Whether a view without this node was installed while it was leaving: it has left. */
@@ -155,6 +157,7 @@ final class ClusterCore
         this.nowNs = nowNs;
         nextHeartbeatNs = nowNs;
         seeds.refresh(nowNs);
+        this.seeds = seeds;
         seedProber.seeds(seeds);
         if (seeds.endpoints().isEmpty() && !seeds.anyUnresolved())
         {
@@ -882,8 +885,18 @@ final class ClusterCore
             return;
         }
         quorumLostSinceNs = -1;
-        changeState(membership.view().size() >= context.minimumNodes() ? NodeState.RUNNING :
+        changeState(membership.view().size() >= smallestServingView() ? NodeState.RUNNING :
             NodeState.NOT_ENOUGH_NODES);
+    }
+
+    /**
+     * @return the fewest members this node's view must hold to be RUNNING: {@code cohort.cluster.minimum.nodes}, and
+     * as many seed hosts as make founding a second instance impossible ({@link Quorum#smallestServingView}).
+     */
+    int smallestServingView()
+    {
+        return Math.max(context.minimumNodes(), Quorum.smallestServingView(context.splitStrategy(),
+            context.minimumNodes(), 1 + seeds.endpoints().size()));
     }
 
     Membership membership()

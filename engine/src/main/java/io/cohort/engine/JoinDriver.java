@@ -318,7 +318,7 @@ final class JoinDriver
         // split strategy: under keep-majority that is a majority answering; under keep-oldest, where a cluster of
         // one may run on, every seed; under static-quorum, all but fewer than the quorum.
         final int total = 1 + seeds.endpoints().size();
-        return 1 + answered > total - smallestRunningCluster(total);
+        return 1 + answered > total - Quorum.smallestServingView(context.splitStrategy(), context.minimumNodes(), total);
     }
 
     private int answeredLastRound()
@@ -334,19 +334,6 @@ final class JoinDriver
             }
         }
         return answered;
-    }
-
-    private int smallestRunningCluster(final int total)
-    {
-        switch (context.splitStrategy())
-        {
-            case KEEP_OLDEST:
-                return 1;
-            case STATIC_QUORUM:
-                return Math.max(1, context.minimumNodes());
-            default:
-                return (total + 1) / 2;
-        }
     }
 
     private String describe(final List<Member> members)

@@ -83,6 +83,38 @@ final class Quorum
     }
 
     /**
+     * The fewest members a view must hold to serve, given how many seed hosts a node knows: the bound that makes
+     * founding safe. A group of joining nodes founds a new instance of the cluster only when so many seed hosts
+     * answered that those left silent are fewer than this ({@link JoinDriver}); a view serves (RUNNING) only while it
+     * holds at least this many members. A serving view and a founding group each hold more seed hosts than the other
+     * could leave out, so they share one: a host that answers as a joining node is in no serving view, and a new
+     * instance is never founded beside one that serves. (A view's members are counted as seed hosts: the rule assumes
+     * every node lists the same seeds, every one of them a node of the cluster.)
+     * <p>
+     * Without this bound a view shrunk below a majority of the seed hosts (one removal at a time, each agreed) went on
+     * serving, while the nodes removed, started again on the far side of a cut, were a majority of the seed hosts and
+     * founded a second instance that served beside it.
+     *
+     * @param strategy     {@code cohort.cluster.split.strategy}.
+     * @param minimumNodes {@code cohort.cluster.minimum.nodes}.
+     * @param seedHosts    this node and the seed endpoints it resolved (itself left out of them), at least 1.
+     * @return under keep-majority a majority of the seed hosts (half, rounded up); under keep-oldest 1 (founding needs
+     * every seed host); under static-quorum {@code minimumNodes}.
+     */
+    static int smallestServingView(final SplitStrategy strategy, final int minimumNodes, final int seedHosts)
+    {
+        switch (strategy)
+        {
+            case KEEP_OLDEST:
+                return 1;
+            case STATIC_QUORUM:
+                return Math.max(1, minimumNodes);
+            default:
+                return (seedHosts + 1) / 2;
+        }
+    }
+
+    /**
      * The number of members in a set.
      *
      * @param rankBits bit i = the member of rank i.

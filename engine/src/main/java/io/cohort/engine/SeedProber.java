@@ -13,8 +13,10 @@ import java.util.List;
  * {@code cohort.cluster.seeds.probe.interval}, and answers the probes of others, so that two disjoint instances of
  * one cluster (different lineages) find each other once a cut between them heals.
  * <p>
- * The rule, the same on both sides so that they agree without talking: the instance with fewer members loses; of
- * two the same size, the one without the older oldest member ({@link ViewMember#compareAge}) loses. A member that
+ * The rule, the same on both sides so that they agree without talking: an instance that is not RUNNING loses to
+ * one that is (its view holds too few of the seed hosts to rule out another instance: {@link Quorum#smallestServingView});
+ * then the instance with fewer members loses; of two the same size, the one without the older oldest member
+ * ({@link ViewMember#compareAge}) loses. A member that
  * learns its instance loses asks its view to dissolve ({@link Membership#requestDissolve}): a view of the next epoch
  * flagged {@link View#FLAG_DISSOLVE}, agreed like any other, after which every member leaves and a new incarnation
  * joins the winner. Rows are per owner, so rejoining is the whole merge.
@@ -135,7 +137,8 @@ final class SeedProber
         }
         final SeedProbeDecoder probe = probeDecoder.wrap(buffer, offset, length);
         transport.reply(routingId, messages.buffer(), 0,
-            messages.seedProbeResponse(probe.correlationId(), view, view.contains(senderNodeId, senderIncarnation)));
+            messages.seedProbeResponse(probe.correlationId(), view, view.contains(senderNodeId, senderIncarnation),
+                NodeState.RUNNING == core.state()));
     }
 
     /**
@@ -169,7 +172,7 @@ final class SeedProber
         {
             return; // another instance that lists this incarnation: not disjoint (a stale answer), nothing to decide
         }
-        if (otherWins(view, summary))
+        if (otherWins(view, NodeState.RUNNING == core.state(), summary))
         {
             core.membership().requestDissolve(nowNs, "node " + ClusterCore.id(senderNodeId) + " serves another " +
                 "instance of the cluster with " + summary.size() + " member(s) (oldest " +
@@ -178,10 +181,17 @@ final class SeedProber
     }
 
     /**
-     * @return whether the instance summarised wins against this node's: more members; as many, an older oldest.
+     * @param running whether this node is RUNNING.
+     * @return whether the instance summarised wins against this node's: a RUNNING one against one that is not (a view
+     * too small to rule out another instance must give way to the one that formed beside it); then more members; as
+     * many, an older oldest.
      */
-    static boolean otherWins(final View view, final SeedProbeResponseDecoder summary)
+    static boolean otherWins(final View view, final boolean running, final SeedProbeResponseDecoder summary)
     {
+        if (summary.running() != running)
+        {
+            return summary.running();
+        }
         if (summary.size() != view.size())
         {
             return summary.size() > view.size();

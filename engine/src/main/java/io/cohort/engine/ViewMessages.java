@@ -157,15 +157,16 @@ final class ViewMessages
      * What a merge decision needs of a view: the answer to a seed probe.
      *
      * @param listsProber whether the view lists the prober's incarnation.
+     * @param running     whether the responder is RUNNING (its view large enough to be the only instance).
      */
-    int seedProbeResponse(final long correlationId, final View view, final boolean listsProber)
+    int seedProbeResponse(final long correlationId, final View view, final boolean listsProber, final boolean running)
     {
         final FrameEncoder frame = commands.begin();
         final int at = frame.claim(MessageType.SEED_PROBE_RESPONSE, SeedProbeResponseEncoder.BODY_LENGTH);
         final ViewMember oldest = view.member(0);
         seedProbeResponse.wrap(buffer(), at).correlationId(correlationId).lineage(view.lineage()).epoch(view.epoch())
             .size(view.size()).listsProber(listsProber).oldestIncarnation(oldest.incarnation())
-            .oldestNodeId(oldest.nodeId());
+            .oldestNodeId(oldest.nodeId()).running(running);
         return frame.finish();
     }
 

@@ -26,6 +26,31 @@ class QuorumTest
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(SplitStrategy.class)
+    void shouldMakeEveryFoundingGroupShareASeedHostWithEveryServingView(final SplitStrategy strategy)
+    {
+        for (int seedHosts = 1; seedHosts <= MAX_N; seedHosts++)
+        {
+            for (int minimum = 1; minimum <= seedHosts; minimum++)
+            {
+                if (SplitStrategy.STATIC_QUORUM == strategy && 2 * minimum <= seedHosts)
+                {
+                    continue; // refused by the configuration: two static quorums would not intersect either
+                }
+                final int servingFloor = Quorum.smallestServingView(strategy, minimum, seedHosts);
+                // JoinDriver founds when the seed hosts that answered as joining nodes, itself included, are more
+                // than those left silent could hold of a serving view.
+                final int smallestFoundingGroup = seedHosts - servingFloor + 1;
+                final String what = strategy + " seedHosts=" + seedHosts + " minimum=" + minimum;
+                assertTrue(smallestFoundingGroup + servingFloor > seedHosts, what);
+                assertTrue(smallestFoundingGroup <= seedHosts, what + ": founding must stay possible");
+                assertTrue(servingFloor >= 1 && servingFloor <= (seedHosts + 2) / 2 ||
+                    SplitStrategy.STATIC_QUORUM == strategy, what + ": a majority of the seed hosts serves");
+            }
+        }
+    }
+
     @Test
     void shouldMakeAnyTwoStaticQuorumsIntersectWhenTheMinimumIsMoreThanHalf()
     {

@@ -46,6 +46,32 @@ class ClusterMergeTest
         return node;
     }
 
+    /**
+     * Starts a node whose seeds are the hosts of the ids given (some may not run yet), as a shared seed list is.
+     */
+    private SimNode startWithSeedHosts(final long nodeId, final long... seedIds)
+    {
+        final CohortContext context = new CohortContext()
+            .heartbeatIntervalNs(ms(100)).heartbeatTimeoutNs(ms(1000)).suspicionTimeoutNs(ms(300))
+            .commandTimeoutNs(ms(400)).joinTimeoutNs(ms(10_000)).seedsProbeIntervalNs(ms(500));
+        context.stateContext().maxRooms(1024).maxConnections(1024).maxNodes(8).maxOverflowSubscriptions(1024);
+        final SimNode node = new SimNode(network, nodeId, context, new CohortListener()
+        {
+        });
+        nodes.add(node);
+        final List<String> endpoints = new ArrayList<>();
+        for (final long seedId : seedIds)
+        {
+            if (seedId != nodeId)
+            {
+                endpoints.add("sim://" + Long.toHexString(seedId) + "/command");
+            }
+        }
+        node.startWithEndpoints(endpoints);
+        network.runFor(ms(30));
+        return node;
+    }
+
     private static boolean formed(final List<SimNode> cluster)
     {
         for (final SimNode node : cluster)
@@ -122,6 +148,62 @@ class ClusterMergeTest
         network.runFor(ms(5000));
         assertTrue(formed(List.of(n1, n2, n3)), "the larger instance serves on");
         assertTrue(formed(List.of(n4, n5)), "the smaller instance serves on");
+    }
+
+    /**
+     * Seed 411531 of the soak: a view shrunk, one agreed removal at a time, to fewer than a majority of the seed hosts
+     * served on, while the nodes removed, started again beyond a cut, were a majority of the seed hosts and founded a
+     * second instance that served too. A view now serves only while it holds a majority of the seed hosts; the
+     * shrunk one waits (NOT_ENOUGH_NODES) and, once the cut heals, gives way to the RUNNING instance, however large.
+     */
+    @Test
+    void shouldNotServeAViewShrunkBelowAMajorityOfTheSeedHostsAndDissolveItIntoTheInstanceTheOthersFounded()
+    {
+        final long[] seedHosts = { 1, 2, 3, 4, 5 };
+        final List<SimNode> first = new ArrayList<>();
+        for (final long id : seedHosts)
+        {
+            first.add(startWithSeedHosts(id, seedHosts));
+        }
+        assertTrue(network.runUntil(() -> formed(first), ms(10_000)), "five formed");
+        for (int i = 4; i >= 2; i--)
+        {
+            first.get(i).crash();
+            final int size = i;
+            assertTrue(network.runUntil(() -> first.get(0).core().memberIds().length == size - 1, ms(10_000)),
+                "a view without the crashed node");
+        }
+        final SimNode n1 = first.get(0);
+        final SimNode n2 = first.get(1);
+        network.runFor(ms(500));
+        assertEquals(2, n1.core().membership().view().size(), n1.core().membership().view()::toString);
+        assertEquals(NodeState.NOT_ENOUGH_NODES, n1.core().state(), "two of five seed hosts do not serve");
+        assertEquals(NodeState.NOT_ENOUGH_NODES, n2.core().state());
+
+        network.partition(Set.of(1L, 2L), true);
+        final List<SimNode> founders = new ArrayList<>();
+        for (final long id : new long[]{ 3, 4, 5 })
+        {
+            final SimNode crashed = first.get((int)id - 1);
+            crashed.crash();
+            founders.add(startWithSeedHosts(id, seedHosts));
+        }
+        assertTrue(network.runUntil(() -> formed(founders), ms(10_000)), "three of five seed hosts found and serve");
+        assertNotEquals(lineage(n1), lineage(founders.get(0)));
+        assertNotEquals(NodeState.RUNNING, n1.core().state(), "never two serving instances");
+        assertNotEquals(NodeState.RUNNING, n2.core().state());
+
+        heal();
+        assertTrue(network.runUntil(() -> NodeState.EVICTED == n1.core().state() &&
+            NodeState.EVICTED == n2.core().state(), ms(5000)), "the instance that does not serve dissolves");
+        assertTrue(n1.core().failure().contains("dissolves"), n1.core().failure());
+        assertTrue(formed(founders), "the founded instance serves on");
+        final List<SimNode> all = new ArrayList<>(founders);
+        n1.crash();
+        n2.crash();
+        all.add(startWithSeedHosts(1, seedHosts));
+        all.add(startWithSeedHosts(2, seedHosts));
+        assertTrue(network.runUntil(() -> formed(all), ms(10_000)), "one cluster of five");
     }
 
     @Test
