@@ -721,12 +721,22 @@ final class ClusterCore
             return;
         }
         member.desyncs++;
+        // Only a fault the other members could have seen too accuses the owner (the cut removes a replica alone in
+        // seeing faults): in a synced copy of a member that every member has had a heartbeat timeout to subscribe to
+        // and sync, or in a copy that has not synced for that long. A member this node let in a moment ago may have
+        // no other subscriber yet (seed 501511), or copies synced from later snapshots than this node's, which skipped
+        // the frame it found lost (seed 561064): this node would be alone, a healthy node removed. A broken sender is
+        // still caught, by every copy at once, or because no copy of it stays synced; a broken receiver, because
+        // none of its copies does. The copy is retaken either way.
+        final long settledNs = context.heartbeatTimeoutNs();
+        final boolean faultConfirmable = member.isSynced() ? nowNs - member.addedNs >= settledNs :
+            nowNs - member.unsyncedSinceNs >= settledNs;
         final boolean repair = context.syncRepair() && withinRepairBudget(member);
         LOG.warn("node {}: copy of {} desynchronised: {} (expected {}, observed {}); taking it again from the owner{}",
             id(nodeId), member, ReasonCode.name(reason), expected, observed, repair ? " (repair)" : "");
         memberSync.restart(member, nowNs);
         publishMemberIds();
-        if (!repair && membership.isMember())
+        if (!repair && faultConfirmable && membership.isMember())
         {
             membership.distrust(member, reason, nowNs);
         }

@@ -47,6 +47,28 @@ final class CutDetector
      */
     static long survivors(final int size, final long[] effectiveRows, final boolean keepOldest)
     {
+        return survivors(size, effectiveRows, keepOldest, null);
+    }
+
+    /**
+     * The survivors of a view under its current reachability, and whether any removal among them was decided by age
+     * alone: two candidates with the same blame and edges (two members accusing only each other, say), where the
+     * rows do not say which is broken.
+     *
+     * @param size          the view's size, 0 to {@link View#MAX_MEMBERS}.
+     * @param effectiveRows row per rank: the ranks that member does not hear.
+     * @param keepOldest    whether the strategy is keep-oldest.
+     * @param decidedByAge  null, or an array of at least 3: element 0 is set to 1 if a removal was decided by age
+     *                      alone (else 0), elements 1 and 2 to the ranks of the last two members so tied.
+     * @return the surviving ranks as a bitmap (bit i = rank i).
+     */
+    static long survivors(final int size, final long[] effectiveRows, final boolean keepOldest,
+        final long[] decidedByAge)
+    {
+        if (null != decidedByAge)
+        {
+            decidedByAge[0] = 0;
+        }
         if (size < 0 || size > View.MAX_MEMBERS || effectiveRows.length < size)
         {
             throw new IllegalArgumentException("size must be 0 to " + View.MAX_MEMBERS + " with a row per rank: size=" +
@@ -55,7 +77,7 @@ final class CutDetector
         final long all = View.allRanks(size);
         if (keepOldest && size > 0)
         {
-            final long preferred = reduce(effectiveRows, all, true);
+            final long preferred = reduce(effectiveRows, all, true, decidedByAge);
             final int count = Long.bitCount(preferred);
             // rank 0 is always in the preferred result, so half of the view with it is already a quorum.
             if (2 * count >= size)
@@ -63,7 +85,11 @@ final class CutDetector
                 return preferred;
             }
         }
-        return reduce(effectiveRows, all, false);
+        if (null != decidedByAge)
+        {
+            decidedByAge[0] = 0;
+        }
+        return reduce(effectiveRows, all, false, decidedByAge);
     }
 
     /**
@@ -86,7 +112,8 @@ final class CutDetector
         return false;
     }
 
-    private static long reduce(final long[] rows, final long start, final boolean protectOldest)
+    private static long reduce(final long[] rows, final long start, final boolean protectOldest,
+        final long[] decidedByAge)
     {
         long s = start;
         while (hasEdge(rows, s))
@@ -96,6 +123,8 @@ final class CutDetector
             int bestBlame = -1;
             int bestTotal = 0;
             int bestOut = 0;
+            boolean tied = false;
+            int tiedWith = -1;
             for (long candidates = protectOldest ? s & ~1L : s; 0 != candidates; candidates &= candidates - 1)
             {
                 final int x = Long.numberOfTrailingZeros(candidates);
@@ -114,6 +143,16 @@ final class CutDetector
                 // (see the class comment).
                 final int blame = out + (2 * in >= othersInS || out > 0 ? in : 0);
                 // Candidates come in ascending rank, so ">=" on a full tie picks the youngest.
+                if (total > 0 && blame == bestBlame && total == bestTotal && out == bestOut)
+                {
+                    tied = true;
+                    tiedWith = chosen;
+                }
+                else if (total > 0 && (blame > bestBlame || blame == bestBlame && (total > bestTotal ||
+                    total == bestTotal && out > bestOut)))
+                {
+                    tied = false;
+                }
                 if (total > 0 && (blame > bestBlame || blame == bestBlame && (total > bestTotal ||
                     total == bestTotal && out >= bestOut)))
                 {
@@ -124,6 +163,15 @@ final class CutDetector
                 }
             }
             // An edge inside S has two distinct ends, at least one of them a candidate: chosen is always set.
+            // Only a tie between two ends of one edge is a guess: which of them survives depends on age alone. Ties
+            // among members that all go (the smaller side of a cut) decide nothing.
+            if (tied && null != decidedByAge &&
+                (0 != (rows[chosen] & (1L << tiedWith)) || 0 != (rows[tiedWith] & (1L << chosen))))
+            {
+                decidedByAge[0] = 1;
+                decidedByAge[1] = chosen;
+                decidedByAge[2] = tiedWith;
+            }
             s &= ~(1L << chosen);
         }
         return s;

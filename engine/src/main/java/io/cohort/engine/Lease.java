@@ -220,6 +220,66 @@ final class Lease
     }
 
     /**
+     * Whether this node holds a lease in a successor of its view that it accepted: the echoes of the members that
+     * stay (same node id and incarnation), counted under the successor's ranks, must make a quorum of it.
+     *
+     * @param next   the successor.
+     * @param nowNs  now, on this node's clock.
+     * @param quorum the quorum rule.
+     * @return false if this node is not in {@code next}, or no quorum of it echoed a heartbeat within the lease.
+     */
+    boolean validIn(final View next, final long nowNs, final Quorum quorum)
+    {
+        if (null == view)
+        {
+            return false;
+        }
+        final ViewMember self = view.member(selfRank);
+        final int selfNext = next.rankOf(self.nodeId());
+        if (selfNext < 0 || next.member(selfNext).incarnation() != self.incarnation())
+        {
+            return false;
+        }
+        final long selfBit = 1L << selfNext;
+        if (quorum.isQuorum(next.size(), selfBit))
+        {
+            return true;
+        }
+        long best = NO_ECHO;
+        for (int rank = 0; rank < size; rank++)
+        {
+            final long candidate = echoes[rank];
+            if (candidate <= best || rank == selfRank)
+            {
+                continue;
+            }
+            long set = selfBit;
+            for (int other = 0; other < size; other++)
+            {
+                if (other != selfRank && echoes[other] >= candidate)
+                {
+                    final ViewMember member = view.member(other);
+                    final int nextRank = next.rankOf(member.nodeId());
+                    if (nextRank >= 0 && next.member(nextRank).incarnation() == member.incarnation())
+                    {
+                        set |= 1L << nextRank;
+                    }
+                }
+            }
+            if (quorum.isQuorum(next.size(), set))
+            {
+                best = candidate;
+            }
+        }
+        if (NO_ECHO == best)
+        {
+            return false;
+        }
+        final int index = indexOfSent(best);
+        return index >= 0 && nowNs < sentTimesNs[index] + leaseNs;
+    }
+
+    /**
      * Whether this node may serve now.
      *
      * @param nowNs  now, on this node's clock.

@@ -45,6 +45,8 @@ final class Member
     long distrustedUntilNs;
     /** The fault that made this node distrust its copy. */
     int distrustReason;
+    /** Since when this node's copy has not been synced (-1: it is): a copy that stays unsynced is itself a fault. */
+    long unsyncedSinceNs;
     /** Since when notifications it sent this node are known lost (-1: none); and why. */
     long lostNotificationsSinceNs = -1;
     int lostNotificationsReason;
@@ -98,6 +100,7 @@ final class Member
         this.peer = peer;
         this.addedNs = nowNs;
         this.lastHeardNs = nowNs;
+        this.unsyncedSinceNs = nowNs;
     }
 
     boolean isSynced()

@@ -180,6 +180,10 @@ final class MemberSync
         clearBuffer(member);
         clearChunks(member);
         member.phase = Member.Phase.AWAITING_BASELINE;
+        if (member.unsyncedSinceNs < 0)
+        {
+            member.unsyncedSinceNs = nowNs;
+        }
         member.loader = null;
         member.nextProbeNs = nowNs;
         member.peer.counters().broadcastSequence().expect(StreamSequence.UNKNOWN);
@@ -466,6 +470,7 @@ final class MemberSync
                 if (member.snapshotVerified)
                 {
                     member.phase = Member.Phase.SYNCED;
+                    member.unsyncedSinceNs = -1;
                     member.loader = null;
                     clearBuffer(member);
                     syncedHandler.onSynced(member, member.snapshotRowsLoaded, snapshotSequence);

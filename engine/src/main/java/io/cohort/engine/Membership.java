@@ -66,6 +66,8 @@ final class Membership implements SyncPublisher.HeartbeatView
     private final ViewAgreement agreement;
     private final long heartbeatTimeoutNs;
     private final long settleNs;
+    /** Scratch for {@link CutDetector#survivors}: whether the cut chose between two members by age alone. */
+    private final long[] cutDecidedByAge = new long[3];
     private final long roundTimeoutNs;
     private final long distrustNs;
     private final long decisionBoundNs;
@@ -168,7 +170,15 @@ final class Membership implements SyncPublisher.HeartbeatView
 
     boolean leaseValid(final long nowNs)
     {
-        return null != view && lease.valid(nowNs, quorum);
+        if (null == view || !lease.valid(nowNs, quorum))
+        {
+            return false;
+        }
+        // A node that accepted a successor must also hold a quorum of it: once that successor is chosen, its members
+        // serve on its quorums, which need not meet a quorum of this view (seed 575418: n3 accepted {2,3}, whose
+        // committer n2, its oldest member, then served alone as half of it, while n3 served on in {1,2,3} with the
+        // echoes of n1, whom the successor removes). Both quorums at once, as Raft's joint consensus.
+        return !agreement.hasAccepted() || lease.validIn(agreement.acceptedValue(), nowNs, quorum);
     }
 
     /**
@@ -462,9 +472,10 @@ final class Membership implements SyncPublisher.HeartbeatView
         long survivors = all;
         if (edges)
         {
-            survivors = CutDetector.survivors(view.size(), rows, SplitStrategy.KEEP_OLDEST == context.splitStrategy());
+            survivors = CutDetector.survivors(view.size(), rows, SplitStrategy.KEEP_OLDEST == context.splitStrategy(),
+                cutDecidedByAge);
             if (0 == (survivors & (1L << selfRank)) || !quorum.isQuorum(view, survivors) ||
-                nowNs - matrix.edgesSettledSinceNs() < settleNs(rows))
+                nowNs - matrix.edgesSettledSinceNs() < settleNs(rows, survivors, nowNs))
             {
                 // Not settled, not a group this node belongs to, or not one that could install a view: no cut yet.
                 survivors = all;
@@ -535,11 +546,26 @@ final class Membership implements SyncPublisher.HeartbeatView
     }
 
     /**
-     * A lone accuser (one row with edges, not stale) is given a heartbeat timeout more: after a crash the first
-     * node to time out is alone for a while, as the others' timers started from the last frame each of them read.
+     * How long the edges must stand still before the cut is acted on: a heartbeat timeout more when a lone accuser
+     * (one row with edges, not stale) is involved, or when the cut would remove a member nobody accuses (a false
+     * accuser: its accusations were outweighed). After a crash the first node to time out is alone for a while, as
+     * the others' timers started from the last frame each of them read; and the others see a faulty node's lost or
+     * garbled frames only at its next frames or heartbeats, which a lossy node delivers late (seed 567685: two
+     * members accusing a node that lost 80 % of its packets were removed as false accusers 20 ms before the others
+     * saw its gaps too). Accusers are removed only once every other member had a heartbeat timeout to agree. The
+     * same when the cut chose between two members accusing each other by age alone (seed 5728: a lossy node and the
+     * healthy node it accused): the rows do not yet say which is broken, and a faulty node's other edges show within
+     * a heartbeat timeout.
      */
-    private long settleNs(final long[] rows)
+    private long settleNs(final long[] rows, final long survivors, final long nowNs)
     {
+        // A member this node has not heard within the timeout (its row stale: it accuses everyone) is known silent,
+        // so a tie with it is no guess (a crashed member of a view of two).
+        if (0 != cutDecidedByAge[0] && !matrix.isStale((int)cutDecidedByAge[1], nowNs, heartbeatTimeoutNs) &&
+            !matrix.isStale((int)cutDecidedByAge[2], nowNs, heartbeatTimeoutNs))
+        {
+            return settleNs + heartbeatTimeoutNs;
+        }
         int accusers = 0;
         for (int rank = 0, size = view.size(); rank < size; rank++)
         {
@@ -548,7 +574,18 @@ final class Membership implements SyncPublisher.HeartbeatView
                 accusers++;
             }
         }
-        return 1 == accusers ? settleNs + heartbeatTimeoutNs : settleNs;
+        if (1 == accusers)
+        {
+            return settleNs + heartbeatTimeoutNs;
+        }
+        for (long removed = view.allRanks() & ~survivors; 0 != removed; removed &= removed - 1)
+        {
+            if (0 == inDegree(rows, Long.numberOfTrailingZeros(removed)))
+            {
+                return settleNs + heartbeatTimeoutNs;
+            }
+        }
+        return settleNs;
     }
 
     /**

@@ -90,6 +90,21 @@ class CutDetectorTest
     }
 
     @Test
+    void shouldSayWhenItChoseBetweenTwoMembersAccusingEachOtherByAgeAlone()
+    {
+        final long[] byAge = { -1, -1, -1 };
+        // Two of four accuse each other, the others hear everyone: which of the two is broken is a guess.
+        assertEquals(0b1101, CutDetector.survivors(4, rows(4, "0<>1"), false, byAge));
+        assertEquals(1, byAge[0]);
+        // The lossy one accuses a third member too: its edges decide, not its age.
+        assertEquals(0b1110, CutDetector.survivors(4, rows(4, "0<>1 0>2"), false, byAge));
+        assertEquals(0, byAge[0]);
+        // The smaller side of a cut: ties among members that all go decide nothing.
+        assertEquals(0b11100, CutDetector.survivors(5, rows(5, "0<>2 0<>3 0<>4 1<>2 1<>3 1<>4"), false, byAge));
+        assertEquals(0, byAge[0]);
+    }
+
+    @Test
     void shouldIgnoreTheDiagonalAndBitsPastTheView()
     {
         final long[] rows = new long[64];

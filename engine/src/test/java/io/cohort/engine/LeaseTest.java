@@ -68,6 +68,33 @@ class LeaseTest
         assertFalse(lease.valid(sendTime(8) + LEASE_NS, MAJORITY));
     }
 
+    /**
+     * Seed 575418: in {1,2,3}, node 3 (rank 2) accepted {2,3}, in which node 2 alone (its oldest, half of it) is a
+     * quorum. Node 1's echoes still make a quorum of {1,2,3} with node 3, but not of the successor: node 3 must not
+     * serve on them, or it would serve beside node 2 once node 2 installs {2,3}.
+     */
+    @Test
+    void shouldNeedAQuorumOfAnAcceptedSuccessorToo()
+    {
+        final View current = ViewTest.viewOf(3);
+        lease.reset(current, 2);
+        sendUpTo(10);
+        lease.onEcho(0, 10); // node 1, which the successor removes
+        assertTrue(lease.valid(sendTime(10), MAJORITY), "a quorum of {1,2,3}");
+
+        final View successor = current.successor(new long[]{ current.member(0).nodeId() },
+            new int[]{ EvictionReason.SILENCE.code() }, List.of(), 0);
+        assertFalse(lease.validIn(successor, sendTime(10), MAJORITY), "node 1's echoes count for nothing in {2,3}");
+
+        lease.onEcho(1, 9); // node 2, which stays
+        assertTrue(lease.validIn(successor, sendTime(9) + LEASE_NS - 1, MAJORITY));
+        assertFalse(lease.validIn(successor, sendTime(9) + LEASE_NS, MAJORITY));
+
+        final View withoutSelf = current.successor(new long[]{ current.member(2).nodeId() },
+            new int[]{ EvictionReason.SILENCE.code() }, List.of(), 0);
+        assertFalse(lease.validIn(withoutSelf, sendTime(10), MAJORITY), "a successor without this node");
+    }
+
     @Test
     void shouldCountHalfOfTheViewOnlyWithTheOldest()
     {

@@ -94,6 +94,9 @@ class FaultRulesTest
         final SimNode n1 = cluster.get(0);
         final SimNode n2 = cluster.get(1);
         final SimNode n3 = cluster.get(2);
+        // Once every member has had a heartbeat timeout to sync every other: a fault found before then accuses nobody
+        // (another member may not have received that frame at all).
+        network.runFor(ms(1200));
         final boolean[] dropped = { false };
         // n2's receive path from n1 loses one frame; n3 receives everything.
         network.syncFault((from, to, message) ->

@@ -126,12 +126,27 @@ class SimulationTest
      * removed nodes, started again beyond a cut, were four of the seven seed hosts and founded a second instance that
      * served beside it. A view now serves only while it holds a majority of the seed hosts
      * ({@link Quorum#smallestServingView}), the bound that founding already assumed.</li>
+     * <li>501511, 561064: a lone replica saw a fault in the stream of an owner just let in (the only subscriber yet,
+     * or synced from an earlier snapshot than the others, whose snapshots skipped the lost frame) and was removed as
+     * a false accuser. A copy fault accuses only once every member had a heartbeat timeout to sync the owner, or when
+     * the copy stays unsynced that long ({@link ClusterCore#onDesync}).</li>
+     * <li>550041, 567685, 577493, 584411: replicas accusing a node that lost 80 % of its packets were removed as false
+     * accusers a few ms before the others saw its gaps too: a cut that would remove a member nobody accuses waits a
+     * heartbeat timeout more, as a lone accuser does; 5728, 4033 (CI range): a lossy node and the healthy node it
+     * accused accused only each other, and the cut removed the younger: a choice by age alone waits a heartbeat timeout
+     * more too, until the lossy node's other edges show.</li>
+     * <li>575418: a member that accepted a successor served on a quorum of its view (with the echoes of a member the
+     * successor removes) while the successor's oldest member served alone as half of it: a node that accepted a
+     * successor needs a quorum of both ({@link Lease#validIn}).</li>
+     * <li>532328: the run compared every copy the moment the digests first agreed, while a faulty node's removal was
+     * still settling: convergence is now checked again after the last heartbeats.</li>
      * </ul>
      */
     @ParameterizedTest
     @ValueSource(longs = { 10, 42, 17, 73, 2373, 7159, 9578, 300048, 300673, 301954, 302437, 304244, 304254, 306504,
         307577, 307608, 307876, 308674, 308986, 310209, 313742, 314047, 317165, 318047, 319846, 8243, 6971, 9905, 319294,
-        302158, 304451, 309251, 313304, 313512, 315034, 316136, 319500, 303582, 325735, 336873, 411531 })
+        302158, 304451, 309251, 313304, 313512, 315034, 316136, 319500, 303582, 325735, 336873, 411531, 501511, 561064,
+        550041, 567685, 577493, 584411, 575418, 532328, 5728, 4033 })
     void shouldPassWidenedSeeds(final long seed)
     {
         final SimulationRun.Result result = SimBatch.runSeed(seed, TRACE_LINES, false);
