@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * on time ({@link LocalHealth} score 0: a stalled owner reads statuses late and would see every replica behind) and
  * another replica keeps up with the same stream (tethered and not behind: else the stream itself, i.e. this node or
  * its network, is the slow one, and nobody is accused; so a cluster of two never removes for lag).
+ * With {@code cohort.sync.repair} on the bound applies the same: repair retakes a copy that is wrong, on the
+ * replica's own detection, whereas a lagging copy is right but late, and a snapshot would not make its node faster.
  */
 final class FlowControl
 {

@@ -465,17 +465,18 @@ final class Membership implements SyncPublisher.HeartbeatView
     }
 
     /**
-     * @return true if the accusation is new (not a renewal).
+     * @return true if the accusation is new (not a renewal of one of the same incarnation).
      */
     private boolean onLaggingAccusation(
         final long subjectId, final long subjectIncarnation, final long accuserId, final long nowNs)
     {
         final LaggingAccusation known = laggards.get(subjectId);
-        if (null == known || known.incarnation != subjectIncarnation || known.accuserId != accuserId)
+        if (null == known || known.incarnation != subjectIncarnation)
         {
             laggards.put(subjectId, new LaggingAccusation(subjectIncarnation, accuserId, nowNs));
             return true;
         }
+        // Several owners may measure the same laggard: the first accuser stays on record, any of them renews.
         known.renewedNs = nowNs;
         return false;
     }
