@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * the lag, accuses, and only when the measure can be trusted to be the replica's fault: this node's own cycles are
  * on time ({@link LocalHealth} score 0: a stalled owner reads statuses late and would see every replica behind) and
  * another replica keeps up with the same stream (tethered and not behind: else the stream itself, i.e. this node or
- * its network, is the slow one, and nobody is accused; so a cluster of two never removes for lag).
+ * its network, is the slow one, and nobody is accused; so a cluster of two never removes for lag). Either way a
+ * replica past the bound is untethered if it was not already, so that one that keeps the window closed a frame at a
+ * time stops setting this node's pace.
  * With {@code cohort.sync.repair} on the bound applies the same: repair retakes a copy that is wrong, on the
  * replica's own detection, whereas a lagging copy is right but late, and a snapshot would not make its node faster.
  */
@@ -166,16 +168,32 @@ final class FlowControl
                 laggingIndex = i;
             }
         }
-        if (laggingIndex < 0 || !anotherKeepsUp(laggingIndex, nowNs) || core.localHealthScore(nowNs) > 0)
+        if (laggingIndex < 0)
         {
             return 0;
         }
-        final Member replica = core.member(window.replicaId(laggingIndex));
+        final long laggingId = window.replicaId(laggingIndex);
+        int workCount = 0;
+        if (window.untether(laggingId))
+        {
+            // Past the bound a replica no longer sets this node's pace, whether or not it can be accused (with no
+            // other replica to compare, a cluster of two cannot tell which side is slow, but need not stay slow).
+            workCount++;
+            warnings.warn("untethered", "node {}: replica {} kept the replication window closed for {} ms: " +
+                "untethered (lag {} ms); the others set the pace until it catches up", ClusterCore.id(nodeId),
+                ClusterCore.id(laggingId), longestBehindNs / 1_000_000, window.lagNs(laggingId, nowNs) / 1_000_000);
+        }
+        if (!anotherKeepsUp(laggingIndex, nowNs) || core.localHealthScore(nowNs) > 0)
+        {
+            return workCount;
+        }
+        final Member replica = core.member(laggingId);
         if (null == replica)
         {
-            return 0;
+            return workCount;
         }
-        return core.membership().accuseLagging(replica, longestBehindNs, window.lagNs(replica.nodeId, nowNs), nowNs);
+        return workCount +
+            core.membership().accuseLagging(replica, longestBehindNs, window.lagNs(replica.nodeId, nowNs), nowNs);
     }
 
     private boolean anotherKeepsUp(final int laggingIndex, final long nowNs)

@@ -232,6 +232,30 @@ public final class ReplicationWindow implements BroadcastSentObserver
     }
 
     /**
+     * Untethers a replica now, whether it holds the window closed or not: the owner's lag bound, for a replica that
+     * keeps the window closed a frame at a time and would otherwise set the owner's pace for ever. Counted in
+     * {@link #untetherings()}; it stays {@link #behindNs behind}, and is tethered again by a status within half a
+     * window like any untethered replica.
+     *
+     * @param replicaId the replica's node id.
+     * @return true if it was tracked and tethered.
+     */
+    public boolean untether(final long replicaId)
+    {
+        final int i = indexOf(replicaId);
+        if (i < 0 || !tethered[i])
+        {
+            return false;
+        }
+        tethered[i] = false;
+        blockingSinceNs[i] = NOT_BLOCKING;
+        lastUntetheredId = replicaId;
+        untetherings++;
+        update();
+        return true;
+    }
+
+    /**
      * Stops tracking a replica (it left, or its subscription ended).
      *
      * @param replicaId the replica's node id.

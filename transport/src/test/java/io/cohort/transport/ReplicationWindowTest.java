@@ -194,8 +194,17 @@ class ReplicationWindowTest
         assertEquals(nowNs - firstClosedNs, window.behindNsOf(B, nowNs), "3 s behind, never within half a window");
         assertEquals(0, window.behindNsOf(A, nowNs));
 
+        assertTrue(window.untether(B), "the owner's lag bound lets go of it");
+        assertFalse(window.untether(B), "already untethered");
+        assertFalse(window.untether(0xC), "not tracked");
+        assertEquals(1, window.untetherings());
+        assertEquals(B, window.lastUntetheredId());
+        assertTrue(window.isOpen(), "A alone sets the pace");
+        assertEquals(nowNs - firstClosedNs, window.behindNsOf(B, nowNs), "still behind");
+
         window.onStatus(B, sequence, nowNs);
         assertEquals(0, window.behindNsOf(B, nowNs), "caught up");
+        assertTrue(window.isTethered(B));
     }
 
     @Test
