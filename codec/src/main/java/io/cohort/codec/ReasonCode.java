@@ -30,6 +30,11 @@ public final class ReasonCode
     public static final int LEFT = 11;
     /** A newer incarnation of the node (a restart under the same node id) took its place. */
     public static final int RESTARTED = 12;
+    /**
+     * The node stayed behind an owner's stream past {@code cohort.flow.lagging.after}: the owner that measured it
+     * asked for its removal ({@link ChangeRequestDecoder#KIND_LAGGING}) rather than be throttled by it for ever.
+     */
+    public static final int LAGGING = 13;
 
     private ReasonCode()
     {
@@ -57,6 +62,7 @@ public final class ReasonCode
             case FALSE_ACCUSATION: return "FALSE_ACCUSATION";
             case LEFT: return "LEFT";
             case RESTARTED: return "RESTARTED";
+            case LAGGING: return "LAGGING";
             default: return "UNKNOWN(" + reason + ")";
         }
     }

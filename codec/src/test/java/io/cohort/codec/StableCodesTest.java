@@ -98,12 +98,13 @@ class StableCodesTest
         pinned.put("FALSE_ACCUSATION", 10);
         pinned.put("LEFT", 11);
         pinned.put("RESTARTED", 12);
+        pinned.put("LAGGING", 13);
         assertEquals(pinned, intConstants(ReasonCode.class));
         for (final Map.Entry<String, Integer> entry : pinned.entrySet())
         {
             assertEquals(entry.getKey(), ReasonCode.name(entry.getValue()));
         }
-        assertEquals("UNKNOWN(13)", ReasonCode.name(13));
+        assertEquals("UNKNOWN(14)", ReasonCode.name(14));
     }
 
     static Map<String, Integer> intConstants(final Class<?> type) throws IllegalAccessException

@@ -314,6 +314,15 @@ final class ClusterCore
         return flowControl;
     }
 
+    /**
+     * @return this node's {@link LocalHealth} score now: above 0 while its own cycles have run late lately, when
+     * what it measures of others is not to be trusted.
+     */
+    int localHealthScore(final long nowNs)
+    {
+        return localHealth.score(nowNs);
+    }
+
     FlowReporter flowReporter()
     {
         return flowReporter;

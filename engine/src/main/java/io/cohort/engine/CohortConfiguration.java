@@ -206,6 +206,17 @@ public final class CohortConfiguration
     public static final String FLOW_UNTETHER_AFTER_DEFAULT = "100ms";
 
     /**
+     * A replica that stays behind an owner's stream this long (untethered, or holding the window closed) is removed
+     * from the cluster with reason LAGGING: the owner that measures the lag asks for it, and a view agreed by a
+     * quorum removes it, with cohort.sync.repair on or off. Never while the owner's own cycles run late or while no
+     * other replica keeps up with the same stream, so a cluster of two never removes for lag. At least
+     * {@code cohort.heartbeat.timeout}.
+     */
+    public static final String FLOW_LAGGING_AFTER_PROP_NAME = "cohort.flow.lagging.after";
+    /** Default lag bound: a few heartbeat timeouts, so that a healthy node under a burst is never removed. */
+    public static final String FLOW_LAGGING_AFTER_DEFAULT = "5s";
+
+    /**
      * API calls that change rows are refused BACK_PRESSURED once changed rooms have been left unpublished (the
      * replication window held them) or calls have waited in the API queue this long, or while that queue is more
      * than a quarter full. Below {@code cohort.flow.untether.after}.

@@ -62,6 +62,8 @@ public final class CohortContext
         PROPERTIES.durationNs(FLOW_STATUS_INTERVAL_PROP_NAME, FLOW_STATUS_INTERVAL_DEFAULT);
     private long flowUntetherAfterNs =
         PROPERTIES.durationNs(FLOW_UNTETHER_AFTER_PROP_NAME, FLOW_UNTETHER_AFTER_DEFAULT);
+    private long flowLaggingAfterNs =
+        PROPERTIES.durationNs(FLOW_LAGGING_AFTER_PROP_NAME, FLOW_LAGGING_AFTER_DEFAULT);
     private long flowBackPressureAfterNs =
         PROPERTIES.durationNs(FLOW_BACKPRESSURE_AFTER_PROP_NAME, FLOW_BACKPRESSURE_AFTER_DEFAULT);
     private CodecLimits codecLimits = CodecLimits.DEFAULT;
@@ -631,6 +633,29 @@ public final class CohortContext
     public CohortContext flowUntetherAfterNs(final long flowUntetherAfterNs)
     {
         this.flowUntetherAfterNs = flowUntetherAfterNs;
+        return this;
+    }
+
+    /**
+     * How long a replica may stay behind this node's stream (untethered, or holding the window closed) before this
+     * node asks for its removal with reason LAGGING ({@code cohort.flow.lagging.after}).
+     *
+     * @return nanoseconds.
+     */
+    public long flowLaggingAfterNs()
+    {
+        return flowLaggingAfterNs;
+    }
+
+    /**
+     * Sets how long a replica may stay behind before its owner asks for its removal (LAGGING).
+     *
+     * @param flowLaggingAfterNs nanoseconds, at least the heartbeat timeout.
+     * @return this for a fluent API.
+     */
+    public CohortContext flowLaggingAfterNs(final long flowLaggingAfterNs)
+    {
+        this.flowLaggingAfterNs = flowLaggingAfterNs;
         return this;
     }
 

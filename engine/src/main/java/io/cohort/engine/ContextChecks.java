@@ -235,6 +235,14 @@ final class ContextChecks
                 "=" + formatDuration(context.flowStatusIntervalNs()) + " and at most " +
                 HEARTBEAT_TIMEOUT_PROP_NAME + "=" + formatDuration(context.heartbeatTimeoutNs()));
         }
+        if (context.flowLaggingAfterNs() < context.heartbeatTimeoutNs())
+        {
+            // Below the heartbeat timeout, a healthy replica under a burst (or a short pause that the
+            // heartbeat timeout tolerates) would be removed for lag: the bound must outlast what silence is allowed.
+            throw new IllegalArgumentException(FLOW_LAGGING_AFTER_PROP_NAME + "=" +
+                formatDuration(context.flowLaggingAfterNs()) + " must be at least " + HEARTBEAT_TIMEOUT_PROP_NAME + "=" +
+                formatDuration(context.heartbeatTimeoutNs()));
+        }
         if (context.flowBackPressureAfterNs() < 0 || context.flowBackPressureAfterNs() >= context.flowUntetherAfterNs())
         {
             throw new IllegalArgumentException(FLOW_BACKPRESSURE_AFTER_PROP_NAME + "=" +

@@ -33,7 +33,9 @@ public enum EvictionReason
     /** It left gracefully. */
     LEFT(11),
     /** A newer incarnation of it (a restart under the same node id) took its place. */
-    RESTARTED(12);
+    RESTARTED(12),
+    /** It stayed behind an owner's stream past {@code cohort.flow.lagging.after}; that owner asked for its removal. */
+    LAGGING(13);
 
     private static final EvictionReason[] BY_CODE;
 

@@ -14,6 +14,18 @@ import org.slf4j.LoggerFactory;
  * ({@link OutboundBatcher#directedWindow}): the notification credit of {@link NotificationCredit}. A replica counts only while it is a member
  * of the current incarnation whose subscription to this node is live, and it reports only once its copy of this
  * node's rows is synced; anything else is dropped from the window at the next tick.
+ * <p>
+ * The lag bound: a replica {@link ReplicationWindow#behindNs behind} for {@code cohort.flow.lagging.after} is
+ * accused LAGGING ({@link Membership#accuseLagging}), so that a view agreed by a quorum removes it: untethering
+ * stops it throttling this node, the bound stops it serving a copy that stays stale. Only this node, which measures
+ * the lag, accuses, and only when the measure can be trusted to be the replica's fault: this node's own cycles are
+ * on time ({@link LocalHealth} score 0: a stalled owner reads statuses late and would see every replica behind) and
+ * another replica keeps up with the same stream (tethered and not behind: else the stream itself, i.e. this node or
+ * its network, is the slow one, and nobody is accused; so a cluster of two never removes for lag). Either way a
+ * replica past the bound is untethered if it was not already, so that one that keeps the window closed a frame at a
+ * time stops setting this node's pace.
+ * With {@code cohort.sync.repair} on the bound applies the same: repair retakes a copy that is wrong, on the
+ * replica's own detection, whereas a lagging copy is right but late, and a snapshot would not make its node faster.
  */
 final class FlowControl
 {
@@ -22,6 +34,7 @@ final class FlowControl
     private final long nodeId;
     private final long incarnation;
     private final long untetherAfterNs;
+    private final long laggingAfterNs;
     /** Untether and tether lines, on the core's clock so that a simulated run logs the same lines every time. */
     private final RateLimitedWarnings warnings = new RateLimitedWarnings(LOG::warn, () -> this.nowNs,
         RateLimitedWarnings.DEFAULT_BURST, RateLimitedWarnings.DEFAULT_INTERVAL_NS);
@@ -42,6 +55,7 @@ final class FlowControl
         this.nodeId = context.nodeId();
         this.incarnation = context.incarnation();
         this.untetherAfterNs = context.flowUntetherAfterNs();
+        this.laggingAfterNs = context.flowLaggingAfterNs();
         this.liveSubscribers = liveSubscribers;
         this.window = new ReplicationWindow(context.flowWindow(), context.flowWindowFrames(),
             context.flowUntetherAfterNs(), context.codecLimits().maxMembers());
@@ -133,7 +147,65 @@ final class FlowControl
                 ClusterCore.id(nodeId), ClusterCore.id(window.lastUntetheredId()), untetherAfterNs / 1_000_000,
                 window.lagNs(window.lastUntetheredId(), nowNs) / 1_000_000);
         }
+        workCount += accuseLagging(core, nowNs);
         return workCount;
+    }
+
+    /**
+     * Accuses the replica behind the longest if that is past the lag bound and the measure can be trusted (see the
+     * class comment). One a cycle at most; {@link Membership#accuseLagging} rate-limits what it sends.
+     */
+    private int accuseLagging(final ClusterCore core, final long nowNs)
+    {
+        int laggingIndex = -1;
+        long longestBehindNs = 0;
+        for (int i = 0, count = window.replicaCount(); i < count; i++)
+        {
+            final long behindNs = window.behindNs(i, nowNs);
+            if (behindNs >= laggingAfterNs && behindNs > longestBehindNs)
+            {
+                longestBehindNs = behindNs;
+                laggingIndex = i;
+            }
+        }
+        if (laggingIndex < 0)
+        {
+            return 0;
+        }
+        final long laggingId = window.replicaId(laggingIndex);
+        int workCount = 0;
+        if (window.untether(laggingId))
+        {
+            // Past the bound a replica no longer sets this node's pace, whether or not it can be accused (with no
+            // other replica to compare, a cluster of two cannot tell which side is slow, but need not stay slow).
+            workCount++;
+            warnings.warn("untethered", "node {}: replica {} kept the replication window closed for {} ms: " +
+                "untethered (lag {} ms); the others set the pace until it catches up", ClusterCore.id(nodeId),
+                ClusterCore.id(laggingId), longestBehindNs / 1_000_000, window.lagNs(laggingId, nowNs) / 1_000_000);
+        }
+        if (!anotherKeepsUp(laggingIndex, nowNs) || core.localHealthScore(nowNs) > 0)
+        {
+            return workCount;
+        }
+        final Member replica = core.member(laggingId);
+        if (null == replica)
+        {
+            return workCount;
+        }
+        return workCount +
+            core.membership().accuseLagging(replica, longestBehindNs, window.lagNs(replica.nodeId, nowNs), nowNs);
+    }
+
+    private boolean anotherKeepsUp(final int laggingIndex, final long nowNs)
+    {
+        for (int i = 0, count = window.replicaCount(); i < count; i++)
+        {
+            if (i != laggingIndex && 0 == window.behindNs(i, nowNs) && window.isTethered(window.replicaId(i)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -44,6 +44,15 @@ import java.util.List;
  * let it in; the coordinator adds it (and removes an older incarnation of the same node id in the same step). Leaves
  * are announced on the leaver's stream and become a view without it; the leaver stays an acceptor until then.
  * <p>
+ * <b>Laggards.</b> An owner whose replica stays behind its stream past {@code cohort.flow.lagging.after}
+ * ({@link FlowControl}) accuses it ({@link #accuseLagging}): a {@link ChangeRequestDecoder#KIND_LAGGING} request to
+ * every other member, renewed every heartbeat interval while the lag lasts and forgotten a heartbeat timeout after
+ * the last renewal. The proposer removes the accused with reason {@link ReasonCode#LAGGING} in the next view, agreed
+ * like any other. Unlike a fault, a lag is not a reachability edge: the cut would take a lone accuser for the broken
+ * one, whereas here the owner is the only node that can measure the lag, and the one behind is the one removed. So
+ * that the owner is never removed for it: one laggard per view, an accuser that is itself accused is not heard (two
+ * nodes that each lag behind the other remove neither), and an accused member does not propose.
+ * <p>
  * Single threaded, on the node's thread; reads no clock (time comes in as arguments).
  */
 final class Membership implements SyncPublisher.HeartbeatView
@@ -75,6 +84,8 @@ final class Membership implements SyncPublisher.HeartbeatView
     private final Long2ObjectHashMap<ViewMember> pendingJoins = new Long2ObjectHashMap<>();
     private final Long2LongHashMap pendingJoinSeenNs = new Long2LongHashMap(Long.MIN_VALUE);
     private final LongHashSet leavers = new LongHashSet();
+    /** Members accused of lagging, by node id (views change a few times a minute: allocating here is harmless). */
+    private final Long2ObjectHashMap<LaggingAccusation> laggards = new Long2ObjectHashMap<>();
     private final long[] removeScratch = new long[View.MAX_MEMBERS];
     private final int[] reasonScratch = new int[View.MAX_MEMBERS];
     private final ChangeRequestDecoder changeDecoder = new ChangeRequestDecoder();
@@ -97,6 +108,7 @@ final class Membership implements SyncPublisher.HeartbeatView
     private long acceptedSinceNs = -1;
     private long nextQueryNs;
     private long nextJoinRequestNs;
+    private long nextLaggingRequestNs;
 
     Membership(
         final CohortContext context,
@@ -423,6 +435,89 @@ final class Membership implements SyncPublisher.HeartbeatView
         }
     }
 
+    /**
+     * This node's replica has been behind its stream past the lag bound ({@link FlowControl} checked that the
+     * measure can be trusted): asks every other member to remove it with reason LAGGING, once per heartbeat
+     * interval while it lasts.
+     *
+     * @param replica the replica behind.
+     * @param behindNs how long it has been behind.
+     * @param lagNs    its lag now (since the first frame it has not applied was sent), for the log.
+     * @param nowNs    the current time.
+     * @return 1 if the accusation was made or renewed, else 0.
+     */
+    int accuseLagging(final Member replica, final long behindNs, final long lagNs, final long nowNs)
+    {
+        if (null == view || replica.nodeId == nodeId || !view.contains(replica.nodeId, replica.incarnation) ||
+            nowNs < nextLaggingRequestNs)
+        {
+            return 0;
+        }
+        nextLaggingRequestNs = nowNs + context.heartbeatIntervalNs();
+        if (onLaggingAccusation(replica.nodeId, replica.incarnation, nodeId, nowNs))
+        {
+            warnings.warn("lagging", "node {}: replica {} has been behind this node's stream for {} ms (lag {} ms)," +
+                " past cohort.flow.lagging.after={} ms: asking the view to remove it (LAGGING)", ClusterCore.id(nodeId),
+                replica, behindNs / 1_000_000, lagNs / 1_000_000, context.flowLaggingAfterNs() / 1_000_000);
+        }
+        final int length = messages.change(++correlationIds, view.lineage(), view.epoch(),
+            ChangeRequestDecoder.KIND_LAGGING, replica.nodeId, replica.incarnation, ReasonCode.LAGGING,
+            context.flowLaggingAfterNs(), behindNs);
+        for (int rank = 0; rank < view.size(); rank++)
+        {
+            final long memberId = view.member(rank).nodeId();
+            if (rank != selfRank && memberId != replica.nodeId)
+            {
+                transport.sendRequest(memberId, messages.buffer(), 0, length);
+            }
+        }
+        return 1;
+    }
+
+    /**
+     * @return true if the accusation is new (not a renewal of one of the same incarnation).
+     */
+    private boolean onLaggingAccusation(
+        final long subjectId, final long subjectIncarnation, final long accuserId, final long nowNs)
+    {
+        final LaggingAccusation known = laggards.get(subjectId);
+        if (null == known || known.incarnation != subjectIncarnation)
+        {
+            laggards.put(subjectId, new LaggingAccusation(subjectIncarnation, accuserId, nowNs));
+            return true;
+        }
+        // Several owners may measure the same laggard: the first accuser stays on record, any of them renews.
+        known.renewedNs = nowNs;
+        return false;
+    }
+
+    /**
+     * Whether a member is accused of lagging by a member that is not itself accused.
+     */
+    private boolean isAccusedLaggard(final long memberId)
+    {
+        final LaggingAccusation accusation = laggards.get(memberId);
+        return null != accusation && !laggards.containsKey(accusation.accuserId);
+    }
+
+    private void expireLaggards(final long nowNs)
+    {
+        if (laggards.isEmpty())
+        {
+            return;
+        }
+        final Long2ObjectHashMap<LaggingAccusation>.ValueIterator it = laggards.values().iterator();
+        while (it.hasNext())
+        {
+            // The accuser renews every heartbeat interval while the lag lasts: a heartbeat timeout without means
+            // it caught up (or the accuser is gone).
+            if (nowNs - it.next().renewedNs > heartbeatTimeoutNs)
+            {
+                it.remove();
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Timers
     // ---------------------------------------------------------------------------------------------------------
@@ -465,6 +560,7 @@ final class Membership implements SyncPublisher.HeartbeatView
             dissolveWhy = null;
         }
         expirePendingJoins(nowNs);
+        expireLaggards(nowNs);
         matrix.setOwnRow(ownRow(nowNs), heartbeatSeq, nowNs);
         final long[] rows = matrix.effectiveRows(nowNs, heartbeatTimeoutNs);
         final long all = view.allRanks();
@@ -622,14 +718,15 @@ final class Membership implements SyncPublisher.HeartbeatView
      */
     private int positionAmongProposers(final long survivors)
     {
-        if (0 == (survivors & (1L << selfRank)) || leavers.contains(nodeId))
+        if (0 == (survivors & (1L << selfRank)) || leavers.contains(nodeId) || isAccusedLaggard(nodeId))
         {
             return -1;
         }
         int position = 0;
         for (int rank = 0; rank < selfRank; rank++)
         {
-            if (0 != (survivors & (1L << rank)) && !leavers.contains(view.member(rank).nodeId()))
+            final long memberId = view.member(rank).nodeId();
+            if (0 != (survivors & (1L << rank)) && !leavers.contains(memberId) && !isAccusedLaggard(memberId))
             {
                 position++;
             }
@@ -647,13 +744,14 @@ final class Membership implements SyncPublisher.HeartbeatView
         final long all = view.allRanks();
         final LongHashSet removeIds = removeScratchIds;
         removeIds.clear();
-        if (survivors == all && leavers.isEmpty() && pendingJoins.isEmpty())
+        if (survivors == all && leavers.isEmpty() && pendingJoins.isEmpty() && laggards.isEmpty())
         {
             return null;
         }
         final long[] ids = removeScratch;
         final int[] reasons = reasonScratch;
         int removed = 0;
+        boolean laggardRemoved = false;
         for (int rank = 0, size = view.size(); rank < size; rank++)
         {
             final long memberId = view.member(rank).nodeId();
@@ -667,6 +765,15 @@ final class Membership implements SyncPublisher.HeartbeatView
             {
                 ids[removed] = memberId;
                 reasons[removed++] = ReasonCode.LEFT;
+                removeIds.add(memberId);
+            }
+            else if (!laggardRemoved && isRemovableLaggard(rank, survivors))
+            {
+                // One laggard per view: each is removed on the word of one owner, so a second waits for the view
+                // after, by which time an accuser that was itself the slow one has been judged too.
+                laggardRemoved = true;
+                ids[removed] = memberId;
+                reasons[removed++] = ReasonCode.LAGGING;
                 removeIds.add(memberId);
             }
         }
@@ -716,6 +823,23 @@ final class Membership implements SyncPublisher.HeartbeatView
         System.arraycopy(ids, 0, removeNodeIds, 0, removed);
         System.arraycopy(reasons, 0, removeReasons, 0, removed);
         return view.successor(removeNodeIds, removeReasons, adds, 0);
+    }
+
+    /**
+     * Whether the member at a rank is accused of lagging (this incarnation) by a survivor that is neither leaving
+     * nor accused itself.
+     */
+    private boolean isRemovableLaggard(final int rank, final long survivors)
+    {
+        final ViewMember listed = view.member(rank);
+        final LaggingAccusation accusation = laggards.get(listed.nodeId());
+        if (null == accusation || accusation.incarnation != listed.incarnation() ||
+            laggards.containsKey(accusation.accuserId) || leavers.contains(accusation.accuserId))
+        {
+            return false;
+        }
+        final int accuserRank = view.rankOf(accusation.accuserId);
+        return accuserRank >= 0 && 0 != (survivors & (1L << accuserRank));
     }
 
     /**
@@ -799,6 +923,14 @@ final class Membership implements SyncPublisher.HeartbeatView
             view.contains(request.subjectId(), request.subjectIncarnation()))
         {
             leavers.add(senderId);
+            status = CommandStatus.OK;
+        }
+        else if (ChangeRequestDecoder.KIND_LAGGING == request.kind() && request.subjectId() != senderId &&
+            view.rankOf(senderId) >= 0 && view.contains(request.subjectId(), request.subjectIncarnation()))
+        {
+            // Only the owner measures how far behind its stream a replica is: its word is the evidence, and the
+            // view it leads to is agreed by a quorum like any other.
+            onLaggingAccusation(request.subjectId(), request.subjectIncarnation(), senderId, core.nowNs());
             status = CommandStatus.OK;
         }
         else
@@ -983,7 +1115,35 @@ final class Membership implements SyncPublisher.HeartbeatView
                 it.remove();
             }
         }
+        final Long2ObjectHashMap<LaggingAccusation>.EntryIterator laggardIt = laggards.entrySet().iterator();
+        while (laggardIt.hasNext())
+        {
+            laggardIt.next();
+            final LaggingAccusation accusation = laggardIt.getValue();
+            if (!next.contains(laggardIt.getLongKey(), accusation.incarnation) ||
+                next.rankOf(accusation.accuserId) < 0)
+            {
+                laggardIt.remove();
+            }
+        }
         LOG.info("node {} installed view {}", ClusterCore.id(nodeId), next);
         core.onViewInstalled(previous, next);
+    }
+
+    /**
+     * A member accused of lagging: by whom, and when the accuser last renewed it.
+     */
+    private static final class LaggingAccusation
+    {
+        final long incarnation;
+        final long accuserId;
+        long renewedNs;
+
+        LaggingAccusation(final long incarnation, final long accuserId, final long renewedNs)
+        {
+            this.incarnation = incarnation;
+            this.accuserId = accuserId;
+            this.renewedNs = renewedNs;
+        }
     }
 }

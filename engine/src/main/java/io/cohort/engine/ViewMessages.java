@@ -188,7 +188,8 @@ final class ViewMessages
     }
 
     /**
-     * A request that names a member without a card: this node leaving (subject = itself).
+     * A request that names a member without a card: this node leaving (subject = itself), or a replica lagging
+     * behind this node's stream (expected: the lag bound, observed: how long it has been behind, in nanoseconds).
      */
     int change(
         final long correlationId,
@@ -197,12 +198,15 @@ final class ViewMessages
         final int kind,
         final long subjectId,
         final long subjectIncarnation,
-        final int reason)
+        final int reason,
+        final long expected,
+        final long observed)
     {
         final FrameEncoder frame = commands.begin();
         final int at = frame.claim(MessageType.CHANGE_REQUEST, ChangeRequestEncoder.computeLength(kind, 0));
         changeRequest.wrap(buffer(), at).correlationId(correlationId).lineage(lineage).viewEpoch(epoch)
-            .kind(kind).subjectId(subjectId).subjectIncarnation(subjectIncarnation).reason(reason);
+            .kind(kind).subjectId(subjectId).subjectIncarnation(subjectIncarnation).reason(reason)
+            .expected(expected).observed(observed);
         return frame.finish();
     }
 

@@ -73,8 +73,10 @@ class ClusterBoundaryTest
     void shouldRefuseAJoinWhoseHeartbeatSettingsDifferNamingTheSetting() throws InterruptedException
     {
         final CohortNode member = runningFounder("cohort");
+        // The lag bound must be at least the heartbeat timeout: raised with it, so that the node launches.
         final CohortNode joiner = launch(context(2, LocalNodes.seedOf(member))
-            .heartbeatTimeoutNs(TimeUnit.SECONDS.toNanos(10)).joinTimeoutNs(TimeUnit.SECONDS.toNanos(4)));
+            .heartbeatTimeoutNs(TimeUnit.SECONDS.toNanos(10)).flowLaggingAfterNs(TimeUnit.SECONDS.toNanos(10))
+            .joinTimeoutNs(TimeUnit.SECONDS.toNanos(4)));
 
         assertTrue(joiner.awaitState(NodeState.CLOSED, 30, TimeUnit.SECONDS), "the join fails: " + joiner.state());
         assertTrue(joiner.failure().contains("refused this node's settings: cohort.heartbeat.timeout=3s there, 10s " +

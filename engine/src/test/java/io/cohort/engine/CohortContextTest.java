@@ -29,7 +29,7 @@ class CohortContextTest
     @Test
     void shouldDeclareEveryEngineProperty()
     {
-        assertEquals(29, PROPERTIES.names().size(), PROPERTIES.names().toString());
+        assertEquals(30, PROPERTIES.names().size(), PROPERTIES.names().toString());
         assertTrue(PROPERTIES.contains("cohort.cluster.seeds.probe.interval"));
         assertTrue(PROPERTIES.contains("cohort.flow.window"));
         assertTrue(PROPERTIES.contains("cohort.flow.notification.window"));
@@ -224,6 +224,7 @@ class CohortContextTest
         assertEquals(TimeUnit.MILLISECONDS.toNanos(1), defaults.flowStatusIntervalNs());
         assertEquals(TimeUnit.MILLISECONDS.toNanos(100), defaults.flowUntetherAfterNs());
         assertEquals(TimeUnit.MILLISECONDS.toNanos(2), defaults.flowBackPressureAfterNs());
+        assertEquals(TimeUnit.SECONDS.toNanos(5), defaults.flowLaggingAfterNs());
         defaults.conclude();
 
         System.setProperty(FLOW_WINDOW_PROP_NAME, "1m");
@@ -232,6 +233,7 @@ class CohortContextTest
         System.setProperty(FLOW_STATUS_INTERVAL_PROP_NAME, "500us");
         System.setProperty(FLOW_UNTETHER_AFTER_PROP_NAME, "50ms");
         System.setProperty(FLOW_BACKPRESSURE_AFTER_PROP_NAME, "5ms");
+        System.setProperty(FLOW_LAGGING_AFTER_PROP_NAME, "3s");
         final CohortContext context = new CohortContext();
         assertEquals(1024 * 1024, context.flowWindow());
         assertEquals(512, context.flowWindowFrames());
@@ -239,6 +241,7 @@ class CohortContextTest
         assertEquals(TimeUnit.MICROSECONDS.toNanos(500), context.flowStatusIntervalNs());
         assertEquals(TimeUnit.MILLISECONDS.toNanos(50), context.flowUntetherAfterNs());
         assertEquals(TimeUnit.MILLISECONDS.toNanos(5), context.flowBackPressureAfterNs());
+        assertEquals(TimeUnit.SECONDS.toNanos(3), context.flowLaggingAfterNs());
         clearProperties();
 
         assertConcludeFails(new CohortContext().flowWindow(1000), "cohort.flow.window=1000 must be at least 16384 bytes");
@@ -256,6 +259,11 @@ class CohortContextTest
             "cohort.heartbeat.timeout=1s");
         assertConcludeFails(new CohortContext().flowBackPressureAfterNs(TimeUnit.MILLISECONDS.toNanos(100)),
             "cohort.flow.backpressure.after=100ms must be from 0 to below cohort.flow.untether.after=100ms");
+        assertConcludeFails(new CohortContext().flowLaggingAfterNs(TimeUnit.MILLISECONDS.toNanos(999)),
+            "cohort.flow.lagging.after=999ms must be at least cohort.heartbeat.timeout=1s");
+        new CohortContext().flowLaggingAfterNs(TimeUnit.SECONDS.toNanos(1)).conclude();
+        assertConcludeFails(new CohortContext().heartbeatTimeoutNs(TimeUnit.SECONDS.toNanos(6)),
+            "cohort.flow.lagging.after=5s must be at least cohort.heartbeat.timeout=6s");
         assertBad(FLOW_WINDOW_PROP_NAME, "wide", "cohort.flow.window=wide is not a size");
     }
 

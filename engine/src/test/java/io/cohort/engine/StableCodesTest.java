@@ -144,7 +144,8 @@ class StableCodesTest
         pinned.put("FALSE_ACCUSATION", ReasonCode.FALSE_ACCUSATION);
         pinned.put("LEFT", ReasonCode.LEFT);
         pinned.put("RESTARTED", ReasonCode.RESTARTED);
-        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12), List.copyOf(pinned.values()));
+        pinned.put("LAGGING", ReasonCode.LAGGING);
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13), List.copyOf(pinned.values()));
         assertEquals(pinned.size(), EvictionReason.values().length, "an EvictionReason without a pinned code");
         for (final EvictionReason reason : EvictionReason.values())
         {
@@ -153,9 +154,9 @@ class StableCodesTest
             assertSame(reason, EvictionReason.ofWire(reason.code()));
             assertEquals(0 == reason.code() ? "UNKNOWN(0)" : reason.name(), ReasonCode.name(reason.code()));
         }
-        assertSame(EvictionReason.UNKNOWN, EvictionReason.ofWire(13));
+        assertSame(EvictionReason.UNKNOWN, EvictionReason.ofWire(14));
         assertSame(EvictionReason.UNKNOWN, EvictionReason.ofWire(-1));
-        assertUnknown(() -> EvictionReason.get(13), "unknown EvictionReason code: 13");
+        assertUnknown(() -> EvictionReason.get(14), "unknown EvictionReason code: 14");
     }
 
     @Test

@@ -90,6 +90,9 @@ final class SimNode implements AutoCloseable
     private final List<Runnable> deferred = new ArrayList<>();
     private boolean running = true;
     private boolean paused;
+    /** CPU cost of taking one sync frame, 0 for none: a slow receiver (see {@link #receiveCostNs(long)}). */
+    private long receiveCostNs;
+    private long lastCostlyArrivalNs;
     /** This node's clock: {@code clockOriginNs + (network time - networkOriginNs) * clockRate}. */
     private final double clockRate;
     private final long clockOriginNs;
@@ -358,9 +361,29 @@ final class SimNode implements AutoCloseable
 
     long nextArrival(final long publisherNodeId, final long proposedNs)
     {
-        final long arrival = Math.max(proposedNs, lastArrivalByPublisher.get(publisherNodeId));
+        long arrival = Math.max(proposedNs, lastArrivalByPublisher.get(publisherNodeId));
+        if (receiveCostNs > 0)
+        {
+            // One frame per cost at most, whichever publisher sent it: what comes faster waits in the socket.
+            arrival = Math.max(arrival, lastCostlyArrivalNs + receiveCostNs);
+            lastCostlyArrivalNs = arrival;
+        }
         lastArrivalByPublisher.put(publisherNodeId, arrival);
         return arrival;
+    }
+
+    /**
+     * Makes this node a slow receiver: it takes at most one sync frame per {@code costNs} (a node whose CPU is
+     * busy elsewhere), so a publisher sending faster builds a backlog in its socket that delays everything behind
+     * it, heartbeats included; commands (flow status, views) are not slowed. 0 restores a fast receiver; what is
+     * already queued still arrives in order.
+     *
+     * @param costNs nanoseconds per sync frame, 0 for none.
+     */
+    void receiveCostNs(final long costNs)
+    {
+        this.receiveCostNs = costNs;
+        this.lastCostlyArrivalNs = network.nowNs();
     }
 
     long nextCommandArrival(final long senderNodeId, final long proposedNs)

@@ -20,12 +20,21 @@ import java.util.Arrays;
  * replica that alone would hold the window closed for {@code untetherAfterNs} on end is untethered (counted in
  * {@link #untetherings()}), so one slow replica cannot throttle the owner for ever; it is tethered again once a
  * status puts it within half a window. With no tethered replica the window is open.
+ * <p>
+ * Behind: a replica is {@link #behindNs behind} from the first tick at which it holds the window closed (or, for a
+ * replica whose first status was already beyond half a window, from that status) until a status puts it within
+ * half a window of the head again, tethered or not. So the clock keeps running through an untethering, and also
+ * for a tethered replica that keeps the window closed a frame at a time (the window reopens on each of its
+ * statuses, never for long enough to untether it, and the owner goes at its pace). The owner compares it with
+ * {@code cohort.flow.lagging.after}: untethering keeps a stopped replica from throttling the owner, the lag bound
+ * keeps a slow one from throttling it, or being left behind, for ever.
  */
 public final class ReplicationWindow implements BroadcastSentObserver
 {
     /** The position of a replica whose applied sequence is older than every frame the ring remembers. */
     public static final long UNKNOWN_POSITION = -1;
     private static final long NOT_BLOCKING = Long.MIN_VALUE;
+    private static final long NOT_BEHIND = Long.MIN_VALUE;
 
     private final long windowBytes;
     private final int maxFrames;
@@ -49,6 +58,8 @@ public final class ReplicationWindow implements BroadcastSentObserver
     private final long[] position;
     private final boolean[] tethered;
     private final long[] blockingSinceNs;
+    /** Since when the replica has been behind: it held the window closed and has not been within half a window since. */
+    private final long[] behindSinceNs;
     private int replicaCount;
     private long minTetheredPosition = Long.MAX_VALUE;
     private boolean open = true;
@@ -84,7 +95,9 @@ public final class ReplicationWindow implements BroadcastSentObserver
         this.position = new long[maxReplicas];
         this.tethered = new boolean[maxReplicas];
         this.blockingSinceNs = new long[maxReplicas];
+        this.behindSinceNs = new long[maxReplicas];
         Arrays.fill(blockingSinceNs, NOT_BLOCKING);
+        Arrays.fill(behindSinceNs, NOT_BEHIND);
     }
 
     /**
@@ -102,6 +115,10 @@ public final class ReplicationWindow implements BroadcastSentObserver
         {
             if (!open && tethered[i] && holdsClosed(position[i]))
             {
+                if (NOT_BEHIND == behindSinceNs[i])
+                {
+                    behindSinceNs[i] = nowNs;
+                }
                 if (NOT_BLOCKING == blockingSinceNs[i])
                 {
                     blockingSinceNs[i] = nowNs;
@@ -186,6 +203,7 @@ public final class ReplicationWindow implements BroadcastSentObserver
             position[i] = UNKNOWN_POSITION;
             tethered[i] = false;
             blockingSinceNs[i] = NOT_BLOCKING;
+            behindSinceNs[i] = NOT_BEHIND;
         }
         if (appliedSequence <= this.appliedSequence[i])
         {
@@ -193,12 +211,46 @@ public final class ReplicationWindow implements BroadcastSentObserver
         }
         this.appliedSequence[i] = appliedSequence;
         position[i] = Math.max(position[i], positionOf(appliedSequence));
-        if (!tethered[i] && UNKNOWN_POSITION != position[i] &&
-            sentBytes - position[i] <= windowBytes / 2 && framesBeyond(position[i]) <= maxFrames / 2)
+        final boolean withinHalf = UNKNOWN_POSITION != position[i] &&
+            sentBytes - position[i] <= windowBytes / 2 && framesBeyond(position[i]) <= maxFrames / 2;
+        if (withinHalf)
         {
-            tethered[i] = true;
-            tetherings++;
+            behindSinceNs[i] = NOT_BEHIND;
+            if (!tethered[i])
+            {
+                tethered[i] = true;
+                tetherings++;
+            }
         }
+        else if (!tethered[i] && NOT_BEHIND == behindSinceNs[i])
+        {
+            // Its first status (or its first since this window forgot it) is already beyond half a window.
+            behindSinceNs[i] = this.nowNs;
+        }
+        update();
+        return true;
+    }
+
+    /**
+     * Untethers a replica now, whether it holds the window closed or not: the owner's lag bound, for a replica that
+     * keeps the window closed a frame at a time and would otherwise set the owner's pace for ever. Counted in
+     * {@link #untetherings()}; it stays {@link #behindNs behind}, and is tethered again by a status within half a
+     * window like any untethered replica.
+     *
+     * @param replicaId the replica's node id.
+     * @return true if it was tracked and tethered.
+     */
+    public boolean untether(final long replicaId)
+    {
+        final int i = indexOf(replicaId);
+        if (i < 0 || !tethered[i])
+        {
+            return false;
+        }
+        tethered[i] = false;
+        blockingSinceNs[i] = NOT_BLOCKING;
+        lastUntetheredId = replicaId;
+        untetherings++;
         update();
         return true;
     }
@@ -222,6 +274,9 @@ public final class ReplicationWindow implements BroadcastSentObserver
         position[i] = position[last];
         tethered[i] = tethered[last];
         blockingSinceNs[i] = blockingSinceNs[last];
+        behindSinceNs[i] = behindSinceNs[last];
+        blockingSinceNs[last] = NOT_BLOCKING;
+        behindSinceNs[last] = NOT_BEHIND;
         update();
         return true;
     }
@@ -301,6 +356,33 @@ public final class ReplicationWindow implements BroadcastSentObserver
     {
         final int i = indexOf(replicaId);
         return i < 0 ? UNKNOWN_POSITION : position[i];
+    }
+
+    /**
+     * How long a replica has not kept up: since the first tick at which it held the window closed (or its first
+     * status, if that was already beyond half a window), until a status puts it within half a window of the head.
+     *
+     * @param index from 0 to {@link #replicaCount()} - 1.
+     * @param nowNs the current time.
+     * @return nanoseconds behind, 0 if it keeps up.
+     */
+    public long behindNs(final int index, final long nowNs)
+    {
+        final long sinceNs = behindSinceNs[index];
+        return NOT_BEHIND == sinceNs ? 0 : Math.max(0, nowNs - sinceNs);
+    }
+
+    /**
+     * {@link #behindNs(int, long)} by node id.
+     *
+     * @param replicaId a replica's node id.
+     * @param nowNs     the current time.
+     * @return nanoseconds behind, 0 if it keeps up, -1 if it is not tracked.
+     */
+    public long behindNsOf(final long replicaId, final long nowNs)
+    {
+        final int i = indexOf(replicaId);
+        return i < 0 ? -1 : behindNs(i, nowNs);
     }
 
     /**

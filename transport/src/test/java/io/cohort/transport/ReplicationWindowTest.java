@@ -129,6 +129,104 @@ class ReplicationWindowTest
     }
 
     @Test
+    void shouldCountTimeBehindFromTheFirstTickHoldingTheWindowClosedUntilTetheredAgain()
+    {
+        window.onStatus(A, 0, nowNs);
+        window.onStatus(B, 0, nowNs);
+        window.tick(nowNs);
+        assertEquals(0, window.behindNsOf(B, nowNs));
+        send(1, 700);
+        send(1, 700);
+        window.onStatus(A, sequence, nowNs);
+        final long closedAtNs = nowNs;
+        window.tick(nowNs);
+        nowNs += 40 * MS;
+        window.tick(nowNs);
+        assertEquals(40 * MS, window.behindNsOf(B, nowNs), "tethered and holding the window closed for 40 ms");
+        assertEquals(0, window.behindNsOf(A, nowNs));
+
+        nowNs = closedAtNs + UNTETHER_AFTER_NS;
+        assertEquals(1, window.tick(nowNs));
+        assertFalse(window.isTethered(B));
+        // Untethered, B no longer holds the window, but it stays behind: the clock keeps running from the close.
+        for (int i = 0; i < 10; i++)
+        {
+            nowNs += 500 * MS;
+            window.tick(nowNs);
+            window.onStatus(A, send(1, 300), nowNs);
+            assertTrue(window.isOpen());
+        }
+        assertEquals(nowNs - closedAtNs, window.behindNsOf(B, nowNs), "5.1 s behind, counted from the close");
+        window.onStatus(B, sequence - 2, nowNs);
+        assertEquals(nowNs - closedAtNs, window.behindNsOf(B, nowNs), "600 bytes behind: still more than half");
+        window.onStatus(B, sequence, nowNs);
+        assertTrue(window.isTethered(B));
+        assertEquals(0, window.behindNsOf(B, nowNs), "caught up: tethered, no longer behind");
+        nowNs += 10 * MS;
+        window.tick(nowNs);
+        assertEquals(0, window.behindNsOf(B, nowNs));
+        assertEquals(-1, window.behindNsOf(0xC, nowNs), "not tracked");
+    }
+
+    @Test
+    void shouldKeepCountingWhileATetheredReplicaKeepsTheWindowClosedAFrameAtATime()
+    {
+        window.onStatus(A, 0, nowNs);
+        window.onStatus(B, 0, nowNs);
+        // B applies one frame per 10 ms while the owner sends whenever the window is open: it reopens the window
+        // on each status, never closed for 100 ms on end, so B stays tethered and sets the pace.
+        final long firstClosedNs = nowNs;
+        long appliedByB = 0;
+        for (int i = 0; i < 300; i++)
+        {
+            while (window.isOpen())
+            {
+                window.onStatus(A, send(1, 100), nowNs);
+            }
+            window.tick(nowNs);
+            nowNs += 10 * MS;
+            appliedByB++;
+            window.onStatus(B, appliedByB, nowNs);
+            window.tick(nowNs);
+        }
+        assertTrue(window.isTethered(B), "never closed for the untether bound on end");
+        assertEquals(0, window.untetherings());
+        assertEquals(nowNs - firstClosedNs, window.behindNsOf(B, nowNs), "3 s behind, never within half a window");
+        assertEquals(0, window.behindNsOf(A, nowNs));
+
+        assertTrue(window.untether(B), "the owner's lag bound lets go of it");
+        assertFalse(window.untether(B), "already untethered");
+        assertFalse(window.untether(0xC), "not tracked");
+        assertEquals(1, window.untetherings());
+        assertEquals(B, window.lastUntetheredId());
+        assertTrue(window.isOpen(), "A alone sets the pace");
+        assertEquals(nowNs - firstClosedNs, window.behindNsOf(B, nowNs), "still behind");
+
+        window.onStatus(B, sequence, nowNs);
+        assertEquals(0, window.behindNsOf(B, nowNs), "caught up");
+        assertTrue(window.isTethered(B));
+    }
+
+    @Test
+    void shouldCountTimeBehindFromAFirstStatusAlreadyBeyondHalfAWindowAndForgetItWithTheReplica()
+    {
+        for (int i = 0; i < FRAMES * 3; i++)
+        {
+            send(1, 10);
+        }
+        window.onStatus(A, 1, nowNs);
+        assertFalse(window.isTethered(A));
+        final long firstStatusNs = nowNs;
+        nowNs += 2_000 * MS;
+        window.tick(nowNs);
+        assertEquals(nowNs - firstStatusNs, window.behindNs(0, nowNs));
+        assertTrue(window.removeReplica(A));
+        window.onStatus(A, sequence, nowNs);
+        assertTrue(window.isTethered(A));
+        assertEquals(0, window.behindNsOf(A, nowNs + 1_000 * MS), "a replica tracked again starts afresh");
+    }
+
+    @Test
     void shouldNotUntetherWhileTheWindowIsOpenOrTheReplicaKeepsUp()
     {
         window.onStatus(A, 0, nowNs);
