@@ -745,9 +745,18 @@ final class ClusterCore
             id(nodeId), member, ReasonCode.name(reason), expected, observed, repair ? " (repair)" : "");
         memberSync.restart(member, nowNs);
         publishMemberIds();
-        if (!repair && faultConfirmable && membership.isMember())
+        if (!repair && membership.isMember())
         {
-            membership.distrust(member, reason, nowNs);
+            if (faultConfirmable)
+            {
+                membership.distrust(member, reason, nowNs);
+            }
+            else
+            {
+                // Judged later (Membership#tick): an accusation if the copy is still unsynced a heartbeat timeout on
+                // (a copy stuck waiting for a snapshot sees no further fault), forgotten once it syncs.
+                member.unconfirmedFaultReason = reason;
+            }
         }
     }
 

@@ -47,6 +47,8 @@ final class Member
     int distrustReason;
     /** Since when this node's copy has not been synced (-1: it is): a copy that stays unsynced is itself a fault. */
     long unsyncedSinceNs;
+    /** A fault found in the copy that the others could not have seen yet (0: none), held until judged. */
+    int unconfirmedFaultReason;
     /** Since when notifications it sent this node are known lost (-1: none); and why. */
     long lostNotificationsSinceNs = -1;
     int lostNotificationsReason;

@@ -129,9 +129,10 @@ final class Membership implements SyncPublisher.HeartbeatView
         this.settleNs = context.suspicionTimeoutNs();
         this.lease = new Lease(leaseNs(context));
         this.roundTimeoutNs = 3 * context.heartbeatIntervalNs();
-        // The slowest decision a fault report leads to: a lone accuser's settling (T + S), the commit wait of a node
-        // still heard (its whole lease), and a round trip of heartbeats for the rows to spread and of the agreement.
-        this.decisionBoundNs = heartbeatTimeoutNs + settleNs + Lease.commitWaitNs(lease.leaseNs(), CLOCK_DRIFT, 0) +
+        // The slowest decision a fault report leads to: the others' copy faults confirmed (a copy unsynced for T,
+        // ClusterCore#onDesync), a lone accuser's settling (T + S), the commit wait of a node still heard (its whole
+        // lease), and a round trip of heartbeats for the rows to spread and of the agreement.
+        this.decisionBoundNs = 2 * heartbeatTimeoutNs + settleNs + Lease.commitWaitNs(lease.leaseNs(), CLOCK_DRIFT, 0) +
             2 * context.heartbeatIntervalNs();
         // A distrusted copy's edge outlasts that decision.
         this.distrustNs = decisionBoundNs + heartbeatTimeoutNs;
@@ -543,6 +544,18 @@ final class Membership implements SyncPublisher.HeartbeatView
         {
             // A member removed by a view takes its record with it: only unresolved losses are left here.
             final Member member = members.get(i);
+            if (0 != member.unconfirmedFaultReason)
+            {
+                if (member.isSynced())
+                {
+                    member.unconfirmedFaultReason = 0; // retaken: a fault nobody else could judge, forgotten
+                }
+                else if (nowNs - member.unsyncedSinceNs >= heartbeatTimeoutNs)
+                {
+                    distrust(member, member.unconfirmedFaultReason, nowNs); // a copy that cannot be retaken
+                    member.unconfirmedFaultReason = 0;
+                }
+            }
             if (member.lostNotificationsSinceNs >= 0 && nowNs - member.lostNotificationsSinceNs > decisionBoundNs &&
                 core.state().isMember())
             {

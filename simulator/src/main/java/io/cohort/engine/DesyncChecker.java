@@ -46,14 +46,14 @@ final class DesyncChecker implements SimChecker
 
     /**
      * From the fault to its resolution. A copy known wrong is retaken at once; a fault that cannot be repaired (lost
-     * notifications) is decided by the cut: a lone reporter's edges settle for a heartbeat timeout and a suspicion
-     * window, and a view removing a node still heard waits out its lease ({@code L (1 + ρ) / (1 - ρ)}, which the
+     * notifications) is decided by the cut: the others' faults in the same stream are confirmed (a copy unsynced
+     * for a heartbeat timeout), a lone reporter's edges settle for a heartbeat timeout and a suspicion window, and a view removing a node still heard waits out its lease ({@code L (1 + ρ) / (1 - ρ)}, which the
      * engine sizes to the heartbeat timeout less an interval), plus heartbeats for the rows to spread and the
      * agreement's round trips, plus the sampling interval.
      */
     static long desyncBoundNs()
     {
-        return 2 * HEARTBEAT_TIMEOUT_NS + SUSPICION_TIMEOUT_NS + 2 * HEARTBEAT_INTERVAL_NS + SimChecks.CHECK_INTERVAL_NS;
+        return 3 * HEARTBEAT_TIMEOUT_NS + SUSPICION_TIMEOUT_NS + 2 * HEARTBEAT_INTERVAL_NS + SimChecks.CHECK_INTERVAL_NS;
     }
 
     public String name()
