@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Convergence: once the faults stop and the workload is quiet, every live process holds one view (one lineage and
  * epoch) listing exactly the live processes, every node is a member knowing exactly the others,
- * every member's copy of every live owner's rows equals the owner's own rows (digests, row counts, and every
+ * no member waits on notifications it lost (a pending decision), every member's copy of every live owner's rows
+ * equals the owner's own rows (digests, row counts, and every
  * room's count compared one by one), no copy of a gone owner is left, and every cluster-wide count is the sum of
  * the owners' local counts. One check is one copy (a replica's rows of one owner) compared in full.
  */
@@ -100,6 +101,11 @@ final class ConvergenceChecker implements SimChecker
                 if (!member.isSynced())
                 {
                     return replica + " has not synced " + member;
+                }
+                if (member.lostNotificationsSinceNs >= 0)
+                {
+                    // A decision still pending: a view removes the sender, or this node leaves at its bound.
+                    return replica + " lost notifications of " + member + " and waits for a view to decide";
                 }
                 final long truth = owner.state().ownerDigest(owner.nodeId());
                 final long copy = replica.state().ownerDigest(owner.nodeId());
