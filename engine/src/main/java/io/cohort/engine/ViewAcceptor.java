@@ -36,6 +36,9 @@ final class ViewAcceptor<V>
     private long acceptedRound = Ballot.NO_ROUND;
     private long acceptedNodeId;
     private V acceptedValue;
+    /** Every value accepted, counted, and the last one, kept past the epoch (a checker's record). */
+    private long accepts;
+    private V lastAccepted;
 
     /**
      * Starts the agreement on epoch {@code nextEpoch} (at the install of view {@code nextEpoch - 1}): promised to
@@ -120,6 +123,8 @@ final class ViewAcceptor<V>
             promisedRound = acceptedRound = round;
             promisedNodeId = acceptedNodeId = nodeId;
             acceptedValue = value;
+            accepts++;
+            lastAccepted = value;
             reply.set(true, true, round, nodeId, round, nodeId, value);
         }
         else
@@ -197,6 +202,23 @@ final class ViewAcceptor<V>
     V acceptedValue()
     {
         return acceptedValue;
+    }
+
+    /**
+     * @return how many values this acceptor has accepted, in every epoch.
+     */
+    long accepts()
+    {
+        return accepts;
+    }
+
+    /**
+     * @return the value accepted last, kept after its epoch ends (an acceptance and the install it allows may happen
+     * in one step: a proposer that is a quorum alone).
+     */
+    V lastAccepted()
+    {
+        return lastAccepted;
     }
 
     private boolean matches(final long epoch)

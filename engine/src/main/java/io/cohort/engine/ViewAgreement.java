@@ -139,6 +139,22 @@ final class ViewAgreement implements ViewProposer.Bus<View>
         return acceptor.hasAccepted();
     }
 
+    /**
+     * @return how many values this node's acceptor has accepted, in every epoch.
+     */
+    long accepts()
+    {
+        return acceptor.accepts();
+    }
+
+    /**
+     * @return the value this node's acceptor accepted last, kept after its epoch ends.
+     */
+    View lastAccepted()
+    {
+        return acceptor.lastAccepted();
+    }
+
     View acceptedValue()
     {
         return acceptor.acceptedValue();

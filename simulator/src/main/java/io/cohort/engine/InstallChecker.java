@@ -62,9 +62,10 @@ final class InstallChecker implements SimChecker
     {
         final Membership membership = node.core().membership();
         final ViewAgreement agreement = membership.agreement();
-        if (agreement.hasAccepted())
+        // Counted at the acceptor, not sampled: a proposer that is a quorum alone accepts and installs in one step.
+        if (agreement.accepts() > 0)
         {
-            final View accepted = agreement.acceptedValue();
+            final View accepted = agreement.lastAccepted();
             if (lastAccepted.get(node) != accepted)
             {
                 lastAccepted.put(node, accepted);
