@@ -154,10 +154,28 @@ class CohortMetricsTest
         try (ZContext zmq = new ZContext())
         {
             final ZMQ.Socket stranger = zmq.createSocket(SocketType.DEALER);
+            stranger.setLinger(0);
             stranger.connect(nodeA.commandEndpoint());
-            stranger.send(new byte[]{ 1, 2, 3 });
-            await("the stranger's frame counted", () -> counter(registry, "cohort.node.stranger.frames") >= 1);
-            assertEquals(1.0, counter(registry, "cohort.node.stranger.frames"), "counted once");
+            // The stranger's side is plain ZeroMQ: twice in CI, under load, its one queued frame never reached the
+            // node (lost with the stranger's first connection, not by the node). So it knocks again every second
+            // until counted; what is checked is that every frame that arrived is counted, and none twice.
+            int sent = 0;
+            long nextSendNs = System.nanoTime();
+            final long deadlineNs = nextSendNs + TimeUnit.SECONDS.toNanos(20);
+            while (counter(registry, "cohort.node.stranger.frames") < 1)
+            {
+                final long nowNs = System.nanoTime();
+                assertTrue(nowNs < deadlineNs, "timed out after 20 s waiting for the stranger's frames counted");
+                if (nowNs >= nextSendNs && stranger.send(new byte[]{ 1, 2, 3 }, ZMQ.DONTWAIT))
+                {
+                    sent++;
+                    nextSendNs = nowNs + TimeUnit.SECONDS.toNanos(1);
+                }
+                Thread.sleep(10);
+            }
+            Thread.sleep(200);
+            final double counted = counter(registry, "cohort.node.stranger.frames");
+            assertTrue(counted >= 1 && counted <= sent, "counted " + counted + " of " + sent + " sent, none twice");
         }
 
         // One frame of B lost on the way: a gap, counted for B and in the node's total.
