@@ -754,8 +754,10 @@ final class ClusterCore
             else
             {
                 // Judged later (Membership#tick): an accusation if the copy is still unsynced a heartbeat timeout on
-                // (a copy stuck waiting for a snapshot sees no further fault), forgotten once it syncs.
-                member.unconfirmedFaultReason = reason;
+                // (a copy stuck waiting for a snapshot sees no further fault), or if another member accuses the owner
+                // meanwhile (seed 1197007: a frame corrupted at the sender reached every copy, and only the member
+                // for which it was confirmable accused; alone, it was taken for a broken receiver); else forgotten.
+                membership.holdUnconfirmedFault(member, reason, nowNs);
             }
         }
     }

@@ -49,6 +49,8 @@ final class Member
     long unsyncedSinceNs;
     /** A fault found in the copy that the others could not have seen yet (0: none), held until judged. */
     int unconfirmedFaultReason;
+    /** Until when a held fault still corroborates another member's accusation of this member. */
+    long unconfirmedFaultUntilNs;
     /** Since when notifications it sent this node are known lost (-1: none); and why. */
     long lostNotificationsSinceNs = -1;
     int lostNotificationsReason;

@@ -411,6 +411,49 @@ final class Membership implements SyncPublisher.HeartbeatView
     }
 
     /**
+     * A fault in this node's copy of a member that the others may not have been able to see (the member was let in a
+     * moment ago, or the copy synced a moment ago): not an accusation on its own, since a lone accuser is taken for a
+     * broken receiver. It is held, and becomes one if the copy stays unsynced a heartbeat timeout, or if another
+     * member accuses the owner while an accusation would last ({@link #tick}). So every member that saw a fault
+     * corroborates every other that saw it, whichever of them could confirm it: a sender that broke one frame for all
+     * copies is accused by all, never by one alone.
+     *
+     * @param member the owner of the copy.
+     * @param reason the fault.
+     * @param nowNs  now.
+     */
+    void holdUnconfirmedFault(final Member member, final int reason, final long nowNs)
+    {
+        member.unconfirmedFaultReason = reason;
+        member.unconfirmedFaultUntilNs = nowNs + distrustNs;
+    }
+
+    /**
+     * Whether another member of the view, whose row is current, does not hear the given member.
+     */
+    private boolean accusedByAnother(final Member member, final long nowNs)
+    {
+        if (null == view)
+        {
+            return false;
+        }
+        final int accusedRank = view.rankOf(member.nodeId);
+        if (accusedRank < 0 || view.member(accusedRank).incarnation() != member.incarnation)
+        {
+            return false;
+        }
+        for (int rank = 0, size = view.size(); rank < size; rank++)
+        {
+            if (rank != selfRank && rank != accusedRank && !matrix.isStale(rank, nowNs, heartbeatTimeoutNs) &&
+                0 != (matrix.row(rank) & (1L << accusedRank)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Frames of a member's directed stream to this node were lost: notifications for this node's subscribers that no
      * snapshot brings back. Unless a view removes the sender (a broken sender) or this node (a broken receive path)
      * while the distrust lasts, this node leaves: its subscribers missed messages.
@@ -546,14 +589,16 @@ final class Membership implements SyncPublisher.HeartbeatView
             final Member member = members.get(i);
             if (0 != member.unconfirmedFaultReason)
             {
-                if (member.isSynced())
+                if ((!member.isSynced() && nowNs - member.unsyncedSinceNs >= heartbeatTimeoutNs) ||
+                    accusedByAnother(member, nowNs))
                 {
-                    member.unconfirmedFaultReason = 0; // retaken: a fault nobody else could judge, forgotten
-                }
-                else if (nowNs - member.unsyncedSinceNs >= heartbeatTimeoutNs)
-                {
-                    distrust(member, member.unconfirmedFaultReason, nowNs); // a copy that cannot be retaken
+                    // A copy that cannot be retaken, or a fault another member saw too: an accusation.
+                    distrust(member, member.unconfirmedFaultReason, nowNs);
                     member.unconfirmedFaultReason = 0;
+                }
+                else if (member.isSynced() && nowNs >= member.unconfirmedFaultUntilNs)
+                {
+                    member.unconfirmedFaultReason = 0; // retaken, and nobody else accused: forgotten
                 }
             }
             if (member.lostNotificationsSinceNs >= 0 && nowNs - member.lostNotificationsSinceNs > decisionBoundNs &&

@@ -147,6 +147,10 @@ class SimulationTest
      * pending decision is no convergence. 1065523: the install checker sampled acceptances between steps and missed
      * one made and installed in a single step (a proposer that is a quorum alone): acceptances are now counted at
      * the acceptor.</li>
+     * <li>1197007, 1154136: a frame corrupted at a faulty sender reached every copy; only the member for which the
+     * fault was confirmable accused, the others (which had let the sender in a moment before) forgot it on
+     * resync, and the lone accuser was removed as a broken receiver. A held fault now corroborates another member's
+     * accusation of the same owner.</li>
      * </ul>
      */
     @ParameterizedTest
@@ -154,7 +158,7 @@ class SimulationTest
         307577, 307608, 307876, 308674, 308986, 310209, 313742, 314047, 317165, 318047, 319846, 8243, 6971, 9905, 319294,
         302158, 304451, 309251, 313304, 313512, 315034, 316136, 319500, 303582, 325735, 336873, 411531, 501511, 561064,
         550041, 567685, 577493, 584411, 575418, 532328, 5728, 4033,
-        703151, 707758, 721889, 722618, 810213, 819045, 1065523 })
+        703151, 707758, 721889, 722618, 810213, 819045, 1065523, 1197007, 1154136 })
     void shouldPassWidenedSeeds(final long seed)
     {
         final SimulationRun.Result result = SimBatch.runSeed(seed, TRACE_LINES, false);
