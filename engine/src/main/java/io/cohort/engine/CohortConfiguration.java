@@ -78,7 +78,10 @@ public final class CohortConfiguration
     /** Default heartbeat timeout. */
     public static final String HEARTBEAT_TIMEOUT_DEFAULT = "1s";
 
-    /** Joining must complete within this long, or the node fails to start with a clear error. */
+    /**
+     * Joining must complete within this long, or the node fails to start with a clear error; once a view has let it
+     * in, it has this long again to sync its peers.
+     */
     public static final String JOIN_TIMEOUT_PROP_NAME = "cohort.join.timeout";
     /** Default join timeout. */
     public static final String JOIN_TIMEOUT_DEFAULT = "15s";

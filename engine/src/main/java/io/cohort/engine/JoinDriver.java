@@ -78,6 +78,8 @@ final class JoinDriver
     private long unansweredRounds;
     private long lastAttemptNs;
     private long joinDeadlineNs;
+    /** Whether a view that lists this node was installed: its join deadline then restarts, once. */
+    private boolean memberOfView;
     private long discoveryDeadlineNs;
     private long nextAttemptNs;
     private long seedsConnectedNs;
@@ -106,6 +108,7 @@ final class JoinDriver
         this.nowNs = nowNs;
         this.seeds = seeds;
         joinDeadlineNs = nowNs + context.joinTimeoutNs();
+        memberOfView = false;
         discoveryDeadlineNs = nowNs + context.commandTimeoutNs();
         connectSeeds();
         LOG.info("node {} joining cluster {} through seeds {}", ClusterCore.id(nodeId), context.clusterName(), seeds);
@@ -120,6 +123,16 @@ final class JoinDriver
     int progress(final long nowNs, final List<Member> members)
     {
         this.nowNs = nowNs;
+        if (!memberOfView && core.membership().isMember())
+        {
+            // Counted by a view from now on: its quorums include this node, and a node that gave up a moment after
+            // a view let it in would take the view's quorum with it (seed 1561418: joiners that had waited most of
+            // their timeout for a cluster to be founded were let in together, failed within 120 ms, and the new
+            // view, needing all of them, dissolved). A member gets a whole join timeout to sync its peers; a peer
+            // that never syncs is the view's to remove.
+            memberOfView = true;
+            joinDeadlineNs = Math.max(joinDeadlineNs, nowNs + context.joinTimeoutNs());
+        }
         if (nowNs >= joinDeadlineNs)
         {
             core.fail("join did not complete within " + CohortConfiguration.JOIN_TIMEOUT_PROP_NAME + "=" +

@@ -151,6 +151,9 @@ class SimulationTest
      * fault was confirmable accused, the others (which had let the sender in a moment before) forgot it on
      * resync, and the lone accuser was removed as a broken receiver. A held fault now corroborates another member's
      * accusation of the same owner.</li>
+     * <li>1561418: joiners that had waited most of their join timeout for a cluster to be founded were let in by one
+     * view (static quorum of five), failed by the timeout within 120 ms, and took the view's quorum with them. A
+     * node a view lets in gets its join timeout again.</li>
      * </ul>
      */
     @ParameterizedTest
@@ -158,7 +161,7 @@ class SimulationTest
         307577, 307608, 307876, 308674, 308986, 310209, 313742, 314047, 317165, 318047, 319846, 8243, 6971, 9905, 319294,
         302158, 304451, 309251, 313304, 313512, 315034, 316136, 319500, 303582, 325735, 336873, 411531, 501511, 561064,
         550041, 567685, 577493, 584411, 575418, 532328, 5728, 4033,
-        703151, 707758, 721889, 722618, 810213, 819045, 1065523, 1197007, 1154136 })
+        703151, 707758, 721889, 722618, 810213, 819045, 1065523, 1197007, 1154136, 1561418 })
     void shouldPassWidenedSeeds(final long seed)
     {
         final SimulationRun.Result result = SimBatch.runSeed(seed, TRACE_LINES, false);
