@@ -146,8 +146,8 @@ public final class Cohort
 
             final Doorbell doorbell = new Doorbell();
             final NodeAgent agent = new NodeAgent(core, transport, apiQueue, clock, listener, errorHandler,
-                context.nodeId(), nodeCounters, state, transport, state, counters, nodeCounters, countersFile,
-                doorbell);
+                context.nodeId(), nodeCounters, state, context.sliceBudgetNs(), transport, state, counters,
+                nodeCounters, countersFile, doorbell);
             final AgentRunner runner = new AgentRunner(
                 idleStrategy(context, transport, apiQueue, doorbell), reportingHandler, nodeCounters.errorCounter(),
                 agent);

@@ -141,7 +141,8 @@ public final class CohortConfiguration
 
     /**
      * Work a duty cycle may give to long jobs (serving and loading snapshots, replaying a join buffer), shared by
-     * them in turn, so the node keeps heartbeating and serving its clients meanwhile. From 100us to 50ms.
+     * them in turn, so the node keeps heartbeating and serving its clients meanwhile; also the time a cycle may spend
+     * carrying out queued API calls. From 100us to 50ms.
      */
     public static final String SLICE_BUDGET_PROP_NAME = "cohort.slice.budget";
     /** Default slice budget. */
@@ -221,8 +222,9 @@ public final class CohortConfiguration
 
     /**
      * API calls that change rows are refused BACK_PRESSURED once changed rooms have been left unpublished (the
-     * replication window held them) or calls have waited in the API queue this long, or while that queue is more
-     * than a quarter full. Below {@code cohort.flow.untether.after}.
+     * replication window held them) or calls have waited in the API queue this long, or while that queue holds more
+     * calls than the node's thread carries out in this time (measured as it drains them; at most a quarter of the
+     * queue). Below {@code cohort.flow.untether.after}.
      */
     public static final String FLOW_BACKPRESSURE_AFTER_PROP_NAME = "cohort.flow.backpressure.after";
     /** Default back-pressure delay. */

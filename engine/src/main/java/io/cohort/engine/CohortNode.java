@@ -608,7 +608,8 @@ public final class CohortNode implements AutoCloseable
     /**
      * API calls refused with {@link CallResult#BACK_PRESSURED} since launch: the node's queue was full, or (calls
      * that change rows) its replicas had fallen behind by more than the replication window for longer than
-     * {@code cohort.flow.backpressure.after}, or its queue was more than a quarter full, or (publishes) a node with
+     * {@code cohort.flow.backpressure.after}, or its queue held more calls than its thread carries out in that time,
+     * or (publishes) a node with
      * subscribers in the room had no notification credit.
      *
      * @return the count.
@@ -690,7 +691,7 @@ public final class CohortNode implements AutoCloseable
     private CallResult rowRefusal()
     {
         final CallResult refusal = refusal();
-        if (null == refusal && flowGate.isBackPressured())
+        if (null == refusal && flowGate.refuses(apiQueue.size()))
         {
             return backPressured();
         }

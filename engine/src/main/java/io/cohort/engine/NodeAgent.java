@@ -21,6 +21,9 @@ import io.cohort.transport.ZmqTransport;
  */
 final class NodeAgent implements Agent
 {
+    /** Calls read between two looks at the clock. */
+    private static final int API_COMMANDS_PER_BATCH = 256;
+    /** Calls a cycle reads at most, whatever the clock says (a coarse clock must not let one cycle run long). */
     private static final int API_COMMANDS_PER_CYCLE = 4096;
 
     private final ClusterCore core;
@@ -31,6 +34,7 @@ final class NodeAgent implements Agent
     private final SubscriptionState state;
     private final MessageHandler apiHandler;
     private final String roleName;
+    private final long apiBudgetNs;
     private final AutoCloseable[] resources;
 
     NodeAgent(
@@ -43,8 +47,10 @@ final class NodeAgent implements Agent
         final long nodeId,
         final NodeCounters nodeCounters,
         final SubscriptionState state,
+        final long apiBudgetNs,
         final AutoCloseable... resources)
     {
+        this.apiBudgetNs = apiBudgetNs;
         this.nodeCounters = nodeCounters;
         this.state = state;
         this.resources = resources;
@@ -65,24 +71,50 @@ final class NodeAgent implements Agent
         core.beginCycle(nowNs);
         int workCount = transport.poll(core.syncHandler(), core.commandHandler());
         boolean drained = false;
+        final long consumedBefore = apiQueue.consumerPosition();
         // Only the broadcast stream holds calls back: rows and events are claimed on it, while a publish meets its
         // destinations' credit itself (refused whole, and reported, if one of them is full). And a node whose lease
         // ran out serves nobody: calls already queued wait, applied if a quorum hears it again (after a stall of its
         // own, a heartbeat round trip) or refused once it is evicted, rather than refused for a gap that short.
         if (!transport.outbound().isBroadcastBackPressured() && NodeState.NO_QUORUM != core.state())
         {
-            final int read = apiQueue.read(apiHandler, API_COMMANDS_PER_CYCLE);
-            drained = read < API_COMMANDS_PER_CYCLE;
-            workCount += read;
+            drained = readApiCalls(nowNs);
         }
+        final long readBytes = apiQueue.consumerPosition() - consumedBefore;
+        workCount += readBytes > 0 ? 1 : 0;
         workCount += core.doWork(nowNs);
-        core.flowControl().gate().onApiQueue(nowNs, drained, apiQueue.size(), apiQueue.capacity());
+        core.flowControl().gate().onApiQueue(nowNs, drained, apiQueue.size(), apiQueue.capacity(), readBytes);
         workCount += transport.flush();
         if (0 != nodeCounters.update(nowNs, core, state))
         {
             transport.counters().commandTimeouts().setRelease(core.requestTimeouts());
         }
         return workCount;
+    }
+
+    /**
+     * Reads calls in batches until the queue is empty or the cycle's budget ({@code cohort.slice.budget}) is spent:
+     * a cycle bounded in time keeps heartbeats, replication and the flush of what the calls changed on a
+     * millisecond rhythm under any load, and a shorter cycle also flushes each change sooner.
+     *
+     * @return whether the queue was drained (the last batch came back short).
+     */
+    private boolean readApiCalls(final long cycleStartNs)
+    {
+        int total = 0;
+        while (true)
+        {
+            final int read = apiQueue.read(apiHandler, API_COMMANDS_PER_BATCH);
+            total += read;
+            if (read < API_COMMANDS_PER_BATCH)
+            {
+                return true;
+            }
+            if (total >= API_COMMANDS_PER_CYCLE || clock.nanoTime() - cycleStartNs >= apiBudgetNs)
+            {
+                return false;
+            }
+        }
     }
 
     /**
