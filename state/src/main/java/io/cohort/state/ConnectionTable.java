@@ -1,8 +1,6 @@
 package io.cohort.state;
 
-import net.openhft.chronicle.core.values.LongValue;
 import net.openhft.chronicle.map.ChronicleMap;
-import net.openhft.chronicle.values.Values;
 import org.agrona.UnsafeApi;
 
 import java.lang.invoke.MethodHandles;
@@ -62,13 +60,13 @@ final class ConnectionTable implements AutoCloseable
     }
 
     private final ProbedSlots table;
-    private final ChronicleMap<OverflowKey, LongValue> overflow;
+    private final ChronicleMap<OverflowKey, LongCell> overflow;
     private final long maxConnections;
     private final long maxOverflow;
     private final int maxRoomsPerConnection;
     private final long[] removedRooms;
-    private final OverflowKey overflowKey = Values.newHeapInstance(OverflowKey.class);
-    private final LongValue overflowValue = Values.newHeapInstance(LongValue.class);
+    private final OverflowKey overflowKey = new OverflowKey();
+    private final LongCell overflowValue = new LongCell();
     private long connectionCount;
     private long overflowCount;
     private long subscriptionCount;
@@ -85,8 +83,12 @@ final class ConnectionTable implements AutoCloseable
         table = new ProbedSlots(maxConnections, SLOT_LENGTH, "maxConnections");
         try
         {
-            overflow = ChronicleMap.of(OverflowKey.class, LongValue.class)
+            overflow = ChronicleMap.of(OverflowKey.class, LongCell.class)
                 .name("cohort-connection-overflow")
+                .keyMarshallers(OverflowKeyMarshaller.INSTANCE, OverflowKeyMarshaller.INSTANCE)
+                .constantKeySizeBySample(new OverflowKey())
+                .valueMarshallers(LongCellMarshaller.INSTANCE, LongCellMarshaller.INSTANCE)
+                .constantValueSizeBySample(new LongCell())
                 .entries(maxOverflow)
                 .putReturnsNull(true)
                 .removeReturnsNull(true)
@@ -436,20 +438,20 @@ final class ConnectionTable implements AutoCloseable
     {
         overflowKey.setConnectionId(connectionId);
         overflowKey.setIndex(index);
-        final LongValue value = overflow.getUsing(overflowKey, overflowValue);
+        final LongCell value = overflow.getUsing(overflowKey, overflowValue);
         if (null == value)
         {
             throw new IllegalStateException(
                 "overflow entry missing: connectionId=" + connectionId + " index=" + index);
         }
-        return value.getValue();
+        return value.get();
     }
 
     private void putOverflow(final long connectionId, final int index, final long roomId)
     {
         overflowKey.setConnectionId(connectionId);
         overflowKey.setIndex(index);
-        overflowValue.setValue(roomId);
+        overflowValue.set(roomId);
         overflow.put(overflowKey, overflowValue);
     }
 
@@ -496,7 +498,7 @@ final class ConnectionTable implements AutoCloseable
         return table.memoryUsed();
     }
 
-    ChronicleMap<OverflowKey, LongValue> overflow()
+    ChronicleMap<OverflowKey, LongCell> overflow()
     {
         return overflow;
     }

@@ -1,7 +1,5 @@
 package io.cohort.state;
 
-import net.openhft.chronicle.core.values.LongValue;
-import net.openhft.chronicle.values.Values;
 
 /**
  * Reads a {@link ConnectionTable} from one thread other than the writer's, through the table's sequence lock:
@@ -11,8 +9,8 @@ import net.openhft.chronicle.values.Values;
 final class ConnectionTableReader
 {
     private final ConnectionTable table;
-    private final OverflowKey overflowKey = Values.newHeapInstance(OverflowKey.class);
-    private final LongValue overflowValue = Values.newHeapInstance(LongValue.class);
+    private final OverflowKey overflowKey = new OverflowKey();
+    private final LongCell overflowValue = new LongCell();
 
     ConnectionTableReader(final ConnectionTable table)
     {
@@ -81,7 +79,7 @@ final class ConnectionTableReader
         }
         overflowKey.setConnectionId(connectionId);
         overflowKey.setIndex(index);
-        final LongValue value = table.overflow().getUsing(overflowKey, overflowValue);
-        return null == value ? 0 : value.getValue();
+        final LongCell value = table.overflow().getUsing(overflowKey, overflowValue);
+        return null == value ? 0 : value.get();
     }
 }

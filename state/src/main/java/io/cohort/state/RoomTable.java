@@ -1,13 +1,11 @@
 package io.cohort.state;
 
 import net.openhft.chronicle.bytes.BytesStore;
-import net.openhft.chronicle.core.values.LongValue;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.map.MapSegmentContext;
-import net.openhft.chronicle.values.Values;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -34,7 +32,7 @@ final class RoomTable implements AutoCloseable
         void onRoom(long roomId, DirectBuffer metadata, int offset, int length);
     }
 
-    private final ChronicleMap<LongValue, byte[]> map;
+    private final ChronicleMap<LongCell, byte[]> map;
     private final long maxRooms;
     private final long maxMetadataBytes;
     private final int maxNameLength;
@@ -44,10 +42,10 @@ final class RoomTable implements AutoCloseable
     private final BytesStore<?, byte[]> scratchStore;
     private final byte[] existingArray;
     private final UnsafeBuffer existing;
-    private final LongValue key = Values.newHeapInstance(LongValue.class);
-    private final LongValue iterationKey = Values.newHeapInstance(LongValue.class);
+    private final LongCell key = new LongCell();
+    private final LongCell iterationKey = new LongCell();
     private int segmentEntries;
-    private final Consumer<MapEntry<LongValue, byte[]>> iterationConsumer = this::onEntry;
+    private final Consumer<MapEntry<LongCell, byte[]>> iterationConsumer = this::onEntry;
     private RoomVisitor visitor;
     private long rooms;
     private long metadataBytes;
@@ -68,8 +66,10 @@ final class RoomTable implements AutoCloseable
         scratchStore = BytesStore.wrap(scratchArray);
         existingArray = new byte[maxRoomBytes];
         existing = new UnsafeBuffer(existingArray);
-        map = ChronicleMap.of(LongValue.class, byte[].class)
+        map = ChronicleMap.of(LongCell.class, byte[].class)
             .name("cohort-rooms")
+            .keyMarshallers(LongCellMarshaller.INSTANCE, LongCellMarshaller.INSTANCE)
+            .constantKeySizeBySample(new LongCell())
             .entries(maxRooms)
             .averageValueSize(averageRoomBytes)
             .maxBloatFactor(MAX_BLOAT_FACTOR)
@@ -123,11 +123,11 @@ final class RoomTable implements AutoCloseable
      */
     StateResult create(final long roomId, final DirectBuffer metadata, final int offset, final int length)
     {
-        key.setValue(roomId);
-        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
+        key.set(roomId);
+        try (ExternalMapQueryContext<LongCell, byte[], ?> context = map.queryContext(key))
         {
             context.writeLock().lock();
-            final MapEntry<LongValue, byte[]> entry = context.entry();
+            final MapEntry<LongCell, byte[]> entry = context.entry();
             if (null != entry)
             {
                 final int existingLength = read(entry.value(), existingArray);
@@ -148,11 +148,11 @@ final class RoomTable implements AutoCloseable
 
     boolean remove(final long roomId)
     {
-        key.setValue(roomId);
-        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
+        key.set(roomId);
+        try (ExternalMapQueryContext<LongCell, byte[], ?> context = map.queryContext(key))
         {
             context.writeLock().lock();
-            final MapEntry<LongValue, byte[]> entry = context.entry();
+            final MapEntry<LongCell, byte[]> entry = context.entry();
             if (null == entry)
             {
                 return false;
@@ -173,9 +173,9 @@ final class RoomTable implements AutoCloseable
     /**
      * Whether a room exists, with the caller's key: safe from a reader's thread.
      */
-    boolean contains(final LongValue readerKey, final long roomId)
+    boolean contains(final LongCell readerKey, final long roomId)
     {
-        readerKey.setValue(roomId);
+        readerKey.set(roomId);
         return map.containsKey(readerKey);
     }
 
@@ -194,10 +194,10 @@ final class RoomTable implements AutoCloseable
      */
     int metadataLength(final long roomId)
     {
-        key.setValue(roomId);
-        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(key))
+        key.set(roomId);
+        try (ExternalMapQueryContext<LongCell, byte[], ?> context = map.queryContext(key))
         {
-            final MapEntry<LongValue, byte[]> entry = context.entry();
+            final MapEntry<LongCell, byte[]> entry = context.entry();
             return null == entry ? -1 : (int)entry.value().size();
         }
     }
@@ -219,17 +219,17 @@ final class RoomTable implements AutoCloseable
      * @return bytes copied, or -1 if the room is unknown.
      */
     int copyMetadata(
-        final LongValue readerKey,
+        final LongCell readerKey,
         final byte[] scratchArray,
         final UnsafeBuffer scratch,
         final long roomId,
         final MutableDirectBuffer dst,
         final int dstOffset)
     {
-        readerKey.setValue(roomId);
-        try (ExternalMapQueryContext<LongValue, byte[], ?> context = map.queryContext(readerKey))
+        readerKey.set(roomId);
+        try (ExternalMapQueryContext<LongCell, byte[], ?> context = map.queryContext(readerKey))
         {
-            final MapEntry<LongValue, byte[]> entry = context.entry();
+            final MapEntry<LongCell, byte[]> entry = context.entry();
             if (null == entry)
             {
                 return -1;
@@ -274,7 +274,7 @@ final class RoomTable implements AutoCloseable
     {
         this.visitor = visitor;
         segmentEntries = 0;
-        try (MapSegmentContext<LongValue, byte[], ?> context = map.segmentContext(segment))
+        try (MapSegmentContext<LongCell, byte[], ?> context = map.segmentContext(segment))
         {
             context.forEachSegmentEntry(iterationConsumer);
         }
@@ -285,10 +285,10 @@ final class RoomTable implements AutoCloseable
         return segmentEntries;
     }
 
-    private void onEntry(final MapEntry<LongValue, byte[]> entry)
+    private void onEntry(final MapEntry<LongCell, byte[]> entry)
     {
         segmentEntries++;
-        final long roomId = entry.key().getUsing(iterationKey).getValue();
+        final long roomId = entry.key().getUsing(iterationKey).get();
         final int length = read(entry.value(), scratchArray);
         visitor.onRoom(roomId, scratch, 0, length);
     }

@@ -1,7 +1,5 @@
 package io.cohort.state;
 
-import net.openhft.chronicle.core.values.LongValue;
-import net.openhft.chronicle.values.Values;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -23,7 +21,7 @@ public final class StateReader
     private final CountTableReader countReader;
     private final RoomTable rooms;
     private final ConnectionTableReader connections;
-    private final LongValue key = Values.newHeapInstance(LongValue.class);
+    private final LongCell key = new LongCell();
     private final byte[] roomArray;
     private final UnsafeBuffer roomBuffer;
 
