@@ -363,6 +363,8 @@ public final class ClusterBench
                 cluster.progressPhase("join");
                 final Map<String, String> joined = cluster.start(nodes, timeoutMs);
                 figures.joinMs = Double.parseDouble(joined.get("joinMs"));
+                figures.joinLaunchMs = Double.parseDouble(joined.get("launchMs"));
+                figures.joinJvmMs = Double.parseDouble(joined.get("jvmMs"));
                 cluster.awaitMembers(timeoutMs);
                 cluster.println(String.format("- a new node joined the loaded cluster (%,d rooms, %,d subscriptions) " +
                     "in %.0f ms (launch to RUNNING, its state loaded and verified)", rooms, (long)roomsPerConnection * connections * nodes,

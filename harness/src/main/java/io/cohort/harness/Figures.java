@@ -29,6 +29,10 @@ final class Figures
     double offHeapPerSubscription;
     long localSubscriptions;
     double joinMs = Double.NaN;
+    /** Of {@link #joinMs}, the time in Cohort.launch (state and sockets created) before the node began to join. */
+    double joinLaunchMs = Double.NaN;
+    /** How long the joiner's JVM ran before Cohort.launch was called. */
+    double joinJvmMs = Double.NaN;
     double crashMs = Double.NaN;
     int messageLength;
     double jeromqMessagesPerSecond;
@@ -111,7 +115,9 @@ final class Figures
         row(out, String.format(Locale.ROOT, "off-heap reserved per local subscription (%,d)", localSubscriptions),
             String.format(Locale.ROOT, "%.1f B", offHeapPerSubscription), "Chronicle capacity sized to the run");
         row(out, "cluster formed (processes started to all RUNNING)", ms(formationMs), "");
-        row(out, "join of a new node into the loaded cluster", ms(joinMs), "launch to RUNNING");
+        row(out, "join of a new node into the loaded cluster", ms(joinMs), Double.isNaN(joinMs) ? "" :
+            String.format(Locale.ROOT, "launch to RUNNING: %.0f ms creating the node, %.0f ms joining; " +
+            "its JVM ran %.0f ms before", joinLaunchMs, joinMs - joinLaunchMs, joinJvmMs));
         row(out, "kill -9 to evicted by every survivor", ms(crashMs), "");
         out.append(stageBreakdown());
         return out.toString();

@@ -8,6 +8,7 @@ import io.cohort.engine.NodeState;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -82,9 +83,14 @@ public final class LoadNodeMain
     private void run(final CohortContext context)
     {
         final long launchNs = System.nanoTime();
+        // How long the JVM ran before the launch (its start, class loading, the workload's set-up): a node's
+        // start as an operator sees it is this plus joinMs.
+        final long jvmMs = ManagementFactory.getRuntimeMXBean().getUptime();
+        long launchedNs = launchNs;
         try
         {
             node = Cohort.launch(context);
+            launchedNs = System.nanoTime();
             if (!node.awaitState(NodeState.RUNNING, 120, TimeUnit.SECONDS))
             {
                 System.out.println("ERROR what=join message=" + oneLine("not RUNNING: " + node.state() + " " +
@@ -104,9 +110,11 @@ public final class LoadNodeMain
         final String command = node.commandEndpoint().substring("tcp://".length());
         // cpuMs: CPU time of the whole JVM so far (every thread, JIT and GC included): what one node's start costs
         // the machine, which decides how many nodes can start at once on few cores.
-        System.out.printf("READY slot=%d node=%s command=%s joinMs=%.1f cpuMs=%d pid=%d%n", config.slot,
-            hex(node.nodeId()), command, (System.nanoTime() - launchNs) / 1e6, processCpuMs(),
-            ProcessHandle.current().pid());
+        // launchMs: the part of joinMs spent in Cohort.launch (off-heap state and sockets created), before the
+        // node's thread starts to join.
+        System.out.printf("READY slot=%d node=%s command=%s joinMs=%.1f launchMs=%.1f jvmMs=%d cpuMs=%d pid=%d%n",
+            config.slot, hex(node.nodeId()), command, (System.nanoTime() - launchNs) / 1e6,
+            (launchedNs - launchNs) / 1e6, jvmMs, processCpuMs(), ProcessHandle.current().pid());
 
         final Thread load = new Thread(generator, "bench-load");
         load.setDaemon(true);
