@@ -39,6 +39,8 @@ import java.util.List;
  */
 final class ClusterCore
 {
+    /** A gap between two duty cycles longer than this is counted as a stall ({@code NODE_STALLS}). */
+    static final long STALL_REPORTED_NS = 50_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(ClusterCore.class);
     /** Count entries visited per duty cycle to clean up after removed members: whole map segments, ~0.1 ms. */
     private static final int SWEEP_BUDGET = 1024;
@@ -92,6 +94,8 @@ final class ClusterCore
     private long quorumLostSinceNs = -1;
     private long nowNs;
     private long lastWorkNs;
+    private long stalls;
+    private long longestStallNs;
     /** This node's own lateness (Lifeguard's local health): scales how long it waits for a quorum before it gives up. */
     private final LocalHealth localHealth;
     private int heartbeatFlags;
@@ -333,6 +337,22 @@ final class ClusterCore
         return snapshotServer;
     }
 
+    /**
+     * @return duty cycles that began more than {@link #STALL_REPORTED_NS} after the one before.
+     */
+    long stalls()
+    {
+        return stalls;
+    }
+
+    /**
+     * @return the longest gap between two duty cycles since the node started to cycle, in nanoseconds.
+     */
+    long longestStallNs()
+    {
+        return longestStallNs;
+    }
+
     MemberSync memberSync()
     {
         return memberSync;
@@ -343,6 +363,11 @@ final class ClusterCore
         final long stalledNs = 0 == lastWorkNs ? 0 : nowNs - lastWorkNs;
         lastWorkNs = nowNs;
         localHealth.onCycle(stalledNs, nowNs);
+        longestStallNs = Math.max(longestStallNs, stalledNs);
+        if (stalledNs > STALL_REPORTED_NS)
+        {
+            stalls++;
+        }
         if (stalledNs > context.heartbeatTimeoutNs() / 2)
         {
             // Timers that ran while this node slept say nothing of the others: its own row must not accuse them of

@@ -36,6 +36,8 @@ final class NodeCounters implements AutoCloseable
     private final AtomicCounter flowBackPressured;
     private final AtomicCounter notificationsRouted;
     private final AtomicCounter notificationsRefused;
+    private final AtomicCounter stalls;
+    private final AtomicCounter longestStallMs;
     private long nextUpdateNs = Long.MIN_VALUE;
 
     NodeCounters(final CountersManager countersManager, final long incarnation)
@@ -58,6 +60,8 @@ final class NodeCounters implements AutoCloseable
         flowBackPressured = countersManager.newCounter("flow back-pressured", CounterType.FLOW_BACK_PRESSURED);
         notificationsRouted = countersManager.newCounter("notifications routed", CounterType.NOTIFICATIONS_ROUTED);
         notificationsRefused = countersManager.newCounter("notifications refused", CounterType.NOTIFICATIONS_REFUSED);
+        stalls = countersManager.newCounter("node stalls", CounterType.NODE_STALLS);
+        longestStallMs = countersManager.newCounter("node longest stall ms", CounterType.NODE_LONGEST_STALL_MS);
         this.incarnation.setRelease(incarnation);
         state.setRelease(NodeState.STARTING.code());
         members.setRelease(1);
@@ -93,6 +97,8 @@ final class NodeCounters implements AutoCloseable
         final NotificationCredit credit = core.notificationCredit();
         notificationsRouted.setRelease(credit.routed());
         notificationsRefused.setRelease(credit.refused());
+        stalls.setRelease(core.stalls());
+        longestStallMs.setRelease(core.longestStallNs() / 1_000_000);
         heartbeat.setRelease(System.currentTimeMillis());
         return 1;
     }

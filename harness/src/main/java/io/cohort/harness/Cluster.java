@@ -136,6 +136,37 @@ final class Cluster implements AutoCloseable
     }
 
     /**
+     * Node-thread stalls (duty cycles that began more than 50 ms after the one before) of the live nodes, as their
+     * last status lines report them, by slot.
+     *
+     * @return stalls by slot; a node without a status line yet counts 0.
+     */
+    Map<Integer, Long> stallsBySlot()
+    {
+        final Map<Integer, Long> stalls = new TreeMap<>();
+        for (final NodeProcess node : live.values())
+        {
+            stalls.put(node.slot, Long.parseLong(node.status().getOrDefault("stalls", "0")));
+        }
+        return stalls;
+    }
+
+    /**
+     * The longest gap between two duty cycles any live node's thread had since its launch, in milliseconds.
+     *
+     * @return milliseconds, 0 without status lines.
+     */
+    long longestStallMs()
+    {
+        long longest = 0;
+        for (final NodeProcess node : live.values())
+        {
+            longest = Math.max(longest, Long.parseLong(node.status().getOrDefault("longestStallMs", "0")));
+        }
+        return longest;
+    }
+
+    /**
      * Waits until every live node is RUNNING with every other live node as a member.
      *
      * @param timeoutMs bound.

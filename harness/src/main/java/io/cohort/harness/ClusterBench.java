@@ -361,6 +361,7 @@ public final class ClusterBench
             if (join)
             {
                 cluster.progressPhase("join");
+                final Map<Integer, Long> stallsBefore = cluster.stallsBySlot();
                 final Map<String, String> joined = cluster.start(nodes, timeoutMs);
                 figures.joinMs = Double.parseDouble(joined.get("joinMs"));
                 figures.joinLaunchMs = Double.parseDouble(joined.get("launchMs"));
@@ -369,6 +370,17 @@ public final class ClusterBench
                 cluster.println(String.format("- a new node joined the loaded cluster (%,d rooms, %,d subscriptions) " +
                     "in %.0f ms (launch to RUNNING, its state loaded and verified)", rooms, (long)roomsPerConnection * connections * nodes,
                     figures.joinMs));
+                // The members' status lines come every 200 ms: wait for ones written after the join.
+                Thread.sleep(500);
+                figures.joinMemberStalls = 0;
+                for (final Map.Entry<Integer, Long> entry : cluster.stallsBySlot().entrySet())
+                {
+                    figures.joinMemberStalls += entry.getValue() - stallsBefore.getOrDefault(entry.getKey(), 0L);
+                }
+                figures.longestStallMs = cluster.longestStallMs();
+                cluster.println(String.format("- node-thread stalls over 50 ms on the members while it joined: %d " +
+                    "(longest gap between two cycles of any node since its launch: %d ms)", figures.joinMemberStalls,
+                    figures.longestStallMs));
             }
             if (crash)
             {

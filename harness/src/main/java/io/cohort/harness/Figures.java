@@ -33,6 +33,10 @@ final class Figures
     double joinLaunchMs = Double.NaN;
     /** How long the joiner's JVM ran before Cohort.launch was called. */
     double joinJvmMs = Double.NaN;
+    /** Stalls over 50 ms of the members' node threads while the new node joined; -1 if not measured. */
+    long joinMemberStalls = -1;
+    /** The longest gap between two duty cycles of any node since its launch, in milliseconds. */
+    long longestStallMs;
     double crashMs = Double.NaN;
     int messageLength;
     double jeromqMessagesPerSecond;
@@ -118,6 +122,11 @@ final class Figures
         row(out, "join of a new node into the loaded cluster", ms(joinMs), Double.isNaN(joinMs) ? "" :
             String.format(Locale.ROOT, "launch to RUNNING: %.0f ms creating the node, %.0f ms joining; " +
             "its JVM ran %.0f ms before", joinLaunchMs, joinMs - joinLaunchMs, joinJvmMs));
+        if (joinMemberStalls >= 0)
+        {
+            row(out, "members' node-thread stalls > 50 ms during the join", String.valueOf(joinMemberStalls),
+                "longest gap between two cycles of any node since launch: " + longestStallMs + " ms");
+        }
         row(out, "kill -9 to evicted by every survivor", ms(crashMs), "");
         out.append(stageBreakdown());
         return out.toString();

@@ -75,10 +75,14 @@ public final class CohortMetrics implements MeterBinder, AutoCloseable
         new Counted("cohort.node.connections", CounterType.NODE_CONNECTIONS, null,
             "Local connections holding at least one subscription"),
         new Counted("cohort.node.subscriptions", CounterType.NODE_SUBSCRIPTIONS, null,
-            "Local subscriptions (connection, room)"));
+            "Local subscriptions (connection, room)"),
+        new Counted("cohort.node.stall.longest", CounterType.NODE_LONGEST_STALL_MS, BaseUnits.MILLISECONDS,
+            "The longest gap between two duty cycles of the node's thread since launch"));
 
     private static final List<Counted> NODE_COUNTERS = List.of(
         new Counted("cohort.node.evictions", CounterType.NODE_EVICTIONS, null, "Members this node saw evicted"),
+        new Counted("cohort.node.stalls", CounterType.NODE_STALLS, null,
+            "Duty cycles of the node's thread that began more than 50 ms after the one before"),
         total("cohort.node.received.frames", CounterType.PEER_FRAMES, null, "Frames received from peers"),
         total("cohort.node.received.messages", CounterType.PEER_MESSAGES, null,
             "Messages received in order from peers"),

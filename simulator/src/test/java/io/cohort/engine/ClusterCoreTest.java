@@ -318,11 +318,16 @@ class ClusterCoreTest
         assertTrue(network.runUntil(this::allRunningWithFullMembership, ms(5000)));
         network.runFor(ms(200));
 
+        assertEquals(0, n3.core().stalls(), "a simulated node cycles every millisecond or so");
+        assertTrue(n3.core().longestStallNs() <= ClusterCore.STALL_REPORTED_NS);
         n3.pause();
         // Past its lease (the heartbeat timeout less an interval, from its last heartbeat a quorum echoed), short of
         // the heartbeat timeout that would start its removal.
         network.runFor(ms(480));
         n3.resume();
+        assertEquals(1, n3.core().stalls(), "the pause is counted as one stall");
+        assertTrue(n3.core().longestStallNs() >= ms(480), "and measured: " + n3.core().longestStallNs());
+        assertEquals(0, n1.core().stalls());
         assertEquals(NodeState.NO_QUORUM, n3.core().state(), "the lease is checked before any input is handled");
         assertFalse(n3.core().acceptsApiCalls());
 

@@ -93,6 +93,13 @@ public final class CounterType
     public static final int NODE_INCARNATION = 307;
     /** Errors the node reported to its error handler and survived (a failed handler, a failed duty cycle). */
     public static final int NODE_ERRORS = 308;
+    /**
+     * Stalls of the node's thread: duty cycles that began more than 50 ms after the one before (the thread was busy
+     * in one cycle, or off the CPU, that long; an idle node's thread starts a cycle at least every millisecond).
+     */
+    public static final int NODE_STALLS = 309;
+    /** The longest gap between two duty cycles of the node's thread since launch, in milliseconds. */
+    public static final int NODE_LONGEST_STALL_MS = 310;
 
     private CounterType()
     {

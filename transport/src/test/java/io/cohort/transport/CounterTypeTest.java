@@ -62,6 +62,8 @@ class CounterTypeTest
         pinned.put("NODE_HEARTBEAT", 306);
         pinned.put("NODE_INCARNATION", 307);
         pinned.put("NODE_ERRORS", 308);
+        pinned.put("NODE_STALLS", 309);
+        pinned.put("NODE_LONGEST_STALL_MS", 310);
 
         final Map<String, Integer> declared = new LinkedHashMap<>();
         for (final Field field : CounterType.class.getDeclaredFields())

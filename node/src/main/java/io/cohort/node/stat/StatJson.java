@@ -96,6 +96,8 @@ final class StatJson
         field(out, "subscriptions", view.value(CounterType.NODE_SUBSCRIPTIONS, 0));
         field(out, "evictions", view.value(CounterType.NODE_EVICTIONS, 0));
         field(out, "errors", view.value(CounterType.NODE_ERRORS, 0));
+        field(out, "stalls", view.value(CounterType.NODE_STALLS, 0));
+        field(out, "longestStallMs", view.value(CounterType.NODE_LONGEST_STALL_MS, 0));
         field(out, "bytesIn", total(view, CounterType.PEER_BYTES));
         field(out, "messagesIn", total(view, CounterType.PEER_MESSAGES));
         field(out, "framesIn", total(view, CounterType.PEER_FRAMES));
