@@ -108,6 +108,9 @@ final class Membership implements SyncPublisher.HeartbeatView
     private long acceptedSinceNs = -1;
     private long nextQueryNs;
     private long nextJoinRequestNs;
+    private long laggingAccusations;
+    private long lastLaggingAccusedId;
+    private long lastLaggingAccusedIncarnation;
     private long nextLaggingRequestNs;
 
     Membership(
@@ -490,6 +493,15 @@ final class Membership implements SyncPublisher.HeartbeatView
      * @param nowNs    the current time.
      * @return 1 if the accusation was made or renewed, else 0.
      */
+    /**
+     * @return replicas (node and incarnation) this node asked the view to remove with reason LAGGING, renewals of
+     * the same accusation not counted.
+     */
+    long laggingAccusations()
+    {
+        return laggingAccusations;
+    }
+
     int accuseLagging(final Member replica, final long behindNs, final long lagNs, final long nowNs)
     {
         if (null == view || replica.nodeId == nodeId || !view.contains(replica.nodeId, replica.incarnation) ||
@@ -498,6 +510,12 @@ final class Membership implements SyncPublisher.HeartbeatView
             return 0;
         }
         nextLaggingRequestNs = nowNs + context.heartbeatIntervalNs();
+        if (replica.nodeId != lastLaggingAccusedId || replica.incarnation != lastLaggingAccusedIncarnation)
+        {
+            lastLaggingAccusedId = replica.nodeId;
+            lastLaggingAccusedIncarnation = replica.incarnation;
+            laggingAccusations++;
+        }
         if (onLaggingAccusation(replica.nodeId, replica.incarnation, nodeId, nowNs))
         {
             warnings.warn("lagging", "node {}: replica {} has been behind this node's stream for {} ms (lag {} ms)," +

@@ -37,6 +37,7 @@ final class NodeCounters implements AutoCloseable
     private final AtomicCounter notificationsRouted;
     private final AtomicCounter notificationsRefused;
     private final AtomicCounter stalls;
+    private final AtomicCounter laggingAccusations;
     private final AtomicCounter longestStallMs;
     private long nextUpdateNs = Long.MIN_VALUE;
 
@@ -61,6 +62,8 @@ final class NodeCounters implements AutoCloseable
         notificationsRouted = countersManager.newCounter("notifications routed", CounterType.NOTIFICATIONS_ROUTED);
         notificationsRefused = countersManager.newCounter("notifications refused", CounterType.NOTIFICATIONS_REFUSED);
         stalls = countersManager.newCounter("node stalls", CounterType.NODE_STALLS);
+        laggingAccusations = countersManager.newCounter("flow lagging accusations",
+            CounterType.FLOW_LAGGING_ACCUSATIONS);
         longestStallMs = countersManager.newCounter("node longest stall ms", CounterType.NODE_LONGEST_STALL_MS);
         this.incarnation.setRelease(incarnation);
         state.setRelease(NodeState.STARTING.code());
@@ -98,6 +101,7 @@ final class NodeCounters implements AutoCloseable
         notificationsRouted.setRelease(credit.routed());
         notificationsRefused.setRelease(credit.refused());
         stalls.setRelease(core.stalls());
+        laggingAccusations.setRelease(core.membership().laggingAccusations());
         longestStallMs.setRelease(core.longestStallNs() / 1_000_000);
         heartbeat.setRelease(System.currentTimeMillis());
         return 1;

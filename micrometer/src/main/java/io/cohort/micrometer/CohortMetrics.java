@@ -43,13 +43,16 @@ import java.util.function.ToDoubleFunction;
  *   <li>gauges {@code cohort_node_members} (itself included), {@code _rooms} (cluster-wide), {@code _connections} and
  *   {@code _subscriptions} (local), {@code cohort_node_call_queue_bytes} and {@code _capacity_bytes} (API calls
  *   queued for the node's thread), {@code cohort_node_status_age_seconds} (since the node's thread last refreshed
- *   its status: about 0.1 s, more while the thread stalls);</li>
+ *   its status: about 0.1 s, more while the thread stalls), {@code cohort_node_stall_longest_milliseconds} (the
+ *   longest gap between two duty cycles of the node's thread since launch);</li>
  *   <li>counters {@code cohort_node_evictions_total}, {@code _errors_total}, {@code _calls_back_pressured_total}
  *   (calls refused with {@code BACK_PRESSURED}), {@code _sends_back_pressured_total} (sends held at a peer's
  *   high-water mark), {@code _received_frames/_messages/_bytes_total}, {@code _sent_frames/_messages/_bytes_total},
  *   {@code _applied_messages_total}, {@code _gaps/_duplicates/_reorders/_bad_frames/_lost_tails_total} (over every
  *   peer), {@code _stale_frames/_stranger_frames/_misrouted_frames/_foreign_cluster_frames/_auth_refused}
- *   and {@code _command_timeouts_total}.</li>
+ *   and {@code _command_timeouts_total}, {@code cohort_node_stalls_total} (duty cycles of the node's thread that
+ *   began more than 50 ms after the one before), {@code cohort_flow_lagging_accusations_total} (replicas this node
+ *   asked the cluster to remove with reason LAGGING).</li>
  * </ul>
  * Per-peer counters, tagged {@code peer} (the peer's node id, 16 hex digits, as in the logs and {@code cohort stat}):
  * {@code cohort_peer_gaps_total}, {@code _duplicates}, {@code _reorders}, {@code _bad_frames}, {@code _lost_tails},
@@ -83,6 +86,8 @@ public final class CohortMetrics implements MeterBinder, AutoCloseable
         new Counted("cohort.node.evictions", CounterType.NODE_EVICTIONS, null, "Members this node saw evicted"),
         new Counted("cohort.node.stalls", CounterType.NODE_STALLS, null,
             "Duty cycles of the node's thread that began more than 50 ms after the one before"),
+        new Counted("cohort.flow.lagging.accusations", CounterType.FLOW_LAGGING_ACCUSATIONS, null,
+            "Replicas this node asked the cluster to remove for lagging behind its stream"),
         total("cohort.node.received.frames", CounterType.PEER_FRAMES, null, "Frames received from peers"),
         total("cohort.node.received.messages", CounterType.PEER_MESSAGES, null,
             "Messages received in order from peers"),

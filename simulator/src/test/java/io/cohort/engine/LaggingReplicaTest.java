@@ -182,6 +182,8 @@ class LaggingReplicaTest
         assertTrue(removedAfterNs >= LAGGING_AFTER_NS, "not before the bound: " + removedAfterNs / 1_000_000 + " ms");
         assertNotNull(slow.core().failure());
         assertTrue(slow.core().failure().contains("LAGGING"), "the removed node learns why: " + slow.core().failure());
+        assertEquals(1, owner.core().membership().laggingAccusations(), "counted once, however often renewed");
+        assertEquals(0, healthy.core().membership().laggingAccusations());
 
         for (int i = 0; i < 500; i++)
         {
@@ -244,6 +246,7 @@ class LaggingReplicaTest
         assertFalse(evictions.stream().anyMatch(e -> e.endsWith(":LAGGING")), evictions.toString());
         assertTrue(null == slow.core().failure() || !slow.core().failure().contains("LAGGING"),
             slow.core().failure());
+        assertEquals(0, owner.core().membership().laggingAccusations(), "nor asked for one");
     }
 
     @Test

@@ -74,6 +74,11 @@ public final class CounterType
      * listener once queued.
      */
     public static final int NOTIFICATIONS_REFUSED = 220;
+    /**
+     * Replicas this node asked the cluster to remove with reason LAGGING: behind its broadcast stream past
+     * {@code cohort.flow.lagging.after} (one per replica incarnation, renewals not counted).
+     */
+    public static final int FLOW_LAGGING_ACCUSATIONS = 221;
 
     /** The node's lifecycle state, as the engine's {@code NodeState.code()}. */
     public static final int NODE_STATE = 300;

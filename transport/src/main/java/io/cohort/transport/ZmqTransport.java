@@ -51,6 +51,8 @@ public final class ZmqTransport implements Transport
     private final TransportCounters counters;
     private final ErrorHandler errorHandler;
     private final ZContext zContext;
+    /** Set before the context is closed: errors of JeroMQ's I/O thread from then on are its teardown. */
+    private volatile boolean closing;
     private final ZMQ.Socket publisher;
     private final ZMQ.Socket router;
     private final ZapHandler zapHandler;
@@ -137,6 +139,10 @@ public final class ZmqTransport implements Transport
 
         zContext = new ZContext(1);
         zContext.setLinger(0);
+        // Before any socket: JeroMQ's I/O thread takes its handlers when it starts. Left to JeroMQ, an error on
+        // that thread is printed with its stack trace on stderr and counted nowhere.
+        zContext.setUncaughtExceptionHandler((thread, ex) -> onIoThreadError(ex));
+        zContext.setNotificationExceptionHandler((thread, ex) -> onIoThreadError(ex));
         try
         {
             final CurveKeys keys = context.curveKeys();
@@ -164,6 +170,7 @@ public final class ZmqTransport implements Transport
         }
         catch (final RuntimeException ex)
         {
+            closing = true;
             zContext.close();
             throw ex;
         }
@@ -980,6 +987,20 @@ public final class ZmqTransport implements Transport
             removePeer(connections.get(i).peer.nodeId());
         }
         CloseHelper.closeAll(inputPoller, publisherMonitor, routerMonitor, zapHandler);
+        closing = true;
         zContext.close();
+    }
+
+    /**
+     * An error on JeroMQ's I/O thread: reported to the error handler (counted), unless the context is being
+     * closed. Then it is JeroMQ's I/O thread racing the context's termination (seen: a term acknowledgement written
+     * to a mailbox already closed, when a launch fails on a port in use), and nothing of this node is lost with it.
+     */
+    private void onIoThreadError(final Throwable ex)
+    {
+        if (!closing)
+        {
+            errorHandler.onError(ex);
+        }
     }
 }

@@ -53,6 +53,7 @@ class CounterTypeTest
         pinned.put("FLOW_BACK_PRESSURED", 218);
         pinned.put("NOTIFICATIONS_ROUTED", 219);
         pinned.put("NOTIFICATIONS_REFUSED", 220);
+        pinned.put("FLOW_LAGGING_ACCUSATIONS", 221);
         pinned.put("NODE_STATE", 300);
         pinned.put("NODE_MEMBERS", 301);
         pinned.put("NODE_ROOMS", 302);
