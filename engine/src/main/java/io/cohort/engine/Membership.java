@@ -483,6 +483,15 @@ final class Membership implements SyncPublisher.HeartbeatView
     }
 
     /**
+     * @return replicas (node and incarnation) this node asked the view to remove with reason LAGGING, renewals of
+     * the same accusation not counted.
+     */
+    long laggingAccusations()
+    {
+        return laggingAccusations;
+    }
+
+    /**
      * This node's replica has been behind its stream past the lag bound ({@link FlowControl} checked that the
      * measure can be trusted): asks every other member to remove it with reason LAGGING, once per heartbeat
      * interval while it lasts.
@@ -493,15 +502,6 @@ final class Membership implements SyncPublisher.HeartbeatView
      * @param nowNs    the current time.
      * @return 1 if the accusation was made or renewed, else 0.
      */
-    /**
-     * @return replicas (node and incarnation) this node asked the view to remove with reason LAGGING, renewals of
-     * the same accusation not counted.
-     */
-    long laggingAccusations()
-    {
-        return laggingAccusations;
-    }
-
     int accuseLagging(final Member replica, final long behindNs, final long lagNs, final long nowNs)
     {
         if (null == view || replica.nodeId == nodeId || !view.contains(replica.nodeId, replica.incarnation) ||
