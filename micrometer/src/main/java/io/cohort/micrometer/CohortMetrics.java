@@ -44,7 +44,8 @@ import java.util.function.ToDoubleFunction;
  *   {@code _subscriptions} (local), {@code cohort_node_call_queue_bytes} and {@code _capacity_bytes} (API calls
  *   queued for the node's thread), {@code cohort_node_status_age_seconds} (since the node's thread last refreshed
  *   its status: about 0.1 s, more while the thread stalls), {@code cohort_node_stall_longest_milliseconds} (the
- *   longest gap between two duty cycles of the node's thread since launch);</li>
+ *   longest gap between two duty cycles of the node's thread since launch), {@code cohort_flow_lag_max_seconds}
+ *   (how far the replica furthest behind this node's stream lags);</li>
  *   <li>counters {@code cohort_node_evictions_total}, {@code _errors_total}, {@code _calls_back_pressured_total}
  *   (calls refused with {@code BACK_PRESSURED}), {@code _sends_back_pressured_total} (sends held at a peer's
  *   high-water mark), {@code _received_frames/_messages/_bytes_total}, {@code _sent_frames/_messages/_bytes_total},
@@ -59,8 +60,7 @@ import java.util.function.ToDoubleFunction;
  * {@code _received_frames}, {@code _received_messages}, {@code _received_bytes}, {@code _applied_messages}. They are
  * registered for peers that join and removed for peers that leave by {@link #refresh()}, which runs every refresh
  * interval on a daemon thread of this binder (and at {@link #bindTo}); a peer's counts start at 0 when it is added.
- * Replication lag between nodes is not measured by the engine: the queue of calls and the per-peer gaps and lost
- * tails are what it knows.
+ * Replication lag is measured by each owner, on its own stream: {@code cohort_flow_lag_max_seconds}.
  */
 public final class CohortMetrics implements MeterBinder, AutoCloseable
 {
@@ -211,6 +211,9 @@ public final class CohortMetrics implements MeterBinder, AutoCloseable
         nodeMeters.add(new Bound(registry, gauge(registry, new Counted("cohort.node.status.age", 0, "seconds",
             "Time since the node's thread last refreshed its status (every 0.1 s); grows while the thread stalls"),
             CohortMetrics::statusAgeSeconds)));
+        nodeMeters.add(new Bound(registry, gauge(registry, new Counted("cohort.flow.lag.max", 0, "seconds",
+            "How far the replica furthest behind this node's stream lags: since the first frame it has not applied " +
+            "was sent"), (n) -> n.counter(CounterType.FLOW_LAG_MAX_NS) / 1e9)));
         for (final Counted counter : NODE_COUNTERS)
         {
             nodeMeters.add(new Bound(registry, counter(registry, counter, Tags.empty(),

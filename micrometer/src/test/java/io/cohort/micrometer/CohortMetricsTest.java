@@ -127,6 +127,10 @@ class CohortMetricsTest
         assertEquals(4096.0, gauge(registry, "cohort.node.call.queue.capacity"));
         final double age = gauge(registry, "cohort.node.status.age");
         assertTrue(age >= 0 && age < 5, "status age " + age);
+        final double lag = gauge(registry, "cohort.flow.lag.max");
+        assertTrue(lag >= 0 && lag < 1, "an idle pair's replication lag " + lag);
+        assertEquals(0.0, counter(registry, "cohort.flow.lagging.accusations"));
+        assertTrue(gauge(registry, "cohort.node.stall.longest") >= 0);
 
         // Local sizes, and an error: the backend listener throws once, on the room's creation.
         final long room = CohortNode.roomId("index", "collection", new byte[]{ 1 });
