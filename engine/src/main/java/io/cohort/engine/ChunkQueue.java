@@ -7,6 +7,11 @@ import org.agrona.ExpandableArrayBuffer;
  * Snapshot chunk bodies received from one member and not yet loaded, in arrival order, as (length, body) records.
  * The member sends a bounded credit of chunks ahead of what was loaded, so the queue stays a few chunks long; it
  * still refuses to grow past a bound given at each {@link #offer}, so a broken sender cannot make it unbounded.
+ * Only chunks not yet taken count against that bound and take space: each {@link #offer} first moves the queued
+ * chunks to the front, over the ones already taken. (Space was reused only once the queue had been found empty, so
+ * a loader that never quite caught up kept every chunk of the snapshot: the buffer grew by copying, and a snapshot
+ * larger than {@code cohort.join.buffer.max} overflowed although a few chunks were waiting.) The chunk located by
+ * {@link #poll()} is therefore valid until the next {@link #offer} or {@link #poll()}: the loader loads it at once.
  * Its memory is allocated on first use and released by {@link #clear()}. Not thread safe: the node's thread only.
  */
 final class ChunkQueue
@@ -28,6 +33,7 @@ final class ChunkQueue
      */
     boolean offer(final DirectBuffer source, final int offset, final int bodyLength, final int maxBytes)
     {
+        compact();
         if ((long)length + BODY_OFFSET + bodyLength > maxBytes)
         {
             return false;
@@ -40,6 +46,41 @@ final class ChunkQueue
         buffer.putBytes(length + BODY_OFFSET, source, offset, bodyLength);
         length += BODY_OFFSET + bodyLength;
         return true;
+    }
+
+    /**
+     * Moves the chunks not yet taken to the front of the buffer.
+     */
+    private void compact()
+    {
+        if (readOffset > 0)
+        {
+            final int queued = length - readOffset;
+            if (queued > 0)
+            {
+                buffer.putBytes(0, buffer, readOffset, queued);
+            }
+            length = Math.max(0, queued);
+            readOffset = 0;
+        }
+    }
+
+    /**
+     * Bytes queued and not yet taken, record headers included.
+     *
+     * @return bytes.
+     */
+    int queuedBytes()
+    {
+        return Math.max(0, length - readOffset);
+    }
+
+    /**
+     * @return the buffer's capacity, 0 before the first offer or after {@link #clear()}.
+     */
+    int capacity()
+    {
+        return null == buffer ? 0 : buffer.capacity();
     }
 
     /**
