@@ -7,10 +7,11 @@ import org.agrona.ExpandableArrayBuffer;
  * Snapshot chunk bodies received from one member and not yet loaded, in arrival order, as (length, body) records.
  * The member sends a bounded credit of chunks ahead of what was loaded, so the queue stays a few chunks long; it
  * still refuses to grow past a bound given at each {@link #offer}, so a broken sender cannot make it unbounded.
- * Only chunks not yet taken count against that bound and take space: each {@link #offer} first moves the queued
- * chunks to the front, over the ones already taken. (Space was reused only once the queue had been found empty, so
- * a loader that never quite caught up kept every chunk of the snapshot: the buffer grew by copying, and a snapshot
- * larger than {@code cohort.join.buffer.max} overflowed although a few chunks were waiting.) The chunk located by
+ * Only chunks not yet taken count against that bound, and an {@link #offer} moves the waiting chunks to the front,
+ * over the ones already taken, once those take at least as much space (so each byte is moved about once, and the
+ * buffer stays about twice what waits). Space used to be reused only once the queue had been found empty, so a
+ * loader that never quite caught up kept every chunk of the snapshot: the buffer grew by copying, and a snapshot
+ * larger than {@code cohort.join.buffer.max} overflowed although a few chunks were waiting. The chunk located by
  * {@link #poll()} is therefore valid until the next {@link #offer} or {@link #poll()}: the loader loads it at once.
  * Its memory is allocated on first use and released by {@link #clear()}. Not thread safe: the node's thread only.
  */
@@ -33,14 +34,17 @@ final class ChunkQueue
      */
     boolean offer(final DirectBuffer source, final int offset, final int bodyLength, final int maxBytes)
     {
-        compact();
-        if ((long)length + BODY_OFFSET + bodyLength > maxBytes)
+        if ((long)queuedBytes() + BODY_OFFSET + bodyLength > maxBytes)
         {
             return false;
         }
         if (null == buffer)
         {
             buffer = new ExpandableArrayBuffer(Math.max(INITIAL_LENGTH, BODY_OFFSET + bodyLength));
+        }
+        if (readOffset > 0 && readOffset >= queuedBytes())
+        {
+            compact();
         }
         buffer.putInt(length + LENGTH_OFFSET, bodyLength);
         buffer.putBytes(length + BODY_OFFSET, source, offset, bodyLength);
@@ -53,16 +57,13 @@ final class ChunkQueue
      */
     private void compact()
     {
-        if (readOffset > 0)
+        final int queued = queuedBytes();
+        if (queued > 0)
         {
-            final int queued = length - readOffset;
-            if (queued > 0)
-            {
-                buffer.putBytes(0, buffer, readOffset, queued);
-            }
-            length = Math.max(0, queued);
-            readOffset = 0;
+            buffer.putBytes(0, buffer, readOffset, queued);
         }
+        length = queued;
+        readOffset = 0;
     }
 
     /**
@@ -72,7 +73,7 @@ final class ChunkQueue
      */
     int queuedBytes()
     {
-        return Math.max(0, length - readOffset);
+        return length - readOffset;
     }
 
     /**

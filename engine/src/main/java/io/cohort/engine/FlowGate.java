@@ -163,7 +163,7 @@ final class FlowGate
             return quarter;
         }
         final double bytes = drainBytesPerMs * backPressureAfterNs / 1_000_000.0;
-        return (int)Math.max(Math.min(quarter, MIN_QUEUE_LIMIT_BYTES), Math.min(quarter, bytes));
+        return (int)Math.min(quarter, Math.max(MIN_QUEUE_LIMIT_BYTES, bytes));
     }
 
     /**

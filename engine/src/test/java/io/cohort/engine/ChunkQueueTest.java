@@ -30,7 +30,8 @@ class ChunkQueueTest
             assertEquals(CHUNK, queue.bodyLength());
         }
         assertEquals(2 * (CHUNK + Integer.BYTES), queue.queuedBytes());
-        assertTrue(queue.capacity() <= 4 * (CHUNK + Integer.BYTES), "no growth with the snapshot: " + queue.capacity());
+        assertTrue(queue.capacity() <= 8 * (CHUNK + Integer.BYTES),
+            "no growth with the snapshot (a thousand chunks), about twice what waits: " + queue.capacity());
         while (queue.poll())
         {
             assertEquals(taken++, queue.buffer().getInt(queue.bodyOffset()));
