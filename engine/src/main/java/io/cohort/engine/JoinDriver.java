@@ -331,7 +331,7 @@ final class JoinDriver
         // split strategy: under keep-majority that is a majority answering; under keep-oldest, where a cluster of
         // one may run on, every seed; under static-quorum, all but fewer than the quorum.
         final int total = 1 + seeds.endpoints().size();
-        return 1 + answered > total - Quorum.smallestServingView(context.splitStrategy(), context.minimumNodes(), total);
+        return 1 + answered >= Quorum.smallestFoundingGroup(context.splitStrategy(), context.minimumNodes(), total);
     }
 
     private int answeredLastRound()

@@ -10,13 +10,13 @@ public enum NodeState
     /** Contacting seeds, subscribing to members and loading their state. */
     JOINING(1),
     /**
-     * A member whose view holds at least {@code cohort.cluster.minimum.nodes} members and a majority of the seed hosts
-     * (under keep-majority), so that no other instance of the cluster can be founded beside it: serve traffic.
+     * A member whose view holds at least {@code cohort.cluster.minimum.nodes} members and more than half of the seed hosts
+     * (under keep-majority), so that no other instance of the cluster can serve beside it: serve traffic.
      */
     RUNNING(2),
     /**
      * A member, but its view holds fewer than {@code cohort.cluster.minimum.nodes} members, or (under keep-majority)
-     * fewer than a majority of the seed hosts: refuse work, sync goes on, nodes that come back join it.
+     * half of the seed hosts or fewer: refuse work, sync goes on, nodes that come back join it.
      */
     NOT_ENOUGH_NODES(3),
     /** Leaving gracefully: announced, flushing. */

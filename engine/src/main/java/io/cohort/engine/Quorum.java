@@ -83,23 +83,28 @@ final class Quorum
     }
 
     /**
-     * The fewest members a view must hold to serve, given how many seed hosts a node knows: the bound that makes
-     * founding safe. A group of joining nodes founds a new instance of the cluster only when so many seed hosts
-     * answered that those left silent are fewer than this ({@link JoinDriver}); a view serves (RUNNING) only while it
-     * holds at least this many members. A serving view and a founding group each hold more seed hosts than the other
-     * could leave out, so they share one: a host that answers as a joining node is in no serving view, and a new
-     * instance is never founded beside one that serves. (A view's members are counted as seed hosts: the rule assumes
-     * every node lists the same seeds, every one of them a node of the cluster.)
-     * <p>
-     * Without this bound a view shrunk below a majority of the seed hosts (one removal at a time, each agreed) went on
-     * serving, while the nodes removed, started again on the far side of a cut, were a majority of the seed hosts and
-     * founded a second instance that served beside it.
+     * The fewest members a view must hold to serve, given how many seed hosts a node knows. A view serves (RUNNING)
+     * only while it holds at least this many members, and a group of joining nodes founds a new instance only when
+     * at least {@link #smallestFoundingGroup} seed hosts answered as joining nodes ({@link JoinDriver}); the two
+     * bounds together keep a second instance from ever serving beside one that serves. (A view's members are counted
+     * as seed hosts: the rule assumes every node lists the same seeds, every one of them a node of the cluster.)
+     * <ul>
+     * <li>A serving view and a founding group share a seed host, and a host that answers as a joining node is in no
+     * serving view: a new instance is never founded beside one that serves. Without a floor, a view shrunk to a
+     * minority of the seed hosts (one agreed removal at a time) went on serving while the removed nodes, started again
+     * beyond a cut, founded a second instance (seed 411531).</li>
+     * <li>Under keep-majority two serving views share a seed host too, so two instances founded apart (each
+     * founding group met no serving view then) cannot both grow to serve: a host is a member of one instance at a
+     * time. Half the seed hosts is not enough: a view's tie-break (half with the oldest member) holds within one
+     * lineage only, and two instances founded apart beyond a one-way cut each served with two of four seed hosts
+     * (seed 1924854).</li>
+     * </ul>
      *
      * @param strategy     {@code cohort.cluster.split.strategy}.
      * @param minimumNodes {@code cohort.cluster.minimum.nodes}.
      * @param seedHosts    this node and the seed endpoints it resolved (itself left out of them), at least 1.
-     * @return under keep-majority a majority of the seed hosts (half, rounded up); under keep-oldest 1 (founding needs
-     * every seed host); under static-quorum {@code minimumNodes}.
+     * @return under keep-majority more than half of the seed hosts; under keep-oldest 1 (founding needs every seed
+     * host); under static-quorum {@code minimumNodes}.
      */
     static int smallestServingView(final SplitStrategy strategy, final int minimumNodes, final int seedHosts)
     {
@@ -110,7 +115,31 @@ final class Quorum
             case STATIC_QUORUM:
                 return Math.max(1, minimumNodes);
             default:
-                return (seedHosts + 1) / 2;
+                return seedHosts / 2 + 1;
+        }
+    }
+
+    /**
+     * The fewest seed hosts, the founder included, that must answer as joining nodes in one round before a joining
+     * node founds a new instance: more than the seed hosts left silent could hold of a serving view
+     * ({@link #smallestServingView}), so that the founding group shares a seed host with every serving view.
+     *
+     * @param strategy     {@code cohort.cluster.split.strategy}.
+     * @param minimumNodes {@code cohort.cluster.minimum.nodes}.
+     * @param seedHosts    this node and the seed endpoints it resolved (itself left out of them), at least 1.
+     * @return under keep-majority more than half of the seed hosts; under keep-oldest every one (a view of one may
+     * serve); under static-quorum all but fewer than {@code minimumNodes}.
+     */
+    static int smallestFoundingGroup(final SplitStrategy strategy, final int minimumNodes, final int seedHosts)
+    {
+        switch (strategy)
+        {
+            case KEEP_OLDEST:
+                return seedHosts;
+            case STATIC_QUORUM:
+                return Math.max(1, seedHosts - Math.max(1, minimumNodes) + 1);
+            default:
+                return seedHosts / 2 + 1;
         }
     }
 

@@ -39,14 +39,35 @@ class QuorumTest
                     continue; // refused by the configuration: two static quorums would not intersect either
                 }
                 final int servingFloor = Quorum.smallestServingView(strategy, minimum, seedHosts);
-                // JoinDriver founds when the seed hosts that answered as joining nodes, itself included, are more
-                // than those left silent could hold of a serving view.
-                final int smallestFoundingGroup = seedHosts - servingFloor + 1;
+                // JoinDriver founds when this many seed hosts, itself included, answered as joining nodes.
+                final int smallestFoundingGroup = Quorum.smallestFoundingGroup(strategy, minimum, seedHosts);
                 final String what = strategy + " seedHosts=" + seedHosts + " minimum=" + minimum;
                 assertTrue(smallestFoundingGroup + servingFloor > seedHosts, what);
-                assertTrue(smallestFoundingGroup <= seedHosts, what + ": founding must stay possible");
+                assertTrue(smallestFoundingGroup >= 1 && smallestFoundingGroup <= seedHosts,
+                    what + ": founding must stay possible");
                 assertTrue(servingFloor >= 1 && servingFloor <= (seedHosts + 2) / 2 ||
                     SplitStrategy.STATIC_QUORUM == strategy, what + ": a majority of the seed hosts serves");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = SplitStrategy.class, names = {"KEEP_MAJORITY", "STATIC_QUORUM"})
+    void shouldMakeAnyTwoServingViewsShareASeedHost(final SplitStrategy strategy)
+    {
+        // Two instances founded apart (neither founding group met a serving view) must not both serve: a host is a
+        // member of one instance at a time, so two serving views must share one (seed 1924854: 2 of 4 each).
+        // Keep-oldest needs no such bound: it founds only when every seed host answered as a joining node.
+        for (int seedHosts = 1; seedHosts <= MAX_N; seedHosts++)
+        {
+            for (int minimum = 1; minimum <= seedHosts; minimum++)
+            {
+                if (SplitStrategy.STATIC_QUORUM == strategy && 2 * minimum <= seedHosts)
+                {
+                    continue;
+                }
+                final int servingFloor = Quorum.smallestServingView(strategy, minimum, seedHosts);
+                assertTrue(2 * servingFloor > seedHosts, strategy + " seedHosts=" + seedHosts + " minimum=" + minimum);
             }
         }
     }

@@ -154,6 +154,9 @@ class SimulationTest
      * <li>1561418: joiners that had waited most of their join timeout for a cluster to be founded were let in by one
      * view (static quorum of five), failed by the timeout within 120 ms, and took the view's quorum with them. A
      * node a view lets in gets its join timeout again.</li>
+     * <li>1924854: every node of four restarted under a new id beyond one-way cuts; two of them founded apart (each
+     * founding group met no serving view then), each let one joiner in, and both views of two served, as half of
+     * the seed hosts. A view now serves only with more than half of them ({@link Quorum#smallestServingView}).</li>
      * </ul>
      */
     @ParameterizedTest
@@ -161,7 +164,7 @@ class SimulationTest
         307577, 307608, 307876, 308674, 308986, 310209, 313742, 314047, 317165, 318047, 319846, 8243, 6971, 9905, 319294,
         302158, 304451, 309251, 313304, 313512, 315034, 316136, 319500, 303582, 325735, 336873, 411531, 501511, 561064,
         550041, 567685, 577493, 584411, 575418, 532328, 5728, 4033,
-        703151, 707758, 721889, 722618, 810213, 819045, 1065523, 1197007, 1154136, 1561418 })
+        703151, 707758, 721889, 722618, 810213, 819045, 1065523, 1197007, 1154136, 1561418, 1924854 })
     void shouldPassWidenedSeeds(final long seed)
     {
         final SimulationRun.Result result = SimBatch.runSeed(seed, TRACE_LINES, false);
