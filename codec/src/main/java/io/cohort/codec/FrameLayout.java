@@ -72,7 +72,7 @@ public final class FrameLayout
     /** "COHT" read as a little-endian int. */
     public static final int MAGIC = 0x54484F43;
     /** Major protocol version: frames of another major version are rejected. */
-    public static final int VERSION_MAJOR = 3;
+    public static final int VERSION_MAJOR = 4;
     /** Minor protocol version: may only append fields at the end of message bodies. */
     public static final int VERSION_MINOR = 0;
 

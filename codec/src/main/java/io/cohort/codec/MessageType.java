@@ -72,13 +72,19 @@ public final class MessageType
     public static final int SEED_PROBE_RESPONSE = FIRST_COMMAND_TYPE + 16;
     /** Command, replica to owner: the last message of the owner's broadcast stream the replica has applied. */
     public static final int FLOW_STATUS = FIRST_COMMAND_TYPE + 17;
+    /**
+     * Command, member to member, every heartbeat interval: the liveness copy of a {@link #HEARTBEAT} (same body), on
+     * the command channel so that no data back-pressure delays it; it carries the lease's echoes, the reachability
+     * rows and the view, but not a digest to check (it is not ordered with the sender's rows).
+     */
+    public static final int LIVENESS = FIRST_COMMAND_TYPE + 18;
 
     private static final int[] ALL = {
         HEARTBEAT, MEMBER_CARD, NODE_JOINED, NODE_LEAVING, NODE_EVICTED, SUSPECT, ROOM_CREATED, ROOM_REMOVED,
         ROOM_COUNT, NOTIFICATION, CLUSTER_EVENT, PROBE, JOIN_REQUEST, JOIN_RESPONSE, SNAPSHOT_REQUEST,
         SNAPSHOT_CHUNK, REPAIR_REQUEST, PROBE_REQUEST, COMMAND_RESPONSE, SNAPSHOT_CREDIT, VIEW_PREPARE, VIEW_PROMISE,
         VIEW_ACCEPT, VIEW_ACCEPTED, VIEW_COMMIT, CHANGE_REQUEST, VIEW_QUERY, SEED_PROBE, SEED_PROBE_RESPONSE,
-        FLOW_STATUS };
+        FLOW_STATUS, LIVENESS };
 
     private MessageType()
     {
@@ -145,6 +151,7 @@ public final class MessageType
             case SEED_PROBE: return "SEED_PROBE";
             case SEED_PROBE_RESPONSE: return "SEED_PROBE_RESPONSE";
             case FLOW_STATUS: return "FLOW_STATUS";
+            case LIVENESS: return "LIVENESS";
             default: return "UNKNOWN";
         }
     }
@@ -199,6 +206,7 @@ public final class MessageType
             case SEED_PROBE: return fixed(bodyLength, SeedProbeDecoder.BODY_LENGTH);
             case SEED_PROBE_RESPONSE: return SeedProbeResponseDecoder.validate(buffer, bodyOffset, bodyLength);
             case FLOW_STATUS: return fixed(bodyLength, FlowStatusDecoder.MIN_LENGTH);
+            case LIVENESS: return HeartbeatDecoder.validate(buffer, bodyOffset, bodyLength, limits);
             default: return DecodeResult.UNKNOWN_MESSAGE_TYPE;
         }
     }

@@ -326,7 +326,9 @@ class DecodeRejectionTest
             ROOM_COUNT));
         cases.add(structural("major version 2 (the heartbeat before view fields)", r, putByte(VERSION_MAJOR_OFFSET, 2),
             ROOM_COUNT));
-        cases.add(structural("major version 4", r, putByte(VERSION_MAJOR_OFFSET, 4), ROOM_COUNT));
+        cases.add(structural("major version 3 (before the liveness copy of heartbeats)", r,
+            putByte(VERSION_MAJOR_OFFSET, 3), ROOM_COUNT));
+        cases.add(structural("major version 5", r, putByte(VERSION_MAJOR_OFFSET, 5), ROOM_COUNT));
         cases.add(structural("major version 0", r, putByte(VERSION_MAJOR_OFFSET, 0), ROOM_COUNT));
         cases.add(structural("major version 255", r, putByte(VERSION_MAJOR_OFFSET, 255)));
     }
@@ -402,7 +404,7 @@ class DecodeRejectionTest
 
     private static void unknownMessageType(final List<Case> cases)
     {
-        for (final int type : new int[]{ 0, 13, 31, 50, 999, 0x7FFF, 0xFFFF })
+        for (final int type : new int[]{ 0, 13, 31, 51, 999, 0x7FFF, 0xFFFF })
         {
             cases.add(structural("type " + type, DecodeResult.UNKNOWN_MESSAGE_TYPE, putType(M0, type), ROOM_COUNT));
         }

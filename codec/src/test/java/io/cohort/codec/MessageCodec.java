@@ -18,6 +18,7 @@ import io.cohort.codec.Messages.Probe;
 import io.cohort.codec.Messages.ProbeRequest;
 import io.cohort.codec.Messages.SnapshotCredit;
 import io.cohort.codec.Messages.FlowStatus;
+import io.cohort.codec.Messages.Liveness;
 import io.cohort.codec.Messages.Raw;
 import io.cohort.codec.Messages.RepairRequest;
 import io.cohort.codec.Messages.Room;
@@ -259,6 +260,7 @@ final class MessageCodec
             case MessageType.PROBE_REQUEST: return ProbeRequestEncoder.BODY_LENGTH;
             case MessageType.SNAPSHOT_CREDIT: return SnapshotCreditEncoder.BODY_LENGTH;
             case MessageType.FLOW_STATUS: return FlowStatusEncoder.BODY_LENGTH;
+            case MessageType.LIVENESS: return bodyLength(((Liveness)message).heartbeat());
             case MessageType.COMMAND_RESPONSE:
                 return CommandResponseEncoder.computeLength(utf8(((CommandResponse)message).detail()).length);
             case MessageType.VIEW_PREPARE: return ViewPrepareEncoder.BODY_LENGTH;
@@ -489,6 +491,8 @@ final class MessageCodec
                 snapshotCreditEncoder.wrap(buffer, at).correlationId(m.correlationId()).chunksLoaded(m.chunksLoaded());
                 return SnapshotCreditEncoder.BODY_LENGTH;
             }
+            case MessageType.LIVENESS:
+                return write(buffer, at, ((Liveness)message).heartbeat());
             case MessageType.FLOW_STATUS:
             {
                 final FlowStatus m = (FlowStatus)message;
@@ -854,6 +858,8 @@ final class MessageCodec
                 final SnapshotCreditDecoder d = snapshotCreditDecoder.wrap(buffer, offset, length);
                 return new SnapshotCredit(d.correlationId(), d.chunksLoaded());
             }
+            case MessageType.LIVENESS:
+                return new Liveness(readHeartbeat(heartbeatDecoder.wrap(buffer, offset, length)));
             case MessageType.FLOW_STATUS:
             {
                 final FlowStatusDecoder d = flowStatusDecoder.wrap(buffer, offset, length);

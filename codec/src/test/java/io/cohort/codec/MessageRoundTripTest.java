@@ -18,6 +18,7 @@ import io.cohort.codec.Messages.Probe;
 import io.cohort.codec.Messages.ProbeRequest;
 import io.cohort.codec.Messages.SnapshotCredit;
 import io.cohort.codec.Messages.FlowStatus;
+import io.cohort.codec.Messages.Liveness;
 import io.cohort.codec.Messages.RepairRequest;
 import io.cohort.codec.Messages.Room;
 import io.cohort.codec.Messages.RoomCount;
@@ -155,7 +156,9 @@ class MessageRoundTripTest
             new ViewQuery(241L, LINEAGE, 7L),
             new SeedProbe(251L, LINEAGE, 7L),
             new SeedProbeResponse(261L, ~LINEAGE, 12L, 5, true, 1_700_000_000_001L, 262L, true),
-            new FlowStatus(271L, 272L, 273L));
+            new FlowStatus(271L, 272L, 273L),
+            new Liveness(new Heartbeat(281L, 282L, 283L, 1, LINEAGE, 7L, 284L,
+                List.of(new HeartbeatMember(285L, 286L, 287L, 0b101L)), List.of())));
     }
 
     /**
@@ -211,7 +214,8 @@ class MessageRoundTripTest
             new ViewQuery(0L, 0L, 0L),
             new SeedProbe(0L, 0L, 0L),
             new SeedProbeResponse(0L, 0L, 0L, 0, false, 0L, 0L, false),
-            new FlowStatus(0L, 0L, 0L));
+            new FlowStatus(0L, 0L, 0L),
+            new Liveness(new Heartbeat(0L, 0L, 0L, 0, 0L, 0L, 0L, List.of(), List.of())));
     }
 
     /**
@@ -859,10 +863,10 @@ class MessageRoundTripTest
             }
         }
         assertEquals(all.length, names.size());
-        assertEquals(30, all.length);
+        assertEquals(31, all.length);
         all[0] = -1;
         assertEquals(MessageType.HEARTBEAT, MessageType.all()[0], "all() returns a copy");
-        for (final int unknown : new int[]{ 0, 13, 31, 50, 999, 0xFFFF, -1 })
+        for (final int unknown : new int[]{ 0, 13, 31, 51, 999, 0xFFFF, -1 })
         {
             assertFalse(MessageType.isKnown(unknown), "" + unknown);
         }

@@ -169,6 +169,15 @@ final class Messages
         }
     }
 
+    /** LIVENESS: a heartbeat's body on the command channel. */
+    record Liveness(Heartbeat heartbeat) implements Message
+    {
+        public int type()
+        {
+            return MessageType.LIVENESS;
+        }
+    }
+
     /** MEMBER_CARD or NODE_JOINED, which share a body. */
     record MemberCard(int type, Card card) implements Message
     {

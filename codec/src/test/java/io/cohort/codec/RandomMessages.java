@@ -18,6 +18,7 @@ import io.cohort.codec.Messages.Probe;
 import io.cohort.codec.Messages.ProbeRequest;
 import io.cohort.codec.Messages.SnapshotCredit;
 import io.cohort.codec.Messages.FlowStatus;
+import io.cohort.codec.Messages.Liveness;
 import io.cohort.codec.Messages.RepairRequest;
 import io.cohort.codec.Messages.Room;
 import io.cohort.codec.Messages.RoomCount;
@@ -193,6 +194,8 @@ final class RandomMessages
                 return new SnapshotCredit(anyLong(random), anyLong(random));
             case MessageType.FLOW_STATUS:
                 return new FlowStatus(anyLong(random), anyLong(random), anyLong(random));
+            case MessageType.LIVENESS:
+                return new Liveness((Heartbeat)next(random, MessageType.HEARTBEAT));
             case MessageType.COMMAND_RESPONSE:
                 return new CommandResponse(anyLong(random), anyInt(random), name(random));
             case MessageType.VIEW_PREPARE:

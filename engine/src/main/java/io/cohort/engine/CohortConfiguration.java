@@ -213,8 +213,9 @@ public final class CohortConfiguration
      * A replica that stays behind an owner's stream this long (untethered, or holding the window closed) is removed
      * from the cluster with reason LAGGING: the owner that measures the lag asks for it, and a view agreed by a
      * quorum removes it, with cohort.sync.repair on or off. Never while the owner's own cycles run late or while no
-     * other replica keeps up with the same stream, so a cluster of two never removes for lag. At least
-     * {@code cohort.heartbeat.timeout}.
+     * other replica keeps up with the same stream, so a cluster of two never removes for lag on the owner's word;
+     * there the replica itself, once its copy lags this long (what the owner handed its socket has not arrived),
+     * distrusts it and the cut removes it. At least {@code cohort.heartbeat.timeout}.
      */
     public static final String FLOW_LAGGING_AFTER_PROP_NAME = "cohort.flow.lagging.after";
     /** Default lag bound: a few heartbeat timeouts, so that a healthy node under a burst is never removed. */

@@ -4,6 +4,7 @@ import io.cohort.codec.CommandResponseDecoder;
 import io.cohort.codec.CommandStatus;
 import io.cohort.codec.FlowStatusDecoder;
 import io.cohort.codec.FrameLayout;
+import io.cohort.codec.HeartbeatDecoder;
 import io.cohort.codec.MessageType;
 import io.cohort.codec.ProbeRequestDecoder;
 import io.cohort.codec.SnapshotCreditDecoder;
@@ -40,6 +41,7 @@ final class CommandChannel implements CommandHandler
     private final SnapshotRequestDecoder snapshotRequestDecoder = new SnapshotRequestDecoder();
     private final SnapshotCreditDecoder snapshotCreditDecoder = new SnapshotCreditDecoder();
     private final FlowStatusDecoder flowStatusDecoder = new FlowStatusDecoder();
+    private final HeartbeatDecoder livenessDecoder = new HeartbeatDecoder();
     private final CommandResponseDecoder commandResponseDecoder = new CommandResponseDecoder();
 
     CommandChannel(
@@ -109,6 +111,10 @@ final class CommandChannel implements CommandHandler
                 break;
             }
 
+            case MessageType.LIVENESS:
+                onLiveness(senderNodeId, senderIncarnation, buffer, bodyOffset, bodyLength);
+                break;
+
             case MessageType.VIEW_PREPARE:
                 core.membership().agreement().onPrepare(routingId, buffer, bodyOffset, bodyLength);
                 break;
@@ -145,6 +151,27 @@ final class CommandChannel implements CommandHandler
             default:
                 break;
         }
+    }
+
+    /**
+     * A member's heartbeat on the command channel: it is heard (its silence timer restarts), its echoes, rows and
+     * view count as its stream's heartbeat would, and the last broadcast sequence it handed its socket is awaited on
+     * its stream ({@link ClusterCore}: a stream that stops arriving is a fault). Only a member of this node's list, in
+     * the incarnation listed: a stranger's or an old incarnation's copy proves nothing.
+     */
+    private void onLiveness(final long senderNodeId, final long senderIncarnation, final DirectBuffer buffer,
+        final int bodyOffset, final int bodyLength)
+    {
+        final Member member = core.member(senderNodeId);
+        if (null == member || member.incarnation != senderIncarnation)
+        {
+            return;
+        }
+        final long nowNs = core.nowNs();
+        final HeartbeatDecoder liveness = livenessDecoder.wrap(buffer, bodyOffset, bodyLength);
+        member.lastHeardNs = nowNs;
+        member.awaitBroadcast(liveness.lastBroadcastSequence(), nowNs);
+        core.membership().onHeartbeat(member, liveness, nowNs);
     }
 
     private void onSnapshotRequest(final byte[] routingId, final long senderNodeId, final DirectBuffer buffer,

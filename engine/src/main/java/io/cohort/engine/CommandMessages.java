@@ -5,6 +5,7 @@ import io.cohort.codec.CommandResponseEncoder;
 import io.cohort.codec.FrameEncoder;
 import io.cohort.codec.FlowStatusEncoder;
 import io.cohort.codec.FrameLayout;
+import io.cohort.codec.HeartbeatEncoder;
 import io.cohort.codec.JoinRequestEncoder;
 import io.cohort.codec.JoinResponseEncoder;
 import io.cohort.codec.MemberCardEncoder;
@@ -39,6 +40,7 @@ final class CommandMessages
     private final SnapshotCreditEncoder snapshotCredit = new SnapshotCreditEncoder();
     private final ProbeRequestEncoder probeRequest = new ProbeRequestEncoder();
     private final FlowStatusEncoder flowStatus = new FlowStatusEncoder();
+    private final HeartbeatEncoder liveness;
     private final CommandResponseEncoder commandResponse;
     private final String syncEndpoint;
     private final String commandEndpoint;
@@ -64,6 +66,7 @@ final class CommandMessages
         this.joinRequest = new JoinRequestEncoder(limits);
         this.joinResponse = new JoinResponseEncoder(limits);
         this.commandResponse = new CommandResponseEncoder(limits);
+        this.liveness = new HeartbeatEncoder(limits);
     }
 
     UnsafeBuffer buffer()
@@ -137,6 +140,20 @@ final class CommandMessages
         final int at = frame.claim(MessageType.FLOW_STATUS, FlowStatusEncoder.BODY_LENGTH);
         flowStatus.wrap(buffer, at).ownerIncarnation(ownerIncarnation)
             .appliedBroadcastSequence(appliedBroadcastSequence).appliedDirectedSequence(appliedDirectedSequence);
+        return frame.finish();
+    }
+
+    /**
+     * The liveness copy of a heartbeat, for every member on the command channel: the same body as the stream's
+     * heartbeat but no digest (it is not ordered with this node's rows) and no directed sequences.
+     */
+    int liveness(final long nowNs, final SyncPublisher.HeartbeatView view, final long heartbeatSeq,
+        final long lastBroadcastSequence, final int flags)
+    {
+        final FrameEncoder frame = begin();
+        final int at = frame.claim(MessageType.LIVENESS, HeartbeatEncoder.computeLength(view.entryCount(), 0));
+        SyncPublisher.writeMembership(liveness.wrap(buffer, at).sendTimeNs(nowNs)
+            .lastBroadcastSequence(lastBroadcastSequence).flags(flags), view, heartbeatSeq);
         return frame.finish();
     }
 

@@ -79,6 +79,12 @@ final class Member
     int replayPosition;
     /** Sequence of the last broadcast message received from it, state-changing or not. */
     long lastBroadcastSequence = -1;
+    /**
+     * A broadcast sequence its liveness copy said it had handed to its socket and this node has not received yet
+     * (-1: none awaited), and since when this node knows of it: how long its stream takes to arrive here.
+     */
+    long awaitedBroadcastSequence = -1;
+    long awaitedSinceNs = -1;
     /** After a join buffer overflow: no new sync before this time. */
     long resyncNotBeforeNs;
     boolean directedStreamOpen;
@@ -105,6 +111,38 @@ final class Member
         this.addedNs = nowNs;
         this.lastHeardNs = nowNs;
         this.unsyncedSinceNs = nowNs;
+    }
+
+    /**
+     * Its liveness copy says it has handed its socket every broadcast message up to a sequence: if this node has not
+     * received that one yet and awaits none, it awaits this one from now.
+     */
+    void awaitBroadcast(final long sentSequence, final long nowNs)
+    {
+        if (awaitedSinceNs < 0 && sentSequence > lastBroadcastSequence)
+        {
+            awaitedBroadcastSequence = sentSequence;
+            awaitedSinceNs = nowNs;
+        }
+    }
+
+    /**
+     * A broadcast message of its stream arrived here.
+     */
+    void onBroadcastArrived(final long sequence)
+    {
+        if (awaitedSinceNs >= 0 && sequence >= awaitedBroadcastSequence)
+        {
+            awaitedSinceNs = -1;
+        }
+    }
+
+    /**
+     * @return for how long this node has awaited a message its socket was handed (0 if it awaits none).
+     */
+    long awaitingForNs(final long nowNs)
+    {
+        return awaitedSinceNs < 0 ? 0 : nowNs - awaitedSinceNs;
     }
 
     boolean isSynced()

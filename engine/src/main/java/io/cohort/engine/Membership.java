@@ -236,11 +236,19 @@ final class Membership implements SyncPublisher.HeartbeatView
     }
 
     /**
-     * {@inheritDoc}
+     * @return the sequence the next heartbeat carries.
      */
-    public long nextHeartbeatSeq()
+    long nextHeartbeatSeq()
     {
         return heartbeatSeq + 1;
+    }
+
+    /**
+     * @return the sequence of the last heartbeat sent (0 before the first).
+     */
+    long lastHeartbeatSeq()
+    {
+        return heartbeatSeq;
     }
 
     /**

@@ -263,12 +263,15 @@ final class SyncPublisher
      * Claims a heartbeat: the last broadcast sequence (its own), the digest of this node's rows, the membership
      * view, and the last sequence sent on each directed stream.
      *
-     * @param nowNs   the current time.
-     * @param view    the membership the heartbeat describes.
-     * @param flags   heartbeat flags.
-     * @return false if nothing was claimed (rows or control pending, or back-pressure): try again next cycle.
+     * @param nowNs        the current time.
+     * @param view         the membership the heartbeat describes.
+     * @param flags        heartbeat flags.
+     * @param heartbeatSeq the heartbeat sequence it carries: the one just sent on the liveness path, or, for a
+     *                     heartbeat the stream refused then, the latest sent since (an echo of it proves a receipt
+     *                     after its send time, which is all the lease asks).
+     * @return false if nothing was claimed (control pending, or back-pressure): try again next cycle.
      */
-    boolean sendHeartbeat(final long nowNs, final HeartbeatView view, final int flags)
+    boolean sendHeartbeat(final long nowNs, final HeartbeatView view, final int flags, final long heartbeatSeq)
     {
         // Control first (it is never held back). Rows the window holds back do not hold the heartbeat back: a lease
         // and the others' silence timers must not depend on the replication window; the heartbeat then says its
@@ -289,14 +292,8 @@ final class SyncPublisher
             .sendTimeNs(nowNs)
             .lastBroadcastSequence(outbound.nextBroadcastSequence() - 1)
             .stateDigest(state.ownerDigest(nodeId))
-            .flags(hasPending() ? flags | HeartbeatDecoder.FLAG_ROWS_PENDING : flags)
-            .view(view.lineage(), view.epoch())
-            .heartbeatSeq(view.nextHeartbeatSeq())
-            .memberCount(memberCount);
-        for (int i = 0; i < memberCount; i++)
-        {
-            heartbeat.member(i, view.entryNodeId(i), view.entryEcho(i), view.entryRowVersion(i), view.entryRow(i));
-        }
+            .flags(hasPending() ? flags | HeartbeatDecoder.FLAG_ROWS_PENDING : flags);
+        writeMembership(heartbeat, view, heartbeatSeq);
         for (int i = 0; i < directedCount; i++)
         {
             final long destination = outbound.destination(i);
@@ -306,9 +303,23 @@ final class SyncPublisher
     }
 
     /**
-     * What a heartbeat says of the membership: the view (lineage, epoch), the sequence of this heartbeat, and one
-     * entry per member in view order (its node id, the last heartbeat of it this node received, and its row of
-     * unreachable members as this node knows it, with the row's version).
+     * Writes what a heartbeat says of the membership (view, heartbeat sequence, one entry per member), for the
+     * heartbeat of the stream and its liveness copy on the command channel alike.
+     */
+    static void writeMembership(final HeartbeatEncoder heartbeat, final HeartbeatView view, final long heartbeatSeq)
+    {
+        final int memberCount = view.entryCount();
+        heartbeat.view(view.lineage(), view.epoch()).heartbeatSeq(heartbeatSeq).memberCount(memberCount);
+        for (int i = 0; i < memberCount; i++)
+        {
+            heartbeat.member(i, view.entryNodeId(i), view.entryEcho(i), view.entryRowVersion(i), view.entryRow(i));
+        }
+    }
+
+    /**
+     * What a heartbeat says of the membership: the view (lineage, epoch) and one entry per member in view order (its
+     * node id, the last heartbeat of it this node received, and its row of unreachable members as this node knows
+     * it, with the row's version).
      */
     interface HeartbeatView
     {
@@ -317,9 +328,6 @@ final class SyncPublisher
 
         /** @return the epoch of that view, 0 if none. */
         long epoch();
-
-        /** @return the sequence the next heartbeat carries. */
-        long nextHeartbeatSeq();
 
         /** @return the number of entries. */
         int entryCount();

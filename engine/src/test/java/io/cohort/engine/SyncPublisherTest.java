@@ -42,11 +42,6 @@ class SyncPublisherTest
             return 0;
         }
 
-        public long nextHeartbeatSeq()
-        {
-            return 1;
-        }
-
         public int entryCount()
         {
             return 0;
@@ -211,10 +206,10 @@ class SyncPublisherTest
         outbound.flush();
         publisher.probe(0x53, 9);
 
-        assertFalse(publisher.sendHeartbeat(1, NO_VIEW, 0));
+        assertFalse(publisher.sendHeartbeat(1, NO_VIEW, 0, 1));
         sink.accepting = true;
         publisher.publishControl();
-        assertTrue(publisher.sendHeartbeat(1, NO_VIEW, 0));
+        assertTrue(publisher.sendHeartbeat(1, NO_VIEW, 0, 1));
         outbound.flush();
 
         assertEquals(List.of(MessageType.ROOM_COUNT, MessageType.PROBE, MessageType.HEARTBEAT), sink.types);

@@ -110,6 +110,7 @@ final class SimNetwork
     /** Delays of flow status reports: their own stream, so that a periodic report does not shift every later draw
      * of {@link #random} (each seed's faults and delays stay the scenario they were before reports existed). */
     private final Random statusRandom;
+    private final Random livenessRandom;
     private final PriorityQueue<Event> events = new PriorityQueue<>();
     private final Map<String, SimNode> nodesByEndpoint = new HashMap<>();
     private final Long2ObjectHashMap<SimNode> nodesByInstance = new Long2ObjectHashMap<>();
@@ -134,6 +135,7 @@ final class SimNetwork
     {
         this.random = new Random(seed);
         this.statusRandom = new Random(~seed);
+        this.livenessRandom = new Random(seed * 0x9E3779B97F4A7C15L + 1);
         this.latencyNs = latencyNs;
         this.jitterNs = jitterNs;
         this.subscribeDelayNs = subscribeDelayNs;
@@ -457,6 +459,15 @@ final class SimNetwork
     void sendStatus(final SimNode from, final SimNode to, final Runnable delivery)
     {
         sendCommand(from, to, delivery, statusRandom);
+    }
+
+    /**
+     * A heartbeat's liveness copy: a command like any other, with its delay drawn from its own random stream (so
+     * that adding it left the other draws of a seed as they were).
+     */
+    void sendLiveness(final SimNode from, final SimNode to, final Runnable delivery)
+    {
+        sendCommand(from, to, delivery, livenessRandom);
     }
 
     private void sendCommand(final SimNode from, final SimNode to, final Runnable delivery, final Random draws)

@@ -159,6 +159,10 @@ final class SimTransport implements Transport
         {
             network.sendStatus(requester, target, delivery);
         }
+        else if (MessageType.LIVENESS == type)
+        {
+            network.sendLiveness(requester, target, delivery);
+        }
         else
         {
             network.sendCommand(requester, target, delivery);

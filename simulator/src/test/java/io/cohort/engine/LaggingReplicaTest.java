@@ -207,10 +207,40 @@ class LaggingReplicaTest
     }
 
     /**
+     * Liveness on its own path: a receiver so slow that the heartbeats in its stream arrive far past the heartbeat
+     * timeout (each sync frame costs it 40 ms, the owner sends one a millisecond) still hears every member and is
+     * heard, on their liveness copies: it accuses nobody of silence, keeps its lease and serves until the owner's
+     * LAGGING request removes it at the bound; the owner and the healthy replica are never the ones removed.
+     */
+    @Test
+    void shouldKeepASlowReceiverHeardAndHearingOnTheLivenessPathUntilRemovedAsLagging()
+    {
+        startThreeSyncedNodes();
+        slow.receiveCostNs(ms(40));
+        final long slowFromNs = network.nowNs();
+        while (NodeState.EVICTED != slow.core().state())
+        {
+            changeAndTick();
+            assertEquals(NodeState.RUNNING, owner.core().state(), "the owner is never the one removed");
+            assertEquals(NodeState.RUNNING, healthy.core().state(), "nor the healthy replica");
+            if (network.nowNs() - slowFromNs < LAGGING_AFTER_NS)
+            {
+                assertEquals(NodeState.RUNNING, slow.core().state(), "its lease holds on echoes of the liveness path");
+                assertEquals(0, slow.core().membership().view().epoch() -
+                    owner.core().membership().view().epoch(), "no view change before the bound");
+            }
+            assertTrue(network.nowNs() - slowFromNs <= LAGGING_AFTER_NS + ms(2000), slow.core().state().toString());
+        }
+        assertTrue(network.nowNs() - slowFromNs >= LAGGING_AFTER_NS);
+        assertTrue(slow.core().failure().contains("LAGGING"), slow.core().failure());
+        assertFalse(evictions.stream().anyMatch(e -> !e.endsWith(":" + SLOW + ":LAGGING")), evictions.toString());
+    }
+
+    /**
      * With one replica the owner cannot tell a slow replica from a slow stream: past the bound it only untethers it,
-     * and never asks for a LAGGING removal. (Untethered, the replica then falls further behind, and as heartbeats
-     * still ride the data stream its lease may lapse and it may leave on its own, as PARTITION: that is the
-     * liveness path of issue 14 item 1, not this bound.)
+     * and never asks for a LAGGING removal. The replica itself knows, from the owner's liveness copies, what the
+     * owner handed its socket: once its copy lags past the bound, it distrusts its copy, and the cut removes it, the
+     * lone accuser, while the owner serves on ({@link #shouldLetTheSlowReplicaOfAClusterOfTwoGo}).
      */
     @Test
     void shouldUntetherButNeverAccuseInAClusterOfTwoWhereNoOtherReplicaShowsWhichSideIsSlow()
@@ -278,5 +308,36 @@ class LaggingReplicaTest
         assertTrue(evictions.isEmpty(), evictions.toString());
         network.runFor(ms(200));
         assertEquals(owner.state().ownerDigest(OWNER), slow.state().ownerDigest(OWNER), "every change reached it");
+    }
+    @Test
+    void shouldLetTheSlowReplicaOfAClusterOfTwoGo()
+    {
+        owner = node(OWNER);
+        owner.start(List.of());
+        slow = node(SLOW);
+        slow.start(List.of(owner));
+        assertTrue(network.runUntil(() -> allRunningAndSynced(owner, slow), ms(10_000)));
+        createRooms();
+        assertTrue(network.runUntil(() -> window().isTethered(SLOW), ms(1000)));
+        slow.receiveCostNs(ms(2));
+        final long slowFromNs = network.nowNs();
+        while (NodeState.EVICTED != slow.core().state())
+        {
+            changeAndTick();
+            assertEquals(NodeState.RUNNING, owner.core().state(), "the owner serves on");
+            // Its lag grows by half a millisecond a millisecond (a frame each, 2 ms to take one), once the owner
+            // stops waiting for it (untethered): past the bound about four bounds after the slowdown, then the cut
+            // and the commit wait of a lease.
+            assertTrue(network.nowNs() - slowFromNs <= 5 * LAGGING_AFTER_NS,
+                "gone once its copy lagged past the bound: " + slow.core().state());
+        }
+        assertTrue(network.nowNs() - slowFromNs >= 2 * LAGGING_AFTER_NS,
+            "not before its lag passed the bound: " + (network.nowNs() - slowFromNs) / 1_000_000 + " ms");
+        assertEquals(0, owner.core().membership().laggingAccusations(), "the owner asked for nothing");
+        assertTrue(slow.core().failure().contains("FALSE_ACCUSATION"), "cut as the lone accuser: " +
+            slow.core().failure());
+        final View view = owner.core().membership().view();
+        assertEquals(1, view.size(), view.toString());
+        assertEquals(NodeState.RUNNING, owner.core().state());
     }
 }

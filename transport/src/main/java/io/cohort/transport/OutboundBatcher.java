@@ -281,6 +281,17 @@ public final class OutboundBatcher
     }
 
     /**
+     * The last broadcast sequence the sink accepted: what every subscriber's socket has been handed (a message
+     * claimed since, or held back by back-pressure, is not counted).
+     *
+     * @return the last sent broadcast sequence, {@link #FIRST_SEQUENCE} - 1 if none.
+     */
+    public long lastSentBroadcastSequence()
+    {
+        return broadcast.lastSentSequence;
+    }
+
+    /**
      * The sequence the next message to a destination will get.
      *
      * @param destinationNodeId a destination added with {@link #addDestination(long)}.

@@ -493,7 +493,8 @@ public final class ZmqTransport implements Transport
 
     private int pollSockets(final SyncHandler syncHandler, final CommandHandler commandHandler)
     {
-        int workCount = 0;
+        // Requests first: members' liveness heartbeats (and view messages) are handled before a backlog of rows.
+        int workCount = pollRouter(commandHandler);
         for (int i = 0, size = connections.size(); i < size; i++)
         {
             final Connection connection = connections.get(i);
@@ -510,7 +511,6 @@ public final class ZmqTransport implements Transport
         {
             workCount += pollDealer(seeds.get(i), null, commandHandler);
         }
-        workCount += pollRouter(commandHandler);
         workCount += drainSubscriptions(syncHandler);
         if (null != zapHandler)
         {
