@@ -22,8 +22,8 @@ import java.util.Set;
  * configured by {@code cohort.fault.*} system properties. Faults start when the trigger file
  * ({@value #TRIGGER_FILE_PROP_NAME}) exists, so a test can break a running cluster at the moment it chooses:
  * <ul>
- * <li>{@value #DROP_FROM_PROP_NAME}: comma-separated node ids whose sync frames this node drops from then on (a cut
- * link; give each side of a partition the other side's ids);</li>
+ * <li>{@value #DROP_FROM_PROP_NAME}: comma-separated node ids whose sync and command frames this node drops from
+ * then on (a cut link; give each side of a partition the other side's ids);</li>
  * <li>{@value #DROP_ONE_FROM_PROP_NAME}: a node id of which this node drops exactly one sync frame (a lossy
  * receive path);</li>
  * <li>{@value #CORRUPT_OUTGOING_PROP_NAME}: {@code true} to flip a bit in every sync frame this node sends (a
@@ -121,7 +121,19 @@ public final class FaultInjection implements TransportFaultHooks
      */
     public ReceiveFaultHook receiveFaultHook(final TransportContext context)
     {
-        return this::dropReceived;
+        return new ReceiveFaultHook()
+        {
+            public boolean drop(final long peerNodeId, final byte[] message)
+            {
+                return dropReceived(peerNodeId, message);
+            }
+
+            public boolean dropCommand(final long senderNodeId)
+            {
+                // A dropped link is cut both ways: its command channel, where liveness travels, too.
+                return isTriggered() && dropFrom.contains(senderNodeId);
+            }
+        };
     }
 
     private static long parseNodeId(final String name, final String value)

@@ -15,4 +15,16 @@ public interface ReceiveFaultHook
      * @return true to drop it.
      */
     boolean drop(long peerNodeId, byte[] message);
+
+    /**
+     * Decides whether a command frame (a request or a response) from a node is dropped once decoded: a link broken
+     * both ways breaks its command channel too, where liveness heartbeats travel.
+     *
+     * @param senderNodeId the node that sent it.
+     * @return true to drop it; by default nothing is.
+     */
+    default boolean dropCommand(final long senderNodeId)
+    {
+        return false;
+    }
 }

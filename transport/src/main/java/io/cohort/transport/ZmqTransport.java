@@ -611,6 +611,10 @@ public final class ZmqTransport implements Transport
                 }
                 continue;
             }
+            if (commandDropped(frame.senderNodeId()))
+            {
+                continue;
+            }
             while (frame.nextMessage())
             {
                 try
@@ -660,6 +664,10 @@ public final class ZmqTransport implements Transport
                 counters.strangerFrames.incrementRelease();
                 continue;
             }
+            if (commandDropped(frame.senderNodeId()))
+            {
+                continue;
+            }
             while (frame.nextMessage())
             {
                 try
@@ -674,6 +682,12 @@ public final class ZmqTransport implements Transport
             }
         }
         return received;
+    }
+
+    private boolean commandDropped(final long senderNodeId)
+    {
+        final ReceiveFaultHook hook = receiveFaultHook;
+        return null != hook && hook.dropCommand(senderNodeId);
     }
 
     private void onForeignFrame(final byte[] routingId, final FrameDecoder frame, final CommandHandler handler)
