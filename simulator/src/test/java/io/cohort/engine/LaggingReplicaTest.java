@@ -122,6 +122,21 @@ class LaggingReplicaTest
         return true;
     }
 
+    /** An owner and one replica, synced and tethered; then the replica takes a sync frame per 2 ms. */
+    private long startTwoNodesAndSlowTheReplica()
+    {
+        owner = node(OWNER);
+        owner.start(List.of());
+        slow = node(SLOW);
+        slow.start(List.of(owner));
+        assertTrue(network.runUntil(() -> allRunningAndSynced(owner, slow), ms(10_000)));
+        createRooms();
+        assertTrue(network.runUntil(() -> window().isTethered(SLOW), ms(1000)));
+        slow.receiveCostNs(ms(2));
+        final long slowFromNs = network.nowNs();
+        return slowFromNs;
+    }
+
     private ReplicationWindow window()
     {
         return owner.core().flowControl().window();
@@ -245,15 +260,7 @@ class LaggingReplicaTest
     @Test
     void shouldUntetherButNeverAccuseInAClusterOfTwoWhereNoOtherReplicaShowsWhichSideIsSlow()
     {
-        owner = node(OWNER);
-        owner.start(List.of());
-        slow = node(SLOW);
-        slow.start(List.of(owner));
-        assertTrue(network.runUntil(() -> allRunningAndSynced(owner, slow), ms(10_000)));
-        createRooms();
-        assertTrue(network.runUntil(() -> window().isTethered(SLOW), ms(1000)));
-        slow.receiveCostNs(ms(2));
-        final long slowFromNs = network.nowNs();
+        final long slowFromNs = startTwoNodesAndSlowTheReplica();
         while (window().isTethered(SLOW))
         {
             changeAndTick();
@@ -309,18 +316,11 @@ class LaggingReplicaTest
         network.runFor(ms(200));
         assertEquals(owner.state().ownerDigest(OWNER), slow.state().ownerDigest(OWNER), "every change reached it");
     }
+
     @Test
     void shouldLetTheSlowReplicaOfAClusterOfTwoGo()
     {
-        owner = node(OWNER);
-        owner.start(List.of());
-        slow = node(SLOW);
-        slow.start(List.of(owner));
-        assertTrue(network.runUntil(() -> allRunningAndSynced(owner, slow), ms(10_000)));
-        createRooms();
-        assertTrue(network.runUntil(() -> window().isTethered(SLOW), ms(1000)));
-        slow.receiveCostNs(ms(2));
-        final long slowFromNs = network.nowNs();
+        final long slowFromNs = startTwoNodesAndSlowTheReplica();
         while (NodeState.EVICTED != slow.core().state())
         {
             changeAndTick();
