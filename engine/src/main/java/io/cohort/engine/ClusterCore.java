@@ -1,7 +1,6 @@
 package io.cohort.engine;
 
 import io.cohort.codec.ClusterEventEncoder;
-import io.cohort.codec.HeartbeatDecoder;
 import io.cohort.codec.MessageType;
 import io.cohort.codec.ReasonCode;
 import io.cohort.state.StateResult;
@@ -67,6 +66,7 @@ final class ClusterCore
     private final SyncChannel syncChannel;
     private final ViewMessages viewMessages;
     private final Membership membership;
+    private final Heartbeats heartbeats;
     private final Long2ObjectHashMap<Member> membersById = new Long2ObjectHashMap<>();
     private final List<Member> members = new ArrayList<>();
     /** Node id of each live subscriber to this node's directed topics, to the incarnation it subscribed as. */
@@ -84,8 +84,6 @@ final class ClusterCore
     /** Requests unanswered within cohort.command.timeout: a peer, or the way to it, is slow or gone. */
     private long requestTimeouts;
     private final PendingRequests.TimeoutHandler requestTimedOut = (correlationId, peerNodeId) -> requestTimeouts++;
-    private long nextHeartbeatNs;
-    private boolean streamHeartbeatDue;
     /** This node's seeds: how many seed hosts there are bounds the smallest view that serves. */
     private SeedEndpoints seeds = SeedEndpoints.fixed(List.of());
     /** Whether this node has begun to serve as a member (founded, or joined and synced). */
@@ -99,7 +97,6 @@ final class ClusterCore
     private long longestStallNs;
     /** This node's own lateness (Lifeguard's local health): scales how long it waits for a quorum before it gives up. */
     private final LocalHealth localHealth;
-    private int heartbeatFlags;
     private int cycles;
     private long slicesBegunNs = Long.MIN_VALUE;
 
@@ -144,6 +141,7 @@ final class ClusterCore
             nodeId, incarnation, transport.syncEndpoint(), transport.commandEndpoint(), publicKey));
         this.syncChannel = new SyncChannel(this, context, state, memberSync, applier, membership, joinDriver);
         this.seedProber = new SeedProber(context, transport, viewMessages, this);
+        this.heartbeats = new Heartbeats(context, transport, publisher, commands, membership, members);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -160,7 +158,7 @@ final class ClusterCore
     void start(final long nowNs, final SeedEndpoints seeds)
     {
         this.nowNs = nowNs;
-        nextHeartbeatNs = nowNs;
+        heartbeats.start(nowNs);
         seeds.refresh(nowNs);
         this.seeds = seeds;
         seedProber.seeds(seeds);
@@ -212,8 +210,7 @@ final class ClusterCore
         workCount += publisher.publishPending();
         flowControl.afterPublish(nowNs, publisher.hasPending());
         workCount += state.sweepRemovedOwners(SWEEP_BUDGET);
-        workCount += heartbeat(nowNs);
-        checkStreamsArrive(nowNs);
+        workCount += heartbeats.tick(nowNs);
         workCount += membership.tick(nowNs);
         if (nodeState.isTerminal())
         {
@@ -366,103 +363,8 @@ final class ClusterCore
             // its own pause (the others judge this node's silence, and remove it if it lasted).
             LOG.warn("node {} resumed after a {} ms stall: restarting silence timers", id(nodeId),
                 stalledNs / 1_000_000);
-            for (int i = 0, size = members.size(); i < size; i++)
-            {
-                final Member member = members.get(i);
-                member.lastHeardNs = nowNs;
-                if (member.awaitedSinceNs >= 0)
-                {
-                    member.awaitedSinceNs = nowNs; // its stream waited unread in this node's sockets
-                }
-            }
-            heartbeatFlags |= HeartbeatDecoder.FLAG_RESUMED_FROM_PAUSE;
-            nextHeartbeatNs = nowNs;
+            heartbeats.onResumedFromPause(nowNs);
         }
-    }
-
-    /**
-     * Every heartbeat interval, a heartbeat on two paths. Its liveness copy goes to every member on the command
-     * channel, where no data back-pressure holds it: the lease's echoes, the reachability rows and the silence timers
-     * live on it, so a slow receiver of this node's stream (or this node's own backlog of rows) can neither cost this
-     * node its lease nor make it look silent. The stream's heartbeat, ordered with the rows, carries the digest and
-     * the last sequences (a lost tail shows); if the stream refuses it, it is tried again every cycle with the latest
-     * heartbeat sequence, while the liveness copies keep their own interval.
-     */
-    private int heartbeat(final long nowNs)
-    {
-        if (nowNs >= nextHeartbeatNs)
-        {
-            membership.beforeHeartbeat(nowNs);
-            final long heartbeatSeq = membership.nextHeartbeatSeq();
-            final boolean streamed = publisher.sendHeartbeat(nowNs, membership, heartbeatFlags, heartbeatSeq);
-            final int copies = membership.isMember() ? sendLiveness(nowNs, heartbeatSeq) : 0;
-            if (streamed || copies > 0)
-            {
-                membership.onHeartbeatSent(nowNs);
-                nextHeartbeatNs = nowNs + context.heartbeatIntervalNs();
-                heartbeatFlags = 0;
-                streamHeartbeatDue = !streamed;
-                return 1;
-            }
-            return 0;
-        }
-        if (streamHeartbeatDue &&
-            publisher.sendHeartbeat(nowNs, membership, heartbeatFlags, membership.lastHeartbeatSeq()))
-        {
-            streamHeartbeatDue = false;
-            return 1;
-        }
-        return 0;
-    }
-
-    /**
-     * A member heard on the liveness path whose stream does not arrive is a fault in this node's copy: a message its
-     * socket was handed has not reached this node within {@code cohort.flow.lagging.after} (the copy's lag passed
-     * the bound). This node then distrusts its copy for as long as it lasts ({@link Membership#distrust}, reason
-     * LAGGING), and the cut decides who is at fault: the member if most of the others distrust it too (its stream
-     * reaches nobody), else this node, the slow receiver (a lone accuser), which leaves. Without it a stream stalled on
-     * its way (a socket stuck, a receiver that cannot keep up in a cluster of two, where the owner cannot tell which
-     * side is slow) would leave a copy behind for ever, since liveness no longer rides the stream. Where an owner can
-     * tell (another replica keeps up), its own LAGGING request comes first: a replica has been behind for at least
-     * as long as its lag.
-     */
-    private void checkStreamsArrive(final long nowNs)
-    {
-        if (!membership.isMember())
-        {
-            return;
-        }
-        final long boundNs = context.flowLaggingAfterNs();
-        for (int i = 0, size = members.size(); i < size; i++)
-        {
-            final Member member = members.get(i);
-            final long awaitingNs = member.awaitingForNs(nowNs);
-            if (awaitingNs > boundNs)
-            {
-                if (member.distrustedUntilNs <= nowNs)
-                {
-                    LOG.warn("node {}: stream of {} stalled: sequence {} was handed to its socket {} ms ago and has " +
-                        "not arrived (last arrived {}), past cohort.flow.lagging.after", id(nodeId), member,
-                        member.awaitedBroadcastSequence, awaitingNs / 1_000_000, member.lastBroadcastSequence);
-                }
-                membership.distrust(member, ReasonCode.LAGGING, nowNs);
-            }
-        }
-    }
-
-    private int sendLiveness(final long nowNs, final long heartbeatSeq)
-    {
-        final int length = commands.liveness(nowNs, membership, heartbeatSeq,
-            transport.outbound().lastSentBroadcastSequence(), heartbeatFlags);
-        int sent = 0;
-        for (int i = 0, size = members.size(); i < size; i++)
-        {
-            if (transport.sendRequest(members.get(i).nodeId, commands.buffer(), 0, length))
-            {
-                sent++;
-            }
-        }
-        return sent;
     }
 
     /**

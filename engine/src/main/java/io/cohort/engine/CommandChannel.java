@@ -156,7 +156,7 @@ final class CommandChannel implements CommandHandler
     /**
      * A member's heartbeat on the command channel: it is heard (its silence timer restarts), its echoes, rows and
      * view count as its stream's heartbeat would, and the last broadcast sequence it handed its socket is awaited on
-     * its stream ({@link ClusterCore}: a stream that stops arriving is a fault). Only a member of this node's list, in
+     * its stream ({@link Heartbeats}: a stream that stops arriving is a fault). Only a member of this node's list, in
      * the incarnation listed: a stranger's or an old incarnation's copy proves nothing.
      */
     private void onLiveness(final long senderNodeId, final long senderIncarnation, final DirectBuffer buffer,
