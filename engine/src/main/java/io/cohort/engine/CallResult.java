@@ -25,8 +25,8 @@ public enum CallResult
     /**
      * The node is a member but lost its quorum (cut off by a partition, or just resumed from a long pause): it
      * serves nobody until a quorum of its view hears it again, or it is removed. Nothing was queued; retry on
-     * another node. It is also returned for about a heartbeat interval after a view lets in members whose echoes the
-     * node's quorum now needs (a cluster of one or two growing to three), until their first heartbeats arrive.
+     * another node. It is also returned for about a round trip after a view lets in members whose echoes the node's
+     * quorum now needs (a cluster of one or two growing to three), until their first heartbeats in it arrive.
      */
     NO_QUORUM(5);
 

@@ -804,6 +804,7 @@ final class ClusterCore
     void onViewInstalled(final View previous, final View next)
     {
         reconcileMembers(next);
+        heartbeats.onViewInstalled(nowNs);
         if (serving)
         {
             updateServingState(nowNs);

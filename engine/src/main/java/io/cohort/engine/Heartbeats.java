@@ -94,6 +94,16 @@ final class Heartbeats
     }
 
     /**
+     * A view was installed: a heartbeat goes out at once, so that the members whose echoes this node's lease (and
+     * theirs) now needs have one within a round trip, not an interval: a member of a view of one or two that lets in
+     * a third would otherwise serve nobody (NO_QUORUM) until the newcomer's first heartbeat in the view.
+     */
+    void onViewInstalled(final long nowNs)
+    {
+        nextHeartbeatNs = nowNs;
+    }
+
+    /**
      * A duty cycle: the heartbeat when it is due (or the stream's copy the stream refused), then the watch on the
      * members' streams.
      *

@@ -55,7 +55,8 @@ class InProcessClusterTest
 
         final byte[] filter = { 1, 2, 3 };
         // Two joiners let in together: node1's lease in the view of three (and in the accepted one, joint consensus)
-        // needs a joiner's echo, which its first heartbeat in that view brings; until then node1 answers NO_QUORUM.
+        // needs a joiner's echo, which its first heartbeat in that view brings (sent at the install, a round trip
+        // away; JoinLeaseGapTest); until then node1 answers NO_QUORUM.
         await("room created on node1", () -> CallResult.ACCEPTED == node1.createRoom("index", "collection", filter));
         final long room = CohortNode.roomId("index", "collection", filter);
         assertEquals(CohortNode.roomId("index", "collection", filter), room);
