@@ -52,7 +52,13 @@ final class SimFaultMix
         /** It crashes, and is restarted. */
         CRASH,
         /** It loses {@link #HEAVY_LOSS} of its packets, in and out, sync frames and commands, for the fault phase. */
-        HEAVY_LOSS
+        HEAVY_LOSS,
+        /**
+         * Its node thread takes each sync frame slowly for the fault phase (a CPU busy elsewhere,
+         * {@link SimNode#receiveCostNs}): it falls behind every owner, and the heartbeats in their streams reach it
+         * late; its commands, liveness copies included, are not slowed. Only it may go.
+         */
+        SLOW_RECEIVER
     }
 
     /** The share of its packets that a {@link Faulty#HEAVY_LOSS} node loses. */
@@ -91,6 +97,8 @@ final class SimFaultMix
     /** In a {@link Scenario#FLAPPING} run: how many nodes flap, and how long each on and each off lasts. */
     final int flappers;
     final long flapNs;
+    /** In a {@link Faulty#SLOW_RECEIVER} run: what each sync frame costs the slow node; else 0. */
+    final long receiveCostNs;
 
     SimFaultMix(
         final Scenario scenario,
@@ -121,6 +129,41 @@ final class SimFaultMix
         final int flappers,
         final long flapNs)
     {
+        this(scenario, faulty, nodes, bootstrap, faultPhaseNs, splitStrategy, minimumNodes, syncRepair, newIdOnRestart,
+            latencyNs, jitterNs, subscribeDelayNs, loss, duplicate, corrupt, reorder, bursts, burstNs, partitions,
+            oneWayPartitions, pauses, maxPauseNs, crashes, joins, clockDrift, flappers, flapNs, 0);
+    }
+
+    SimFaultMix(
+        final Scenario scenario,
+        final Faulty faulty,
+        final int nodes,
+        final boolean bootstrap,
+        final long faultPhaseNs,
+        final SplitStrategy splitStrategy,
+        final int minimumNodes,
+        final boolean syncRepair,
+        final boolean newIdOnRestart,
+        final long latencyNs,
+        final long jitterNs,
+        final long subscribeDelayNs,
+        final double loss,
+        final double duplicate,
+        final double corrupt,
+        final double reorder,
+        final int bursts,
+        final long burstNs,
+        final int partitions,
+        final boolean oneWayPartitions,
+        final int pauses,
+        final long maxPauseNs,
+        final int crashes,
+        final int joins,
+        final double clockDrift,
+        final int flappers,
+        final long flapNs,
+        final long receiveCostNs)
+    {
         if (clockDrift < 0 || clockDrift > Membership.CLOCK_DRIFT)
         {
             throw new IllegalArgumentException("clockDrift must be 0 to Membership.CLOCK_DRIFT (" +
@@ -131,6 +174,7 @@ final class SimFaultMix
             throw new IllegalArgumentException("nodes must be 1 to " + MAX_NODES + ": nodes=" + nodes);
         }
         this.clockDrift = clockDrift;
+        this.receiveCostNs = receiveCostNs;
         this.flappers = flappers;
         this.flapNs = flapNs;
         this.scenario = scenario;
@@ -164,7 +208,17 @@ final class SimFaultMix
      */
     static SimFaultMix forSeed(final long seed)
     {
-        return forSeed(seed, true);
+        return forSeed(seed, true, true);
+    }
+
+    /**
+     * The mix of a seed.
+     *
+     * @param widened false for the mix the seed had before the shapes of issue 15 joined the draw.
+     */
+    static SimFaultMix forSeed(final long seed, final boolean widened)
+    {
+        return forSeed(seed, widened, widened);
     }
 
     /**
@@ -173,8 +227,10 @@ final class SimFaultMix
      * @param widened false for the mix the seed had before the shapes of issue 15 (non-transitive cuts, two
      *                partitions, flapping, heavy loss, clock drift, 8 and 9 nodes) joined the draw: the regression
      *                seeds recorded before then replay the faults that found their bugs.
+     * @param loaded  false for the mix the seed had before slow receivers (issue 14 item 6) joined the draw: the
+     *                regression seeds of the widened draw recorded before then keep their faults too.
      */
-    static SimFaultMix forSeed(final long seed, final boolean widened)
+    static SimFaultMix forSeed(final long seed, final boolean widened, final boolean loaded)
     {
         final Random random = new Random(seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
         final int pick = random.nextInt(100);
@@ -292,6 +348,17 @@ final class SimFaultMix
         final Random widen = new Random(seed * 0xD1B54A32D192ED03L + 0x8CB92BA72F3D8DD7L);
         final double clockDrift = widen.nextBoolean() ? Membership.CLOCK_DRIFT * (0.5 + widen.nextDouble() / 2) : 0;
         final int shape = widen.nextInt(100);
+        // Load (issue 14 item 6) draws from a third stream, and only among seeds of the older shapes, so every seed
+        // of the shapes above keeps its faults.
+        final Random load = new Random(seed * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL);
+        if (loaded && shape >= 36 && load.nextInt(100) < 8)
+        {
+            final int loadNodes = 3 + load.nextInt(MAX_NODES - 2);
+            return new SimFaultMix(Scenario.SINGLE_FAULTY, Faulty.SLOW_RECEIVER, loadNodes, bootstrap,
+                ms(1000 + load.nextInt(1500)), SplitStrategy.KEEP_MAJORITY, 1, false, newIdOnRestart, latencyNs,
+                jitterNs, subscribeDelayNs, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, load.nextInt(4) == 0 ? 1 : 0,
+                clockDrift, 0, 0, ms(1 + load.nextInt(40)));
+        }
         if (!widened || shape >= 36)
         {
             return new SimFaultMix(scenario, faulty, nodes, bootstrap, faultPhaseNs, strategy, minimumNodes,
@@ -388,6 +455,10 @@ final class SimFaultMix
         if (Faulty.HEAVY_LOSS == faulty)
         {
             out.append(String.format(" heavyLoss=%.2f", loss));
+        }
+        if (receiveCostNs > 0)
+        {
+            out.append(" receiveCost=").append(receiveCostNs / 1_000_000).append("ms/frame");
         }
         if (clockDrift > 0)
         {

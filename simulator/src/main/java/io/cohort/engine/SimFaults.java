@@ -97,6 +97,16 @@ final class SimFaults implements SimNetwork.SyncFault, SimNetwork.SenderFault, S
             run.trace("n" + (faultySlot + 1) + " loses " + (int)(SimFaultMix.HEAVY_LOSS * 100) + " % of its packets, " +
                 "in and out, until the faults stop");
         }
+        if (SimFaultMix.Faulty.SLOW_RECEIVER == mix.faulty)
+        {
+            final SimNode slow = run.slots[faultySlot].node;
+            if (null != slow)
+            {
+                slow.receiveCostNs(mix.receiveCostNs);
+                run.trace("n" + (faultySlot + 1) + " takes a sync frame per " + mix.receiveCostNs / 1_000_000 +
+                    " ms until the faults stop");
+            }
+        }
         if (SimFaultMix.Scenario.NON_TRANSITIVE == mix.scenario)
         {
             final long at = (long)(random.nextDouble() * phaseNs / 2);
@@ -442,6 +452,10 @@ final class SimFaults implements SimNetwork.SyncFault, SimNetwork.SenderFault, S
     void healAll()
     {
         on = false;
+        if (SimFaultMix.Faulty.SLOW_RECEIVER == mix.faulty && null != run.slots[faultySlot].node)
+        {
+            run.slots[faultySlot].node.receiveCostNs(0);
+        }
         healPartition();
         final List<SimNode> nodes = new ArrayList<>(run.network.nodes());
         for (final SimNode node : nodes)

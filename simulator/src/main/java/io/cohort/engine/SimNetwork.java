@@ -438,7 +438,7 @@ final class SimNetwork
                     // One TCP connection per publisher and subscriber: frames keep their order on it.
                     at = to.nextArrival(from.nodeId(), nowNs + delay());
                 }
-                events.add(new Event(at, order++, () -> to.receiveSync(from.nodeId(), message, wasCorrupted)));
+                events.add(new Event(at, order++, () -> to.arriveSync(from.nodeId(), message, wasCorrupted)));
             }
         }
     }

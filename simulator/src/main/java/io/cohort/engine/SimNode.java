@@ -15,6 +15,7 @@ import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -92,7 +93,9 @@ final class SimNode implements AutoCloseable
     private boolean paused;
     /** CPU cost of taking one sync frame, 0 for none: a slow receiver (see {@link #receiveCostNs(long)}). */
     private long receiveCostNs;
-    private long lastCostlyArrivalNs;
+    /** Sync frames in this node's sockets that its slow thread has not taken yet, and when it may take the next. */
+    private final ArrayDeque<Runnable> socketBacklog = new ArrayDeque<>();
+    private long nextTakeNs;
     /** This node's clock: {@code clockOriginNs + (network time - networkOriginNs) * clockRate}. */
     private final double clockRate;
     private final long clockOriginNs;
@@ -361,29 +364,51 @@ final class SimNode implements AutoCloseable
 
     long nextArrival(final long publisherNodeId, final long proposedNs)
     {
-        long arrival = Math.max(proposedNs, lastArrivalByPublisher.get(publisherNodeId));
-        if (receiveCostNs > 0)
-        {
-            // One frame per cost at most, whichever publisher sent it: what comes faster waits in the socket.
-            arrival = Math.max(arrival, lastCostlyArrivalNs + receiveCostNs);
-            lastCostlyArrivalNs = arrival;
-        }
+        final long arrival = Math.max(proposedNs, lastArrivalByPublisher.get(publisherNodeId));
         lastArrivalByPublisher.put(publisherNodeId, arrival);
         return arrival;
     }
 
     /**
      * Makes this node a slow receiver: it takes at most one sync frame per {@code costNs} (a node whose CPU is
-     * busy elsewhere), so a publisher sending faster builds a backlog in its socket that delays everything behind
-     * it, heartbeats included; commands (flow status, views) are not slowed. 0 restores a fast receiver; what is
-     * already queued still arrives in order.
+     * busy elsewhere), whichever publisher sent it, so a publisher sending faster builds a backlog in its socket that
+     * delays everything behind it, heartbeats included; commands (flow status, views, liveness copies) are not
+     * slowed. 0 restores a fast receiver, which takes what waits at once, in order, as a thread that got its CPU back.
      *
      * @param costNs nanoseconds per sync frame, 0 for none.
      */
     void receiveCostNs(final long costNs)
     {
         this.receiveCostNs = costNs;
-        this.lastCostlyArrivalNs = network.nowNs();
+        this.nextTakeNs = network.nowNs();
+        takeFromSocket(network.nowNs());
+    }
+
+    /**
+     * A sync frame reached this node's socket: taken at once by a fast receiver with nothing waiting, else queued
+     * behind what waits.
+     */
+    void arriveSync(final long publisherNodeId, final byte[] message, final boolean corrupted)
+    {
+        if (0 == receiveCostNs && socketBacklog.isEmpty())
+        {
+            receiveSync(publisherNodeId, message, corrupted);
+            return;
+        }
+        socketBacklog.add(() -> receiveSync(publisherNodeId, message, corrupted));
+        takeFromSocket(network.nowNs());
+    }
+
+    private void takeFromSocket(final long nowNs)
+    {
+        while (!socketBacklog.isEmpty() && (0 == receiveCostNs || nowNs >= nextTakeNs))
+        {
+            socketBacklog.poll().run();
+            if (receiveCostNs > 0)
+            {
+                nextTakeNs = Math.max(nextTakeNs, nowNs) + receiveCostNs;
+            }
+        }
     }
 
     long nextCommandArrival(final long senderNodeId, final long proposedNs)
@@ -450,6 +475,7 @@ final class SimNode implements AutoCloseable
         {
             return;
         }
+        takeFromSocket(nowNs);
         try
         {
             core.doWork(localNs(nowNs));

@@ -28,6 +28,7 @@ class WideningTest
     {
         final Map<SimFaultMix.Scenario, Integer> byScenario = new EnumMap<>(SimFaultMix.Scenario.class);
         int heavyLoss = 0;
+        int slowReceiver = 0;
         int drifting = 0;
         int large = 0;
         for (long seed = 1; seed <= SEEDS; seed++)
@@ -35,6 +36,8 @@ class WideningTest
             final SimFaultMix mix = SimFaultMix.forSeed(seed);
             byScenario.merge(mix.scenario, 1, Integer::sum);
             heavyLoss += SimFaultMix.Faulty.HEAVY_LOSS == mix.faulty ? 1 : 0;
+            slowReceiver += SimFaultMix.Faulty.SLOW_RECEIVER == mix.faulty ? 1 : 0;
+            assertEquals(SimFaultMix.Faulty.SLOW_RECEIVER == mix.faulty, mix.receiveCostNs > 0, mix::toString);
             drifting += mix.clockDrift > 0 ? 1 : 0;
             large += mix.nodes > 7 ? 1 : 0;
             assertTrue(mix.clockDrift <= Membership.CLOCK_DRIFT, mix::toString);
@@ -51,11 +54,13 @@ class WideningTest
             assertTrue(byScenario.getOrDefault(wide, 0) > SEEDS / 20, byScenario::toString);
         }
         assertTrue(heavyLoss > SEEDS / 20, "heavy loss " + heavyLoss);
+        assertTrue(slowReceiver > SEEDS / 40, "slow receiver " + slowReceiver);
         assertTrue(drifting > SEEDS / 3, "drifting " + drifting);
         assertTrue(large > SEEDS / 20, "8 or 9 nodes " + large);
         final int old = byScenario.get(SimFaultMix.Scenario.CHAOS) + byScenario.get(SimFaultMix.Scenario.PARTITION) +
-            byScenario.get(SimFaultMix.Scenario.SINGLE_FAULTY) - heavyLoss;
-        assertTrue(old > SEEDS * 6 / 10, "older shapes " + old + " of " + SEEDS);
+            byScenario.get(SimFaultMix.Scenario.SINGLE_FAULTY) - heavyLoss - slowReceiver;
+        // The widened shapes take about a third, slow receivers about one seed in twenty of the rest.
+        assertTrue(old > SEEDS * 11 / 20, "older shapes " + old + " of " + SEEDS);
     }
 
     @Test
@@ -70,13 +75,34 @@ class WideningTest
             assertTrue(before.nodes <= 7, before::toString);
             if (widened.flappers == 0 && SimFaultMix.Scenario.NON_TRANSITIVE != widened.scenario &&
                 SimFaultMix.Scenario.TWO_PARTITIONS != widened.scenario &&
-                SimFaultMix.Faulty.HEAVY_LOSS != widened.faulty)
+                SimFaultMix.Faulty.HEAVY_LOSS != widened.faulty &&
+                SimFaultMix.Faulty.SLOW_RECEIVER != widened.faulty)
             {
                 assertEquals(before.toString(), widened.toString().replaceAll(" clockDrift=[0-9.]+", ""));
                 same++;
             }
         }
         assertTrue(same > 1_000, "seeds keeping their mix: " + same);
+    }
+
+    @Test
+    void shouldKeepTheMixOfEverySeedThatLoadDoesNotDraw()
+    {
+        int loaded = 0;
+        for (long seed = 1; seed <= 5_000; seed++)
+        {
+            final SimFaultMix mix = SimFaultMix.forSeed(seed);
+            if (SimFaultMix.Faulty.SLOW_RECEIVER == mix.faulty)
+            {
+                loaded++;
+                assertTrue(mix.receiveCostNs >= 1_000_000 && mix.faultPhaseNs >= 1_000_000_000L, mix::toString);
+            }
+            else
+            {
+                assertEquals(SimFaultMix.forSeed(seed, true, false).toString(), mix.toString());
+            }
+        }
+        assertTrue(loaded > 100, "slow receivers: " + loaded);
     }
 
     @Test
