@@ -444,7 +444,8 @@ final class MemberSync
      * Replays the buffered messages past S from where the last slice stopped. A sliced snapshot's copy is checked
      * against the member's digest at E exactly when every message up to E, and none past it, is applied: before
      * the first buffered message past E, or, once the buffer is replayed, when the stream has reached E (the
-     * messages between the last buffered one and E change no row).
+     * messages between the last buffered one and E change no row). Any copy is synced only once the buffer is
+     * replayed and the stream has reached E (S for a whole snapshot).
      */
     private int replay(final Member member, final SliceBudget budget)
     {
@@ -468,7 +469,10 @@ final class MemberSync
             }
             if (!more)
             {
-                if (member.snapshotVerified)
+                // Synced only once the stream has reached the snapshot's end too: a message at or before it still on
+                // its way (a slow receiver's socket backlog; the snapshot came on the command channel) would
+                // otherwise be applied, or its heartbeat's digest checked, as if it came after (seed 952).
+                if (member.snapshotVerified && member.lastBroadcastSequence >= member.snapshotEndSequence)
                 {
                     member.phase = Member.Phase.SYNCED;
                     member.unsyncedSinceNs = -1;

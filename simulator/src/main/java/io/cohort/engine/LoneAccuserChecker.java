@@ -12,6 +12,8 @@ import static io.cohort.engine.SimulationRun.SUSPICION_TIMEOUT_NS;
  * the design's fault table says, the node whose view is wrong is the one evicted. And the rule needs judges: it
  * holds when at least two other healthy nodes had been RUNNING for a suspicion window (with fewer, a cluster of
  * two, a broken copy is by rule the copy's fault). One check is one eviction judged under the rule, with judges.
+ * A {@link SimFaultMix.Faulty#SLOW_RECEIVER} is no fault to be removed for: its lag stays under the bound, so in
+ * those runs nobody may be evicted at all.
  */
 final class LoneAccuserChecker implements SimChecker
 {
@@ -147,7 +149,14 @@ final class LoneAccuserChecker implements SimChecker
 
     private boolean isHealthy(final int slot)
     {
-        return !(slot >= 0 && slot < faulty.length && faulty[slot]) && !(slot >= 0 && slot < lostNotifications.length && lostNotifications[slot]);
+        if (SimFaultMix.Faulty.SLOW_RECEIVER == run.mix.faulty)
+        {
+            // Slow is not broken: its lag stays under cohort.flow.lagging.after for the whole fault phase, and it is
+            // heard, and hears, on the liveness path; nobody may go, the slow node included.
+            return true;
+        }
+        return !(slot >= 0 && slot < faulty.length && faulty[slot]) &&
+            !(slot >= 0 && slot < lostNotifications.length && lostNotifications[slot]);
     }
 
     /**
