@@ -127,40 +127,6 @@ final class SimFaultMix
         final int joins,
         final double clockDrift,
         final int flappers,
-        final long flapNs)
-    {
-        this(scenario, faulty, nodes, bootstrap, faultPhaseNs, splitStrategy, minimumNodes, syncRepair, newIdOnRestart,
-            latencyNs, jitterNs, subscribeDelayNs, loss, duplicate, corrupt, reorder, bursts, burstNs, partitions,
-            oneWayPartitions, pauses, maxPauseNs, crashes, joins, clockDrift, flappers, flapNs, 0);
-    }
-
-    SimFaultMix(
-        final Scenario scenario,
-        final Faulty faulty,
-        final int nodes,
-        final boolean bootstrap,
-        final long faultPhaseNs,
-        final SplitStrategy splitStrategy,
-        final int minimumNodes,
-        final boolean syncRepair,
-        final boolean newIdOnRestart,
-        final long latencyNs,
-        final long jitterNs,
-        final long subscribeDelayNs,
-        final double loss,
-        final double duplicate,
-        final double corrupt,
-        final double reorder,
-        final int bursts,
-        final long burstNs,
-        final int partitions,
-        final boolean oneWayPartitions,
-        final int pauses,
-        final long maxPauseNs,
-        final int crashes,
-        final int joins,
-        final double clockDrift,
-        final int flappers,
         final long flapNs,
         final long receiveCostNs)
     {
@@ -363,7 +329,7 @@ final class SimFaultMix
         {
             return new SimFaultMix(scenario, faulty, nodes, bootstrap, faultPhaseNs, strategy, minimumNodes,
                 syncRepair, newIdOnRestart, latencyNs, jitterNs, subscribeDelayNs, loss, duplicate, corrupt, reorder,
-                bursts, burstNs, partitions, oneWay, pauses, maxPauseNs, crashes, joins, widened ? clockDrift : 0, 0, 0);
+                bursts, burstNs, partitions, oneWay, pauses, maxPauseNs, crashes, joins, widened ? clockDrift : 0, 0, 0, 0);
         }
         final int wideNodes = 3 + widen.nextInt(MAX_NODES - 2);
         final int strategyPick = widen.nextInt(10);
@@ -383,14 +349,14 @@ final class SimFaultMix
         {
             return new SimFaultMix(Scenario.NON_TRANSITIVE, Faulty.NONE, wideNodes, bootstrap, faultPhaseNs,
                 wideStrategy, wideMinimum, false, newIdOnRestart, latencyNs, jitterNs, subscribeDelayNs, 0, 0, 0, 0,
-                0, 0, 1, wideOneWay, 0, 0, 0, 0, clockDrift, 0, 0);
+                0, 0, 1, wideOneWay, 0, 0, 0, 0, clockDrift, 0, 0, 0);
         }
         if (shape < 20)
         {
             return new SimFaultMix(Scenario.TWO_PARTITIONS, Faulty.NONE, Math.max(4, wideNodes), bootstrap,
                 faultPhaseNs, wideStrategy, wideStrategy == SplitStrategy.STATIC_QUORUM ?
                 Math.max(4, wideNodes) / 2 + 1 : 1, false, newIdOnRestart, latencyNs, jitterNs, subscribeDelayNs, 0,
-                0, 0, 0, 0, 0, 2, wideOneWay, 0, 0, 0, 0, clockDrift, 0, 0);
+                0, 0, 0, 0, 0, 2, wideOneWay, 0, 0, 0, 0, clockDrift, 0, 0, 0);
         }
         if (shape < 28)
         {
@@ -400,11 +366,11 @@ final class SimFaultMix
             final long flapNs = ms(60 + widen.nextInt(250));
             return new SimFaultMix(Scenario.FLAPPING, Faulty.NONE, wideNodes, bootstrap, ms(1000 + widen.nextInt(1500)),
                 SplitStrategy.KEEP_MAJORITY, 1, false, newIdOnRestart, latencyNs, jitterNs, subscribeDelayNs, 0, 0, 0,
-                0, 0, 0, 0, false, 0, 0, 0, 0, clockDrift, flappers, flapNs);
+                0, 0, 0, 0, false, 0, 0, 0, 0, clockDrift, flappers, flapNs, 0);
         }
         return new SimFaultMix(Scenario.SINGLE_FAULTY, Faulty.HEAVY_LOSS, wideNodes, bootstrap, faultPhaseNs,
             SplitStrategy.KEEP_MAJORITY, 1, false, newIdOnRestart, latencyNs, jitterNs, subscribeDelayNs, HEAVY_LOSS, 0,
-            0, 0, 0, 0, 0, false, 0, 0, 0, widen.nextInt(4) == 0 ? 1 : 0, clockDrift, 0, 0);
+            0, 0, 0, 0, 0, false, 0, 0, 0, widen.nextInt(4) == 0 ? 1 : 0, clockDrift, 0, 0, 0);
     }
 
     public String toString()

@@ -113,7 +113,7 @@ class WideningTest
             mix.scenario, mix.faulty, mix.nodes, mix.bootstrap, mix.faultPhaseNs, mix.splitStrategy, mix.minimumNodes,
             mix.syncRepair, mix.newIdOnRestart, mix.latencyNs, mix.jitterNs, mix.subscribeDelayNs, mix.loss,
             mix.duplicate, mix.corrupt, mix.reorder, mix.bursts, mix.burstNs, mix.partitions, mix.oneWayPartitions,
-            mix.pauses, mix.maxPauseNs, mix.crashes, mix.joins, Membership.CLOCK_DRIFT * 1.01, 0, 0));
+            mix.pauses, mix.maxPauseNs, mix.crashes, mix.joins, Membership.CLOCK_DRIFT * 1.01, 0, 0, 0));
         assertTrue(refused.getMessage().contains("clockDrift"), refused.getMessage());
     }
 
