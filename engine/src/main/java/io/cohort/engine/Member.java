@@ -80,8 +80,9 @@ final class Member
     /** Sequence of the last broadcast message received from it, state-changing or not. */
     long lastBroadcastSequence = -1;
     /**
-     * A broadcast sequence its liveness copy said it had handed to its socket and this node has not received yet
-     * (-1: none awaited), and since when this node knows of it: how long its stream takes to arrive here.
+     * The last broadcast sequence its liveness copy said it had handed to its socket that this node awaited, and
+     * since when (-1: none yet); awaited no more once {@link #lastBroadcastSequence} reaches it. How long its stream
+     * takes to arrive here.
      */
     long awaitedBroadcastSequence = -1;
     long awaitedSinceNs = -1;
@@ -115,11 +116,11 @@ final class Member
 
     /**
      * Its liveness copy says it has handed its socket every broadcast message up to a sequence: if this node has not
-     * received that one yet and awaits none, it awaits this one from now.
+     * received that one yet and awaits none still missing, it awaits this one from now.
      */
     void awaitBroadcast(final long sentSequence, final long nowNs)
     {
-        if (awaitedSinceNs < 0 && sentSequence > lastBroadcastSequence)
+        if (awaitingForNs(nowNs) == 0 && sentSequence > lastBroadcastSequence)
         {
             awaitedBroadcastSequence = sentSequence;
             awaitedSinceNs = nowNs;
@@ -127,22 +128,11 @@ final class Member
     }
 
     /**
-     * A broadcast message of its stream arrived here.
-     */
-    void onBroadcastArrived(final long sequence)
-    {
-        if (awaitedSinceNs >= 0 && sequence >= awaitedBroadcastSequence)
-        {
-            awaitedSinceNs = -1;
-        }
-    }
-
-    /**
-     * @return for how long this node has awaited a message its socket was handed (0 if it awaits none).
+     * @return for how long this node has awaited a message its socket was handed (0 if that one has arrived).
      */
     long awaitingForNs(final long nowNs)
     {
-        return awaitedSinceNs < 0 ? 0 : nowNs - awaitedSinceNs;
+        return awaitedSinceNs < 0 || lastBroadcastSequence >= awaitedBroadcastSequence ? 0 : nowNs - awaitedSinceNs;
     }
 
     boolean isSynced()

@@ -195,7 +195,6 @@ final class MemberSync
     void onBroadcastMessage(final Member member, final long sequence, final long nowNs)
     {
         member.lastBroadcastSequence = sequence;
-        member.onBroadcastArrived(sequence);
         if (Member.Phase.AWAITING_BASELINE == member.phase && nowNs >= member.resyncNotBeforeNs)
         {
             this.nowNs = nowNs;
