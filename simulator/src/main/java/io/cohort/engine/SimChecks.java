@@ -3,7 +3,6 @@ package io.cohort.engine;
 import io.cohort.codec.MessageType;
 import io.cohort.codec.RoomCountDecoder;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.Long2LongHashMap;
 
 import java.util.List;
 
@@ -33,12 +32,13 @@ final class SimChecks implements SimNode.Observer
     private final ChecksumChecker checksum;
     private final ServingChecker serving;
     private final InstallChecker installs;
+    private final PropagationLagChecker propagationLag;
+    private final ControlDeliveryChecker controlDelivery;
     /** A test of the checkers: drop every n-th notification arrival where no layer of the node can notice; 0 for
      * none. */
     int dropNotificationArrivalsEvery;
     private long notificationArrivals;
     private final List<SimChecker> checkers;
-    private final Long2LongHashMap lastLocalChangeNs = new Long2LongHashMap(-1);
     private final RoomCountDecoder roomCountDecoder = new RoomCountDecoder();
     private String failure;
 
@@ -56,8 +56,10 @@ final class SimChecks implements SimNode.Observer
         checksum = new ChecksumChecker(this);
         serving = new ServingChecker(run, this);
         installs = new InstallChecker(run, this);
+        propagationLag = new PropagationLagChecker(run, this);
+        controlDelivery = new ControlDeliveryChecker(run, this);
         checkers = List.of(convergence, desync, loneAccuser, partition, notifications, nonNegative, errors, checksum,
-            new ViewChecker(run, this), serving, installs);
+            new ViewChecker(run, this), serving, installs, propagationLag, controlDelivery);
     }
 
     /**
@@ -129,6 +131,15 @@ final class SimChecks implements SimNode.Observer
     void faultySlots(final boolean[] slots)
     {
         loneAccuser.faultySlots(slots);
+    }
+
+    /**
+     * Every fault has healed: the calm phase begins.
+     */
+    void onFaultsHealed()
+    {
+        propagationLag.onFaultsHealed();
+        controlDelivery.onFaultsHealed();
     }
 
     /**
@@ -224,7 +235,7 @@ final class SimChecks implements SimNode.Observer
             final int room = roomIndex(roomId);
             if (null != publisher && room >= 0)
             {
-                final long changedAt = lastLocalChangeNs.get(publisher.instance() * 64 + room);
+                final long changedAt = propagationLag.lastLocalChangeNs(publisher, room);
                 if (changedAt >= 0)
                 {
                     stats.replication(network.nowNs() - changedAt);
@@ -244,7 +255,7 @@ final class SimChecks implements SimNode.Observer
         final int room = roomIndex(roomId);
         if (room >= 0)
         {
-            lastLocalChangeNs.put(node.instance() * 64 + room, network.nowNs());
+            propagationLag.onLocalCountChanged(node, room);
         }
         nonNegative.onLocalCountChanged(node, room, current);
     }

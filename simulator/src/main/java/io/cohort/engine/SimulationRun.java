@@ -144,6 +144,9 @@ final class SimulationRun
     int slotCount;
     int restartsPending;
     boolean workloadOn;
+    /** A test of the propagation-lag checker: from the calm on, the first live node takes this long per sync frame
+     * (more than the workload's rate allows); 0 for none. */
+    long calmReceiveCostNsForTest;
     boolean supervisorOn = true;
     private long nextNotificationId = 1;
 
@@ -203,6 +206,11 @@ final class SimulationRun
             faults.schedule(mix.faultPhaseNs);
             runTo(faultPhaseEnd);
             faults.healAll();
+            checks.onFaultsHealed();
+            if (calmReceiveCostNsForTest > 0)
+            {
+                network.nodes().get(0).receiveCostNs(calmReceiveCostNsForTest);
+            }
             trace("--- faults stop: calm with workload for " + CALM_NS / 1_000_000 + " ms");
             runTo(network.nowNs() + CALM_NS);
             workloadOn = false;

@@ -191,9 +191,9 @@ class SimulationTest
         final SimulationRun.Result result = SimBatch.runSeed(firstSeedWithoutPartition(), 0, false);
 
         assertFalse(result.failed(), result::describe);
-        assertEquals(11, result.checkerNames.length, result::describeChecks);
+        assertEquals(13, result.checkerNames.length, result::describeChecks);
         for (final String name : new String[]{ "convergence", "exactly-once-notification", "no-negative-count",
-            "no-escaped-exception", "agreed-views" })
+            "no-escaped-exception", "agreed-views", "propagation-lag", "control-delivered" })
         {
             final int index = Arrays.asList(result.checkerNames).indexOf(name);
             assertTrue(result.checkerCounts[index] > 0, result::describeChecks);

@@ -204,6 +204,25 @@ class WideningTest
     }
 
     @Test
+    void shouldFailWhenACopyLagsWhileNothingIsWrong()
+    {
+        final long seed = seedWithManyDeliveries();
+        try (SimLogging ignore = SimLogging.quiet();
+            SimStatePool pool = new SimStatePool(SimulationRun::stateContext))
+        {
+            final SimulationRun clean = new SimulationRun(seed, SimFaultMix.forSeed(seed), pool, SimTrace.OFF);
+            final SimulationRun.Result passed = clean.run();
+            assertFalse(passed.failed(), passed::describe);
+
+            final SimulationRun slowed = new SimulationRun(seed, SimFaultMix.forSeed(seed), pool, SimTrace.OFF);
+            slowed.calmReceiveCostNsForTest = ms(30);
+            final SimulationRun.Result failed = slowed.run();
+            assertTrue(failed.failed(), failed::describe);
+            assertTrue(failed.failure.contains("synced copy of"), failed::describe);
+        }
+    }
+
+    @Test
     void shouldFailWhenTheCheckWouldExemptEveryDelivery()
     {
         final long seed = seedWithManyDeliveries();
