@@ -72,6 +72,7 @@ final class Membership implements SyncPublisher.HeartbeatView
     private final Quorum quorum;
     private final Lease lease;
     private final ReachabilityMatrix matrix = new ReachabilityMatrix();
+    private final SettledCut settledCut = new SettledCut();
     private final ViewAgreement agreement;
     private final long heartbeatTimeoutNs;
     private final long settleNs;
@@ -654,12 +655,17 @@ final class Membership implements SyncPublisher.HeartbeatView
         {
             survivors = CutDetector.survivors(view.size(), rows, SplitStrategy.KEEP_OLDEST == context.splitStrategy(),
                 cutDecidedByAge);
+            final long settledSinceNs = settledCut.observe(survivors, nowNs);
             if (0 == (survivors & (1L << selfRank)) || !quorum.isQuorum(view, survivors) ||
-                nowNs - matrix.edgesSettledSinceNs() < settleNs(rows, survivors, nowNs))
+                nowNs - settledSinceNs < settleNs(rows, survivors, nowNs))
             {
                 // Not settled, not a group this node belongs to, or not one that could install a view: no cut yet.
                 survivors = all;
             }
+        }
+        else
+        {
+            settledCut.observe(all, nowNs);
         }
         final View wanted = wantedView(survivors, edges, rows, nowNs);
         if (null == wanted)
@@ -1182,6 +1188,7 @@ final class Membership implements SyncPublisher.HeartbeatView
         observed = null;
         selfRank = next.rankOf(nodeId);
         matrix.reset(next, selfRank, core.nowNs());
+        settledCut.reset(next.allRanks(), core.nowNs());
         lease.reset(next, selfRank);
         agreement.reset(next);
         changeSinceNs = -1;

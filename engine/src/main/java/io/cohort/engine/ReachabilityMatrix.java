@@ -14,8 +14,6 @@ import java.util.Arrays;
  *     <li>A silent origin cannot keep a stale row alive: a row whose version has not advanced for {@code staleNs}
  *     reads as "hears nobody" ({@link #effectiveRows}). A crashed or cut-off member therefore accuses everyone
  *     and is removed by {@link CutDetector} as the most unreachable node. This node's own row is never stale.</li>
- *     <li>{@link #edgesSettledSinceNs()} tells how long the effective edge set has been unchanged, so that a cut
- *     is decided only once reports settle.</li>
  * </ul>
  * Bits of a row are kept inside the view and off the row's own rank (a member always hears itself). Ranks come
  * from the view given to {@link #reset}; rows of another view are meaningless, so a reset forgets them all.
@@ -30,11 +28,9 @@ final class ReachabilityMatrix
     private final long[] versions = new long[View.MAX_MEMBERS];
     private final long[] advancedNs = new long[View.MAX_MEMBERS];
     private final long[] effective = new long[View.MAX_MEMBERS];
-    private final long[] previousEffective = new long[View.MAX_MEMBERS];
     private int size;
     private int selfRank = -1;
     private long allRanks;
-    private long settledSinceNs;
 
     /**
      * Starts over for a newly installed view: every row "hears everyone", no version, fresh as of {@code nowNs}.
@@ -58,8 +54,6 @@ final class ReachabilityMatrix
         Arrays.fill(versions, NO_VERSION);
         Arrays.fill(advancedNs, nowNs);
         Arrays.fill(effective, 0L);
-        Arrays.fill(previousEffective, 0L);
-        settledSinceNs = nowNs;
     }
 
     int size()
@@ -149,9 +143,7 @@ final class ReachabilityMatrix
     }
 
     /**
-     * The rows as {@link CutDetector} must read them: a stale row reads as "hears nobody". Also records, for
-     * {@link #edgesSettledSinceNs()}, whether the result differs from the previous call's; call it once per cycle,
-     * after the cycle's updates.
+     * The rows as {@link CutDetector} must read them: a stale row reads as "hears nobody".
      *
      * @param nowNs   now.
      * @param staleNs the heartbeat timeout.
@@ -159,33 +151,11 @@ final class ReachabilityMatrix
      */
     long[] effectiveRows(final long nowNs, final long staleNs)
     {
-        boolean changed = false;
         for (int rank = 0; rank < size; rank++)
         {
-            final long row = isStale(rank, nowNs, staleNs) ? allRanks & ~(1L << rank) : rows[rank];
-            effective[rank] = row;
-            if (row != previousEffective[rank])
-            {
-                previousEffective[rank] = row;
-                changed = true;
-            }
-        }
-        if (changed)
-        {
-            settledSinceNs = nowNs;
+            effective[rank] = isStale(rank, nowNs, staleNs) ? allRanks & ~(1L << rank) : rows[rank];
         }
         return effective;
-    }
-
-    /**
-     * When the effective edge set last changed, as seen by the calls of {@link #effectiveRows}; the install time if
-     * it has not changed since.
-     *
-     * @return a time in the clock of the {@code nowNs} arguments.
-     */
-    long edgesSettledSinceNs()
-    {
-        return settledSinceNs;
     }
 
     public String toString()

@@ -34,7 +34,6 @@ class ReachabilityMatrixTest
             assertEquals(0, rows[rank]);
             assertEquals(ReachabilityMatrix.NO_VERSION, matrix.version(rank));
         }
-        assertEquals(T0, matrix.edgesSettledSinceNs());
     }
 
     @Test
@@ -128,37 +127,6 @@ class ReachabilityMatrixTest
     }
 
     @Test
-    void shouldTellWhenTheEffectiveEdgesLastChanged()
-    {
-        matrix.reset(ViewTest.viewOf(3), 0, T0);
-        matrix.mergeRow(1, 0, 1, T0);
-        matrix.mergeRow(2, 0, 1, T0);
-        matrix.effectiveRows(T0 + 10, STALE_NS);
-        assertEquals(T0, matrix.edgesSettledSinceNs(), "no change since the install");
-
-        matrix.mergeRow(1, 0b100, 2, T0 + 20);
-        matrix.effectiveRows(T0 + 20, STALE_NS);
-        assertEquals(T0 + 20, matrix.edgesSettledSinceNs());
-
-        matrix.mergeRow(1, 0b100, 3, T0 + 30);
-        matrix.mergeRow(2, 0, 2, T0 + 30);
-        matrix.effectiveRows(T0 + 30, STALE_NS);
-        assertEquals(T0 + 20, matrix.edgesSettledSinceNs(), "new versions of the same rows change no edge");
-
-        matrix.mergeRow(1, 0b100, 4, T0 + 40);
-        final long staleAt = T0 + 30 + STALE_NS;
-        matrix.effectiveRows(staleAt - 1, STALE_NS);
-        assertEquals(T0 + 20, matrix.edgesSettledSinceNs());
-        matrix.effectiveRows(staleAt, STALE_NS);
-        assertEquals(staleAt, matrix.edgesSettledSinceNs(), "row 2 turning stale changes the edges");
-        matrix.effectiveRows(staleAt + 5, STALE_NS);
-        assertEquals(staleAt, matrix.edgesSettledSinceNs());
-
-        matrix.reset(ViewTest.viewOf(3), 0, T0 + 50 * STALE_NS);
-        assertEquals(T0 + 50 * STALE_NS, matrix.edgesSettledSinceNs());
-    }
-
-    @Test
     void shouldHoldTheSameRowsWhateverOrderCopiesArriveIn()
     {
         final int size = 7;
@@ -220,6 +188,6 @@ class ReachabilityMatrixTest
         final long now = T0 + i * 1_000_000L;
         matrix.setOwnRow(i & 3, i, now);
         matrix.mergeRow(i % 9, i * 31L, i, now);
-        return matrix.effectiveRows(now, STALE_NS)[i % 9] + matrix.edgesSettledSinceNs();
+        return matrix.effectiveRows(now, STALE_NS)[i % 9];
     }
 }
