@@ -187,7 +187,8 @@ public final class CohortConfiguration
      * Bytes of notifications this node may have sent to one node beyond what that node has reported taking (its
      * notification credit); past that, a publish to a room it has subscribers in is refused BACK_PRESSURED, whole.
      * Bounds the notifications waiting for a slow node to milliseconds instead of the socket's high-water mark.
-     * 0 turns it off (only a full socket refuses them); else at least 16k.
+     * 0 turns it off (notifications then wait in the connection until it is full, and a destination whose
+     * connection fills loses them and leaves); else at least 16k.
      */
     public static final String FLOW_NOTIFICATION_WINDOW_PROP_NAME = "cohort.flow.notification.window";
     /** Default notification window per destination. */

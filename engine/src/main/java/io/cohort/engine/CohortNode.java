@@ -441,8 +441,8 @@ public final class CohortNode implements AutoCloseable
      * before this returns.
      * <p>
      * All or nothing, never dropped silently: each node it must reach needs notification credit, that is, fewer
-     * than {@code cohort.flow.notification.window} bytes of notifications sent to it and not yet reported taken,
-     * and a socket that takes more (not at its high-water mark). While a node with subscribers in the room has none
+     * than {@code cohort.flow.notification.window} bytes of notifications sent to it and not yet reported taken.
+     * While a node with subscribers in the room has none
      * (it is slow, or stalled), this returns {@link CallResult#BACK_PRESSURED} and queues nothing (publish it again
      * later: {@link BlockingCalls#publish} retries until a deadline); rooms without subscribers on that node are not
      * held back. A publish accepted just

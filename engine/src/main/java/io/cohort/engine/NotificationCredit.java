@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * {@code cohort.flow.notification.window} bytes were sent to it beyond what it last reported taking
  * ({@code FLOW_STATUS}, see {@link FlowReporter}), and its stream holds no frame the socket refused at the
  * high-water mark (or the socket takes that frame on the retry). The window bounds, end to end and in
- * milliseconds, what waits for a slow destination; the socket's refusal is the last resort. A publish is routed to
+ * milliseconds, what waits for a slow destination. The sync socket itself drops a frame for a destination whose
+ * connection is full (frozen or cut off) rather than refusing it: that destination sees the gap in its directed
+ * stream and leaves, so no node that stays misses a notification. A publish is routed to
  * every node whose count for its room is above zero, or to none: the node's thread
  * reserves room on each of their streams first, and if one of them has no credit (or no stream yet) the publish is
  * refused whole, before anything is claimed or delivered locally; the caller learns it as

@@ -24,8 +24,8 @@ final class Baselines
     }
 
     /**
-     * Messages per second from an XPUB (no-drop, as Cohort's sync socket) to a SUB over loopback TCP, one message per
-     * frame, received and counted.
+     * Messages per second from an XPUB (no-drop: it waits at the high-water mark) to a SUB over loopback TCP, one
+     * message per frame, received and counted.
      *
      * @param messageLength bytes per message.
      * @param seconds       measurement time.
@@ -36,9 +36,10 @@ final class Baselines
     {
         try (ZContext context = new ZContext(1))
         {
-            // XPUB with no-drop, as Cohort's sync socket: at the high-water mark the publisher waits instead of
-            // dropping, so every message sent arrives, and no thread spins against ZeroMQ's own I/O thread (on a
-            // small busy machine a spinning PUB took the CPU the I/O thread needed and measured its own starvation).
+            // XPUB with no-drop and a blocking send (Cohort's sync socket drops for a full pipe instead, which one
+            // healthy subscriber never fills): at the high-water mark the publisher waits instead of dropping, so
+            // every message sent arrives, and no thread spins against ZeroMQ's own I/O thread (on a small busy
+            // machine a spinning PUB took the CPU the I/O thread needed and measured its own starvation).
             final ZMQ.Socket pub = context.createSocket(SocketType.XPUB);
             pub.setXpubNoDrop(true);
             pub.setSendTimeOut(100);

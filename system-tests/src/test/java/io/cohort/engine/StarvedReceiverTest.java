@@ -38,6 +38,7 @@ class StarvedReceiverTest
     private static final long STARVE_MS = 8_000;
     private static final long STARVE_STOPPED_MS = 400;
     private static final long STARVE_RUNNING_MS = 200;
+    private static final long FROZEN_UNDER_LOAD_MS = 20_000;
 
     @RegisterExtension
     final NodeProcesses processes = new NodeProcesses();
@@ -46,7 +47,7 @@ class StarvedReceiverTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aReceiverStoppedShortOfTheTimeoutThenStarvedGetsNoHealthyNodeEvicted() throws Exception
     {
-        final List<NodeProcess> nodes = startTrio();
+        final List<NodeProcess> nodes = startTrio(List.of());
         final NodeProcess alpha = nodes.get(0);
         final NodeProcess bravo = nodes.get(1);
         final NodeProcess starved = nodes.get(2);
@@ -108,6 +109,70 @@ class StarvedReceiverTest
     }
 
     /**
+     * A node frozen for good under load (SIGSTOP, as a VM paused or a process hung in the kernel: its kernel keeps its
+     * TCP connections open, so nothing tells the others' sockets it is gone) must not stop the others replicating to
+     * each other. Its subscriber pipes in the owners' sync sockets fill up (high-water marks and kernel buffers
+     * made small here so that they fill within a second or two); an XPUB with no-drop then refused every broadcast, to every
+     * subscriber, for as long as the frozen process lived, so the healthy owners could no longer change their rows.
+     * The frozen node is removed, and the healthy owners end with every row of each other exactly while it is still
+     * frozen.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aReceiverFrozenForGoodDoesNotStopTheOthersReplicating() throws Exception
+    {
+        final List<NodeProcess> nodes = startTrio(List.of(
+            "-Dcohort.transport.send.hwm=64",
+            "-Dcohort.transport.receive.hwm=64",
+            "-Dcohort.transport.receive.buffer=64k",
+            "-Dcohort.flow.window.frames=16",
+            // Room for every subscription the churn of 1,000 connections over 64 rooms makes.
+            "-Dcohort.state.max.overflow.subscriptions=131072"));
+        final NodeProcess alpha = nodes.get(0);
+        final NodeProcess bravo = nodes.get(1);
+        final NodeProcess frozen = nodes.get(2);
+        final List<NodeProcess> healthy = List.of(alpha, bravo);
+        final List<String> roomList = createRooms(healthy, nodes, "frozen-", 64);
+        final String rooms = String.join(",", roomList);
+        alpha.ok("churn start 17 1000000 1000 20 " + rooms);
+        bravo.ok("churn start 18 2000000 1000 20 " + rooms);
+        Thread.sleep(1_000);
+
+        signal("STOP", frozen);
+        try
+        {
+            for (final NodeProcess node : healthy)
+            {
+                awaitTrue(node + " removes the frozen node", () -> !node.events("EVICTED " + frozen.id).isEmpty(),
+                    healthy);
+            }
+            // Long enough, at this rate, for the frozen node's pipes in both owners' sockets to fill.
+            Thread.sleep(FROZEN_UNDER_LOAD_MS);
+            final Map<String, String> expectedOwnerCounts = new LinkedHashMap<>();
+            for (final NodeProcess owner : healthy)
+            {
+                expectedOwnerCounts.put(owner.id, countsInOrder(roomList, stopChurn(owner)));
+            }
+            awaitConvergence(healthy, rooms, expectedOwnerCounts);
+            for (final NodeProcess node : healthy)
+            {
+                assertEquals("RUNNING", node.ok("state"), node.toString());
+                assertNotEvicted(node);
+            }
+            // And the owners still take changes while the frozen process lives.
+            final String room = roomList.get(0);
+            alpha.ok("sub 9000001 " + room);
+            awaitTrue(bravo + " sees " + alpha + "'s change made after the freeze",
+                () -> bravo.ok("ocounts " + alpha.id + " " + room).equals(
+                    String.valueOf(Long.parseLong(expectedOwnerCounts.get(alpha.id).split(" ")[0]) + 1)), healthy);
+        }
+        finally
+        {
+            signal("CONT", frozen);
+        }
+    }
+
+    /**
      * The lines of a node's log around the first that contains {@code marker} (the last lines if empty), for a
      * failure message: the logs are deleted with the test's directory.
      */
@@ -134,16 +199,18 @@ class StarvedReceiverTest
         assertTrue(kill.waitFor(5, TimeUnit.SECONDS) && 0 == kill.exitValue(), "kill -" + signal + " " + node);
     }
 
-    private List<NodeProcess> startTrio() throws Exception
+    private List<NodeProcess> startTrio(final List<String> extraProperties) throws Exception
     {
         final int[] ports = FreePorts.loopback(6);
         final String seeds = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[2] + ",127.0.0.1:" + ports[4];
         final List<NodeProcess> nodes = new ArrayList<>();
         for (int i = 0; i < 3; i++)
         {
-            // The default timing: only the capacities of NodeProcesses.nodeProperties.
+            // The default timing: only the capacities of NodeProcesses.nodeProperties, and the test's own.
+            final List<String> properties = processes.nodeProperties(seeds, ports[2 * i], ports[2 * i + 1]);
+            properties.addAll(extraProperties);
             final NodeProcess node = processes.start(i < 2 ? "owner" + i : "starved", ScriptedNodeMain.class,
-                processes.nodeProperties(seeds, ports[2 * i], ports[2 * i + 1]), List.of());
+                properties, List.of());
             node.commandPort = ports[2 * i];
             nodes.add(node);
         }

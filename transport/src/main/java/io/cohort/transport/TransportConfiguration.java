@@ -36,7 +36,11 @@ public final class TransportConfiguration
     /** Default largest frame. */
     public static final int MAX_FRAME_LENGTH_DEFAULT = 64 * 1024;
 
-    /** Frames queued per subscriber before the publisher reports back-pressure (never drops). */
+    /**
+     * Frames queued per subscriber at the publisher; with the receiver's own {@link #RECEIVE_HWM_PROP_NAME}, how far
+     * a subscriber may fall behind before frames to it are dropped (it sees the gap, and repairs or leaves) rather
+     * than held back from every subscriber.
+     */
     public static final String SEND_HWM_PROP_NAME = "cohort.transport.send.hwm";
     /** Default send high-water mark, in frames. */
     public static final int SEND_HWM_DEFAULT = 10_000;
@@ -45,6 +49,18 @@ public final class TransportConfiguration
     public static final String RECEIVE_HWM_PROP_NAME = "cohort.transport.receive.hwm";
     /** Default receive high-water mark, in frames. */
     public static final int RECEIVE_HWM_DEFAULT = 10_000;
+
+    /**
+     * Kernel receive buffer of each sync subscription, in bytes (suffixes k, m). 0 leaves it to the operating system,
+     * whose autotuning on Linux lets the connection of a subscriber that stopped reading hold tens of megabytes
+     * (seconds of a busy stream) before the high-water marks even count; a fixed size bounds that share of a slow
+     * subscriber's lag. (The publisher's send buffer cannot be set on a bound socket and stays the system's.)
+     */
+    public static final String RECEIVE_BUFFER_PROP_NAME = "cohort.transport.receive.buffer";
+    /** Default kernel receive buffer of a sync subscription: the operating system's. */
+    public static final int RECEIVE_BUFFER_DEFAULT = 0;
+    /** Smallest kernel receive buffer accepted, in bytes, when one is set. */
+    public static final int RECEIVE_BUFFER_MIN = 4096;
 
     /** Most frames read from one socket per duty cycle, so one busy peer cannot starve the others. */
     public static final String RECEIVE_BUDGET_PROP_NAME = "cohort.transport.receive.budget";

@@ -27,6 +27,7 @@ public final class TransportContext
     private int sendHighWaterMark = PROPERTIES.intValue(SEND_HWM_PROP_NAME, SEND_HWM_DEFAULT);
     private int receiveHighWaterMark = PROPERTIES.intValue(RECEIVE_HWM_PROP_NAME, RECEIVE_HWM_DEFAULT);
     private int receiveBudget = PROPERTIES.intValue(RECEIVE_BUDGET_PROP_NAME, RECEIVE_BUDGET_DEFAULT);
+    private int receiveBuffer = PROPERTIES.intSize(RECEIVE_BUFFER_PROP_NAME, RECEIVE_BUFFER_DEFAULT, Integer.MAX_VALUE);
     private String curveKeyFile = PROPERTIES.string(CURVE_KEY_FILE_PROP_NAME, CURVE_KEY_FILE_DEFAULT);
     private String countersDir = PROPERTIES.string(COUNTERS_DIR_PROP_NAME, COUNTERS_DIR_DEFAULT);
     private int maxCounters = PROPERTIES.intValue(MAX_COUNTERS_PROP_NAME, MAX_COUNTERS_DEFAULT);
@@ -62,6 +63,11 @@ public final class TransportContext
         requirePositive(SEND_HWM_PROP_NAME, sendHighWaterMark);
         requirePositive(RECEIVE_HWM_PROP_NAME, receiveHighWaterMark);
         requirePositive(RECEIVE_BUDGET_PROP_NAME, receiveBudget);
+        if (0 != receiveBuffer && receiveBuffer < RECEIVE_BUFFER_MIN)
+        {
+            throw new IllegalArgumentException(RECEIVE_BUFFER_PROP_NAME + "=" + receiveBuffer + " must be 0 (the " +
+                "operating system's) or at least " + RECEIVE_BUFFER_MIN);
+        }
         requirePositive(MAX_COUNTERS_PROP_NAME, maxCounters);
         if (null == bindAddress || bindAddress.isBlank())
         {
@@ -324,6 +330,29 @@ public final class TransportContext
     public TransportContext sendHighWaterMark(final int sendHighWaterMark)
     {
         this.sendHighWaterMark = sendHighWaterMark;
+        return this;
+    }
+
+    /**
+     * Kernel receive buffer of each sync subscription ({@link TransportConfiguration#RECEIVE_BUFFER_PROP_NAME}).
+     *
+     * @return bytes, 0 for the operating system's.
+     */
+    public int receiveBuffer()
+    {
+        return receiveBuffer;
+    }
+
+    /**
+     * Sets the kernel receive buffer of each sync subscription.
+     *
+     * @param receiveBuffer bytes, 0 for the operating system's, else at least
+     *                     {@link TransportConfiguration#RECEIVE_BUFFER_MIN}.
+     * @return this for a fluent API.
+     */
+    public TransportContext receiveBuffer(final int receiveBuffer)
+    {
+        this.receiveBuffer = receiveBuffer;
         return this;
     }
 

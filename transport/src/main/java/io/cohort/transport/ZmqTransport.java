@@ -22,9 +22,13 @@ import java.util.List;
 /**
  * Moves frames between nodes over ZeroMQ (JeroMQ). Each node binds:
  * <ul>
- * <li>a sync socket, XPUB with no-drop: broadcast frames go to every subscriber, directed frames only to
- * the destination (topic prefix filtering at the publisher); at a subscriber's high-water mark a send is
- * refused, never silently dropped, and the {@link OutboundBatcher} keeps the frame (back-pressure);</li>
+ * <li>a sync socket, XPUB: broadcast frames go to every subscriber, directed frames only to the destination (topic
+ * prefix filtering at the publisher). A subscriber whose pipe is full (its send and receive high-water marks of
+ * frames behind: frozen, cut off, or far past its replication window) loses frames, which it sees as a gap in a
+ * numbered stream and repairs or leaves for; the others go on. With no-drop, one such pipe refused every send to
+ * every subscriber for as long as the connection lived, and a frozen process's connection lives as long as its
+ * kernel answers: one hung node stopped the whole cluster replicating. A refused send (the socket's own limits)
+ * still leaves the frame with the {@link OutboundBatcher}, which retries it;</li>
  * <li>a command socket, ROUTER: requests from any node, answered with {@link #reply}.</li>
  * </ul>
  * For every peer it opens one SUB (so a bad frame is attributed to the socket, hence the peer, it came from)
@@ -149,7 +153,8 @@ public final class ZmqTransport implements Transport
             zapHandler = null != keys ? new ZapHandler(zContext, keys.publicKey(), counters.authRefused()) : null;
 
             publisher = zContext.createSocket(SocketType.XPUB);
-            publisher.setXpubNoDrop(true);
+            // Drops for one full pipe instead of refusing everyone: see the class comment.
+            publisher.setXpubNoDrop(false);
             publisher.setSndHWM(context.sendHighWaterMark());
             publisher.setLinger(0);
             makeServer(publisher);
@@ -354,6 +359,10 @@ public final class ZmqTransport implements Transport
         {
             subscriber = zContext.createSocket(SocketType.SUB);
             subscriber.setRcvHWM(context.receiveHighWaterMark());
+            if (0 != context.receiveBuffer())
+            {
+                subscriber.setReceiveBufferSize(context.receiveBuffer());
+            }
             subscriber.setLinger(0);
             // Before connect: the session reads it when the connection's decoder is made.
             subscriber.setMsgAllocator(receivePool);

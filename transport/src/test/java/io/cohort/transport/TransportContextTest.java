@@ -51,6 +51,8 @@ class TransportContextTest
             arguments((UnaryOperator<TransportContext>)c -> c.sendHighWaterMark(0), SEND_HWM_PROP_NAME + "=0"),
             arguments((UnaryOperator<TransportContext>)c -> c.receiveHighWaterMark(-3), RECEIVE_HWM_PROP_NAME + "=-3"),
             arguments((UnaryOperator<TransportContext>)c -> c.receiveBudget(0), RECEIVE_BUDGET_PROP_NAME + "=0"),
+            arguments((UnaryOperator<TransportContext>)c -> c.receiveBuffer(4095), RECEIVE_BUFFER_PROP_NAME + "=4095"),
+            arguments((UnaryOperator<TransportContext>)c -> c.receiveBuffer(-1), RECEIVE_BUFFER_PROP_NAME + "=-1"),
             arguments((UnaryOperator<TransportContext>)c -> c.maxCounters(0), MAX_COUNTERS_PROP_NAME + "=0"),
             arguments((UnaryOperator<TransportContext>)c -> c.bindAddress(" "), BIND_ADDRESS_PROP_NAME + "= "),
             arguments((UnaryOperator<TransportContext>)c -> c.bindAddress(null), BIND_ADDRESS_PROP_NAME + "=null"),
@@ -77,6 +79,8 @@ class TransportContextTest
         valid().maxFrameLength(FrameLayout.MIN_FRAME_LENGTH + 1024).conclude();
         valid().maxFrameLength(CodecLimits.DEFAULT.maxFrameLength()).conclude();
         valid().sendHighWaterMark(1).receiveHighWaterMark(1).receiveBudget(1).maxCounters(1).conclude();
+        valid().receiveBuffer(0).conclude();
+        valid().receiveBuffer(RECEIVE_BUFFER_MIN).conclude();
     }
 
     @Test
