@@ -13,7 +13,8 @@ import static io.cohort.engine.SimulationRun.SUSPICION_TIMEOUT_NS;
  * holds when at least two other healthy nodes had been RUNNING for a suspicion window (with fewer, a cluster of
  * two, a broken copy is by rule the copy's fault). One check is one eviction judged under the rule, with judges.
  * A {@link SimFaultMix.Faulty#SLOW_RECEIVER} is no fault to be removed for: its lag stays under the bound, so in
- * those runs nobody may be evicted at all.
+ * those runs nobody may be evicted at all, unless its subscription filled up ({@link SimNode#PIPE_FRAMES}) and
+ * dropped frames: then it, and only it, may go.
  */
 final class LoneAccuserChecker implements SimChecker
 {
@@ -23,6 +24,8 @@ final class LoneAccuserChecker implements SimChecker
     private final IdentityHashMap<SimNode, Long> runningSinceNs = new IdentityHashMap<>();
     private final boolean[] lostNotifications = new boolean[SimulationRun.MAX_SLOTS];
     private final boolean[] faulty = new boolean[SimulationRun.MAX_SLOTS];
+    /** Slots whose subscription filled up (a slow receiver past its pipe): they lost frames and may have to go. */
+    private final boolean[] overflowed = new boolean[SimulationRun.MAX_SLOTS];
     private boolean armed;
     private long judged;
 
@@ -147,13 +150,27 @@ final class LoneAccuserChecker implements SimChecker
         }
     }
 
+    /**
+     * A node's subscription filled up and dropped a frame: it lost part of a stream (and maybe notifications), so it
+     * may go, as a far-behind receiver should; nobody else may.
+     */
+    void onPipeOverflow(final SimNode receiver)
+    {
+        final int slot = SimulationRun.slotIndexOf(receiver.nodeId());
+        if (slot >= 0 && slot < overflowed.length)
+        {
+            overflowed[slot] = true;
+        }
+    }
+
     private boolean isHealthy(final int slot)
     {
         if (SimFaultMix.Faulty.SLOW_RECEIVER == run.mix.faulty)
         {
             // Slow is not broken: its lag stays under cohort.flow.lagging.after for the whole fault phase, and it is
-            // heard, and hears, on the liveness path; nobody may go, the slow node included.
-            return true;
+            // heard, and hears, on the liveness path; nobody may go, the slow node included, unless its subscription
+            // filled up and dropped frames (a receiver that far behind is cut loose, as the real socket does).
+            return !(slot >= 0 && slot < overflowed.length && overflowed[slot]);
         }
         return !(slot >= 0 && slot < faulty.length && faulty[slot]) &&
             !(slot >= 0 && slot < lostNotifications.length && lostNotifications[slot]);

@@ -1,5 +1,6 @@
 package io.cohort.engine;
 
+import io.cohort.codec.FrameLayout;
 import io.cohort.codec.MessageType;
 import io.cohort.codec.RoomCountDecoder;
 import org.agrona.DirectBuffer;
@@ -248,6 +249,20 @@ final class SimChecks implements SimNode.Observer
     public void onCorruptedFrame(final SimNode receiver)
     {
         checksum.onCorruptedFrame();
+    }
+
+    public void onPipeOverflow(final SimNode receiver, final long publisherNodeId, final byte[] message)
+    {
+        stats.pipeOverflows++;
+        run.trace("  " + receiver + "'s subscription to " + name(publisherNodeId) + " is full: a frame dropped");
+        final long destination = message.length >= FrameLayout.FIRST_SEQUENCE_OFFSET ?
+            java.nio.ByteBuffer.wrap(message).order(FrameLayout.BYTE_ORDER)
+                .getLong(FrameLayout.DESTINATION_NODE_ID_OFFSET) : 0;
+        if (0 != destination)
+        {
+            onNotificationLost(publisherNodeId, destination);
+        }
+        loneAccuser.onPipeOverflow(receiver);
     }
 
     public void onLocalCountChanged(final SimNode node, final long roomId, final long previous, final long current)

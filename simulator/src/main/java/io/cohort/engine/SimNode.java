@@ -29,6 +29,14 @@ import java.util.concurrent.TimeUnit;
 final class SimNode implements AutoCloseable
 {
     /**
+     * Sync frames one subscription holds before its publisher's socket drops frames for it (the send and receive
+     * high-water marks and the kernel's buffers of the real transport, at the scale of the simulated workload, which
+     * sends a few hundred frames a second rather than thousands): only a slow receiver's backlog reaches it. A far
+     * behind subscriber loses frames and sees the gap in its numbered stream; the others go on.
+     */
+    static final int PIPE_FRAMES = 256;
+
+    /**
      * Watches what a node receives and changes, for a simulation's invariants.
      */
     interface Observer
@@ -64,6 +72,12 @@ final class SimNode implements AutoCloseable
          * A frame that the network corrupted on the way is about to be decoded by this running node.
          */
         void onCorruptedFrame(SimNode receiver);
+
+        /**
+         * A sync frame was dropped because this node's subscription to its publisher already held
+         * {@link #PIPE_FRAMES} frames, as the publisher's socket drops for one full pipe.
+         */
+        void onPipeOverflow(SimNode receiver, long publisherNodeId, byte[] message);
     }
 
     static final int MAX_FRAME_LENGTH = 16 * 1024;
@@ -95,6 +109,8 @@ final class SimNode implements AutoCloseable
     private long receiveCostNs;
     /** Sync frames in this node's sockets that its slow thread has not taken yet, and when it may take the next. */
     private final ArrayDeque<Runnable> socketBacklog = new ArrayDeque<>();
+    /** Of {@link #socketBacklog}, the frames of each publisher. */
+    private final Long2LongHashMap waitingByPublisher = new Long2LongHashMap(0);
     private long nextTakeNs;
     /** This node's clock: {@code clockOriginNs + (network time - networkOriginNs) * clockRate}. */
     private final double clockRate;
@@ -395,7 +411,29 @@ final class SimNode implements AutoCloseable
             receiveSync(publisherNodeId, message, corrupted);
             return;
         }
-        socketBacklog.add(() -> receiveSync(publisherNodeId, message, corrupted));
+        final long waiting = waitingByPublisher.get(publisherNodeId);
+        if (waiting >= PIPE_FRAMES)
+        {
+            if (null != observer)
+            {
+                observer.onPipeOverflow(this, publisherNodeId, message);
+            }
+            return;
+        }
+        waitingByPublisher.put(publisherNodeId, waiting + 1);
+        socketBacklog.add(() ->
+        {
+            final long left = waitingByPublisher.get(publisherNodeId) - 1;
+            if (left > 0)
+            {
+                waitingByPublisher.put(publisherNodeId, left);
+            }
+            else
+            {
+                waitingByPublisher.remove(publisherNodeId);
+            }
+            receiveSync(publisherNodeId, message, corrupted);
+        });
         takeFromSocket(network.nowNs());
     }
 

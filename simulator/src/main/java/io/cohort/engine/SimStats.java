@@ -26,6 +26,7 @@ final class SimStats
     long evictions;
     long restarts;
     long partitions;
+    long pipeOverflows;
 
     void replication(final long ns)
     {
@@ -60,6 +61,7 @@ final class SimStats
         evictions += other.evictions;
         restarts += other.restarts;
         partitions += other.partitions;
+        pipeOverflows += other.pipeOverflows;
     }
 
     String describe()
@@ -76,7 +78,8 @@ final class SimStats
             out.append(i < REPLICATION_BUCKETS_MS.length ? " <" + REPLICATION_BUCKETS_MS[i] + "ms:" : " more:")
                 .append(replicationBuckets[i]);
         }
-        return out.append(String.format("%ndesyncs seen=%d evictions=%d restarts=%d partitions=%d",
-            desyncsSeen, evictions, restarts, partitions)).toString();
+        return out.append(String.format("%ndesyncs seen=%d evictions=%d restarts=%d partitions=%d " +
+            "frames dropped at a full subscription=%d", desyncsSeen, evictions, restarts, partitions, pipeOverflows))
+            .toString();
     }
 }

@@ -204,6 +204,33 @@ class WideningTest
     }
 
     @Test
+    void shouldDropFramesPastAFullSubscriptionAndKeepEveryInvariant()
+    {
+        // The slowest slow receivers fill a subscription: frames past it are dropped for that node alone, it sees
+        // the gap, and the run keeps every invariant (the slow node may go, nobody else).
+        try (SimLogging ignore = SimLogging.quiet();
+            SimStatePool pool = new SimStatePool(SimulationRun::stateContext))
+        {
+            int overflowed = 0;
+            for (long seed = 1; seed <= 4_000 && overflowed < 3; seed++)
+            {
+                final SimFaultMix mix = SimFaultMix.forSeed(seed);
+                if (SimFaultMix.Faulty.SLOW_RECEIVER != mix.faulty || mix.receiveCostNs < ms(30))
+                {
+                    continue;
+                }
+                final SimulationRun.Result result = new SimulationRun(seed, mix, pool, SimTrace.OFF).run();
+                assertFalse(result.failed(), result::describe);
+                if (result.stats.pipeOverflows > 0)
+                {
+                    overflowed++;
+                }
+            }
+            assertEquals(3, overflowed, "slow receivers whose subscription filled up");
+        }
+    }
+
+    @Test
     void shouldFailWhenACopyLagsWhileNothingIsWrong()
     {
         final long seed = seedWithManyDeliveries();
