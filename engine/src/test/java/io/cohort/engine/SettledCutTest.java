@@ -40,7 +40,8 @@ class SettledCutTest
         cut.reset(ALL, T0);
         cut.observe(WITHOUT_RANK_2, T0 + 10);
         assertEquals(T0 + 50, cut.observe(WITHOUT_RANK_3, T0 + 50));
-        assertEquals(T0 + 60, cut.observe(WITHOUT_RANK_2, T0 + 60), "the earlier run of the same outcome is not resumed");
+        assertEquals(T0 + 60, cut.observe(WITHOUT_RANK_2, T0 + 60),
+            "the earlier run of the same outcome is not resumed");
         assertEquals(T0 + 70, cut.observe(ALL, T0 + 70), "the edges healed");
         assertEquals(T0 + 80, cut.observe(WITHOUT_RANK_2, T0 + 80));
     }

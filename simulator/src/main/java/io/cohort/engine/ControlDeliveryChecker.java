@@ -118,7 +118,8 @@ final class ControlDeliveryChecker implements SimChecker
             looked++;
             if (0 != node.core().controlPending())
             {
-                checks.fail(node + " ended the run with " + node.core().controlPending() + " control message(s) unsent");
+                checks.fail(node + " ended the run with " + node.core().controlPending() +
+                    " control message(s) unsent");
             }
         }
     }

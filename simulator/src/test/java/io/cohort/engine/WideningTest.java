@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import static io.cohort.engine.SimNode.ms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -186,21 +187,11 @@ class WideningTest
     @Test
     void shouldFailWhenDeliveriesAreDroppedWhereNoNodeCanNotice()
     {
-        final long seed = seedWithManyDeliveries();
-        try (SimLogging ignore = SimLogging.quiet();
-            SimStatePool pool = new SimStatePool(SimulationRun::stateContext))
-        {
-            final SimulationRun clean = new SimulationRun(seed, SimFaultMix.forSeed(seed), pool, SimTrace.OFF);
-            final SimulationRun.Result passed = clean.run();
-            assertFalse(passed.failed(), passed::describe);
-            assertTrue(passed.stats.expectedDeliveries >= NotificationChecker.MIN_PROMISED, passed::describe);
-
-            final SimulationRun dropping = new SimulationRun(seed, SimFaultMix.forSeed(seed), pool, SimTrace.OFF);
-            dropping.checks.dropNotificationArrivalsEvery = 7;
-            final SimulationRun.Result failed = dropping.run();
-            assertTrue(failed.failed(), failed::describe);
-            assertTrue(failed.failure.contains(" 0 times"), failed::describe);
-        }
+        final SimulationRun.Result failed = failsOnlyWhenChanged(seedWithManyDeliveries(),
+            (passed) -> assertTrue(passed.stats.expectedDeliveries >= NotificationChecker.MIN_PROMISED,
+                passed::describe),
+            (run) -> run.checks.dropNotificationArrivalsEvery = 7);
+        assertTrue(failed.failure.contains(" 0 times"), failed::describe);
     }
 
     @Test
@@ -233,19 +224,33 @@ class WideningTest
     @Test
     void shouldFailWhenACopyLagsWhileNothingIsWrong()
     {
-        final long seed = seedWithManyDeliveries();
+        final SimulationRun.Result failed = failsOnlyWhenChanged(seedWithManyDeliveries(), (passed) -> {},
+            (run) -> run.calmReceiveCostNsForTest = ms(30));
+        assertTrue(failed.failure.contains("synced copy of"), failed::describe);
+    }
+
+    /**
+     * Runs a seed as it is, which must pass (and meet {@code onPassed}), then again with a change a checker must
+     * catch.
+     *
+     * @return the changed run's result, failed.
+     */
+    private static SimulationRun.Result failsOnlyWhenChanged(
+        final long seed, final Consumer<SimulationRun.Result> onPassed, final Consumer<SimulationRun> change)
+    {
         try (SimLogging ignore = SimLogging.quiet();
             SimStatePool pool = new SimStatePool(SimulationRun::stateContext))
         {
-            final SimulationRun clean = new SimulationRun(seed, SimFaultMix.forSeed(seed), pool, SimTrace.OFF);
-            final SimulationRun.Result passed = clean.run();
+            final SimulationRun.Result passed =
+                new SimulationRun(seed, SimFaultMix.forSeed(seed), pool, SimTrace.OFF).run();
             assertFalse(passed.failed(), passed::describe);
+            onPassed.accept(passed);
 
-            final SimulationRun slowed = new SimulationRun(seed, SimFaultMix.forSeed(seed), pool, SimTrace.OFF);
-            slowed.calmReceiveCostNsForTest = ms(30);
-            final SimulationRun.Result failed = slowed.run();
+            final SimulationRun changed = new SimulationRun(seed, SimFaultMix.forSeed(seed), pool, SimTrace.OFF);
+            change.accept(changed);
+            final SimulationRun.Result failed = changed.run();
             assertTrue(failed.failed(), failed::describe);
-            assertTrue(failed.failure.contains("synced copy of"), failed::describe);
+            return failed;
         }
     }
 
