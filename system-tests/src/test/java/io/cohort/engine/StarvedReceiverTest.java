@@ -52,11 +52,8 @@ class StarvedReceiverTest
         final NodeProcess bravo = nodes.get(1);
         final NodeProcess starved = nodes.get(2);
         final List<NodeProcess> healthy = List.of(alpha, bravo);
-        final List<String> roomList = createRooms(healthy, nodes, "starve-", 8);
+        final List<String> roomList = churnRooms(nodes, "starve-", 8, 300, 7);
         final String rooms = String.join(",", roomList);
-        alpha.ok("churn start 7 1000000 300 20 " + rooms);
-        bravo.ok("churn start 8 2000000 300 20 " + rooms);
-        Thread.sleep(1_000);
         // What happened while the cluster formed (a founder is NO_QUORUM until the first echo) is not the test's.
         final Map<NodeProcess, Integer> statesBefore = new LinkedHashMap<>();
         healthy.forEach((node) -> statesBefore.put(node, node.events("STATE").size()));
@@ -132,11 +129,8 @@ class StarvedReceiverTest
         final NodeProcess bravo = nodes.get(1);
         final NodeProcess frozen = nodes.get(2);
         final List<NodeProcess> healthy = List.of(alpha, bravo);
-        final List<String> roomList = createRooms(healthy, nodes, "frozen-", 64);
+        final List<String> roomList = churnRooms(nodes, "frozen-", 64, 1_000, 17);
         final String rooms = String.join(",", roomList);
-        alpha.ok("churn start 17 1000000 1000 20 " + rooms);
-        bravo.ok("churn start 18 2000000 1000 20 " + rooms);
-        Thread.sleep(1_000);
 
         signal("STOP", frozen);
         try
@@ -170,6 +164,25 @@ class StarvedReceiverTest
         {
             signal("CONT", frozen);
         }
+    }
+
+    /**
+     * The two owners (the trio's first two nodes) create the rooms, then each churns them, 20 calls a millisecond
+     * over its own connections, for a second before this returns.
+     *
+     * @return the rooms' ids, in order of creation.
+     */
+    private static List<String> churnRooms(
+        final List<NodeProcess> nodes, final String prefix, final int roomCount, final int connections, final long seed)
+        throws InterruptedException
+    {
+        final List<NodeProcess> owners = nodes.subList(0, 2);
+        final List<String> roomList = createRooms(owners, nodes, prefix, roomCount);
+        final String rooms = String.join(",", roomList);
+        owners.get(0).ok("churn start " + seed + " 1000000 " + connections + " 20 " + rooms);
+        owners.get(1).ok("churn start " + (seed + 1) + " 2000000 " + connections + " 20 " + rooms);
+        Thread.sleep(1_000);
+        return roomList;
     }
 
     /**

@@ -38,7 +38,10 @@ public final class CounterType
     public static final int MESSAGES_SENT = 201;
     /** Bytes sent by this node. */
     public static final int BYTES_SENT = 202;
-    /** Sends refused because a subscriber is at its high-water mark (back-pressure, nothing lost). */
+    /**
+     * Sends the sync socket refused (back-pressure, nothing lost: the frame is kept and retried). A subscriber whose
+     * connection is full does not cause one: frames to it are dropped for it alone, and it sees the gap.
+     */
     public static final int SEND_BACK_PRESSURE = 203;
     /** Frames from an unknown node or a stale incarnation, dropped. */
     public static final int STALE_FRAMES = 204;
