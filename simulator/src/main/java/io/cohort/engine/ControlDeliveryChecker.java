@@ -19,7 +19,6 @@ final class ControlDeliveryChecker implements SimChecker
     private final SimChecks checks;
     /** Node instance: since when its control lane has held a record without emptying. */
     private final Long2LongHashMap pendingSinceNs = new Long2LongHashMap(-1);
-    private long calmSinceNs = -1;
     private long looked;
 
     ControlDeliveryChecker(final SimulationRun run, final SimChecks checks)
@@ -36,14 +35,6 @@ final class ControlDeliveryChecker implements SimChecker
     public long checks()
     {
         return looked;
-    }
-
-    /**
-     * Every fault has healed: from now on a control record may not wait long.
-     */
-    void onFaultsHealed()
-    {
-        calmSinceNs = network.nowNs();
     }
 
     public void checkpoint()
@@ -69,7 +60,7 @@ final class ControlDeliveryChecker implements SimChecker
                     pendingSinceNs.put(node.instance(), since);
                 }
             }
-            final String violation = judge(core.controlOverflows(), core.controlPending(), since, calmSinceNs,
+            final String violation = judge(core.controlOverflows(), core.controlPending(), since, checks.calmSinceNs(),
                 !node.isPaused() && NodeState.RUNNING == core.state(), nowNs);
             if (null != violation)
             {

@@ -28,7 +28,6 @@ final class PropagationLagChecker implements SimChecker
     private final Long2LongHashMap lastLocalChangeNs = new Long2LongHashMap(-1);
     /** Replica instance and owner instance (see {@link #pairKey}): when the copy was first seen synced. */
     private final Long2LongHashMap syncedSinceNs = new Long2LongHashMap(-1);
-    private long calmSinceNs = -1;
     private long compared;
 
     PropagationLagChecker(final SimulationRun run, final SimChecks checks)
@@ -74,16 +73,9 @@ final class PropagationLagChecker implements SimChecker
         return lastLocalChangeNs.get(owner.instance() * MAX_ROOMS + room);
     }
 
-    /**
-     * Every fault has healed: the bound holds from now on.
-     */
-    void onFaultsHealed()
-    {
-        calmSinceNs = network.nowNs();
-    }
-
     public void checkpoint()
     {
+        final long calmSinceNs = checks.calmSinceNs();
         if (calmSinceNs < 0)
         {
             return;
@@ -98,13 +90,13 @@ final class PropagationLagChecker implements SimChecker
                 final SimNode owner = nodes.get(o);
                 if (owner != replica)
                 {
-                    checkCopy(replica, owner, nowNs);
+                    checkCopy(replica, owner, calmSinceNs, nowNs);
                 }
             }
         }
     }
 
-    private void checkCopy(final SimNode replica, final SimNode owner, final long nowNs)
+    private void checkCopy(final SimNode replica, final SimNode owner, final long calmSinceNs, final long nowNs)
     {
         final long key = pairKey(replica, owner);
         final Member member = replica.core().member(owner.nodeId());

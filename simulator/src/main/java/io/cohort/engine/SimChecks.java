@@ -42,6 +42,7 @@ final class SimChecks implements SimNode.Observer
     private final List<SimChecker> checkers;
     private final RoomCountDecoder roomCountDecoder = new RoomCountDecoder();
     private String failure;
+    private long calmSinceNs = -1;
 
     SimChecks(final SimulationRun run)
     {
@@ -139,8 +140,15 @@ final class SimChecks implements SimNode.Observer
      */
     void onFaultsHealed()
     {
-        propagationLag.onFaultsHealed();
-        controlDelivery.onFaultsHealed();
+        calmSinceNs = network.nowNs();
+    }
+
+    /**
+     * @return when every fault healed (the calm phase began), -1 while they last.
+     */
+    long calmSinceNs()
+    {
+        return calmSinceNs;
     }
 
     /**
@@ -255,14 +263,23 @@ final class SimChecks implements SimNode.Observer
     {
         stats.pipeOverflows++;
         run.trace("  " + receiver + "'s subscription to " + name(publisherNodeId) + " is full: a frame dropped");
-        final long destination = message.length >= FrameLayout.FIRST_SEQUENCE_OFFSET ?
-            java.nio.ByteBuffer.wrap(message).order(FrameLayout.BYTE_ORDER)
-                .getLong(FrameLayout.DESTINATION_NODE_ID_OFFSET) : 0;
+        final long destination = destinationOf(message);
         if (0 != destination)
         {
             onNotificationLost(publisherNodeId, destination);
         }
         loneAccuser.onPipeOverflow(receiver);
+    }
+
+    /**
+     * @param frame a sync frame as sent.
+     * @return the node it is addressed to (notifications), 0 for a broadcast frame or one too short to say.
+     */
+    static long destinationOf(final byte[] frame)
+    {
+        return frame.length >= FrameLayout.FIRST_SEQUENCE_OFFSET ?
+            java.nio.ByteBuffer.wrap(frame).order(FrameLayout.BYTE_ORDER)
+                .getLong(FrameLayout.DESTINATION_NODE_ID_OFFSET) : 0;
     }
 
     public void onLocalCountChanged(final SimNode node, final long roomId, final long previous, final long current)

@@ -1,6 +1,5 @@
 package io.cohort.engine;
 
-import io.cohort.codec.FrameLayout;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -511,9 +510,7 @@ final class SimFaults implements SimNetwork.SyncFault, SimNetwork.SenderFault, S
         if (heavyLoss(from, to))
         {
             run.trace("  fault: frame " + label(from) + " -> " + label(to) + " lost (heavy loss)");
-            final long destination = message.length >= FrameLayout.FIRST_SEQUENCE_OFFSET ?
-                java.nio.ByteBuffer.wrap(message).order(FrameLayout.BYTE_ORDER)
-                    .getLong(FrameLayout.DESTINATION_NODE_ID_OFFSET) : 0;
+            final long destination = SimChecks.destinationOf(message);
             if (0 != destination)
             {
                 run.checks.onNotificationLost(from, destination);
@@ -554,9 +551,7 @@ final class SimFaults implements SimNetwork.SyncFault, SimNetwork.SenderFault, S
 
     private int fate(final long from, final long to, final byte[] message, final boolean mayReorder)
     {
-        final long destination = message.length >= FrameLayout.FIRST_SEQUENCE_OFFSET ?
-            java.nio.ByteBuffer.wrap(message).order(FrameLayout.BYTE_ORDER)
-                .getLong(FrameLayout.DESTINATION_NODE_ID_OFFSET) : 0;
+        final long destination = SimChecks.destinationOf(message);
         final int copies = decide(from, to, message, mayReorder);
         if (0 != destination && (0 == copies || corrupted || reorderNs > 0))
         {
