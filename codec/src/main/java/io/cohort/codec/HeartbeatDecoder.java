@@ -74,6 +74,11 @@ public final class HeartbeatDecoder
      * not wait for the window.
      */
     public static final int FLAG_ROWS_PENDING = 4;
+    /**
+     * The sender distrusts its copy of a member because what that member handed its socket has not arrived within
+     * {@code cohort.flow.lagging.after}: if the sender alone accuses, it is the slow receiver, removed as LAGGING.
+     */
+    public static final int FLAG_LAGGING_COPY = 8;
 
     static final int SEND_TIME_OFFSET = 0;
     static final int LAST_BROADCAST_SEQUENCE_OFFSET = SEND_TIME_OFFSET + SIZE_OF_LONG;

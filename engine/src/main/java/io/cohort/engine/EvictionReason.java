@@ -34,7 +34,10 @@ public enum EvictionReason
     LEFT(11),
     /** A newer incarnation of it (a restart under the same node id) took its place. */
     RESTARTED(12),
-    /** It stayed behind an owner's stream past {@code cohort.flow.lagging.after}; that owner asked for its removal. */
+    /**
+     * It stayed behind an owner's stream past {@code cohort.flow.lagging.after}: that owner asked for its removal, or
+     * (where the owner cannot tell, e.g. a cluster of two) it alone saw that stream lag and was cut as the slow side.
+     */
     LAGGING(13);
 
     private static final EvictionReason[] BY_CODE;

@@ -22,11 +22,12 @@ import java.util.List;
  * A member's liveness copy also says the last broadcast sequence it handed its socket ({@link Member#awaitBroadcast}).
  * A member heard on the liveness path whose stream does not arrive is then a fault in this node's copy: a message its
  * socket was handed has not reached this node within {@code cohort.flow.lagging.after} (the copy's lag passed the
- * bound). This node distrusts its copy while it lasts ({@link Membership#distrust}, reason LAGGING), and the cut
- * decides who is at fault: the member if most of the others distrust it too (its stream reaches nobody), else this
- * node, the slow receiver alone in accusing, which leaves. Without it a stream stalled on its way (a socket stuck, a
- * receiver that cannot keep up in a cluster of two, where the owner cannot tell which side is slow) would leave a copy
- * behind for ever, since liveness no longer rides the stream. Where an owner can tell (another replica keeps up), its
+ * bound). This node distrusts its copy while it lasts ({@link Membership#distrust}, reason LAGGING), says so in its
+ * heartbeats ({@code FLAG_LAGGING_COPY}), and the cut decides who is at fault: the member if most of the others
+ * distrust it too (its stream reaches nobody), else this node, the slow receiver alone in accusing, which leaves with
+ * reason LAGGING. Without it a stream stalled on its way (a socket stuck, a receiver that cannot keep up in a cluster
+ * of two, where the owner cannot tell which side is slow) would leave a copy behind for ever, since liveness no longer
+ * rides the stream. Where an owner can tell (another replica keeps up), its
  * own LAGGING request comes first: a replica has been behind for at least as long as its lag.
  * <p>
  * Like the core, it owns no socket and reads no clock.
@@ -123,21 +124,23 @@ final class Heartbeats
     {
         if (nowNs >= nextHeartbeatNs)
         {
+            final int flags = this.flags | laggingCopyFlag(nowNs);
             membership.beforeHeartbeat(nowNs);
             final long heartbeatSeq = membership.nextHeartbeatSeq();
             final boolean streamed = publisher.sendHeartbeat(nowNs, membership, flags, heartbeatSeq);
-            final int copies = membership.isMember() ? sendLiveness(nowNs, heartbeatSeq) : 0;
+            final int copies = membership.isMember() ? sendLiveness(nowNs, heartbeatSeq, flags) : 0;
             if (streamed || copies > 0)
             {
                 membership.onHeartbeatSent(nowNs);
                 nextHeartbeatNs = nowNs + context.heartbeatIntervalNs();
-                flags = 0;
+                this.flags = 0;
                 streamHeartbeatDue = !streamed;
                 return 1;
             }
             return 0;
         }
-        if (streamHeartbeatDue && publisher.sendHeartbeat(nowNs, membership, flags, membership.lastHeartbeatSeq()))
+        if (streamHeartbeatDue &&
+            publisher.sendHeartbeat(nowNs, membership, flags | laggingCopyFlag(nowNs), membership.lastHeartbeatSeq()))
         {
             streamHeartbeatDue = false;
             return 1;
@@ -145,7 +148,13 @@ final class Heartbeats
         return 0;
     }
 
-    private int sendLiveness(final long nowNs, final long heartbeatSeq)
+    private int laggingCopyFlag(final long nowNs)
+    {
+        return membership.isMember() && membership.distrustsALaggingCopy(nowNs) ?
+            HeartbeatDecoder.FLAG_LAGGING_COPY : 0;
+    }
+
+    private int sendLiveness(final long nowNs, final long heartbeatSeq, final int flags)
     {
         final int length = commands.liveness(nowNs, membership, heartbeatSeq,
             transport.outbound().lastSentBroadcastSequence(), flags);

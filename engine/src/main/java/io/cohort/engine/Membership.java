@@ -347,6 +347,10 @@ final class Membership implements SyncPublisher.HeartbeatView
         {
             from.heardHeartbeatSeq = heartbeat.heartbeatSeq();
         }
+        if (0 != (heartbeat.flags() & HeartbeatDecoder.FLAG_LAGGING_COPY))
+        {
+            from.reportedLaggingCopyNs = nowNs;
+        }
         final View known = null != view ? view : observed;
         if (null == known || heartbeat.lineage() != known.lineage())
         {
@@ -380,6 +384,28 @@ final class Membership implements SyncPublisher.HeartbeatView
                 matrix.mergeRow(i, heartbeat.memberUnreachableBits(i), version, nowNs);
             }
         }
+    }
+
+    /**
+     * Whether this node distrusts one of its copies because the member's stream lags past the bound (reason
+     * LAGGING, {@link Heartbeats#watchStreams}): its heartbeats say so, so that, removed as the lone accuser, it is
+     * removed as the slow receiver it then is.
+     *
+     * @param nowNs now.
+     * @return true while such a distrust lasts.
+     */
+    boolean distrustsALaggingCopy(final long nowNs)
+    {
+        final List<Member> members = core.members();
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            final Member member = members.get(i);
+            if (member.distrustedUntilNs > nowNs && ReasonCode.LAGGING == member.distrustReason)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private long ownRow(final long nowNs)
@@ -934,8 +960,9 @@ final class Membership implements SyncPublisher.HeartbeatView
 
     /**
      * Why a member is cut: the fault this node saw in its stream, if it distrusts it; silence if its row went stale
-     * (it hears nobody, or nobody hears it); a false accusation if it accuses members nobody else does; else the
-     * partition it is on the wrong side of.
+     * (it hears nobody, or nobody hears it); if it accuses members nobody else does, lagging when its heartbeats said
+     * it distrusts a copy whose stream lags past the bound (it is the slow receiver), else a false accusation; else
+     * the partition it is on the wrong side of.
      */
     private int removalReason(final int rank, final long[] rows, final long nowNs)
     {
@@ -948,7 +975,14 @@ final class Membership implements SyncPublisher.HeartbeatView
         {
             return ReasonCode.SILENCE;
         }
-        return 0 == inDegree(rows, rank) ? ReasonCode.FALSE_ACCUSATION : ReasonCode.PARTITION;
+        if (0 != inDegree(rows, rank))
+        {
+            return ReasonCode.PARTITION;
+        }
+        final boolean laggingCopy = rank == selfRank ? distrustsALaggingCopy(nowNs) :
+            null != member && member.reportedLaggingCopyNs >= 0 &&
+            nowNs - member.reportedLaggingCopyNs <= heartbeatTimeoutNs;
+        return laggingCopy ? ReasonCode.LAGGING : ReasonCode.FALSE_ACCUSATION;
     }
 
     private int maxViewSize()

@@ -125,6 +125,11 @@ class LaggingReplicaTest
     /** An owner and one replica, synced and tethered; then the replica takes a sync frame per 2 ms. */
     private long startTwoNodesAndSlowTheReplica()
     {
+        return startTwoNodesAndSlowTheReplica(ms(2));
+    }
+
+    private long startTwoNodesAndSlowTheReplica(final long receiveCostNs)
+    {
         owner = node(OWNER);
         owner.start(List.of());
         slow = node(SLOW);
@@ -132,7 +137,7 @@ class LaggingReplicaTest
         assertTrue(network.runUntil(() -> allRunningAndSynced(owner, slow), ms(10_000)));
         createRooms();
         assertTrue(network.runUntil(() -> window().isTethered(SLOW), ms(1000)));
-        slow.receiveCostNs(ms(2));
+        slow.receiveCostNs(receiveCostNs);
         final long slowFromNs = network.nowNs();
         return slowFromNs;
     }
@@ -161,12 +166,18 @@ class LaggingReplicaTest
     /** One millisecond of load on the owner: a subscription to every room (a frame a cycle), then one tick. */
     private void changeAndTick()
     {
+        changeAndRun(ms(1));
+    }
+
+    /** A subscription to every room on the owner (a frame), then the network runs for the given time. */
+    private void changeAndRun(final long durationNs)
+    {
         final long connection = nextConnection++;
         for (final long room : rooms)
         {
             owner.core().subscribe(connection, room);
         }
-        network.runFor(ms(1));
+        network.runFor(durationNs);
         if (connection % 2_000 == 0)
         {
             // Keep the owner's state bounded: the load is the frames, not the rows.
@@ -334,10 +345,39 @@ class LaggingReplicaTest
         assertTrue(network.nowNs() - slowFromNs >= 2 * LAGGING_AFTER_NS,
             "not before its lag passed the bound: " + (network.nowNs() - slowFromNs) / 1_000_000 + " ms");
         assertEquals(0, owner.core().membership().laggingAccusations(), "the owner asked for nothing");
+        // Its pipe overflowed first (a gap, then syncs that never catch up): cut as a lone accuser of a fault.
         assertTrue(slow.core().failure().contains("FALSE_ACCUSATION"), "cut as the lone accuser: " +
             slow.core().failure());
         final View view = owner.core().membership().view();
         assertEquals(1, view.size(), view.toString());
         assertEquals(NodeState.RUNNING, owner.core().state());
+    }
+
+    /**
+     * A replica of a cluster of two slower than its owner's stream, though not so much that its pipe overflows before
+     * its lag passes the bound (a frame offered every 5 ms, 10 ms to take one: the backlog grows by a frame per 10 ms,
+     * and a second of lag is about a hundred frames): its copy lags past the bound with no frame lost, it distrusts the
+     * copy (LAGGING) and says so in its heartbeats, and the cut removes it, the lone accuser, as LAGGING.
+     */
+    @Test
+    void shouldRemoveTheSlowReplicaOfAClusterOfTwoAsLaggingOnceItsCopyLagsPastTheBound()
+    {
+        final long slowFromNs = startTwoNodesAndSlowTheReplica(ms(10));
+        while (NodeState.EVICTED != slow.core().state())
+        {
+            changeAndRun(ms(5));
+            assertEquals(NodeState.RUNNING, owner.core().state(), "the owner serves on");
+            assertTrue(network.nowNs() - slowFromNs <= 6 * LAGGING_AFTER_NS,
+                "gone once its copy lagged past the bound: " + slow.core().state());
+            assertEquals(0, slow.core().member(OWNER).desyncs, "no frame lost: the lag alone is the fault");
+        }
+        assertTrue(network.nowNs() - slowFromNs >= LAGGING_AFTER_NS,
+            "not before its lag passed the bound: " + (network.nowNs() - slowFromNs) / 1_000_000 + " ms");
+        assertEquals(0, owner.core().membership().laggingAccusations(), "the owner asked for nothing");
+        assertTrue(slow.core().failure().contains("LAGGING"), "removed as LAGGING: " + slow.core().failure());
+        assertTrue(evictions.contains(OWNER + ":" + SLOW + ":LAGGING"), evictions.toString());
+        final View view = owner.core().membership().view();
+        assertEquals(1, view.size(), view.toString());
+        assertEquals(ReasonCode.LAGGING, view.removedReason(0), view.toString());
     }
 }
