@@ -27,6 +27,7 @@ final class Cluster implements AutoCloseable
     private final File dir;
     private final List<String> nodeArgs;
     private final String heap;
+    private final String classPath;
     private final List<String> properties;
     private final int rooms;
     private final PrintStream out;
@@ -52,6 +53,13 @@ final class Cluster implements AutoCloseable
     Cluster(final File dir, final List<String> nodeArgs, final String heap, final List<String> properties,
         final int rooms, final PrintStream out)
     {
+        this(dir, nodeArgs, heap, properties, NodeProcess.defaultClassPath(), rooms, out);
+    }
+
+    Cluster(final File dir, final List<String> nodeArgs, final String heap, final List<String> properties,
+        final String classPath, final int rooms, final PrintStream out)
+    {
+        this.classPath = classPath;
         this.properties = properties;
         this.dir = dir;
         this.nodeArgs = nodeArgs;
@@ -82,7 +90,7 @@ final class Cluster implements AutoCloseable
         final List<String> args = new ArrayList<>(nodeArgs);
         args.add("slot=" + slot);
         args.add("seeds=" + seedsFor(slot));
-        final NodeProcess node = NodeProcess.start(dir, slot, generation, heap, properties, args);
+        final NodeProcess node = NodeProcess.start(dir, slot, generation, heap, properties, classPath, args);
         synchronized (started)
         {
             started.add(node);

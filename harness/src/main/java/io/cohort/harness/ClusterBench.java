@@ -53,6 +53,7 @@ public final class ClusterBench
         { "redisSeconds", "10", "length of the Redis run" },
         { "heap", "", "-Xmx of the node processes (empty: JVM default)" },
         { "jvmArgs", "", "extra JVM flags of the node processes, space-separated (e.g. -Xlog:gc)" },
+        { "cds", "on", "an AppCDS archive of the node JVMs' classes, made by a training node first (off: none)" },
         { "props", "", "cohort.* settings of the nodes, comma-separated name=value (e.g. cohort.heartbeat.timeout=2s)" },
         { "timeout", "600", "bound in seconds of each step" },
         { "out", "", "output directory (default harness/target/cluster-bench/TIMESTAMP)" },
@@ -244,6 +245,7 @@ public final class ClusterBench
         final boolean curve = params.bool("curve");
         final boolean join = params.bool("join");
         final boolean crash = params.bool("crash");
+        final boolean cds = params.bool("cds");
         final double baselineSeconds = params.decimal("baselineSeconds", 0, 3_600);
         final String redisMode = params.text("redis");
         if (!List.of("on", "off", "auto").contains(redisMode))
@@ -267,12 +269,26 @@ public final class ClusterBench
         {
             out.println(jitChoice);
         }
+        String classPath = NodeProcess.defaultClassPath();
+        if (cds && !CdsArchive.chosenByFlags(properties))
+        {
+            final long trainingStartNs = System.nanoTime();
+            final CdsArchive archive = CdsArchive.train(dir, classPath, params.text("heap"), properties, nodeArgs,
+                timeoutMs, out);
+            if (null != archive)
+            {
+                classPath = archive.classPath();
+                properties.add(archive.useFlag());
+                out.println(String.format("node JVMs: AppCDS archive made by a training node in %.1f s (%s; cds=off " +
+                    "for none)", (System.nanoTime() - trainingStartNs) / 1e9, archive.useFlag()));
+            }
+        }
 
         final Figures figures = new Figures();
         figures.nodes = nodes;
         final Map<String, Histogram> latency = new LinkedHashMap<>();
         boolean ok = true;
-        try (Cluster cluster = new Cluster(dir, nodeArgs, params.text("heap"), properties, rooms, out))
+        try (Cluster cluster = new Cluster(dir, nodeArgs, params.text("heap"), properties, classPath, rooms, out))
         {
             final long startNs = System.nanoTime();
             cluster.startAll(nodes, timeoutMs);

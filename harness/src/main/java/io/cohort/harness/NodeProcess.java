@@ -61,24 +61,43 @@ final class NodeProcess
      * @param generation how many times this slot was started before (0 first).
      * @param heap       the child's -Xmx value, or empty for the JVM's default.
      * @param properties JVM arguments of the child: {@code -Dname=value} settings and the {@code jvmArgs} parameter.
+     * @param classPath  the child's class path ({@link #defaultClassPath()}, or its copy in jars with a CDS archive).
      * @param args       the child's {@code name=value} parameters.
      * @return the started process.
      * @throws IOException if it cannot be started.
      */
     static NodeProcess start(final File dir, final int slot, final int generation, final String heap,
-        final List<String> properties, final List<String> args) throws IOException
+        final List<String> properties, final String classPath, final List<String> args) throws IOException
     {
-        final String name = "node-" + slot + "-" + generation;
+        return start(dir, "node-" + slot + "-" + generation, slot, generation, heap, properties, classPath, args);
+    }
+
+    /**
+     * Starts a node process under a name of the caller's (its {@code .log} and {@code .out} files are named so).
+     */
+    static NodeProcess start(final File dir, final String name, final int slot, final int generation,
+        final String heap, final List<String> properties, final String classPath, final List<String> args)
+        throws IOException
+    {
         final ChildJvm child = ChildJvm.builder(name, LoadNodeMain.class)
             .jvmArgs(heap.isEmpty() ? List.of() : List.of("-Xmx" + heap))
             .property("org.slf4j.simpleLogger.defaultLogLevel", "warn")
             .jvmArgs(properties)
-            .classPath(System.getProperty(CHILD_CLASS_PATH_PROP_NAME, ClassPath.current()))
+            .classPath(classPath)
             .args(args)
             .log(new File(dir, name + ".log"))
             .readStdout()
             .start();
         return new NodeProcess(slot, generation, child, new File(dir, name + ".out"));
+    }
+
+    /**
+     * @return the class path node processes run from: {@value #CHILD_CLASS_PATH_PROP_NAME} if set, else the
+     * harness's own.
+     */
+    static String defaultClassPath()
+    {
+        return System.getProperty(CHILD_CLASS_PATH_PROP_NAME, ClassPath.current());
     }
 
     private void read(final PrintWriter copy)
@@ -285,6 +304,18 @@ final class NodeProcess
     void kill()
     {
         process.toHandle().destroyForcibly();
+    }
+
+    /**
+     * Waits for the process to exit by itself.
+     *
+     * @param timeoutMs how long to wait.
+     * @return true if it exited.
+     * @throws InterruptedException if interrupted.
+     */
+    boolean awaitExit(final long timeoutMs) throws InterruptedException
+    {
+        return process.waitFor(timeoutMs, TimeUnit.MILLISECONDS);
     }
 
     /**
