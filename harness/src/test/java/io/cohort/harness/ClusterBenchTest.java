@@ -119,6 +119,7 @@ class ClusterBenchTest
         final String text = printed.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, text);
         assertTrue(text.contains("verified=true"), text);
+        assertTrue(text.contains("AppCDS archive made by a training node"), "nodes ran from the archive: " + text);
         final String summary = Files.readString(out.resolve("summary.txt"));
         assertTrue(summary.contains("events/s absorbed across the cluster"), summary);
         assertTrue(Files.readString(out.resolve("latency.svg")).startsWith("<svg"));
