@@ -5,13 +5,16 @@ import zmq.Msg;
 import zmq.msg.MsgAllocator;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Recycles the arrays that received sync frames are read into. JeroMQ's I/O thread asks its socket's
+ * Recycles the arrays that received frames are read into. JeroMQ's I/O thread asks its socket's
  * {@link MsgAllocator} for a message of each incoming frame's size and fills it; by default that is a new
- * {@code byte[]} per frame. Given this pool (on the SUB sockets only), it takes an array of the smallest size class
- * that holds the frame from the class's free list, and the node thread gives the array back with {@link #release}
- * once the frame is dispatched.
+ * {@code byte[]} per frame. Given this pool (on the SUB sockets, the DEALERs and the ROUTER: sync frames, responses
+ * such as a joiner's 16 KiB snapshot chunks, and request bodies), it takes an array of the smallest size class that
+ * holds the frame from the class's free list, and the node thread gives the array back with {@link #release} once
+ * the frame is dispatched. A ROUTER's routing id frame is read as an array of its own: handlers keep it to answer
+ * later.
  * <p>
  * Why this is safe: JeroMQ hands a received message to exactly one reader and never touches it after that reader
  * has it (the decoder writes a message only while it is in progress, before it is queued to the socket's pipe), and
@@ -33,6 +36,8 @@ final class ReceiveFramePool implements MsgAllocator
     private final int largestLength;
     private final int[] classLengths;
     private final ManyToManyConcurrentArrayQueue<byte[]>[] freeArrays;
+    /** Arrays made because a free list was empty: few once the pool is warm. */
+    private final AtomicLong arraysMade = new AtomicLong();
 
     /**
      * A message whose array comes from this pool: the array is larger than the message whenever the frame is
@@ -94,6 +99,7 @@ final class ReceiveFramePool implements MsgAllocator
         if (null == array)
         {
             array = new byte[classLengths[sizeClass]];
+            arraysMade.incrementAndGet();
         }
         return new PooledMsg(array, size, sizeClass);
     }
@@ -122,6 +128,17 @@ final class ReceiveFramePool implements MsgAllocator
     int freeCount(final int sizeClass)
     {
         return freeArrays[sizeClass].size();
+    }
+
+    /**
+     * Arrays the pool made because the free list of their class was empty (tests: a pool that is given its arrays
+     * back makes few however many frames it serves).
+     *
+     * @return the count since construction.
+     */
+    long arraysMade()
+    {
+        return arraysMade.get();
     }
 
     /**

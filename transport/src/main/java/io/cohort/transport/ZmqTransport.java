@@ -162,6 +162,8 @@ public final class ZmqTransport implements Transport
             publisherMonitor = new SocketMonitor(zContext, publisher, "sync", counters);
 
             router = zContext.createSocket(SocketType.ROUTER);
+            // Request bodies are read into the pool's arrays (pollRouter gives them back), as sync frames are.
+            router.setMsgAllocator(receivePool);
             router.setRouterMandatory(true);
             router.setSndHWM(context.sendHighWaterMark());
             router.setRcvHWM(context.receiveHighWaterMark());
@@ -195,6 +197,14 @@ public final class ZmqTransport implements Transport
                     return sendSync(destinationNodeId, buffer, offset, length, true);
                 }
             });
+    }
+
+    /**
+     * @return the pool received frames are read into (tests).
+     */
+    ReceiveFramePool receivePool()
+    {
+        return receivePool;
     }
 
     private void makeServer(final ZMQ.Socket socket)
@@ -372,6 +382,7 @@ public final class ZmqTransport implements Transport
             subscriber.connect(syncEndpoint);
 
             dealer = zContext.createSocket(SocketType.DEALER);
+            dealer.setMsgAllocator(receivePool);
             dealer.setSndHWM(context.sendHighWaterMark());
             dealer.setRcvHWM(context.receiveHighWaterMark());
             dealer.setImmediate(true);
@@ -594,50 +605,77 @@ public final class ZmqTransport implements Transport
     {
         final int budget = context.receiveBudget();
         int received = 0;
-        byte[] message;
-        while (received < budget && null != (message = dealer.recv(ZMQ.DONTWAIT)))
+        Msg message;
+        while (received < budget && null != (message = dealer.recvMsg(ZMQ.DONTWAIT)))
         {
             received++;
             discardMoreParts(dealer);
-            receiveBuffer.wrap(message);
-            final FrameDecoder frame = commandDecoder;
-            final DecodeResult result = frame.wrap(receiveBuffer, 0, message.length);
-            if (DecodeResult.FOREIGN_CLUSTER == result)
+            try
             {
-                onForeignFrame(null, frame, handler);
-                continue;
+                onResponseFrame(message, peerCounters, handler);
             }
-            if (DecodeResult.OK != result)
+            finally
             {
-                if (null != peerCounters)
-                {
-                    peerCounters.onFrame(message.length);
-                    peerCounters.onBadFrame();
-                }
-                else
-                {
-                    counters.strangerFrames.incrementRelease();
-                }
-                continue;
-            }
-            if (commandDropped(frame.senderNodeId()))
-            {
-                continue;
-            }
-            while (frame.nextMessage())
-            {
-                try
-                {
-                    handler.onResponse(frame.senderNodeId(), frame.senderIncarnation(), frame.messageType(),
-                        receiveBuffer, frame.bodyOffset(), frame.bodyLength());
-                }
-                catch (final Exception ex)
-                {
-                    errorHandler.onError(ex);
-                }
+                // Dispatched: the handlers copied what they keep (a snapshot chunk is queued as a copy).
+                receivePool.release(message);
             }
         }
         return received;
+    }
+
+    private void onResponseFrame(final Msg message, final PeerCounters peerCounters, final CommandHandler handler)
+    {
+        final int length = wrapReceived(message);
+        final FrameDecoder frame = commandDecoder;
+        final DecodeResult result = frame.wrap(receiveBuffer, 0, length);
+        if (DecodeResult.FOREIGN_CLUSTER == result)
+        {
+            onForeignFrame(null, frame, handler);
+            return;
+        }
+        if (DecodeResult.OK != result)
+        {
+            if (null != peerCounters)
+            {
+                peerCounters.onFrame(length);
+                peerCounters.onBadFrame();
+            }
+            else
+            {
+                counters.strangerFrames.incrementRelease();
+            }
+            return;
+        }
+        if (commandDropped(frame.senderNodeId()))
+        {
+            return;
+        }
+        while (frame.nextMessage())
+        {
+            try
+            {
+                handler.onResponse(frame.senderNodeId(), frame.senderIncarnation(), frame.messageType(),
+                    receiveBuffer, frame.bodyOffset(), frame.bodyLength());
+            }
+            catch (final Exception ex)
+            {
+                errorHandler.onError(ex);
+            }
+        }
+    }
+
+    /**
+     * Points the receive buffer at a received message's bytes without copying them: a pooled array is longer than
+     * its message, any other message's array is exactly as long.
+     *
+     * @return the message's length.
+     */
+    private int wrapReceived(final Msg message)
+    {
+        final int length = message.size();
+        receiveBuffer.wrap(message instanceof ReceiveFramePool.PooledMsg ?
+            ((ReceiveFramePool.PooledMsg)message).array : message.data(), 0, length);
+        return length;
     }
 
     private int pollRouter(final CommandHandler handler)
@@ -653,44 +691,57 @@ public final class ZmqTransport implements Transport
                 counters.strangerFrames.incrementRelease();
                 continue;
             }
-            final byte[] message = router.recv(0);
-            if (router.hasReceiveMore())
+            final Msg message = router.recvMsg(0);
+            try
             {
-                discardMoreParts(router);
-                counters.strangerFrames.incrementRelease();
-                continue;
-            }
-            receiveBuffer.wrap(message);
-            final FrameDecoder frame = commandDecoder;
-            final DecodeResult result = frame.wrap(receiveBuffer, 0, message.length);
-            if (DecodeResult.FOREIGN_CLUSTER == result)
-            {
-                onForeignFrame(routingId, frame, handler);
-                continue;
-            }
-            if (DecodeResult.OK != result)
-            {
-                counters.strangerFrames.incrementRelease();
-                continue;
-            }
-            if (commandDropped(frame.senderNodeId()))
-            {
-                continue;
-            }
-            while (frame.nextMessage())
-            {
-                try
+                if (router.hasReceiveMore())
                 {
-                    handler.onRequest(routingId, frame.senderNodeId(), frame.senderIncarnation(), frame.messageType(),
-                        receiveBuffer, frame.bodyOffset(), frame.bodyLength());
+                    discardMoreParts(router);
+                    counters.strangerFrames.incrementRelease();
+                    continue;
                 }
-                catch (final Exception ex)
-                {
-                    errorHandler.onError(ex);
-                }
+                onRequestFrame(routingId, message, handler);
+            }
+            finally
+            {
+                // Dispatched: the handlers copied what they keep (the routing id is an array of its own).
+                receivePool.release(message);
             }
         }
         return received;
+    }
+
+    private void onRequestFrame(final byte[] routingId, final Msg message, final CommandHandler handler)
+    {
+        final int length = wrapReceived(message);
+        final FrameDecoder frame = commandDecoder;
+        final DecodeResult result = frame.wrap(receiveBuffer, 0, length);
+        if (DecodeResult.FOREIGN_CLUSTER == result)
+        {
+            onForeignFrame(routingId, frame, handler);
+            return;
+        }
+        if (DecodeResult.OK != result)
+        {
+            counters.strangerFrames.incrementRelease();
+            return;
+        }
+        if (commandDropped(frame.senderNodeId()))
+        {
+            return;
+        }
+        while (frame.nextMessage())
+        {
+            try
+            {
+                handler.onRequest(routingId, frame.senderNodeId(), frame.senderIncarnation(), frame.messageType(),
+                    receiveBuffer, frame.bodyOffset(), frame.bodyLength());
+            }
+            catch (final Exception ex)
+            {
+                errorHandler.onError(ex);
+            }
+        }
     }
 
     private boolean commandDropped(final long senderNodeId)
@@ -775,6 +826,7 @@ public final class ZmqTransport implements Transport
         final ZMQ.Socket dealer = zContext.createSocket(SocketType.DEALER);
         try
         {
+            dealer.setMsgAllocator(receivePool);
             dealer.setSndHWM(context.sendHighWaterMark());
             dealer.setImmediate(true);
             dealer.setLinger(0);

@@ -102,6 +102,34 @@ class ZmqCommandChannelTest
         assertTrue(a.errors.isEmpty() && b.errors.isEmpty(), a.errors + " " + b.errors);
     }
 
+    /**
+     * Requests (on the ROUTER) and responses (on the DEALER) are read into the pool's arrays and given back once
+     * dispatched: hundreds of frames each way, a handful of arrays made. No sync frame flows here, so read into
+     * arrays of their own, as commands were before, none would come from the pool at all.
+     */
+    @Test
+    void shouldReadRequestsAndResponsesIntoPooledArraysThatAreGivenBack()
+    {
+        final TestNode a = node(1);
+        final TestNode b = node(2);
+        TestNode.link(b, a, b.incarnation, true);
+        b.answerProbes();
+        final int requests = 300;
+        for (int i = 1; i <= requests; i++)
+        {
+            sendProbe(a, 2, 1_000 + i);
+            final long correlationId = 1_000 + i;
+            awaitUntil(() -> a.recorder.responses.stream().anyMatch(r -> r.correlationId() == correlationId),
+                () -> "response " + correlationId, a, b);
+        }
+        final long requestArrays = b.transport.receivePool().arraysMade();
+        final long responseArrays = a.transport.receivePool().arraysMade();
+        assertTrue(requestArrays >= 1 && requestArrays < 10, "request bodies read into pooled arrays: " +
+            requestArrays + " made for " + requests);
+        assertTrue(responseArrays >= 1 && responseArrays < 10, "responses read into pooled arrays: " +
+            responseArrays + " made for " + requests);
+    }
+
     @Test
     void shouldCarryResponderIdentityInResponses()
     {
