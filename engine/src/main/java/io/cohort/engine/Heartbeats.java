@@ -27,8 +27,8 @@ import java.util.List;
  * distrust it too (its stream reaches nobody), else this node, the slow receiver alone in accusing, which leaves with
  * reason LAGGING. Without it a stream stalled on its way (a socket stuck, a receiver that cannot keep up in a cluster
  * of two, where the owner cannot tell which side is slow) would leave a copy behind for ever, since liveness no longer
- * rides the stream. Where an owner can tell (another replica keeps up), its
- * own LAGGING request comes first: a replica has been behind for at least as long as its lag.
+ * rides the stream. Where an owner can tell (another replica keeps up), its own LAGGING request comes first: a replica
+ * has been behind for at least as long as its lag.
  * <p>
  * Like the core, it owns no socket and reads no clock.
  */

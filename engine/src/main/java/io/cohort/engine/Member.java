@@ -42,8 +42,9 @@ final class Member
     /** The last heartbeat sequence received from it: echoed in this node's heartbeats (its lease). */
     long heardHeartbeatSeq;
     /**
-     * When its last heartbeat said it distrusted a copy whose stream lagged past the bound (-1: never): if it is
-     * removed as the lone accuser, it is the slow receiver, and the reason is LAGGING.
+     * When a heartbeat of it last said it distrusted a copy whose stream lagged past the bound (-1: never; it counts
+     * for a heartbeat timeout): if it is removed as the lone accuser meanwhile, it is the slow receiver, and the reason
+     * is LAGGING.
      */
     long reportedLaggingCopyNs = -1;
     /** Until when this node distrusts its copy after a fault in its stream: an edge in this node's row. */
