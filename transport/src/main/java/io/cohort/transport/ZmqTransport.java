@@ -566,10 +566,7 @@ public final class ZmqTransport implements Transport
     private void onSyncMessage(final Connection connection, final Msg message, final SyncHandler handler)
     {
         final int length = message.size();
-        // A pooled array is as long as its size class, usually longer than the message; any other (a message JeroMQ
-        // made itself, e.g. CURVE's plaintext) is exactly as long, and data() returns it without copying.
-        byte[] array = message instanceof ReceiveFramePool.PooledMsg ?
-            ((ReceiveFramePool.PooledMsg)message).array : message.data();
+        byte[] array = arrayOf(message);
         final ReceiveFaultHook hook = receiveFaultHook;
         if (null != hook)
         {
@@ -665,17 +662,26 @@ public final class ZmqTransport implements Transport
     }
 
     /**
-     * Points the receive buffer at a received message's bytes without copying them: a pooled array is longer than
-     * its message, any other message's array is exactly as long.
+     * Points the receive buffer at a received message's bytes without copying them.
      *
      * @return the message's length.
      */
     private int wrapReceived(final Msg message)
     {
         final int length = message.size();
-        receiveBuffer.wrap(message instanceof ReceiveFramePool.PooledMsg ?
-            ((ReceiveFramePool.PooledMsg)message).array : message.data(), 0, length);
+        receiveBuffer.wrap(arrayOf(message), 0, length);
         return length;
+    }
+
+    /**
+     * The array holding a received message's bytes, from offset 0: a pooled array is as long as its size class,
+     * usually longer than the message; any other (a message JeroMQ made itself, e.g. CURVE's plaintext) is exactly as
+     * long, and {@code data()} returns it without copying.
+     */
+    private static byte[] arrayOf(final Msg message)
+    {
+        return message instanceof ReceiveFramePool.PooledMsg ?
+            ((ReceiveFramePool.PooledMsg)message).array : message.data();
     }
 
     private int pollRouter(final CommandHandler handler)
