@@ -86,7 +86,7 @@ final class Membership implements SyncPublisher.HeartbeatView
     private final Long2LongHashMap pendingJoinSeenNs = new Long2LongHashMap(Long.MIN_VALUE);
     private final LongHashSet leavers = new LongHashSet();
     /** Members accused of lagging, by node id (views change a few times a minute: allocating here is harmless). */
-    private final Long2ObjectHashMap<LaggingAccusation> laggards = new Long2ObjectHashMap<>();
+    private final LaggingAccusations laggards = new LaggingAccusations();
     private final long[] removeScratch = new long[View.MAX_MEMBERS];
     private final int[] reasonScratch = new int[View.MAX_MEMBERS];
     private final ChangeRequestDecoder changeDecoder = new ChangeRequestDecoder();
@@ -551,7 +551,7 @@ final class Membership implements SyncPublisher.HeartbeatView
             lastLaggingAccusedIncarnation = replica.incarnation;
             laggingAccusations++;
         }
-        if (onLaggingAccusation(replica.nodeId, replica.incarnation, nodeId, nowNs))
+        if (laggards.record(replica.nodeId, replica.incarnation, nodeId, nowNs))
         {
             warnings.warn("lagging", "node {}: replica {} has been behind this node's stream for {} ms (lag {} ms)," +
                 " past cohort.flow.lagging.after={} ms: asking the view to remove it (LAGGING)", ClusterCore.id(nodeId),
@@ -569,50 +569,6 @@ final class Membership implements SyncPublisher.HeartbeatView
             }
         }
         return 1;
-    }
-
-    /**
-     * @return true if the accusation is new (not a renewal of one of the same incarnation).
-     */
-    private boolean onLaggingAccusation(
-        final long subjectId, final long subjectIncarnation, final long accuserId, final long nowNs)
-    {
-        final LaggingAccusation known = laggards.get(subjectId);
-        if (null == known || known.incarnation != subjectIncarnation)
-        {
-            laggards.put(subjectId, new LaggingAccusation(subjectIncarnation, accuserId, nowNs));
-            return true;
-        }
-        // Several owners may measure the same laggard: the first accuser stays on record, any of them renews.
-        known.renewedNs = nowNs;
-        return false;
-    }
-
-    /**
-     * Whether a member is accused of lagging by a member that is not itself accused.
-     */
-    private boolean isAccusedLaggard(final long memberId)
-    {
-        final LaggingAccusation accusation = laggards.get(memberId);
-        return null != accusation && !laggards.containsKey(accusation.accuserId);
-    }
-
-    private void expireLaggards(final long nowNs)
-    {
-        if (laggards.isEmpty())
-        {
-            return;
-        }
-        final Long2ObjectHashMap<LaggingAccusation>.ValueIterator it = laggards.values().iterator();
-        while (it.hasNext())
-        {
-            // The accuser renews every heartbeat interval while the lag lasts: a heartbeat timeout without means
-            // it caught up (or the accuser is gone).
-            if (nowNs - it.next().renewedNs > heartbeatTimeoutNs)
-            {
-                it.remove();
-            }
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -671,7 +627,7 @@ final class Membership implements SyncPublisher.HeartbeatView
             dissolveWhy = null;
         }
         expirePendingJoins(nowNs);
-        expireLaggards(nowNs);
+        laggards.expire(nowNs, heartbeatTimeoutNs);
         matrix.setOwnRow(ownRow(nowNs), heartbeatSeq, nowNs);
         final long[] rows = matrix.effectiveRows(nowNs, heartbeatTimeoutNs);
         final long all = view.allRanks();
@@ -834,7 +790,7 @@ final class Membership implements SyncPublisher.HeartbeatView
      */
     private int positionAmongProposers(final long survivors)
     {
-        if (0 == (survivors & (1L << selfRank)) || leavers.contains(nodeId) || isAccusedLaggard(nodeId))
+        if (0 == (survivors & (1L << selfRank)) || leavers.contains(nodeId) || laggards.isAccused(nodeId))
         {
             return -1;
         }
@@ -842,7 +798,7 @@ final class Membership implements SyncPublisher.HeartbeatView
         for (int rank = 0; rank < selfRank; rank++)
         {
             final long memberId = view.member(rank).nodeId();
-            if (0 != (survivors & (1L << rank)) && !leavers.contains(memberId) && !isAccusedLaggard(memberId))
+            if (0 != (survivors & (1L << rank)) && !leavers.contains(memberId) && !laggards.isAccused(memberId))
             {
                 position++;
             }
@@ -883,7 +839,7 @@ final class Membership implements SyncPublisher.HeartbeatView
                 reasons[removed++] = ReasonCode.LEFT;
                 removeIds.add(memberId);
             }
-            else if (!laggardRemoved && isRemovableLaggard(rank, survivors))
+            else if (!laggardRemoved && laggards.isRemovable(view, rank, survivors, leavers))
             {
                 // One laggard per view: each is removed on the word of one owner, so a second waits for the view
                 // after, by which time an accuser that was itself the slow one has been judged too.
@@ -939,23 +895,6 @@ final class Membership implements SyncPublisher.HeartbeatView
         System.arraycopy(ids, 0, removeNodeIds, 0, removed);
         System.arraycopy(reasons, 0, removeReasons, 0, removed);
         return view.successor(removeNodeIds, removeReasons, adds, 0);
-    }
-
-    /**
-     * Whether the member at a rank is accused of lagging (this incarnation) by a survivor that is neither leaving
-     * nor accused itself.
-     */
-    private boolean isRemovableLaggard(final int rank, final long survivors)
-    {
-        final ViewMember listed = view.member(rank);
-        final LaggingAccusation accusation = laggards.get(listed.nodeId());
-        if (null == accusation || accusation.incarnation != listed.incarnation() ||
-            laggards.containsKey(accusation.accuserId) || leavers.contains(accusation.accuserId))
-        {
-            return false;
-        }
-        final int accuserRank = view.rankOf(accusation.accuserId);
-        return accuserRank >= 0 && 0 != (survivors & (1L << accuserRank));
     }
 
     /**
@@ -1054,7 +993,7 @@ final class Membership implements SyncPublisher.HeartbeatView
         {
             // Only the owner measures how far behind its stream a replica is: its word is the evidence, and the
             // view it leads to is agreed by a quorum like any other.
-            onLaggingAccusation(request.subjectId(), request.subjectIncarnation(), senderId, core.nowNs());
+            laggards.record(request.subjectId(), request.subjectIncarnation(), senderId, core.nowNs());
             status = CommandStatus.OK;
         }
         else
@@ -1240,35 +1179,8 @@ final class Membership implements SyncPublisher.HeartbeatView
                 it.remove();
             }
         }
-        final Long2ObjectHashMap<LaggingAccusation>.EntryIterator laggardIt = laggards.entrySet().iterator();
-        while (laggardIt.hasNext())
-        {
-            laggardIt.next();
-            final LaggingAccusation accusation = laggardIt.getValue();
-            if (!next.contains(laggardIt.getLongKey(), accusation.incarnation) ||
-                next.rankOf(accusation.accuserId) < 0)
-            {
-                laggardIt.remove();
-            }
-        }
+        laggards.retainMembersOf(next);
         LOG.info("node {} installed view {}", ClusterCore.id(nodeId), next);
         core.onViewInstalled(previous, next);
-    }
-
-    /**
-     * A member accused of lagging: by whom, and when the accuser last renewed it.
-     */
-    private static final class LaggingAccusation
-    {
-        final long incarnation;
-        final long accuserId;
-        long renewedNs;
-
-        LaggingAccusation(final long incarnation, final long accuserId, final long renewedNs)
-        {
-            this.incarnation = incarnation;
-            this.accuserId = accuserId;
-            this.renewedNs = renewedNs;
-        }
     }
 }
