@@ -69,8 +69,8 @@ final class CdsArchive
     {
         for (final String flag : jvmFlags)
         {
-            if (flag.startsWith("-Xshare") || flag.startsWith(USE_FLAG) || flag.startsWith(DUMP_FLAG) ||
-                flag.contains("SharedArchiveFile") || flag.contains("ArchiveClassesAtExit"))
+            // -Xshare:..., -XX:SharedArchiveFile=..., -XX:ArchiveClassesAtExit=... (JDK 19+: AutoCreateSharedArchive).
+            if (flag.startsWith("-Xshare") || flag.contains("SharedArchive") || flag.contains("ArchiveClassesAtExit"))
             {
                 return true;
             }

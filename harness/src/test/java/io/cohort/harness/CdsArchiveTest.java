@@ -56,5 +56,6 @@ class CdsArchiveTest
         assertTrue(CdsArchive.chosenByFlags(List.of("-Xshare:off")));
         assertTrue(CdsArchive.chosenByFlags(List.of("-XX:SharedArchiveFile=/tmp/a.jsa")));
         assertTrue(CdsArchive.chosenByFlags(List.of("-XX:ArchiveClassesAtExit=/tmp/a.jsa")));
+        assertTrue(CdsArchive.chosenByFlags(List.of("-XX:+AutoCreateSharedArchive")));
     }
 }
