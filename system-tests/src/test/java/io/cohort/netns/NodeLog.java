@@ -156,7 +156,8 @@ final class NodeLog
     }
 
     /**
-     * The membership lines read so far (state changes, installs, proposals, evictions), for reports.
+     * The membership lines read so far (state changes, installs, proposals, evictions) and why the node exited,
+     * for reports.
      *
      * @return a copy.
      */
@@ -167,6 +168,11 @@ final class NodeLog
 
     private void parse(final String line)
     {
+        if (line.startsWith("cohort: "))
+        {
+            notable.add(line); // why the standalone node exited (CohortMain's last words)
+            return;
+        }
         final int space = line.indexOf(' ');
         if (space < 0)
         {

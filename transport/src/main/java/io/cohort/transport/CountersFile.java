@@ -8,8 +8,10 @@ import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 
 /**
  * A node's counters in a memory-mapped file, in Agrona's {@link CountersManager} layout behind a small
@@ -78,7 +80,7 @@ public final class CountersFile implements AutoCloseable
         {
             throw new IllegalArgumentException("maxCounters=" + maxCounters + " must be positive");
         }
-        IoUtil.ensureDirectoryExists(directory, "cohort counters");
+        createDirectory(directory);
         CountersFileReader.deleteAbandoned(directory, System.currentTimeMillis());
         file = new File(directory, fileName(nodeId));
         IoUtil.deleteIfExists(file);
@@ -99,6 +101,24 @@ public final class CountersFile implements AutoCloseable
             new UnsafeBuffer(mapped, HEADER_LENGTH + metadataLength, valuesLength),
             StandardCharsets.US_ASCII);
         header.putIntRelease(MAGIC_OFFSET, MAGIC);
+    }
+
+    /**
+     * Creates the directory, and its parents, unless it exists. Nodes started at once in one directory race to
+     * create it: {@code File.mkdirs} fails for every process but the first (two of five nodes of a test once exited
+     * as misconfigured), where {@link Files#createDirectories} accepts a directory that another process made.
+     */
+    private static void createDirectory(final File directory)
+    {
+        try
+        {
+            Files.createDirectories(directory.toPath());
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException("cannot create the cohort counters directory " + directory + ": " + ex,
+                ex);
+        }
     }
 
     /**

@@ -11,8 +11,15 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -180,5 +187,48 @@ class CountersFileTest
         final IllegalArgumentException ex =
             assertThrows(IllegalArgumentException.class, () -> new CountersFile(dir, NODE_ID, 0));
         assertTrue(ex.getMessage().contains("maxCounters=0"), ex.getMessage());
+    }
+
+    @Test
+    void shouldLetNodesStartedAtOnceCreateTheirDirectoryTogether() throws Exception
+    {
+        final int nodes = 8;
+        final ExecutorService starters = Executors.newFixedThreadPool(nodes);
+        try
+        {
+            for (int round = 0; round < 20; round++)
+            {
+                final File missing = new File(dir, "round-" + round + "/a/b/counters");
+                final CyclicBarrier together = new CyclicBarrier(nodes);
+                final List<Future<CountersFile>> started = new ArrayList<>();
+                for (int node = 0; node < nodes; node++)
+                {
+                    final long nodeId = NODE_ID + node;
+                    started.add(starters.submit(() ->
+                    {
+                        together.await();
+                        return new CountersFile(missing, nodeId, 8);
+                    }));
+                }
+                for (final Future<CountersFile> each : started)
+                {
+                    each.get(10, TimeUnit.SECONDS).close();
+                }
+            }
+        }
+        finally
+        {
+            starters.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldNameTheCountersDirectoryThatIsAFile() throws IOException
+    {
+        final File file = new File(dir, "not-a-directory");
+        java.nio.file.Files.write(file.toPath(), new byte[]{ 1 });
+        final IllegalArgumentException ex =
+            assertThrows(IllegalArgumentException.class, () -> new CountersFile(file, NODE_ID, 8));
+        assertTrue(ex.getMessage().contains("counters directory " + file), ex.getMessage());
     }
 }
