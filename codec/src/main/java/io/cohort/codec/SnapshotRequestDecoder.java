@@ -22,9 +22,13 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  +---------------------------------------------------------------+
  *  |                        Max Chunk Length                       | 16
  *  +---------------------------------------------------------------+
- *  |                            Reserved                           | 20
+ *  |                             Flags                             | 20
  *  +---------------------------------------------------------------+
  * </pre>
+ * {@link #FLAG_ROOM_TABLE_COMPLETE}: the requester's room table already holds every room but those the owner's own
+ * operations created or removed (it has applied every other stream it syncs), so an owner that never changed a room
+ * in this incarnation sends no rooms. Unknown flags are ignored: a requester of an older minor version sends 0 and is
+ * sent every room, as before.
  * Wrap only a body that {@link FrameDecoder} accepted.
  */
 public final class SnapshotRequestDecoder
@@ -32,9 +36,11 @@ public final class SnapshotRequestDecoder
     static final int CORRELATION_ID_OFFSET = 0;
     static final int OWNER_NODE_ID_OFFSET = CORRELATION_ID_OFFSET + SIZE_OF_LONG;
     static final int MAX_CHUNK_LENGTH_OFFSET = OWNER_NODE_ID_OFFSET + SIZE_OF_LONG;
-    static final int RESERVED_OFFSET = MAX_CHUNK_LENGTH_OFFSET + SIZE_OF_INT;
+    static final int FLAGS_OFFSET = MAX_CHUNK_LENGTH_OFFSET + SIZE_OF_INT;
     /** Length of the body. */
-    public static final int BODY_LENGTH = RESERVED_OFFSET + SIZE_OF_INT;
+    public static final int BODY_LENGTH = FLAGS_OFFSET + SIZE_OF_INT;
+    /** The requester holds every room but those the owner's own operations changed. */
+    public static final int FLAG_ROOM_TABLE_COMPLETE = 1;
 
     private DirectBuffer buffer;
     private int offset;
@@ -100,5 +106,15 @@ public final class SnapshotRequestDecoder
     public int maxChunkLength()
     {
         return buffer.getInt(offset + MAX_CHUNK_LENGTH_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * Reads the flags, e.g. {@link #FLAG_ROOM_TABLE_COMPLETE}.
+     *
+     * @return the value.
+     */
+    public int flags()
+    {
+        return buffer.getInt(offset + FLAGS_OFFSET, BYTE_ORDER);
     }
 }

@@ -27,7 +27,7 @@ public final class SnapshotRequestEncoder
     {
         this.buffer = buffer;
         this.offset = offset;
-        buffer.putInt(offset + SnapshotRequestDecoder.RESERVED_OFFSET, 0, BYTE_ORDER);
+        buffer.putInt(offset + SnapshotRequestDecoder.FLAGS_OFFSET, 0, BYTE_ORDER);
         return this;
     }
 
@@ -64,6 +64,18 @@ public final class SnapshotRequestEncoder
     public SnapshotRequestEncoder maxChunkLength(final int maxChunkLength)
     {
         buffer.putInt(offset + SnapshotRequestDecoder.MAX_CHUNK_LENGTH_OFFSET, maxChunkLength, BYTE_ORDER);
+        return this;
+    }
+
+    /**
+     * Sets the flags, e.g. {@link SnapshotRequestDecoder#FLAG_ROOM_TABLE_COMPLETE}; 0 unless set.
+     *
+     * @param flags the value.
+     * @return this for a fluent API.
+     */
+    public SnapshotRequestEncoder flags(final int flags)
+    {
+        buffer.putInt(offset + SnapshotRequestDecoder.FLAGS_OFFSET, flags, BYTE_ORDER);
         return this;
     }
 }

@@ -131,7 +131,7 @@ class DecodeRejectionTest
         1L, 2L, 3L, 4L, 5L, 0, 0, List.of(new Count(1L, 1L), new Count(2L, 2L)), List.of(ROOM, ROOM));
     private static final CommandResponse COMMAND_RESPONSE = new CommandResponse(1L, CommandStatus.OK, "détail");
     private static final RepairRequest REPAIR_REQUEST = new RepairRequest(1L, 2L, 3L, 10L, 20L);
-    private static final SnapshotRequest SNAPSHOT_REQUEST = new SnapshotRequest(1L, 2L, 4096);
+    private static final SnapshotRequest SNAPSHOT_REQUEST = new SnapshotRequest(1L, 2L, 4096, 0);
     private static final List<Removed> TWO_REMOVED = List.of(new Removed(3L, 4L, 5), new Removed(6L, 7L, 8));
     /** Two cards of CARD_LENGTH bytes, then two removed entries. */
     private static final ViewValue VIEW = new ViewValue(1L, 2L, 0, List.of(CARD, CARD), TWO_REMOVED);

@@ -465,7 +465,8 @@ final class MessageCodec
                 snapshotRequestEncoder.wrap(buffer, at)
                     .correlationId(m.correlationId())
                     .ownerNodeId(m.ownerNodeId())
-                    .maxChunkLength(m.maxChunkLength());
+                    .maxChunkLength(m.maxChunkLength())
+                    .flags(m.flags());
                 return SnapshotRequestEncoder.BODY_LENGTH;
             }
             case MessageType.REPAIR_REQUEST:
@@ -838,7 +839,7 @@ final class MessageCodec
             case MessageType.SNAPSHOT_REQUEST:
             {
                 final SnapshotRequestDecoder d = snapshotRequestDecoder.wrap(buffer, offset, length);
-                return new SnapshotRequest(d.correlationId(), d.ownerNodeId(), d.maxChunkLength());
+                return new SnapshotRequest(d.correlationId(), d.ownerNodeId(), d.maxChunkLength(), d.flags());
             }
             case MessageType.SNAPSHOT_CHUNK:
                 return readSnapshotChunk(snapshotChunkDecoder.wrap(buffer, offset, length), length);

@@ -284,7 +284,7 @@ final class Messages
         }
     }
 
-    record SnapshotRequest(long correlationId, long ownerNodeId, int maxChunkLength) implements Message
+    record SnapshotRequest(long correlationId, long ownerNodeId, int maxChunkLength, int flags) implements Message
     {
         public int type()
         {

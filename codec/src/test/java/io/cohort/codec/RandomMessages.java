@@ -162,7 +162,7 @@ final class RandomMessages
                     anyLong(random), anyInt(random), anyLong(random), anyLong(random), name(random), members);
             }
             case MessageType.SNAPSHOT_REQUEST:
-                return new SnapshotRequest(anyLong(random), anyLong(random), nonNegativeInt(random));
+                return new SnapshotRequest(anyLong(random), anyLong(random), nonNegativeInt(random), random.nextInt());
             case MessageType.SNAPSHOT_CHUNK:
             {
                 final int countEntries = size(random);

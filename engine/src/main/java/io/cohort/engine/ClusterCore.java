@@ -556,6 +556,9 @@ final class ClusterCore
             membership.found(nowNs);
         }
         serving = true;
+        // Every member's stream is applied here (a founder has none): from now on this node lacks, of any member it
+        // syncs, at most the rooms that member's own operations changed.
+        memberSync.roomTableComplete();
         updateServingState(nowNs);
     }
 

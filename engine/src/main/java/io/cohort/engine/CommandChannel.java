@@ -187,7 +187,8 @@ final class CommandChannel implements CommandHandler
             return;
         }
 
-        snapshotServer.onRequest(routingId, senderNodeId, correlationId, core.nowNs());
+        snapshotServer.onRequest(routingId, senderNodeId, correlationId,
+            0 != (request.flags() & SnapshotRequestDecoder.FLAG_ROOM_TABLE_COMPLETE), core.nowNs());
     }
 
     /**

@@ -117,11 +117,12 @@ final class CommandMessages
         return frame.finish();
     }
 
-    int snapshotRequest(final long correlationId, final long ownerNodeId)
+    int snapshotRequest(final long correlationId, final long ownerNodeId, final int flags)
     {
         final FrameEncoder frame = begin();
         final int at = frame.claim(MessageType.SNAPSHOT_REQUEST, SnapshotRequestEncoder.BODY_LENGTH);
-        snapshotRequest.wrap(buffer, at).correlationId(correlationId).ownerNodeId(ownerNodeId).maxChunkLength(0);
+        snapshotRequest.wrap(buffer, at).correlationId(correlationId).ownerNodeId(ownerNodeId).maxChunkLength(0)
+            .flags(flags);
         return frame.finish();
     }
 

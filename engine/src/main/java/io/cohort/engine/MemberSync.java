@@ -1,6 +1,7 @@
 package io.cohort.engine;
 
 import io.cohort.codec.SnapshotChunkDecoder;
+import io.cohort.codec.SnapshotRequestDecoder;
 import io.cohort.state.SnapshotLoadListener;
 import io.cohort.state.SnapshotLoadResult;
 import io.cohort.state.SnapshotLoader;
@@ -86,6 +87,8 @@ final class MemberSync
     private final SyncedHandler syncedHandler;
     private final SnapshotChunkDecoder chunkDecoder = new SnapshotChunkDecoder();
     private long nowNs;
+    /** Whether this node has applied every member's stream once: see {@link #roomTableComplete()}. */
+    private boolean roomTableComplete;
 
     /**
      * @return snapshot requests that went unanswered within {@code cohort.command.timeout}.
@@ -156,6 +159,18 @@ final class MemberSync
         this.pending = pending;
         this.applier = applier;
         this.syncedHandler = syncedHandler;
+    }
+
+    /**
+     * This node has synced every member once (or founded the cluster): its room table holds every room but those a
+     * member whose sync starts over may have changed while this node missed its messages, which only that member's
+     * own operations can have done. Its snapshots are asked from now on with {@code FLAG_ROOM_TABLE_COMPLETE}, so
+     * that a member that never changed a room (a joiner) sends none: without it every running member would load a
+     * joiner's copy of every room, and the joiner would send it once per member.
+     */
+    void roomTableComplete()
+    {
+        roomTableComplete = true;
     }
 
     /**
@@ -573,7 +588,8 @@ final class MemberSync
             });
         }
         member.loader.begin(member.snapshotCorrelationId);
-        final int length = commands.snapshotRequest(member.snapshotCorrelationId, member.nodeId);
+        final int length = commands.snapshotRequest(member.snapshotCorrelationId, member.nodeId,
+            roomTableComplete ? SnapshotRequestDecoder.FLAG_ROOM_TABLE_COMPLETE : 0);
         transport.sendRequest(member.nodeId, commands.buffer(), 0, length);
     }
 

@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves snapshots of this node's own rows (then every room) to the members that sync it, in slices: each duty
+ * Serves snapshots of this node's own rows (then every room, unless the requester needs none of them) to the
+ * members that sync it, in slices: each duty
  * cycle gives the sessions at most the {@link SliceBudget} left, a map segment at a time, so a node serving a
  * joiner keeps heartbeating and serving its own clients. At most {@code cohort.snapshot.max.sessions} requesters
  * are served at once (a further one is answered {@code NOT_READY} and asks again), and a session keeps at most
@@ -46,6 +47,7 @@ final class SnapshotServer
     private long served;
     private long refused;
     private long dropped;
+    private long servedWithoutRooms;
     private long segmentsWritten;
 
     SnapshotServer(
@@ -75,8 +77,14 @@ final class SnapshotServer
     /**
      * A member asks for a snapshot of this node's rows: opens (or, for a requester already served, restarts) its
      * session, or answers {@code NOT_READY} when every session is taken.
+     *
+     * @param requesterHasOtherRooms the requester holds every room but those this node's own operations changed
+     *                               ({@code FLAG_ROOM_TABLE_COMPLETE}): the room table is then sent only if this
+     *                               node ever created or removed a room. A change made after this request is in
+     *                               the stream past S, which the requester replays.
      */
-    void onRequest(final byte[] routingId, final long requesterId, final long correlationId, final long nowNs)
+    void onRequest(final byte[] routingId, final long requesterId, final long correlationId,
+        final boolean requesterHasOtherRooms, final long nowNs)
     {
         Session session = find(requesterId);
         if (null == session)
@@ -94,6 +102,11 @@ final class SnapshotServer
         // S: every change claimed so far is at or below it; later ones are replayed by the requester.
         publisher.publishPending();
         session.open(routingId, requesterId, correlationId, nowNs);
+        session.withRooms = !requesterHasOtherRooms || publisher.roomChanges() > 0;
+        if (!session.withRooms)
+        {
+            servedWithoutRooms++;
+        }
         final SnapshotWriter writer = session.writer;
         writer.begin(nodeId, incarnation, requesterId, correlationId);
         final long work = writer.snapshotWork();
@@ -102,7 +115,14 @@ final class SnapshotServer
             // Small enough for what is left of this cycle: read whole now, so the rows cannot change while read and
             // the owner's last chunk carries the exact digest of the rows sent.
             writer.writeOwner(nodeId, incarnation, publisher.lastClaimedBroadcastSequence());
-            writer.writeRoomsAndEnd();
+            if (session.withRooms)
+            {
+                writer.writeRoomsAndEnd();
+            }
+            else
+            {
+                writer.endWithoutRooms();
+            }
             budget.charge(work);
             session.phase = FLUSH;
             finishIfFlushed(session);
@@ -176,7 +196,7 @@ final class SnapshotServer
             }
             else if (ROOMS == session.phase)
             {
-                if (session.segment < writer.roomSegments())
+                if (session.withRooms && session.segment < writer.roomSegments())
                 {
                     budget.charge(writer.writeRoomSegment(session.segment++));
                     segmentsWritten++;
@@ -282,6 +302,15 @@ final class SnapshotServer
     }
 
     /**
+     * @return snapshots asked by a member with a complete room table and sent without rooms (this node never changed
+     * one): a joiner's rows reach the running members without its copy of every room.
+     */
+    long servedWithoutRooms()
+    {
+        return servedWithoutRooms;
+    }
+
+    /**
      * @return map segments streamed, one unit of work each.
      */
     long segmentsWritten()
@@ -304,6 +333,8 @@ final class SnapshotServer
         long requesterId;
         long correlationId;
         int phase;
+        /** Whether the room table follows the owner's rows. */
+        boolean withRooms;
         int segment;
         long chunksMade;
         long chunksAcked;

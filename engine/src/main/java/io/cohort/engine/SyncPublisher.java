@@ -62,6 +62,8 @@ final class SyncPublisher
     private final LongArrayQueue countOrder = new LongArrayQueue(1024, 0);
     private final LongHashSet pendingRooms = new LongHashSet();
     private final LongHashSet pendingRoomRemovals = new LongHashSet();
+    /** Room creations and removals made by this node; see {@link #roomChanges()}. */
+    private long roomChanges;
     private final LongConsumer collectRouteOwner = this::collectRouteOwner;
     /** The other nodes with subscribers in the room being routed: filled by one pass over the room's counts. */
     private final long[] routeOwners;
@@ -136,14 +138,27 @@ final class SyncPublisher
 
     void roomCreated(final long roomId)
     {
+        roomChanges++;
         pendingRoomRemovals.remove(roomId);
         pendingRooms.add(roomId);
     }
 
     void roomRemoved(final long roomId)
     {
+        roomChanges++;
         pendingRooms.remove(roomId);
         pendingRoomRemovals.add(roomId);
+    }
+
+    /**
+     * Rooms this node created or removed itself in this incarnation. While there is none, its snapshot need not carry
+     * the room table to a member whose table is otherwise complete: no room change of this node can be missing there.
+     *
+     * @return the number of room changes made here.
+     */
+    long roomChanges()
+    {
+        return roomChanges;
     }
 
     boolean hasPending()

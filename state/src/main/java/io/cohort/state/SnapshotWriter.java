@@ -243,6 +243,18 @@ public final class SnapshotWriter
     }
 
     /**
+     * Ends a snapshot after its owner's rows, without rooms (the requester holds every room it needs): the last
+     * chunk of owner 0, empty.
+     *
+     * @return the number of frames the snapshot took.
+     */
+    public long endWithoutRooms()
+    {
+        beginRooms();
+        return end();
+    }
+
+    /**
      * Starts the rooms of a sliced snapshot, read a segment at a time by {@link #writeRoomSegment}.
      */
     public void beginRooms()

@@ -1,0 +1,204 @@
+package io.cohort.engine;
+
+import io.cohort.codec.FrameLayout;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.cohort.engine.SimNode.ms;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Which snapshots carry the room table, on the real core over the simulated network: a node syncing its members for
+ * the first time is sent every member's rooms (only they can tell it of rooms made by nodes gone since); a running
+ * node, whose table already holds every room but those a member's own operations changed, is sent a member's rooms
+ * only if that member ever changed one. A joiner therefore sends no room table to the running members, and a member
+ * that changed rooms still sends its table when a replica's sync of it starts over (its changes may be the messages
+ * the replica missed).
+ */
+class RoomTableTransferTest
+{
+    private static final int ROOMS = 300;
+
+    private final SimNetwork network = new SimNetwork(7, ms(1), ms(1), ms(5));
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final long[] rooms = new long[ROOMS];
+
+    @AfterEach
+    void tearDown()
+    {
+        nodes.forEach(CloseHelper::quietClose);
+    }
+
+    private SimNode node(final long nodeId)
+    {
+        final CohortContext context = new CohortContext()
+            .heartbeatIntervalNs(ms(50))
+            .heartbeatTimeoutNs(ms(500))
+            .commandTimeoutNs(ms(400))
+            .joinTimeoutNs(ms(10_000));
+        context.stateContext().maxRooms(1024).maxConnections(1024).maxNodes(6).maxOverflowSubscriptions(256)
+            .maxFilterBytes(256).snapshotFrameLength(4096);
+        final SimNode node = new SimNode(network, nodeId, context, new CohortListener()
+        {
+        });
+        nodes.add(node);
+        return node;
+    }
+
+    private SimNode founderWithRooms()
+    {
+        final SimNode founder = node(1);
+        founder.start(List.of());
+        for (int i = 0; i < ROOMS; i++)
+        {
+            rooms[i] = createRoom(founder, "room-" + i);
+            founder.core().subscribe(1 + i, rooms[i]);
+        }
+        network.runFor(ms(50));
+        return founder;
+    }
+
+    private SimNode join(final long nodeId, final SimNode seed)
+    {
+        final SimNode joiner = node(nodeId);
+        joiner.start(List.of(seed));
+        for (int step = 0; step < 5000 && !allRunningAndSynced(); step++)
+        {
+            network.runFor(ms(1));
+        }
+        assertTrue(allRunningAndSynced(), () -> "node " + nodeId + " " + joiner.core().state());
+        network.runFor(ms(100));
+        return joiner;
+    }
+
+    private boolean allRunningAndSynced()
+    {
+        for (final SimNode node : nodes)
+        {
+            if (!node.isRunningOnNetwork())
+            {
+                continue;
+            }
+            if (NodeState.RUNNING != node.core().state())
+            {
+                return false;
+            }
+            for (final long memberId : node.core().memberIds())
+            {
+                if (!node.core().member(memberId).isSynced())
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private int roomsHeld(final SimNode node)
+    {
+        int held = 0;
+        for (final long room : rooms)
+        {
+            held += node.state().roomExists(room) ? 1 : 0;
+        }
+        return held;
+    }
+
+    private static long createRoom(final SimNode node, final String collection)
+    {
+        final byte[] filter = collection.getBytes();
+        final long roomId = CohortNode.roomId("index", collection, filter);
+        final UnsafeBuffer metadata = new UnsafeBuffer(new byte[256]);
+        int length = 0;
+        for (final byte[] field : new byte[][]{ "index".getBytes(), collection.getBytes(), filter })
+        {
+            metadata.putInt(length, field.length, FrameLayout.BYTE_ORDER);
+            metadata.putBytes(length + Integer.BYTES, field);
+            length += Integer.BYTES + field.length;
+        }
+        node.core().createRoom(roomId, metadata, 0, length);
+        return roomId;
+    }
+
+    private static void resync(final SimNode replica, final SimNode owner)
+    {
+        final Member member = replica.core().member(owner.nodeId());
+        replica.core().memberSync().restart(member, replica.core().nowNs());
+    }
+
+    @Test
+    void shouldSendAJoinerEveryRoomButNotTheJoinersRoomsToTheRunningMember()
+    {
+        final SimNode founder = founderWithRooms();
+        final SimNode joiner = join(2, founder);
+
+        assertEquals(ROOMS, roomsHeld(joiner), "the joiner is sent the founder's rooms");
+        assertEquals(0, founder.core().snapshotServer().servedWithoutRooms(), "asked by a node syncing first");
+        assertEquals(1, joiner.core().snapshotServer().servedWithoutRooms(),
+            "the running founder needs none of the rooms of a joiner that never changed one");
+        assertTrue(founder.errors().isEmpty() && joiner.errors().isEmpty());
+    }
+
+    @Test
+    void shouldSendTheRoomsOfAMemberThatChangedRoomsWhenAReplicasSyncOfItStartsOver()
+    {
+        final SimNode founder = founderWithRooms();
+        final SimNode joiner = join(2, founder);
+        final long joinersRoom = createRoom(joiner, "made-by-the-joiner");
+        network.runFor(ms(50));
+        assertTrue(founder.state().roomExists(joinersRoom));
+
+        // The founder misses the joiner's room (as if the message were lost) and syncs the joiner again.
+        founder.state().removeRoom(joinersRoom);
+        resync(founder, joiner);
+        for (int step = 0; step < 3000 && !allRunningAndSynced(); step++)
+        {
+            network.runFor(ms(1));
+        }
+        assertTrue(allRunningAndSynced());
+        assertTrue(founder.state().roomExists(joinersRoom), "the joiner changed a room: its table is sent");
+        assertEquals(1, joiner.core().snapshotServer().servedWithoutRooms(), "only its first snapshot had none");
+    }
+
+    @Test
+    void shouldSendNoRoomsOfAMemberThatNeverChangedOneWhenAReplicasSyncOfItStartsOver()
+    {
+        final SimNode founder = founderWithRooms();
+        final SimNode joiner = join(2, founder);
+        resync(founder, joiner);
+        for (int step = 0; step < 3000 && !allRunningAndSynced(); step++)
+        {
+            network.runFor(ms(1));
+        }
+        assertTrue(allRunningAndSynced());
+        assertEquals(2, joiner.core().snapshotServer().servedWithoutRooms());
+        assertEquals(ROOMS, roomsHeld(founder));
+    }
+
+    @Test
+    void shouldSendTheRoomsOfANodeThatLeftToTheNextJoinerThroughTheMembersThatStay()
+    {
+        // Only node 1 ever changed a room; once it is gone, node 2's table is the only source of those rooms.
+        final SimNode founder = founderWithRooms();
+        final SimNode second = join(2, founder);
+        final SimNode third = join(3, founder);
+        founder.crash();
+        for (int step = 0; step < 5000 && null != second.core().member(founder.nodeId()); step++)
+        {
+            network.runFor(ms(1));
+        }
+        assertNull(second.core().member(founder.nodeId()), "the crashed founder is removed");
+
+        final SimNode fourth = join(4, second);
+        assertEquals(ROOMS, roomsHeld(fourth), "a node syncing first is sent every member's rooms");
+        assertEquals(ROOMS, roomsHeld(third));
+        assertTrue(fourth.errors().isEmpty(), fourth.errors().toString());
+    }
+}
