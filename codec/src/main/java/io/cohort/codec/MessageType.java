@@ -190,7 +190,7 @@ public final class MessageType
             case PROBE: return fixed(bodyLength, ProbeDecoder.BODY_LENGTH);
             case JOIN_REQUEST: return JoinRequestDecoder.validate(buffer, bodyOffset, bodyLength, limits);
             case JOIN_RESPONSE: return JoinResponseDecoder.validate(buffer, bodyOffset, bodyLength, limits);
-            case SNAPSHOT_REQUEST: return SnapshotRequestDecoder.validate(buffer, bodyOffset, bodyLength);
+            case SNAPSHOT_REQUEST: return SnapshotRequestDecoder.validate(buffer, bodyOffset, bodyLength, limits);
             case SNAPSHOT_CHUNK: return SnapshotChunkDecoder.validate(buffer, bodyOffset, bodyLength, limits);
             case REPAIR_REQUEST: return RepairRequestDecoder.validate(buffer, bodyOffset, bodyLength);
             case PROBE_REQUEST: return fixed(bodyLength, ProbeRequestDecoder.BODY_LENGTH);

@@ -24,11 +24,22 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  +---------------------------------------------------------------+
  *  |                             Flags                             | 20
  *  +---------------------------------------------------------------+
+ *  |               Floor Count (f, with FLAG_ROOM_FLOORS)          | 24
+ *  +---------------------------------------------------------------+
+ *  |     f x (Node Id (64), Incarnation (64), Sequence (64))      ... 28
+ *  +---------------------------------------------------------------+
  * </pre>
- * {@link #FLAG_ROOM_TABLE_COMPLETE}: the requester's room table already holds every room but those the owner's own
- * operations created or removed (it has applied every other stream it syncs), so an owner that never changed a room
- * in this incarnation sends no rooms. Unknown flags are ignored: a requester of an older minor version sends 0 and is
- * sent every room, as before.
+ * Flags say which rooms the requester wants after the owner's rows:
+ * <ul>
+ * <li>{@link #FLAG_ROOM_TABLE_COMPLETE}: its room table already holds every room but those the owner's own operations
+ * created or removed (it has applied every other stream it syncs), so an owner that never changed a room in this
+ * incarnation sends no rooms;</li>
+ * <li>{@link #FLAG_NO_ROOMS}: none (another member sends them);</li>
+ * <li>{@link #FLAG_ROOM_FLOORS}: every room, but only once the owner has applied the stream of each node named in the
+ * floors (that incarnation) up to the sequence given: the requester's snapshots of those nodes start there, so the
+ * room table must hold every room change they made up to it.</li>
+ * </ul>
+ * Unknown flags are ignored: a requester of an older minor version sends 0 and is sent every room, as before.
  * Wrap only a body that {@link FrameDecoder} accepted.
  */
 public final class SnapshotRequestDecoder
@@ -41,6 +52,14 @@ public final class SnapshotRequestDecoder
     public static final int BODY_LENGTH = FLAGS_OFFSET + SIZE_OF_INT;
     /** The requester holds every room but those the owner's own operations changed. */
     public static final int FLAG_ROOM_TABLE_COMPLETE = 1;
+    /** The requester wants no rooms. */
+    public static final int FLAG_NO_ROOMS = 2;
+    /** The rooms are wanted once the owner has applied the floors that follow the flags. */
+    public static final int FLAG_ROOM_FLOORS = 4;
+    static final int FLOOR_COUNT_OFFSET = BODY_LENGTH;
+    static final int FIRST_FLOOR_OFFSET = FLOOR_COUNT_OFFSET + SIZE_OF_INT;
+    /** Length of one floor: node id, incarnation, sequence. */
+    public static final int FLOOR_LENGTH = 3 * SIZE_OF_LONG;
 
     private DirectBuffer buffer;
     private int offset;
@@ -61,6 +80,17 @@ public final class SnapshotRequestDecoder
     }
 
     /**
+     * The length of a body with this many floors.
+     *
+     * @param floors the floor count; with 0 the body has no floor section.
+     * @return bytes.
+     */
+    public static int lengthWithFloors(final int floors)
+    {
+        return 0 == floors ? BODY_LENGTH : FIRST_FLOOR_OFFSET + floors * FLOOR_LENGTH;
+    }
+
+    /**
      * Checks that a body is long enough and its values are in range.
      *
      * @param buffer     holding the body.
@@ -68,14 +98,33 @@ public final class SnapshotRequestDecoder
      * @param bodyLength length of the body.
      * @return {@link DecodeResult#OK} or why the body is malformed.
      */
-    static DecodeResult validate(final DirectBuffer buffer, final int bodyOffset, final int bodyLength)
+    static DecodeResult validate(
+        final DirectBuffer buffer, final int bodyOffset, final int bodyLength, final CodecLimits limits)
     {
         if (bodyLength < BODY_LENGTH)
         {
             return DecodeResult.TRUNCATED_MESSAGE;
         }
         final int maxChunkLength = buffer.getInt(bodyOffset + MAX_CHUNK_LENGTH_OFFSET, BYTE_ORDER);
-        return maxChunkLength < 0 ? DecodeResult.BAD_FIELD_VALUE : DecodeResult.OK;
+        if (maxChunkLength < 0)
+        {
+            return DecodeResult.BAD_FIELD_VALUE;
+        }
+        if (0 == (buffer.getInt(bodyOffset + FLAGS_OFFSET, BYTE_ORDER) & FLAG_ROOM_FLOORS))
+        {
+            return DecodeResult.OK;
+        }
+        if (bodyLength < FIRST_FLOOR_OFFSET)
+        {
+            return DecodeResult.TRUNCATED_MESSAGE;
+        }
+        final int floors = buffer.getInt(bodyOffset + FLOOR_COUNT_OFFSET, BYTE_ORDER);
+        if (floors < 0 || floors > limits.maxMembers())
+        {
+            return DecodeResult.BAD_FIELD_VALUE;
+        }
+        return bodyLength < FIRST_FLOOR_OFFSET + floors * FLOOR_LENGTH ? DecodeResult.TRUNCATED_MESSAGE :
+            DecodeResult.OK;
     }
 
     /**
@@ -116,5 +165,48 @@ public final class SnapshotRequestDecoder
     public int flags()
     {
         return buffer.getInt(offset + FLAGS_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * Reads how many floors follow the flags: 0 without {@link #FLAG_ROOM_FLOORS}.
+     *
+     * @return the count.
+     */
+    public int floorCount()
+    {
+        return 0 == (flags() & FLAG_ROOM_FLOORS) ? 0 : buffer.getInt(offset + FLOOR_COUNT_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * Reads the node of a floor.
+     *
+     * @param index from 0 to {@link #floorCount()} - 1.
+     * @return its node id.
+     */
+    public long floorNodeId(final int index)
+    {
+        return buffer.getLong(offset + FIRST_FLOOR_OFFSET + index * FLOOR_LENGTH, BYTE_ORDER);
+    }
+
+    /**
+     * Reads the incarnation of a floor's node.
+     *
+     * @param index from 0 to {@link #floorCount()} - 1.
+     * @return its incarnation.
+     */
+    public long floorIncarnation(final int index)
+    {
+        return buffer.getLong(offset + FIRST_FLOOR_OFFSET + index * FLOOR_LENGTH + SIZE_OF_LONG, BYTE_ORDER);
+    }
+
+    /**
+     * Reads the sequence of a floor: the owner must have applied the node's stream up to it.
+     *
+     * @param index from 0 to {@link #floorCount()} - 1.
+     * @return the broadcast sequence.
+     */
+    public long floorSequence(final int index)
+    {
+        return buffer.getLong(offset + FIRST_FLOOR_OFFSET + index * FLOOR_LENGTH + 2 * SIZE_OF_LONG, BYTE_ORDER);
     }
 }

@@ -78,4 +78,38 @@ public final class SnapshotRequestEncoder
         buffer.putInt(offset + SnapshotRequestDecoder.FLAGS_OFFSET, flags, BYTE_ORDER);
         return this;
     }
+
+    /**
+     * Sets {@link SnapshotRequestDecoder#FLAG_ROOM_FLOORS} and the floor count; the body, claimed with
+     * {@link SnapshotRequestDecoder#lengthWithFloors}, then takes that many {@link #floor} calls.
+     *
+     * @param count the number of floors.
+     * @return this for a fluent API.
+     */
+    public SnapshotRequestEncoder floors(final int count)
+    {
+        final int flags = buffer.getInt(offset + SnapshotRequestDecoder.FLAGS_OFFSET, BYTE_ORDER);
+        buffer.putInt(offset + SnapshotRequestDecoder.FLAGS_OFFSET, flags | SnapshotRequestDecoder.FLAG_ROOM_FLOORS,
+            BYTE_ORDER);
+        buffer.putInt(offset + SnapshotRequestDecoder.FLOOR_COUNT_OFFSET, count, BYTE_ORDER);
+        return this;
+    }
+
+    /**
+     * Writes one floor.
+     *
+     * @param index       from 0 to the count given to {@link #floors} - 1.
+     * @param nodeId      the node whose stream the owner must have applied.
+     * @param incarnation its incarnation.
+     * @param sequence    up to this broadcast sequence.
+     * @return this for a fluent API.
+     */
+    public SnapshotRequestEncoder floor(final int index, final long nodeId, final long incarnation, final long sequence)
+    {
+        final int at = offset + SnapshotRequestDecoder.FIRST_FLOOR_OFFSET + index * SnapshotRequestDecoder.FLOOR_LENGTH;
+        buffer.putLong(at, nodeId, BYTE_ORDER);
+        buffer.putLong(at + Long.BYTES, incarnation, BYTE_ORDER);
+        buffer.putLong(at + 2 * Long.BYTES, sequence, BYTE_ORDER);
+        return this;
+    }
 }

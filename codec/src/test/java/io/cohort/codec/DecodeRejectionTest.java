@@ -132,6 +132,8 @@ class DecodeRejectionTest
     private static final CommandResponse COMMAND_RESPONSE = new CommandResponse(1L, CommandStatus.OK, "détail");
     private static final RepairRequest REPAIR_REQUEST = new RepairRequest(1L, 2L, 3L, 10L, 20L);
     private static final SnapshotRequest SNAPSHOT_REQUEST = new SnapshotRequest(1L, 2L, 4096, 0);
+    private static final SnapshotRequest SNAPSHOT_REQUEST_WITH_FLOORS = new SnapshotRequest(1L, 2L, 4096,
+        SnapshotRequestDecoder.FLAG_ROOM_FLOORS, List.of(new Messages.Floor(3L, 4L, 5L), new Messages.Floor(6L, 7L, 8L)));
     private static final List<Removed> TWO_REMOVED = List.of(new Removed(3L, 4L, 5), new Removed(6L, 7L, 8));
     /** Two cards of CARD_LENGTH bytes, then two removed entries. */
     private static final ViewValue VIEW = new ViewValue(1L, 2L, 0, List.of(CARD, CARD), TWO_REMOVED);
@@ -414,6 +416,10 @@ class DecodeRejectionTest
 
     private static void truncatedMessage(final List<Case> cases)
     {
+        cases.add(structural("SNAPSHOT_REQUEST floors one byte short", DecodeResult.TRUNCATED_MESSAGE,
+            addInt(M0 + MESSAGE_LENGTH_OFFSET, -1), SNAPSHOT_REQUEST_WITH_FLOORS));
+        cases.add(structural("SNAPSHOT_REQUEST floors flag without a floor count", DecodeResult.TRUNCATED_MESSAGE,
+            putInt(B0 + SnapshotRequestDecoder.FLAGS_OFFSET, SnapshotRequestDecoder.FLAG_ROOM_FLOORS), SNAPSHOT_REQUEST));
         // The empty variant of every type is exactly as long as its fixed fields: cut it by one byte, or to nothing.
         for (final Message message : MessageRoundTripTest.emptyMessages())
         {
@@ -600,6 +606,10 @@ class DecodeRejectionTest
         }, REPAIR_REQUEST));
         cases.add(structural("SNAPSHOT_REQUEST max chunk length -1", r,
             putInt(B0 + SnapshotRequestDecoder.MAX_CHUNK_LENGTH_OFFSET, -1), SNAPSHOT_REQUEST));
+        cases.add(structural("SNAPSHOT_REQUEST floor count -1", r,
+            putInt(B0 + SnapshotRequestDecoder.FLOOR_COUNT_OFFSET, -1), SNAPSHOT_REQUEST_WITH_FLOORS));
+        cases.add(structural("SNAPSHOT_REQUEST floor count past the member limit", r,
+            putInt(B0 + SnapshotRequestDecoder.FLOOR_COUNT_OFFSET, Integer.MAX_VALUE), SNAPSHOT_REQUEST_WITH_FLOORS));
         for (final int kind : new int[]{ 0, 6, -1, Integer.MIN_VALUE })
         {
             cases.add(structural("CHANGE_REQUEST kind " + kind, r,

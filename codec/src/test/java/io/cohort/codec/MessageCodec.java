@@ -27,6 +27,7 @@ import io.cohort.codec.Messages.RoomCreated;
 import io.cohort.codec.Messages.RoomRemoved;
 import io.cohort.codec.Messages.SnapshotChunk;
 import io.cohort.codec.Messages.SnapshotRequest;
+import io.cohort.codec.Messages.Floor;
 import io.cohort.codec.Messages.Suspect;
 import io.cohort.codec.Messages.ChangeRequest;
 import io.cohort.codec.Messages.HeartbeatMember;
@@ -244,7 +245,8 @@ final class MessageCodec
                 }
                 return JoinResponseEncoder.computeLength(utf8(((JoinResponse)message).clusterName()).length, total);
             }
-            case MessageType.SNAPSHOT_REQUEST: return SnapshotRequestEncoder.BODY_LENGTH;
+            case MessageType.SNAPSHOT_REQUEST:
+                return SnapshotRequestDecoder.lengthWithFloors(((SnapshotRequest)message).floors().size());
             case MessageType.SNAPSHOT_CHUNK:
             {
                 final SnapshotChunk m = (SnapshotChunk)message;
@@ -466,8 +468,17 @@ final class MessageCodec
                     .correlationId(m.correlationId())
                     .ownerNodeId(m.ownerNodeId())
                     .maxChunkLength(m.maxChunkLength())
-                    .flags(m.flags());
-                return SnapshotRequestEncoder.BODY_LENGTH;
+                    .flags(m.flags() & ~SnapshotRequestDecoder.FLAG_ROOM_FLOORS);
+                if (!m.floors().isEmpty())
+                {
+                    snapshotRequestEncoder.floors(m.floors().size());
+                    for (int i = 0; i < m.floors().size(); i++)
+                    {
+                        final Floor floor = m.floors().get(i);
+                        snapshotRequestEncoder.floor(i, floor.nodeId(), floor.incarnation(), floor.sequence());
+                    }
+                }
+                return SnapshotRequestDecoder.lengthWithFloors(m.floors().size());
             }
             case MessageType.REPAIR_REQUEST:
             {
@@ -839,7 +850,12 @@ final class MessageCodec
             case MessageType.SNAPSHOT_REQUEST:
             {
                 final SnapshotRequestDecoder d = snapshotRequestDecoder.wrap(buffer, offset, length);
-                return new SnapshotRequest(d.correlationId(), d.ownerNodeId(), d.maxChunkLength(), d.flags());
+                final List<Floor> floors = new ArrayList<>();
+                for (int i = 0; i < d.floorCount(); i++)
+                {
+                    floors.add(new Floor(d.floorNodeId(i), d.floorIncarnation(i), d.floorSequence(i)));
+                }
+                return new SnapshotRequest(d.correlationId(), d.ownerNodeId(), d.maxChunkLength(), d.flags(), floors);
             }
             case MessageType.SNAPSHOT_CHUNK:
                 return readSnapshotChunk(snapshotChunkDecoder.wrap(buffer, offset, length), length);

@@ -133,7 +133,9 @@ class MessageRoundTripTest
             new JoinRequest(101L, 100_000_000L, 1_000_000_000L, "prod-eu", card(102L, "joiner.example", curveKey)),
             new JoinResponse(111L, CommandStatus.OK, 200_000_000L, 3_000_000_000L, "clúster-☕", List.of(
                 card(1L, "a.example", curveKey), card(2L, "bé.example", Bytes.EMPTY), card(3L, "c.例え", Bytes.of(9)))),
-            new SnapshotRequest(121L, 122L, 64 * 1024, SnapshotRequestDecoder.FLAG_ROOM_TABLE_COMPLETE),
+            new SnapshotRequest(121L, 122L, 64 * 1024,
+                SnapshotRequestDecoder.FLAG_ROOM_TABLE_COMPLETE | SnapshotRequestDecoder.FLAG_ROOM_FLOORS,
+                List.of(new Messages.Floor(125L, 126L, 127L), new Messages.Floor(128L, 129L, 130L))),
             new SnapshotChunk(
                 131L, 132L, 133L, 134L, 135L, 2, SnapshotChunkDecoder.FLAG_LAST,
                 List.of(new Count(1L, 0L), new Count(2L, 5L), new Count(Long.MIN_VALUE, Long.MAX_VALUE)),

@@ -127,6 +127,10 @@ final class Messages
     {
     }
 
+    record Floor(long nodeId, long incarnation, long sequence)
+    {
+    }
+
     /** A member entry of a heartbeat. */
     record HeartbeatMember(long nodeId, long echoedHeartbeatSeq, long rowVersion, long unreachableBits)
     {
@@ -284,8 +288,15 @@ final class Messages
         }
     }
 
-    record SnapshotRequest(long correlationId, long ownerNodeId, int maxChunkLength, int flags) implements Message
+    /** Flags hold {@code FLAG_ROOM_FLOORS} exactly when there are floors. */
+    record SnapshotRequest(long correlationId, long ownerNodeId, int maxChunkLength, int flags, List<Floor> floors)
+        implements Message
     {
+        SnapshotRequest(final long correlationId, final long ownerNodeId, final int maxChunkLength, final int flags)
+        {
+            this(correlationId, ownerNodeId, maxChunkLength, flags, List.of());
+        }
+
         public int type()
         {
             return MessageType.SNAPSHOT_REQUEST;

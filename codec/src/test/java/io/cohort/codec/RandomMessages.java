@@ -26,6 +26,7 @@ import io.cohort.codec.Messages.RoomCreated;
 import io.cohort.codec.Messages.RoomRemoved;
 import io.cohort.codec.Messages.SnapshotChunk;
 import io.cohort.codec.Messages.SnapshotRequest;
+import io.cohort.codec.Messages.Floor;
 import io.cohort.codec.Messages.Suspect;
 import io.cohort.codec.Messages.ChangeRequest;
 import io.cohort.codec.Messages.HeartbeatMember;
@@ -162,7 +163,17 @@ final class RandomMessages
                     anyLong(random), anyInt(random), anyLong(random), anyLong(random), name(random), members);
             }
             case MessageType.SNAPSHOT_REQUEST:
-                return new SnapshotRequest(anyLong(random), anyLong(random), nonNegativeInt(random), random.nextInt());
+            {
+                final int floorCount = size(random);
+                final List<Floor> floors = new ArrayList<>(floorCount);
+                for (int i = 0; i < floorCount; i++)
+                {
+                    floors.add(new Floor(anyLong(random), anyLong(random), anyLong(random)));
+                }
+                final int flags = random.nextInt() & ~SnapshotRequestDecoder.FLAG_ROOM_FLOORS;
+                return new SnapshotRequest(anyLong(random), anyLong(random), nonNegativeInt(random),
+                    floors.isEmpty() ? flags : flags | SnapshotRequestDecoder.FLAG_ROOM_FLOORS, floors);
+            }
             case MessageType.SNAPSHOT_CHUNK:
             {
                 final int countEntries = size(random);

@@ -131,9 +131,10 @@ final class ClusterCore
         this.sliceBudget = new SliceBudget(context.sliceBudgetNs());
         this.localHealth = new LocalHealth(context.heartbeatTimeoutNs());
         this.memberSync = new MemberSync(context, transport, state, commands, pending, applier, sliceBudget,
-            this::onMemberSynced);
+            members, this::onMemberSynced);
         this.joinDriver = new JoinDriver(context, transport, commands, pending, this);
-        this.snapshotServer = new SnapshotServer(context, transport, state, publisher, commands, sliceBudget);
+        this.snapshotServer = new SnapshotServer(context, transport, state, publisher, commands, sliceBudget,
+            this::hasApplied);
         this.commandChannel = new CommandChannel(this, context, transport, snapshotServer, commands, pending,
             publisher, memberSync, joinDriver);
         this.viewMessages = new ViewMessages(context, commands);
@@ -548,6 +549,21 @@ final class ClusterCore
      * Starts serving: a founder installs the first view of a new cluster; a joiner is already in a view, with every
      * member synced.
      */
+    /**
+     * Whether this node has applied a member's stream up to a sequence: it syncs that incarnation and its copy,
+     * trusted, has reached the sequence (messages of a synced member are applied as they arrive).
+     */
+    private boolean hasApplied(final long memberId, final long memberIncarnation, final long sequence)
+    {
+        if (memberId == nodeId)
+        {
+            return memberIncarnation == context.incarnation();
+        }
+        final Member member = membersById.get(memberId);
+        return null != member && member.incarnation == memberIncarnation && member.isSynced() &&
+            member.lastBroadcastSequence >= sequence;
+    }
+
     void becomeMember()
     {
         transport.disconnectSeeds();

@@ -187,8 +187,7 @@ final class CommandChannel implements CommandHandler
             return;
         }
 
-        snapshotServer.onRequest(routingId, senderNodeId, correlationId,
-            0 != (request.flags() & SnapshotRequestDecoder.FLAG_ROOM_TABLE_COMPLETE), core.nowNs());
+        snapshotServer.onRequest(routingId, senderNodeId, request, core.nowNs());
     }
 
     /**

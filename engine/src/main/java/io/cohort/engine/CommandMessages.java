@@ -12,6 +12,7 @@ import io.cohort.codec.MemberCardEncoder;
 import io.cohort.codec.MessageType;
 import io.cohort.codec.ProbeRequestEncoder;
 import io.cohort.codec.SnapshotCreditEncoder;
+import io.cohort.codec.SnapshotRequestDecoder;
 import io.cohort.codec.SnapshotRequestEncoder;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -37,6 +38,7 @@ final class CommandMessages
     private final JoinRequestEncoder joinRequest;
     private final JoinResponseEncoder joinResponse;
     private final SnapshotRequestEncoder snapshotRequest = new SnapshotRequestEncoder();
+    private final RoomSource.FloorVisitor floorWriter = snapshotRequest::floor;
     private final SnapshotCreditEncoder snapshotCredit = new SnapshotCreditEncoder();
     private final ProbeRequestEncoder probeRequest = new ProbeRequestEncoder();
     private final FlowStatusEncoder flowStatus = new FlowStatusEncoder();
@@ -117,12 +119,23 @@ final class CommandMessages
         return frame.finish();
     }
 
-    int snapshotRequest(final long correlationId, final long ownerNodeId, final int flags)
+    /**
+     * A snapshot request; with {@code FLAG_ROOM_FLOORS}, the floors are the room source's (none: the flag is dropped,
+     * every room being wanted at once).
+     */
+    int snapshotRequest(final long correlationId, final long ownerNodeId, final int flags, final RoomSource floors)
     {
+        final boolean withFloors = 0 != (flags & SnapshotRequestDecoder.FLAG_ROOM_FLOORS) && floors.floorCount() > 0;
+        final int floorCount = withFloors ? floors.floorCount() : 0;
         final FrameEncoder frame = begin();
-        final int at = frame.claim(MessageType.SNAPSHOT_REQUEST, SnapshotRequestEncoder.BODY_LENGTH);
+        final int at = frame.claim(MessageType.SNAPSHOT_REQUEST, SnapshotRequestDecoder.lengthWithFloors(floorCount));
         snapshotRequest.wrap(buffer, at).correlationId(correlationId).ownerNodeId(ownerNodeId).maxChunkLength(0)
-            .flags(flags);
+            .flags(flags & ~SnapshotRequestDecoder.FLAG_ROOM_FLOORS);
+        if (withFloors)
+        {
+            snapshotRequest.floors(floorCount);
+            floors.forEachFloor(floorWriter);
+        }
         return frame.finish();
     }
 

@@ -20,6 +20,11 @@ final class Member
         AWAITING_BASELINE,
         /** Messages arrive (and are buffered); its snapshot was requested, and its chunks are loaded in slices. */
         AWAITING_SNAPSHOT,
+        /**
+         * Its snapshot is loaded without rooms; its messages are buffered until the room source's are loaded
+         * ({@link RoomSource}).
+         */
+        AWAITING_ROOMS,
         /** Its snapshot is loaded; the buffered messages are replayed in slices (new ones still buffered). */
         REPLAYING,
         /** Its rows are loaded and every later message is applied as it arrives. */
@@ -66,6 +71,11 @@ final class Member
     long snapshotCorrelationId;
     long snapshotDeadlineNs;
     long snapshotSequence;
+    /** The sequence its snapshot started at, as its first chunk said, once {@link #snapshotStartKnown}. */
+    long snapshotStartSequence;
+    boolean snapshotStartKnown;
+    /** Its snapshot request waits for the other members' snapshots to start: it is the room source. */
+    boolean snapshotDeferred;
     long snapshotRowsLoaded = -1;
     SnapshotLoader loader;
     ExpandableArrayBuffer buffered;

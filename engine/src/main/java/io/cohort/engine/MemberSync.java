@@ -1,7 +1,6 @@
 package io.cohort.engine;
 
 import io.cohort.codec.SnapshotChunkDecoder;
-import io.cohort.codec.SnapshotRequestDecoder;
 import io.cohort.state.SnapshotLoadListener;
 import io.cohort.state.SnapshotLoadResult;
 import io.cohort.state.SnapshotLoader;
@@ -87,8 +86,7 @@ final class MemberSync
     private final SyncedHandler syncedHandler;
     private final SnapshotChunkDecoder chunkDecoder = new SnapshotChunkDecoder();
     private long nowNs;
-    /** Whether this node has applied every member's stream once: see {@link #roomTableComplete()}. */
-    private boolean roomTableComplete;
+    private final RoomSource roomSource;
 
     /**
      * @return snapshot requests that went unanswered within {@code cohort.command.timeout}.
@@ -146,8 +144,10 @@ final class MemberSync
         final PendingRequests pending,
         final ReplicaApplier applier,
         final SliceBudget budget,
+        final List<Member> members,
         final SyncedHandler syncedHandler)
     {
+        this.roomSource = new RoomSource(members);
         this.budget = budget;
         this.selfNodeId = context.nodeId();
         this.commandTimeoutNs = context.commandTimeoutNs();
@@ -166,11 +166,20 @@ final class MemberSync
      * member whose sync starts over may have changed while this node missed its messages, which only that member's
      * own operations can have done. Its snapshots are asked from now on with {@code FLAG_ROOM_TABLE_COMPLETE}, so
      * that a member that never changed a room (a joiner) sends none: without it every running member would load a
-     * joiner's copy of every room, and the joiner would send it once per member.
+     * joiner's copy of every room, and the joiner would send it once per member. Until then the rooms come from one
+     * member ({@link RoomSource}).
      */
     void roomTableComplete()
     {
-        roomTableComplete = true;
+        roomSource.tableComplete();
+    }
+
+    /**
+     * @return which snapshots carry the rooms to this node.
+     */
+    RoomSource roomSource()
+    {
+        return roomSource;
     }
 
     /**
@@ -200,6 +209,8 @@ final class MemberSync
             member.unsyncedSinceNs = nowNs;
         }
         member.loader = null;
+        member.snapshotStartKnown = false;
+        member.snapshotDeferred = false;
         member.nextProbeNs = nowNs;
         member.peer.counters().broadcastSequence().expect(StreamSequence.UNKNOWN);
     }
@@ -227,10 +238,28 @@ final class MemberSync
     {
         this.nowNs = nowNs;
         int workCount = 0;
+        final Member newSource = roomSource.replaceSourceIfGone();
+        if (null != newSource && Member.Phase.AWAITING_BASELINE != newSource.phase)
+        {
+            // Its snapshot was asked without rooms: asked again as the source's (a member still awaiting its
+            // baseline is chosen as the source when it is asked, as any other).
+            LOG.info("node {}: the room source left before its rooms were loaded: {} sends them instead",
+                ClusterCore.id(selfNodeId), newSource);
+            restartAsSource(newSource);
+            workCount++;
+        }
         for (int i = 0, size = members.size(); i < size; i++)
         {
             final Member member = members.get(i);
-            if (Member.Phase.AWAITING_BASELINE == member.phase && nowNs >= member.nextProbeNs)
+            if (Member.Phase.AWAITING_SNAPSHOT == member.phase && member.snapshotDeferred)
+            {
+                if (roomSource.floorsKnown())
+                {
+                    requestSnapshot(member);
+                    workCount++;
+                }
+            }
+            else if (Member.Phase.AWAITING_BASELINE == member.phase && nowNs >= member.nextProbeNs)
             {
                 if (nowNs - member.connectedNs > RECONNECT_AFTER_NS && transport.reconnectPeer(member.nodeId))
                 {
@@ -324,6 +353,12 @@ final class MemberSync
         }
         // The member is making progress: the timeout bounds a silence, not a whole sliced snapshot.
         member.snapshotDeadlineNs = nowNs + commandTimeoutNs;
+        if (!member.snapshotStartKnown)
+        {
+            // Its first chunk, the first of its rows: the sequence it carries is the snapshot's start S.
+            member.snapshotStartSequence = chunk.ownerSequence();
+            member.snapshotStartKnown = true;
+        }
         // The member sends a bounded credit ahead, so this queue stays small; the bound guards a broken sender.
         if (member.chunks.isEmpty() && !budget.exhausted())
         {
@@ -428,8 +463,19 @@ final class MemberSync
                 return false;
             }
             clearChunks(member);
+            if (!roomSource.onLoaded(member))
+            {
+                // Rows without rooms: replayed once the source's rooms are loaded, so that no room change replayed
+                // here is undone by the source's older copy of the table.
+                member.phase = Member.Phase.AWAITING_ROOMS;
+                return false;
+            }
             member.phase = Member.Phase.REPLAYING;
             member.replayPosition = 0;
+            if (member == roomSource.source())
+            {
+                releaseAwaitingRooms();
+            }
             replay(member, budget);
             return false;
         }
@@ -568,6 +614,8 @@ final class MemberSync
         member.snapshotRowsLoaded = -1;
         member.snapshotRefused = false;
         member.snapshotVerified = false;
+        member.snapshotStartKnown = false;
+        member.snapshotDeferred = false;
         clearChunks(member);
         if (null == member.loader)
         {
@@ -588,9 +636,43 @@ final class MemberSync
             });
         }
         member.loader.begin(member.snapshotCorrelationId);
-        final int length = commands.snapshotRequest(member.snapshotCorrelationId, member.nodeId,
-            roomTableComplete ? SnapshotRequestDecoder.FLAG_ROOM_TABLE_COMPLETE : 0);
+        final int flags = roomSource.flagsFor(member);
+        if (RoomSource.DEFER == flags)
+        {
+            // The room source: asked by tick once every other member's snapshot has started.
+            member.snapshotDeferred = true;
+            member.snapshotDeadlineNs = Long.MAX_VALUE;
+            return;
+        }
+        final int length = commands.snapshotRequest(member.snapshotCorrelationId, member.nodeId, flags, roomSource);
         transport.sendRequest(member.nodeId, commands.buffer(), 0, length);
+        final Member source = roomSource.sourceToAskAgain(member);
+        if (null != source && Member.Phase.AWAITING_SNAPSHOT == source.phase)
+        {
+            // This member's snapshot starts past the floor the source was given: the source's starts over.
+            requestSnapshot(source);
+        }
+    }
+
+    private void restartAsSource(final Member member)
+    {
+        member.phase = Member.Phase.AWAITING_SNAPSHOT;
+        clearBuffer(member);
+        requestSnapshot(member);
+    }
+
+    private void releaseAwaitingRooms()
+    {
+        final List<Member> members = roomSource.members();
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            final Member member = members.get(i);
+            if (Member.Phase.AWAITING_ROOMS == member.phase)
+            {
+                member.phase = Member.Phase.REPLAYING;
+                member.replayPosition = 0;
+            }
+        }
     }
 
     private void onOwnerLoaded(

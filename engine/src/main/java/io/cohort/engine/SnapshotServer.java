@@ -1,6 +1,7 @@
 package io.cohort.engine;
 
 import io.cohort.codec.CommandStatus;
+import io.cohort.codec.SnapshotRequestDecoder;
 import io.cohort.state.SnapshotWriter;
 import io.cohort.state.SubscriptionState;
 import io.cohort.transport.Transport;
@@ -28,8 +29,10 @@ final class SnapshotServer
 {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotServer.class);
     private static final int OWNER = 0;
-    private static final int ROOMS = 1;
-    private static final int FLUSH = 2;
+    /** The rows are sent; the rooms wait until this node has applied the streams up to the requester's floors. */
+    private static final int AWAITING_FLOORS = 1;
+    private static final int ROOMS = 2;
+    private static final int FLUSH = 3;
     private static final int FRAME_LENGTH_OFFSET = 0;
     private static final int FRAME_OFFSET = Integer.BYTES;
 
@@ -42,6 +45,7 @@ final class SnapshotServer
     private final SyncPublisher publisher;
     private final CommandMessages commands;
     private final SliceBudget budget;
+    private final AppliedStreams appliedStreams;
     private final Session[] sessions;
     private int nextSession;
     private long served;
@@ -56,9 +60,11 @@ final class SnapshotServer
         final SubscriptionState state,
         final SyncPublisher publisher,
         final CommandMessages commands,
-        final SliceBudget budget)
+        final SliceBudget budget,
+        final AppliedStreams appliedStreams)
     {
         this.budget = budget;
+        this.appliedStreams = appliedStreams;
         this.nodeId = context.nodeId();
         this.incarnation = context.incarnation();
         this.credit = context.snapshotCredit();
@@ -70,22 +76,42 @@ final class SnapshotServer
         sessions = new Session[context.snapshotMaxSessions()];
         for (int i = 0; i < sessions.length; i++)
         {
-            sessions[i] = new Session(state, transport);
+            sessions[i] = new Session(state, transport, context.codecLimits().maxMembers());
         }
     }
 
     /**
-     * A member asks for a snapshot of this node's rows: opens (or, for a requester already served, restarts) its
-     * session, or answers {@code NOT_READY} when every session is taken.
-     *
-     * @param requesterHasOtherRooms the requester holds every room but those this node's own operations changed
-     *                               ({@code FLAG_ROOM_TABLE_COMPLETE}): the room table is then sent only if this
-     *                               node ever created or removed a room. A change made after this request is in
-     *                               the stream past S, which the requester replays.
+     * Tells whether this node has applied a node's stream up to a sequence.
      */
-    void onRequest(final byte[] routingId, final long requesterId, final long correlationId,
-        final boolean requesterHasOtherRooms, final long nowNs)
+    @FunctionalInterface
+    interface AppliedStreams
     {
+        /**
+         * @param nodeId      the node.
+         * @param incarnation its incarnation.
+         * @param sequence    a broadcast sequence of its stream.
+         * @return whether every message of that incarnation's stream up to the sequence is applied here.
+         */
+        boolean hasApplied(long nodeId, long incarnation, long sequence);
+    }
+
+    /**
+     * A member asks for a snapshot of this node's rows: opens (or, for a requester already served, restarts) its
+     * session, or answers {@code NOT_READY} when every session is taken. Its flags say which rooms follow the rows:
+     * <ul>
+     * <li>{@code FLAG_NO_ROOMS}: none;</li>
+     * <li>{@code FLAG_ROOM_TABLE_COMPLETE}: the requester holds every room but those this node's own operations
+     * changed, so the table is sent only if this node ever created or removed a room (a change made after the request
+     * is in the stream past S, which the requester replays);</li>
+     * <li>otherwise every room, and with {@code FLAG_ROOM_FLOORS} only once this node has applied each floor's stream
+     * up to its sequence (the session waits after the rows; one that waits past {@code cohort.command.timeout} is
+     * dropped like any that makes no progress, and the requester asks again).</li>
+     * </ul>
+     */
+    void onRequest(final byte[] routingId, final long requesterId, final SnapshotRequestDecoder request,
+        final long nowNs)
+    {
+        final long correlationId = request.correlationId();
         Session session = find(requesterId);
         if (null == session)
         {
@@ -102,15 +128,21 @@ final class SnapshotServer
         // S: every change claimed so far is at or below it; later ones are replayed by the requester.
         publisher.publishPending();
         session.open(routingId, requesterId, correlationId, nowNs);
-        session.withRooms = !requesterHasOtherRooms || publisher.roomChanges() > 0;
+        final int flags = request.flags();
+        session.withRooms = 0 == (flags & SnapshotRequestDecoder.FLAG_NO_ROOMS) &&
+            (0 == (flags & SnapshotRequestDecoder.FLAG_ROOM_TABLE_COMPLETE) || publisher.roomChanges() > 0);
         if (!session.withRooms)
         {
             servedWithoutRooms++;
         }
+        else
+        {
+            session.floors(request);
+        }
         final SnapshotWriter writer = session.writer;
         writer.begin(nodeId, incarnation, requesterId, correlationId);
         final long work = writer.snapshotWork();
-        if (work < budget.remainingRows())
+        if (work < budget.remainingRows() && floorsReached(session))
         {
             // Small enough for what is left of this cycle: read whole now, so the rows cannot change while read and
             // the owner's last chunk carries the exact digest of the rows sent.
@@ -188,11 +220,20 @@ final class SnapshotServer
                         break;
                     }
                     writer.endOwner(publisher.lastClaimedBroadcastSequence(), state.ownerDigest(nodeId));
-                    writer.beginRooms();
-                    session.phase = ROOMS;
-                    session.segment = 0;
+                    session.phase = AWAITING_FLOORS;
                     budget.charge(1);
                 }
+            }
+            else if (AWAITING_FLOORS == session.phase)
+            {
+                if (!floorsReached(session))
+                {
+                    break; // no progress: a session that waits past the idle timeout is dropped below
+                }
+                writer.beginRooms();
+                session.phase = ROOMS;
+                session.segment = 0;
+                budget.charge(1);
             }
             else if (ROOMS == session.phase)
             {
@@ -227,6 +268,19 @@ final class SnapshotServer
             session.close();
         }
         return workCount;
+    }
+
+    private boolean floorsReached(final Session session)
+    {
+        for (int i = 0; i < session.floorCount; i++)
+        {
+            if (!appliedStreams.hasApplied(
+                session.floorNodeIds[i], session.floorIncarnations[i], session.floorSequences[i]))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean finishIfFlushed(final Session session)
@@ -335,6 +389,11 @@ final class SnapshotServer
         int phase;
         /** Whether the room table follows the owner's rows. */
         boolean withRooms;
+        /** The streams this node must have applied, up to these sequences, before it sends the rooms. */
+        final long[] floorNodeIds;
+        final long[] floorIncarnations;
+        final long[] floorSequences;
+        int floorCount;
         int segment;
         long chunksMade;
         long chunksAcked;
@@ -342,9 +401,12 @@ final class SnapshotServer
         int queuedLength;
         int queueReadOffset;
 
-        Session(final SubscriptionState state, final Transport transport)
+        Session(final SubscriptionState state, final Transport transport, final int maxFloors)
         {
             this.transport = transport;
+            floorNodeIds = new long[maxFloors];
+            floorIncarnations = new long[maxFloors];
+            floorSequences = new long[maxFloors];
             writer = new SnapshotWriter(state, this::onFrame);
         }
 
@@ -361,6 +423,19 @@ final class SnapshotServer
             lastProgressNs = nowNs;
             queuedLength = 0;
             queueReadOffset = 0;
+            floorCount = 0;
+        }
+
+        void floors(final SnapshotRequestDecoder request)
+        {
+            // The codec bounds the count by the member limit, which sized these arrays.
+            floorCount = request.floorCount();
+            for (int i = 0; i < floorCount; i++)
+            {
+                floorNodeIds[i] = request.floorNodeId(i);
+                floorIncarnations[i] = request.floorIncarnation(i);
+                floorSequences[i] = request.floorSequence(i);
+            }
         }
 
         void close()

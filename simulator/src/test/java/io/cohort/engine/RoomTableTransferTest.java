@@ -1,13 +1,16 @@
 package io.cohort.engine;
 
 import io.cohort.codec.FrameLayout;
+import io.cohort.state.StateResult;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import static io.cohort.engine.SimNode.ms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,7 +44,7 @@ class RoomTableTransferTest
         final CohortContext context = new CohortContext()
             .heartbeatIntervalNs(ms(50))
             .heartbeatTimeoutNs(ms(500))
-            .commandTimeoutNs(ms(400))
+            .commandTimeoutNs(ms(1000))
             .joinTimeoutNs(ms(10_000));
         context.stateContext().maxRooms(1024).maxConnections(1024).maxNodes(6).maxOverflowSubscriptions(256)
             .maxFilterBytes(256).snapshotFrameLength(4096);
@@ -101,6 +104,16 @@ class RoomTableTransferTest
         return true;
     }
 
+    private static long sentWithoutRooms(final List<SimNode> members)
+    {
+        long sent = 0;
+        for (final SimNode member : members)
+        {
+            sent += member.core().snapshotServer().servedWithoutRooms();
+        }
+        return sent;
+    }
+
     private int roomsHeld(final SimNode node)
     {
         int held = 0;
@@ -123,7 +136,7 @@ class RoomTableTransferTest
             metadata.putBytes(length + Integer.BYTES, field);
             length += Integer.BYTES + field.length;
         }
-        node.core().createRoom(roomId, metadata, 0, length);
+        assertEquals(StateResult.ROOM_CREATED, node.core().createRoom(roomId, metadata, 0, length), collection);
         return roomId;
     }
 
@@ -131,6 +144,61 @@ class RoomTableTransferTest
     {
         final Member member = replica.core().member(owner.nodeId());
         replica.core().memberSync().restart(member, replica.core().nowNs());
+    }
+
+    @Test
+    void shouldTakeAJoinersRoomsFromOneMemberThatFirstAppliedEveryOtherMembersChangesUpToTheirSnapshots()
+    {
+        final SimNode founder = founderWithRooms();
+        final SimNode second = join(2, founder);
+        final SimNode third = join(3, founder);
+        final List<SimNode> members = List.of(founder, second, third);
+
+        // Every member becomes a slow receiver and changes rooms of its own in a burst, one frame each: each is
+        // behind the others' changes by hundreds of milliseconds when the joiner asks for their snapshots, so a room
+        // table sent before the floors are reached would lack changes that the joiner never replays.
+        members.forEach((member) -> member.receiveCostNs(ms(2)));
+        final Set<Long> expected = new HashSet<>();
+        for (final long room : rooms)
+        {
+            expected.add(room);
+        }
+        final List<Long> made = new ArrayList<>();
+        for (int i = 0; i < 120; i++)
+        {
+            for (final SimNode member : members)
+            {
+                final long room = createRoom(member, "burst-" + member.nodeId() + "-" + i);
+                made.add(room);
+                expected.add(room);
+                if (i % 3 == 2)
+                {
+                    // Its own room of the round before (three members made one each since).
+                    final long removed = made.get(made.size() - 1 - members.size());
+                    assertEquals(StateResult.ROOM_REMOVED, member.core().removeRoom(removed));
+                    expected.remove(removed);
+                }
+            }
+            network.runFor(ms(1));
+        }
+        final long sentWithoutRoomsBefore = sentWithoutRooms(members);
+        final SimNode joiner = join(4, founder);
+        members.forEach((member) -> member.receiveCostNs(0));
+        network.runFor(ms(500));
+
+        for (final SimNode node : List.of(founder, second, third, joiner))
+        {
+            for (final long room : made)
+            {
+                assertEquals(expected.contains(room), node.state().roomExists(room),
+                    "room " + Long.toHexString(room) + " at node " + node.nodeId());
+            }
+            assertEquals(ROOMS, roomsHeld(node));
+        }
+        assertEquals(2, sentWithoutRooms(members) - sentWithoutRoomsBefore,
+            "one member sent the joiner its rooms, the two others none");
+        assertEquals(3, joiner.core().snapshotServer().servedWithoutRooms(), "and it sent the members none");
+        assertTrue(joiner.errors().isEmpty(), joiner.errors().toString());
     }
 
     @Test
