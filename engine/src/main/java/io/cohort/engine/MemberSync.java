@@ -656,6 +656,7 @@ final class MemberSync
 
     private void restartAsSource(final Member member)
     {
+        // What it buffered is older than the start of the snapshot asked now, so never replayed (as in buffer()).
         member.phase = Member.Phase.AWAITING_SNAPSHOT;
         clearBuffer(member);
         requestSnapshot(member);
