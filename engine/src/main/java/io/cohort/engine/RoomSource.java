@@ -191,6 +191,14 @@ final class RoomSource
     }
 
     /**
+     * @return whether the source's request, with the floors of the other members' current snapshots, went out.
+     */
+    boolean sourceAsked()
+    {
+        return sourceAsked;
+    }
+
+    /**
      * @return this node's members.
      */
     List<Member> members()

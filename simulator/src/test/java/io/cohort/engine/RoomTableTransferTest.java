@@ -14,6 +14,7 @@ import java.util.Set;
 
 import static io.cohort.engine.SimNode.ms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -268,5 +269,91 @@ class RoomTableTransferTest
         assertEquals(ROOMS, roomsHeld(fourth), "a node syncing first is sent every member's rooms");
         assertEquals(ROOMS, roomsHeld(third));
         assertTrue(fourth.errors().isEmpty(), fourth.errors().toString());
+    }
+
+    private SimNode startJoinerUntilTheSourceIsAsked(final SimNode seed)
+    {
+        final SimNode joiner = node(4);
+        joiner.start(List.of(seed));
+        final RoomSource roomSource = joiner.core().memberSync().roomSource();
+        for (int step = 0; step < 3000 && !roomSource.sourceAsked(); step++)
+        {
+            network.runFor(ms(1));
+        }
+        assertTrue(roomSource.sourceAsked(), "the room source was asked");
+        return joiner;
+    }
+
+    private SimNode simNodeOf(final Member member)
+    {
+        for (final SimNode node : nodes)
+        {
+            if (node.nodeId() == member.nodeId)
+            {
+                return node;
+            }
+        }
+        throw new AssertionError("no node " + member);
+    }
+
+    private void awaitAllRunningAndSynced()
+    {
+        for (int step = 0; step < 10_000 && !allRunningAndSynced(); step++)
+        {
+            network.runFor(ms(1));
+        }
+        assertTrue(allRunningAndSynced());
+        network.runFor(ms(100));
+    }
+
+    @Test
+    void shouldTakeTheRoomsFromAnotherMemberWhenTheSourceIsGoneBeforeSendingThem()
+    {
+        final SimNode founder = founderWithRooms();
+        join(2, founder);
+        join(3, founder);
+        final SimNode joiner = startJoinerUntilTheSourceIsAsked(founder);
+        final Member source = joiner.core().memberSync().roomSource().source();
+        assertFalse(joiner.core().memberSync().roomSource().roomsLoaded(), "crashed before its rooms arrived");
+        simNodeOf(source).crash();
+
+        awaitAllRunningAndSynced();
+        assertNull(joiner.core().member(source.nodeId), "the crashed source is removed");
+        assertTrue(joiner.core().memberSync().roomSource().roomsLoaded());
+        assertEquals(ROOMS, roomsHeld(joiner), "another member sent the rooms");
+        assertTrue(joiner.errors().isEmpty(), joiner.errors().toString());
+    }
+
+    @Test
+    void shouldAskTheSourceAgainWhenAnotherMembersSnapshotStartsOverAfterItsFloor()
+    {
+        final SimNode founder = founderWithRooms();
+        join(2, founder);
+        join(3, founder);
+        final SimNode joiner = startJoinerUntilTheSourceIsAsked(founder);
+        final MemberSync sync = joiner.core().memberSync();
+        final Member source = sync.roomSource().source();
+        final long firstRequest = source.snapshotCorrelationId;
+        Member other = null;
+        for (final Member member : joiner.core().members())
+        {
+            other = member == source ? other : member;
+        }
+        // The source stalls before sending anything (a GC pause), so its rooms are still to come when the other
+        // member's snapshot starts over and asks anew.
+        final SimNode sourceNode = simNodeOf(source);
+        sourceNode.pause();
+        sync.restart(other, joiner.core().nowNs());
+        for (int step = 0; step < 1000 && Member.Phase.AWAITING_SNAPSHOT != other.phase; step++)
+        {
+            network.runFor(ms(1));
+        }
+        assertEquals(Member.Phase.AWAITING_SNAPSHOT, other.phase, "asked again");
+        sourceNode.resume();
+
+        awaitAllRunningAndSynced();
+        assertTrue(source.snapshotCorrelationId != firstRequest, "the source's snapshot started over");
+        assertEquals(ROOMS, roomsHeld(joiner));
+        assertTrue(joiner.errors().isEmpty(), joiner.errors().toString());
     }
 }
