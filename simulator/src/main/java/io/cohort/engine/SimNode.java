@@ -2,7 +2,9 @@ package io.cohort.engine;
 
 import io.cohort.codec.DecodeResult;
 import io.cohort.codec.FrameDecoder;
+import io.cohort.codec.FrameLayout;
 import io.cohort.state.LocalCountListener;
+import io.cohort.state.StateResult;
 import io.cohort.state.SubscriptionState;
 import io.cohort.transport.InboundFrameProcessor;
 import io.cohort.transport.OutboundBatcher;
@@ -15,6 +17,7 @@ import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -258,6 +261,35 @@ final class SimNode implements AutoCloseable
     String commandEndpoint()
     {
         return "sim://" + host + "/command";
+    }
+
+    /**
+     * Creates a room on this node's core as a client would through the API: index {@code "index"}, the collection
+     * named, and the collection's bytes as its filter (tests name rooms by collection).
+     *
+     * @param collection the room's collection.
+     * @return the room's id.
+     * @throws IllegalStateException if the core refuses the room (one that exists is not refused).
+     */
+    long createRoom(final String collection)
+    {
+        final byte[] name = collection.getBytes(StandardCharsets.UTF_8);
+        final long roomId = CohortNode.roomId("index", collection, name);
+        final UnsafeBuffer metadata = new UnsafeBuffer(new byte[256]);
+        int length = 0;
+        // RoomMetadata's encoding: index name, collection name, filter (here the collection's bytes again).
+        for (final byte[] field : new byte[][]{ "index".getBytes(StandardCharsets.UTF_8), name, name })
+        {
+            metadata.putInt(length, field.length, FrameLayout.BYTE_ORDER);
+            metadata.putBytes(length + Integer.BYTES, field);
+            length += Integer.BYTES + field.length;
+        }
+        final StateResult result = core.createRoom(roomId, metadata, 0, length);
+        if (StateResult.ROOM_CREATED != result && StateResult.ROOM_EXISTS != result)
+        {
+            throw new IllegalStateException("room " + collection + " refused: " + result);
+        }
+        return roomId;
     }
 
     ClusterCore core()

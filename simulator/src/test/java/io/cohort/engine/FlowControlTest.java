@@ -78,7 +78,7 @@ class FlowControlTest
             owner.core().member(2).isSynced() && replica.core().member(1).isSynced(), ms(5000)));
         for (int i = 0; i < rooms.length; i++)
         {
-            rooms[i] = createRoom(owner, "c" + i);
+            rooms[i] = owner.createRoom("c" + i);
         }
         assertTrue(network.runUntil(() -> window().isTethered(2), ms(1000)), "the synced replica reports and is tethered");
         final ManyToOneRingBuffer queue = new ManyToOneRingBuffer(
@@ -90,22 +90,6 @@ class FlowControlTest
     private ReplicationWindow window()
     {
         return owner.core().flowControl().window();
-    }
-
-    private static long createRoom(final SimNode node, final String collection)
-    {
-        final byte[] filter = collection.getBytes();
-        final long roomId = CohortNode.roomId("index", collection, filter);
-        final UnsafeBuffer metadata = new UnsafeBuffer(new byte[256]);
-        int length = 0;
-        for (final byte[] field : new byte[][]{ "index".getBytes(), collection.getBytes(), filter })
-        {
-            metadata.putInt(length, field.length, io.cohort.codec.FrameLayout.BYTE_ORDER);
-            metadata.putBytes(length + Integer.BYTES, field);
-            length += Integer.BYTES + field.length;
-        }
-        node.core().createRoom(roomId, metadata, 0, length);
-        return roomId;
     }
 
     /** One duty cycle of changes on the owner: a subscription to every room, then one tick of the network. */

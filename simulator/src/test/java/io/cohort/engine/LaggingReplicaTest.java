@@ -4,7 +4,6 @@ import io.cohort.codec.ReasonCode;
 import io.cohort.transport.ReplicationWindow;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -97,7 +96,7 @@ class LaggingReplicaTest
     {
         for (int i = 0; i < rooms.length; i++)
         {
-            rooms[i] = createRoom(owner, "c" + i);
+            rooms[i] = owner.createRoom("c" + i);
         }
     }
 
@@ -145,22 +144,6 @@ class LaggingReplicaTest
     private ReplicationWindow window()
     {
         return owner.core().flowControl().window();
-    }
-
-    private static long createRoom(final SimNode node, final String collection)
-    {
-        final byte[] filter = collection.getBytes();
-        final long roomId = CohortNode.roomId("index", collection, filter);
-        final UnsafeBuffer metadata = new UnsafeBuffer(new byte[256]);
-        int length = 0;
-        for (final byte[] field : new byte[][]{ "index".getBytes(), collection.getBytes(), filter })
-        {
-            metadata.putInt(length, field.length, io.cohort.codec.FrameLayout.BYTE_ORDER);
-            metadata.putBytes(length + Integer.BYTES, field);
-            length += Integer.BYTES + field.length;
-        }
-        node.core().createRoom(roomId, metadata, 0, length);
-        return roomId;
     }
 
     /** One millisecond of load on the owner: a subscription to every room (a frame a cycle), then one tick. */

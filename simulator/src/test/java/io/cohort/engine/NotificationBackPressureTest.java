@@ -81,8 +81,8 @@ class NotificationBackPressureTest
         c.start(List.of(owner));
         assertTrue(network.runUntil(() -> nodes.stream().allMatch((n) -> NodeState.RUNNING == n.core().state()) &&
             owner.hasDirectedStreamTo(2) && owner.hasDirectedStreamTo(3), ms(5000)));
-        roomBC = createRoom(owner, "bc");
-        roomC = createRoom(owner, "c");
+        roomBC = owner.createRoom("bc");
+        roomC = owner.createRoom("c");
         assertTrue(network.runUntil(() -> b.state().roomExists(roomBC) && c.state().roomExists(roomC), ms(500)));
         owner.core().subscribe(100, roomBC); // a local subscriber: it must not get what the others do not
         b.core().subscribe(200, roomBC);
@@ -111,22 +111,6 @@ class NotificationBackPressureTest
                 refusals.add(operation + " " + (roomId == roomBC ? "bc" : Long.toHexString(roomId)) + " " + reason);
             }
         }, owner.errors()::add);
-    }
-
-    private static long createRoom(final SimNode node, final String collection)
-    {
-        final byte[] filter = collection.getBytes();
-        final long roomId = CohortNode.roomId("index", collection, filter);
-        final UnsafeBuffer metadata = new UnsafeBuffer(new byte[256]);
-        int length = 0;
-        for (final byte[] field : new byte[][]{ "index".getBytes(), collection.getBytes(), filter })
-        {
-            metadata.putInt(length, field.length, io.cohort.codec.FrameLayout.BYTE_ORDER);
-            metadata.putBytes(length + Integer.BYTES, field);
-            length += Integer.BYTES + field.length;
-        }
-        node.core().createRoom(roomId, metadata, 0, length);
-        return roomId;
     }
 
     private CallResult publish(final long roomId, final long id)

@@ -1,9 +1,7 @@
 package io.cohort.engine;
 
-import io.cohort.codec.FrameLayout;
 import io.cohort.state.StateResult;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +60,7 @@ class RoomTableTransferTest
         founder.start(List.of());
         for (int i = 0; i < ROOMS; i++)
         {
-            rooms[i] = createRoom(founder, "room-" + i);
+            rooms[i] = founder.createRoom("room-" + i);
             founder.core().subscribe(1 + i, rooms[i]);
         }
         network.runFor(ms(50));
@@ -125,22 +123,6 @@ class RoomTableTransferTest
         return held;
     }
 
-    private static long createRoom(final SimNode node, final String collection)
-    {
-        final byte[] filter = collection.getBytes();
-        final long roomId = CohortNode.roomId("index", collection, filter);
-        final UnsafeBuffer metadata = new UnsafeBuffer(new byte[256]);
-        int length = 0;
-        for (final byte[] field : new byte[][]{ "index".getBytes(), collection.getBytes(), filter })
-        {
-            metadata.putInt(length, field.length, FrameLayout.BYTE_ORDER);
-            metadata.putBytes(length + Integer.BYTES, field);
-            length += Integer.BYTES + field.length;
-        }
-        assertEquals(StateResult.ROOM_CREATED, node.core().createRoom(roomId, metadata, 0, length), collection);
-        return roomId;
-    }
-
     private static void resync(final SimNode replica, final SimNode owner)
     {
         final Member member = replica.core().member(owner.nodeId());
@@ -169,7 +151,7 @@ class RoomTableTransferTest
         {
             for (final SimNode member : members)
             {
-                final long room = createRoom(member, "burst-" + member.nodeId() + "-" + i);
+                final long room = member.createRoom("burst-" + member.nodeId() + "-" + i);
                 made.add(room);
                 expected.add(room);
                 if (i % 3 == 2)
@@ -220,7 +202,7 @@ class RoomTableTransferTest
     {
         final SimNode founder = founderWithRooms();
         final SimNode joiner = join(2, founder);
-        final long joinersRoom = createRoom(joiner, "made-by-the-joiner");
+        final long joinersRoom = joiner.createRoom("made-by-the-joiner");
         network.runFor(ms(50));
         assertTrue(founder.state().roomExists(joinersRoom));
 

@@ -62,7 +62,7 @@ class SlicedSyncTest
         rooms = new long[ROOMS];
         for (int i = 0; i < ROOMS; i++)
         {
-            rooms[i] = createRoom(owner, "room-" + i);
+            rooms[i] = owner.createRoom("room-" + i);
             owner.core().subscribe(1 + i, rooms[i]);
         }
         network.runFor(ms(50));
@@ -113,22 +113,6 @@ class SlicedSyncTest
                 assertEquals(owner.state().ownerRows(owner.nodeId()), replica.state().ownerRows(owner.nodeId()));
             }
         }
-    }
-
-    private static long createRoom(final SimNode node, final String collection)
-    {
-        final byte[] filter = collection.getBytes();
-        final long roomId = CohortNode.roomId("index", collection, filter);
-        final UnsafeBuffer metadata = new UnsafeBuffer(new byte[256]);
-        int length = 0;
-        for (final byte[] field : new byte[][]{ "index".getBytes(), collection.getBytes(), filter })
-        {
-            metadata.putInt(length, field.length, io.cohort.codec.FrameLayout.BYTE_ORDER);
-            metadata.putBytes(length + Integer.BYTES, field);
-            length += Integer.BYTES + field.length;
-        }
-        node.core().createRoom(roomId, metadata, 0, length);
-        return roomId;
     }
 
     @Test
@@ -240,7 +224,7 @@ class SlicedSyncTest
         rooms = new long[ROOMS];
         for (int i = 0; i < ROOMS; i++)
         {
-            rooms[i] = createRoom(owner, "room-" + i);
+            rooms[i] = owner.createRoom("room-" + i);
             owner.core().subscribe(1 + i, rooms[i]);
         }
         network.runFor(ms(50));
