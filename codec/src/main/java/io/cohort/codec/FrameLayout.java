@@ -62,7 +62,8 @@ import static org.agrona.BitUtil.SIZE_OF_SHORT;
  * Compatibility: a receiver rejects a frame whose major version differs from {@link #VERSION_MAJOR}. A newer
  * minor version may only append fields at the end of a message body; receivers ignore bytes past the fields
  * they know. A new message type needs a new major version, because skipping a message of a replicated stream
- * would silently desynchronise the receiver.
+ * would silently desynchronise the receiver; so does a field whose meaning an older receiver would ignore at the
+ * cost of exactness (major 5: a snapshot request's room floors, which a member of major 4 would not wait for).
  */
 public final class FrameLayout
 {
@@ -72,7 +73,7 @@ public final class FrameLayout
     /** "COHT" read as a little-endian int. */
     public static final int MAGIC = 0x54484F43;
     /** Major protocol version: frames of another major version are rejected. */
-    public static final int VERSION_MAJOR = 4;
+    public static final int VERSION_MAJOR = 5;
     /** Minor protocol version: may only append fields at the end of message bodies. */
     public static final int VERSION_MINOR = 0;
 

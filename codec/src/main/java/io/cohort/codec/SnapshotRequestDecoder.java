@@ -39,7 +39,8 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * floors (that incarnation) up to the sequence given: the requester's snapshots of those nodes start there, so the
  * room table must hold every room change they made up to it.</li>
  * </ul>
- * Unknown flags are ignored: a requester of an older minor version sends 0 and is sent every room, as before.
+ * Unknown flags are ignored (a requester that sends 0 is sent every room). The flags came with major version 5:
+ * a member of major 4 would send rooms without waiting for the floors, so the two never form one cluster.
  * Wrap only a body that {@link FrameDecoder} accepted.
  */
 public final class SnapshotRequestDecoder

@@ -330,7 +330,9 @@ class DecodeRejectionTest
             ROOM_COUNT));
         cases.add(structural("major version 3 (before the liveness copy of heartbeats)", r,
             putByte(VERSION_MAJOR_OFFSET, 3), ROOM_COUNT));
-        cases.add(structural("major version 5", r, putByte(VERSION_MAJOR_OFFSET, 5), ROOM_COUNT));
+        cases.add(structural("major version 4 (before the snapshot request's room floors)", r,
+            putByte(VERSION_MAJOR_OFFSET, 4), ROOM_COUNT));
+        cases.add(structural("major version 6", r, putByte(VERSION_MAJOR_OFFSET, 6), ROOM_COUNT));
         cases.add(structural("major version 0", r, putByte(VERSION_MAJOR_OFFSET, 0), ROOM_COUNT));
         cases.add(structural("major version 255", r, putByte(VERSION_MAJOR_OFFSET, 255)));
     }

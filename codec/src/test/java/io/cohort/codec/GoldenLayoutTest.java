@@ -32,7 +32,7 @@ class GoldenLayoutTest
     /** An empty frame from SENDER/INCARNATION to DESTINATION. */
     private static final String EMPTY_FRAME =
         "43 4f 48 54 " +                // magic "COHT"
-        "04 00 00 00 " +                // version major 4, minor 0, flags 0
+        "05 00 00 00 " +                // version major 5, minor 0, flags 0
         "3c 00 00 00 " +                // frame length 60
         "00 00 00 00 " +                // message count 0
         "08 07 06 05 04 03 02 01 " +    // sender node id
@@ -40,13 +40,13 @@ class GoldenLayoutTest
         "28 27 26 25 24 23 22 21 " +    // destination node id
         "38 37 36 35 34 33 32 31 " +    // first sequence
         "68 67 66 65 64 63 62 61 " +    // cluster id
-        "a0 d3 5b a4";                  // CRC32C
-    private static final int EMPTY_FRAME_CRC = 0xa45bd3a0;
+        "0a 27 35 00";                  // CRC32C
+    private static final int EMPTY_FRAME_CRC = 0x0035270a;
 
     /** One ROOM_COUNT (room 0x4142434445464748, count 258) from SENDER/INCARNATION to DESTINATION. */
     private static final String ROOM_COUNT_FRAME =
         "43 4f 48 54 " +                // magic "COHT"
-        "04 00 00 00 " +                // version major 4, minor 0, flags 0
+        "05 00 00 00 " +                // version major 5, minor 0, flags 0
         "54 00 00 00 " +                // frame length 84
         "01 00 00 00 " +                // message count 1
         "08 07 06 05 04 03 02 01 " +    // sender node id
@@ -58,13 +58,13 @@ class GoldenLayoutTest
         "09 00 00 00 " +                // type ROOM_COUNT (9), reserved 0
         "48 47 46 45 44 43 42 41 " +    // room id
         "02 01 00 00 00 00 00 00 " +    // count 258
-        "93 d7 42 9f";                  // CRC32C
-    private static final int ROOM_COUNT_FRAME_CRC = 0x9f42d793;
+        "ab e9 ca f2";                  // CRC32C
+    private static final int ROOM_COUNT_FRAME_CRC = 0xf2cae9ab;
 
     /** One NOTIFICATION (room 0x5152535455565758, payload "hi!") broadcast by SENDER/INCARNATION. */
     private static final String NOTIFICATION_FRAME =
         "43 4f 48 54 " +                // magic "COHT"
-        "04 00 00 00 " +                // version major 4, minor 0, flags 0
+        "05 00 00 00 " +                // version major 5, minor 0, flags 0
         "53 00 00 00 " +                // frame length 83
         "01 00 00 00 " +                // message count 1
         "08 07 06 05 04 03 02 01 " +    // sender node id
@@ -77,8 +77,8 @@ class GoldenLayoutTest
         "58 57 56 55 54 53 52 51 " +    // room id
         "03 00 00 00 " +                // payload length 3
         "68 69 21 " +                   // payload "hi!"
-        "22 f0 64 eb";                  // CRC32C
-    private static final int NOTIFICATION_FRAME_CRC = 0xeb64f022;
+        "0e c6 1b 9d";                  // CRC32C
+    private static final int NOTIFICATION_FRAME_CRC = 0x9d1bc60e;
 
     private static final long LINEAGE = 0x7172737475767778L;
 
@@ -88,7 +88,7 @@ class GoldenLayoutTest
      */
     private static final String HEARTBEAT_FRAME =
         "43 4f 48 54 " +                // magic "COHT"
-        "04 00 00 00 " +                // version major 4, minor 0, flags 0
+        "05 00 00 00 " +                // version major 5, minor 0, flags 0
         "b4 00 00 00 " +                // frame length 180
         "01 00 00 00 " +                // message count 1
         "08 07 06 05 04 03 02 01 " +    // sender node id
@@ -114,8 +114,8 @@ class GoldenLayoutTest
         "05 00 00 00 00 00 00 00 " +    // member 0: unreachable rank bits 0b101
         "28 27 26 25 24 23 22 21 " +    // directed 0: destination node id
         "11 00 00 00 00 00 00 00 " +    // directed 0: last directed sequence 17
-        "c0 d9 fa 07";                  // CRC32C
-    private static final int HEARTBEAT_FRAME_CRC = 0x07fad9c0;
+        "0d d1 bc c2";                  // CRC32C
+    private static final int HEARTBEAT_FRAME_CRC = 0xc2bcd10d;
 
     /**
      * One VIEW_COMMIT from SENDER/INCARNATION to DESTINATION: correlation id 258, ballot (2, SENDER), view
@@ -124,7 +124,7 @@ class GoldenLayoutTest
      */
     private static final String VIEW_COMMIT_FRAME =
         "43 4f 48 54 " +                // magic "COHT"
-        "04 00 00 00 " +                // version major 4, minor 0, flags 0
+        "05 00 00 00 " +                // version major 5, minor 0, flags 0
         "ba 00 00 00 " +                // frame length 186
         "01 00 00 00 " +                // message count 1
         "08 07 06 05 04 03 02 01 " +    // sender node id
@@ -145,7 +145,7 @@ class GoldenLayoutTest
         "00 00 00 00 " +                // value: reserved
         "08 07 06 05 04 03 02 01 " +    // card: node id
         "18 17 16 15 14 13 12 11 " +    // card: incarnation
-        "04 00 00 00 " +                // card: version 4.0, reserved 0
+        "05 00 00 00 " +                // card: version 5.0, reserved 0
         "00 00 00 00 " +                // card: flags
         "01 00 00 00 61 " +             // card: sync endpoint "a"
         "01 00 00 00 62 " +             // card: command endpoint "b"
@@ -154,8 +154,8 @@ class GoldenLayoutTest
         "09 00 00 00 00 00 00 00 " +    // removed: incarnation 9
         "07 00 00 00 " +                // removed: reason PARTITION (7)
         "00 00 00 00 " +                // removed: reserved
-        "7e d7 fc 0b";                  // CRC32C
-    private static final int VIEW_COMMIT_FRAME_CRC = 0x0bfcd77e;
+        "26 99 7a b9";                  // CRC32C
+    private static final int VIEW_COMMIT_FRAME_CRC = 0xb97a9926;
 
     private final FrameEncoder frameEncoder = new FrameEncoder();
     private final FrameDecoder frameDecoder = new FrameDecoder();
@@ -384,7 +384,7 @@ class GoldenLayoutTest
         assertEquals(0x54484F43, FrameLayout.MAGIC);
         assertArrayEquals("COHT".getBytes(StandardCharsets.US_ASCII), Frames.fromHex("434f4854"));
         assertEquals(java.nio.ByteOrder.LITTLE_ENDIAN, BYTE_ORDER);
-        assertEquals(4, FrameLayout.VERSION_MAJOR);
+        assertEquals(5, FrameLayout.VERSION_MAJOR);
         assertEquals(0, FrameLayout.VERSION_MINOR);
         assertEquals(0, FrameLayout.MAGIC_OFFSET);
         assertEquals(4, FrameLayout.VERSION_MAJOR_OFFSET);
