@@ -160,6 +160,36 @@ final class Cluster implements AutoCloseable
     }
 
     /**
+     * Node-thread stalls of the live nodes up to a time, as their STATUS lines up to it report them, by slot.
+     *
+     * @param epochNs a time of {@link SharedClock}.
+     * @return stalls by slot.
+     */
+    Map<Integer, Long> stallsBySlotAt(final long epochNs)
+    {
+        final Map<Integer, Long> stalls = new TreeMap<>();
+        for (final NodeProcess node : live.values())
+        {
+            stalls.put(node.slot, node.stallsAt(epochNs));
+        }
+        return stalls;
+    }
+
+    /**
+     * When a node's state last became the given one, as its STATE line says.
+     *
+     * @param slot      the node's slot.
+     * @param state     e.g. {@code JOINING}.
+     * @param timeoutMs how long to wait for the line.
+     * @return the time, of {@link SharedClock}.
+     * @throws InterruptedException if interrupted.
+     */
+    long stateChangedAtNs(final int slot, final String state, final long timeoutMs) throws InterruptedException
+    {
+        return Long.parseLong(live.get(slot).await("STATE", (line) -> state.equals(line.get("to")), timeoutMs).get("t"));
+    }
+
+    /**
      * The longest gap between two duty cycles any live node's thread had since its launch, in milliseconds.
      *
      * @return milliseconds, 0 without status lines.

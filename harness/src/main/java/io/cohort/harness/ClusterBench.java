@@ -388,15 +388,27 @@ public final class ClusterBench
                     figures.joinMs));
                 // The members' status lines come every 200 ms: wait for ones written after the join.
                 Thread.sleep(500);
+                // Split at the joiner's JOINING: before it, its JVM started and its node was created on the same
+                // cores as the members (a co-located start, not the protocol's doing); after it, the join itself.
+                final long joiningNs = cluster.stateChangedAtNs(nodes, "JOINING", timeoutMs);
+                final Map<Integer, Long> stallsAtJoining = cluster.stallsBySlotAt(joiningNs);
                 figures.joinMemberStalls = 0;
+                figures.joinStartMemberStalls = 0;
                 for (final Map.Entry<Integer, Long> entry : cluster.stallsBySlot().entrySet())
                 {
-                    figures.joinMemberStalls += entry.getValue() - stallsBefore.getOrDefault(entry.getKey(), 0L);
+                    if (entry.getKey() == nodes)
+                    {
+                        continue;
+                    }
+                    final long before = stallsBefore.getOrDefault(entry.getKey(), 0L);
+                    figures.joinMemberStalls += entry.getValue() - before;
+                    figures.joinStartMemberStalls += stallsAtJoining.getOrDefault(entry.getKey(), before) - before;
                 }
                 figures.longestStallMs = cluster.longestStallMs();
-                cluster.println(String.format("- node-thread stalls over 50 ms on the members while it joined: %d " +
+                cluster.println(String.format("- node-thread stalls over 50 ms on the members while it joined: %d, " +
+                    "%d of them before it was JOINING (its JVM starting, its node created) " +
                     "(longest gap between two cycles of any node since its launch: %d ms)", figures.joinMemberStalls,
-                    figures.longestStallMs));
+                    figures.joinStartMemberStalls, figures.longestStallMs));
             }
             if (crash)
             {

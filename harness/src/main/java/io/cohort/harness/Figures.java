@@ -35,6 +35,8 @@ final class Figures
     double joinJvmMs = Double.NaN;
     /** Stalls over 50 ms of the members' node threads while the new node joined; -1 if not measured. */
     long joinMemberStalls = -1;
+    /** Of {@link #joinMemberStalls}, those before the joiner was JOINING (its JVM starting beside the members). */
+    long joinStartMemberStalls = -1;
     /** The longest gap between two duty cycles of any node since its launch, in milliseconds. */
     long longestStallMs;
     double crashMs = Double.NaN;
@@ -125,7 +127,8 @@ final class Figures
         if (joinMemberStalls >= 0)
         {
             row(out, "members' node-thread stalls > 50 ms during the join", String.valueOf(joinMemberStalls),
-                "longest gap between two cycles of any node since launch: " + longestStallMs + " ms");
+                joinStartMemberStalls + " of them before it was JOINING (its JVM starting); longest gap between two " +
+                "cycles of any node since launch: " + longestStallMs + " ms");
         }
         row(out, "kill -9 to evicted by every survivor", ms(crashMs), "");
         out.append(stageBreakdown());

@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +38,10 @@ final class NodeProcess
     private final Writer stdin;
     private final List<Map<String, String>> events = new ArrayList<>();
     private volatile Map<String, String> status = Map.of();
+    /** (time, stalls) of the recent STATUS lines, oldest first, at most {@link #STALL_HISTORY} of them. */
+    private final ArrayDeque<long[]> stallHistory = new ArrayDeque<>();
+    /** Ten minutes of STATUS lines, one each 200 ms: longer than any phase a stall count is asked about. */
+    private static final int STALL_HISTORY = 3000;
     private final Thread reader;
 
     private NodeProcess(final int slot, final int generation, final ChildJvm child, final File out)
@@ -120,6 +125,7 @@ final class NodeProcess
                 if ("STATUS".equals(fields.get("kind")))
                 {
                     status = fields;
+                    recordStalls(fields);
                 }
                 else
                 {
@@ -193,6 +199,48 @@ final class NodeProcess
         {
             throw new IllegalStateException("node " + slot + " is gone (" + command + "): " + ex.getMessage(), ex);
         }
+    }
+
+    private void recordStalls(final Map<String, String> fields)
+    {
+        final String t = fields.get("t");
+        final String stalls = fields.get("stalls");
+        if (null == t || null == stalls)
+        {
+            return;
+        }
+        synchronized (stallHistory)
+        {
+            if (stallHistory.size() == STALL_HISTORY)
+            {
+                stallHistory.removeFirst();
+            }
+            stallHistory.addLast(new long[]{ Long.parseLong(t), Long.parseLong(stalls) });
+        }
+    }
+
+    /**
+     * The node-thread stalls its STATUS lines counted up to a time (lines come every 200 ms, so a stall up to that
+     * long before a line's time may be counted by the next one).
+     *
+     * @param epochNs a time of {@link SharedClock}.
+     * @return the count of the last STATUS line at or before it, 0 if none is kept.
+     */
+    long stallsAt(final long epochNs)
+    {
+        long stalls = 0;
+        synchronized (stallHistory)
+        {
+            for (final long[] line : stallHistory)
+            {
+                if (line[0] > epochNs)
+                {
+                    break;
+                }
+                stalls = line[1];
+            }
+        }
+        return stalls;
     }
 
     /**

@@ -122,6 +122,9 @@ class ClusterBenchTest
         assertTrue(text.contains("AppCDS archive made by a training node"), "nodes ran from the archive: " + text);
         final String summary = Files.readString(out.resolve("summary.txt"));
         assertTrue(summary.contains("events/s absorbed across the cluster"), summary);
+        // The join's member stalls, split at the joiner's JOINING (the members only, never the joiner's own).
+        assertTrue(summary.matches("(?s).*members' node-thread stalls > 50 ms during the join +\\d+  \\d+ of them " +
+            "before it was JOINING.*"), summary);
         assertTrue(Files.readString(out.resolve("latency.svg")).startsWith("<svg"));
         try (Stream<Path> files = Files.list(out))
         {
