@@ -140,7 +140,8 @@ final class SnapshotServer
         }
         final SnapshotWriter writer = session.writer;
         writer.begin(nodeId, incarnation, requesterId, correlationId);
-        final long work = writer.snapshotWork();
+        // A snapshot without rooms is only the rows: a joiner's few rows are then sent whole, not sliced.
+        final long work = session.withRooms ? writer.snapshotWork() : writer.ownerWork();
         if (work < budget.remainingRows() && floorsReached(session))
         {
             // Small enough for what is left of this cycle: read whole now, so the rows cannot change while read and
