@@ -277,6 +277,19 @@ final class MemberSync
                 requestSnapshot(member);
                 workCount++;
             }
+            else if (Member.Phase.AWAITING_SNAPSHOT == member.phase && nowNs >= member.snapshotDeadlineNs &&
+                roomSource.isAwaitedSource(member))
+            {
+                // The source sent nothing for a command timeout: it lags (its rooms wait for floors it has not
+                // reached) or is stuck, and every other member's copy waits for it. A lagging source must not hold the
+                // join: every member is asked for its own rooms instead, as before the room source (seed 2520437).
+                snapshotTimeouts++;
+                LOG.warn("node {}: room source {} sent nothing for {} ms: every member sends its own rooms",
+                    ClusterCore.id(selfNodeId), member, commandTimeoutNs / 1_000_000);
+                roomSource.fallBack();
+                askEveryMemberForItsRooms(members);
+                workCount++;
+            }
             else if (Member.Phase.AWAITING_SNAPSHOT == member.phase && nowNs >= member.snapshotDeadlineNs)
             {
                 snapshotTimeouts++;
@@ -660,6 +673,19 @@ final class MemberSync
         member.phase = Member.Phase.AWAITING_SNAPSHOT;
         clearBuffer(member);
         requestSnapshot(member);
+    }
+
+    private void askEveryMemberForItsRooms(final List<Member> members)
+    {
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            final Member member = members.get(i);
+            if (Member.Phase.AWAITING_SNAPSHOT == member.phase || Member.Phase.AWAITING_ROOMS == member.phase)
+            {
+                member.phase = Member.Phase.AWAITING_SNAPSHOT;
+                requestSnapshot(member);
+            }
+        }
     }
 
     private void releaseAwaitingRooms()

@@ -36,6 +36,8 @@ final class RoomSource
     private boolean sourceAsked;
     private boolean loaded;
     private boolean tableComplete;
+    /** The source sent nothing for a command timeout: every member sends its own rooms, as before the source. */
+    private boolean fellBack;
 
     /**
      * @param members this node's members, kept current by the core.
@@ -65,7 +67,7 @@ final class RoomSource
         {
             return SnapshotRequestDecoder.FLAG_ROOM_TABLE_COMPLETE;
         }
-        if (loaded)
+        if (loaded || fellBack)
         {
             return 0;
         }
@@ -94,7 +96,7 @@ final class RoomSource
      */
     Member sourceToAskAgain(final Member member)
     {
-        if (!tableComplete && !loaded && sourceAsked && member != source)
+        if (!tableComplete && !loaded && !fellBack && sourceAsked && member != source)
         {
             sourceAsked = false;
             return source;
@@ -109,7 +111,7 @@ final class RoomSource
      */
     Member replaceSourceIfGone()
     {
-        if (tableComplete || loaded || null == source || members.contains(source))
+        if (tableComplete || loaded || fellBack || null == source || members.contains(source))
         {
             return null;
         }
@@ -170,7 +172,7 @@ final class RoomSource
      */
     boolean onLoaded(final Member member)
     {
-        if (tableComplete || loaded)
+        if (tableComplete || loaded || fellBack)
         {
             return true;
         }
@@ -180,6 +182,25 @@ final class RoomSource
             return true;
         }
         return false;
+    }
+
+    /**
+     * The source sent nothing for a command timeout (it lags behind the floors, or is stuck): from now on every member
+     * is asked for its own rooms, as a joiner did before there was a room source. A lagging source must not hold the
+     * join; the copies, loaded before the rooms each member sends, replay after them.
+     */
+    void fallBack()
+    {
+        fellBack = true;
+    }
+
+    /**
+     * @param member a member.
+     * @return whether it is the source and every other member's copy still waits for its rooms.
+     */
+    boolean isAwaitedSource(final Member member)
+    {
+        return !tableComplete && !loaded && !fellBack && member == source;
     }
 
     /**
