@@ -24,6 +24,15 @@ import java.util.function.Consumer;
 final class RoomTable implements AutoCloseable
 {
     private static final double MAX_BLOAT_FACTOR = 2.0;
+    /**
+     * Rooms a segment of the map is sized for: a segment is the unit a snapshot's rooms are read in, never split,
+     * so it must be a slice's worth of work. Left to itself Chronicle picks few large segments (32 of about 3,900
+     * rooms for 125 k rooms), and streaming one took 10-17 ms warm and 144 ms the first time on a joiner's room
+     * source, a stall of the member's node thread; at this size a segment matches the count table's
+     * ({@link RoomCounts#SEGMENT_POSITIONS} positions, about 600 rooms) and costs about an eighth of that, for
+     * some 12 % more off-heap memory (segment headers and their hash lookups).
+     */
+    static final int ROOMS_PER_SEGMENT = 512;
 
     /** Visits a room with its metadata in a buffer that is reused after the call. */
     @FunctionalInterface
@@ -71,12 +80,22 @@ final class RoomTable implements AutoCloseable
             .keyMarshallers(LongCellMarshaller.INSTANCE, LongCellMarshaller.INSTANCE)
             .constantKeySizeBySample(new LongCell())
             .entries(maxRooms)
+            .minSegments(minSegments(maxRooms))
             .averageValueSize(averageRoomBytes)
             .maxBloatFactor(MAX_BLOAT_FACTOR)
             .putReturnsNull(true)
             .removeReturnsNull(true)
             .skipCloseOnExitHook(true)
             .create();
+    }
+
+    /**
+     * The segments to ask of Chronicle for {@code maxRooms}: at most {@link #ROOMS_PER_SEGMENT} each when full
+     * (Chronicle rounds up to a power of two).
+     */
+    static int minSegments(final long maxRooms)
+    {
+        return (int)Math.max(1, (maxRooms + ROOMS_PER_SEGMENT - 1) / ROOMS_PER_SEGMENT);
     }
 
     /**

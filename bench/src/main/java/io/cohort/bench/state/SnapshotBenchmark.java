@@ -127,6 +127,31 @@ public class SnapshotBenchmark
     }
 
     /**
+     * Streams every room a segment of the rooms map at a time, as a member serving a joiner's snapshot does, one
+     * segment per unit of a duty cycle's slice: the time per room times the rooms of a segment is what one unit
+     * holds the node's thread.
+     *
+     * @return the rooms visited, so that the work is not dead code.
+     */
+    @Benchmark
+    @OperationsPerInvocation(ROOMS)
+    public long roomSegments()
+    {
+        position = 0;
+        offsets.clear();
+        lengths.clear();
+        writer.begin(SOURCE_NODE, 1, TARGET_NODE, ++correlationId);
+        writer.beginRooms();
+        long visited = 0;
+        for (int segment = 0, segments = writer.roomSegments(); segment < segments; segment++)
+        {
+            visited += writer.writeRoomSegment(segment);
+        }
+        writer.end();
+        return visited;
+    }
+
+    /**
      * Loads the frames encoded at setup into the emptied target.
      *
      * @return the rows loaded.
