@@ -38,8 +38,6 @@ import java.util.List;
  */
 final class ClusterCore
 {
-    /** A gap between two duty cycles longer than this is counted as a stall ({@code NODE_STALLS}). */
-    static final long STALL_REPORTED_NS = 50_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(ClusterCore.class);
     /** Count entries visited per duty cycle to clean up after removed members: whole map segments, ~0.1 ms. */
     private static final int SWEEP_BUDGET = 1024;
@@ -92,9 +90,7 @@ final class ClusterCore
     private volatile boolean left;
     private long quorumLostSinceNs = -1;
     private long nowNs;
-    private long lastWorkNs;
-    private long stalls;
-    private long longestStallNs;
+    private final StallDetector stallDetector = new StallDetector();
     /** This node's own lateness (Lifeguard's local health): scales how long it waits for a quorum before it gives up. */
     private final LocalHealth localHealth;
     private int cycles;
@@ -328,11 +324,30 @@ final class ClusterCore
     }
 
     /**
-     * @return duty cycles that began more than {@link #STALL_REPORTED_NS} after the one before.
+     * Tells the stalls in which the node's thread itself ran from those it spent off the CPU, with this clock of
+     * the thread's CPU time; production installs one, a simulation none.
+     *
+     * @param clock read on the node's thread.
+     */
+    void threadCpuClock(final NanoClock clock)
+    {
+        stallDetector.cpuClock(clock);
+    }
+
+    /**
+     * @return duty cycles that began more than {@link StallDetector#STALL_REPORTED_NS} after the one before.
      */
     long stalls()
     {
-        return stalls;
+        return stallDetector.stalls();
+    }
+
+    /**
+     * @return the stalls in which the node's thread itself ran more than {@link StallDetector#STALL_REPORTED_NS}.
+     */
+    long workingStalls()
+    {
+        return stallDetector.workingStalls();
     }
 
     /**
@@ -340,7 +355,7 @@ final class ClusterCore
      */
     long longestStallNs()
     {
-        return longestStallNs;
+        return stallDetector.longestStallNs();
     }
 
     MemberSync memberSync()
@@ -350,14 +365,8 @@ final class ClusterCore
 
     private void detectStall(final long nowNs)
     {
-        final long stalledNs = 0 == lastWorkNs ? 0 : nowNs - lastWorkNs;
-        lastWorkNs = nowNs;
+        final long stalledNs = stallDetector.onCycle(nowNs);
         localHealth.onCycle(stalledNs, nowNs);
-        longestStallNs = Math.max(longestStallNs, stalledNs);
-        if (stalledNs > STALL_REPORTED_NS)
-        {
-            stalls++;
-        }
         if (stalledNs > context.heartbeatTimeoutNs() / 2)
         {
             // Timers that ran while this node slept say nothing of the others: its own row must not accuse them of

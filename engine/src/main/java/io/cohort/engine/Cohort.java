@@ -136,6 +136,7 @@ public final class Cohort
                 context, listener, transport, state, errorHandler, clock.nanoTime());
             coreHolder[0] = core;
             core.sliceClock(clock);
+            core.threadCpuClock(ThreadCpuClock.ifSupported());
             final ManyToOneRingBuffer apiQueue = new ManyToOneRingBuffer(
                 new UnsafeBuffer(ByteBuffer.allocateDirect(context.apiQueueBufferLength())));
             LOG.info("node {} incarnation {} launching Cohort {}: sync={} command={} counters={} {}",

@@ -39,6 +39,7 @@ final class NodeCounters implements AutoCloseable
     private final AtomicCounter stalls;
     private final AtomicCounter laggingAccusations;
     private final AtomicCounter longestStallMs;
+    private final AtomicCounter workingStalls;
     private long nextUpdateNs = Long.MIN_VALUE;
 
     NodeCounters(final CountersManager countersManager, final long incarnation)
@@ -65,6 +66,7 @@ final class NodeCounters implements AutoCloseable
         laggingAccusations = countersManager.newCounter("flow lagging accusations",
             CounterType.FLOW_LAGGING_ACCUSATIONS);
         longestStallMs = countersManager.newCounter("node longest stall ms", CounterType.NODE_LONGEST_STALL_MS);
+        workingStalls = countersManager.newCounter("node working stalls", CounterType.NODE_WORKING_STALLS);
         this.incarnation.setRelease(incarnation);
         state.setRelease(NodeState.STARTING.code());
         members.setRelease(1);
@@ -103,6 +105,7 @@ final class NodeCounters implements AutoCloseable
         stalls.setRelease(core.stalls());
         laggingAccusations.setRelease(core.membership().laggingAccusations());
         longestStallMs.setRelease(core.longestStallNs() / 1_000_000);
+        workingStalls.setRelease(core.workingStalls());
         heartbeat.setRelease(System.currentTimeMillis());
         return 1;
     }

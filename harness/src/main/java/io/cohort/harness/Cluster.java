@@ -151,12 +151,28 @@ final class Cluster implements AutoCloseable
      */
     Map<Integer, Long> stallsBySlot()
     {
-        final Map<Integer, Long> stalls = new TreeMap<>();
+        return statusCountBySlot("stalls");
+    }
+
+    /**
+     * Of the stalls, those in which a node's thread itself ran more than 50 ms of CPU (a long job), as the live
+     * nodes' last status lines report them, by slot.
+     *
+     * @return working stalls by slot; a node without a status line yet counts 0.
+     */
+    Map<Integer, Long> workingStallsBySlot()
+    {
+        return statusCountBySlot("workingStalls");
+    }
+
+    private Map<Integer, Long> statusCountBySlot(final String field)
+    {
+        final Map<Integer, Long> counts = new TreeMap<>();
         for (final NodeProcess node : live.values())
         {
-            stalls.put(node.slot, Long.parseLong(node.status().getOrDefault("stalls", "0")));
+            counts.put(node.slot, Long.parseLong(node.status().getOrDefault(field, "0")));
         }
-        return stalls;
+        return counts;
     }
 
     /**

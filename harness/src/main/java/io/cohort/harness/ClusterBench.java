@@ -378,6 +378,7 @@ public final class ClusterBench
             {
                 cluster.progressPhase("join");
                 final Map<Integer, Long> stallsBefore = cluster.stallsBySlot();
+                final Map<Integer, Long> workingStallsBefore = cluster.workingStallsBySlot();
                 final Map<String, String> joined = cluster.start(nodes, timeoutMs);
                 figures.joinMs = Double.parseDouble(joined.get("joinMs"));
                 figures.joinLaunchMs = Double.parseDouble(joined.get("launchMs"));
@@ -394,6 +395,8 @@ public final class ClusterBench
                 final Map<Integer, Long> stallsAtJoining = cluster.stallsBySlotAt(joiningNs);
                 figures.joinMemberStalls = 0;
                 figures.joinStartMemberStalls = 0;
+                figures.joinMemberWorkingStalls = 0;
+                final Map<Integer, Long> workingStalls = cluster.workingStallsBySlot();
                 for (final Map.Entry<Integer, Long> entry : cluster.stallsBySlot().entrySet())
                 {
                     if (entry.getKey() == nodes)
@@ -403,12 +406,15 @@ public final class ClusterBench
                     final long before = stallsBefore.getOrDefault(entry.getKey(), 0L);
                     figures.joinMemberStalls += entry.getValue() - before;
                     figures.joinStartMemberStalls += stallsAtJoining.getOrDefault(entry.getKey(), before) - before;
+                    figures.joinMemberWorkingStalls += workingStalls.getOrDefault(entry.getKey(), 0L) -
+                        workingStallsBefore.getOrDefault(entry.getKey(), 0L);
                 }
                 figures.longestStallMs = cluster.longestStallMs();
                 cluster.println(String.format("- node-thread stalls over 50 ms on the members while it joined: %d, " +
-                    "%d of them before it was JOINING (its JVM starting, its node created) " +
+                    "%d of them before it was JOINING (its JVM starting, its node created), %d working (the thread " +
+                    "itself ran over 50 ms: a long job; the others off the CPU) " +
                     "(longest gap between two cycles of any node since its launch: %d ms)", figures.joinMemberStalls,
-                    figures.joinStartMemberStalls, figures.longestStallMs));
+                    figures.joinStartMemberStalls, figures.joinMemberWorkingStalls, figures.longestStallMs));
             }
             if (crash)
             {

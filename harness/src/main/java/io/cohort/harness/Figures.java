@@ -37,6 +37,11 @@ final class Figures
     long joinMemberStalls = -1;
     /** Of {@link #joinMemberStalls}, those before the joiner was JOINING (its JVM starting beside the members). */
     long joinStartMemberStalls = -1;
+    /**
+     * Of {@link #joinMemberStalls}, those in which the member's thread itself ran more than 50 ms of CPU (a long
+     * job); the others it spent off the CPU (two cores shared by every node, a GC pause).
+     */
+    long joinMemberWorkingStalls = -1;
     /** The longest gap between two duty cycles of any node since its launch, in milliseconds. */
     long longestStallMs;
     double crashMs = Double.NaN;
@@ -127,8 +132,9 @@ final class Figures
         if (joinMemberStalls >= 0)
         {
             row(out, "members' node-thread stalls > 50 ms during the join", String.valueOf(joinMemberStalls),
-                joinStartMemberStalls + " of them before it was JOINING (its JVM starting); longest gap between two " +
-                "cycles of any node since launch: " + longestStallMs + " ms");
+                joinStartMemberStalls + " of them before it was JOINING (its JVM starting); " + joinMemberWorkingStalls +
+                " working (a long job), the rest off the CPU; longest gap between two cycles of any node since " +
+                "launch: " + longestStallMs + " ms");
         }
         row(out, "kill -9 to evicted by every survivor", ms(crashMs), "");
         out.append(stageBreakdown());

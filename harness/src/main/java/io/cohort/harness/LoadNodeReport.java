@@ -98,13 +98,14 @@ final class LoadNodeReport
             }
             System.out.printf("STATUS slot=%d t=%d state=%s members=%d phase=%s events=%d live=%d bp=%d " +
                 "refused=%d refusedLater=%d applied=%d probes=%d sent=%d received=%d p50us=%.1f p99us=%.1f " +
-                "samples=%d stalls=%d longestStallMs=%d digests=%s%n",
+                "samples=%d stalls=%d workingStalls=%d longestStallMs=%d digests=%s%n",
                 slot, SharedClock.nowNs(), node.state(), node.members().length, LoadGenerator.PHASE_NAMES[current],
                 generator.accepted(), generator.liveSubscriptions(), generator.backPressured(), generator.refused(),
                 listener.refusedLater(), listener.applied(), generator.probes(), generator.notificationsSent(),
                 listener.notificationsReceived(), interval.getValueAtPercentile(50) / 1e3,
                 interval.getValueAtPercentile(99) / 1e3, interval.getTotalCount(),
-                node.counter(CounterType.NODE_STALLS), node.counter(CounterType.NODE_LONGEST_STALL_MS), digests);
+                node.counter(CounterType.NODE_STALLS), node.counter(CounterType.NODE_WORKING_STALLS),
+                node.counter(CounterType.NODE_LONGEST_STALL_MS), digests);
         }
     }
 

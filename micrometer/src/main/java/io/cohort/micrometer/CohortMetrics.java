@@ -52,7 +52,9 @@ import java.util.function.ToDoubleFunction;
  *   {@code _applied_messages_total}, {@code _gaps/_duplicates/_reorders/_bad_frames/_lost_tails_total} (over every
  *   peer), {@code _stale_frames/_stranger_frames/_misrouted_frames/_foreign_cluster_frames/_auth_refused}
  *   and {@code _command_timeouts_total}, {@code cohort_node_stalls_total} (duty cycles of the node's thread that
- *   began more than 50 ms after the one before), {@code cohort_flow_lagging_accusations_total} (replicas this node
+ *   began more than 50 ms after the one before) and {@code cohort_node_stalls_working_total} (of those, the ones in
+ *   which the thread itself ran more than 50 ms of CPU: a long job; the others it spent off the CPU),
+ *   {@code cohort_flow_lagging_accusations_total} (replicas this node
  *   asked the cluster to remove with reason LAGGING).</li>
  * </ul>
  * Per-peer counters, tagged {@code peer} (the peer's node id, 16 hex digits, as in the logs and {@code cohort stat}):
@@ -86,6 +88,8 @@ public final class CohortMetrics implements MeterBinder, AutoCloseable
         new Counted("cohort.node.evictions", CounterType.NODE_EVICTIONS, null, "Members this node saw evicted"),
         new Counted("cohort.node.stalls", CounterType.NODE_STALLS, null,
             "Duty cycles of the node's thread that began more than 50 ms after the one before"),
+        new Counted("cohort.node.stalls.working", CounterType.NODE_WORKING_STALLS, null,
+            "Of those stalls, the ones in which the node's thread itself ran more than 50 ms of CPU (a long job)"),
         new Counted("cohort.flow.lagging.accusations", CounterType.FLOW_LAGGING_ACCUSATIONS, null,
             "Replicas this node asked the cluster to remove for lagging behind its stream"),
         total("cohort.node.received.frames", CounterType.PEER_FRAMES, null, "Frames received from peers"),

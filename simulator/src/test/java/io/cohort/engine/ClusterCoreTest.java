@@ -319,7 +319,7 @@ class ClusterCoreTest
         network.runFor(ms(200));
 
         assertEquals(0, n3.core().stalls(), "a simulated node cycles every millisecond or so");
-        assertTrue(n3.core().longestStallNs() <= ClusterCore.STALL_REPORTED_NS);
+        assertTrue(n3.core().longestStallNs() <= StallDetector.STALL_REPORTED_NS);
         n3.pause();
         // Past its lease (the heartbeat timeout less an interval, from its last heartbeat a quorum echoed), short of
         // the heartbeat timeout that would start its removal.

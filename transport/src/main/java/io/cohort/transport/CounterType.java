@@ -108,6 +108,13 @@ public final class CounterType
     public static final int NODE_STALLS = 309;
     /** The longest gap between two duty cycles of the node's thread since launch, in milliseconds. */
     public static final int NODE_LONGEST_STALL_MS = 310;
+    /**
+     * Of {@link #NODE_STALLS}, those in which the node's thread itself ran more than 50 ms of CPU: a long job in one
+     * duty cycle, which the node's slicing exists to prevent. The other stalls were spent off the CPU (the machine
+     * busier than its cores, a GC pause or another JVM safepoint). Stays 0 where the JVM cannot measure a thread's
+     * CPU time.
+     */
+    public static final int NODE_WORKING_STALLS = 311;
 
     private CounterType()
     {

@@ -65,6 +65,7 @@ class CounterTypeTest
         pinned.put("NODE_ERRORS", 308);
         pinned.put("NODE_STALLS", 309);
         pinned.put("NODE_LONGEST_STALL_MS", 310);
+        pinned.put("NODE_WORKING_STALLS", 311);
 
         final Map<String, Integer> declared = new LinkedHashMap<>();
         for (final Field field : CounterType.class.getDeclaredFields())

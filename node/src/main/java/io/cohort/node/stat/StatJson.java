@@ -98,6 +98,7 @@ final class StatJson
         field(out, "errors", view.value(CounterType.NODE_ERRORS, 0));
         field(out, "stalls", view.value(CounterType.NODE_STALLS, 0));
         field(out, "longestStallMs", view.value(CounterType.NODE_LONGEST_STALL_MS, 0));
+        field(out, "workingStalls", view.value(CounterType.NODE_WORKING_STALLS, 0));
         field(out, "bytesIn", total(view, CounterType.PEER_BYTES));
         field(out, "messagesIn", total(view, CounterType.PEER_MESSAGES));
         field(out, "framesIn", total(view, CounterType.PEER_FRAMES));

@@ -131,6 +131,7 @@ class CohortStatCheckTest
         assertNull(view.get("problem"));
         assertEquals(1L, view.get("members"));
         assertEquals(List.of(), view.get("peers"));
+        assertEquals(0L, view.get("workingStalls"), "a node idling on its own never works 50 ms in one cycle");
         assertTrue((Long)view.get("statusAgeMs") <= NodeView.STALE_MS, view.toString());
         assertTrue(out().endsWith("}\n"), "one object, one line: " + out());
         assertEquals(1, out().lines().count(), out());
