@@ -125,6 +125,45 @@ class ZmqSyncChannelTest
     }
 
     @Test
+    void shouldGiveEachStreamOneFramePerPollOnceTheReceiveDeadlineHasPassed()
+    {
+        final TestNode a = node(1);
+        final TestNode c = node(3);
+        final TestNode b = node(2);
+        connect(a, b);
+        connect(c, b);
+        final int frames = 12;
+        final int perFrame = 50;
+        broadcastFrames(a, frames, perFrame);
+        broadcastFrames(c, frames, perFrame);
+
+        // A deadline already past: each stream gives at most one frame a call, and neither is starved.
+        int polls = 0;
+        while (b.recorder.messages.size() < 2 * frames * perFrame && polls < 10_000)
+        {
+            final long fromA = countFrom(b, 1);
+            final long fromC = countFrom(b, 3);
+            b.transport.poll(b.recorder, b.recorder, System.nanoTime() - 1);
+            polls++;
+            assertTrue(countFrom(b, 1) - fromA <= perFrame, "more than one frame of a in one poll");
+            assertTrue(countFrom(b, 3) - fromC <= perFrame, "more than one frame of c in one poll");
+            if (b.recorder.messages.size() < 2 * frames * perFrame)
+            {
+                Thread.onSpinWait();
+            }
+        }
+
+        assertEquals(frames * perFrame, countFrom(b, 1), "every frame of a, " + polls + " polls");
+        assertEquals(frames * perFrame, countFrom(b, 3), "every frame of c, " + polls + " polls");
+        assertTrue(polls >= frames, "at least a poll per frame of a stream: " + polls);
+    }
+
+    private static long countFrom(final TestNode node, final long peerNodeId)
+    {
+        return node.recorder.messages.stream().filter((message) -> message.peerNodeId() == peerNodeId).count();
+    }
+
+    @Test
     void shouldRouteDirectedMessagesOnlyToTheirDestination()
     {
         final TestNode a = node(1);
