@@ -142,7 +142,7 @@ public final class CohortConfiguration
     /**
      * Work a duty cycle may give to long jobs (serving and loading snapshots, replaying a join buffer), shared by
      * them in turn, so the node keeps heartbeating and serving its clients meanwhile; also the time a cycle may spend
-     * carrying out queued API calls. From 100us to 50ms.
+     * applying the members' streams and the time it may spend carrying out queued API calls. From 100us to 50ms.
      */
     public static final String SLICE_BUDGET_PROP_NAME = "cohort.slice.budget";
     /** Default slice budget. */

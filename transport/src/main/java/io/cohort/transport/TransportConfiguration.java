@@ -62,7 +62,10 @@ public final class TransportConfiguration
     /** Smallest kernel receive buffer accepted, in bytes, when one is set. */
     public static final int RECEIVE_BUFFER_MIN = 4096;
 
-    /** Most frames read from one socket per duty cycle, so one busy peer cannot starve the others. */
+    /**
+     * Most frames read from one socket per duty cycle, so one busy peer cannot starve the others; a member's stream
+     * gives one frame only once the cycle's cohort.slice.budget has passed.
+     */
     public static final String RECEIVE_BUDGET_PROP_NAME = "cohort.transport.receive.budget";
     /** Default receive budget. */
     public static final int RECEIVE_BUDGET_DEFAULT = 64;
