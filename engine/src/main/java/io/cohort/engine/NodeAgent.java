@@ -72,8 +72,8 @@ final class NodeAgent implements Agent
     {
         final long nowNs = clock.nanoTime();
         core.beginCycle(nowNs);
-        // The members' streams get a slice, as calls and long jobs do: a burst of frames is applied over cycles.
-        int workCount = transport.poll(core.syncHandler(), core.commandHandler(), nowNs + sliceBudgetNs);
+        // Each member's stream gets a slice, as calls and long jobs do: a burst of frames is applied over cycles.
+        int workCount = transport.poll(core.syncHandler(), core.commandHandler(), sliceBudgetNs);
         boolean drained = false;
         final long consumedBefore = apiQueue.consumerPosition();
         // Only the broadcast stream holds calls back: rows and events are claimed on it, while a publish meets its
