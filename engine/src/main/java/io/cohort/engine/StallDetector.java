@@ -30,6 +30,7 @@ final class StallDetector
     private long stalls;
     private long workingStalls;
     private long longestStallNs;
+    private boolean cpuSampled;
     private long cpuSampleNs;
     private long cpuSampledAtNs;
 
@@ -41,7 +42,7 @@ final class StallDetector
     void cpuClock(final NanoClock cpuClock)
     {
         this.cpuClock = cpuClock;
-        cpuSampledAtNs = 0;
+        cpuSampled = false;
     }
 
     /**
@@ -60,13 +61,14 @@ final class StallDetector
         {
             stalls++;
         }
-        if (null != cpuClock && (stalled || 0 == cpuSampledAtNs || nowNs - cpuSampledAtNs >= CPU_SAMPLE_INTERVAL_NS))
+        if (null != cpuClock && (stalled || !cpuSampled || nowNs - cpuSampledAtNs >= CPU_SAMPLE_INTERVAL_NS))
         {
             final long cpuNs = cpuClock.nanoTime();
-            if (stalled && 0 != cpuSampledAtNs && cpuNs - cpuSampleNs > STALL_REPORTED_NS)
+            if (stalled && cpuSampled && cpuNs - cpuSampleNs > STALL_REPORTED_NS)
             {
                 workingStalls++;
             }
+            cpuSampled = true;
             cpuSampleNs = cpuNs;
             cpuSampledAtNs = nowNs;
         }

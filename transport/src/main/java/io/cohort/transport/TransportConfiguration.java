@@ -64,7 +64,7 @@ public final class TransportConfiguration
 
     /**
      * Most frames read from one socket per duty cycle, so one busy peer cannot starve the others; a member's stream
-     * gives one frame only once the cycle's cohort.slice.budget has passed.
+     * is read for at most cohort.slice.budget a cycle (its first frame always).
      */
     public static final String RECEIVE_BUDGET_PROP_NAME = "cohort.transport.receive.budget";
     /** Default receive budget. */

@@ -550,7 +550,7 @@ public final class ZmqTransport implements Transport
                 workCount += pollDealer(connection.dealer, connection.peer.counters(), commandHandler);
             }
         }
-        for (int i = 0, seedCount = seeds.size(); i < seedCount; i++)
+        for (int i = 0, size = seeds.size(); i < size; i++)
         {
             workCount += pollDealer(seeds.get(i), null, commandHandler);
         }
@@ -566,11 +566,11 @@ public final class ZmqTransport implements Transport
     private int pollSubscriber(final Connection connection, final SyncHandler handler, final long receiveSliceNs)
     {
         final int budget = context.receiveBudget();
-        final long startNs = NO_RECEIVE_SLICE == receiveSliceNs ? 0 : System.nanoTime();
+        final long startNs = System.nanoTime();
         int received = 0;
         Msg message;
         while (received < budget && !connection.removed &&
-            (0 == received || NO_RECEIVE_SLICE == receiveSliceNs || System.nanoTime() - startNs < receiveSliceNs) &&
+            (0 == received || System.nanoTime() - startNs < receiveSliceNs) &&
             null != (message = connection.subscriber.recvMsg(ZMQ.DONTWAIT)))
         {
             received++;
