@@ -67,7 +67,7 @@ final class RoomSource
         {
             return SnapshotRequestDecoder.FLAG_ROOM_TABLE_COMPLETE;
         }
-        if (loaded || fellBack)
+        if (settled())
         {
             return 0;
         }
@@ -96,7 +96,7 @@ final class RoomSource
      */
     Member sourceToAskAgain(final Member member)
     {
-        if (!tableComplete && !loaded && !fellBack && sourceAsked && member != source)
+        if (!settled() && sourceAsked && member != source)
         {
             sourceAsked = false;
             return source;
@@ -111,7 +111,7 @@ final class RoomSource
      */
     Member replaceSourceIfGone()
     {
-        if (tableComplete || loaded || fellBack || null == source || members.contains(source))
+        if (settled() || null == source || members.contains(source))
         {
             return null;
         }
@@ -172,7 +172,7 @@ final class RoomSource
      */
     boolean onLoaded(final Member member)
     {
-        if (tableComplete || loaded || fellBack)
+        if (settled())
         {
             return true;
         }
@@ -200,7 +200,16 @@ final class RoomSource
      */
     boolean isAwaitedSource(final Member member)
     {
-        return !tableComplete && !loaded && !fellBack && member == source;
+        return !settled() && member == source;
+    }
+
+    /**
+     * Whether the source no longer matters: its rooms are loaded, this node synced every member, or it fell back to
+     * every member's own rooms.
+     */
+    private boolean settled()
+    {
+        return tableComplete || loaded || fellBack;
     }
 
     /**
