@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves snapshots of this node's own rows (then every room, unless the requester needs none of them) to the
  * members that sync it, in slices: each duty cycle gives the sessions at most the {@link SliceBudget} left, a map
- * segment at a time, so a node serving a joiner keeps heartbeating and serving its own clients. At most {@code cohort.snapshot.max.sessions} requesters
- * are served at once (a further one is answered {@code NOT_READY} and asks again), and a session keeps at most
+ * segment at a time, so a node serving a joiner keeps heartbeating and serving its own clients. At most
+ * {@code cohort.snapshot.max.sessions} requesters are served at once (a further one is answered {@code NOT_READY}
+ * and asks again), and a session keeps at most
  * {@code cohort.snapshot.credit} chunks (plus one segment's worth) beyond what its requester reports loaded, so
  * neither side queues a whole snapshot in memory.
  * <p>
