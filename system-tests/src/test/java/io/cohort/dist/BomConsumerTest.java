@@ -241,6 +241,8 @@ class BomConsumerTest
             "every library from the private repository: " + entries);
         assertTrue(entries.stream().noneMatch((entry) -> entry.contains("chronicle-analytics")),
             "Chronicle's analytics are excluded: " + entries);
+        assertTrue(entries.stream().noneMatch((entry) -> entry.contains("/net/openhft/affinity/")),
+            "Chronicle's thread affinity is excluded: " + entries);
 
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
