@@ -50,8 +50,8 @@ class ConfigurationReferenceTest
         assertTrue(table.contains("| `cohort.heartbeat.interval` | `100ms` | Interval between heartbeats. |"), table);
         assertTrue(table.contains("| `cohort.state.max.rooms` | `1048576` | "), table);
         assertTrue(table.contains("| `cohort.counters.dir` | `/dev/shm/cohort` where `/dev/shm` exists"), table);
-        // One row per property: 30 engine, 13 transport, 8 state.
-        assertEquals(30 + 13 + 8, table.lines().filter((line) -> line.startsWith("| `cohort.")).count(), table);
+        // One row per property: 30 engine, 13 transport, 9 state.
+        assertEquals(30 + 13 + 9, table.lines().filter((line) -> line.startsWith("| `cohort.")).count(), table);
     }
 
     @Test

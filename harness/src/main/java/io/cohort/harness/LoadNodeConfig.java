@@ -3,6 +3,7 @@ package io.cohort.harness;
 import io.cohort.engine.CohortContext;
 import io.cohort.engine.CohortListener;
 import io.cohort.engine.CohortNode;
+import io.cohort.engine.StandaloneProcess;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -108,7 +109,9 @@ final class LoadNodeConfig
      */
     CohortContext context(final CohortListener listener)
     {
-        final CohortContext context = new CohortContext().seeds(seeds).listener(listener);
+        // A bench node is a process that hosts one node and nothing else, as the standalone node is.
+        final CohortContext context = StandaloneProcess.standaloneDefaults(new CohortContext())
+            .seeds(seeds).listener(listener);
         context.transportContext().bindAddress("127.0.0.1").syncPort(0).commandPort(0)
             .countersDir(new File(dir, "counters").getPath());
         if (!curveKeyFile.isEmpty())

@@ -89,7 +89,7 @@ public final class CohortMain
                     }
                 }
             });
-            context.conclude();
+            StandaloneProcess.standaloneDefaults(context).conclude();
             node = Cohort.launch(context);
             launched.set(node);
             launchDone.countDown();

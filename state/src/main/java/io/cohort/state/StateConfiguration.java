@@ -75,6 +75,18 @@ public final class StateConfiguration
     public static final int SNAPSHOT_FRAME_LENGTH_DEFAULT = 16 * 1024;
 
     /**
+     * Whether Chronicle may load its binding to native POSIX calls (JNR: msync, fallocate, clock_gettime), as it
+     * does in any JVM that uses it. Cohort's maps live in memory and never call it, yet Chronicle loads it with the
+     * first map: about 150 ms of a node's start, and a native library unpacked into {@code java.io.tmpdir}.
+     * {@code false} installs Chronicle's no-op binding instead, for the whole JVM: only where nothing else in the
+     * JVM uses Chronicle's mapped files (Chronicle Queue, persisted maps), whose msync would then do nothing. The
+     * standalone node ({@code cohort-node}) hosts nothing else and sets {@code false} unless this property is given.
+     */
+    public static final String CHRONICLE_POSIX_PROP_NAME = "cohort.state.chronicle.posix";
+    /** Default of {@link #CHRONICLE_POSIX_PROP_NAME}: Chronicle's own behaviour, safe beside other Chronicle users. */
+    public static final String CHRONICLE_POSIX_DEFAULT = "true";
+
+    /**
      * Rooms stored inline with each connection; more spill into the overflow map. A connection takes a 48-byte
      * slot of a table sized for {@link #MAX_CONNECTIONS_PROP_NAME} at a load of 3/4: 32 bytes off-heap per
      * subscription for connections with two rooms, with the table full.
@@ -173,5 +185,15 @@ public final class StateConfiguration
     public static int snapshotFrameLength()
     {
         return PROPERTIES.intSize(SNAPSHOT_FRAME_LENGTH_PROP_NAME, SNAPSHOT_FRAME_LENGTH_DEFAULT, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #CHRONICLE_POSIX_PROP_NAME} or its default.
+     *
+     * @return whether Chronicle may load its native POSIX binding.
+     */
+    public static boolean chroniclePosix()
+    {
+        return PROPERTIES.booleanValue(CHRONICLE_POSIX_PROP_NAME, CHRONICLE_POSIX_DEFAULT);
     }
 }

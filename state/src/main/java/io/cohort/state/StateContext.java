@@ -27,6 +27,7 @@ public final class StateContext
     private int averageRoomBytes = StateConfiguration.averageRoomBytes();
     private int maxNodes = StateConfiguration.maxNodes();
     private int snapshotFrameLength = StateConfiguration.snapshotFrameLength();
+    private boolean chroniclePosix = StateConfiguration.chroniclePosix();
     private CodecLimits codecLimits = StateConfiguration.CODEC_LIMITS_DEFAULT;
 
     /**
@@ -320,6 +321,29 @@ public final class StateContext
     }
 
     /**
+     * See {@link StateConfiguration#CHRONICLE_POSIX_PROP_NAME}.
+     *
+     * @return whether Chronicle may load its native POSIX binding.
+     */
+    public boolean chroniclePosix()
+    {
+        return chroniclePosix;
+    }
+
+    /**
+     * See {@link StateConfiguration#CHRONICLE_POSIX_PROP_NAME}: {@code false} takes effect for the whole JVM when a
+     * {@link SubscriptionState} is created with this context, and cannot be undone in that JVM.
+     *
+     * @param chroniclePosix false for Chronicle's no-op binding (nothing else in the JVM maps Chronicle files).
+     * @return this for a fluent API.
+     */
+    public StateContext chroniclePosix(final boolean chroniclePosix)
+    {
+        this.chroniclePosix = chroniclePosix;
+        return this;
+    }
+
+    /**
      * The wire limits every node of the cluster shares: names and filters stored here must be encodable.
      *
      * @return the codec limits.
@@ -372,6 +396,7 @@ public final class StateContext
             ", averageRoomBytes=" + averageRoomBytes +
             ", maxNodes=" + maxNodes +
             ", snapshotFrameLength=" + snapshotFrameLength +
+            ", chroniclePosix=" + chroniclePosix +
             ", codecLimits=" + codecLimits +
             '}';
     }

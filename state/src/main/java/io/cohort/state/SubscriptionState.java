@@ -2,6 +2,7 @@ package io.cohort.state;
 
 import io.cohort.codec.RoomCreatedDecoder;
 import io.cohort.codec.SnapshotChunkDecoder;
+import net.openhft.posix.PosixAPI;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -76,6 +77,12 @@ public final class SubscriptionState implements AutoCloseable
         this.listener = listener;
         previousCounts = new long[context.maxRoomsPerConnection()];
 
+        if (!context.chroniclePosix())
+        {
+            // Before the first map: Chronicle's core loads its native binding as it initialises, unless one is
+            // installed already. Cohort's maps are in memory: nothing of theirs calls it.
+            PosixAPI.useNoOpPosixApi();
+        }
         RoomTable rooms = null;
         ConnectionTable connections = null;
         try

@@ -9,6 +9,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,25 @@ class StateContextTest
         {
             System.clearProperty(StateConfiguration.MAX_ROOMS_PROP_NAME);
             System.clearProperty(StateConfiguration.MAX_NODES_PROP_NAME);
+        }
+    }
+
+    @Test
+    void shouldReadTheChroniclePosixChoiceAndNameABadOne()
+    {
+        assertTrue(new StateContext().chroniclePosix());
+        System.setProperty(StateConfiguration.CHRONICLE_POSIX_PROP_NAME, "false");
+        try
+        {
+            assertFalse(new StateContext().chroniclePosix());
+
+            System.setProperty(StateConfiguration.CHRONICLE_POSIX_PROP_NAME, "maybe");
+            final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, StateContext::new);
+            assertTrue(ex.getMessage().contains("cohort.state.chronicle.posix=maybe"), ex.getMessage());
+        }
+        finally
+        {
+            System.clearProperty(StateConfiguration.CHRONICLE_POSIX_PROP_NAME);
         }
     }
 

@@ -1,0 +1,35 @@
+package io.cohort.engine;
+
+import io.cohort.state.StateContext;
+import io.cohort.state.SubscriptionState;
+import net.openhft.posix.PosixAPI;
+
+/**
+ * A child JVM of {@link ChroniclePosixTest}: creates a node's off-heap state as a standalone process
+ * ({@code standalone}) or an embedding application (anything else) would configure it, then prints the POSIX
+ * binding Chronicle holds, as {@code binding=<class>}. Outside JUnit, as a node process: Chronicle loads its
+ * binding eagerly only where no thread runs JUnit.
+ */
+public final class ChroniclePosixProbe
+{
+    private ChroniclePosixProbe()
+    {
+    }
+
+    /**
+     * @param args {@code standalone} or {@code embedded}.
+     */
+    public static void main(final String[] args)
+    {
+        final CohortContext context = new CohortContext();
+        if ("standalone".equals(args[0]))
+        {
+            StandaloneProcess.standaloneDefaults(context);
+        }
+        final StateContext stateContext = context.stateContext().localNodeId(1).maxRooms(1024).maxConnections(1024);
+        try (SubscriptionState ignored = new SubscriptionState(stateContext, (room, previous, current) -> {}))
+        {
+            System.out.println("binding=" + PosixAPI.posix().getClass().getSimpleName());
+        }
+    }
+}
