@@ -12,7 +12,6 @@ import org.agrona.collections.LongHashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,7 +32,8 @@ import java.util.List;
  * have settled, {@link CutDetector} keeps the largest group in which everyone hears everyone, removing the most
  * disconnected first, then the accuser, then the youngest. So a bridge node cannot keep two groups that do not hear
  * each other together, a lone accuser with a broken receive path is the one that goes, and a crashed node (whose
- * row goes stale: it "hears nobody") goes first. Only a group that is a quorum of the view proposes.
+ * row goes stale: it "hears nobody") goes first. Only a group that is a quorum of the view proposes. The successor
+ * this node wants, and why each member leaves it, is {@link ViewPlanner}'s.
  * <p>
  * <b>Who proposes.</b> The lowest-ranked survivor that is not leaving (the coordinator) proposes at once; the others
  * after a round timeout per rank ahead of them, so a crashed or slow coordinator delays a change but never blocks it.
@@ -72,23 +72,17 @@ final class Membership implements SyncPublisher.HeartbeatView
     private final Quorum quorum;
     private final Lease lease;
     private final ReachabilityMatrix matrix = new ReachabilityMatrix();
-    private final SettledCut settledCut = new SettledCut();
     private final ViewAgreement agreement;
     private final long heartbeatTimeoutNs;
-    private final long settleNs;
-    /** Scratch for {@link CutDetector#survivors}: whether the cut chose between two members by age alone. */
-    private final long[] cutDecidedByAge = new long[3];
     private final long roundTimeoutNs;
     private final long distrustNs;
     private final long decisionBoundNs;
-    private final LongHashSet removeScratchIds = new LongHashSet();
     private final Long2ObjectHashMap<ViewMember> pendingJoins = new Long2ObjectHashMap<>();
     private final Long2LongHashMap pendingJoinSeenNs = new Long2LongHashMap(Long.MIN_VALUE);
     private final LongHashSet leavers = new LongHashSet();
     /** Members accused of lagging, by node id (views change a few times a minute: allocating here is harmless). */
     private final LaggingAccusations laggards = new LaggingAccusations();
-    private final long[] removeScratch = new long[View.MAX_MEMBERS];
-    private final int[] reasonScratch = new int[View.MAX_MEMBERS];
+    private final ViewPlanner planner;
     private final ChangeRequestDecoder changeDecoder = new ChangeRequestDecoder();
     private final RateLimitedWarnings warnings;
 
@@ -130,16 +124,16 @@ final class Membership implements SyncPublisher.HeartbeatView
         this.self = self;
         this.quorum = new Quorum(context.splitStrategy(), context.minimumNodes());
         this.heartbeatTimeoutNs = context.heartbeatTimeoutNs();
-        this.settleNs = context.suspicionTimeoutNs();
         this.lease = new Lease(leaseNs(context));
         this.roundTimeoutNs = 3 * context.heartbeatIntervalNs();
         // The slowest decision a fault report leads to: the others' copy faults confirmed (a copy unsynced for T,
         // ClusterCore#onDesync), a lone accuser's settling (T + S), the commit wait of a node still heard (its whole
         // lease), and a round trip of heartbeats for the rows to spread and of the agreement.
-        this.decisionBoundNs = 2 * heartbeatTimeoutNs + settleNs + Lease.commitWaitNs(lease.leaseNs(), CLOCK_DRIFT, 0) +
-            2 * context.heartbeatIntervalNs();
+        this.decisionBoundNs = 2 * heartbeatTimeoutNs + context.suspicionTimeoutNs() +
+            Lease.commitWaitNs(lease.leaseNs(), CLOCK_DRIFT, 0) + 2 * context.heartbeatIntervalNs();
         // A distrusted copy's edge outlasts that decision.
         this.distrustNs = decisionBoundNs + heartbeatTimeoutNs;
+        this.planner = new ViewPlanner(context, core, matrix, quorum, leavers, laggards, pendingJoins);
         this.agreement = new ViewAgreement(context, core, this, transport, messages, quorum, lease.leaseNs(),
             roundTimeoutNs);
         this.warnings = new RateLimitedWarnings(LOG::warn, core::nowNs, RateLimitedWarnings.DEFAULT_BURST,
@@ -396,7 +390,14 @@ final class Membership implements SyncPublisher.HeartbeatView
      */
     boolean distrustsALaggingCopy(final long nowNs)
     {
-        final List<Member> members = core.members();
+        return distrustsALaggingCopy(core.members(), nowNs);
+    }
+
+    /**
+     * {@link #distrustsALaggingCopy(long)} of a node whose members are these.
+     */
+    static boolean distrustsALaggingCopy(final List<Member> members, final long nowNs)
+    {
         for (int i = 0, size = members.size(); i < size; i++)
         {
             final Member member = members.get(i);
@@ -630,26 +631,9 @@ final class Membership implements SyncPublisher.HeartbeatView
         laggards.expire(nowNs, heartbeatTimeoutNs);
         matrix.setOwnRow(ownRow(nowNs), heartbeatSeq, nowNs);
         final long[] rows = matrix.effectiveRows(nowNs, heartbeatTimeoutNs);
-        final long all = view.allRanks();
-        final boolean edges = view.size() > 1 && CutDetector.hasEdge(rows, all);
-        long survivors = all;
-        if (edges)
-        {
-            survivors = CutDetector.survivors(view.size(), rows, SplitStrategy.KEEP_OLDEST == context.splitStrategy(),
-                cutDecidedByAge);
-            final long settledSinceNs = settledCut.observe(survivors, nowNs);
-            if (0 == (survivors & (1L << selfRank)) || !quorum.isQuorum(view, survivors) ||
-                nowNs - settledSinceNs < settleNs(rows, survivors, nowNs))
-            {
-                // Not settled, not a group this node belongs to, or not one that could install a view: no cut yet.
-                survivors = all;
-            }
-        }
-        else
-        {
-            settledCut.observe(all, nowNs);
-        }
-        final View wanted = wantedView(survivors, edges, rows, nowNs);
+        final boolean edges = view.size() > 1 && CutDetector.hasEdge(rows, view.allRanks());
+        final long survivors = planner.survivors(view, selfRank, rows, edges, nowNs);
+        final View wanted = planner.wantedView(view, selfRank, survivors, edges, rows, nowNs);
         if (null == wanted)
         {
             changeSinceNs = -1;
@@ -660,7 +644,7 @@ final class Membership implements SyncPublisher.HeartbeatView
         {
             changeSinceNs = nowNs;
         }
-        final int position = positionAmongProposers(survivors);
+        final int position = planner.positionAmongProposers(view, selfRank, survivors);
         if (position < 0 || nowNs - changeSinceNs < position * roundTimeoutNs)
         {
             return workCount;
@@ -714,49 +698,6 @@ final class Membership implements SyncPublisher.HeartbeatView
     }
 
     /**
-     * How long the edges must stand still before the cut is acted on: a heartbeat timeout more when a lone accuser
-     * (one row with edges, not stale) is involved, or when the cut would remove a member nobody accuses (a false
-     * accuser: its accusations were outweighed). After a crash the first node to time out is alone for a while, as
-     * the others' timers started from the last frame each of them read; and the others see a faulty node's lost or
-     * garbled frames only at its next frames or heartbeats, which a lossy node delivers late (seed 567685: two
-     * members accusing a node that lost 80 % of its packets were removed as false accusers 20 ms before the others
-     * saw its gaps too). Accusers are removed only once every other member had a heartbeat timeout to agree. The
-     * same when the cut chose between two members accusing each other by age alone (seed 5728: a lossy node and the
-     * healthy node it accused): the rows do not yet say which is broken, and a faulty node's other edges show within
-     * a heartbeat timeout.
-     */
-    private long settleNs(final long[] rows, final long survivors, final long nowNs)
-    {
-        // A member this node has not heard within the timeout (its row stale: it accuses everyone) is known silent,
-        // so a tie with it is no guess (a crashed member of a view of two).
-        if (0 != cutDecidedByAge[0] && !matrix.isStale((int)cutDecidedByAge[1], nowNs, heartbeatTimeoutNs) &&
-            !matrix.isStale((int)cutDecidedByAge[2], nowNs, heartbeatTimeoutNs))
-        {
-            return settleNs + heartbeatTimeoutNs;
-        }
-        int accusers = 0;
-        for (int rank = 0, size = view.size(); rank < size; rank++)
-        {
-            if (0 != rows[rank])
-            {
-                accusers++;
-            }
-        }
-        if (1 == accusers)
-        {
-            return settleNs + heartbeatTimeoutNs;
-        }
-        for (long removed = view.allRanks() & ~survivors; 0 != removed; removed &= removed - 1)
-        {
-            if (0 == inDegree(rows, Long.numberOfTrailingZeros(removed)))
-            {
-                return settleNs + heartbeatTimeoutNs;
-            }
-        }
-        return settleNs;
-    }
-
-    /**
      * An acceptor that accepted a value for the next epoch stops echoing the members it removes; if that epoch is
      * never finished (its proposer crashed, or gave up when the cut healed), those members would lose their lease
      * for good. So after a few rounds this node proposes itself: phase 1 finds the accepted value and completes it.
@@ -782,170 +723,6 @@ final class Membership implements SyncPublisher.HeartbeatView
         proposedAtNs = nowNs;
         agreement.propose(agreement.acceptedValue(), nowNs);
         return 1;
-    }
-
-    /**
-     * @return this node's place in the order in which survivors take over a proposal: 0 for the coordinator (the
-     * lowest-ranked survivor not leaving), -1 if it must not propose (not a survivor, or leaving).
-     */
-    private int positionAmongProposers(final long survivors)
-    {
-        if (0 == (survivors & (1L << selfRank)) || leavers.contains(nodeId) || laggards.isAccused(nodeId))
-        {
-            return -1;
-        }
-        int position = 0;
-        for (int rank = 0; rank < selfRank; rank++)
-        {
-            final long memberId = view.member(rank).nodeId();
-            if (0 != (survivors & (1L << rank)) && !leavers.contains(memberId) && !laggards.isAccused(memberId))
-            {
-                position++;
-            }
-        }
-        return position;
-    }
-
-    /**
-     * The successor this node would propose now, or null if nothing needs to change: the members outside the
-     * survivors removed, leavers removed, and (only while every member hears every other) joiners added, an older
-     * incarnation of a joiner removed in the same step.
-     */
-    private View wantedView(final long survivors, final boolean edges, final long[] rows, final long nowNs)
-    {
-        final long all = view.allRanks();
-        final LongHashSet removeIds = removeScratchIds;
-        removeIds.clear();
-        if (survivors == all && leavers.isEmpty() && pendingJoins.isEmpty() && laggards.isEmpty())
-        {
-            return null;
-        }
-        final long[] ids = removeScratch;
-        final int[] reasons = reasonScratch;
-        int removed = 0;
-        boolean laggardRemoved = false;
-        for (int rank = 0, size = view.size(); rank < size; rank++)
-        {
-            final long memberId = view.member(rank).nodeId();
-            if (0 == (survivors & (1L << rank)))
-            {
-                ids[removed] = memberId;
-                reasons[removed++] = removalReason(rank, rows, nowNs);
-                removeIds.add(memberId);
-            }
-            else if (leavers.contains(memberId))
-            {
-                ids[removed] = memberId;
-                reasons[removed++] = ReasonCode.LEFT;
-                removeIds.add(memberId);
-            }
-            else if (!laggardRemoved && laggards.isRemovable(view, rank, survivors, leavers))
-            {
-                // One laggard per view: each is removed on the word of one owner, so a second waits for the view
-                // after, by which time an accuser that was itself the slow one has been judged too.
-                laggardRemoved = true;
-                ids[removed] = memberId;
-                reasons[removed++] = ReasonCode.LAGGING;
-                removeIds.add(memberId);
-            }
-        }
-        final List<ViewMember> adds = new ArrayList<>();
-        // Joiners wait while any member does not hear another: each install restarts the cut's settling, so letting
-        // them in meanwhile would put off the removal a fault report is waiting for.
-        if (!edges && !pendingJoins.isEmpty())
-        {
-            int size = view.size() - removed;
-            for (final ViewMember joiner : pendingJoins.values())
-            {
-                if (size >= maxViewSize())
-                {
-                    break;
-                }
-                final int rank = view.rankOf(joiner.nodeId());
-                if (rank >= 0)
-                {
-                    if (view.member(rank).incarnation() >= joiner.incarnation())
-                    {
-                        continue;
-                    }
-                    if (!removeIds.contains(joiner.nodeId()))
-                    {
-                        // A restart under the same node id: the old incarnation goes in the step that lets the new
-                        // one in (node ids are unique within a view).
-                        ids[removed] = joiner.nodeId();
-                        reasons[removed++] = ReasonCode.RESTARTED;
-                        removeIds.add(joiner.nodeId());
-                        size--;
-                    }
-                }
-                adds.add(joiner);
-                size++;
-            }
-        }
-        if (0 == removed && adds.isEmpty())
-        {
-            return null;
-        }
-        if (0 == view.size() - removed + adds.size())
-        {
-            return null;
-        }
-        final long[] removeNodeIds = new long[removed];
-        final int[] removeReasons = new int[removed];
-        System.arraycopy(ids, 0, removeNodeIds, 0, removed);
-        System.arraycopy(reasons, 0, removeReasons, 0, removed);
-        return view.successor(removeNodeIds, removeReasons, adds, 0);
-    }
-
-    /**
-     * Why a member is cut: the fault this node saw in its stream, if it distrusts it; silence if its row went stale
-     * (it hears nobody, or nobody hears it); if it accuses members nobody else does, lagging when its heartbeats said
-     * it distrusts a copy whose stream lags past the bound (it is the slow receiver), else a false accusation; else
-     * the partition it is on the wrong side of.
-     */
-    private int removalReason(final int rank, final long[] rows, final long nowNs)
-    {
-        final Member member = core.member(view.member(rank).nodeId());
-        if (null != member && member.distrustedUntilNs > nowNs)
-        {
-            return member.distrustReason;
-        }
-        if (matrix.isStale(rank, nowNs, heartbeatTimeoutNs))
-        {
-            return ReasonCode.SILENCE;
-        }
-        if (0 != inDegree(rows, rank))
-        {
-            return ReasonCode.PARTITION;
-        }
-        final boolean laggingCopy = rank == selfRank ? distrustsALaggingCopy(nowNs) :
-            null != member && member.reportedLaggingCopyNs >= 0 &&
-            nowNs - member.reportedLaggingCopyNs <= heartbeatTimeoutNs;
-        return laggingCopy ? ReasonCode.LAGGING : ReasonCode.FALSE_ACCUSATION;
-    }
-
-    private int maxViewSize()
-    {
-        int max = Math.min(View.MAX_MEMBERS, context.stateContext().maxNodes());
-        if (SplitStrategy.STATIC_QUORUM == context.splitStrategy())
-        {
-            // Quorums of at least q intersect only while 2q > size: the view never grows past 2q - 1.
-            max = Math.min(max, 2 * context.minimumNodes() - 1);
-        }
-        return max;
-    }
-
-    private static int inDegree(final long[] rows, final int rank)
-    {
-        int in = 0;
-        for (final long row : rows)
-        {
-            if (0 != (row & (1L << rank)))
-            {
-                in++;
-            }
-        }
-        return in;
     }
 
     private void expirePendingJoins(final long nowNs)
@@ -1035,10 +812,10 @@ final class Membership implements SyncPublisher.HeartbeatView
         {
             return CommandStatus.REJECTED;
         }
-        if (view.size() >= maxViewSize() && rank < 0)
+        if (view.size() >= planner.maxViewSize() && rank < 0)
         {
             warnings.warn("cluster-full", "node {} cannot let {} in: the view holds {} members, the most {}",
-                ClusterCore.id(nodeId), joiner, view.size(), maxViewSize());
+                ClusterCore.id(nodeId), joiner, view.size(), planner.maxViewSize());
             return CommandStatus.REJECTED;
         }
         pendingJoins.put(joiner.nodeId(), joiner);
@@ -1161,7 +938,7 @@ final class Membership implements SyncPublisher.HeartbeatView
         observed = null;
         selfRank = next.rankOf(nodeId);
         matrix.reset(next, selfRank, core.nowNs());
-        settledCut.reset(next.allRanks(), core.nowNs());
+        planner.reset(next, core.nowNs());
         lease.reset(next, selfRank);
         agreement.reset(next);
         changeSinceNs = -1;
