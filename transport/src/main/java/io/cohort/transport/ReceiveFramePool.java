@@ -168,4 +168,14 @@ final class ReceiveFramePool implements MsgAllocator
     {
         return classLengths[sizeClass];
     }
+
+    /**
+     * The array holding a received message's bytes, from offset 0: a pooled array is as long as its size class,
+     * usually longer than the message; any other (a message JeroMQ made itself, e.g. CURVE's plaintext) is exactly as
+     * long, and {@code data()} returns it without copying.
+     */
+    static byte[] arrayOf(final Msg message)
+    {
+        return message instanceof PooledMsg ? ((PooledMsg)message).array : message.data();
+    }
 }

@@ -67,7 +67,7 @@ public final class ZmqTransport implements Transport
     private final SocketMonitor routerMonitor;
     private final OutboundBatcher batcher;
     private final InboundFrameProcessor inbound;
-    private final FrameDecoder commandDecoder;
+    private final CommandFrameReader commandReader;
     private final UnsafeBuffer receiveBuffer = new UnsafeBuffer(new byte[0]);
     private final ReceiveFramePool receivePool;
     /**
@@ -134,14 +134,16 @@ public final class ZmqTransport implements Transport
         this.errorHandler = errorHandler;
         this.inbound = new InboundFrameProcessor(
             context.nodeId(), context.clusterId(), context.codecLimits(), counters, errorHandler);
-        this.commandDecoder = new FrameDecoder(context.codecLimits(), context.clusterId());
         this.directedTopic = topic(DIRECTED_TOPIC, context.nodeId(), context.incarnation());
         this.receivePool = new ReceiveFramePool(TOPIC_LENGTH + context.maxFrameLength());
+        this.commandReader = new CommandFrameReader(
+            new FrameDecoder(context.codecLimits(), context.clusterId()), context.receiveBudget(), receivePool,
+            counters, errorHandler);
         final TransportFaultHooks faultHooks = context.faultHooks();
         if (null != faultHooks)
         {
             sendFaultHook = faultHooks.sendFaultHook(context);
-            receiveFaultHook = faultHooks.receiveFaultHook(context);
+            receiveFaultHook(faultHooks.receiveFaultHook(context));
         }
 
         zContext = new ZContext(1);
@@ -321,6 +323,7 @@ public final class ZmqTransport implements Transport
     public void receiveFaultHook(final ReceiveFaultHook hook)
     {
         this.receiveFaultHook = hook;
+        commandReader.receiveFaultHook(hook);
     }
 
     /**
@@ -537,7 +540,7 @@ public final class ZmqTransport implements Transport
         final SyncHandler syncHandler, final CommandHandler commandHandler, final long receiveSliceNs)
     {
         // Requests first: members' liveness heartbeats (and view messages) are handled before a backlog of rows.
-        int workCount = pollRouter(commandHandler);
+        int workCount = commandReader.pollRouter(router, commandHandler);
         for (int i = 0, size = connections.size(); i < size; i++)
         {
             final Connection connection = connections.get(i);
@@ -547,12 +550,12 @@ public final class ZmqTransport implements Transport
             }
             if (!connection.removed)
             {
-                workCount += pollDealer(connection.dealer, connection.peer.counters(), commandHandler);
+                workCount += commandReader.pollDealer(connection.dealer, connection.peer.counters(), commandHandler);
             }
         }
         for (int i = 0, size = seeds.size(); i < size; i++)
         {
-            workCount += pollDealer(seeds.get(i), null, commandHandler);
+            workCount += commandReader.pollDealer(seeds.get(i), null, commandHandler);
         }
         workCount += drainSubscriptions(syncHandler);
         if (null != zapHandler)
@@ -591,7 +594,7 @@ public final class ZmqTransport implements Transport
     private void onSyncMessage(final Connection connection, final Msg message, final SyncHandler handler)
     {
         final int length = message.size();
-        byte[] array = arrayOf(message);
+        byte[] array = ReceiveFramePool.arrayOf(message);
         final ReceiveFaultHook hook = receiveFaultHook;
         if (null != hook)
         {
@@ -621,181 +624,6 @@ public final class ZmqTransport implements Transport
         }
         receiveBuffer.wrap(array, 0, length);
         inbound.onSyncFrame(connection.peer, receiveBuffer, TOPIC_LENGTH, length - TOPIC_LENGTH, handler);
-    }
-
-    private int pollDealer(final ZMQ.Socket dealer, final PeerCounters peerCounters, final CommandHandler handler)
-    {
-        final int budget = context.receiveBudget();
-        int received = 0;
-        Msg message;
-        while (received < budget && null != (message = dealer.recvMsg(ZMQ.DONTWAIT)))
-        {
-            received++;
-            discardMoreParts(dealer);
-            try
-            {
-                onResponseFrame(message, peerCounters, handler);
-            }
-            finally
-            {
-                // Dispatched: the handlers copied what they keep (a snapshot chunk is queued as a copy).
-                receivePool.release(message);
-            }
-        }
-        return received;
-    }
-
-    private void onResponseFrame(final Msg message, final PeerCounters peerCounters, final CommandHandler handler)
-    {
-        final int length = wrapReceived(message);
-        final FrameDecoder frame = commandDecoder;
-        final DecodeResult result = frame.wrap(receiveBuffer, 0, length);
-        if (DecodeResult.FOREIGN_CLUSTER == result)
-        {
-            onForeignFrame(null, frame, handler);
-            return;
-        }
-        if (DecodeResult.OK != result)
-        {
-            if (null != peerCounters)
-            {
-                peerCounters.onFrame(length);
-                peerCounters.onBadFrame();
-            }
-            else
-            {
-                counters.strangerFrames.incrementRelease();
-            }
-            return;
-        }
-        if (commandDropped(frame.senderNodeId()))
-        {
-            return;
-        }
-        while (frame.nextMessage())
-        {
-            try
-            {
-                handler.onResponse(frame.senderNodeId(), frame.senderIncarnation(), frame.messageType(),
-                    receiveBuffer, frame.bodyOffset(), frame.bodyLength());
-            }
-            catch (final Exception ex)
-            {
-                errorHandler.onError(ex);
-            }
-        }
-    }
-
-    /**
-     * Points the receive buffer at a received message's bytes without copying them.
-     *
-     * @return the message's length.
-     */
-    private int wrapReceived(final Msg message)
-    {
-        final int length = message.size();
-        receiveBuffer.wrap(arrayOf(message), 0, length);
-        return length;
-    }
-
-    /**
-     * The array holding a received message's bytes, from offset 0: a pooled array is as long as its size class,
-     * usually longer than the message; any other (a message JeroMQ made itself, e.g. CURVE's plaintext) is exactly as
-     * long, and {@code data()} returns it without copying.
-     */
-    private static byte[] arrayOf(final Msg message)
-    {
-        return message instanceof ReceiveFramePool.PooledMsg ?
-            ((ReceiveFramePool.PooledMsg)message).array : message.data();
-    }
-
-    private int pollRouter(final CommandHandler handler)
-    {
-        final int budget = context.receiveBudget();
-        int received = 0;
-        byte[] routingId;
-        while (received < budget && null != (routingId = router.recv(ZMQ.DONTWAIT)))
-        {
-            received++;
-            if (!router.hasReceiveMore())
-            {
-                counters.strangerFrames.incrementRelease();
-                continue;
-            }
-            final Msg message = router.recvMsg(0);
-            try
-            {
-                if (router.hasReceiveMore())
-                {
-                    discardMoreParts(router);
-                    counters.strangerFrames.incrementRelease();
-                    continue;
-                }
-                onRequestFrame(routingId, message, handler);
-            }
-            finally
-            {
-                // Dispatched: the handlers copied what they keep (the routing id is an array of its own).
-                receivePool.release(message);
-            }
-        }
-        return received;
-    }
-
-    private void onRequestFrame(final byte[] routingId, final Msg message, final CommandHandler handler)
-    {
-        final int length = wrapReceived(message);
-        final FrameDecoder frame = commandDecoder;
-        final DecodeResult result = frame.wrap(receiveBuffer, 0, length);
-        if (DecodeResult.FOREIGN_CLUSTER == result)
-        {
-            onForeignFrame(routingId, frame, handler);
-            return;
-        }
-        if (DecodeResult.OK != result)
-        {
-            counters.strangerFrames.incrementRelease();
-            return;
-        }
-        if (commandDropped(frame.senderNodeId()))
-        {
-            return;
-        }
-        while (frame.nextMessage())
-        {
-            try
-            {
-                handler.onRequest(routingId, frame.senderNodeId(), frame.senderIncarnation(), frame.messageType(),
-                    receiveBuffer, frame.bodyOffset(), frame.bodyLength());
-            }
-            catch (final Exception ex)
-            {
-                errorHandler.onError(ex);
-            }
-        }
-    }
-
-    private boolean commandDropped(final long senderNodeId)
-    {
-        final ReceiveFaultHook hook = receiveFaultHook;
-        return null != hook && hook.dropCommand(senderNodeId);
-    }
-
-    private void onForeignFrame(final byte[] routingId, final FrameDecoder frame, final CommandHandler handler)
-    {
-        counters.foreignClusterFrames.incrementRelease();
-        while (frame.nextMessage())
-        {
-            try
-            {
-                handler.onForeignFrame(routingId, frame.senderNodeId(), frame.clusterId(), frame.messageType(),
-                    receiveBuffer, frame.bodyOffset(), frame.bodyLength());
-            }
-            catch (final Exception ex)
-            {
-                errorHandler.onError(ex);
-            }
-        }
     }
 
     private int drainSubscriptions(final SyncHandler handler)
@@ -841,7 +669,7 @@ public final class ZmqTransport implements Transport
         return drained;
     }
 
-    private static void discardMoreParts(final ZMQ.Socket socket)
+    static void discardMoreParts(final ZMQ.Socket socket)
     {
         while (socket.hasReceiveMore())
         {
