@@ -7,8 +7,8 @@ import net.openhft.posix.PosixAPI;
 /**
  * A child JVM of {@link ChroniclePosixTest}: creates a node's off-heap state as a standalone process
  * ({@code standalone}) or an embedding application (anything else) would configure it, then prints the POSIX
- * binding Chronicle holds, as {@code binding=<class>}. Outside JUnit, as a node process: Chronicle loads its
- * binding eagerly only where no thread runs JUnit.
+ * binding Chronicle holds, as {@code binding=<class>}, and for a no-op binding the reason it gives. A node process
+ * outside JUnit: Chronicle loads its binding eagerly only where no thread runs JUnit.
  */
 public final class ChroniclePosixProbe
 {
@@ -29,7 +29,17 @@ public final class ChroniclePosixProbe
         final StateContext stateContext = context.stateContext().localNodeId(1).maxRooms(1024).maxConnections(1024);
         try (SubscriptionState ignored = new SubscriptionState(stateContext, (room, previous, current) -> {}))
         {
-            System.out.println("binding=" + PosixAPI.posix().getClass().getSimpleName());
+            final PosixAPI binding = PosixAPI.posix();
+            String reason = "";
+            try
+            {
+                binding.getpid(); // a no-op binding says why it is one
+            }
+            catch (final RuntimeException ex)
+            {
+                reason = " (" + ex.getMessage() + ")";
+            }
+            System.out.println("binding=" + binding.getClass().getSimpleName() + reason);
         }
     }
 }

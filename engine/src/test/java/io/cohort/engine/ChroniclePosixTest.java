@@ -21,6 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ChroniclePosixTest
 {
+    /** The reason Chronicle's no-op binding gives when it was installed on purpose. */
+    private static final String DISABLED = "Explicitly disabled";
+
     @AfterEach
     void clearProperty()
     {
@@ -46,10 +49,14 @@ class ChroniclePosixTest
     @Timeout(60)
     void shouldInstallTheNoOpBindingBeforeChronicleLoadsItsOwnInANodeProcess() throws Exception
     {
-        assertEquals("binding=NoOpPosixAPI", probe("standalone", List.of()));
-        assertEquals("binding=JNRPosixAPI", probe("embedded", List.of()));
-        assertEquals("binding=JNRPosixAPI",
-            probe("standalone", List.of("-D" + StateConfiguration.CHRONICLE_POSIX_PROP_NAME + "=true")));
+        final String standalone = probe("standalone", List.of());
+        assertTrue(standalone.startsWith("binding=NoOpPosixAPI") && standalone.contains(DISABLED), standalone);
+        // Chronicle's own choice: its JNR binding, or its own no-op where the platform cannot load that.
+        final String embedded = probe("embedded", List.of());
+        assertTrue(embedded.startsWith("binding=") && !embedded.contains(DISABLED), embedded);
+        final String given = probe("standalone",
+            List.of("-D" + StateConfiguration.CHRONICLE_POSIX_PROP_NAME + "=true"));
+        assertTrue(given.startsWith("binding=") && !given.contains(DISABLED), given);
     }
 
     private static String probe(final String mode, final List<String> properties) throws Exception
