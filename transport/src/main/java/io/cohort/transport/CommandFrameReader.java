@@ -88,28 +88,8 @@ final class CommandFrameReader
 
     private void onResponseFrame(final Msg message, final PeerCounters peerCounters, final CommandHandler handler)
     {
-        final int length = wrapReceived(message);
         final FrameDecoder frame = decoder;
-        final DecodeResult result = frame.wrap(receiveBuffer, 0, length);
-        if (DecodeResult.FOREIGN_CLUSTER == result)
-        {
-            onForeignFrame(null, frame, handler);
-            return;
-        }
-        if (DecodeResult.OK != result)
-        {
-            if (null != peerCounters)
-            {
-                peerCounters.onFrame(length);
-                peerCounters.onBadFrame();
-            }
-            else
-            {
-                counters.strangerFrames.incrementRelease();
-            }
-            return;
-        }
-        if (commandDropped(frame.senderNodeId()))
+        if (!decoded(message, null, peerCounters, handler))
         {
             return;
         }
@@ -125,6 +105,41 @@ final class CommandFrameReader
                 errorHandler.onError(ex);
             }
         }
+    }
+
+    /**
+     * Decodes a received command frame into {@link #decoder}: one of another cluster goes to
+     * {@link #onForeignFrame}, a bad one is counted against the peer it came from (a request's sender, or a seed,
+     * is not known to be one: a stranger's), and one the fault hook drops is dropped.
+     *
+     * @param routingId    the request's routing id, or null for a response.
+     * @param peerCounters the counters of the peer whose DEALER it came from, or null.
+     * @return true if its messages are to be dispatched.
+     */
+    private boolean decoded(
+        final Msg message, final byte[] routingId, final PeerCounters peerCounters, final CommandHandler handler)
+    {
+        final int length = wrapReceived(message);
+        final DecodeResult result = decoder.wrap(receiveBuffer, 0, length);
+        if (DecodeResult.FOREIGN_CLUSTER == result)
+        {
+            onForeignFrame(routingId, decoder, handler);
+            return false;
+        }
+        if (DecodeResult.OK != result)
+        {
+            if (null != peerCounters)
+            {
+                peerCounters.onFrame(length);
+                peerCounters.onBadFrame();
+            }
+            else
+            {
+                counters.strangerFrames.incrementRelease();
+            }
+            return false;
+        }
+        return !commandDropped(decoder.senderNodeId());
     }
 
     /**
@@ -180,20 +195,8 @@ final class CommandFrameReader
 
     private void onRequestFrame(final byte[] routingId, final Msg message, final CommandHandler handler)
     {
-        final int length = wrapReceived(message);
         final FrameDecoder frame = decoder;
-        final DecodeResult result = frame.wrap(receiveBuffer, 0, length);
-        if (DecodeResult.FOREIGN_CLUSTER == result)
-        {
-            onForeignFrame(routingId, frame, handler);
-            return;
-        }
-        if (DecodeResult.OK != result)
-        {
-            counters.strangerFrames.incrementRelease();
-            return;
-        }
-        if (commandDropped(frame.senderNodeId()))
+        if (!decoded(message, routingId, null, handler))
         {
             return;
         }
