@@ -57,7 +57,7 @@ public final class StandaloneProcess
      * Gives a node's context the defaults of a process that hosts that one node and nothing else, where the
      * library's defaults are chosen for a node embedded among other code: Chronicle's native POSIX binding is not
      * loaded ({@link StateConfiguration#CHRONICLE_POSIX_PROP_NAME} {@code false}: no other code here maps Chronicle
-     * files; about 200 ms less start-up), unless that property is given.
+     * files; about 150 ms less start-up), unless that property is given.
      *
      * @param context the node's context, before it is launched.
      * @return the context.
