@@ -22,8 +22,9 @@ import io.cohort.transport.ZmqTransport;
 final class NodeAgent implements Agent
 {
     /**
-     * Calls read between two looks at the clock: at a microsecond a call, a clock read every 64 us; cold (a node's first
-     * calls, 200 us each) a batch of 256 held the thread 56 ms past the budget, measured, and 64 keep it near 14 ms.
+     * Calls read between two looks at the clock: at a microsecond a call, a clock read every 64 us; cold (a node's
+     * first calls, 200 us each) a batch of 256 held the thread 56 ms past the budget, measured, and 64 keep it near
+     * 14 ms.
      */
     private static final int API_COMMANDS_PER_BATCH = 64;
     /** Calls a cycle reads at most, whatever the clock says (a coarse clock must not let one cycle run long). */
