@@ -18,7 +18,6 @@ import java.util.List;
  */
 final class ViewPlanner
 {
-    private final CohortContext context;
     private final ClusterCore core;
     private final ReachabilityMatrix matrix;
     private final Quorum quorum;
@@ -28,6 +27,8 @@ final class ViewPlanner
     private final long nodeId;
     private final long heartbeatTimeoutNs;
     private final long settleNs;
+    private final boolean keepOldest;
+    private final int maxViewSize;
     private final SettledCut settledCut = new SettledCut();
     /** Scratch for {@link CutDetector#survivors}: whether the cut chose between two members by age alone. */
     private final long[] cutDecidedByAge = new long[3];
@@ -53,7 +54,6 @@ final class ViewPlanner
         final LaggingAccusations laggards,
         final Long2ObjectHashMap<ViewMember> pendingJoins)
     {
-        this.context = context;
         this.core = core;
         this.matrix = matrix;
         this.quorum = quorum;
@@ -63,6 +63,8 @@ final class ViewPlanner
         this.nodeId = context.nodeId();
         this.heartbeatTimeoutNs = context.heartbeatTimeoutNs();
         this.settleNs = context.suspicionTimeoutNs();
+        this.keepOldest = SplitStrategy.KEEP_OLDEST == context.splitStrategy();
+        this.maxViewSize = maxViewSize(context);
     }
 
     /**
@@ -96,7 +98,7 @@ final class ViewPlanner
             return all;
         }
         final long survivors = CutDetector.survivors(
-            view.size(), rows, SplitStrategy.KEEP_OLDEST == context.splitStrategy(), cutDecidedByAge);
+            view.size(), rows, keepOldest, cutDecidedByAge);
         final long settledSinceNs = settledCut.observe(survivors, nowNs);
         if (0 == (survivors & (1L << selfRank)) || !quorum.isQuorum(view, survivors) ||
             nowNs - settledSinceNs < settleNs(view, rows, survivors, nowNs))
@@ -312,6 +314,11 @@ final class ViewPlanner
      * @return the bound.
      */
     int maxViewSize()
+    {
+        return maxViewSize;
+    }
+
+    private static int maxViewSize(final CohortContext context)
     {
         int max = Math.min(View.MAX_MEMBERS, context.stateContext().maxNodes());
         if (SplitStrategy.STATIC_QUORUM == context.splitStrategy())
