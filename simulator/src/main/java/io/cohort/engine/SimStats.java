@@ -4,7 +4,8 @@ import static io.cohort.engine.SimNode.ms;
 
 /**
  * What simulated runs did, summed over a batch for its report: notifications, the replication window (a local
- * change to its room count applied at a peer), desyncs, evictions, restarts and partitions.
+ * change to its room count applied at a peer), desyncs, evictions, restarts, partitions, and the runs whose nodes
+ * ended with different room tables.
  */
 final class SimStats
 {
@@ -27,6 +28,9 @@ final class SimStats
     long restarts;
     long partitions;
     long pipeOverflows;
+    long roomTablesCompared;
+    long roomTablesUnequal;
+    long roomInUseMissing;
 
     void replication(final long ns)
     {
@@ -62,6 +66,9 @@ final class SimStats
         restarts += other.restarts;
         partitions += other.partitions;
         pipeOverflows += other.pipeOverflows;
+        roomTablesCompared += other.roomTablesCompared;
+        roomTablesUnequal += other.roomTablesUnequal;
+        roomInUseMissing += other.roomInUseMissing;
     }
 
     String describe()
@@ -79,7 +86,8 @@ final class SimStats
                 .append(replicationBuckets[i]);
         }
         return out.append(String.format("%ndesyncs seen=%d evictions=%d restarts=%d partitions=%d " +
-            "frames dropped at a full subscription=%d", desyncsSeen, evictions, restarts, partitions, pipeOverflows))
-            .toString();
+            "frames dropped at a full subscription=%d%nroom tables compared at the end=%d, unequal=%d (a room with " +
+            "subscribers missing on a node: %d)", desyncsSeen, evictions, restarts, partitions, pipeOverflows,
+            roomTablesCompared, roomTablesUnequal, roomInUseMissing)).toString();
     }
 }

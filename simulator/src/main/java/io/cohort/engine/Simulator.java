@@ -17,7 +17,8 @@ import java.util.concurrent.ExecutionException;
  * </ul>
  * Bad arguments: one line on stderr and exit code 2. System properties: {@code cohort.sim.trace} (trace lines of a
  * replay, default {@value SimBatch#DEFAULT_TRACE_LINES}), {@code cohort.sim.log=true} (keep the nodes' own logs
- * in a replay), {@code cohort.sim.threads} (worker threads of a soak, default 2).
+ * in a replay), {@code cohort.sim.threads} (worker threads of a soak, default 2), {@code cohort.sim.rooms.strict=true}
+ * (a run whose nodes end with different room tables fails; by default it is counted, {@link ConvergenceChecker}).
  */
 public final class Simulator
 {
