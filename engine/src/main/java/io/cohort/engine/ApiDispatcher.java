@@ -78,8 +78,15 @@ final class ApiDispatcher implements MessageHandler
             }
 
             case ApiCommands.REMOVE_ROOM:
-                core.removeRoom(buffer.getLong(offset, BYTE_ORDER));
+            {
+                final long roomId = buffer.getLong(offset, BYTE_ORDER);
+                if (StateResult.ROOM_IN_USE == core.removeRoom(roomId))
+                {
+                    // Removing a room that is already gone changes nothing and is no refusal; one in use is.
+                    notifyRefused(RefusedOperation.REMOVE_ROOM, 0, roomId, RefusalReason.ROOM_IN_USE);
+                }
                 break;
+            }
 
             case ApiCommands.PUBLISH:
             {

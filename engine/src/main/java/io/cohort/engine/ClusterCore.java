@@ -123,7 +123,7 @@ final class ClusterCore
         // The backend's own listener opts in, not the wrapper the node may put around it (its counters).
         final ReplicaObserver replicaObserver =
             context.listener() instanceof ReplicaObserver ? (ReplicaObserver)context.listener() : null;
-        this.applier = new ReplicaApplier(state, listener, replicaObserver, errorHandler);
+        this.applier = new ReplicaApplier(state, listener, replicaObserver, errorHandler, publisher::roomKeptInUse);
         this.sliceBudget = new SliceBudget(context.sliceBudgetNs());
         this.localHealth = new LocalHealth(context.heartbeatTimeoutNs());
         this.memberSync = new MemberSync(context, transport, state, commands, pending, applier, sliceBudget,
@@ -1073,6 +1073,11 @@ final class ClusterCore
         return result;
     }
 
+    /**
+     * Removes a room everywhere, unless a node (this one or another, as far as this node knows) has subscribers in
+     * it: {@link StateResult#ROOM_IN_USE}. A member whose subscribers this node had not seen yet refuses the removal
+     * and announces the room again ({@link ReplicaApplier}), so a room in use comes back wherever it was removed.
+     */
     StateResult removeRoom(final long roomId)
     {
         final StateResult result = state.removeRoom(roomId);

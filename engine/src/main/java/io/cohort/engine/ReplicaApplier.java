@@ -11,6 +11,8 @@ import io.cohort.state.SubscriptionState;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 
+import java.util.function.LongConsumer;
+
 /**
  * Applies what other members publish to this node's replicas of their rows and rooms, and tells the backend's
  * listener. A listener that throws is reported and never stops the node's loop.
@@ -24,6 +26,7 @@ final class ReplicaApplier
     private final ReplicaObserver replicaObserver;
     // Null unless the listener opted in (a latency tool), as the replica observer.
     private final LatencyStageObserver stageObserver;
+    private final LongConsumer roomKeptInUse;
     private final RoomCountDecoder roomCountDecoder = new RoomCountDecoder();
     private final RoomCreatedDecoder roomCreatedDecoder = new RoomCreatedDecoder();
     private final RoomRemovedDecoder roomRemovedDecoder = new RoomRemovedDecoder();
@@ -32,13 +35,17 @@ final class ReplicaApplier
 
     /**
      * @param replicaObserver told of every applied count of another member, or null (the usual case).
+     * @param roomKeptInUse   given a room whose removal by a member this node refused because it has subscribers
+     *                        in it: this node announces the room again, so the members that removed it hold it again.
      */
     ReplicaApplier(
         final SubscriptionState state,
         final CohortListener listener,
         final ReplicaObserver replicaObserver,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler,
+        final LongConsumer roomKeptInUse)
     {
+        this.roomKeptInUse = roomKeptInUse;
         this.state = state;
         this.listener = listener;
         this.replicaObserver = replicaObserver;
@@ -96,9 +103,18 @@ final class ReplicaApplier
             case MessageType.ROOM_REMOVED:
             {
                 final long roomId = roomRemovedDecoder.wrap(buffer, offset, length).roomId();
-                if (StateResult.ROOM_REMOVED == state.removeRoom(roomId))
+                final StateResult result = state.removeRoom(roomId);
+                if (StateResult.ROOM_REMOVED == result)
                 {
                     roomRemoved(roomId);
+                }
+                else if (StateResult.ROOM_IN_USE == result && state.localCount(roomId) > 0)
+                {
+                    // The member removed the room before it saw this node's subscribers (a removal is refused while
+                    // any count known there is above 0). A room with subscribers must exist on every node: the nodes
+                    // that removed it take it back from this announcement, which follows this node's count on its
+                    // stream. A node that sees the count first refuses the member's removal however late it comes.
+                    roomKeptInUse.accept(roomId);
                 }
                 break;
             }

@@ -62,6 +62,11 @@ final class SyncPublisher
     private final LongArrayQueue countOrder = new LongArrayQueue(1024, 0);
     private final LongHashSet pendingRooms = new LongHashSet();
     private final LongHashSet pendingRoomRemovals = new LongHashSet();
+    /** Rooms announced again because this node keeps them in use: published after the counts (see
+     * {@link #roomKeptInUse}). */
+    private final LongHashSet pendingRoomsKept = new LongHashSet();
+    /** Whether the last {@link #publishRooms} stopped at a closed window or a full stream. */
+    private boolean roomsBlocked;
     /** Room creations and removals made by this node; see {@link #roomChanges()}. */
     private long roomChanges;
     private final LongConsumer collectRouteOwner = this::collectRouteOwner;
@@ -147,7 +152,19 @@ final class SyncPublisher
     {
         roomChanges++;
         pendingRooms.remove(roomId);
+        pendingRoomsKept.remove(roomId);
         pendingRoomRemovals.add(roomId);
+    }
+
+    /**
+     * A room a member removed while this node has subscribers in it: announced again, after this node's pending
+     * counts, so that a node that applies the announcement already holds this node's count above zero, and refuses
+     * the member's removal should it arrive later on the member's own stream ({@link ReplicaApplier}).
+     */
+    void roomKeptInUse(final long roomId)
+    {
+        roomChanges++;
+        pendingRoomsKept.add(roomId);
     }
 
     /**
@@ -163,7 +180,8 @@ final class SyncPublisher
 
     boolean hasPending()
     {
-        return !pendingCounts.isEmpty() || !pendingRooms.isEmpty() || !pendingRoomRemovals.isEmpty();
+        return !pendingCounts.isEmpty() || !pendingRooms.isEmpty() || !pendingRoomRemovals.isEmpty() ||
+            !pendingRoomsKept.isEmpty();
     }
 
     /**
@@ -184,8 +202,8 @@ final class SyncPublisher
     }
 
     /**
-     * Publishes pending rooms, then counts, then room removals, as far as the stream and the replication window
-     * accept them. While the window is closed nothing is claimed and the pending sets keep coalescing: a room
+     * Publishes pending rooms, then counts, then rooms announced again ({@link #roomKeptInUse}), then room removals,
+     * as far as the stream and the replication window accept them. While the window is closed nothing is claimed and the pending sets keep coalescing: a room
      * changed any number of times meanwhile leaves as one message carrying its latest state.
      *
      * @return the number of messages claimed.
@@ -194,34 +212,10 @@ final class SyncPublisher
     {
         // Once per cycle, after the last flush: callers see which destinations drained or filled up since.
         notificationCredit.refresh(outbound);
-        int published = 0;
-        if (!pendingRooms.isEmpty())
+        int published = publishRooms(pendingRooms);
+        if (roomsBlocked)
         {
-            final LongHashSet.LongIterator it = pendingRooms.iterator();
-            while (it.hasNext())
-            {
-                final long roomId = it.nextValue();
-                final int metadataLength = state.roomMetadataLength(roomId);
-                if (metadataLength < 0)
-                {
-                    it.remove();
-                    continue;
-                }
-                if (windowClosed())
-                {
-                    return published;
-                }
-                final int at = outbound.claimBroadcast(MessageType.ROOM_CREATED, Long.BYTES + metadataLength);
-                if (OutboundBatcher.NO_SPACE == at)
-                {
-                    return published;
-                }
-                final MutableDirectBuffer target = outbound.broadcastBuffer();
-                target.putLong(at, roomId, FrameLayout.BYTE_ORDER);
-                state.copyRoomMetadata(roomId, target, at + Long.BYTES);
-                it.remove();
-                published++;
-            }
+            return published;
         }
         while (!countOrder.isEmpty())
         {
@@ -246,6 +240,11 @@ final class SyncPublisher
             pendingCounts.remove(roomId);
             published++;
         }
+        published += publishRooms(pendingRoomsKept);
+        if (roomsBlocked)
+        {
+            return published;
+        }
         if (!pendingRoomRemovals.isEmpty())
         {
             final LongHashSet.LongIterator it = pendingRoomRemovals.iterator();
@@ -265,6 +264,48 @@ final class SyncPublisher
                 it.remove();
                 published++;
             }
+        }
+        return published;
+    }
+
+    /**
+     * Claims a {@code ROOM_CREATED} with its metadata for each room of the set that still exists here, as far as the
+     * window and the stream accept them; {@link #roomsBlocked} says whether they stopped it.
+     */
+    private int publishRooms(final LongHashSet rooms)
+    {
+        roomsBlocked = false;
+        int published = 0;
+        if (rooms.isEmpty())
+        {
+            return published;
+        }
+        final LongHashSet.LongIterator it = rooms.iterator();
+        while (it.hasNext())
+        {
+            final long roomId = it.nextValue();
+            final int metadataLength = state.roomMetadataLength(roomId);
+            if (metadataLength < 0)
+            {
+                it.remove();
+                continue;
+            }
+            if (windowClosed())
+            {
+                roomsBlocked = true;
+                return published;
+            }
+            final int at = outbound.claimBroadcast(MessageType.ROOM_CREATED, Long.BYTES + metadataLength);
+            if (OutboundBatcher.NO_SPACE == at)
+            {
+                roomsBlocked = true;
+                return published;
+            }
+            final MutableDirectBuffer target = outbound.broadcastBuffer();
+            target.putLong(at, roomId, FrameLayout.BYTE_ORDER);
+            state.copyRoomMetadata(roomId, target, at + Long.BYTES);
+            it.remove();
+            published++;
         }
         return published;
     }

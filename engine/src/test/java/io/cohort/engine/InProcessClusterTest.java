@@ -41,8 +41,14 @@ class InProcessClusterTest
     {
         final ConcurrentLinkedQueue<String> received2 = new ConcurrentLinkedQueue<>();
         final ConcurrentLinkedQueue<String> received3 = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<String> refused1 = new ConcurrentLinkedQueue<>();
         final CohortNode node1 = launch(1, "", new CohortListener()
         {
+            public void onRefused(final RefusedOperation operation, final long connectionId, final long roomId,
+                final RefusalReason reason)
+            {
+                refused1.add(operation + " " + roomId + " " + reason);
+            }
         });
         assertTrue(node1.awaitState(NodeState.RUNNING, 20, TimeUnit.SECONDS));
         final String seed = node1.commandEndpoint().substring("tcp://".length());
@@ -66,6 +72,12 @@ class InProcessClusterTest
             node3.subscriberCount(room) == 1);
         await("digests equal", () -> node1.digest(2) == node2.digest(2) && node3.digest(2) == node2.digest(2));
         assertReads(node1, node2, node3, room);
+
+        // Node 2's subscriber keeps the room everywhere: node 1's removal is refused, and its caller told so.
+        assertEquals(CallResult.ACCEPTED, node1.removeRoom(room));
+        await("removal refused", () -> !refused1.isEmpty());
+        assertEquals(RefusedOperation.REMOVE_ROOM + " " + room + " " + RefusalReason.ROOM_IN_USE, refused1.poll());
+        assertTrue(node1.roomExists(room) && node2.roomExists(room) && node3.roomExists(room));
 
         final UnsafeBuffer payload = new UnsafeBuffer("hello".getBytes());
         await("notification delivered to node2", () ->

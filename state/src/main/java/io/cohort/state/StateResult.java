@@ -59,7 +59,8 @@ public enum StateResult
     ROOMS_FULL(19, true),
     /** The room was removed. */
     ROOM_REMOVED(20, false),
-    /** Local connections are subscribed to the room, so it cannot be removed: nothing changed. */
+    /** Connections are subscribed to the room (here, or on another node as far as this one knows), so it cannot be
+     * removed: nothing changed. */
     ROOM_IN_USE(21, true);
 
 

@@ -170,8 +170,9 @@ public final class SubscriptionState implements AutoCloseable
     }
 
     /**
-     * Removes a room that no local connection is subscribed to. Remote owners' counts in it are their own
-     * rows and stay until those owners set them to 0.
+     * Removes a room that no connection is subscribed to, on this node or on any other as far as this node knows
+     * (every owner's count in it is 0): a room in use somewhere must stay everywhere, or a node would hold counts
+     * and subscribers in a room its peers no longer know.
      *
      * @param roomId the room.
      * @return {@link StateResult#ROOM_REMOVED}, {@link StateResult#UNKNOWN_ROOM} or {@link StateResult#ROOM_IN_USE}.
@@ -179,11 +180,16 @@ public final class SubscriptionState implements AutoCloseable
     public StateResult removeRoom(final long roomId)
     {
         requireId("roomId", roomId);
-        if (counts.count(RoomCounts.LOCAL_SLOT, roomId) > 0)
+        if (!rooms.contains(roomId))
+        {
+            return StateResult.UNKNOWN_ROOM;
+        }
+        if (counts.sum(roomId) > 0)
         {
             return StateResult.ROOM_IN_USE;
         }
-        return rooms.remove(roomId) ? StateResult.ROOM_REMOVED : StateResult.UNKNOWN_ROOM;
+        rooms.remove(roomId);
+        return StateResult.ROOM_REMOVED;
     }
 
     /**

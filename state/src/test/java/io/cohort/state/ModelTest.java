@@ -155,7 +155,7 @@ class ModelTest
     {
         final long roomId = roomIds[random.nextInt(ROOM_POOL)];
         final StateResult expected = !rooms.contains(roomId) ? StateResult.UNKNOWN_ROOM :
-            localCounts.containsKey(roomId) ? StateResult.ROOM_IN_USE : StateResult.ROOM_REMOVED;
+            hasCounts(roomId) ? StateResult.ROOM_IN_USE : StateResult.ROOM_REMOVED;
         assertEquals(seen(expected), state.removeRoom(roomId));
         if (StateResult.ROOM_REMOVED == expected)
         {

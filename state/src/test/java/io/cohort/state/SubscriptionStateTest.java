@@ -290,21 +290,25 @@ class SubscriptionStateTest
     }
 
     @Test
-    void shouldRemoveRoomOnlyWhenNoLocalSubscriber()
+    void shouldRemoveRoomOnlyWhenNoNodeHasSubscribersInIt()
     {
         state.subscribe(CONNECTION, room);
         state.applyRemote(REMOTE, room, 3);
 
         assertEquals(StateResult.ROOM_IN_USE, state.removeRoom(room));
         state.unsubscribe(CONNECTION, room);
+        assertEquals(StateResult.ROOM_IN_USE, state.removeRoom(room), "another node's subscribers keep it");
+        assertTrue(state.roomExists(room));
+        state.applyRemote(REMOTE, room, 0);
         assertEquals(StateResult.ROOM_REMOVED, state.removeRoom(room));
         assertEquals(StateResult.UNKNOWN_ROOM, state.removeRoom(room));
 
         assertFalse(state.roomExists(room));
         assertEquals(0, state.rooms());
         assertEquals(0, state.roomMetadataBytes());
-        assertEquals(3, state.ownerCount(REMOTE, room));
         assertEquals(StateResult.UNKNOWN_ROOM, state.subscribe(CONNECTION, room));
+        state.applyRemote(REMOTE, room, 2);
+        assertEquals(StateResult.UNKNOWN_ROOM, state.removeRoom(room), "a room unknown here, counted or not");
     }
 
     @Test

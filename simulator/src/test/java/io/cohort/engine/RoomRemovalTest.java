@@ -1,0 +1,155 @@
+package io.cohort.engine;
+
+import io.cohort.state.StateResult;
+import org.agrona.CloseHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.cohort.engine.SimNode.ms;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A room with subscribers exists on every node, on the real core over the simulated network: a removal is refused
+ * while any node's count in the room is above 0 as far as the remover knows, and a node that has subscribers in a
+ * room a member removed anyway (the member had not seen them yet) announces the room again, so every node that
+ * removed it holds it again. A room nobody subscribes to is removed everywhere.
+ */
+class RoomRemovalTest
+{
+    private static final long CONNECTION = 42;
+
+    private final SimNetwork network = new SimNetwork(11, ms(1), 0, ms(5));
+    private final List<SimNode> nodes = new ArrayList<>();
+    private SimNode first;
+    private SimNode second;
+    private SimNode third;
+    private long room;
+
+    @BeforeEach
+    void formClusterOfThreeWithOneRoom()
+    {
+        first = node(1);
+        first.start(List.of());
+        network.runFor(ms(50));
+        second = join(2);
+        third = join(3);
+        room = first.createRoom("orders");
+        network.runFor(ms(50));
+        assertHeldEverywhere("created");
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        nodes.forEach(CloseHelper::quietClose);
+    }
+
+    @Test
+    void shouldRemoveARoomNobodySubscribesToEverywhere()
+    {
+        assertEquals(StateResult.ROOM_REMOVED, first.core().removeRoom(room));
+        network.runFor(ms(50));
+
+        for (final SimNode node : nodes)
+        {
+            assertFalse(node.state().roomExists(room), node + " still holds the room");
+        }
+    }
+
+    @Test
+    void shouldRefuseToRemoveARoomAnotherNodeHasSubscribersIn()
+    {
+        assertEquals(StateResult.SUBSCRIBED, second.core().subscribe(CONNECTION, room));
+        network.runFor(ms(50));
+        assertEquals(1, first.state().roomCount(room), "the second node's count reached the first");
+
+        assertEquals(StateResult.ROOM_IN_USE, first.core().removeRoom(room));
+        network.runFor(ms(50));
+
+        assertHeldEverywhere("refused");
+    }
+
+    @Test
+    void shouldBringBackARoomRemovedWhileAnotherNodeSubscribedToIt()
+    {
+        // At the same instant: the first node cannot have seen the second node's count yet, so it removes the room.
+        assertEquals(StateResult.SUBSCRIBED, second.core().subscribe(CONNECTION, room));
+        assertEquals(StateResult.ROOM_REMOVED, first.core().removeRoom(room));
+        assertEquals(0, first.state().roomCount(room));
+        network.runFor(ms(100));
+
+        assertHeldEverywhere("removed by a node that had not seen its subscriber");
+        for (final SimNode node : nodes)
+        {
+            assertEquals(1, node.state().ownerCount(second.nodeId(), room), node + "'s copy of the count");
+        }
+
+        // Once its last subscriber leaves, the room can go everywhere.
+        assertEquals(StateResult.UNSUBSCRIBED, second.core().unsubscribe(CONNECTION, room));
+        network.runFor(ms(50));
+        assertEquals(StateResult.ROOM_REMOVED, third.core().removeRoom(room));
+        network.runFor(ms(50));
+        for (final SimNode node : nodes)
+        {
+            assertFalse(node.state().roomExists(room), node + " still holds the room");
+        }
+    }
+
+    private void assertHeldEverywhere(final String when)
+    {
+        for (final SimNode node : nodes)
+        {
+            assertTrue(node.state().roomExists(room), node + " lacks the room: " + when);
+        }
+    }
+
+    private SimNode node(final long nodeId)
+    {
+        final CohortContext context = new CohortContext()
+            .heartbeatIntervalNs(ms(50))
+            .heartbeatTimeoutNs(ms(500))
+            .commandTimeoutNs(ms(1000))
+            .joinTimeoutNs(ms(10_000));
+        context.stateContext().maxRooms(64).maxConnections(64).maxNodes(4).maxOverflowSubscriptions(64)
+            .maxFilterBytes(256).snapshotFrameLength(4096);
+        final SimNode node = new SimNode(network, nodeId, context, new CohortListener()
+        {
+        });
+        nodes.add(node);
+        return node;
+    }
+
+    private SimNode join(final long nodeId)
+    {
+        final SimNode joiner = node(nodeId);
+        joiner.start(List.of(first));
+        assertTrue(network.runUntil(this::allRunningAndSynced, ms(5000)), () -> joiner + " " + joiner.core().state());
+        network.runFor(ms(50));
+        return joiner;
+    }
+
+    private boolean allRunningAndSynced()
+    {
+        for (final SimNode node : nodes)
+        {
+            if (NodeState.RUNNING != node.core().state())
+            {
+                return false;
+            }
+            for (final long memberId : node.core().memberIds())
+            {
+                if (!node.core().member(memberId).isSynced())
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}
