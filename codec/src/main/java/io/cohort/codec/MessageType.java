@@ -33,6 +33,11 @@ public final class MessageType
     public static final int CLUSTER_EVENT = 11;
     /** Published on the sync channel at a joiner's request, to prove its subscription is live. */
     public static final int PROBE = 12;
+    /**
+     * The sender holds a count above 0 in a room it does not know (it never applied the room's creation): a node
+     * with subscribers in the room announces it again.
+     */
+    public static final int ROOM_WANTED = 13;
 
     /** The first type of the command channel. */
     public static final int FIRST_COMMAND_TYPE = 32;
@@ -81,7 +86,7 @@ public final class MessageType
 
     private static final int[] ALL = {
         HEARTBEAT, MEMBER_CARD, NODE_JOINED, NODE_LEAVING, NODE_EVICTED, SUSPECT, ROOM_CREATED, ROOM_REMOVED,
-        ROOM_COUNT, NOTIFICATION, CLUSTER_EVENT, PROBE, JOIN_REQUEST, JOIN_RESPONSE, SNAPSHOT_REQUEST,
+        ROOM_COUNT, NOTIFICATION, CLUSTER_EVENT, PROBE, ROOM_WANTED, JOIN_REQUEST, JOIN_RESPONSE, SNAPSHOT_REQUEST,
         SNAPSHOT_CHUNK, REPAIR_REQUEST, PROBE_REQUEST, COMMAND_RESPONSE, SNAPSHOT_CREDIT, VIEW_PREPARE, VIEW_PROMISE,
         VIEW_ACCEPT, VIEW_ACCEPTED, VIEW_COMMIT, CHANGE_REQUEST, VIEW_QUERY, SEED_PROBE, SEED_PROBE_RESPONSE,
         FLOW_STATUS, LIVENESS };
@@ -133,6 +138,7 @@ public final class MessageType
             case NOTIFICATION: return "NOTIFICATION";
             case CLUSTER_EVENT: return "CLUSTER_EVENT";
             case PROBE: return "PROBE";
+            case ROOM_WANTED: return "ROOM_WANTED";
             case JOIN_REQUEST: return "JOIN_REQUEST";
             case JOIN_RESPONSE: return "JOIN_RESPONSE";
             case SNAPSHOT_REQUEST: return "SNAPSHOT_REQUEST";
@@ -188,6 +194,7 @@ public final class MessageType
             case NOTIFICATION: return NotificationDecoder.validate(buffer, bodyOffset, bodyLength, limits);
             case CLUSTER_EVENT: return ClusterEventDecoder.validate(buffer, bodyOffset, bodyLength, limits);
             case PROBE: return fixed(bodyLength, ProbeDecoder.BODY_LENGTH);
+            case ROOM_WANTED: return fixed(bodyLength, RoomWantedDecoder.BODY_LENGTH);
             case JOIN_REQUEST: return JoinRequestDecoder.validate(buffer, bodyOffset, bodyLength, limits);
             case JOIN_RESPONSE: return JoinResponseDecoder.validate(buffer, bodyOffset, bodyLength, limits);
             case SNAPSHOT_REQUEST: return SnapshotRequestDecoder.validate(buffer, bodyOffset, bodyLength, limits);

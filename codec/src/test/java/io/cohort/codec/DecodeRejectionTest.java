@@ -408,7 +408,7 @@ class DecodeRejectionTest
 
     private static void unknownMessageType(final List<Case> cases)
     {
-        for (final int type : new int[]{ 0, 13, 31, 51, 999, 0x7FFF, 0xFFFF })
+        for (final int type : new int[]{ 0, 14, 31, 51, 999, 0x7FFF, 0xFFFF })
         {
             cases.add(structural("type " + type, DecodeResult.UNKNOWN_MESSAGE_TYPE, putType(M0, type), ROOM_COUNT));
         }

@@ -411,8 +411,8 @@ class GoldenLayoutTest
     void shouldPinTheMessageTypeNumbers()
     {
         assertArrayEquals(
-            new int[]{ 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
-                48, 49, 50 },
+            new int[]{ 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46,
+                47, 48, 49, 50 },
             MessageType.all());
         assertEquals(1, MessageType.HEARTBEAT);
         assertEquals(2, MessageType.MEMBER_CARD);
@@ -426,6 +426,7 @@ class GoldenLayoutTest
         assertEquals(10, MessageType.NOTIFICATION);
         assertEquals(11, MessageType.CLUSTER_EVENT);
         assertEquals(12, MessageType.PROBE);
+        assertEquals(13, MessageType.ROOM_WANTED);
         assertEquals(32, MessageType.JOIN_REQUEST);
         assertEquals(33, MessageType.JOIN_RESPONSE);
         assertEquals(34, MessageType.SNAPSHOT_REQUEST);
@@ -458,6 +459,7 @@ class GoldenLayoutTest
         assertEquals(40, SuspectDecoder.BODY_LENGTH);
         assertEquals(20, RoomCreatedDecoder.MIN_LENGTH);
         assertEquals(8, RoomRemovedDecoder.BODY_LENGTH);
+        assertEquals(8, RoomWantedDecoder.BODY_LENGTH);
         assertEquals(16, RoomCountDecoder.BODY_LENGTH);
         assertEquals(12, NotificationDecoder.FIXED_LENGTH);
         assertEquals(8, ClusterEventDecoder.MIN_LENGTH);

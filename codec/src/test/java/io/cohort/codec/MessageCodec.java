@@ -25,6 +25,7 @@ import io.cohort.codec.Messages.Room;
 import io.cohort.codec.Messages.RoomCount;
 import io.cohort.codec.Messages.RoomCreated;
 import io.cohort.codec.Messages.RoomRemoved;
+import io.cohort.codec.Messages.RoomWanted;
 import io.cohort.codec.Messages.SnapshotChunk;
 import io.cohort.codec.Messages.SnapshotRequest;
 import io.cohort.codec.Messages.Floor;
@@ -74,6 +75,7 @@ final class MessageCodec
     private final SuspectEncoder suspectEncoder = new SuspectEncoder();
     private final RoomCreatedEncoder roomCreatedEncoder = new RoomCreatedEncoder();
     private final RoomRemovedEncoder roomRemovedEncoder = new RoomRemovedEncoder();
+    private final RoomWantedEncoder roomWantedEncoder = new RoomWantedEncoder();
     private final RoomCountEncoder roomCountEncoder = new RoomCountEncoder();
     private final NotificationEncoder notificationEncoder = new NotificationEncoder();
     private final ClusterEventEncoder clusterEventEncoder = new ClusterEventEncoder();
@@ -104,6 +106,7 @@ final class MessageCodec
     private final SuspectDecoder suspectDecoder = new SuspectDecoder();
     private final RoomCreatedDecoder roomCreatedDecoder = new RoomCreatedDecoder();
     private final RoomRemovedDecoder roomRemovedDecoder = new RoomRemovedDecoder();
+    private final RoomWantedDecoder roomWantedDecoder = new RoomWantedDecoder();
     private final RoomCountDecoder roomCountDecoder = new RoomCountDecoder();
     private final NotificationDecoder notificationDecoder = new NotificationDecoder();
     private final ClusterEventDecoder clusterEventDecoder = new ClusterEventDecoder();
@@ -224,6 +227,7 @@ final class MessageCodec
             case MessageType.SUSPECT: return SuspectEncoder.BODY_LENGTH;
             case MessageType.ROOM_CREATED: return roomLength(((RoomCreated)message).room());
             case MessageType.ROOM_REMOVED: return RoomRemovedEncoder.BODY_LENGTH;
+            case MessageType.ROOM_WANTED: return RoomWantedEncoder.BODY_LENGTH;
             case MessageType.ROOM_COUNT: return RoomCountEncoder.BODY_LENGTH;
             case MessageType.NOTIFICATION:
                 return NotificationEncoder.computeLength(((Notification)message).payload().length());
@@ -402,6 +406,9 @@ final class MessageCodec
             case MessageType.ROOM_REMOVED:
                 roomRemovedEncoder.wrap(buffer, at).roomId(((RoomRemoved)message).roomId());
                 return RoomRemovedEncoder.BODY_LENGTH;
+            case MessageType.ROOM_WANTED:
+                roomWantedEncoder.wrap(buffer, at).roomId(((RoomWanted)message).roomId());
+                return RoomWantedEncoder.BODY_LENGTH;
             case MessageType.ROOM_COUNT:
             {
                 final RoomCount m = (RoomCount)message;
@@ -811,6 +818,8 @@ final class MessageCodec
                 return new RoomCreated(readRoom(roomCreatedDecoder.wrap(buffer, offset, length), length));
             case MessageType.ROOM_REMOVED:
                 return new RoomRemoved(roomRemovedDecoder.wrap(buffer, offset, length).roomId());
+            case MessageType.ROOM_WANTED:
+                return new RoomWanted(roomWantedDecoder.wrap(buffer, offset, length).roomId());
             case MessageType.ROOM_COUNT:
             {
                 final RoomCountDecoder d = roomCountDecoder.wrap(buffer, offset, length);

@@ -24,6 +24,7 @@ import io.cohort.codec.Messages.Room;
 import io.cohort.codec.Messages.RoomCount;
 import io.cohort.codec.Messages.RoomCreated;
 import io.cohort.codec.Messages.RoomRemoved;
+import io.cohort.codec.Messages.RoomWanted;
 import io.cohort.codec.Messages.SnapshotChunk;
 import io.cohort.codec.Messages.SnapshotRequest;
 import io.cohort.codec.Messages.Suspect;
@@ -130,6 +131,7 @@ class MessageRoundTripTest
             new Notification(71L, Bytes.of(0, 1, 2, 0x7F, 0x80, 0xFF, 'h', 'i')),
             new ClusterEvent("événement-🎉", new Bytes(MessageCodec.utf8("{\"clé\":\"valeur\"}"))),
             new Probe(91L, 0x0F0F_0F0F_0F0F_0F0FL),
+            new RoomWanted(Long.MAX_VALUE),
             new JoinRequest(101L, 100_000_000L, 1_000_000_000L, "prod-eu", card(102L, "joiner.example", curveKey)),
             new JoinResponse(111L, CommandStatus.OK, 200_000_000L, 3_000_000_000L, "clúster-☕", List.of(
                 card(1L, "a.example", curveKey), card(2L, "bé.example", Bytes.EMPTY), card(3L, "c.例え", Bytes.of(9)))),
@@ -199,6 +201,7 @@ class MessageRoundTripTest
             new Notification(0L, Bytes.EMPTY),
             new ClusterEvent("", Bytes.EMPTY),
             new Probe(0L, 0L),
+            new RoomWanted(0L),
             new JoinRequest(0L, 0L, 0L, "", emptyCard),
             new JoinResponse(0L, CommandStatus.CLUSTER_MISMATCH, 0L, 0L, "", List.of()),
             new SnapshotRequest(0L, 0L, 0, 0),
@@ -865,10 +868,10 @@ class MessageRoundTripTest
             }
         }
         assertEquals(all.length, names.size());
-        assertEquals(31, all.length);
+        assertEquals(32, all.length);
         all[0] = -1;
         assertEquals(MessageType.HEARTBEAT, MessageType.all()[0], "all() returns a copy");
-        for (final int unknown : new int[]{ 0, 13, 31, 51, 999, 0xFFFF, -1 })
+        for (final int unknown : new int[]{ 0, 14, 31, 51, 999, 0xFFFF, -1 })
         {
             assertFalse(MessageType.isKnown(unknown), "" + unknown);
         }

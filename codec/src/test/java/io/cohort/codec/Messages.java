@@ -232,6 +232,14 @@ final class Messages
         }
     }
 
+    record RoomWanted(long roomId) implements Message
+    {
+        public int type()
+        {
+            return MessageType.ROOM_WANTED;
+        }
+    }
+
     record RoomCount(long roomId, long count) implements Message
     {
         public int type()

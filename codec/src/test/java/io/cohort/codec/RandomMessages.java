@@ -24,6 +24,7 @@ import io.cohort.codec.Messages.Room;
 import io.cohort.codec.Messages.RoomCount;
 import io.cohort.codec.Messages.RoomCreated;
 import io.cohort.codec.Messages.RoomRemoved;
+import io.cohort.codec.Messages.RoomWanted;
 import io.cohort.codec.Messages.SnapshotChunk;
 import io.cohort.codec.Messages.SnapshotRequest;
 import io.cohort.codec.Messages.Floor;
@@ -141,6 +142,8 @@ final class RandomMessages
                 return new RoomCreated(room(random));
             case MessageType.ROOM_REMOVED:
                 return new RoomRemoved(anyLong(random));
+            case MessageType.ROOM_WANTED:
+                return new RoomWanted(anyLong(random));
             case MessageType.ROOM_COUNT:
                 return new RoomCount(anyLong(random), nonNegativeLong(random));
             case MessageType.NOTIFICATION:

@@ -123,7 +123,8 @@ final class ClusterCore
         // The backend's own listener opts in, not the wrapper the node may put around it (its counters).
         final ReplicaObserver replicaObserver =
             context.listener() instanceof ReplicaObserver ? (ReplicaObserver)context.listener() : null;
-        this.applier = new ReplicaApplier(state, listener, replicaObserver, errorHandler, publisher::roomKeptInUse);
+        this.applier = new ReplicaApplier(state, listener, replicaObserver, errorHandler, publisher::roomKeptInUse,
+            publisher::roomWanted);
         this.sliceBudget = new SliceBudget(context.sliceBudgetNs());
         this.localHealth = new LocalHealth(context.heartbeatTimeoutNs());
         this.memberSync = new MemberSync(context, transport, state, commands, pending, applier, sliceBudget,

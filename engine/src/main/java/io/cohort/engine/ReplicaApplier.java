@@ -6,6 +6,7 @@ import io.cohort.codec.NotificationDecoder;
 import io.cohort.codec.RoomCountDecoder;
 import io.cohort.codec.RoomCreatedDecoder;
 import io.cohort.codec.RoomRemovedDecoder;
+import io.cohort.codec.RoomWantedDecoder;
 import io.cohort.state.StateResult;
 import io.cohort.state.SubscriptionState;
 import org.agrona.DirectBuffer;
@@ -27,9 +28,11 @@ final class ReplicaApplier
     // Null unless the listener opted in (a latency tool), as the replica observer.
     private final LatencyStageObserver stageObserver;
     private final LongConsumer roomKeptInUse;
+    private final LongConsumer roomWanted;
     private final RoomCountDecoder roomCountDecoder = new RoomCountDecoder();
     private final RoomCreatedDecoder roomCreatedDecoder = new RoomCreatedDecoder();
     private final RoomRemovedDecoder roomRemovedDecoder = new RoomRemovedDecoder();
+    private final RoomWantedDecoder roomWantedDecoder = new RoomWantedDecoder();
     private final NotificationDecoder notificationDecoder = new NotificationDecoder();
     private final ClusterEventDecoder clusterEventDecoder = new ClusterEventDecoder();
 
@@ -37,15 +40,19 @@ final class ReplicaApplier
      * @param replicaObserver told of every applied count of another member, or null (the usual case).
      * @param roomKeptInUse   given a room whose removal by a member this node refused because it has subscribers
      *                        in it: this node announces the room again, so the members that removed it hold it again.
+     * @param roomWanted      given a room this node does not know in which a member's count went above 0: this node
+     *                        asks the nodes with subscribers in it to announce it again ({@code ROOM_WANTED}).
      */
     ReplicaApplier(
         final SubscriptionState state,
         final CohortListener listener,
         final ReplicaObserver replicaObserver,
         final ErrorHandler errorHandler,
-        final LongConsumer roomKeptInUse)
+        final LongConsumer roomKeptInUse,
+        final LongConsumer roomWanted)
     {
         this.roomKeptInUse = roomKeptInUse;
+        this.roomWanted = roomWanted;
         this.state = state;
         this.listener = listener;
         this.replicaObserver = replicaObserver;
@@ -77,9 +84,19 @@ final class ReplicaApplier
                     errorHandler.onError(new IllegalStateException("count of room " + roomCount.roomId() +
                         " from " + member + " refused: " + result));
                 }
-                else if (null != replicaObserver)
+                else
                 {
-                    observeCount(member.nodeId, roomCount.roomId(), roomCount.count());
+                    if (StateResult.APPLIED == result && state.appliedFromZero() &&
+                        !state.roomExists(roomCount.roomId()))
+                    {
+                        // The member has subscribers in a room this node never applied the creation of: its
+                        // sender left before this node had its stream (a room has no owner to resync it from).
+                        roomWanted.accept(roomCount.roomId());
+                    }
+                    if (null != replicaObserver)
+                    {
+                        observeCount(member.nodeId, roomCount.roomId(), roomCount.count());
+                    }
                 }
                 break;
             }
@@ -121,6 +138,19 @@ final class ReplicaApplier
 
             default:
                 break;
+        }
+    }
+
+    /**
+     * A member wants a room it holds counts in and does not know: this node announces it again if it has subscribers
+     * in it (so it holds it), as when it refuses a member's removal.
+     */
+    void roomWanted(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long roomId = roomWantedDecoder.wrap(buffer, offset, length).roomId();
+        if (state.localCount(roomId) > 0 && state.roomExists(roomId))
+        {
+            roomKeptInUse.accept(roomId);
         }
     }
 

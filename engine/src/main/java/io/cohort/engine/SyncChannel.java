@@ -100,6 +100,11 @@ final class SyncChannel implements SyncHandler
                 onHeartbeat(member, buffer, bodyOffset, bodyLength);
                 break;
 
+            case MessageType.ROOM_WANTED:
+                // Changes nothing here, so it needs no sync: a request that the member's buffer would only delay.
+                applier.roomWanted(buffer, bodyOffset, bodyLength);
+                break;
+
             case MessageType.NOTIFICATION:
                 applier.notification(buffer, bodyOffset, bodyLength);
                 break;

@@ -65,6 +65,8 @@ final class SyncPublisher
     /** Rooms announced again because this node keeps them in use: published after the counts (see
      * {@link #roomKeptInUse}). */
     private final LongHashSet pendingRoomsKept = new LongHashSet();
+    /** Rooms this node holds counts in and does not know: asked for with {@code ROOM_WANTED}. */
+    private final LongHashSet pendingRoomsWanted = new LongHashSet();
     /** Whether the last {@link #publishRooms} stopped at a closed window or a full stream. */
     private boolean roomsBlocked;
     /** Room creations and removals made by this node; see {@link #roomChanges()}. */
@@ -168,6 +170,15 @@ final class SyncPublisher
     }
 
     /**
+     * A member's count went above 0 in a room this node does not know: the nodes with subscribers in it are asked to
+     * announce it again, unless it is known by the time the request is claimed.
+     */
+    void roomWanted(final long roomId)
+    {
+        pendingRoomsWanted.add(roomId);
+    }
+
+    /**
      * Rooms this node created or removed itself in this incarnation. While there is none, its snapshot need not carry
      * the room table to a member whose table is otherwise complete: no room change of this node can be missing there.
      *
@@ -181,7 +192,7 @@ final class SyncPublisher
     boolean hasPending()
     {
         return !pendingCounts.isEmpty() || !pendingRooms.isEmpty() || !pendingRoomRemovals.isEmpty() ||
-            !pendingRoomsKept.isEmpty();
+            !pendingRoomsKept.isEmpty() || !pendingRoomsWanted.isEmpty();
     }
 
     /**
@@ -203,7 +214,8 @@ final class SyncPublisher
 
     /**
      * Publishes pending rooms, then counts, then rooms announced again ({@link #roomKeptInUse}), then room removals,
-     * as far as the stream and the replication window accept them. While the window is closed nothing is claimed and the pending sets keep coalescing: a room
+     * then requests for rooms wanted ({@link #roomWanted}), as far as the stream and the replication window accept
+     * them. While the window is closed nothing is claimed and the pending sets keep coalescing: a room
      * changed any number of times meanwhile leaves as one message carrying its latest state.
      *
      * @return the number of messages claimed.
@@ -245,26 +257,12 @@ final class SyncPublisher
         {
             return published;
         }
-        if (!pendingRoomRemovals.isEmpty())
+        published += publishRoomIds(pendingRoomRemovals, MessageType.ROOM_REMOVED);
+        if (roomsBlocked)
         {
-            final LongHashSet.LongIterator it = pendingRoomRemovals.iterator();
-            while (it.hasNext())
-            {
-                final long roomId = it.nextValue();
-                if (windowClosed())
-                {
-                    return published;
-                }
-                final int at = outbound.claimBroadcast(MessageType.ROOM_REMOVED, Long.BYTES);
-                if (OutboundBatcher.NO_SPACE == at)
-                {
-                    return published;
-                }
-                outbound.broadcastBuffer().putLong(at, roomId, FrameLayout.BYTE_ORDER);
-                it.remove();
-                published++;
-            }
+            return published;
         }
+        published += publishRoomIds(pendingRoomsWanted, MessageType.ROOM_WANTED);
         return published;
     }
 
@@ -304,6 +302,45 @@ final class SyncPublisher
             final MutableDirectBuffer target = outbound.broadcastBuffer();
             target.putLong(at, roomId, FrameLayout.BYTE_ORDER);
             state.copyRoomMetadata(roomId, target, at + Long.BYTES);
+            it.remove();
+            published++;
+        }
+        return published;
+    }
+
+    /**
+     * Claims a message of the type (a room id its whole body) for each room of the set, as far as the window and the
+     * stream accept them; a room wanted that is known by now needs no request.
+     */
+    private int publishRoomIds(final LongHashSet rooms, final int type)
+    {
+        roomsBlocked = false;
+        int published = 0;
+        if (rooms.isEmpty())
+        {
+            return published;
+        }
+        final LongHashSet.LongIterator it = rooms.iterator();
+        while (it.hasNext())
+        {
+            final long roomId = it.nextValue();
+            if (MessageType.ROOM_WANTED == type && state.roomExists(roomId))
+            {
+                it.remove();
+                continue;
+            }
+            if (windowClosed())
+            {
+                roomsBlocked = true;
+                return published;
+            }
+            final int at = outbound.claimBroadcast(type, Long.BYTES);
+            if (OutboundBatcher.NO_SPACE == at)
+            {
+                roomsBlocked = true;
+                return published;
+            }
+            outbound.broadcastBuffer().putLong(at, roomId, FrameLayout.BYTE_ORDER);
             it.remove();
             published++;
         }

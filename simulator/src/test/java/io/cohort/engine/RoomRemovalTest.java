@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A room with subscribers exists on every node, on the real core over the simulated network: a removal is refused
  * while any node's count in the room is above 0 as far as the remover knows, and a node that has subscribers in a
  * room a member removed anyway (the member had not seen them yet) announces the room again, so every node that
- * removed it holds it again. A room nobody subscribes to is removed everywhere.
+ * removed it holds it again; a node that learns of subscribers in a room it never knew asks for the room
+ * ({@code ROOM_WANTED}). A room nobody subscribes to is removed everywhere.
  */
 class RoomRemovalTest
 {
@@ -99,6 +100,18 @@ class RoomRemovalTest
         {
             assertFalse(node.state().roomExists(room), node + " still holds the room");
         }
+    }
+
+    @Test
+    void shouldAskForARoomItMissedOnceAMemberHasSubscribersInIt()
+    {
+        // As if the room's creation had never reached the third node: its sender gone before the third applied it.
+        assertEquals(StateResult.ROOM_REMOVED, third.state().removeRoom(room));
+        assertEquals(StateResult.SUBSCRIBED, second.core().subscribe(CONNECTION, room));
+        network.runFor(ms(100));
+
+        assertHeldEverywhere("asked for by the node that missed it");
+        assertEquals(1, third.state().ownerCount(second.nodeId(), room));
     }
 
     private void assertHeldEverywhere(final String when)

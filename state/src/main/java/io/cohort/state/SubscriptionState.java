@@ -57,6 +57,7 @@ public final class SubscriptionState implements AutoCloseable
     private final long[] previousCounts;
     private long subscribingConnection;
     private long refusedRoom;
+    private boolean appliedFromZero;
 
     /**
      * Creates the maps: this takes up to a second per map the first time in a JVM (Chronicle compiles
@@ -386,7 +387,19 @@ public final class SubscriptionState implements AutoCloseable
         {
             return StateResult.ROOM_COUNTS_FULL;
         }
+        appliedFromZero = 0 == previous;
         return previous == count ? StateResult.UNCHANGED : StateResult.APPLIED;
+    }
+
+    /**
+     * Whether the last {@link #applyRemote} that returned {@link StateResult#APPLIED} set the owner's count from 0:
+     * its first subscribers in the room, the one change after which the room must exist here.
+     *
+     * @return true if the owner's count was 0 before it.
+     */
+    public boolean appliedFromZero()
+    {
+        return appliedFromZero;
     }
 
     /**
