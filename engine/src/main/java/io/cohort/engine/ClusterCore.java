@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * The protocol logic of one node: a single-threaded, sans-IO state machine. Its inputs are messages (through
@@ -86,6 +87,10 @@ final class ClusterCore
     private SeedEndpoints seeds = SeedEndpoints.fixed(List.of());
     /** Whether this node has begun to serve as a member (founded, or joined and synced). */
     private boolean serving;
+    /** Forgetting a dissolved cluster instance's rooms, a slice a cycle, before joining another ({@link
+     * #forgetRoomTable}). */
+    private boolean forgettingRooms;
+    private final LongConsumer roomForgotten;
     /** Whether a view without this node was installed while it was leaving: it has left. */
     private volatile boolean left;
     private long quorumLostSinceNs = -1;
@@ -123,6 +128,7 @@ final class ClusterCore
         // The backend's own listener opts in, not the wrapper the node may put around it (its counters).
         final ReplicaObserver replicaObserver =
             context.listener() instanceof ReplicaObserver ? (ReplicaObserver)context.listener() : null;
+        this.roomForgotten = this::roomForgotten;
         this.applier = new ReplicaApplier(state, listener, replicaObserver, errorHandler, publisher::roomKeptInUse,
             publisher::roomWanted);
         this.sliceBudget = new SliceBudget(context.sliceBudgetNs());
@@ -208,6 +214,11 @@ final class ClusterCore
         workCount += publisher.publishPending();
         flowControl.afterPublish(nowNs, publisher.hasPending());
         workCount += state.sweepRemovedOwners(SWEEP_BUDGET);
+        if (forgettingRooms)
+        {
+            workCount += state.forgetRooms(SWEEP_BUDGET, roomForgotten);
+            forgettingRooms = state.rooms() > 0;
+        }
         workCount += heartbeats.tick(nowNs);
         workCount += membership.tick(nowNs);
         if (nodeState.isTerminal())
@@ -661,6 +672,32 @@ final class ClusterCore
      * A joiner stops syncing a member of the view it observed, without holding anything against that incarnation
      * (the view went silent; the joiner looks for the cluster again and may meet the same members).
      */
+    /**
+     * The cluster instance this node was accepted into went silent before it let this node in, and this node looks
+     * for a cluster again: the rooms it loaded there belong to an instance that may be gone for good, and the
+     * cluster it joins next sends its own table only to a node without one (a member's table lacks nothing but
+     * that member's own changes, so it is never replaced). So the table is emptied, a slice a cycle, and no join is
+     * asked meanwhile ({@link #forgettingRooms()}); a node that is not a member holds no subscription of its own.
+     */
+    void forgetRoomTable()
+    {
+        memberSync.roomSource().reset();
+        forgettingRooms = state.rooms() > 0;
+    }
+
+    /**
+     * @return whether this node is still emptying the room table of a cluster instance it was never let into.
+     */
+    boolean forgettingRooms()
+    {
+        return forgettingRooms;
+    }
+
+    private void roomForgotten(final long roomId)
+    {
+        applier.roomRemoved(roomId);
+    }
+
     void forgetMember(final Member member)
     {
         dropMember(member, ReasonCode.SILENCE, false, false);

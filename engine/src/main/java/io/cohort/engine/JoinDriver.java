@@ -142,6 +142,10 @@ final class JoinDriver
 
         if (!accepted)
         {
+            if (core.forgettingRooms())
+            {
+                return 0;
+            }
             if (nowNs >= nextAttemptNs)
             {
                 // Decided when a round of requests ends, on that round's answers only: every seed had the whole
@@ -459,6 +463,7 @@ final class JoinDriver
             core.forgetMember(members.get(i));
         }
         core.membership().forgetObserved();
+        core.forgetRoomTable();
         accepted = false;
         acceptedBy = 0;
         notReadyResponders.clear();

@@ -48,6 +48,19 @@ final class RoomSource
     }
 
     /**
+     * This node looks for a cluster again, its table emptied ({@link ClusterCore#forgetRoomTable}): the next members
+     * it syncs are asked for their rooms as by a node that never synced any.
+     */
+    void reset()
+    {
+        source = null;
+        sourceAsked = false;
+        loaded = false;
+        tableComplete = false;
+        fellBack = false;
+    }
+
+    /**
      * This node has synced every member once (or founded the cluster).
      */
     void tableComplete()

@@ -8,9 +8,11 @@ import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.map.MapSegmentContext;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Rooms: a Chronicle Map from room id to the room's {@link RoomMetadata} encoding. The value type is
@@ -57,6 +59,9 @@ final class RoomTable implements AutoCloseable
     private int segmentEntries;
     private final Consumer<MapEntry<LongCell, byte[]>> iterationConsumer = this::onEntry;
     private RoomVisitor visitor;
+    /** The rooms of the segment {@link #removeSegment} empties, read before any is removed. */
+    private final LongArrayList segmentRoomIds = new LongArrayList();
+    private final RoomVisitor collectRoomId = (roomId, metadata, offset, length) -> segmentRoomIds.addLong(roomId);
     private long rooms;
     private long metadataBytes;
 
@@ -303,6 +308,30 @@ final class RoomTable implements AutoCloseable
             this.visitor = null;
         }
         return segmentEntries;
+    }
+
+    /**
+     * Removes every room of one segment.
+     *
+     * @param segment the segment, from 0 to {@link #segments()} - 1.
+     * @param removed told each room removed.
+     * @return rooms removed.
+     */
+    int removeSegment(final int segment, final LongConsumer removed)
+    {
+        segmentRoomIds.clear();
+        forEachInSegment(segment, collectRoomId);
+        int count = 0;
+        for (int i = 0, size = segmentRoomIds.size(); i < size; i++)
+        {
+            final long roomId = segmentRoomIds.getLong(i);
+            if (remove(roomId))
+            {
+                count++;
+                removed.accept(roomId);
+            }
+        }
+        return count;
     }
 
     private void onEntry(final MapEntry<LongCell, byte[]> entry)

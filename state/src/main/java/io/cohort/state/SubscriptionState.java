@@ -58,6 +58,7 @@ public final class SubscriptionState implements AutoCloseable
     private long subscribingConnection;
     private long refusedRoom;
     private boolean appliedFromZero;
+    private int nextForgottenSegment;
 
     /**
      * Creates the maps: this takes up to a second per map the first time in a JVM (Chronicle compiles
@@ -191,6 +192,33 @@ public final class SubscriptionState implements AutoCloseable
         }
         rooms.remove(roomId);
         return StateResult.ROOM_REMOVED;
+    }
+
+    /**
+     * One bounded step of forgetting every room, for a node that is not a member and whose table came from a cluster
+     * instance it was never let into (that instance dissolved while the node joined it): the table it joins next must
+     * be exactly that cluster's. Removes whole segments of the room table until at least {@code budget} rooms were
+     * removed or every segment was visited once in this call. Rooms a local connection is subscribed to are removed
+     * too: a node that is not a member has none.
+     *
+     * @param budget  rooms to remove at least when there are some, at least 1.
+     * @param removed told each room removed.
+     * @return rooms removed in this step: 0 once the table is empty.
+     */
+    public int forgetRooms(final int budget, final LongConsumer removed)
+    {
+        if (budget < 1)
+        {
+            throw new IllegalArgumentException("budget=" + budget + " must be at least 1");
+        }
+        final int segments = rooms.segments();
+        int removedRooms = 0;
+        for (int visited = 0; visited < segments && removedRooms < budget && rooms.rooms() > 0; visited++)
+        {
+            removedRooms += rooms.removeSegment(nextForgottenSegment, removed);
+            nextForgottenSegment = (nextForgottenSegment + 1) % segments;
+        }
+        return removedRooms;
     }
 
     /**

@@ -9,12 +9,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 
 import static io.cohort.state.TestStates.LOCAL_NODE;
 import static io.cohort.state.TestStates.createRoom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SubscriptionStateTest
@@ -309,6 +312,32 @@ class SubscriptionStateTest
         assertEquals(StateResult.UNKNOWN_ROOM, state.subscribe(CONNECTION, room));
         state.applyRemote(REMOTE, room, 2);
         assertEquals(StateResult.UNKNOWN_ROOM, state.removeRoom(room), "a room unknown here, counted or not");
+    }
+
+    @Test
+    void shouldForgetEveryRoomInBoundedSteps()
+    {
+        CloseHelper.close(state);
+        state = new SubscriptionState(TestStates.smallContext().maxRooms(4096).averageRoomBytes(32), listener);
+        for (int i = 0; i < 600; i++)
+        {
+            createRoom(state, 1000 + i);
+        }
+        final long held = state.rooms();
+        final Set<Long> told = new HashSet<>();
+        int steps = 0;
+        int removed;
+        while ((removed = state.forgetRooms(8, told::add)) > 0)
+        {
+            steps++;
+            assertTrue(removed >= 1);
+        }
+        assertEquals(0, state.rooms());
+        assertEquals(0, state.roomMetadataBytes());
+        assertEquals(held, told.size(), "each room told once");
+        assertTrue(steps > 1, "a segment at a time, not at once: " + steps);
+        assertEquals(0, state.forgetRooms(8, told::add));
+        assertThrows(IllegalArgumentException.class, () -> state.forgetRooms(0, told::add));
     }
 
     @Test
