@@ -224,7 +224,7 @@ final class SyncPublisher
     {
         // Once per cycle, after the last flush: callers see which destinations drained or filled up since.
         notificationCredit.refresh(outbound);
-        int published = publishRooms(pendingRooms);
+        int published = publishRooms(pendingRooms, MessageType.ROOM_CREATED);
         if (roomsBlocked)
         {
             return published;
@@ -252,25 +252,27 @@ final class SyncPublisher
             pendingCounts.remove(roomId);
             published++;
         }
-        published += publishRooms(pendingRoomsKept);
+        published += publishRooms(pendingRoomsKept, MessageType.ROOM_CREATED);
         if (roomsBlocked)
         {
             return published;
         }
-        published += publishRoomIds(pendingRoomRemovals, MessageType.ROOM_REMOVED);
+        published += publishRooms(pendingRoomRemovals, MessageType.ROOM_REMOVED);
         if (roomsBlocked)
         {
             return published;
         }
-        published += publishRoomIds(pendingRoomsWanted, MessageType.ROOM_WANTED);
+        published += publishRooms(pendingRoomsWanted, MessageType.ROOM_WANTED);
         return published;
     }
 
     /**
-     * Claims a {@code ROOM_CREATED} with its metadata for each room of the set that still exists here, as far as the
-     * window and the stream accept them; {@link #roomsBlocked} says whether they stopped it.
+     * Claims a message of the type for each room of the set, as far as the window and the stream accept them
+     * ({@link #roomsBlocked} says whether they stopped it): a {@code ROOM_CREATED} carries the room's metadata and is
+     * dropped if the room no longer exists here; a {@code ROOM_WANTED} is dropped if the room is known by now; a
+     * {@code ROOM_REMOVED} is the room id alone.
      */
-    private int publishRooms(final LongHashSet rooms)
+    private int publishRooms(final LongHashSet rooms, final int type)
     {
         roomsBlocked = false;
         int published = 0;
@@ -278,12 +280,13 @@ final class SyncPublisher
         {
             return published;
         }
+        final boolean announce = MessageType.ROOM_CREATED == type;
         final LongHashSet.LongIterator it = rooms.iterator();
         while (it.hasNext())
         {
             final long roomId = it.nextValue();
-            final int metadataLength = state.roomMetadataLength(roomId);
-            if (metadataLength < 0)
+            final int metadataLength = MessageType.ROOM_REMOVED == type ? 0 : state.roomMetadataLength(roomId);
+            if (announce ? metadataLength < 0 : MessageType.ROOM_WANTED == type && metadataLength >= 0)
             {
                 it.remove();
                 continue;
@@ -293,7 +296,7 @@ final class SyncPublisher
                 roomsBlocked = true;
                 return published;
             }
-            final int at = outbound.claimBroadcast(MessageType.ROOM_CREATED, Long.BYTES + metadataLength);
+            final int at = outbound.claimBroadcast(type, Long.BYTES + (announce ? metadataLength : 0));
             if (OutboundBatcher.NO_SPACE == at)
             {
                 roomsBlocked = true;
@@ -301,46 +304,10 @@ final class SyncPublisher
             }
             final MutableDirectBuffer target = outbound.broadcastBuffer();
             target.putLong(at, roomId, FrameLayout.BYTE_ORDER);
-            state.copyRoomMetadata(roomId, target, at + Long.BYTES);
-            it.remove();
-            published++;
-        }
-        return published;
-    }
-
-    /**
-     * Claims a message of the type (a room id its whole body) for each room of the set, as far as the window and the
-     * stream accept them; a room wanted that is known by now needs no request.
-     */
-    private int publishRoomIds(final LongHashSet rooms, final int type)
-    {
-        roomsBlocked = false;
-        int published = 0;
-        if (rooms.isEmpty())
-        {
-            return published;
-        }
-        final LongHashSet.LongIterator it = rooms.iterator();
-        while (it.hasNext())
-        {
-            final long roomId = it.nextValue();
-            if (MessageType.ROOM_WANTED == type && state.roomExists(roomId))
+            if (announce)
             {
-                it.remove();
-                continue;
+                state.copyRoomMetadata(roomId, target, at + Long.BYTES);
             }
-            if (windowClosed())
-            {
-                roomsBlocked = true;
-                return published;
-            }
-            final int at = outbound.claimBroadcast(type, Long.BYTES);
-            if (OutboundBatcher.NO_SPACE == at)
-            {
-                roomsBlocked = true;
-                return published;
-            }
-            outbound.broadcastBuffer().putLong(at, roomId, FrameLayout.BYTE_ORDER);
             it.remove();
             published++;
         }
