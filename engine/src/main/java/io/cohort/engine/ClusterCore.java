@@ -357,6 +357,16 @@ final class ClusterCore
     /**
      * @return the stalls in which the node's thread itself ran more than {@link StallDetector#STALL_REPORTED_NS}.
      */
+    long roomsWanted()
+    {
+        return publisher.roomsWanted();
+    }
+
+    long roomsAnnouncedAgain()
+    {
+        return publisher.roomsAnnouncedAgain();
+    }
+
     long workingStalls()
     {
         return stallDetector.workingStalls();

@@ -40,6 +40,8 @@ final class NodeCounters implements AutoCloseable
     private final AtomicCounter laggingAccusations;
     private final AtomicCounter longestStallMs;
     private final AtomicCounter workingStalls;
+    private final AtomicCounter roomsWanted;
+    private final AtomicCounter roomsAnnouncedAgain;
     private long nextUpdateNs = Long.MIN_VALUE;
 
     NodeCounters(final CountersManager countersManager, final long incarnation)
@@ -67,6 +69,9 @@ final class NodeCounters implements AutoCloseable
             CounterType.FLOW_LAGGING_ACCUSATIONS);
         longestStallMs = countersManager.newCounter("node longest stall ms", CounterType.NODE_LONGEST_STALL_MS);
         workingStalls = countersManager.newCounter("node working stalls", CounterType.NODE_WORKING_STALLS);
+        roomsWanted = countersManager.newCounter("node rooms wanted", CounterType.NODE_ROOMS_WANTED);
+        roomsAnnouncedAgain = countersManager.newCounter("node rooms announced again",
+            CounterType.NODE_ROOMS_ANNOUNCED_AGAIN);
         this.incarnation.setRelease(incarnation);
         state.setRelease(NodeState.STARTING.code());
         members.setRelease(1);
@@ -106,6 +111,8 @@ final class NodeCounters implements AutoCloseable
         laggingAccusations.setRelease(core.membership().laggingAccusations());
         longestStallMs.setRelease(core.longestStallNs() / 1_000_000);
         workingStalls.setRelease(core.workingStalls());
+        roomsWanted.setRelease(core.roomsWanted());
+        roomsAnnouncedAgain.setRelease(core.roomsAnnouncedAgain());
         heartbeat.setRelease(System.currentTimeMillis());
         return 1;
     }

@@ -71,6 +71,8 @@ final class SyncPublisher
     private boolean roomsBlocked;
     /** Room creations and removals made by this node; see {@link #roomChanges()}. */
     private long roomChanges;
+    private long roomsWanted;
+    private long roomsAnnouncedAgain;
     private final LongConsumer collectRouteOwner = this::collectRouteOwner;
     /** The other nodes with subscribers in the room being routed: filled by one pass over the room's counts. */
     private final long[] routeOwners;
@@ -166,7 +168,10 @@ final class SyncPublisher
     void roomKeptInUse(final long roomId)
     {
         roomChanges++;
-        pendingRoomsKept.add(roomId);
+        if (pendingRoomsKept.add(roomId))
+        {
+            roomsAnnouncedAgain++;
+        }
     }
 
     /**
@@ -175,7 +180,26 @@ final class SyncPublisher
      */
     void roomWanted(final long roomId)
     {
-        pendingRoomsWanted.add(roomId);
+        if (pendingRoomsWanted.add(roomId))
+        {
+            roomsWanted++;
+        }
+    }
+
+    /**
+     * @return rooms this node asked for since launch ({@link #roomWanted}).
+     */
+    long roomsWanted()
+    {
+        return roomsWanted;
+    }
+
+    /**
+     * @return rooms this node announced again since launch ({@link #roomKeptInUse}).
+     */
+    long roomsAnnouncedAgain()
+    {
+        return roomsAnnouncedAgain;
     }
 
     /**

@@ -55,7 +55,9 @@ import java.util.function.ToDoubleFunction;
  *   began more than 50 ms after the one before) and {@code cohort_node_stalls_working_total} (of those, the ones in
  *   which the thread itself ran more than 50 ms of CPU: a long job; the others it spent off the CPU),
  *   {@code cohort_flow_lagging_accusations_total} (replicas this node
- *   asked the cluster to remove with reason LAGGING).</li>
+ *   asked the cluster to remove with reason LAGGING), {@code cohort_node_rooms_wanted_total} (rooms this node asked
+ *   for: a member had subscribers in a room whose creation it never applied) and
+ *   {@code cohort_node_rooms_announced_again_total} (rooms it announced again for its subscribers).</li>
  * </ul>
  * Per-peer counters, tagged {@code peer} (the peer's node id, 16 hex digits, as in the logs and {@code cohort stat}):
  * {@code cohort_peer_gaps_total}, {@code _duplicates}, {@code _reorders}, {@code _bad_frames}, {@code _lost_tails},
@@ -90,6 +92,10 @@ public final class CohortMetrics implements MeterBinder, AutoCloseable
             "Duty cycles of the node's thread that began more than 50 ms after the one before"),
         new Counted("cohort.node.stalls.working", CounterType.NODE_WORKING_STALLS, null,
             "Of those stalls, the ones in which the node's thread itself ran more than 50 ms of CPU (a long job)"),
+        new Counted("cohort.node.rooms.wanted", CounterType.NODE_ROOMS_WANTED, null,
+            "Rooms this node asked for: a member had subscribers in a room whose creation this node never applied"),
+        new Counted("cohort.node.rooms.announced.again", CounterType.NODE_ROOMS_ANNOUNCED_AGAIN, null,
+            "Rooms this node announced again because it has subscribers in them (removed early, or asked for)"),
         new Counted("cohort.flow.lagging.accusations", CounterType.FLOW_LAGGING_ACCUSATIONS, null,
             "Replicas this node asked the cluster to remove for lagging behind its stream"),
         total("cohort.node.received.frames", CounterType.PEER_FRAMES, null, "Frames received from peers"),

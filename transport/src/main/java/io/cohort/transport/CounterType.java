@@ -115,6 +115,16 @@ public final class CounterType
      * CPU time.
      */
     public static final int NODE_WORKING_STALLS = 311;
+    /**
+     * Rooms this node asked for ({@code ROOM_WANTED}): a member's count rose above 0 in a room this node never knew,
+     * whose creation was lost with a member that left the cluster before this node applied it.
+     */
+    public static final int NODE_ROOMS_WANTED = 312;
+    /**
+     * Rooms this node announced again because it has subscribers in them: a member removed one before it saw them,
+     * or asked for one it missed. Each is a room that would otherwise be missing on some node.
+     */
+    public static final int NODE_ROOMS_ANNOUNCED_AGAIN = 313;
 
     private CounterType()
     {

@@ -66,6 +66,8 @@ class CounterTypeTest
         pinned.put("NODE_STALLS", 309);
         pinned.put("NODE_LONGEST_STALL_MS", 310);
         pinned.put("NODE_WORKING_STALLS", 311);
+        pinned.put("NODE_ROOMS_WANTED", 312);
+        pinned.put("NODE_ROOMS_ANNOUNCED_AGAIN", 313);
 
         final Map<String, Integer> declared = new LinkedHashMap<>();
         for (final Field field : CounterType.class.getDeclaredFields())

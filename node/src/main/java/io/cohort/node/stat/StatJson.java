@@ -99,6 +99,8 @@ final class StatJson
         field(out, "stalls", view.value(CounterType.NODE_STALLS, 0));
         field(out, "longestStallMs", view.value(CounterType.NODE_LONGEST_STALL_MS, 0));
         field(out, "workingStalls", view.value(CounterType.NODE_WORKING_STALLS, 0));
+        field(out, "roomsWanted", view.value(CounterType.NODE_ROOMS_WANTED, 0));
+        field(out, "roomsAnnouncedAgain", view.value(CounterType.NODE_ROOMS_ANNOUNCED_AGAIN, 0));
         field(out, "bytesIn", total(view, CounterType.PEER_BYTES));
         field(out, "messagesIn", total(view, CounterType.PEER_MESSAGES));
         field(out, "framesIn", total(view, CounterType.PEER_FRAMES));

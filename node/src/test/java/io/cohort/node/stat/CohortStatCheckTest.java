@@ -132,6 +132,8 @@ class CohortStatCheckTest
         assertEquals(1L, view.get("members"));
         assertEquals(List.of(), view.get("peers"));
         assertEquals(0L, view.get("workingStalls"), "a node idling on its own never works 50 ms in one cycle");
+        assertEquals(0L, view.get("roomsWanted"), "alone, a node has no member to miss a room of");
+        assertEquals(0L, view.get("roomsAnnouncedAgain"));
         assertTrue((Long)view.get("statusAgeMs") <= NodeView.STALE_MS, view.toString());
         assertTrue(out().endsWith("}\n"), "one object, one line: " + out());
         assertEquals(1, out().lines().count(), out());
