@@ -129,8 +129,7 @@ final class ClusterCore
         final ReplicaObserver replicaObserver =
             context.listener() instanceof ReplicaObserver ? (ReplicaObserver)context.listener() : null;
         this.roomForgotten = this::roomForgotten;
-        this.applier = new ReplicaApplier(state, listener, replicaObserver, errorHandler, publisher::roomKeptInUse,
-            publisher::roomWanted);
+        this.applier = new ReplicaApplier(state, listener, replicaObserver, errorHandler, publisher);
         this.sliceBudget = new SliceBudget(context.sliceBudgetNs());
         this.localHealth = new LocalHealth(context.heartbeatTimeoutNs());
         this.memberSync = new MemberSync(context, transport, state, commands, pending, applier, sliceBudget,

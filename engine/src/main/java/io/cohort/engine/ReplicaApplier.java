@@ -12,7 +12,6 @@ import io.cohort.state.SubscriptionState;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 
-import java.util.function.LongConsumer;
 
 /**
  * Applies what other members publish to this node's replicas of their rows and rooms, and tells the backend's
@@ -27,8 +26,7 @@ final class ReplicaApplier
     private final ReplicaObserver replicaObserver;
     // Null unless the listener opted in (a latency tool), as the replica observer.
     private final LatencyStageObserver stageObserver;
-    private final LongConsumer roomKeptInUse;
-    private final LongConsumer roomWanted;
+    private final SyncPublisher publisher;
     private final RoomCountDecoder roomCountDecoder = new RoomCountDecoder();
     private final RoomCreatedDecoder roomCreatedDecoder = new RoomCreatedDecoder();
     private final RoomRemovedDecoder roomRemovedDecoder = new RoomRemovedDecoder();
@@ -38,21 +36,17 @@ final class ReplicaApplier
 
     /**
      * @param replicaObserver told of every applied count of another member, or null (the usual case).
-     * @param roomKeptInUse   given a room whose removal by a member this node refused because it has subscribers
-     *                        in it: this node announces the room again, so the members that removed it hold it again.
-     * @param roomWanted      given a room this node does not know in which a member's count went above 0: this node
-     *                        asks the nodes with subscribers in it to announce it again ({@code ROOM_WANTED}).
+     * @param publisher       this node's stream, for the room changes applying a member's makes necessary: a room
+     *                        kept in use announced again, a room missed asked for, a removal not yet published dropped.
      */
     ReplicaApplier(
         final SubscriptionState state,
         final CohortListener listener,
         final ReplicaObserver replicaObserver,
         final ErrorHandler errorHandler,
-        final LongConsumer roomKeptInUse,
-        final LongConsumer roomWanted)
+        final SyncPublisher publisher)
     {
-        this.roomKeptInUse = roomKeptInUse;
-        this.roomWanted = roomWanted;
+        this.publisher = publisher;
         this.state = state;
         this.listener = listener;
         this.replicaObserver = replicaObserver;
@@ -91,7 +85,7 @@ final class ReplicaApplier
                     {
                         // The member has subscribers in a room this node never applied the creation of: its
                         // sender left before this node had its stream (a room has no owner to resync it from).
-                        roomWanted.accept(roomCount.roomId());
+                        publisher.roomWanted(roomCount.roomId());
                     }
                     if (null != replicaObserver)
                     {
@@ -107,6 +101,9 @@ final class ReplicaApplier
                 final StateResult result = state.createRoom(room);
                 if (StateResult.ROOM_CREATED == result)
                 {
+                    // A removal of this room made here and not yet published would now undo the member's creation
+                    // everywhere but here: the creation, applied after it, wins.
+                    publisher.roomCreatedByMember(room.roomId());
                     roomCreated(room);
                 }
                 else if (result.isRefusal())
@@ -131,7 +128,7 @@ final class ReplicaApplier
                     // any count known there is above 0). A room with subscribers must exist on every node: the nodes
                     // that removed it take it back from this announcement, which follows this node's count on its
                     // stream. A node that sees the count first refuses the member's removal however late it comes.
-                    roomKeptInUse.accept(roomId);
+                    publisher.roomKeptInUse(roomId);
                 }
                 break;
             }
@@ -150,7 +147,7 @@ final class ReplicaApplier
         final long roomId = roomWantedDecoder.wrap(buffer, offset, length).roomId();
         if (state.localCount(roomId) > 0 && state.roomExists(roomId))
         {
-            roomKeptInUse.accept(roomId);
+            publisher.roomKeptInUse(roomId);
         }
     }
 

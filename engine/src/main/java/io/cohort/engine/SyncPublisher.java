@@ -175,6 +175,16 @@ final class SyncPublisher
     }
 
     /**
+     * A member's creation of a room was applied here: a removal of the room made here and not yet published (the
+     * window held it) is dropped. Published after the creation, it would remove the room on every node that applied
+     * the creation, while this node holds it again.
+     */
+    void roomCreatedByMember(final long roomId)
+    {
+        pendingRoomRemovals.remove(roomId);
+    }
+
+    /**
      * A member's count went above 0 in a room this node does not know: the nodes with subscribers in it are asked to
      * announce it again, unless it is known by the time the request is claimed.
      */

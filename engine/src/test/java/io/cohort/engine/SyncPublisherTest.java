@@ -198,6 +198,20 @@ class SyncPublisherTest
     }
 
     @Test
+    void shouldDropAnUnpublishedRemovalOfARoomAMemberCreatedSince()
+    {
+        publisher.roomRemoved(7);
+        publisher.roomRemoved(8);
+        publisher.roomCreatedByMember(7); // applied after the removal: published now, the removal would undo it
+
+        assertEquals(1, publisher.publishPending());
+        outbound.flush();
+        assertEquals(List.of(MessageType.ROOM_REMOVED), sink.types);
+        assertEquals(8, sink.bodies.get(0).getLong(0, io.cohort.codec.FrameLayout.BYTE_ORDER));
+        assertFalse(publisher.hasPending());
+    }
+
+    @Test
     void shouldKeepHeartbeatBehindPendingControl()
     {
         sink.accepting = false;
