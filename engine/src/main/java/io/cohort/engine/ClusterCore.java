@@ -87,8 +87,7 @@ final class ClusterCore
     private SeedEndpoints seeds = SeedEndpoints.fixed(List.of());
     /** Whether this node has begun to serve as a member (founded, or joined and synced). */
     private boolean serving;
-    /** Forgetting a dissolved cluster instance's rooms, a slice a cycle, before joining another ({@link
-     * #forgetRoomTable}). */
+    /** Forgetting the rooms of a cluster instance that dissolved before letting this node in (forgetRoomTable). */
     private boolean forgettingRooms;
     private final LongConsumer roomForgotten;
     /** Whether a view without this node was installed while it was leaving: it has left. */
@@ -354,18 +353,24 @@ final class ClusterCore
     }
 
     /**
-     * @return the stalls in which the node's thread itself ran more than {@link StallDetector#STALL_REPORTED_NS}.
+     * @return rooms this node asked for since launch: a member had subscribers in a room it never knew.
      */
     long roomsWanted()
     {
         return publisher.roomsWanted();
     }
 
+    /**
+     * @return rooms this node announced again since launch for its subscribers in them.
+     */
     long roomsAnnouncedAgain()
     {
         return publisher.roomsAnnouncedAgain();
     }
 
+    /**
+     * @return the stalls in which the node's thread itself ran more than {@link StallDetector#STALL_REPORTED_NS}.
+     */
     long workingStalls()
     {
         return stallDetector.workingStalls();
@@ -678,10 +683,6 @@ final class ClusterCore
     }
 
     /**
-     * A joiner stops syncing a member of the view it observed, without holding anything against that incarnation
-     * (the view went silent; the joiner looks for the cluster again and may meet the same members).
-     */
-    /**
      * The cluster instance this node was accepted into went silent before it let this node in, and this node looks
      * for a cluster again: the rooms it loaded there belong to an instance that may be gone for good, and the
      * cluster it joins next sends its own table only to a node without one (a member's table lacks nothing but
@@ -707,6 +708,10 @@ final class ClusterCore
         applier.roomRemoved(roomId);
     }
 
+    /**
+     * A joiner stops syncing a member of the view it observed, without holding anything against that incarnation
+     * (the view went silent; the joiner looks for the cluster again and may meet the same members).
+     */
     void forgetMember(final Member member)
     {
         dropMember(member, ReasonCode.SILENCE, false, false);

@@ -12,7 +12,6 @@ import io.cohort.state.SubscriptionState;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 
-
 /**
  * Applies what other members publish to this node's replicas of their rows and rooms, and tells the backend's
  * listener. A listener that throws is reported and never stops the node's loop.

@@ -59,8 +59,10 @@ public enum StateResult
     ROOMS_FULL(19, true),
     /** The room was removed. */
     ROOM_REMOVED(20, false),
-    /** Connections are subscribed to the room (here, or on another node as far as this one knows), so it cannot be
-     * removed: nothing changed. */
+    /**
+     * Connections are subscribed to the room (here, or on another node as far as this one knows), so it cannot be
+     * removed: nothing changed.
+     */
     ROOM_IN_USE(21, true);
 
 

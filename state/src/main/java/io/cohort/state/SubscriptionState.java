@@ -415,8 +415,12 @@ public final class SubscriptionState implements AutoCloseable
         {
             return StateResult.ROOM_COUNTS_FULL;
         }
+        if (previous == count)
+        {
+            return StateResult.UNCHANGED;
+        }
         appliedFromZero = 0 == previous;
-        return previous == count ? StateResult.UNCHANGED : StateResult.APPLIED;
+        return StateResult.APPLIED;
     }
 
     /**
