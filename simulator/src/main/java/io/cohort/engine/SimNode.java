@@ -345,6 +345,25 @@ final class SimNode implements AutoCloseable
         return running;
     }
 
+    /**
+     * @return whether the node is RUNNING and has synced every member it knows.
+     */
+    boolean runningAndSynced()
+    {
+        if (NodeState.RUNNING != core.state())
+        {
+            return false;
+        }
+        for (final long memberId : core.memberIds())
+        {
+            if (!core.member(memberId).isSynced())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     boolean isPaused()
     {
         return paused;

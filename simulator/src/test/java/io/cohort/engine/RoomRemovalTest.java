@@ -156,20 +156,6 @@ class RoomRemovalTest
 
     private boolean allRunningAndSynced()
     {
-        for (final SimNode node : nodes)
-        {
-            if (NodeState.RUNNING != node.core().state())
-            {
-                return false;
-            }
-            for (final long memberId : node.core().memberIds())
-            {
-                if (!node.core().member(memberId).isSynced())
-                {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return nodes.stream().allMatch(SimNode::runningAndSynced);
     }
 }

@@ -84,20 +84,9 @@ class RoomTableTransferTest
     {
         for (final SimNode node : nodes)
         {
-            if (!node.isRunningOnNetwork())
-            {
-                continue;
-            }
-            if (NodeState.RUNNING != node.core().state())
+            if (node.isRunningOnNetwork() && !node.runningAndSynced())
             {
                 return false;
-            }
-            for (final long memberId : node.core().memberIds())
-            {
-                if (!node.core().member(memberId).isSynced())
-                {
-                    return false;
-                }
             }
         }
         return true;

@@ -86,22 +86,6 @@ class SlicedSyncTest
         }
     }
 
-    private boolean synced(final SimNode joiner)
-    {
-        if (NodeState.RUNNING != joiner.core().state())
-        {
-            return false;
-        }
-        for (final long memberId : joiner.core().memberIds())
-        {
-            if (!joiner.core().member(memberId).isSynced())
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private void assertReplicasEqualOwners()
     {
         for (final SimNode owner : network.nodes())
@@ -123,7 +107,7 @@ class SlicedSyncTest
         joiner.start(List.of(owner));
 
         int cyclesServing = 0;
-        for (int step = 0; step < 5000 && !synced(joiner); step++)
+        for (int step = 0; step < 5000 && !joiner.runningAndSynced(); step++)
         {
             if (owner.core().snapshotServer().activeSessions() > 0)
             {
@@ -133,7 +117,7 @@ class SlicedSyncTest
             churn(owner, 20);
             network.runFor(ms(1));
         }
-        assertTrue(synced(joiner), () -> "joiner " + joiner.core().state() + " " + joiner.core().member(1));
+        assertTrue(joiner.runningAndSynced(), () -> "joiner " + joiner.core().state() + " " + joiner.core().member(1));
         network.runFor(ms(200));
 
         assertReplicasEqualOwners();
@@ -188,7 +172,7 @@ class SlicedSyncTest
         assertTrue(maxBuffered <= bound, "buffered " + maxBuffered);
 
         // Once the owner is quieter, the sync started over completes and the copy is exact.
-        assertTrue(network.runUntil(() -> synced(joiner), ms(5000)),
+        assertTrue(network.runUntil(() -> joiner.runningAndSynced(), ms(5000)),
             () -> "joiner " + joiner.core().state() + " " + joiner.core().member(1));
         network.runFor(ms(200));
         assertReplicasEqualOwners();
@@ -234,12 +218,13 @@ class SlicedSyncTest
         third.start(List.of(owner));
 
         int maxSessions = 0;
-        for (int step = 0; step < 10_000 && !(synced(second) && synced(third)); step++)
+        for (int step = 0; step < 10_000 && !(second.runningAndSynced() && third.runningAndSynced()); step++)
         {
             maxSessions = Math.max(maxSessions, owner.core().snapshotServer().activeSessions());
             network.runFor(ms(1));
         }
-        assertTrue(synced(second) && synced(third), () -> second.core().state() + " " + third.core().state());
+        assertTrue(second.runningAndSynced() && third.runningAndSynced(),
+            () -> second.core().state() + " " + third.core().state());
         network.runFor(ms(200));
         assertReplicasEqualOwners();
         assertEquals(1, maxSessions);
