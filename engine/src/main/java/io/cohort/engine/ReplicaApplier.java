@@ -139,12 +139,13 @@ final class ReplicaApplier
 
     /**
      * A member wants a room it holds counts in and does not know: this node announces it again if it has subscribers
-     * in it (so it holds it), as when it refuses a member's removal.
+     * in it, as when it refuses a member's removal (a room with subscribers here exists here: it is not removed while
+     * in use, and an announcement of a room gone by the time it is claimed is dropped).
      */
     void roomWanted(final DirectBuffer buffer, final int offset, final int length)
     {
         final long roomId = roomWantedDecoder.wrap(buffer, offset, length).roomId();
-        if (state.localCount(roomId) > 0 && state.roomExists(roomId))
+        if (state.localCount(roomId) > 0)
         {
             publisher.roomKeptInUse(roomId);
         }

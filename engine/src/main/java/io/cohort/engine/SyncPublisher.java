@@ -320,7 +320,7 @@ final class SyncPublisher
         {
             final long roomId = it.nextValue();
             final int metadataLength = MessageType.ROOM_REMOVED == type ? 0 : state.roomMetadataLength(roomId);
-            if (announce ? metadataLength < 0 : MessageType.ROOM_WANTED == type && metadataLength >= 0)
+            if (outdated(type, metadataLength))
             {
                 it.remove();
                 continue;
@@ -346,6 +346,23 @@ final class SyncPublisher
             published++;
         }
         return published;
+    }
+
+    /**
+     * Whether a pending room message has nothing left to say: an announcement of a room gone since, or a request for
+     * a room known since ({@code metadataLength} is -1 for a room unknown here).
+     */
+    private static boolean outdated(final int type, final int metadataLength)
+    {
+        switch (type)
+        {
+            case MessageType.ROOM_CREATED:
+                return metadataLength < 0;
+            case MessageType.ROOM_WANTED:
+                return metadataLength >= 0;
+            default:
+                return false;
+        }
     }
 
     private boolean windowClosed()
