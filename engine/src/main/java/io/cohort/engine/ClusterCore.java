@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongConsumer;
 
 /**
  * The protocol logic of one node: a single-threaded, sans-IO state machine. Its inputs are messages (through
@@ -57,6 +56,7 @@ final class ClusterCore
     private final FlowReporter flowReporter;
     private final ReplicaApplier applier;
     private final MemberSync memberSync;
+    private final RoomTableForgetting roomTableForgetting;
     private final SnapshotServer snapshotServer;
     private final SliceBudget sliceBudget;
     private final JoinDriver joinDriver;
@@ -87,9 +87,6 @@ final class ClusterCore
     private SeedEndpoints seeds = SeedEndpoints.fixed(List.of());
     /** Whether this node has begun to serve as a member (founded, or joined and synced). */
     private boolean serving;
-    /** Forgetting the rooms of a cluster instance that dissolved before letting this node in (forgetRoomTable). */
-    private boolean forgettingRooms;
-    private final LongConsumer roomForgotten;
     /** Whether a view without this node was installed while it was leaving: it has left. */
     private volatile boolean left;
     private long quorumLostSinceNs = -1;
@@ -127,12 +124,12 @@ final class ClusterCore
         // The backend's own listener opts in, not the wrapper the node may put around it (its counters).
         final ReplicaObserver replicaObserver =
             context.listener() instanceof ReplicaObserver ? (ReplicaObserver)context.listener() : null;
-        this.roomForgotten = this::roomForgotten;
         this.applier = new ReplicaApplier(state, listener, replicaObserver, errorHandler, publisher);
         this.sliceBudget = new SliceBudget(context.sliceBudgetNs());
         this.localHealth = new LocalHealth(context.heartbeatTimeoutNs());
         this.memberSync = new MemberSync(context, transport, state, commands, pending, applier, sliceBudget,
             members, this::onMemberSynced);
+        this.roomTableForgetting = new RoomTableForgetting(state, memberSync.roomSource(), applier::roomRemoved);
         this.joinDriver = new JoinDriver(context, transport, commands, pending, this);
         this.snapshotServer = new SnapshotServer(context, transport, state, publisher, commands, sliceBudget,
             this::hasApplied);
@@ -212,11 +209,7 @@ final class ClusterCore
         workCount += publisher.publishPending();
         flowControl.afterPublish(nowNs, publisher.hasPending());
         workCount += state.sweepRemovedOwners(SWEEP_BUDGET);
-        if (forgettingRooms)
-        {
-            workCount += state.forgetRooms(SWEEP_BUDGET, roomForgotten);
-            forgettingRooms = state.rooms() > 0;
-        }
+        workCount += roomTableForgetting.doWork();
         workCount += heartbeats.tick(nowNs);
         workCount += membership.tick(nowNs);
         if (nodeState.isTerminal())
@@ -683,29 +676,11 @@ final class ClusterCore
     }
 
     /**
-     * The cluster instance this node was accepted into went silent before it let this node in, and this node looks
-     * for a cluster again: the rooms it loaded there belong to an instance that may be gone for good, and the
-     * cluster it joins next sends its own table only to a node without one (a member's table lacks nothing but
-     * that member's own changes, so it is never replaced). So the table is emptied, a slice a cycle, and no join is
-     * asked meanwhile ({@link #forgettingRooms()}); a node that is not a member holds no subscription of its own.
+     * @return the emptying of the room table of a cluster instance this node was never let into.
      */
-    void forgetRoomTable()
+    RoomTableForgetting roomTableForgetting()
     {
-        memberSync.roomSource().reset();
-        forgettingRooms = state.rooms() > 0;
-    }
-
-    /**
-     * @return whether this node is still emptying the room table of a cluster instance it was never let into.
-     */
-    boolean forgettingRooms()
-    {
-        return forgettingRooms;
-    }
-
-    private void roomForgotten(final long roomId)
-    {
-        applier.roomRemoved(roomId);
+        return roomTableForgetting;
     }
 
     /**

@@ -142,7 +142,7 @@ final class JoinDriver
 
         if (!accepted)
         {
-            if (core.forgettingRooms())
+            if (core.roomTableForgetting().inProgress())
             {
                 return 0;
             }
@@ -463,7 +463,7 @@ final class JoinDriver
             core.forgetMember(members.get(i));
         }
         core.membership().forgetObserved();
-        core.forgetRoomTable();
+        core.roomTableForgetting().start();
         accepted = false;
         acceptedBy = 0;
         notReadyResponders.clear();

@@ -48,7 +48,7 @@ final class RoomSource
     }
 
     /**
-     * This node looks for a cluster again, its table emptied ({@link ClusterCore#forgetRoomTable}): the next members
+     * This node looks for a cluster again, its table emptied ({@link RoomTableForgetting}): the next members
      * it syncs are asked for their rooms as by a node that never synced any.
      */
     void reset()

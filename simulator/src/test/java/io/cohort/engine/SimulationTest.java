@@ -198,7 +198,7 @@ class SimulationTest
      * compared ({@code cohort.sim.rooms.strict}): 113, 482, 820, 1316, 1493, 1523, 2156, 2401, 2625, 2748 and 2925
      * left a room with subscribers missing on a node (its creation or its return lost with a member that left
      * first: {@code ROOM_WANTED}); 18, 79, 80, 414, 817, 946, 1227, 1587, 2008, 2651 and 2787 left a joiner with the
-     * rooms of a cluster instance that dissolved before letting it in ({@link ClusterCore#forgetRoomTable}).
+     * rooms of a cluster instance that dissolved before letting it in ({@link RoomTableForgetting}).
      */
     @ParameterizedTest
     @ValueSource(longs = { 113, 482, 820, 1316, 1493, 1523, 2156, 2401, 2625, 2748, 2925, 18, 79, 80, 414, 817, 946,
