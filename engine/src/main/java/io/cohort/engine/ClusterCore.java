@@ -236,6 +236,34 @@ final class ClusterCore
     }
 
     /**
+     * When the next duty cycle is due if nothing arrives (no message, no API call): the node thread's idle strategy
+     * sleeps until then, within its own bound. Exact for what must not run late: the fence at the lease's expiry (a
+     * node stops serving then, not at a later wake-up), the next heartbeat (its echoes keep every member's lease),
+     * and a replica's eager flow report (an owner's window waits for it). The other timers (suspicion windows,
+     * retries, periodic reports, request time-outs) tolerate that bound of lateness. A node that is not a member
+     * (starting, joining, leaving, stopped) or owes a control message moves by time alone: due at once.
+     *
+     * @param nowNs the current time.
+     * @return the time the next cycle is due, {@code nowNs} if at once.
+     */
+    long nextDeadlineNs(final long nowNs)
+    {
+        final NodeState current = nodeState;
+        if (!current.isMember() || publisher.controlPending() > 0)
+        {
+            return nowNs;
+        }
+        final long deadlineNs = Math.min(heartbeats.nextDueNs(nowNs), flowReporter.nextDueNs(members, nowNs));
+        if (!serving || !current.servesCalls())
+        {
+            return deadlineNs;
+        }
+        final long leaseEndNs = membership.leaseExpiryNs(nowNs);
+        // An expiry already past while still serving: this cycle's fence ran just before it; the next one flips.
+        return leaseEndNs > nowNs ? Math.min(deadlineNs, leaseEndNs) : nowNs;
+    }
+
+    /**
      * Starts a duty cycle, before its input is handled: what arrived during a stall (a GC pause) is then handled
      * at the time it is read and knowing that the node stalled, never at the time of the cycle before the stall as
      * if no time had passed. Invariant: no input read after a stall is decided on a clock that predates it, and a

@@ -150,7 +150,7 @@ public final class Cohort
                 context.nodeId(), nodeCounters, state, context.sliceBudgetNs(), transport, state, counters,
                 nodeCounters, countersFile, doorbell);
             final AgentRunner runner = new AgentRunner(
-                idleStrategy(context, transport, apiQueue, doorbell), reportingHandler, nodeCounters.errorCounter(),
+                idleStrategy(context, transport, apiQueue, doorbell, agent), reportingHandler, nodeCounters.errorCounter(),
                 agent);
             final CohortNode node = new CohortNode(context, core, apiQueue, runner, new CountReaders(state),
                 transport.syncEndpoint(), transport.commandEndpoint(),
@@ -186,14 +186,19 @@ public final class Cohort
      * The node thread's idle strategy: the one set in code, else the one {@code cohort.idle.strategy} names.
      */
     static IdleStrategy idleStrategy(
-        final CohortContext context, final ZmqTransport transport, final RingBuffer apiQueue, final Doorbell doorbell)
+        final CohortContext context,
+        final ZmqTransport transport,
+        final RingBuffer apiQueue,
+        final Doorbell doorbell,
+        final IdleConditions conditions)
     {
         if (null != context.idleStrategy())
         {
             return context.idleStrategy();
         }
         return IdleMode.BUSY_SPIN == IdleMode.of(context.idleStrategyName()) ? new BusySpinIdleStrategy() :
-            new PollingIdleStrategy(transport, apiQueue, doorbell, PollingIdleStrategy.DEFAULT_POLL_TIMEOUT_MS);
+            new PollingIdleStrategy(transport, apiQueue, doorbell, conditions, SystemNanoClock.INSTANCE,
+            PollingIdleStrategy.maxPollTimeoutMs(context.heartbeatIntervalNs()));
     }
 
     /**

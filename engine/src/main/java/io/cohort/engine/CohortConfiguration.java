@@ -234,7 +234,8 @@ public final class CohortConfiguration
 
     /**
      * How the node's thread waits when it has no work: backoff spins, yields, then sleeps in a poll of its sockets
-     * that a message or an API call ends at once (at most 1ms); busy-spin never sleeps, for a dedicated core.
+     * that a message or an API call ends at once, until its next heartbeat or lease check (at most a tenth of
+     * the heartbeat interval, 1-10ms); busy-spin never sleeps, for a dedicated core.
      */
     public static final String IDLE_STRATEGY_PROP_NAME = "cohort.idle.strategy";
     /** Default idle strategy. */

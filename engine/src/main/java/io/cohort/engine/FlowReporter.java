@@ -105,12 +105,7 @@ final class FlowReporter
             {
                 continue;
             }
-            final long sinceReportNs = nowNs - progress.reportedNs;
-            final boolean eager = sinceReportNs >= statusIntervalNs &&
-                (rows && progress.appliedSequence != progress.reportedSequence &&
-                (progress.bytesSinceReport >= eagerBytes || progress.messagesSinceReport >= eagerMessages) ||
-                notified && progress.directedBytesSinceReport >= eagerDirectedBytes);
-            if (eager || sinceReportNs >= heartbeatIntervalNs)
+            if (nowNs >= dueNs(progress, rows, notified))
             {
                 final int length = commands.flowStatus(
                     owner.incarnation, rows ? progress.appliedSequence : 0, progress.appliedDirectedSequence);
@@ -132,6 +127,44 @@ final class FlowReporter
             }
         }
         return sent;
+    }
+
+    /**
+     * When {@link #tick} next has a report to send: an eager one {@code cohort.flow.status.interval} after the last
+     * (an owner whose window closed waits for it), a periodic one a heartbeat interval after it.
+     *
+     * @param members the members.
+     * @param nowNs   the current time.
+     * @return the earliest such time, not before {@code nowNs}; {@link Long#MAX_VALUE} if no owner is reported to.
+     */
+    long nextDueNs(final List<Member> members, final long nowNs)
+    {
+        long dueNs = Long.MAX_VALUE;
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            final Member owner = members.get(i);
+            final Progress progress = owner.flow;
+            final boolean rows = owner.isSynced() && 0 != progress.appliedSequence;
+            final boolean notified = progress.appliedDirectedSequence != progress.reportedDirectedSequence;
+            if (!rows && !notified)
+            {
+                continue;
+            }
+            dueNs = Math.min(dueNs, dueNs(progress, rows, notified));
+        }
+        return Math.max(nowNs, dueNs);
+    }
+
+    /**
+     * An owner's next report: eager once a quarter of its window (or of its notification window) was taken since the
+     * last, at most one per status interval; otherwise one per heartbeat interval.
+     */
+    private long dueNs(final Progress progress, final boolean rows, final boolean notified)
+    {
+        final boolean eager = rows && progress.appliedSequence != progress.reportedSequence &&
+            (progress.bytesSinceReport >= eagerBytes || progress.messagesSinceReport >= eagerMessages) ||
+            notified && progress.directedBytesSinceReport >= eagerDirectedBytes;
+        return progress.reportedNs + (eager ? Math.min(statusIntervalNs, heartbeatIntervalNs) : heartbeatIntervalNs);
     }
 
     /**

@@ -105,6 +105,18 @@ final class Heartbeats
     }
 
     /**
+     * When the next heartbeat is due: its echoes keep every member's lease, so a node with nothing else to do still
+     * wakes for it on time.
+     *
+     * @param nowNs the current time.
+     * @return the time it is due; {@code nowNs} while one is owed (a send or the stream's copy was refused).
+     */
+    long nextDueNs(final long nowNs)
+    {
+        return streamHeartbeatDue ? nowNs : Math.max(nowNs, nextHeartbeatNs);
+    }
+
+    /**
      * A duty cycle: the heartbeat when it is due (or the stream's copy the stream refused), then the watch on the
      * members' streams.
      *

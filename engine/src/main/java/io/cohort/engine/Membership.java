@@ -179,6 +179,23 @@ final class Membership implements SyncPublisher.HeartbeatView
         return observed;
     }
 
+    /**
+     * When {@link #leaseValid} turns false if no echo and no view arrives meanwhile, so that a node with nothing to
+     * do wakes for its fence on time.
+     *
+     * @param nowNs the current time.
+     * @return the lease's expiry ({@link Long#MAX_VALUE} in a view where this node alone is a quorum); {@code nowNs}
+     *         while this node has accepted a successor (validity then also depends on that view's quorums).
+     */
+    long leaseExpiryNs(final long nowNs)
+    {
+        if (null == view)
+        {
+            return Long.MIN_VALUE;
+        }
+        return agreement.hasAccepted() ? nowNs : lease.expiryNs(quorum);
+    }
+
     boolean leaseValid(final long nowNs)
     {
         if (null == view || !lease.valid(nowNs, quorum))

@@ -19,7 +19,7 @@ import io.cohort.transport.ZmqTransport;
  * {@link FlowGate}'s view of the queue, flush batched frames, and now and then refresh the node counters that
  * {@code cohort stat} and JMX read.
  */
-final class NodeAgent implements Agent
+final class NodeAgent implements Agent, IdleConditions
 {
     /**
      * Calls read between two looks at the clock: at a microsecond a call, a clock read every 64 us; cold (a node's
@@ -81,7 +81,7 @@ final class NodeAgent implements Agent
         // destinations' credit itself (refused whole, and reported, if one of them is full). And a node whose lease
         // ran out serves nobody: calls already queued wait, applied if a quorum hears it again (after a stall of its
         // own, a heartbeat round trip) or refused once it is evicted, rather than refused for a gap that short.
-        if (!transport.outbound().isBroadcastBackPressured() && NodeState.NO_QUORUM != core.state())
+        if (!callsHeldBack())
         {
             drained = readApiCalls(nowNs);
         }
@@ -95,6 +95,22 @@ final class NodeAgent implements Agent
             transport.counters().commandTimeouts().setRelease(core.requestTimeouts());
         }
         return workCount;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long nextDeadlineNs(final long nowNs)
+    {
+        return core.nextDeadlineNs(nowNs);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean callsHeldBack()
+    {
+        return transport.outbound().isBroadcastBackPressured() || NodeState.NO_QUORUM == core.state();
     }
 
     /**

@@ -93,16 +93,16 @@ class CohortContextTest
     {
         final CohortContext defaults = new CohortContext().conclude();
         assertEquals("backoff", defaults.idleStrategyName());
-        assertInstanceOf(PollingIdleStrategy.class, Cohort.idleStrategy(defaults, null, null, new Doorbell()));
+        assertInstanceOf(PollingIdleStrategy.class, Cohort.idleStrategy(defaults, null, null, new Doorbell(), null));
 
         System.setProperty(IDLE_STRATEGY_PROP_NAME, "busy-spin");
         final CohortContext spinning = new CohortContext().conclude();
         assertEquals("busy-spin", spinning.idleStrategyName());
-        assertInstanceOf(BusySpinIdleStrategy.class, Cohort.idleStrategy(spinning, null, null, new Doorbell()));
+        assertInstanceOf(BusySpinIdleStrategy.class, Cohort.idleStrategy(spinning, null, null, new Doorbell(), null));
 
         final IdleStrategy custom = new NoOpIdleStrategy();
         assertSame(custom, Cohort.idleStrategy(new CohortContext().idleStrategy(custom).conclude(), null, null,
-            new Doorbell()));
+            new Doorbell(), null));
     }
 
     @Test

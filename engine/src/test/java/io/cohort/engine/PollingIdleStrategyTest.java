@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The node thread's idle strategy over a real transport: a parked thread is woken by an API call (a ring write
- * and the doorbell) long before its poll timeout, and no call is left waiting for a timeout however the call
- * races the thread's parking.
+ * and the doorbell) long before its poll timeout, no call is left waiting for a timeout however the call races the
+ * thread's parking, and an idle thread sleeps until the node's next deadline within its bound.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PollingIdleStrategyTest
@@ -75,14 +75,41 @@ class PollingIdleStrategyTest
         CloseHelper.closeAll(doorbell, transport, counters, countersFile);
     }
 
+    /**
+     * The node's side as the strategy sees it: a deadline a fixed time ahead of each ask (far by default), calls
+     * held back or not; counts the asks (one per poll).
+     */
+    private static final class Conditions implements IdleConditions
+    {
+        volatile long deadlineAfterNs = Long.MAX_VALUE / 4;
+        volatile boolean callsHeldBack;
+        final AtomicLong polls = new AtomicLong();
+
+        public long nextDeadlineNs(final long nowNs)
+        {
+            polls.incrementAndGet();
+            return nowNs + deadlineAfterNs;
+        }
+
+        public boolean callsHeldBack()
+        {
+            return callsHeldBack;
+        }
+    }
+
+    private final Conditions conditions = new Conditions();
+
     private void startAgent(final long pollTimeoutMs)
     {
-        final IdleStrategy idle = new PollingIdleStrategy(transport, apiQueue, doorbell, pollTimeoutMs);
+        final IdleStrategy idle = new PollingIdleStrategy(
+            transport, apiQueue, doorbell, conditions, System::nanoTime, pollTimeoutMs);
         agent = new Thread(() ->
         {
             while (running)
             {
-                final int work = apiQueue.read((type, buffer, offset, length) -> processed.incrementAndGet());
+                // As NodeAgent: calls the duty cycle holds back stay queued.
+                final int work = conditions.callsHeldBack ? 0 :
+                    apiQueue.read((type, buffer, offset, length) -> processed.incrementAndGet());
                 idle.idle(work);
             }
         }, "agent");
@@ -187,6 +214,58 @@ class PollingIdleStrategyTest
             Thread.yield();
         }
         assertEquals((long)producers * callsEach, processed.get(), "every call processed within 1 s of the last");
+    }
+
+    @Test
+    void shouldSleepUntilTheNodesNextDeadlineWithinTheBound() throws InterruptedException
+    {
+        conditions.deadlineAfterNs = TimeUnit.MILLISECONDS.toNanos(40);
+        startAgent(2_000);
+        awaitParked();
+        final long before = conditions.polls.get();
+        Thread.sleep(800);
+        final long polls = conditions.polls.get() - before;
+        // About 20 polls of 40 ms; a poll timeout at the bound would give 0 or 1, one of a millisecond 800.
+        assertTrue(polls >= 5 && polls <= 100, "polls in 800 ms with a deadline 40 ms ahead: " + polls);
+    }
+
+    @Test
+    void shouldSleepNoLongerThanTheBoundWhenTheDeadlineIsFar() throws InterruptedException
+    {
+        startAgent(20);
+        awaitParked();
+        final long before = conditions.polls.get();
+        Thread.sleep(800);
+        final long polls = conditions.polls.get() - before;
+        // About 40 polls of 20 ms; sleeping to the far deadline would give none, a millisecond poll 800.
+        assertTrue(polls >= 10 && polls <= 200, "polls in 800 ms with a 20 ms bound: " + polls);
+    }
+
+    @Test
+    void shouldSleepWhileQueuedCallsAreHeldBackAndTakeThemOnceReleased()
+    {
+        conditions.callsHeldBack = true;
+        startAgent(2_000);
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[8]);
+        assertTrue(apiQueue.write(MESSAGE_TYPE, payload, 0, payload.capacity()));
+        // A queued call used to keep the thread from sleeping however long the hold lasted (a spin).
+        awaitParked();
+        assertEquals(0, processed.get());
+
+        final long startNs = System.nanoTime();
+        conditions.callsHeldBack = false;
+        doorbell.ring();
+        awaitProcessed(1, startNs, 2_000);
+    }
+
+    @Test
+    void shouldBoundOnePollByATenthOfTheHeartbeatIntervalFromOneToTenMilliseconds()
+    {
+        assertEquals(10, PollingIdleStrategy.maxPollTimeoutMs(TimeUnit.MILLISECONDS.toNanos(100)));
+        assertEquals(10, PollingIdleStrategy.maxPollTimeoutMs(TimeUnit.SECONDS.toNanos(5)));
+        assertEquals(5, PollingIdleStrategy.maxPollTimeoutMs(TimeUnit.MILLISECONDS.toNanos(50)));
+        assertEquals(1, PollingIdleStrategy.maxPollTimeoutMs(TimeUnit.MILLISECONDS.toNanos(5)));
+        assertEquals(1, PollingIdleStrategy.maxPollTimeoutMs(1));
     }
 
     // Fails at the first call left waiting half a poll timeout: only a lost wake-up waits that long.

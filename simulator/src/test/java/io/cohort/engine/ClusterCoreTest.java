@@ -339,6 +339,51 @@ class ClusterCoreTest
     }
 
     @Test
+    void shouldNameADeadlineNoLaterThanItsNextHeartbeatAndItsLeasesEnd()
+    {
+        final SimNode n1 = node(1);
+        n1.start(List.of());
+        final SimNode n2 = node(2);
+        n2.start(List.of(n1));
+        final SimNode n3 = node(3);
+        n3.start(List.of(n1));
+        assertTrue(network.runUntil(this::allRunningWithFullMembership, ms(5000)));
+        network.runFor(ms(200));
+
+        final long idleNowNs = n1.localNowNs();
+        final long idleDeadlineNs = n1.core().nextDeadlineNs(idleNowNs);
+        assertTrue(idleDeadlineNs > idleNowNs && idleDeadlineNs <= idleNowNs + ms(50),
+            "an idle member sleeps, at most to its next heartbeat (an interval of 50 ms): " +
+            (idleDeadlineNs - idleNowNs) + " ns");
+
+        final SimNode joiner = node(4);
+        joiner.start(List.of(n1));
+        network.runFor(ms(1));
+        assertEquals(NodeState.JOINING, joiner.core().state());
+        assertEquals(joiner.localNowNs(), joiner.core().nextDeadlineNs(joiner.localNowNs()),
+            "a joining node moves by time: due at once");
+        joiner.crash();
+
+        // Nobody echoes n1 any more: it must wake no later than its lease's end, where its fence stops it serving.
+        n2.pause();
+        n3.pause();
+        int cycles = 0;
+        while (NodeState.RUNNING == n1.core().state())
+        {
+            final long nowNs = n1.localNowNs();
+            final long leaseEndNs = n1.core().membership().leaseExpiryNs(nowNs);
+            final long deadlineNs = n1.core().nextDeadlineNs(nowNs);
+            assertTrue(deadlineNs <= leaseEndNs, "deadline " + deadlineNs + " past the lease's end " + leaseEndNs);
+            assertTrue(deadlineNs <= nowNs + ms(50), "and no later than its next heartbeat");
+            network.runFor(ms(1));
+            assertTrue(++cycles < 1_000, "the lease ends within the heartbeat timeout");
+        }
+        assertEquals(NodeState.NO_QUORUM, n1.core().state());
+        n2.resume();
+        n3.resume();
+    }
+
+    @Test
     void shouldRepairACopyAfterALostFrameWhenRepairIsOn()
     {
         final SimNode n1 = node(1, new CohortContext().syncRepair(true));
