@@ -1,27 +1,21 @@
 package io.cohort.engine;
 
 import io.cohort.codec.ClusterEventEncoder;
-import io.cohort.codec.MessageType;
 import io.cohort.codec.ReasonCode;
 import io.cohort.state.StateResult;
 import io.cohort.state.SubscriptionState;
 import io.cohort.transport.CommandHandler;
 import io.cohort.transport.OutboundBatcher;
-import io.cohort.transport.Peer;
 import io.cohort.transport.PendingRequests;
 import io.cohort.transport.SyncHandler;
 import io.cohort.transport.Transport;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.collections.Long2LongHashMap;
-import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.NanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -66,18 +60,13 @@ final class ClusterCore
     private final ViewMessages viewMessages;
     private final Membership membership;
     private final Heartbeats heartbeats;
-    private final Long2ObjectHashMap<Member> membersById = new Long2ObjectHashMap<>();
-    private final List<Member> members = new ArrayList<>();
-    /** Node id of each live subscriber to this node's directed topics, to the incarnation it subscribed as. */
-    private final Long2LongHashMap liveSubscribers = new Long2LongHashMap(Long.MIN_VALUE);
-    /** Per node id, the last incarnation removed (left or evicted): one entry per node id ever removed. */
-    private final Long2LongHashMap removedIncarnations = new Long2LongHashMap(Long.MIN_VALUE);
+    private final DesyncResponse desyncResponse;
+    private final MemberRoster roster;
+    /** The roster's list of members, which the timers below walk. */
+    private final List<Member> members;
     private final ExpandableArrayBuffer roomScratch = new ExpandableArrayBuffer(256);
 
-
     private volatile NodeState nodeState = NodeState.STARTING;
-    private volatile long[] memberIds = new long[0];
-    private volatile List<ClusterMember> clusterMembers = List.of();
     private volatile String failure;
 
     /** Requests unanswered within cohort.command.timeout: a peer, or the way to it, is slow or gone. */
@@ -92,7 +81,7 @@ final class ClusterCore
     private long quorumLostSinceNs = -1;
     private long nowNs;
     private final StallDetector stallDetector = new StallDetector();
-    /** This node's own lateness (Lifeguard's local health): scales how long it waits for a quorum before it gives up. */
+    /** This node's own lateness (Lifeguard's local health): scales how long it waits for a quorum before giving up. */
     private final LocalHealth localHealth;
     private int cycles;
     private long slicesBegunNs = Long.MIN_VALUE;
@@ -114,11 +103,13 @@ final class ClusterCore
         this.incarnation = context.incarnation();
         this.nowNs = nowNs;
         this.pending = new PendingRequests(nowNs);
+        this.roster = new MemberRoster(nodeId, transport, state, listener, errorHandler, this::onMemberDropped);
+        this.members = roster.members();
         final byte[] publicKey = null == context.transportContext().curveKeys() ?
             new byte[0] : context.transportContext().curveKeys().publicKey();
         this.commands = new CommandMessages(context, transport.syncEndpoint(), transport.commandEndpoint(), publicKey);
         this.publisher = new SyncPublisher(context, transport.outbound(), state, errorHandler, publicKey);
-        this.flowControl = new FlowControl(context, transport.outbound(), liveSubscribers);
+        this.flowControl = new FlowControl(context, transport.outbound(), roster.liveSubscribers());
         this.flowReporter = new FlowReporter(context, transport, commands);
         publisher.flowWindow(flowControl.window());
         // The backend's own listener opts in, not the wrapper the node may put around it (its counters).
@@ -141,6 +132,7 @@ final class ClusterCore
         this.syncChannel = new SyncChannel(this, context, state, memberSync, applier, membership, joinDriver);
         this.seedProber = new SeedProber(context, transport, viewMessages, this);
         this.heartbeats = new Heartbeats(context, transport, publisher, commands, membership, members);
+        this.desyncResponse = new DesyncResponse(context, memberSync, roster, membership);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -366,43 +358,19 @@ final class ClusterCore
     }
 
     /**
-     * @return duty cycles that began more than {@link StallDetector#STALL_REPORTED_NS} after the one before.
+     * @return this node's stall detector: gaps between its duty cycles, and which of them its thread spent running.
      */
-    long stalls()
+    StallDetector stallDetector()
     {
-        return stallDetector.stalls();
+        return stallDetector;
     }
 
     /**
-     * @return rooms this node asked for since launch: a member had subscribers in a room it never knew.
+     * @return what this node publishes: its rows, control messages, rooms and notifications (and their counts).
      */
-    long roomsWanted()
+    SyncPublisher publisher()
     {
-        return publisher.roomsWanted();
-    }
-
-    /**
-     * @return rooms this node announced again since launch for its subscribers in them.
-     */
-    long roomsAnnouncedAgain()
-    {
-        return publisher.roomsAnnouncedAgain();
-    }
-
-    /**
-     * @return the stalls in which the node's thread itself ran more than {@link StallDetector#STALL_REPORTED_NS}.
-     */
-    long workingStalls()
-    {
-        return stallDetector.workingStalls();
-    }
-
-    /**
-     * @return the longest gap between two duty cycles since the node started to cycle, in nanoseconds.
-     */
-    long longestStallNs()
-    {
-        return stallDetector.longestStallNs();
+        return publisher;
     }
 
     MemberSync memberSync()
@@ -480,12 +448,12 @@ final class ClusterCore
 
     long[] memberIds()
     {
-        return memberIds;
+        return roster.memberIds();
     }
 
     List<ClusterMember> clusterMembers()
     {
-        return clusterMembers;
+        return roster.clusterMembers();
     }
 
     String failure()
@@ -502,46 +470,9 @@ final class ClusterCore
         return requestTimeouts + joinDriver.unansweredRounds() + memberSync.snapshotTimeouts();
     }
 
-    NotificationCredit notificationCredit()
-    {
-        return publisher.notificationCredit();
-    }
-
-    /**
-     * @return control messages (cards, leave, evictions, accusations, probe answers) queued since start.
-     */
-    long controlQueued()
-    {
-        return publisher.controlQueued();
-    }
-
-    /**
-     * @return control messages claimed on the broadcast stream since start.
-     */
-    long controlSent()
-    {
-        return publisher.controlSent();
-    }
-
-    /**
-     * @return control messages waiting for the broadcast stream to accept them.
-     */
-    int controlPending()
-    {
-        return publisher.controlPending();
-    }
-
-    /**
-     * @return control messages refused because the control lane was full (each also reported as an error).
-     */
-    long controlOverflows()
-    {
-        return publisher.controlOverflows();
-    }
-
     Member member(final long memberId)
     {
-        return membersById.get(memberId);
+        return roster.member(memberId);
     }
 
     List<Member> members()
@@ -602,10 +533,6 @@ final class ClusterCore
     }
 
     /**
-     * Starts serving: a founder installs the first view of a new cluster; a joiner is already in a view, with every
-     * member synced.
-     */
-    /**
      * Whether this node has applied a member's stream up to a sequence: it syncs that incarnation and its copy,
      * trusted, has reached the sequence (messages of a synced member are applied as they arrive).
      */
@@ -615,11 +542,15 @@ final class ClusterCore
         {
             return memberIncarnation == context.incarnation();
         }
-        final Member member = membersById.get(memberId);
+        final Member member = roster.member(memberId);
         return null != member && member.incarnation == memberIncarnation && member.isSynced() &&
             member.lastBroadcastSequence >= sequence;
     }
 
+    /**
+     * Starts serving: a founder installs the first view of a new cluster; a joiner is already in a view, with every
+     * member synced.
+     */
     void becomeMember()
     {
         transport.disconnectSeeds();
@@ -647,60 +578,18 @@ final class ClusterCore
     Member addMember(
         final long memberId, final long memberIncarnation, final String syncEndpoint, final String commandEndpoint)
     {
-        if (memberId == nodeId)
+        final Member known = roster.member(memberId);
+        final Member member = roster.add(memberId, memberIncarnation, syncEndpoint, commandEndpoint, nowNs);
+        if (null != member && member != known)
         {
-            return null;
+            memberSync.start(member, nowNs);
         }
-        final Member known = membersById.get(memberId);
-        if (null != known && known.incarnation == memberIncarnation)
-        {
-            return known;
-        }
-        if (memberIncarnation <= removedIncarnations.get(memberId) ||
-            null != known && memberIncarnation < known.incarnation)
-        {
-            // An incarnation that left or was evicted, or older than the one known, named by a stale view (a
-            // joiner's member list, a late card): it never comes back.
-            return null;
-        }
-        if (null != known)
-        {
-            removeMember(known, ReasonCode.SILENCE, false);
-        }
-        final Peer peer;
-        try
-        {
-            peer = transport.addPeer(memberId, memberIncarnation, syncEndpoint, commandEndpoint);
-        }
-        catch (final RuntimeException ex)
-        {
-            errorHandler.onError(ex);
-            return null;
-        }
-        // A new incarnation's directed stream to this node starts at the first sequence: anything lost before
-        // the first directed frame is then seen as a gap.
-        peer.counters().directedSequence().expect(OutboundBatcher.FIRST_SEQUENCE);
-        final Member member = new Member(memberId, memberIncarnation, syncEndpoint, commandEndpoint, peer, nowNs);
-        membersById.put(memberId, member);
-        members.add(member);
-        if (liveSubscribers.get(memberId) == memberIncarnation)
-        {
-            // Its subscription reached this node before it became a member (e.g. it joined through another node).
-            openDirectedStream(member);
-        }
-        publishMemberIds();
-        LOG.info("node {} subscribed to member {} at {}", id(nodeId), member, syncEndpoint);
-        memberSync.start(member, nowNs);
         return member;
     }
 
     void removeMember(final Member member, final int reason, final boolean graceful)
     {
-        if (member.incarnation > removedIncarnations.get(member.nodeId))
-        {
-            removedIncarnations.put(member.nodeId, member.incarnation);
-        }
-        dropMember(member, reason, graceful, true);
+        roster.remove(member, reason, graceful);
     }
 
     /**
@@ -717,73 +606,21 @@ final class ClusterCore
      */
     void forgetMember(final Member member)
     {
-        dropMember(member, ReasonCode.SILENCE, false, false);
+        roster.forget(member);
     }
 
-    private void dropMember(final Member member, final int reason, final boolean graceful, final boolean report)
+    private void onMemberDropped()
     {
-        membersById.remove(member.nodeId);
-        members.remove(member);
-        transport.removePeer(member.nodeId);
-        transport.outbound().removeDestination(member.nodeId);
-        final long rows = state.removeOwner(member.nodeId);
-        publishMemberIds();
-        LOG.info("node {} removed member {} ({}): {} rows dropped", id(nodeId), member,
-            graceful ? "left" : ReasonCode.name(reason), rows);
-        try
-        {
-            // A member a view removed is reported whether or not this node had synced it yet; a member of a view a
-            // joiner only observed was never the backend's business.
-            if (report && graceful)
-            {
-                listener.onMemberLeft(member.nodeId);
-            }
-            else if (report)
-            {
-                listener.onMemberEvicted(member.nodeId, EvictionReason.ofWire(reason));
-            }
-        }
-        catch (final Exception ex)
-        {
-            errorHandler.onError(ex);
-        }
         if (serving)
         {
             updateServingState(nowNs);
         }
-    }
-
-    private void publishMemberIds()
-    {
-        final long[] ids = new long[members.size()];
-        final ClusterMember[] views = new ClusterMember[ids.length];
-        for (int i = 0; i < ids.length; i++)
-        {
-            final Member member = members.get(i);
-            ids[i] = member.nodeId;
-            views[i] = new ClusterMember(member.nodeId, member.incarnation, member.syncEndpoint,
-                member.commandEndpoint, member.isSynced() ? MemberState.SYNCED : MemberState.SYNCING);
-        }
-        memberIds = ids;
-        clusterMembers = List.of(views);
     }
 
     private void onMemberSynced(final Member member, final long rows, final long sequence)
     {
         LOG.info("node {} synced member {}: {} rows at sequence {}", id(nodeId), member, rows, sequence);
-        publishMemberIds();
-        if (!member.announced)
-        {
-            member.announced = true;
-            try
-            {
-                listener.onMemberJoined(member.nodeId);
-            }
-            catch (final Exception ex)
-            {
-                errorHandler.onError(ex);
-            }
-        }
+        roster.onSynced(member);
         if (serving)
         {
             updateServingState(nowNs);
@@ -791,78 +628,13 @@ final class ClusterCore
     }
 
     /**
-     * This node's copy of a member's rows can no longer be trusted: it takes the copy again from the owner at once
-     * (snapshot and replay, as when it first synced), so a known-wrong copy is never kept. Unless repair is on and
-     * within budget, the fault also counts against the member in this node's reachability row for a while
-     * ({@link Membership#distrust}): the cut then removes the member if most distrust it, or this node if it alone
-     * does.
-     */
-    void onDesync(final Member member, final int reason, final long expected, final long observed)
-    {
-        onDesync(member, reason, expected, observed, true);
-    }
-
-    /**
-     * @param repairable false for a fault in the member's directed stream: what it lost were notifications, which
-     *                   no snapshot brings back; this node leaves unless a view resolves it.
+     * This node's copy of a member's rows can no longer be trusted, or (not {@code repairable}) its directed stream
+     * lost notifications: {@link DesyncResponse}.
      */
     void onDesync(
         final Member member, final int reason, final long expected, final long observed, final boolean repairable)
     {
-        if (!repairable)
-        {
-            // Lost notifications matter only to a node that serves: before it does, it has no subscribers.
-            if (serving && membership.isMember())
-            {
-                member.desyncs++;
-                LOG.warn("node {}: directed stream of {} broken: {} (expected {}, observed {}); notifications lost",
-                    id(nodeId), member, ReasonCode.name(reason), expected, observed);
-                membership.onNotificationsLost(member, reason, nowNs);
-            }
-            return;
-        }
-        member.desyncs++;
-        // Only a fault the other members could have seen too accuses the owner (the cut removes a replica alone in
-        // seeing faults): in a synced copy of a member that every member has had a heartbeat timeout to subscribe to
-        // and sync, or in a copy that has not synced for that long. A member this node let in a moment ago may have
-        // no other subscriber yet (seed 501511), or copies synced from later snapshots than this node's, which skipped
-        // the frame it found lost (seed 561064): this node would be alone, a healthy node removed. A broken sender is
-        // still caught, by every copy at once, or because no copy of it stays synced; a broken receiver, because
-        // none of its copies does. The copy is retaken either way.
-        final long settledNs = context.heartbeatTimeoutNs();
-        final boolean faultConfirmable = member.isSynced() ? nowNs - member.addedNs >= settledNs :
-            nowNs - member.unsyncedSinceNs >= settledNs;
-        final boolean repair = context.syncRepair() && withinRepairBudget(member);
-        LOG.warn("node {}: copy of {} desynchronised: {} (expected {}, observed {}); taking it again from the owner{}",
-            id(nodeId), member, ReasonCode.name(reason), expected, observed, repair ? " (repair)" : "");
-        memberSync.restart(member, nowNs);
-        publishMemberIds();
-        if (!repair && membership.isMember())
-        {
-            if (faultConfirmable)
-            {
-                membership.distrust(member, reason, nowNs);
-            }
-            else
-            {
-                // Judged later (Membership#tick): an accusation if the copy is still unsynced a heartbeat timeout on
-                // (a copy stuck waiting for a snapshot sees no further fault), or if another member accuses the owner
-                // meanwhile (seed 1197007: a frame corrupted at the sender reached every copy, and only the member
-                // for which it was confirmable accused; alone, it was taken for a broken receiver); else forgotten.
-                membership.holdUnconfirmedFault(member, reason, nowNs);
-            }
-        }
-    }
-
-    private boolean withinRepairBudget(final Member member)
-    {
-        final long minuteNs = 60_000_000_000L;
-        if (nowNs - member.repairWindowStartNs > minuteNs)
-        {
-            member.repairWindowStartNs = nowNs;
-            member.repairsInWindow = 0;
-        }
-        return member.repairsInWindow++ < context.syncRepairBudget();
+        desyncResponse.onDesync(member, reason, expected, observed, repairable, serving, nowNs);
     }
 
     void evictSelf(final int reason, final String why)
@@ -924,13 +696,13 @@ final class ClusterCore
         for (int rank = 0; rank < next.size(); rank++)
         {
             final ViewMember listed = next.member(rank);
-            final Member known = membersById.get(listed.nodeId());
+            final Member known = roster.member(listed.nodeId());
             if (listed.nodeId() != nodeId && (null == known || known.incarnation != listed.incarnation()))
             {
                 addMember(listed.nodeId(), listed.incarnation(), listed.syncEndpoint(), listed.commandEndpoint());
             }
         }
-        publishMemberIds();
+        roster.publish();
     }
 
     /**
@@ -1037,7 +809,7 @@ final class ClusterCore
      */
     boolean wasRemoved(final long memberId, final long memberIncarnation)
     {
-        return memberIncarnation <= removedIncarnations.get(memberId);
+        return roster.wasRemoved(memberId, memberIncarnation);
     }
 
     /**
@@ -1045,14 +817,7 @@ final class ClusterCore
      */
     boolean anyMemberHeard()
     {
-        for (int i = 0, size = members.size(); i < size; i++)
-        {
-            if (nowNs - members.get(i).lastHeardNs <= context.heartbeatTimeoutNs())
-            {
-                return true;
-            }
-        }
-        return false;
+        return roster.anyHeardWithin(context.heartbeatTimeoutNs(), nowNs);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -1064,30 +829,7 @@ final class ClusterCore
      */
     void onSubscriberChange(final long subscriberNodeId, final long subscriberIncarnation, final boolean subscribed)
     {
-        // Remembered for nodes not yet members too: the subscription is reported once, and may come first. Only the
-        // incarnation a member has here gets its directed stream: the topic names it.
-        if (subscribed)
-        {
-            liveSubscribers.put(subscriberNodeId, subscriberIncarnation);
-        }
-        else if (liveSubscribers.get(subscriberNodeId) == subscriberIncarnation)
-        {
-            liveSubscribers.remove(subscriberNodeId);
-        }
-        final Member member = membersById.get(subscriberNodeId);
-        if (subscribed && null != member && member.incarnation == subscriberIncarnation)
-        {
-            openDirectedStream(member);
-        }
-    }
-
-    private void openDirectedStream(final Member member)
-    {
-        if (!member.directedStreamOpen)
-        {
-            transport.outbound().addDestination(member.nodeId);
-            member.directedStreamOpen = true;
-        }
+        roster.onSubscriberChange(subscriberNodeId, subscriberIncarnation, subscribed);
     }
 
     // ---------------------------------------------------------------------------------------------------------

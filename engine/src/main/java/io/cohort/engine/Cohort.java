@@ -149,9 +149,9 @@ public final class Cohort
             final NodeAgent agent = new NodeAgent(core, transport, apiQueue, clock, listener, errorHandler,
                 context.nodeId(), nodeCounters, state, context.sliceBudgetNs(), transport, state, counters,
                 nodeCounters, countersFile, doorbell);
-            final AgentRunner runner = new AgentRunner(
-                idleStrategy(context, transport, apiQueue, doorbell, agent), reportingHandler, nodeCounters.errorCounter(),
-                agent);
+            final IdleStrategy idleStrategy = idleStrategy(context, transport, apiQueue, doorbell, agent);
+            final AgentRunner runner =
+                new AgentRunner(idleStrategy, reportingHandler, nodeCounters.errorCounter(), agent);
             final CohortNode node = new CohortNode(context, core, apiQueue, runner, new CountReaders(state),
                 transport.syncEndpoint(), transport.commandEndpoint(),
                 new CounterLookup(countersFile.countersManager()), doorbell);

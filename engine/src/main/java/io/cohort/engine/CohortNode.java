@@ -69,7 +69,7 @@ public final class CohortNode implements AutoCloseable
     {
         this.doorbell = doorbell;
         this.flowGate = core.flowControl().gate();
-        this.notificationCredit = core.notificationCredit();
+        this.notificationCredit = core.publisher().notificationCredit();
         this.ownerCounts = countReaders::ownerCount;
         this.context = context;
         this.core = core;

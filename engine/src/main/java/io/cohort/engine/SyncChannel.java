@@ -141,7 +141,7 @@ final class SyncChannel implements SyncHandler
             final long replicaDigest = state.ownerDigest(member.nodeId);
             if (replicaDigest != heartbeat.stateDigest())
             {
-                core.onDesync(member, ReasonCode.DIGEST_MISMATCH, heartbeat.stateDigest(), replicaDigest);
+                core.onDesync(member, ReasonCode.DIGEST_MISMATCH, heartbeat.stateDigest(), replicaDigest, true);
             }
         }
     }
@@ -195,7 +195,7 @@ final class SyncChannel implements SyncHandler
         final Member member = core.member(peer.nodeId());
         if (null != member)
         {
-            core.onDesync(member, ReasonCode.BAD_FRAME, -1, result.code());
+            core.onDesync(member, ReasonCode.BAD_FRAME, -1, result.code(), true);
         }
     }
 

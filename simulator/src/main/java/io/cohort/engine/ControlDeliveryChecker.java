@@ -47,7 +47,8 @@ final class ControlDeliveryChecker implements SimChecker
             final ClusterCore core = node.core();
             looked++;
             long since = -1;
-            if (0 == core.controlPending())
+            final SyncPublisher publisher = core.publisher();
+            if (0 == publisher.controlPending())
             {
                 pendingSinceNs.remove(node.instance());
             }
@@ -60,8 +61,8 @@ final class ControlDeliveryChecker implements SimChecker
                     pendingSinceNs.put(node.instance(), since);
                 }
             }
-            final String violation = judge(core.controlOverflows(), core.controlPending(), since, checks.calmSinceNs(),
-                !node.isPaused() && NodeState.RUNNING == core.state(), nowNs);
+            final String violation = judge(publisher.controlOverflows(), publisher.controlPending(), since,
+                checks.calmSinceNs(), !node.isPaused() && NodeState.RUNNING == core.state(), nowNs);
             if (null != violation)
             {
                 checks.fail(node + " " + violation);
@@ -107,9 +108,10 @@ final class ControlDeliveryChecker implements SimChecker
         {
             final SimNode node = nodes.get(i);
             looked++;
-            if (0 != node.core().controlPending())
+            final int pending = node.core().publisher().controlPending();
+            if (0 != pending)
             {
-                checks.fail(node + " ended the run with " + node.core().controlPending() +
+                checks.fail(node + " ended the run with " + pending +
                     " control message(s) unsent");
             }
         }

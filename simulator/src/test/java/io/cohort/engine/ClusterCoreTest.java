@@ -318,16 +318,17 @@ class ClusterCoreTest
         assertTrue(network.runUntil(this::allRunningWithFullMembership, ms(5000)));
         network.runFor(ms(200));
 
-        assertEquals(0, n3.core().stalls(), "a simulated node cycles every millisecond or so");
-        assertTrue(n3.core().longestStallNs() <= StallDetector.STALL_REPORTED_NS);
+        assertEquals(0, n3.core().stallDetector().stalls(), "a simulated node cycles every millisecond or so");
+        assertTrue(n3.core().stallDetector().longestStallNs() <= StallDetector.STALL_REPORTED_NS);
         n3.pause();
         // Past its lease (the heartbeat timeout less an interval, from its last heartbeat a quorum echoed), short of
         // the heartbeat timeout that would start its removal.
         network.runFor(ms(480));
         n3.resume();
-        assertEquals(1, n3.core().stalls(), "the pause is counted as one stall");
-        assertTrue(n3.core().longestStallNs() >= ms(480), "and measured: " + n3.core().longestStallNs());
-        assertEquals(0, n1.core().stalls());
+        assertEquals(1, n3.core().stallDetector().stalls(), "the pause is counted as one stall");
+        final long longestStallNs = n3.core().stallDetector().longestStallNs();
+        assertTrue(longestStallNs >= ms(480), "and measured: " + longestStallNs);
+        assertEquals(0, n1.core().stallDetector().stalls());
         assertEquals(NodeState.NO_QUORUM, n3.core().state(), "the lease is checked before any input is handled");
         assertFalse(n3.core().acceptsApiCalls());
 

@@ -150,7 +150,7 @@ class NotificationBackPressureTest
     void shouldRefuseWholeAndTellTheCallerWhileADestinationHasNoCreditThenDeliverEverythingItAccepted()
     {
         startThreeNodesWithSubscribers();
-        final NotificationCredit credit = owner.core().notificationCredit();
+        final NotificationCredit credit = owner.core().publisher().notificationCredit();
 
         assertEquals(CallResult.ACCEPTED, publish(roomBC, 1));
         drain();
@@ -211,7 +211,7 @@ class NotificationBackPressureTest
     void shouldBoundWhatWaitsForAStalledNodeByItsNotificationWindowAndRefuseTheRestUntilItReports()
     {
         startThreeNodesWithSubscribers();
-        final NotificationCredit credit = owner.core().notificationCredit();
+        final NotificationCredit credit = owner.core().publisher().notificationCredit();
         final int window = contexts.get(0).flowNotificationWindow();
         assertEquals(64 * 1024, window, "the default");
         final io.cohort.transport.OutboundBatcher outbound = owner.outbound();

@@ -88,8 +88,8 @@ class RoomRemovalTest
         assertHeldEverywhere("removed by a node that had not seen its subscriber");
         // The second node's count reached the first before its announcement (which follows the count on purpose):
         // the first asked for the room too, and was answered once more. A repair costs two small messages.
-        assertEquals(1, first.core().roomsWanted());
-        assertEquals(2, second.core().roomsAnnouncedAgain());
+        assertEquals(1, first.core().publisher().roomsWanted());
+        assertEquals(2, second.core().publisher().roomsAnnouncedAgain());
         for (final SimNode node : nodes)
         {
             assertEquals(1, node.state().ownerCount(second.nodeId(), room), node + "'s copy of the count");
@@ -116,9 +116,9 @@ class RoomRemovalTest
 
         assertHeldEverywhere("asked for by the node that missed it");
         assertEquals(1, third.state().ownerCount(second.nodeId(), room));
-        assertEquals(1, third.core().roomsWanted(), "each repair is counted");
-        assertEquals(1, second.core().roomsAnnouncedAgain());
-        assertEquals(0, first.core().roomsAnnouncedAgain(), "only a node with subscribers in it answers");
+        assertEquals(1, third.core().publisher().roomsWanted(), "each repair is counted");
+        assertEquals(1, second.core().publisher().roomsAnnouncedAgain());
+        assertEquals(0, first.core().publisher().roomsAnnouncedAgain(), "only a node with subscribers in it answers");
     }
 
     private void assertHeldEverywhere(final String when)
