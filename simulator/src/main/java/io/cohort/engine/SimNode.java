@@ -324,6 +324,14 @@ final class SimNode implements AutoCloseable
     }
 
     /**
+     * @return this node's transport, for a test that drives a part of the core over it.
+     */
+    SimTransport transport()
+    {
+        return transport;
+    }
+
+    /**
      * @return this node's outbound streams, to look at their windows and back-pressure.
      */
     OutboundBatcher outbound()
