@@ -98,14 +98,8 @@ final class FlowReporter
         {
             final Member owner = members.get(i);
             final Progress progress = owner.flow;
-            // Rows are reported only once this node's copy of the owner's rows is synced; notifications always.
-            final boolean rows = owner.isSynced() && 0 != progress.appliedSequence;
-            final boolean notified = progress.appliedDirectedSequence != progress.reportedDirectedSequence;
-            if (!rows && !notified)
-            {
-                continue;
-            }
-            if (nowNs >= dueNs(progress, rows, notified))
+            final boolean rows = reportsRows(owner);
+            if (nowNs >= dueNs(progress, rows, notified(progress)))
             {
                 final int length = commands.flowStatus(
                     owner.incarnation, rows ? progress.appliedSequence : 0, progress.appliedDirectedSequence);
@@ -143,24 +137,34 @@ final class FlowReporter
         for (int i = 0, size = members.size(); i < size; i++)
         {
             final Member owner = members.get(i);
-            final Progress progress = owner.flow;
-            final boolean rows = owner.isSynced() && 0 != progress.appliedSequence;
-            final boolean notified = progress.appliedDirectedSequence != progress.reportedDirectedSequence;
-            if (!rows && !notified)
-            {
-                continue;
-            }
-            dueNs = Math.min(dueNs, dueNs(progress, rows, notified));
+            dueNs = Math.min(dueNs, dueNs(owner.flow, reportsRows(owner), notified(owner.flow)));
         }
         return Math.max(nowNs, dueNs);
     }
 
+    /** Rows are reported only once this node's copy of the owner's rows is synced (and has applied a message). */
+    private static boolean reportsRows(final Member owner)
+    {
+        return owner.isSynced() && 0 != owner.flow.appliedSequence;
+    }
+
+    /** Notifications are reported whenever one was taken since the last report, synced copy or not. */
+    private static boolean notified(final Progress progress)
+    {
+        return progress.appliedDirectedSequence != progress.reportedDirectedSequence;
+    }
+
     /**
      * An owner's next report: eager once a quarter of its window (or of its notification window) was taken since the
-     * last, at most one per status interval; otherwise one per heartbeat interval.
+     * last, at most one per status interval; otherwise one per heartbeat interval; never while there is nothing to
+     * report ({@link Long#MAX_VALUE}).
      */
     private long dueNs(final Progress progress, final boolean rows, final boolean notified)
     {
+        if (!rows && !notified)
+        {
+            return Long.MAX_VALUE;
+        }
         final boolean eager = rows && progress.appliedSequence != progress.reportedSequence &&
             (progress.bytesSinceReport >= eagerBytes || progress.messagesSinceReport >= eagerMessages) ||
             notified && progress.directedBytesSinceReport >= eagerDirectedBytes;
