@@ -70,14 +70,7 @@ public final class ZmqTransport implements Transport
     private final CommandFrameReader commandReader;
     private final UnsafeBuffer receiveBuffer = new UnsafeBuffer(new byte[0]);
     private final ReceiveFramePool receivePool;
-    /**
-     * Per destination stream, the wire message of its frame that the XPUB refused last: JeroMQ keeps no reference
-     * to a refused message, and the batcher retries that same frame before anything else of the stream, so the
-     * retry hands this message over again instead of copying the frame into a new one at every duty cycle of a
-     * back-pressure spell.
-     */
-    private final Long2ObjectHashMap<Msg> refusedMessages = new Long2ObjectHashMap<>();
-    private final UnsafeBuffer topicWriter = new UnsafeBuffer(new byte[0]);
+    private final SyncFrameSender syncSender;
     private final Long2ObjectHashMap<Connection> connectionsByNodeId = new Long2ObjectHashMap<>();
     private final List<Connection> connections = new ArrayList<>();
     /** Per node id, the incarnation whose directed-topic subscription this node's XPUB saw last. */
@@ -92,7 +85,6 @@ public final class ZmqTransport implements Transport
     private final String syncEndpoint;
     private final String commandEndpoint;
     private final byte[] directedTopic;
-    private SendFaultHook sendFaultHook;
     private ReceiveFaultHook receiveFaultHook;
 
     private final class Connection
@@ -140,6 +132,7 @@ public final class ZmqTransport implements Transport
             new FrameDecoder(context.codecLimits(), context.clusterId()), context.receiveBudget(), receivePool,
             counters, errorHandler);
         final TransportFaultHooks faultHooks = context.faultHooks();
+        SendFaultHook sendFaultHook = null;
         if (null != faultHooks)
         {
             sendFaultHook = faultHooks.sendFaultHook(context);
@@ -187,21 +180,9 @@ public final class ZmqTransport implements Transport
             throw ex;
         }
 
+        syncSender = new SyncFrameSender(publisher, counters, this::directedIncarnation, sendFaultHook);
         batcher = new OutboundBatcher(
-            context.clusterId(), context.nodeId(), context.incarnation(), context.maxFrameLength(), new FrameSink()
-            {
-                public boolean send(final long destinationNodeId, final DirectBuffer buffer, final int offset,
-                    final int length)
-                {
-                    return sendSync(destinationNodeId, buffer, offset, length, false);
-                }
-
-                public boolean resend(final long destinationNodeId, final DirectBuffer buffer, final int offset,
-                    final int length)
-                {
-                    return sendSync(destinationNodeId, buffer, offset, length, true);
-                }
-            });
+            context.clusterId(), context.nodeId(), context.incarnation(), context.maxFrameLength(), syncSender);
     }
 
     /**
@@ -312,7 +293,7 @@ public final class ZmqTransport implements Transport
      */
     public void sendFaultHook(final SendFaultHook hook)
     {
-        this.sendFaultHook = hook;
+        syncSender.faultHook(hook);
     }
 
     /**
@@ -448,7 +429,7 @@ public final class ZmqTransport implements Transport
             return false;
         }
         batcher.removeDestination(nodeId);
-        refusedMessages.remove(nodeId);
+        syncSender.removeDestination(nodeId);
         connection.removed = true;
         if (polling)
         {
@@ -772,98 +753,14 @@ public final class ZmqTransport implements Transport
         return batcher.flush();
     }
 
-    private boolean sendSync(
-        final long destinationNodeId, final DirectBuffer buffer, final int offset, final int length, final boolean retry)
-    {
-        final SendFaultHook hook = sendFaultHook;
-        if (null != hook)
-        {
-            return sendWithHook(hook, destinationNodeId, buffer, offset, length);
-        }
-        Msg message = null;
-        if (retry)
-        {
-            // The frame the XPUB refused last on this stream, unchanged since (FrameSink.resend): hand the same
-            // message over again.
-            final Msg refused = refusedMessages.remove(destinationNodeId);
-            if (null != refused && refused.size() == TOPIC_LENGTH + length)
-            {
-                message = refused;
-            }
-        }
-        if (null == message)
-        {
-            // A new array per frame handed over: JeroMQ queues the message itself to its I/O thread and tells nobody
-            // when it has been written, so a message once accepted can never be reused safely.
-            final byte[] bytes = new byte[TOPIC_LENGTH + length];
-            buffer.getBytes(offset, bytes, TOPIC_LENGTH, length);
-            message = new Msg(bytes);
-        }
-        // A message made over a whole array gives that array back, without a copy.
-        writeTopic(message.data(), destinationNodeId);
-        if (!publisher.sendMsg(message, ZMQ.DONTWAIT))
-        {
-            counters.sendBackPressure.incrementRelease();
-            refusedMessages.put(destinationNodeId, message);
-            return false;
-        }
-        onSyncSent(buffer, offset, length);
-        return true;
-    }
-
-    /** Fault injection only: a fresh copy at every attempt, which the hook may alter, drop or repeat. */
-    private boolean sendWithHook(
-        final SendFaultHook hook, final long destinationNodeId, final DirectBuffer buffer, final int offset,
-        final int length)
-    {
-        final byte[] message = new byte[TOPIC_LENGTH + length];
-        buffer.getBytes(offset, message, TOPIC_LENGTH, length);
-        writeTopic(message, destinationNodeId);
-        final int copies = hook.copiesToSend(destinationNodeId, message);
-        for (int i = 0; i < copies; i++)
-        {
-            if (!publisher.send(i + 1 < copies ? message.clone() : message, ZMQ.DONTWAIT))
-            {
-                counters.sendBackPressure.incrementRelease();
-                return i > 0;
-            }
-        }
-        onSyncSent(buffer, offset, length);
-        return true;
-    }
-
-    private void onSyncSent(final DirectBuffer buffer, final int offset, final int length)
-    {
-        counters.framesSent.incrementRelease();
-        counters.messagesSent.getAndAddRelease(
-            buffer.getInt(offset + FrameLayout.MESSAGE_COUNT_OFFSET, FrameLayout.BYTE_ORDER));
-        counters.bytesSent.getAndAddRelease(length);
-    }
-
     /**
-     * Writes the topic before a sync frame: {@code 'B'} and zeros for a broadcast, {@code 'D'}, the destination's node
-     * id and incarnation for a directed frame (rewritten at every attempt: the incarnation a node id stands for may
-     * change between a refused send and its retry).
+     * The incarnation a directed frame to a node id is addressed to: the one this node knows under that id (its peer:
+     * see the class comment); to a node that is no peer of this one, the incarnation that subscribed.
      */
-    private void writeTopic(final byte[] message, final long destinationNodeId)
+    private long directedIncarnation(final long destinationNodeId)
     {
-        topicWriter.wrap(message);
-        if (FrameLayout.BROADCAST == destinationNodeId)
-        {
-            message[0] = BROADCAST_TOPIC;
-            topicWriter.putLong(1, 0);
-            topicWriter.putLong(1 + Long.BYTES, 0);
-        }
-        else
-        {
-            // Addressed to the incarnation this node knows under that id (its peer: see the class comment); to a
-            // node that is no peer of this one, the incarnation that subscribed.
-            final Connection destination = connectionsByNodeId.get(destinationNodeId);
-            message[0] = DIRECTED_TOPIC;
-            topicWriter.putLong(1, destinationNodeId, FrameLayout.BYTE_ORDER);
-            topicWriter.putLong(1 + Long.BYTES, null != destination ? destination.peer.incarnation() :
-                subscribedIncarnations.get(destinationNodeId), FrameLayout.BYTE_ORDER);
-        }
+        final Connection destination = connectionsByNodeId.get(destinationNodeId);
+        return null != destination ? destination.peer.incarnation() : subscribedIncarnations.get(destinationNodeId);
     }
 
     /**
