@@ -119,6 +119,7 @@ final class SimNetwork
     private final long jitterNs;
     private final long subscribeDelayNs;
     private long tickNs = TimeUnit.MILLISECONDS.toNanos(1);
+    private boolean idleUntilDeadline;
     private long nowNs = TimeUnit.SECONDS.toNanos(1);
     private long nextTickNs = nowNs;
     private long order;
@@ -153,6 +154,30 @@ final class SimNetwork
     {
         this.tickNs = tickNs;
         return this;
+    }
+
+    /**
+     * Lets an idle node sleep through ticks as production's idle strategy does ({@link PollingIdleStrategy}): a
+     * node runs its duty cycle at a tick only if input reached it since its last cycle, its socket holds a backlog,
+     * a frame of its was refused, or its next deadline ({@link ClusterCore#nextDeadlineNs}, within the strategy's
+     * bound) has come; an API call runs a cycle at once, as the doorbell wakes the node. Off (the default, which
+     * every regression seed was found with), every node cycles every tick.
+     *
+     * @param on whether idle nodes sleep until their deadline.
+     * @return this network.
+     */
+    SimNetwork idleUntilDeadline(final boolean on)
+    {
+        this.idleUntilDeadline = on;
+        return this;
+    }
+
+    /**
+     * @return whether idle nodes sleep until their deadline ({@link #idleUntilDeadline(boolean)}).
+     */
+    boolean idlesUntilDeadline()
+    {
+        return idleUntilDeadline;
     }
 
     SimNetwork trace(final SimTrace trace)
@@ -504,9 +529,13 @@ final class SimNetwork
                 nowNs = Math.max(nowNs, nextTickNs);
                 for (int i = 0; i < nodes.size(); i++)
                 {
-                    nodes.get(i).dutyCycle(nowNs);
+                    final SimNode node = nodes.get(i);
+                    if (!idleUntilDeadline || node.dueAt(nowNs))
+                    {
+                        node.dutyCycle(nowNs);
+                        eventsRun++;
+                    }
                 }
-                eventsRun += nodes.size();
                 nextTickNs = nowNs + tickNs;
             }
             else

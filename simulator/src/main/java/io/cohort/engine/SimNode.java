@@ -108,6 +108,11 @@ final class SimNode implements AutoCloseable
     private final List<Runnable> deferred = new ArrayList<>();
     private boolean running = true;
     private boolean paused;
+    /** Whether input reached the node since its last duty cycle: it wakes an idle node ({@link #dueAt}). */
+    private boolean inputSinceCycle = true;
+    /** When an idle node's next duty cycle is due without input (network time). */
+    private long nextCycleNs = Long.MIN_VALUE;
+    private long cycles;
     /** CPU cost of taking one sync frame, 0 for none: a slow receiver (see {@link #receiveCostNs(long)}). */
     private long receiveCostNs;
     /** Sync frames in this node's sockets that its slow thread has not taken yet, and when it may take the next. */
@@ -403,6 +408,7 @@ final class SimNode implements AutoCloseable
         {
             return;
         }
+        inputSinceCycle = true;
         try
         {
             core.onSubscriberChange(subscriberNodeId, subscriberIncarnation, true);
@@ -427,6 +433,7 @@ final class SimNode implements AutoCloseable
         {
             return;
         }
+        inputSinceCycle = true;
         try
         {
             core.onSubscriberChange(subscriberNodeId, subscriberIncarnation, false);
@@ -526,6 +533,7 @@ final class SimNode implements AutoCloseable
     void resume()
     {
         paused = false;
+        inputSinceCycle = true;
         if (running)
         {
             // As the node's agent does (NodeAgent.doWork): the cycle's time is set before its input is handled.
@@ -572,6 +580,7 @@ final class SimNode implements AutoCloseable
         {
             return;
         }
+        cycles++;
         takeFromSocket(nowNs);
         try
         {
@@ -582,7 +591,52 @@ final class SimNode implements AutoCloseable
             escaped(ex);
         }
         transport.flush();
+        scheduleNextCycle(nowNs);
         observeWork();
+    }
+
+    /**
+     * @return duty cycles this node has run (an API call's included).
+     */
+    long cycles()
+    {
+        return cycles;
+    }
+
+    /**
+     * An API call wakes a node that slept through ticks as the doorbell wakes its agent: the cycle's time is set and
+     * the fence runs ({@link ClusterCore#beginCycle}) before the call is taken.
+     */
+    void wakeForCall()
+    {
+        if (running && !paused)
+        {
+            core.beginCycle(localNowNs());
+        }
+    }
+
+    /**
+     * With {@link SimNetwork#idleUntilDeadline}: whether this node runs its duty cycle at this tick, as the node
+     * thread's poll would return by then: input arrived, its socket holds a backlog, a refused frame waits for its
+     * retry (a 1 ms poll), or its deadline came.
+     */
+    boolean dueAt(final long nowNs)
+    {
+        return inputSinceCycle || nowNs >= nextCycleNs || !socketBacklog.isEmpty() ||
+            transport.outbound().isBackPressured();
+    }
+
+    /**
+     * As {@link PollingIdleStrategy} parks: until the core's next deadline, at least a millisecond (JeroMQ's poll
+     * counts whole ones) and at most the strategy's bound, on this node's clock.
+     */
+    private void scheduleNextCycle(final long nowNs)
+    {
+        inputSinceCycle = false;
+        final long localNowNs = localNs(nowNs);
+        final long untilNs = Math.max(0, core.nextDeadlineNs(localNowNs) - localNowNs);
+        final long boundNs = PollingIdleStrategy.maxPollTimeoutMs(context.heartbeatIntervalNs()) * 1_000_000L;
+        nextCycleNs = nowNs + Math.max(1_000_000L, Math.min(boundNs, (long)(untilNs / clockRate)));
     }
 
     void receiveSync(final long publisherNodeId, final byte[] message)
@@ -616,6 +670,7 @@ final class SimNode implements AutoCloseable
             escaped(ex);
         }
         frameCorrupted = false;
+        inputSinceCycle = true;
         observeWork();
     }
 
@@ -646,6 +701,7 @@ final class SimNode implements AutoCloseable
             escaped(ex);
         }
         transport.flush();
+        inputSinceCycle = true;
         observeWork();
     }
 

@@ -18,7 +18,9 @@ import java.util.concurrent.ExecutionException;
  * Bad arguments: one line on stderr and exit code 2. System properties: {@code cohort.sim.trace} (trace lines of a
  * replay, default {@value SimBatch#DEFAULT_TRACE_LINES}), {@code cohort.sim.log=true} (keep the nodes' own logs
  * in a replay), {@code cohort.sim.threads} (worker threads of a soak, default 2), {@code cohort.sim.rooms.strict=true}
- * (a run whose nodes end with different room tables fails; by default it is counted, {@link ConvergenceChecker}).
+ * (a run whose nodes end with different room tables fails; by default it is counted, {@link ConvergenceChecker}),
+ * {@code cohort.sim.idle=deadline} (an idle node sleeps until its next deadline as production's does, instead of
+ * cycling every tick: {@link SimNetwork#idleUntilDeadline}).
  */
 public final class Simulator
 {
@@ -61,6 +63,7 @@ public final class Simulator
         {
             traceLines = intProperty("cohort.sim.trace", SimBatch.DEFAULT_TRACE_LINES, 0);
             threads = intProperty("cohort.sim.threads", 2, 1);
+            SimulationRun.idleUntilDeadline();
         }
         catch (final IllegalArgumentException ex)
         {
