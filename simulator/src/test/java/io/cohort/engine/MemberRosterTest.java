@@ -29,9 +29,7 @@ class MemberRosterTest
     private static final long SELF = 1;
 
     private final SimNetwork network = new SimNetwork(7, ms(1), 0, ms(5));
-    private final SimNode node = new SimNode(network, SELF, smallContext(), new CohortListener()
-    {
-    });
+    private final SimNode node = SmallNodes.node(network, SELF);
     private final List<String> told = new ArrayList<>();
     private final List<Throwable> errors = new ArrayList<>();
     private int dropped;
@@ -153,14 +151,6 @@ class MemberRosterTest
         assertEquals(List.of("joined 8"), told, "once per incarnation, however often it syncs again");
         assertEquals(MemberState.SYNCED, roster.clusterMembers().get(0).state());
         assertArrayEquals(new long[]{ 8 }, roster.memberIds());
-    }
-
-    private static CohortContext smallContext()
-    {
-        final CohortContext context = new CohortContext();
-        context.stateContext().maxRooms(64).maxConnections(64).maxNodes(16).maxOverflowSubscriptions(64)
-            .maxFilterBytes(256).snapshotFrameLength(4096);
-        return context;
     }
 
     private Member add(final long nodeId, final long incarnation)

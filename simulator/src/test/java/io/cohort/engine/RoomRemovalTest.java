@@ -131,16 +131,7 @@ class RoomRemovalTest
 
     private SimNode node(final long nodeId)
     {
-        final CohortContext context = new CohortContext()
-            .heartbeatIntervalNs(ms(50))
-            .heartbeatTimeoutNs(ms(500))
-            .commandTimeoutNs(ms(1000))
-            .joinTimeoutNs(ms(10_000));
-        context.stateContext().maxRooms(64).maxConnections(64).maxNodes(4).maxOverflowSubscriptions(64)
-            .maxFilterBytes(256).snapshotFrameLength(4096);
-        final SimNode node = new SimNode(network, nodeId, context, new CohortListener()
-        {
-        });
+        final SimNode node = SmallNodes.node(network, nodeId);
         nodes.add(node);
         return node;
     }
