@@ -28,7 +28,8 @@ import java.util.List;
  * replay) before they are trusted; a joining node ({@link JoinDriver}) becomes RUNNING once every member it
  * learnt of is synced, and members sync the joiner the same way. A directed stream to a node starts only when its
  * subscription reached this node's publisher ({@link SyncHandler#onSubscriberChange}), so no directed message is
- * lost unseen. What this node publishes goes through {@link SyncPublisher}.
+ * lost unseen. What this node publishes goes through {@link SyncPublisher}; who its members are, and which
+ * incarnations never come back, is {@link MemberRoster}'s; what a copy found wrong costs, {@link DesyncResponse}'s.
  */
 final class ClusterCore
 {
