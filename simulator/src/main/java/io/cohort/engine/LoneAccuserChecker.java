@@ -13,7 +13,7 @@ import static io.cohort.engine.SimulationRun.SUSPICION_TIMEOUT_NS;
  * holds when at least two other healthy nodes had been RUNNING for a suspicion window (with fewer, a cluster of
  * two, a broken copy is by rule the copy's fault). One check is one eviction judged under the rule, with judges.
  * A {@link SimFaultMix.Faulty#SLOW_RECEIVER} is no fault to be removed for: its lag stays under the bound, so in
- * those runs nobody may be evicted at all, unless its subscription filled up ({@link SimNode#PIPE_FRAMES}) and
+ * those runs nobody may be evicted at all, unless its subscription filled up ({@link SimSyncSocket#PIPE_FRAMES}) and
  * dropped frames: then it, and only it, may go.
  */
 final class LoneAccuserChecker implements SimChecker

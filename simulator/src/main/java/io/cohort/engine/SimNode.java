@@ -18,7 +18,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,14 +30,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class SimNode implements AutoCloseable
 {
-    /**
-     * Sync frames one subscription holds before its publisher's socket drops frames for it (the send and receive
-     * high-water marks and the kernel's buffers of the real transport, at the scale of the simulated workload, which
-     * sends a few hundred frames a second rather than thousands): only a slow receiver's backlog reaches it. A far
-     * behind subscriber loses frames and sees the gap in its numbered stream; the others go on.
-     */
-    static final int PIPE_FRAMES = 256;
-
     /**
      * Watches what a node receives and changes, for a simulation's invariants.
      */
@@ -78,7 +69,7 @@ final class SimNode implements AutoCloseable
 
         /**
          * A sync frame was dropped because this node's subscription to its publisher already held
-         * {@link #PIPE_FRAMES} frames, as the publisher's socket drops for one full pipe.
+         * {@link SimSyncSocket#PIPE_FRAMES} frames, as the publisher's socket drops for one full pipe.
          */
         void onPipeOverflow(SimNode receiver, long publisherNodeId, byte[] message);
     }
@@ -108,18 +99,23 @@ final class SimNode implements AutoCloseable
     private final List<Runnable> deferred = new ArrayList<>();
     private boolean running = true;
     private boolean paused;
-    /** Whether input reached the node since its last duty cycle: it wakes an idle node ({@link #dueAt}). */
-    private boolean inputSinceCycle = true;
-    /** When an idle node's next duty cycle is due without input (network time). */
-    private long nextCycleNs = Long.MIN_VALUE;
+    private final SimIdle idle;
     private long cycles;
-    /** CPU cost of taking one sync frame, 0 for none: a slow receiver (see {@link #receiveCostNs(long)}). */
-    private long receiveCostNs;
-    /** Sync frames in this node's sockets that its slow thread has not taken yet, and when it may take the next. */
-    private final ArrayDeque<Runnable> socketBacklog = new ArrayDeque<>();
-    /** Of {@link #socketBacklog}, the frames of each publisher. */
-    private final Long2LongHashMap waitingByPublisher = new Long2LongHashMap(0);
-    private long nextTakeNs;
+    private final SimSyncSocket syncSocket = new SimSyncSocket(new SimSyncSocket.Reader()
+    {
+        public void take(final long publisherNodeId, final byte[] message, final boolean corrupted)
+        {
+            receiveSync(publisherNodeId, message, corrupted);
+        }
+
+        public void overflow(final long publisherNodeId, final byte[] message)
+        {
+            if (null != observer)
+            {
+                observer.onPipeOverflow(SimNode.this, publisherNodeId, message);
+            }
+        }
+    });
     /** This node's clock: {@code clockOriginNs + (network time - networkOriginNs) * clockRate}. */
     private final double clockRate;
     private final long clockOriginNs;
@@ -178,6 +174,7 @@ final class SimNode implements AutoCloseable
         context.nodeId(nodeId).incarnation(network.nowNs()).listener(listener);
         context.conclude();
         this.context = context;
+        this.idle = new SimIdle(context.heartbeatIntervalNs());
         this.label = null == label ? Long.toHexString(nodeId) : label;
         final ClusterCore[] holder = new ClusterCore[1];
         final LocalCountListener countListener = (roomId, previous, current) ->
@@ -408,7 +405,7 @@ final class SimNode implements AutoCloseable
         {
             return;
         }
-        inputSinceCycle = true;
+        idle.onInput();
         try
         {
             core.onSubscriberChange(subscriberNodeId, subscriberIncarnation, true);
@@ -433,7 +430,7 @@ final class SimNode implements AutoCloseable
         {
             return;
         }
-        inputSinceCycle = true;
+        idle.onInput();
         try
         {
             core.onSubscriberChange(subscriberNodeId, subscriberIncarnation, false);
@@ -461,58 +458,15 @@ final class SimNode implements AutoCloseable
      */
     void receiveCostNs(final long costNs)
     {
-        this.receiveCostNs = costNs;
-        this.nextTakeNs = network.nowNs();
-        takeFromSocket(network.nowNs());
+        syncSocket.receiveCostNs(costNs, network.nowNs());
     }
 
     /**
-     * A sync frame reached this node's socket: taken at once by a fast receiver with nothing waiting, else queued
-     * behind what waits.
+     * A sync frame reached this node's socket ({@link SimSyncSocket#arrive}).
      */
     void arriveSync(final long publisherNodeId, final byte[] message, final boolean corrupted)
     {
-        if (0 == receiveCostNs && socketBacklog.isEmpty())
-        {
-            receiveSync(publisherNodeId, message, corrupted);
-            return;
-        }
-        final long waiting = waitingByPublisher.get(publisherNodeId);
-        if (waiting >= PIPE_FRAMES)
-        {
-            if (null != observer)
-            {
-                observer.onPipeOverflow(this, publisherNodeId, message);
-            }
-            return;
-        }
-        waitingByPublisher.put(publisherNodeId, waiting + 1);
-        socketBacklog.add(() ->
-        {
-            final long left = waitingByPublisher.get(publisherNodeId) - 1;
-            if (left > 0)
-            {
-                waitingByPublisher.put(publisherNodeId, left);
-            }
-            else
-            {
-                waitingByPublisher.remove(publisherNodeId);
-            }
-            receiveSync(publisherNodeId, message, corrupted);
-        });
-        takeFromSocket(network.nowNs());
-    }
-
-    private void takeFromSocket(final long nowNs)
-    {
-        while (!socketBacklog.isEmpty() && (0 == receiveCostNs || nowNs >= nextTakeNs))
-        {
-            socketBacklog.poll().run();
-            if (receiveCostNs > 0)
-            {
-                nextTakeNs = Math.max(nextTakeNs, nowNs) + receiveCostNs;
-            }
-        }
+        syncSocket.arrive(publisherNodeId, message, corrupted, network.nowNs());
     }
 
     long nextCommandArrival(final long senderNodeId, final long proposedNs)
@@ -533,7 +487,7 @@ final class SimNode implements AutoCloseable
     void resume()
     {
         paused = false;
-        inputSinceCycle = true;
+        idle.onInput();
         if (running)
         {
             // As the node's agent does (NodeAgent.doWork): the cycle's time is set before its input is handled.
@@ -581,7 +535,7 @@ final class SimNode implements AutoCloseable
             return;
         }
         cycles++;
-        takeFromSocket(nowNs);
+        syncSocket.take(nowNs);
         try
         {
             core.doWork(localNs(nowNs));
@@ -591,7 +545,11 @@ final class SimNode implements AutoCloseable
             escaped(ex);
         }
         transport.flush();
-        scheduleNextCycle(nowNs);
+        if (network.idlesUntilDeadline())
+        {
+            final long localNowNs = localNs(nowNs);
+            idle.afterCycle(nowNs, (long)(Math.max(0, core.nextDeadlineNs(localNowNs) - localNowNs) / clockRate));
+        }
         observeWork();
     }
 
@@ -622,21 +580,7 @@ final class SimNode implements AutoCloseable
      */
     boolean dueAt(final long nowNs)
     {
-        return inputSinceCycle || nowNs >= nextCycleNs || !socketBacklog.isEmpty() ||
-            transport.outbound().isBackPressured();
-    }
-
-    /**
-     * As {@link PollingIdleStrategy} parks: until the core's next deadline, at least a millisecond (JeroMQ's poll
-     * counts whole ones) and at most the strategy's bound, on this node's clock.
-     */
-    private void scheduleNextCycle(final long nowNs)
-    {
-        inputSinceCycle = false;
-        final long localNowNs = localNs(nowNs);
-        final long untilNs = Math.max(0, core.nextDeadlineNs(localNowNs) - localNowNs);
-        final long boundNs = PollingIdleStrategy.maxPollTimeoutMs(context.heartbeatIntervalNs()) * 1_000_000L;
-        nextCycleNs = nowNs + Math.max(1_000_000L, Math.min(boundNs, (long)(untilNs / clockRate)));
+        return idle.awakeAt(nowNs) || syncSocket.hasBacklog() || transport.outbound().isBackPressured();
     }
 
     void receiveSync(final long publisherNodeId, final byte[] message)
@@ -670,7 +614,7 @@ final class SimNode implements AutoCloseable
             escaped(ex);
         }
         frameCorrupted = false;
-        inputSinceCycle = true;
+        idle.onInput();
         observeWork();
     }
 
@@ -701,7 +645,7 @@ final class SimNode implements AutoCloseable
             escaped(ex);
         }
         transport.flush();
-        inputSinceCycle = true;
+        idle.onInput();
         observeWork();
     }
 

@@ -63,7 +63,7 @@ public final class Simulator
         {
             traceLines = intProperty("cohort.sim.trace", SimBatch.DEFAULT_TRACE_LINES, 0);
             threads = intProperty("cohort.sim.threads", 2, 1);
-            SimulationRun.idleUntilDeadline();
+            SimulationRun.idleUntilDeadline(); // each run reads it; a bad value is refused here, once, by name
         }
         catch (final IllegalArgumentException ex)
         {
