@@ -171,7 +171,7 @@ final class CommandChannel implements CommandHandler
         final HeartbeatDecoder liveness = livenessDecoder.wrap(buffer, bodyOffset, bodyLength);
         member.lastHeardNs = nowNs;
         member.awaitBroadcast(liveness.lastBroadcastSequence(), nowNs);
-        core.membership().onHeartbeat(member, liveness, nowNs);
+        core.membership().heartbeats().onHeartbeat(member, liveness, nowNs);
     }
 
     private void onSnapshotRequest(final byte[] routingId, final long senderNodeId, final DirectBuffer buffer,

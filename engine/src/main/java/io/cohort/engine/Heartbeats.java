@@ -41,6 +41,7 @@ final class Heartbeats
     private final SyncPublisher publisher;
     private final CommandMessages commands;
     private final Membership membership;
+    private final ViewHeartbeats viewHeartbeats;
     private final List<Member> members;
     private final long nodeId;
     private long nextHeartbeatNs;
@@ -63,6 +64,7 @@ final class Heartbeats
         this.publisher = publisher;
         this.commands = commands;
         this.membership = membership;
+        this.viewHeartbeats = membership.heartbeats();
         this.members = members;
         this.nodeId = context.nodeId();
     }
@@ -137,13 +139,13 @@ final class Heartbeats
         if (nowNs >= nextHeartbeatNs)
         {
             final int flags = this.flags | laggingCopyFlag(nowNs);
-            membership.beforeHeartbeat(nowNs);
-            final long heartbeatSeq = membership.nextHeartbeatSeq();
-            final boolean streamed = publisher.sendHeartbeat(nowNs, membership, flags, heartbeatSeq);
+            viewHeartbeats.beforeHeartbeat(nowNs);
+            final long heartbeatSeq = viewHeartbeats.nextHeartbeatSeq();
+            final boolean streamed = publisher.sendHeartbeat(nowNs, viewHeartbeats, flags, heartbeatSeq);
             final int copies = membership.isMember() ? sendLiveness(nowNs, heartbeatSeq, flags) : 0;
             if (streamed || copies > 0)
             {
-                membership.onHeartbeatSent(nowNs);
+                viewHeartbeats.onHeartbeatSent(nowNs);
                 nextHeartbeatNs = nowNs + context.heartbeatIntervalNs();
                 this.flags = 0;
                 streamHeartbeatDue = !streamed;
@@ -151,8 +153,8 @@ final class Heartbeats
             }
             return 0;
         }
-        if (streamHeartbeatDue &&
-            publisher.sendHeartbeat(nowNs, membership, flags | laggingCopyFlag(nowNs), membership.lastHeartbeatSeq()))
+        if (streamHeartbeatDue && publisher.sendHeartbeat(
+            nowNs, viewHeartbeats, flags | laggingCopyFlag(nowNs), viewHeartbeats.lastHeartbeatSeq()))
         {
             streamHeartbeatDue = false;
             return 1;
@@ -168,7 +170,7 @@ final class Heartbeats
 
     private int sendLiveness(final long nowNs, final long heartbeatSeq, final int flags)
     {
-        final int length = commands.liveness(nowNs, membership, heartbeatSeq,
+        final int length = commands.liveness(nowNs, viewHeartbeats, heartbeatSeq,
             transport.outbound().lastSentBroadcastSequence(), flags);
         int sent = 0;
         for (int i = 0, size = members.size(); i < size; i++)

@@ -2,7 +2,6 @@ package io.cohort.engine;
 
 import io.cohort.codec.ChangeRequestDecoder;
 import io.cohort.codec.CommandStatus;
-import io.cohort.codec.HeartbeatDecoder;
 import io.cohort.codec.ReasonCode;
 import io.cohort.transport.Transport;
 import org.agrona.DirectBuffer;
@@ -28,12 +27,13 @@ import java.util.List;
  * the view without it exists: two serving views never overlap.
  * <p>
  * <b>Cuts.</b> Each member's row of who it does not hear (silence past the heartbeat timeout, or a copy it distrusts
- * after a fault in the member's stream) is gossiped in every heartbeat ({@link ReachabilityMatrix}); once the edges
- * have settled, {@link CutDetector} keeps the largest group in which everyone hears everyone, removing the most
- * disconnected first, then the accuser, then the youngest. So a bridge node cannot keep two groups that do not hear
- * each other together, a lone accuser with a broken receive path is the one that goes, and a crashed node (whose
- * row goes stale: it "hears nobody") goes first. Only a group that is a quorum of the view proposes. The successor
- * this node wants, and why each member leaves it, is {@link ViewPlanner}'s.
+ * after a fault in the member's stream) is gossiped in every heartbeat ({@link ReachabilityMatrix},
+ * {@link ViewHeartbeats}); once the edges have settled, {@link CutDetector} keeps the largest group in which
+ * everyone hears everyone, removing the most disconnected first, then the accuser, then the youngest. So a bridge
+ * node cannot keep two groups that do not hear each other together, a lone accuser with a broken receive path is the
+ * one that goes, and a crashed node (whose row goes stale: it "hears nobody") goes first. Only a group that is a
+ * quorum of the view proposes. The successor this node wants, and why each member leaves it, is
+ * {@link ViewPlanner}'s.
  * <p>
  * <b>Who proposes.</b> The lowest-ranked survivor that is not leaving (the coordinator) proposes at once; the others
  * after a round timeout per rank ahead of them, so a crashed or slow coordinator delays a change but never blocks it.
@@ -55,7 +55,7 @@ import java.util.List;
  * <p>
  * Single threaded, on the node's thread; reads no clock (time comes in as arguments).
  */
-final class Membership implements SyncPublisher.HeartbeatView
+final class Membership
 {
     /** Bound on clock-rate error between nodes, ρ: monotonic clocks drift far less, VM steal distorts more. */
     static final double CLOCK_DRIFT = 0.005;
@@ -72,6 +72,7 @@ final class Membership implements SyncPublisher.HeartbeatView
     private final Quorum quorum;
     private final Lease lease;
     private final ReachabilityMatrix matrix = new ReachabilityMatrix();
+    private final ViewHeartbeats heartbeats;
     private final ViewAgreement agreement;
     private final long heartbeatTimeoutNs;
     private final long roundTimeoutNs;
@@ -92,7 +93,6 @@ final class Membership implements SyncPublisher.HeartbeatView
     private long joinedEpoch;
     /** The view a joiner was told of and syncs with, before it is a member. */
     private View observed;
-    private long heartbeatSeq;
     private long correlationIds;
     private long changeSinceNs = -1;
     private long proposedAtNs;
@@ -136,6 +136,7 @@ final class Membership implements SyncPublisher.HeartbeatView
         this.planner = new ViewPlanner(context, core, matrix, quorum, leavers, laggards, pendingJoins);
         this.agreement = new ViewAgreement(context, core, this, transport, messages, quorum, lease.leaseNs(),
             roundTimeoutNs);
+        this.heartbeats = new ViewHeartbeats(core, this, matrix, lease, heartbeatTimeoutNs, nodeId);
         this.warnings = new RateLimitedWarnings(LOG::warn, core::nowNs, RateLimitedWarnings.DEFAULT_BURST,
             RateLimitedWarnings.DEFAULT_INTERVAL_NS);
     }
@@ -157,6 +158,14 @@ final class Membership implements SyncPublisher.HeartbeatView
     ViewAgreement agreement()
     {
         return agreement;
+    }
+
+    /**
+     * @return what this node's heartbeats carry of the view, and what a member's heartbeat tells it.
+     */
+    ViewHeartbeats heartbeats()
+    {
+        return heartbeats;
     }
 
     boolean isMember()
@@ -228,173 +237,23 @@ final class Membership implements SyncPublisher.HeartbeatView
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // Heartbeats (SyncPublisher.HeartbeatView and input)
+    // Heartbeats: what they carry and what they tell this node is ViewHeartbeats'
     // ---------------------------------------------------------------------------------------------------------
 
     /**
-     * {@inheritDoc}
+     * @return the lineage of this node's view, or of the view it observes as a joiner (0 before either).
      */
-    public long lineage()
+    long lineage()
     {
         return null != view ? view.lineage() : null != observed ? observed.lineage() : 0;
     }
 
     /**
-     * {@inheritDoc}
+     * @return the epoch of this node's view, or of the view it observes as a joiner (0 before either).
      */
-    public long epoch()
+    long epoch()
     {
         return null != view ? view.epoch() : null != observed ? observed.epoch() : 0;
-    }
-
-    /**
-     * @return the sequence the next heartbeat carries.
-     */
-    long nextHeartbeatSeq()
-    {
-        return heartbeatSeq + 1;
-    }
-
-    /**
-     * @return the sequence of the last heartbeat sent (0 before the first).
-     */
-    long lastHeartbeatSeq()
-    {
-        return heartbeatSeq;
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public int entryCount()
-    {
-        return null != view ? view.size() : core.members().size();
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public long entryNodeId(final int index)
-    {
-        return null != view ? view.member(index).nodeId() : core.members().get(index).nodeId;
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public long entryEcho(final int index)
-    {
-        final Member member;
-        if (null != view)
-        {
-            final ViewMember listed = view.member(index);
-            member = core.member(listed.nodeId());
-            if (index == selfRank || null == member || member.incarnation != listed.incarnation())
-            {
-                return 0;
-            }
-            if (agreement.hasAccepted() && !agreement.acceptedValue().contains(listed.nodeId(), listed.incarnation()))
-            {
-                // The lease handoff: a member the accepted value removes gets no more echoes from this node, so that
-                // its lease ends before the committer's wait does.
-                return 0;
-            }
-        }
-        else
-        {
-            member = core.members().get(index);
-        }
-        return member.heardHeartbeatSeq;
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public long entryRowVersion(final int index)
-    {
-        if (null == view)
-        {
-            return 0;
-        }
-        final long version = matrix.version(index);
-        return ReachabilityMatrix.NO_VERSION == version ? 0 : version;
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public long entryRow(final int index)
-    {
-        return null == view ? 0 : matrix.row(index);
-    }
-
-    /**
-     * Called just before a heartbeat is encoded: this node's own row goes out under the heartbeat's sequence.
-     */
-    void beforeHeartbeat(final long nowNs)
-    {
-        if (null != view)
-        {
-            matrix.setOwnRow(ownRow(nowNs), heartbeatSeq + 1, nowNs);
-        }
-    }
-
-    /**
-     * The heartbeat was handed to the stream: its send time counts for the lease.
-     */
-    void onHeartbeatSent(final long nowNs)
-    {
-        heartbeatSeq++;
-        lease.onHeartbeatSent(heartbeatSeq, nowNs);
-    }
-
-    /**
-     * A member's heartbeat: its echo of this node's heartbeats (the lease), the rows it knows (the cut), and its
-     * epoch (a later one is asked for).
-     */
-    void onHeartbeat(final Member from, final HeartbeatDecoder heartbeat, final long nowNs)
-    {
-        if (heartbeat.heartbeatSeq() > from.heardHeartbeatSeq)
-        {
-            from.heardHeartbeatSeq = heartbeat.heartbeatSeq();
-        }
-        if (0 != (heartbeat.flags() & HeartbeatDecoder.FLAG_LAGGING_COPY))
-        {
-            from.reportedLaggingCopyNs = nowNs;
-        }
-        final View known = null != view ? view : observed;
-        if (null == known || heartbeat.lineage() != known.lineage())
-        {
-            return;
-        }
-        if (heartbeat.epoch() > known.epoch())
-        {
-            query(from.nodeId, nowNs);
-            return;
-        }
-        if (null == view || heartbeat.epoch() != view.epoch())
-        {
-            return;
-        }
-        final int rank = view.rankOf(from.nodeId);
-        if (rank < 0 || view.member(rank).incarnation() != from.incarnation)
-        {
-            return;
-        }
-        final int selfIndex = heartbeat.memberIndex(nodeId);
-        if (selfIndex >= 0)
-        {
-            lease.onEcho(rank, heartbeat.memberEchoedHeartbeatSeq(selfIndex));
-        }
-        // Same epoch, same view: the sender's entry order is the ranks.
-        for (int i = 0, count = Math.min(heartbeat.memberCount(), view.size()); i < count; i++)
-        {
-            final long version = heartbeat.memberRowVersion(i);
-            if (version > 0 && heartbeat.member(i) == view.member(i).nodeId())
-            {
-                matrix.mergeRow(i, heartbeat.memberUnreachableBits(i), version, nowNs);
-            }
-        }
     }
 
     /**
@@ -424,26 +283,6 @@ final class Membership implements SyncPublisher.HeartbeatView
             }
         }
         return false;
-    }
-
-    private long ownRow(final long nowNs)
-    {
-        long row = 0;
-        for (int rank = 0, size = view.size(); rank < size; rank++)
-        {
-            if (rank != selfRank && !hears(view.member(rank), nowNs))
-            {
-                row |= 1L << rank;
-            }
-        }
-        return row;
-    }
-
-    private boolean hears(final ViewMember listed, final long nowNs)
-    {
-        final Member member = core.member(listed.nodeId());
-        return null != member && member.incarnation == listed.incarnation() &&
-            nowNs - member.lastHeardNs <= heartbeatTimeoutNs && member.distrustedUntilNs <= nowNs;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -646,7 +485,7 @@ final class Membership implements SyncPublisher.HeartbeatView
         }
         expirePendingJoins(nowNs);
         laggards.expire(nowNs, heartbeatTimeoutNs);
-        matrix.setOwnRow(ownRow(nowNs), heartbeatSeq, nowNs);
+        matrix.setOwnRow(heartbeats.ownRow(nowNs), heartbeats.lastHeartbeatSeq(), nowNs);
         final long[] rows = matrix.effectiveRows(nowNs, heartbeatTimeoutNs);
         final boolean edges = view.size() > 1 && CutDetector.hasEdge(rows, view.allRanks());
         final long survivors = planner.survivors(view, selfRank, rows, edges, nowNs);

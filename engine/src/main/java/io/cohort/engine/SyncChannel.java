@@ -133,7 +133,7 @@ final class SyncChannel implements SyncHandler
     private void onHeartbeat(final Member member, final DirectBuffer buffer, final int offset, final int length)
     {
         final HeartbeatDecoder heartbeat = heartbeatDecoder.wrap(buffer, offset, length);
-        membership.onHeartbeat(member, heartbeat, core.nowNs());
+        membership.heartbeats().onHeartbeat(member, heartbeat, core.nowNs());
         // The heartbeat follows every row change of its sender in the same ordered stream: a synced copy must
         // have exactly the digest the owner had when it sent it.
         if (member.isSynced() && 0 == (heartbeat.flags() & HeartbeatDecoder.FLAG_ROWS_PENDING))
