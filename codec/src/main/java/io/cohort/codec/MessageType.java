@@ -189,7 +189,7 @@ public final class MessageType
             case NODE_EVICTED: return fixed(bodyLength, NodeEvictedDecoder.BODY_LENGTH);
             case SUSPECT: return fixed(bodyLength, SuspectDecoder.BODY_LENGTH);
             case ROOM_CREATED: return RoomCreatedDecoder.validate(buffer, bodyOffset, bodyLength, limits);
-            case ROOM_REMOVED: return fixed(bodyLength, RoomRemovedDecoder.BODY_LENGTH);
+            case ROOM_REMOVED: return RoomRemovedDecoder.validate(buffer, bodyOffset, bodyLength, limits);
             case ROOM_COUNT: return RoomCountDecoder.validate(buffer, bodyOffset, bodyLength);
             case NOTIFICATION: return NotificationDecoder.validate(buffer, bodyOffset, bodyLength, limits);
             case CLUSTER_EVENT: return ClusterEventDecoder.validate(buffer, bodyOffset, bodyLength, limits);

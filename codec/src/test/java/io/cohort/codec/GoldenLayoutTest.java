@@ -459,6 +459,7 @@ class GoldenLayoutTest
         assertEquals(40, SuspectDecoder.BODY_LENGTH);
         assertEquals(20, RoomCreatedDecoder.MIN_LENGTH);
         assertEquals(8, RoomRemovedDecoder.BODY_LENGTH);
+        assertEquals(24, RoomRemovedDecoder.COVERED_ENTRY_LENGTH);
         assertEquals(8, RoomWantedDecoder.BODY_LENGTH);
         assertEquals(16, RoomCountDecoder.BODY_LENGTH);
         assertEquals(12, NotificationDecoder.FIXED_LENGTH);

@@ -226,7 +226,7 @@ final class MessageCodec
             case MessageType.NODE_EVICTED: return NodeEvictedEncoder.BODY_LENGTH;
             case MessageType.SUSPECT: return SuspectEncoder.BODY_LENGTH;
             case MessageType.ROOM_CREATED: return roomLength(((RoomCreated)message).room());
-            case MessageType.ROOM_REMOVED: return RoomRemovedEncoder.BODY_LENGTH;
+            case MessageType.ROOM_REMOVED: return RoomRemovedEncoder.bodyLength(0);
             case MessageType.ROOM_WANTED: return RoomWantedEncoder.BODY_LENGTH;
             case MessageType.ROOM_COUNT: return RoomCountEncoder.BODY_LENGTH;
             case MessageType.NOTIFICATION:
@@ -404,8 +404,10 @@ final class MessageCodec
             case MessageType.ROOM_CREATED:
                 return writeRoom(buffer, at, ((RoomCreated)message).room());
             case MessageType.ROOM_REMOVED:
-                roomRemovedEncoder.wrap(buffer, at).roomId(((RoomRemoved)message).roomId());
-                return RoomRemovedEncoder.BODY_LENGTH;
+                // With an empty covered list, as a node with no synced member sends it: bytes a newer minor version
+                // appends then follow the list.
+                roomRemovedEncoder.wrap(buffer, at).roomId(((RoomRemoved)message).roomId()).coveredCount(0);
+                return RoomRemovedEncoder.bodyLength(0);
             case MessageType.ROOM_WANTED:
                 roomWantedEncoder.wrap(buffer, at).roomId(((RoomWanted)message).roomId());
                 return RoomWantedEncoder.BODY_LENGTH;

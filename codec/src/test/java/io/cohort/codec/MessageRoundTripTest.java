@@ -579,7 +579,7 @@ class MessageRoundTripTest
         assertThrows(IllegalArgumentException.class, () -> frameEncoder.resizeLastMessage(-1));
         frameEncoder.resizeLastMessage(NotificationEncoder.computeLength(payload.length));
         assertEquals(
-            MIN_FRAME_LENGTH + 2 * MESSAGE_HEADER_LENGTH + RoomRemovedEncoder.BODY_LENGTH +
+            MIN_FRAME_LENGTH + 2 * MESSAGE_HEADER_LENGTH + RoomRemovedEncoder.bodyLength(0) +
             NotificationEncoder.computeLength(payload.length),
             frameEncoder.frameLength());
         final IllegalArgumentException tooLong = assertThrows(
@@ -608,7 +608,7 @@ class MessageRoundTripTest
 
         codec.encode(frameEncoder, buffer, new RoomRemoved(5L), 0);
         final int secondLength = frameEncoder.finish();
-        assertEquals(firstLength + MESSAGE_HEADER_LENGTH + RoomRemovedEncoder.BODY_LENGTH, secondLength);
+        assertEquals(firstLength + MESSAGE_HEADER_LENGTH + RoomRemovedEncoder.bodyLength(0), secondLength);
         assertEquals(DecodeResult.OK, frameDecoder.wrap(buffer, 0, secondLength));
         final List<Message> decoded = new ArrayList<>();
         codec.readAll(frameDecoder, 0, decoded);

@@ -50,6 +50,7 @@ final class ClusterCore
     private final FlowControl flowControl;
     private final FlowReporter flowReporter;
     private final ReplicaApplier applier;
+    private final CoveredCreations coveredCreations;
     private final MemberSync memberSync;
     private final RoomTableForgetting roomTableForgetting;
     private final SnapshotServer snapshotServer;
@@ -116,7 +117,9 @@ final class ClusterCore
         // The backend's own listener opts in, not the wrapper the node may put around it (its counters).
         final ReplicaObserver replicaObserver =
             context.listener() instanceof ReplicaObserver ? (ReplicaObserver)context.listener() : null;
-        this.applier = new ReplicaApplier(state, listener, replicaObserver, errorHandler, publisher);
+        this.coveredCreations = new CoveredCreations(nodeId, roster::member);
+        publisher.coveredStreams(members);
+        this.applier = new ReplicaApplier(state, listener, replicaObserver, errorHandler, publisher, coveredCreations);
         this.sliceBudget = new SliceBudget(context.sliceBudgetNs());
         this.localHealth = new LocalHealth(context.heartbeatTimeoutNs());
         this.memberSync = new MemberSync(context, transport, state, commands, pending, applier, sliceBudget,
@@ -369,6 +372,11 @@ final class ClusterCore
     /**
      * @return what this node publishes: its rows, control messages, rooms and notifications (and their counts).
      */
+    CoveredCreations coveredCreations()
+    {
+        return coveredCreations;
+    }
+
     SyncPublisher publisher()
     {
         return publisher;

@@ -566,7 +566,7 @@ final class MemberSync
             member.replayPosition = position + Member.BUFFERED_BODY_OFFSET + length;
             if (sequence > snapshotSequence)
             {
-                applier.apply(member, type, buffered, position + Member.BUFFERED_BODY_OFFSET, length);
+                applier.apply(member, sequence, type, buffered, position + Member.BUFFERED_BODY_OFFSET, length);
             }
             replayed++;
             if (++unit == REPLAY_UNIT)

@@ -26,6 +26,7 @@ final class ReplicaApplier
     // Null unless the listener opted in (a latency tool), as the replica observer.
     private final LatencyStageObserver stageObserver;
     private final SyncPublisher publisher;
+    private final CoveredCreations coveredCreations;
     private final RoomCountDecoder roomCountDecoder = new RoomCountDecoder();
     private final RoomCreatedDecoder roomCreatedDecoder = new RoomCreatedDecoder();
     private final RoomRemovedDecoder roomRemovedDecoder = new RoomRemovedDecoder();
@@ -37,15 +38,18 @@ final class ReplicaApplier
      * @param replicaObserver told of every applied count of another member, or null (the usual case).
      * @param publisher       this node's stream, for the room changes applying a member's makes necessary: a room
      *                        kept in use announced again, a room missed asked for, a removal not yet published dropped.
+     * @param coveredCreations the creations removals this node applied first have undone.
      */
     ReplicaApplier(
         final SubscriptionState state,
         final CohortListener listener,
         final ReplicaObserver replicaObserver,
         final ErrorHandler errorHandler,
-        final SyncPublisher publisher)
+        final SyncPublisher publisher,
+        final CoveredCreations coveredCreations)
     {
         this.publisher = publisher;
+        this.coveredCreations = coveredCreations;
         this.state = state;
         this.listener = listener;
         this.replicaObserver = replicaObserver;
@@ -55,8 +59,21 @@ final class ReplicaApplier
 
     /**
      * Applies a state-changing message (room count, room created, room removed) of a member.
+     *
+     * @param member   the sender.
+     * @param sequence the message's sequence on the member's broadcast stream.
+     * @param type     the message's type.
+     * @param buffer   holding its body.
+     * @param offset   where the body starts.
+     * @param length   the body's length.
      */
-    void apply(final Member member, final int type, final DirectBuffer buffer, final int offset, final int length)
+    void apply(
+        final Member member,
+        final long sequence,
+        final int type,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
     {
         switch (type)
         {
@@ -97,6 +114,11 @@ final class ReplicaApplier
             case MessageType.ROOM_CREATED:
             {
                 final RoomCreatedDecoder room = roomCreatedDecoder.wrap(buffer, offset, length);
+                if (coveredCreations.covers(room.roomId(), member, sequence))
+                {
+                    // A removal sent by a member that had applied this creation reached this node first.
+                    break;
+                }
                 final StateResult result = state.createRoom(room);
                 if (StateResult.ROOM_CREATED == result)
                 {
@@ -115,7 +137,9 @@ final class ReplicaApplier
 
             case MessageType.ROOM_REMOVED:
             {
-                final long roomId = roomRemovedDecoder.wrap(buffer, offset, length).roomId();
+                final RoomRemovedDecoder removal = roomRemovedDecoder.wrap(buffer, offset, length);
+                final long roomId = removal.roomId();
+                coveredCreations.onRemoval(removal);
                 final StateResult result = state.removeRoom(roomId);
                 if (StateResult.ROOM_REMOVED == result)
                 {

@@ -87,7 +87,7 @@ final class SyncChannel implements SyncHandler
             case MessageType.ROOM_REMOVED:
                 if (member.isSynced())
                 {
-                    applier.apply(member, type, buffer, bodyOffset, bodyLength);
+                    applier.apply(member, sequence, type, buffer, bodyOffset, bodyLength);
                     peer.counters().onApplied();
                 }
                 else

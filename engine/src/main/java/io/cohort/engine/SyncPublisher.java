@@ -10,6 +10,7 @@ import io.cohort.codec.NodeLeavingEncoder;
 import io.cohort.codec.NotificationEncoder;
 import io.cohort.codec.ProbeEncoder;
 import io.cohort.codec.RoomCountEncoder;
+import io.cohort.codec.RoomRemovedEncoder;
 import io.cohort.state.SubscriptionState;
 import io.cohort.transport.OutboundBatcher;
 import io.cohort.transport.ReplicationWindow;
@@ -79,6 +80,7 @@ final class SyncPublisher
     private int routeOwnerCount;
     private final HeartbeatEncoder heartbeatEncoder;
     private final RoomCountEncoder roomCountEncoder = new RoomCountEncoder();
+    private final RoomRemovedEncoder roomRemovedEncoder = new RoomRemovedEncoder();
     private final NotificationEncoder notificationEncoder;
     private final ClusterEventEncoder clusterEventEncoder;
     private final NodeLeavingEncoder nodeLeavingEncoder = new NodeLeavingEncoder();
@@ -86,6 +88,7 @@ final class SyncPublisher
     private final byte[] publicKey;
     private final ControlQueue control;
     private ReplicationWindow window;
+    private List<Member> coveredStreams = List.of();
     private long controlQueued;
     private long controlSent;
     private long controlOverflows;
@@ -125,6 +128,17 @@ final class SyncPublisher
     static int maxControlRecords(final CodecLimits limits)
     {
         return CONTROL_RECORDS_PER_NODE * (limits.maxMembers() + 1);
+    }
+
+    /**
+     * The members whose streams a room removal covers ({@link CoveredCreations}): as far as this node has applied
+     * each, at the moment the removal is claimed. Without them (a publisher on its own) a removal covers nothing.
+     *
+     * @param members the core's list of members (read only here).
+     */
+    void coveredStreams(final List<Member> members)
+    {
+        this.coveredStreams = members;
     }
 
     /**
@@ -304,7 +318,7 @@ final class SyncPublisher
      * Claims a message of the type for each room of the set, as far as the window and the stream accept them
      * ({@link #roomsBlocked} says whether they stopped it): a {@code ROOM_CREATED} carries the room's metadata and is
      * dropped if the room no longer exists here; a {@code ROOM_WANTED} is dropped if the room is known by now; a
-     * {@code ROOM_REMOVED} is the room id alone.
+     * {@code ROOM_REMOVED} carries how far this node has applied each member's stream ({@link CoveredCreations}).
      */
     private int publishRooms(final LongHashSet rooms, final int type)
     {
@@ -330,7 +344,11 @@ final class SyncPublisher
                 roomsBlocked = true;
                 return published;
             }
-            final int at = outbound.claimBroadcast(type, Long.BYTES + (announce ? metadataLength : 0));
+            final boolean removal = MessageType.ROOM_REMOVED == type;
+            final int coveredCount = removal ? CoveredCreations.coveredCount(coveredStreams) : 0;
+            final int bodyLength = removal ? RoomRemovedEncoder.bodyLength(coveredCount) :
+                Long.BYTES + (announce ? metadataLength : 0);
+            final int at = outbound.claimBroadcast(type, bodyLength);
             if (OutboundBatcher.NO_SPACE == at)
             {
                 roomsBlocked = true;
@@ -342,10 +360,32 @@ final class SyncPublisher
             {
                 state.copyRoomMetadata(roomId, target, at + Long.BYTES);
             }
+            else if (removal)
+            {
+                writeCovered(roomRemovedEncoder.wrap(target, at).coveredCount(coveredCount));
+            }
             it.remove();
             published++;
         }
         return published;
+    }
+
+    /**
+     * Writes how far this node has applied each synced member's stream, in the order {@link
+     * CoveredCreations#coveredCount} counted them.
+     */
+    private void writeCovered(final RoomRemovedEncoder encoder)
+    {
+        int index = 0;
+        for (int i = 0, size = coveredStreams.size(); i < size; i++)
+        {
+            final Member member = coveredStreams.get(i);
+            final long applied = CoveredCreations.appliedSequence(member);
+            if (applied > 0)
+            {
+                encoder.covered(index++, member.nodeId, member.incarnation, applied);
+            }
+        }
     }
 
     /**

@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * while any node's count in the room is above 0 as far as the remover knows, and a node that has subscribers in a
  * room a member removed anyway (the member had not seen them yet) announces the room again, so every node that
  * removed it holds it again; a node that learns of subscribers in a room it never knew asks for the room
- * ({@code ROOM_WANTED}). A room nobody subscribes to is removed everywhere.
+ * ({@code ROOM_WANTED}). A room nobody subscribes to is removed everywhere, also at a node its removal reaches
+ * before its creation ({@link CoveredCreations}).
  */
 class RoomRemovalTest
 {
@@ -119,6 +120,42 @@ class RoomRemovalTest
         assertEquals(1, third.core().publisher().roomsWanted(), "each repair is counted");
         assertEquals(1, second.core().publisher().roomsAnnouncedAgain());
         assertEquals(0, first.core().publisher().roomsAnnouncedAgain(), "only a node with subscribers in it answers");
+    }
+
+    @Test
+    void shouldNotMakeARoomWhoseRemovalOvertookItsCreation()
+    {
+        // The first node's frames reach the third 30 ms late (all of them, so they stay in order).
+        network.syncFault(new SimNetwork.SyncFault()
+        {
+            public int copies(final long from, final long to, final byte[] message)
+            {
+                return 1;
+            }
+
+            public long reorderDelayNs(final long from, final long to)
+            {
+                return from == first.nodeId() && to == third.nodeId() ? ms(30) : 0;
+            }
+        });
+        final long late = first.createRoom("late");
+        network.runFor(ms(5));
+        assertTrue(second.state().roomExists(late), "the second node applied the creation");
+        assertFalse(third.state().roomExists(late), "the creation is still on its way to the third node");
+
+        // The second node removes it having applied the creation; its removal reaches the third node first.
+        assertEquals(StateResult.ROOM_REMOVED, second.core().removeRoom(late));
+        network.runFor(ms(10));
+        assertFalse(third.state().roomExists(late));
+        assertEquals(1, third.core().coveredCreations().size(), "the third node is behind the first's stream");
+
+        network.runFor(ms(100));
+        for (final SimNode node : nodes)
+        {
+            assertFalse(node.state().roomExists(late), node + " holds a room removed everywhere else");
+        }
+        assertEquals(1, third.core().coveredCreations().creationsUndone(), "the late creation was skipped");
+        assertHeldEverywhere("the other room is untouched");
     }
 
     private void assertHeldEverywhere(final String when)
