@@ -370,13 +370,16 @@ final class ClusterCore
     }
 
     /**
-     * @return what this node publishes: its rows, control messages, rooms and notifications (and their counts).
+     * @return the creations of rooms that members' removals undid before this node applied them.
      */
     CoveredCreations coveredCreations()
     {
         return coveredCreations;
     }
 
+    /**
+     * @return what this node publishes: its rows, control messages, rooms and notifications (and their counts).
+     */
     SyncPublisher publisher()
     {
         return publisher;
