@@ -42,6 +42,7 @@ final class NodeCounters implements AutoCloseable
     private final AtomicCounter workingStalls;
     private final AtomicCounter roomsWanted;
     private final AtomicCounter roomsAnnouncedAgain;
+    private final AtomicCounter roomCreationsUndone;
     private long nextUpdateNs = Long.MIN_VALUE;
 
     NodeCounters(final CountersManager countersManager, final long incarnation)
@@ -72,6 +73,8 @@ final class NodeCounters implements AutoCloseable
         roomsWanted = countersManager.newCounter("node rooms wanted", CounterType.NODE_ROOMS_WANTED);
         roomsAnnouncedAgain = countersManager.newCounter("node rooms announced again",
             CounterType.NODE_ROOMS_ANNOUNCED_AGAIN);
+        roomCreationsUndone = countersManager.newCounter("node room creations undone",
+            CounterType.NODE_ROOM_CREATIONS_UNDONE);
         this.incarnation.setRelease(incarnation);
         state.setRelease(NodeState.STARTING.code());
         members.setRelease(1);
@@ -115,6 +118,7 @@ final class NodeCounters implements AutoCloseable
         workingStalls.setRelease(stallDetector.workingStalls());
         roomsWanted.setRelease(publisher.roomsWanted());
         roomsAnnouncedAgain.setRelease(publisher.roomsAnnouncedAgain());
+        roomCreationsUndone.setRelease(core.coveredCreations().creationsUndone());
         heartbeat.setRelease(System.currentTimeMillis());
         return 1;
     }

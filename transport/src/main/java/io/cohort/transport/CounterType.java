@@ -125,6 +125,12 @@ public final class CounterType
      * or asked for one it missed. Each is a room that would otherwise be missing on some node.
      */
     public static final int NODE_ROOMS_ANNOUNCED_AGAIN = 313;
+    /**
+     * Room creations of members this node skipped because a removal that covered them arrived first: the remover had
+     * applied the creation, this node had not yet (a slower link from the creator). Each is a room that would
+     * otherwise have stayed on this node alone.
+     */
+    public static final int NODE_ROOM_CREATIONS_UNDONE = 314;
 
     private CounterType()
     {

@@ -68,6 +68,7 @@ class CounterTypeTest
         pinned.put("NODE_WORKING_STALLS", 311);
         pinned.put("NODE_ROOMS_WANTED", 312);
         pinned.put("NODE_ROOMS_ANNOUNCED_AGAIN", 313);
+        pinned.put("NODE_ROOM_CREATIONS_UNDONE", 314);
 
         final Map<String, Integer> declared = new LinkedHashMap<>();
         for (final Field field : CounterType.class.getDeclaredFields())
