@@ -1,6 +1,7 @@
 package io.cohort.engine;
 
 import io.cohort.codec.RoomRemovedDecoder;
+import io.cohort.codec.RoomRemovedEncoder;
 import org.agrona.collections.LongHashSet;
 
 import java.util.Arrays;
@@ -79,6 +80,28 @@ final class CoveredCreations
             }
         }
         return count;
+    }
+
+    /**
+     * Writes the covered entries of a removal: the members {@link #coveredCount} counted, in the same order.
+     *
+     * @param members this node's members, unchanged since they were counted.
+     * @param encoder wrapped on a body claimed for {@code count} entries.
+     * @param count   what {@link #coveredCount} returned.
+     */
+    static void writeCovered(final List<Member> members, final RoomRemovedEncoder encoder, final int count)
+    {
+        encoder.coveredCount(count);
+        int index = 0;
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            final Member member = members.get(i);
+            final long applied = appliedSequence(member);
+            if (applied > 0)
+            {
+                encoder.covered(index++, member.nodeId, member.incarnation, applied);
+            }
+        }
     }
 
     /**

@@ -362,30 +362,12 @@ final class SyncPublisher
             }
             else if (removal)
             {
-                writeCovered(roomRemovedEncoder.wrap(target, at).coveredCount(coveredCount));
+                CoveredCreations.writeCovered(coveredStreams, roomRemovedEncoder.wrap(target, at), coveredCount);
             }
             it.remove();
             published++;
         }
         return published;
-    }
-
-    /**
-     * Writes how far this node has applied each synced member's stream, in the order {@link
-     * CoveredCreations#coveredCount} counted them.
-     */
-    private void writeCovered(final RoomRemovedEncoder encoder)
-    {
-        int index = 0;
-        for (int i = 0, size = coveredStreams.size(); i < size; i++)
-        {
-            final Member member = coveredStreams.get(i);
-            final long applied = CoveredCreations.appliedSequence(member);
-            if (applied > 0)
-            {
-                encoder.covered(index++, member.nodeId, member.incarnation, applied);
-            }
-        }
     }
 
     /**

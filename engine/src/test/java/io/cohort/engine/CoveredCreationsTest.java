@@ -104,14 +104,24 @@ class CoveredCreationsTest
     }
 
     @Test
-    void shouldCountTheStreamsASyncedMemberCovers()
+    void shouldCoverTheStreamsOfSyncedMembersOnly()
     {
         final Member joining = new Member(4, 40, "tcp://127.0.0.1:7", "tcp://127.0.0.1:8", null, 0);
         joining.flow.appliedSequence = 3;
         final Member silent = synced(5, 50, 0);
 
-        assertEquals(2, CoveredCreations.coveredCount(List.of(creator, other, joining, silent)));
+        final List<Member> all = List.of(creator, other, joining, silent);
+        assertEquals(2, CoveredCreations.coveredCount(all));
         assertEquals(-1, CoveredCreations.appliedSequence(joining));
+
+        CoveredCreations.writeCovered(all, new RoomRemovedEncoder().wrap(buffer, 0).roomId(ROOM), 2);
+        removal.wrap(buffer, 0, RoomRemovedEncoder.bodyLength(2));
+        assertEquals(2, removal.coveredCount());
+        assertEquals(CREATOR, removal.coveredNodeId(0));
+        assertEquals(10, removal.coveredIncarnation(0));
+        assertEquals(5, removal.coveredSequence(0));
+        assertEquals(OTHER, removal.coveredNodeId(1));
+        assertEquals(9, removal.coveredSequence(1));
     }
 
     private Member synced(final long nodeId, final long incarnation, final long applied)
