@@ -694,14 +694,7 @@ final class ClusterCore
             final Member member = members.get(i);
             if (!next.contains(member.nodeId, member.incarnation))
             {
-                int reason = ReasonCode.PARTITION;
-                for (int r = 0; r < next.removedCount(); r++)
-                {
-                    if (next.removedNodeId(r) == member.nodeId)
-                    {
-                        reason = next.removedReason(r);
-                    }
-                }
+                final int reason = next.reasonRemoved(member.nodeId);
                 removeMember(member, reason, ReasonCode.LEFT == reason);
             }
         }

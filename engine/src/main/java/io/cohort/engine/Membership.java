@@ -764,15 +764,7 @@ final class Membership
         }
         if (!next.contains(nodeId, incarnation))
         {
-            int reason = ReasonCode.PARTITION;
-            for (int i = 0; i < next.removedCount(); i++)
-            {
-                if (next.removedNodeId(i) == nodeId)
-                {
-                    reason = next.removedReason(i);
-                }
-            }
-            core.onRemovedByView(next, reason);
+            core.onRemovedByView(next, next.reasonRemoved(nodeId));
             return;
         }
         if (next.isDissolve())

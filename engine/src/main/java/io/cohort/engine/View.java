@@ -1,5 +1,7 @@
 package io.cohort.engine;
 
+import io.cohort.codec.ReasonCode;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -311,6 +313,25 @@ final class View
     int removedReason(final int index)
     {
         return removedReasons[index];
+    }
+
+    /**
+     * Why the transition into this view removed a node.
+     *
+     * @param nodeId the node.
+     * @return its reason, or {@link ReasonCode#PARTITION} for a node the view leaves out without naming it.
+     */
+    int reasonRemoved(final long nodeId)
+    {
+        int reason = ReasonCode.PARTITION;
+        for (int i = 0; i < removedNodeIds.length; i++)
+        {
+            if (removedNodeIds[i] == nodeId)
+            {
+                reason = removedReasons[i];
+            }
+        }
+        return reason;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.cohort.engine;
 
+import io.cohort.codec.ReasonCode;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -150,6 +151,8 @@ class ViewTest
         assertFalse(next.contains(2, 101));
         assertTrue(next.removed(2, 101));
         assertEquals(2, next.rankOf(2), "the new incarnation is the youngest");
+        assertEquals(EvictionReason.SILENCE.code(), next.reasonRemoved(2));
+        assertEquals(ReasonCode.PARTITION, next.reasonRemoved(3), "a node the transition did not name");
     }
 
     @Test
