@@ -64,10 +64,10 @@ final class CoveredCreations
 
     /**
      * Which members' streams a removal sent now covers: every synced member's, up to what this node has applied.
-     * A member not synced here covers nothing (its creations applied so far came with no sequence of its stream).
+     * A member not synced here covers nothing: its messages wait in a buffer, none of them applied yet.
      *
      * @param members this node's members.
-     * @return how many members {@link #coveredSequence} would report.
+     * @return how many entries {@link #writeCovered} writes.
      */
     static int coveredCount(final List<Member> members)
     {
