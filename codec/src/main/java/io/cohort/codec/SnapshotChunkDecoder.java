@@ -54,6 +54,18 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  |         r x room, each laid out as a ROOM_CREATED body       ...
  *  +---------------------------------------------------------------+
  * </pre>
+ * <b>Table streams.</b> A chunk with {@link #FLAG_TABLE_STREAMS} (of owner 0, before any room, with no count and no
+ * room) carries instead, from offset 56, how far its sender had applied each stream when it began reading its rooms:
+ * the rooms that follow hold every room change of those streams up to those sequences, so the receiver applies none of
+ * them again (a change replayed twice across two streams may undo what a third stream's change did in between).
+ * <pre>
+ *  +---------------------------------------------------------------+
+ *  |                       Stream Entries (s)                      | 56
+ *  +---------------------------------------------------------------+
+ *  |   s x (Node Id (64), Incarnation (64), Sequence (64))        ... 60
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * A node that does not know the flag reads such a chunk as one of no rooms. The entries may span several chunks.
  * Wrap only a body that {@link FrameDecoder} accepted.
  */
 public final class SnapshotChunkDecoder
@@ -62,6 +74,8 @@ public final class SnapshotChunkDecoder
     public static final int FLAG_LAST = 1;
     /** Flag: this owner's rows were read across several duty cycles; see the class comment for its last chunk. */
     public static final int FLAG_FUZZY = 2;
+    /** Flag: this chunk carries the streams the room table reflects (see the class comment), nothing else. */
+    public static final int FLAG_TABLE_STREAMS = 4;
 
     static final int CORRELATION_ID_OFFSET = 0;
     static final int OWNER_NODE_ID_OFFSET = CORRELATION_ID_OFFSET + SIZE_OF_LONG;
@@ -77,6 +91,10 @@ public final class SnapshotChunkDecoder
     public static final int COUNT_ENTRY_LENGTH = 2 * SIZE_OF_LONG;
     /** Length of a chunk with no entry. */
     public static final int MIN_LENGTH = COUNTS_OFFSET;
+    static final int TABLE_STREAM_COUNT_OFFSET = COUNTS_OFFSET;
+    static final int TABLE_STREAMS_OFFSET = TABLE_STREAM_COUNT_OFFSET + SIZE_OF_INT;
+    /** Length of one table stream entry: node id, incarnation, sequence. */
+    public static final int TABLE_STREAM_ENTRY_LENGTH = 3 * SIZE_OF_LONG;
 
     private DirectBuffer buffer;
     private int offset;
@@ -112,6 +130,10 @@ public final class SnapshotChunkDecoder
         final int limit = bodyOffset + bodyLength;
         final int countEntries = buffer.getInt(bodyOffset + COUNT_ENTRIES_OFFSET, BYTE_ORDER);
         final int roomEntries = buffer.getInt(bodyOffset + ROOM_ENTRIES_OFFSET, BYTE_ORDER);
+        if ((buffer.getInt(bodyOffset + FLAGS_OFFSET, BYTE_ORDER) & FLAG_TABLE_STREAMS) != 0)
+        {
+            return validateTableStreams(buffer, bodyOffset, bodyLength, countEntries, roomEntries, limits);
+        }
         int position = Fields.skipFixedList(
             bodyOffset + COUNTS_OFFSET, limit, countEntries, COUNT_ENTRY_LENGTH, Integer.MAX_VALUE);
         if (position < 0)
@@ -135,6 +157,29 @@ public final class SnapshotChunkDecoder
             position = RoomCreatedDecoder.skipEntry(buffer, position, limit, limits);
         }
         return Fields.result(position);
+    }
+
+    private static DecodeResult validateTableStreams(
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int bodyLength,
+        final int countEntries,
+        final int roomEntries,
+        final CodecLimits limits)
+    {
+        if (0 != countEntries || 0 != roomEntries ||
+            buffer.getLong(bodyOffset + OWNER_NODE_ID_OFFSET, BYTE_ORDER) != 0)
+        {
+            // The streams describe the rooms that follow: a chunk of counts or rooms never carries them.
+            return DecodeResult.BAD_FIELD_VALUE;
+        }
+        if (bodyLength < TABLE_STREAMS_OFFSET)
+        {
+            return DecodeResult.TRUNCATED_MESSAGE;
+        }
+        final int streams = buffer.getInt(bodyOffset + TABLE_STREAM_COUNT_OFFSET, BYTE_ORDER);
+        return Fields.result(Fields.skipFixedList(bodyOffset + TABLE_STREAMS_OFFSET, bodyOffset + bodyLength,
+            streams, TABLE_STREAM_ENTRY_LENGTH, limits.maxMembers()));
     }
 
     /**
@@ -200,7 +245,7 @@ public final class SnapshotChunkDecoder
     /**
      * The chunk's flags.
      *
-     * @return a combination of {@link #FLAG_LAST} and {@link #FLAG_FUZZY}.
+     * @return a combination of {@link #FLAG_LAST}, {@link #FLAG_FUZZY} and {@link #FLAG_TABLE_STREAMS}.
      */
     public int flags()
     {
@@ -225,6 +270,58 @@ public final class SnapshotChunkDecoder
     public boolean isFuzzy()
     {
         return (flags() & FLAG_FUZZY) != 0;
+    }
+
+    /**
+     * Whether this chunk carries the streams the room table reflects.
+     *
+     * @return true if {@link #FLAG_TABLE_STREAMS} is set.
+     */
+    public boolean hasTableStreams()
+    {
+        return (flags() & FLAG_TABLE_STREAMS) != 0;
+    }
+
+    /**
+     * Number of table stream entries.
+     *
+     * @return the entries, 0 unless {@link #hasTableStreams()}.
+     */
+    public int tableStreamCount()
+    {
+        return hasTableStreams() ? buffer.getInt(offset + TABLE_STREAM_COUNT_OFFSET, BYTE_ORDER) : 0;
+    }
+
+    /**
+     * @param index from 0 to {@link #tableStreamCount()} - 1.
+     * @return the node whose stream the sender had applied.
+     */
+    public long tableStreamNodeId(final int index)
+    {
+        return buffer.getLong(tableStreamAt(index), BYTE_ORDER);
+    }
+
+    /**
+     * @param index from 0 to {@link #tableStreamCount()} - 1.
+     * @return that node's incarnation.
+     */
+    public long tableStreamIncarnation(final int index)
+    {
+        return buffer.getLong(tableStreamAt(index) + SIZE_OF_LONG, BYTE_ORDER);
+    }
+
+    /**
+     * @param index from 0 to {@link #tableStreamCount()} - 1.
+     * @return the last sequence of that stream the sender had applied when it began reading its rooms.
+     */
+    public long tableStreamSequence(final int index)
+    {
+        return buffer.getLong(tableStreamAt(index) + 2 * SIZE_OF_LONG, BYTE_ORDER);
+    }
+
+    private int tableStreamAt(final int index)
+    {
+        return offset + TABLE_STREAMS_OFFSET + index * TABLE_STREAM_ENTRY_LENGTH;
     }
 
     /**

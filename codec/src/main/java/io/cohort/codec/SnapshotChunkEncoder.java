@@ -9,7 +9,8 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
 /**
  * Writes a {@link MessageType#SNAPSHOT_CHUNK} body, filled until its capacity: claim
  * {@link FrameEncoder#remainingBodyLength()}, wrap with that capacity, add counts (all before any room), then
- * add rooms, and {@link FrameEncoder#resizeLastMessage} to {@link #encodedLength()}. Layout:
+ * add rooms, and {@link FrameEncoder#resizeLastMessage} to {@link #encodedLength()}; or, in a chunk of its own, add
+ * table streams. Layout:
  * {@link SnapshotChunkDecoder}.
  */
 public final class SnapshotChunkEncoder
@@ -21,6 +22,7 @@ public final class SnapshotChunkEncoder
     private int limit;
     private int countEntries;
     private int roomEntries;
+    private int tableStreams;
 
     /**
      * An encoder enforcing the default {@link CodecLimits}.
@@ -62,6 +64,7 @@ public final class SnapshotChunkEncoder
         limit = offset + SnapshotChunkDecoder.COUNTS_OFFSET;
         countEntries = 0;
         roomEntries = 0;
+        tableStreams = 0;
         buffer.putInt(offset + SnapshotChunkDecoder.FLAGS_OFFSET, 0, BYTE_ORDER);
         buffer.putInt(offset + SnapshotChunkDecoder.COUNT_ENTRIES_OFFSET, 0, BYTE_ORDER);
         buffer.putInt(offset + SnapshotChunkDecoder.ROOM_ENTRIES_OFFSET, 0, BYTE_ORDER);
@@ -123,7 +126,8 @@ public final class SnapshotChunkEncoder
     /**
      * Sets the flags.
      *
-     * @param flags a combination of {@link SnapshotChunkDecoder#FLAG_LAST}.
+     * @param flags a combination of {@link SnapshotChunkDecoder#FLAG_LAST}, {@link SnapshotChunkDecoder#FLAG_FUZZY}
+     *              and {@link SnapshotChunkDecoder#FLAG_TABLE_STREAMS}.
      * @return this for a fluent API.
      */
     public SnapshotChunkEncoder flags(final int flags)
@@ -147,6 +151,7 @@ public final class SnapshotChunkEncoder
         {
             throw new IllegalStateException("counts must be added before rooms");
         }
+        requireNoTableStreams();
         if (count < 0)
         {
             throw new IllegalArgumentException("count=" + count + " must not be negative");
@@ -186,6 +191,7 @@ public final class SnapshotChunkEncoder
         final int filterOffset,
         final int filterLength)
     {
+        requireNoTableStreams();
         final int entryLength = RoomCreatedEncoder.computeLength(indexNameLength, collectionNameLength, filterLength);
         if (limit + entryLength > offset + capacity)
         {
@@ -199,6 +205,55 @@ public final class SnapshotChunkEncoder
         limit += entryLength;
         buffer.putInt(offset + SnapshotChunkDecoder.ROOM_ENTRIES_OFFSET, ++roomEntries, BYTE_ORDER);
         return true;
+    }
+
+    /**
+     * Appends a table stream entry, if it fits: how far the sender had applied a stream when it began reading its
+     * rooms. A chunk of table streams carries nothing else and is closed with
+     * {@link SnapshotChunkDecoder#FLAG_TABLE_STREAMS}.
+     *
+     * @param nodeId      the node whose stream it is.
+     * @param incarnation its incarnation.
+     * @param sequence    the last sequence of it applied.
+     * @return false if the chunk is full (nothing written).
+     * @throws IllegalStateException if a count or a room was already added.
+     */
+    public boolean addTableStream(final long nodeId, final long incarnation, final long sequence)
+    {
+        if (countEntries > 0 || roomEntries > 0)
+        {
+            throw new IllegalStateException("a chunk of table streams carries no count and no room");
+        }
+        final int entryOffset = offset + SnapshotChunkDecoder.TABLE_STREAMS_OFFSET +
+            tableStreams * SnapshotChunkDecoder.TABLE_STREAM_ENTRY_LENGTH;
+        if (entryOffset + SnapshotChunkDecoder.TABLE_STREAM_ENTRY_LENGTH > offset + capacity)
+        {
+            return false;
+        }
+        buffer.putLong(entryOffset, nodeId, BYTE_ORDER);
+        buffer.putLong(entryOffset + SIZE_OF_LONG, incarnation, BYTE_ORDER);
+        buffer.putLong(entryOffset + 2 * SIZE_OF_LONG, sequence, BYTE_ORDER);
+        buffer.putInt(offset + SnapshotChunkDecoder.TABLE_STREAM_COUNT_OFFSET, ++tableStreams, BYTE_ORDER);
+        limit = entryOffset + SnapshotChunkDecoder.TABLE_STREAM_ENTRY_LENGTH;
+        return true;
+    }
+
+    /**
+     * Number of table stream entries added.
+     *
+     * @return the table streams.
+     */
+    public int tableStreams()
+    {
+        return tableStreams;
+    }
+
+    private void requireNoTableStreams()
+    {
+        if (tableStreams > 0)
+        {
+            throw new IllegalStateException("a chunk of table streams carries no count and no room");
+        }
     }
 
     /**

@@ -470,6 +470,9 @@ class GoldenLayoutTest
         assertEquals(24, SnapshotRequestDecoder.BODY_LENGTH);
         assertEquals(56, SnapshotChunkDecoder.MIN_LENGTH);
         assertEquals(16, SnapshotChunkDecoder.COUNT_ENTRY_LENGTH);
+        assertEquals(60, SnapshotChunkDecoder.TABLE_STREAMS_OFFSET);
+        assertEquals(24, SnapshotChunkDecoder.TABLE_STREAM_ENTRY_LENGTH);
+        assertEquals(4, SnapshotChunkDecoder.FLAG_TABLE_STREAMS);
         assertEquals(40, RepairRequestDecoder.BODY_LENGTH);
         assertEquals(16, ProbeRequestDecoder.BODY_LENGTH);
         assertEquals(16, SnapshotCreditDecoder.BODY_LENGTH);

@@ -254,6 +254,11 @@ final class MessageCodec
             case MessageType.SNAPSHOT_CHUNK:
             {
                 final SnapshotChunk m = (SnapshotChunk)message;
+                if (!m.tableStreams().isEmpty())
+                {
+                    return SnapshotChunkDecoder.TABLE_STREAMS_OFFSET +
+                        m.tableStreams().size() * SnapshotChunkDecoder.TABLE_STREAM_ENTRY_LENGTH;
+                }
                 int length = SnapshotChunkDecoder.MIN_LENGTH +
                     m.counts().size() * SnapshotChunkDecoder.COUNT_ENTRY_LENGTH;
                 for (final Room room : m.rooms())
@@ -694,6 +699,13 @@ final class MessageCodec
             .ownerDigest(m.ownerDigest())
             .chunkIndex(m.chunkIndex())
             .flags(m.flags());
+        for (final Messages.Floor stream : m.tableStreams())
+        {
+            if (!chunk.addTableStream(stream.nodeId(), stream.incarnation(), stream.sequence()))
+            {
+                throw new AssertionError("table stream does not fit in a chunk of " + capacity + " bytes: " + m);
+            }
+        }
         for (final Count count : m.counts())
         {
             if (!chunk.addCount(count.roomId(), count.count()))
@@ -1165,9 +1177,16 @@ final class MessageCodec
         }
         check("snapshot rooms read", rooms.size() == roomEntries && !d.nextRoom(roomCreatedDecoder), rooms.size());
         check("isLast", d.isLast() == ((d.flags() & SnapshotChunkDecoder.FLAG_LAST) != 0), d.flags());
+        final List<Messages.Floor> tableStreams = new ArrayList<>();
+        for (int i = 0, streams = d.tableStreamCount(); i < streams; i++)
+        {
+            tableStreams.add(new Messages.Floor(
+                d.tableStreamNodeId(i), d.tableStreamIncarnation(i), d.tableStreamSequence(i)));
+        }
+        check("table streams only with the flag", d.hasTableStreams() || tableStreams.isEmpty(), d.flags());
         return new SnapshotChunk(
             d.correlationId(), d.ownerNodeId(), d.ownerIncarnation(), d.ownerSequence(), d.ownerDigest(),
-            d.chunkIndex(), d.flags(), counts, rooms);
+            d.chunkIndex(), d.flags(), counts, rooms, tableStreams);
     }
 
     private String readString(final String field, final int length, final String value, final int copied)

@@ -320,8 +320,24 @@ final class Messages
         int chunkIndex,
         int flags,
         List<Count> counts,
-        List<Room> rooms) implements Message
+        List<Room> rooms,
+        List<Floor> tableStreams) implements Message
     {
+        SnapshotChunk(
+            final long correlationId,
+            final long ownerNodeId,
+            final long ownerIncarnation,
+            final long ownerSequence,
+            final long ownerDigest,
+            final int chunkIndex,
+            final int flags,
+            final List<Count> counts,
+            final List<Room> rooms)
+        {
+            this(correlationId, ownerNodeId, ownerIncarnation, ownerSequence, ownerDigest, chunkIndex, flags, counts,
+                rooms, List.of());
+        }
+
         public int type()
         {
             return MessageType.SNAPSHOT_CHUNK;

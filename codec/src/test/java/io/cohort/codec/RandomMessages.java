@@ -179,6 +179,19 @@ final class RandomMessages
             }
             case MessageType.SNAPSHOT_CHUNK:
             {
+                if (random.nextInt(4) == 0)
+                {
+                    // A chunk of table streams: owner 0, nothing else in it.
+                    final int streams = 1 + random.nextInt(4);
+                    final List<Messages.Floor> tableStreams = new ArrayList<>(streams);
+                    for (int i = 0; i < streams; i++)
+                    {
+                        tableStreams.add(new Messages.Floor(anyLong(random), anyLong(random), anyLong(random)));
+                    }
+                    return new SnapshotChunk(anyLong(random), 0L, anyLong(random), anyLong(random), anyLong(random),
+                        anyInt(random), anyInt(random) | SnapshotChunkDecoder.FLAG_TABLE_STREAMS, List.of(), List.of(),
+                        tableStreams);
+                }
                 final int countEntries = size(random);
                 final List<Count> counts = new ArrayList<>(countEntries);
                 for (int i = 0; i < countEntries; i++)
@@ -193,7 +206,8 @@ final class RandomMessages
                 }
                 return new SnapshotChunk(
                     anyLong(random), anyLong(random), anyLong(random), anyLong(random), anyLong(random),
-                    anyInt(random), random.nextBoolean() ? SnapshotChunkDecoder.FLAG_LAST : anyInt(random),
+                    anyInt(random), random.nextBoolean() ?
+                        SnapshotChunkDecoder.FLAG_LAST : anyInt(random) & ~SnapshotChunkDecoder.FLAG_TABLE_STREAMS,
                     counts, rooms);
             }
             case MessageType.REPAIR_REQUEST:

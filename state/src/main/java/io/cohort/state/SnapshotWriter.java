@@ -269,6 +269,22 @@ public final class SnapshotWriter
      */
     public void beginRooms()
     {
+        beginRooms(null, null, null, 0);
+    }
+
+    /**
+     * Starts the rooms of a sliced snapshot, read a segment at a time by {@link #writeRoomSegment}, after chunks that
+     * say how far this node had applied each stream as it began (the rooms then hold every room change of those
+     * streams up to those sequences; {@link SnapshotChunkDecoder#FLAG_TABLE_STREAMS}).
+     *
+     * @param nodeIds      the streams' nodes.
+     * @param incarnations their incarnations.
+     * @param sequences    the last sequence of each applied here.
+     * @param count        the entries to send from the arrays, 0 for none.
+     */
+    public void beginRooms(
+        final long[] nodeIds, final long[] incarnations, final long[] sequences, final int count)
+    {
         requireActive();
         ownerNodeId = 0;
         ownerIncarnation = 0;
@@ -276,6 +292,25 @@ public final class SnapshotWriter
         ownerFlags = 0;
         chunkIndex = 0;
         openChunk();
+        if (count > 0)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (!chunk.addTableStream(nodeIds[i], incarnations[i], sequences[i]))
+                {
+                    closeChunk(SnapshotChunkDecoder.FLAG_TABLE_STREAMS, RowDigest.EMPTY);
+                    chunkIndex++;
+                    openChunk();
+                    if (!chunk.addTableStream(nodeIds[i], incarnations[i], sequences[i]))
+                    {
+                        throw new IllegalStateException("frameLength=" + frameLength + " cannot hold one stream");
+                    }
+                }
+            }
+            closeChunk(SnapshotChunkDecoder.FLAG_TABLE_STREAMS, RowDigest.EMPTY);
+            chunkIndex++;
+            openChunk();
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.cohort.state;
 
+import io.cohort.codec.DecodeResult;
+import io.cohort.codec.FrameDecoder;
 import io.cohort.codec.FrameEncoder;
 import io.cohort.codec.FrameLayout;
 import io.cohort.codec.MessageType;
@@ -176,6 +178,62 @@ class SnapshotTest
         assertEquals(source.ownerRows(LOCAL_NODE), ownersLoaded.get(LOCAL_NODE)[2]);
         assertEquals(SnapshotLoadResult.NOT_LOADING, loader.onFrame(new UnsafeBuffer(frames.get(0)), 0, 10));
         assertTrue(loader.isComplete());
+    }
+
+    @Test
+    void shouldSendTheTableStreamsInChunksOfTheirOwnBeforeTheRoomsAndLoadTheSnapshotAsBefore()
+    {
+        fillSource(300, new Random(5));
+        target = new SubscriptionState(context(RECEIVER), (roomId, previousCount, newCount) -> { });
+        // More streams than one 2 KB chunk holds (84 of 24 bytes each): they continue in a second chunk.
+        final int streams = 100;
+        final long[] nodeIds = new long[streams];
+        final long[] incarnations = new long[streams];
+        final long[] sequences = new long[streams];
+        for (int i = 0; i < streams; i++)
+        {
+            nodeIds[i] = 1 + i;
+            incarnations[i] = 1000 + i;
+            sequences[i] = 2000 + i;
+        }
+
+        final SnapshotWriter writer = new SnapshotWriter(source, this::collect);
+        writer.begin(LOCAL_NODE, 1, RECEIVER, CORRELATION_ID);
+        writer.writeOwner(REMOTE_A, 7, 3);
+        final int ownerFrames = frames.size();
+        writer.beginRooms(nodeIds, incarnations, sequences, streams);
+        for (int segment = 0; segment < writer.roomSegments(); segment++)
+        {
+            writer.writeRoomSegment(segment);
+        }
+        writer.end();
+
+        final List<Long> streamSequences = new ArrayList<>();
+        final FrameDecoder frame = new FrameDecoder();
+        final SnapshotChunkDecoder chunk = new SnapshotChunkDecoder();
+        for (int i = ownerFrames; i < frames.size(); i++)
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(frames.get(i));
+            assertEquals(DecodeResult.OK, frame.wrap(buffer, 0, frames.get(i).length));
+            assertTrue(frame.nextMessage());
+            chunk.wrap(buffer, frame.bodyOffset(), frame.bodyLength());
+            assertEquals(i < ownerFrames + 2, chunk.hasTableStreams(), "the first two chunks of the rooms");
+            assertEquals(0, chunk.ownerNodeId());
+            assertEquals(i - ownerFrames, chunk.chunkIndex());
+            for (int entry = 0; entry < chunk.tableStreamCount(); entry++)
+            {
+                assertEquals(nodeIds[streamSequences.size()], chunk.tableStreamNodeId(entry));
+                assertEquals(incarnations[streamSequences.size()], chunk.tableStreamIncarnation(entry));
+                streamSequences.add(chunk.tableStreamSequence(entry));
+            }
+        }
+        assertEquals(streams, streamSequences.size());
+        assertEquals(2000 + streams - 1, streamSequences.get(streams - 1));
+
+        final SnapshotLoader loader = loader();
+        assertEquals(SnapshotLoadResult.COMPLETE, loadAll(loader), loader.failureDescription());
+        assertEquals(300, loader.roomsLoaded());
+        assertEquals(source.rooms(), target.rooms());
     }
 
     @Test
