@@ -127,7 +127,7 @@ final class ClusterCore
         this.roomTableForgetting = new RoomTableForgetting(state, memberSync.roomSource(), applier::roomRemoved);
         this.joinDriver = new JoinDriver(context, transport, commands, pending, this);
         this.snapshotServer = new SnapshotServer(context, transport, state, publisher, commands, sliceBudget,
-            this::hasApplied);
+            new RoomTableStreams(nodeId, incarnation, roster, publisher, coveredCreations));
         this.commandChannel = new CommandChannel(this, context, transport, snapshotServer, commands, pending,
             publisher, memberSync, joinDriver);
         this.viewMessages = new ViewMessages(context, commands);
@@ -378,6 +378,14 @@ final class ClusterCore
     }
 
     /**
+     * @return what applies members' state-changing messages here.
+     */
+    ReplicaApplier applier()
+    {
+        return applier;
+    }
+
+    /**
      * @return what this node publishes: its rows, control messages, rooms and notifications (and their counts).
      */
     SyncPublisher publisher()
@@ -542,21 +550,6 @@ final class ClusterCore
         failure = reason;
         LOG.error("node {} failed: {}", id(nodeId), reason);
         changeState(NodeState.CLOSED);
-    }
-
-    /**
-     * Whether this node has applied a member's stream up to a sequence: it syncs that incarnation and its copy,
-     * trusted, has reached the sequence (messages of a synced member are applied as they arrive).
-     */
-    private boolean hasApplied(final long memberId, final long memberIncarnation, final long sequence)
-    {
-        if (memberId == nodeId)
-        {
-            return memberIncarnation == context.incarnation();
-        }
-        final Member member = roster.member(memberId);
-        return null != member && member.incarnation == memberIncarnation && member.isSynced() &&
-            member.lastBroadcastSequence >= sequence;
     }
 
     /**

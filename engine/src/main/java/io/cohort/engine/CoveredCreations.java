@@ -157,6 +157,21 @@ final class CoveredCreations
     }
 
     /**
+     * Whether a removal applied here covers a creation this node has not applied yet: its room table then lacks a
+     * room that a node replaying that creation would make ({@link RoomTableStreams}).
+     *
+     * @return true while such an entry is left.
+     */
+    boolean awaitsCreation()
+    {
+        if (size > 0)
+        {
+            prune();
+        }
+        return size > 0;
+    }
+
+    /**
      * @return creations of members skipped because a removal that covered them was applied first.
      */
     long creationsUndone()

@@ -93,6 +93,11 @@ final class Member
     long snapshotEndDigest;
     boolean snapshotVerified;
     int replayPosition;
+    /**
+     * Its room changes up to this sequence are in the room table this node loaded from its room source
+     * ({@link RoomTableStreams}): none of them is applied again (-1: none).
+     */
+    long roomTableThrough = -1;
     /** Sequence of the last broadcast message received from it, state-changing or not. */
     long lastBroadcastSequence = -1;
     /**

@@ -147,7 +147,7 @@ final class MemberSync
         final List<Member> members,
         final SyncedHandler syncedHandler)
     {
-        this.roomSource = new RoomSource(members);
+        this.roomSource = new RoomSource(members, context.codecLimits().maxMembers() + 1);
         this.budget = budget;
         this.selfNodeId = context.nodeId();
         this.commandTimeoutNs = context.commandTimeoutNs();
@@ -465,6 +465,10 @@ final class MemberSync
                 member.loader.failureDescription());
             requestSnapshot(member);
             return false;
+        }
+        if (chunk.hasTableStreams() && roomSource.isAwaitedSource(member))
+        {
+            roomSource.onTableStreams(chunk);
         }
         if (SnapshotLoadResult.COMPLETE == result)
         {

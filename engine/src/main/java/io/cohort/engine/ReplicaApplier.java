@@ -33,6 +33,7 @@ final class ReplicaApplier
     private final RoomWantedDecoder roomWantedDecoder = new RoomWantedDecoder();
     private final NotificationDecoder notificationDecoder = new NotificationDecoder();
     private final ClusterEventDecoder clusterEventDecoder = new ClusterEventDecoder();
+    private long roomChangesInTable;
 
     /**
      * @param replicaObserver told of every applied count of another member, or null (the usual case).
@@ -55,6 +56,14 @@ final class ReplicaApplier
         this.replicaObserver = replicaObserver;
         this.errorHandler = errorHandler;
         this.stageObserver = NodeStatusListener.stageObserverOf(listener);
+    }
+
+    /**
+     * @return room changes of members not applied because the room table loaded from the room source held them.
+     */
+    long roomChangesInTable()
+    {
+        return roomChangesInTable;
     }
 
     /**
@@ -113,6 +122,11 @@ final class ReplicaApplier
 
             case MessageType.ROOM_CREATED:
             {
+                if (sequence <= member.roomTableThrough)
+                {
+                    roomChangesInTable++;
+                    break;
+                }
                 final RoomCreatedDecoder room = roomCreatedDecoder.wrap(buffer, offset, length);
                 if (coveredCreations.covers(room.roomId(), member, sequence))
                 {
@@ -137,6 +151,12 @@ final class ReplicaApplier
 
             case MessageType.ROOM_REMOVED:
             {
+                if (sequence <= member.roomTableThrough)
+                {
+                    // Already in the table, with every creation it undid (RoomTableStreams).
+                    roomChangesInTable++;
+                    break;
+                }
                 final RoomRemovedDecoder removal = roomRemovedDecoder.wrap(buffer, offset, length);
                 final long roomId = removal.roomId();
                 coveredCreations.onRemoval(removal);

@@ -1,5 +1,6 @@
 package io.cohort.engine;
 
+import io.cohort.codec.SnapshotChunkDecoder;
 import io.cohort.codec.SnapshotRequestDecoder;
 
 import java.util.List;
@@ -16,8 +17,13 @@ import java.util.List;
  * as floors; the source sends its rooms only once it has applied each X's stream up to S(X)
  * ({@code FLAG_ROOM_FLOORS}). The other members are asked for no rooms ({@code FLAG_NO_ROOMS}), and replay only once
  * the source's rooms are loaded, so that a change they replay is never undone by an older copy of the table loaded
- * after it. Changes replayed twice (in the source's table and in the buffer) come in their stream's order and are
- * absolute (created, removed), so applying them again leaves the same table.
+ * after it. A change in the source's table is not applied again from the buffer, nor later from the stream: with its
+ * rooms the source sends how far it had applied each stream when it began reading them ({@link RoomTableStreams}),
+ * and those become each member's {@link Member#roomTableThrough} once the rooms are loaded. (Applying such a change
+ * again would be harmless within one stream, whose changes are absolute and in order, but not across two: a creation
+ * replayed after the table holds a later removal by another member, one not replayed, would make the room again.)
+ * Changes made while the table is read are replayed in each stream's order, which {@link CoveredCreations} keeps
+ * right across streams.
  * <p>
  * A member whose snapshot starts over before the rooms are loaded moves its S(X) past the floor the source was given:
  * the source's snapshot then starts over too, with new floors. One that starts over after they are loaded (rare: a
@@ -32,6 +38,11 @@ final class RoomSource
     static final int DEFER = -1;
 
     private final List<Member> members;
+    /** How far the source had applied each stream when it began reading its rooms, as its chunks said. */
+    private final long[] streamNodeIds;
+    private final long[] streamIncarnations;
+    private final long[] streamSequences;
+    private int streamCount;
     private Member source;
     private boolean sourceAsked;
     private boolean loaded;
@@ -40,11 +51,15 @@ final class RoomSource
     private boolean fellBack;
 
     /**
-     * @param members this node's members, kept current by the core.
+     * @param members    this node's members, kept current by the core.
+     * @param maxStreams the most streams a source's rooms are sent with (every member and the source).
      */
-    RoomSource(final List<Member> members)
+    RoomSource(final List<Member> members, final int maxStreams)
     {
         this.members = members;
+        streamNodeIds = new long[maxStreams];
+        streamIncarnations = new long[maxStreams];
+        streamSequences = new long[maxStreams];
     }
 
     /**
@@ -58,6 +73,11 @@ final class RoomSource
         loaded = false;
         tableComplete = false;
         fellBack = false;
+        streamCount = 0;
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            members.get(i).roomTableThrough = -1;
+        }
     }
 
     /**
@@ -96,6 +116,7 @@ final class RoomSource
                 return DEFER;
             }
             sourceAsked = true;
+            streamCount = 0;
             return SnapshotRequestDecoder.FLAG_ROOM_FLOORS;
         }
         return SnapshotRequestDecoder.FLAG_NO_ROOMS;
@@ -192,9 +213,44 @@ final class RoomSource
         if (member == source)
         {
             loaded = true;
+            applyTableStreams();
             return true;
         }
         return false;
+    }
+
+    /**
+     * A chunk of the source's snapshot says how far it had applied some streams when it began reading its rooms.
+     * Kept until the rooms are loaded; entries past what this node can hold (a sender beyond the member limit) are
+     * not kept, and those streams' changes are replayed as before the source sent any.
+     *
+     * @param chunk a chunk of the awaited source's current snapshot, loaded.
+     */
+    void onTableStreams(final SnapshotChunkDecoder chunk)
+    {
+        for (int i = 0, count = chunk.tableStreamCount(); i < count && streamCount < streamNodeIds.length; i++)
+        {
+            streamNodeIds[streamCount] = chunk.tableStreamNodeId(i);
+            streamIncarnations[streamCount] = chunk.tableStreamIncarnation(i);
+            streamSequences[streamCount] = chunk.tableStreamSequence(i);
+            streamCount++;
+        }
+    }
+
+    private void applyTableStreams()
+    {
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            final Member member = members.get(i);
+            for (int j = 0; j < streamCount; j++)
+            {
+                if (streamNodeIds[j] == member.nodeId && streamIncarnations[j] == member.incarnation)
+                {
+                    member.roomTableThrough = streamSequences[j];
+                }
+            }
+        }
+        streamCount = 0;
     }
 
     /**

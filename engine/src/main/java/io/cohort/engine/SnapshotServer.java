@@ -45,7 +45,7 @@ final class SnapshotServer
     private final SyncPublisher publisher;
     private final CommandMessages commands;
     private final SliceBudget budget;
-    private final AppliedStreams appliedStreams;
+    private final RoomTableStreams tableStreams;
     private final Session[] sessions;
     private int nextSession;
     private long served;
@@ -61,10 +61,10 @@ final class SnapshotServer
         final SyncPublisher publisher,
         final CommandMessages commands,
         final SliceBudget budget,
-        final AppliedStreams appliedStreams)
+        final RoomTableStreams tableStreams)
     {
         this.budget = budget;
-        this.appliedStreams = appliedStreams;
+        this.tableStreams = tableStreams;
         this.nodeId = context.nodeId();
         this.incarnation = context.incarnation();
         this.credit = context.snapshotCredit();
@@ -81,21 +81,6 @@ final class SnapshotServer
     }
 
     /**
-     * Tells whether this node has applied a node's stream up to a sequence.
-     */
-    @FunctionalInterface
-    interface AppliedStreams
-    {
-        /**
-         * @param nodeId      the node.
-         * @param incarnation its incarnation.
-         * @param sequence    a broadcast sequence of its stream.
-         * @return whether every message of that incarnation's stream up to the sequence is applied here.
-         */
-        boolean hasApplied(long nodeId, long incarnation, long sequence);
-    }
-
-    /**
      * A member asks for a snapshot of this node's rows: opens (or, for a requester already served, restarts) its
      * session, or answers {@code NOT_READY} when every session is taken. Its flags say which rooms follow the rows:
      * <ul>
@@ -103,9 +88,10 @@ final class SnapshotServer
      * <li>{@code FLAG_ROOM_TABLE_COMPLETE}: the requester holds every room but those this node's own operations
      * changed, so the table is sent only if this node ever created or removed a room (a change made after the request
      * is in the stream past S, which the requester replays);</li>
-     * <li>otherwise every room, and with {@code FLAG_ROOM_FLOORS} only once this node has applied each floor's stream
-     * up to its sequence (the session waits after the rows; one that waits past {@code cohort.command.timeout} is
-     * dropped like any that makes no progress, and the requester asks again).</li>
+     * <li>otherwise every room, and with {@code FLAG_ROOM_FLOORS} (a joiner's room source) only once this node has
+     * applied each floor's stream up to its sequence and every creation its removals undid, after how far it had
+     * applied each stream then ({@link RoomTableStreams}; the session waits after the rows; one that waits past
+     * {@code cohort.command.timeout} is dropped like any that makes no progress, and the requester asks again).</li>
      * </ul>
      */
     void onRequest(final byte[] routingId, final long requesterId, final SnapshotRequestDecoder request,
@@ -138,19 +124,25 @@ final class SnapshotServer
         else
         {
             session.floors(request);
+            session.roomSource = 0 != (flags & SnapshotRequestDecoder.FLAG_ROOM_FLOORS);
         }
         final SnapshotWriter writer = session.writer;
         writer.begin(nodeId, incarnation, requesterId, correlationId);
         // A snapshot without rooms is only the rows: a joiner's few rows are then sent whole, not sliced.
         final long work = session.withRooms ? writer.snapshotWork() : writer.ownerWork();
-        if (work < budget.remainingRows() && floorsReached(session))
+        if (work < budget.remainingRows() && roomsMayBegin(session))
         {
             // Small enough for what is left of this cycle: read whole now, so the rows cannot change while read and
             // the owner's last chunk carries the exact digest of the rows sent.
             writer.writeOwner(nodeId, incarnation, publisher.lastClaimedBroadcastSequence());
             if (session.withRooms)
             {
-                writer.writeRoomsAndEnd();
+                beginRooms(session);
+                for (int segment = 0, segments = writer.roomSegments(); segment < segments; segment++)
+                {
+                    writer.writeRoomSegment(segment);
+                }
+                writer.end();
             }
             else
             {
@@ -227,11 +219,11 @@ final class SnapshotServer
             }
             else if (AWAITING_FLOORS == session.phase)
             {
-                if (!floorsReached(session))
+                if (!roomsMayBegin(session))
                 {
                     break; // no progress: a session that waits past the idle timeout is dropped below
                 }
-                writer.beginRooms();
+                beginRooms(session);
                 session.phase = ROOMS;
                 session.segment = 0;
                 budget.charge(1);
@@ -271,11 +263,38 @@ final class SnapshotServer
         return workCount;
     }
 
+    /**
+     * Whether the rooms may be read now: this node has applied each floor's stream up to its sequence and, for a
+     * room source, every creation its removals undid.
+     */
+    private boolean roomsMayBegin(final Session session)
+    {
+        return floorsReached(session) && !(session.roomSource && tableStreams.awaitsCoveredCreation());
+    }
+
+    /**
+     * Starts the rooms; a room source's go after how far this node has applied each stream now.
+     */
+    private void beginRooms(final Session session)
+    {
+        if (session.roomSource)
+        {
+            final int count = tableStreams.write(session.streamNodeIds, session.streamIncarnations,
+                session.streamSequences);
+            session.writer.beginRooms(session.streamNodeIds, session.streamIncarnations, session.streamSequences,
+                count);
+        }
+        else
+        {
+            session.writer.beginRooms();
+        }
+    }
+
     private boolean floorsReached(final Session session)
     {
         for (int i = 0; i < session.floorCount; i++)
         {
-            if (!appliedStreams.hasApplied(
+            if (!tableStreams.hasApplied(
                 session.floorNodeIds[i], session.floorIncarnations[i], session.floorSequences[i]))
             {
                 return false;
@@ -395,6 +414,12 @@ final class SnapshotServer
         final long[] floorIncarnations;
         final long[] floorSequences;
         int floorCount;
+        /** Whether the requester takes its room table from this node alone (it sent floors). */
+        boolean roomSource;
+        /** How far this node had applied each stream when it began the rooms of a room source's snapshot. */
+        final long[] streamNodeIds;
+        final long[] streamIncarnations;
+        final long[] streamSequences;
         int segment;
         long chunksMade;
         long chunksAcked;
@@ -408,6 +433,9 @@ final class SnapshotServer
             floorNodeIds = new long[maxFloors];
             floorIncarnations = new long[maxFloors];
             floorSequences = new long[maxFloors];
+            streamNodeIds = new long[maxFloors + 1];
+            streamIncarnations = new long[maxFloors + 1];
+            streamSequences = new long[maxFloors + 1];
             writer = new SnapshotWriter(state, this::onFrame);
         }
 
@@ -425,6 +453,7 @@ final class SnapshotServer
             queuedLength = 0;
             queueReadOffset = 0;
             floorCount = 0;
+            roomSource = false;
         }
 
         void floors(final SnapshotRequestDecoder request)

@@ -32,6 +32,7 @@ class RoomRemovalTest
     private SimNode second;
     private SimNode third;
     private long room;
+    private boolean cutOff;
 
     @BeforeEach
     void formClusterOfThreeWithOneRoom()
@@ -156,6 +157,88 @@ class RoomRemovalTest
         }
         assertEquals(1, third.core().coveredCreations().creationsUndone(), "the late creation was skipped");
         assertHeldEverywhere("the other room is untouched");
+    }
+
+    @Test
+    void shouldNotMakeAtAJoinerARoomItsTableHoldsRemovedWhenItReplaysTheCreation()
+    {
+        // The joiner's commands to the third node are lost until the room is gone, so the third node's snapshot
+        // starts after its removal (the joiner replays none of it) and the second's before the creation (replayed).
+        final SimNode joiner = startJoinerCutOffFromTheThird();
+        final long late = second.createRoom("late");
+        assertTrue(network.runUntil(() -> third.state().roomExists(late), ms(100)));
+        assertEquals(StateResult.ROOM_REMOVED, third.core().removeRoom(late));
+
+        finishJoin(joiner);
+        for (final SimNode node : nodes)
+        {
+            assertFalse(node.state().roomExists(late), node + " holds a room removed everywhere else");
+        }
+        assertTrue(joiner.core().applier().roomChangesInTable() > 0, "the creation replayed was in the table");
+        assertHeldEverywhere("the other room is untouched");
+    }
+
+    @Test
+    void shouldSendAJoinerTheRoomsOnlyOnceTheSourceAppliedTheCreationsItsRemovalsUndid()
+    {
+        // As above, and the second node's frames reach the first 30 ms late: the first applies the third's removal
+        // before the second's creation, and its table lacks the room before it has applied the creation too.
+        network.syncFault(new SimNetwork.SyncFault()
+        {
+            public int copies(final long from, final long to, final byte[] message)
+            {
+                return 1;
+            }
+
+            public long reorderDelayNs(final long from, final long to)
+            {
+                return from == second.nodeId() && to == first.nodeId() ? ms(30) : 0;
+            }
+        });
+        final SimNode joiner = startJoinerCutOffFromTheThird();
+        final long late = second.createRoom("late");
+        assertTrue(network.runUntil(() -> third.state().roomExists(late), ms(100)));
+        assertEquals(StateResult.ROOM_REMOVED, third.core().removeRoom(late));
+        assertTrue(network.runUntil(() -> first.core().coveredCreations().size() > 0, ms(10)),
+            "the removal reached the first node before the creation");
+        assertEquals(0, first.core().coveredCreations().creationsUndone(), "which is still on its way");
+
+        finishJoin(joiner);
+        assertEquals(first.nodeId(), joiner.core().memberSync().roomSource().source().nodeId,
+            "the first node sent the joiner its rooms");
+        for (final SimNode node : nodes)
+        {
+            assertFalse(node.state().roomExists(late), node + " holds a room removed everywhere else");
+        }
+        assertEquals(1, first.core().coveredCreations().creationsUndone());
+        assertHeldEverywhere("the other room is untouched");
+    }
+
+    private SimNode startJoinerCutOffFromTheThird()
+    {
+        final long joinerId = 4;
+        network.commandFault((from, to) -> cutOff && from == joinerId && to == third.nodeId());
+        cutOff = true;
+        final SimNode joiner = node(joinerId);
+        joiner.start(List.of(first));
+        assertTrue(network.runUntil(() -> snapshotStarted(joiner, second), ms(3000)), "the second's snapshot began");
+        return joiner;
+    }
+
+    private void finishJoin(final SimNode joiner)
+    {
+        network.runFor(ms(2));
+        cutOff = false;
+        // Asked again now rather than after the command timeout: the room is still on its way where links are slow.
+        joiner.core().memberSync().restart(joiner.core().member(third.nodeId()), joiner.core().nowNs());
+        assertTrue(network.runUntil(this::allRunningAndSynced, ms(5000)), () -> joiner + " " + joiner.core().state());
+        network.runFor(ms(100));
+    }
+
+    private static boolean snapshotStarted(final SimNode joiner, final SimNode member)
+    {
+        final Member copy = joiner.core().member(member.nodeId());
+        return null != copy && copy.snapshotStartKnown;
     }
 
     private void assertHeldEverywhere(final String when)
