@@ -126,19 +126,7 @@ class RoomRemovalTest
     @Test
     void shouldNotMakeARoomWhoseRemovalOvertookItsCreation()
     {
-        // The first node's frames reach the third 30 ms late (all of them, so they stay in order).
-        network.syncFault(new SimNetwork.SyncFault()
-        {
-            public int copies(final long from, final long to, final byte[] message)
-            {
-                return 1;
-            }
-
-            public long reorderDelayNs(final long from, final long to)
-            {
-                return from == first.nodeId() && to == third.nodeId() ? ms(30) : 0;
-            }
-        });
+        slowLink(first, third);
         final long late = first.createRoom("late");
         network.runFor(ms(5));
         assertTrue(second.state().roomExists(late), "the second node applied the creation");
@@ -183,18 +171,7 @@ class RoomRemovalTest
     {
         // As above, and the second node's frames reach the first 30 ms late: the first applies the third's removal
         // before the second's creation, and its table lacks the room before it has applied the creation too.
-        network.syncFault(new SimNetwork.SyncFault()
-        {
-            public int copies(final long from, final long to, final byte[] message)
-            {
-                return 1;
-            }
-
-            public long reorderDelayNs(final long from, final long to)
-            {
-                return from == second.nodeId() && to == first.nodeId() ? ms(30) : 0;
-            }
-        });
+        slowLink(second, first);
         final SimNode joiner = startJoinerCutOffFromTheThird();
         final long late = second.createRoom("late");
         assertTrue(network.runUntil(() -> third.state().roomExists(late), ms(100)));
@@ -212,6 +189,25 @@ class RoomRemovalTest
         }
         assertEquals(1, first.core().coveredCreations().creationsUndone());
         assertHeldEverywhere("the other room is untouched");
+    }
+
+    /**
+     * Every sync frame of one node reaches another 30 ms late (all of them, so they stay in order).
+     */
+    private void slowLink(final SimNode sender, final SimNode receiver)
+    {
+        network.syncFault(new SimNetwork.SyncFault()
+        {
+            public int copies(final long from, final long to, final byte[] message)
+            {
+                return 1;
+            }
+
+            public long reorderDelayNs(final long from, final long to)
+            {
+                return from == sender.nodeId() && to == receiver.nodeId() ? ms(30) : 0;
+            }
+        });
     }
 
     private SimNode startJoinerCutOffFromTheThird()
