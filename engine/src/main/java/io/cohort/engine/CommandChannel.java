@@ -93,7 +93,7 @@ final class CommandChannel implements CommandHandler
                 break;
 
             case MessageType.SNAPSHOT_REQUEST:
-                onSnapshotRequest(routingId, senderNodeId, buffer, bodyOffset, bodyLength);
+                onSnapshotRequest(routingId, senderNodeId, senderIncarnation, buffer, bodyOffset, bodyLength);
                 break;
 
             case MessageType.SNAPSHOT_CREDIT:
@@ -174,8 +174,8 @@ final class CommandChannel implements CommandHandler
         core.membership().heartbeats().onHeartbeat(member, liveness, nowNs);
     }
 
-    private void onSnapshotRequest(final byte[] routingId, final long senderNodeId, final DirectBuffer buffer,
-        final int offset, final int length)
+    private void onSnapshotRequest(final byte[] routingId, final long senderNodeId, final long senderIncarnation,
+        final DirectBuffer buffer, final int offset, final int length)
     {
         final SnapshotRequestDecoder request = snapshotRequestDecoder.wrap(buffer, offset, length);
         final long correlationId = request.correlationId();
@@ -187,7 +187,7 @@ final class CommandChannel implements CommandHandler
             return;
         }
 
-        snapshotServer.onRequest(routingId, senderNodeId, request, core.nowNs());
+        snapshotServer.onRequest(routingId, senderNodeId, senderIncarnation, request, core.nowNs());
     }
 
     /**

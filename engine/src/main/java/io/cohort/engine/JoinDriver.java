@@ -80,6 +80,8 @@ final class JoinDriver
     private long joinDeadlineNs;
     /** Whether a view that lists this node was installed: its join deadline then restarts, once. */
     private boolean memberOfView;
+    /** When a view first counted this node: a member slower than a heartbeat timeout from then is not waited for. */
+    private long memberOfViewSinceNs;
     private long discoveryDeadlineNs;
     private long nextAttemptNs;
     private long seedsConnectedNs;
@@ -131,6 +133,7 @@ final class JoinDriver
             // view, needing all of them, dissolved). A member gets a whole join timeout to sync its peers; a peer
             // that never syncs is the view's to remove.
             memberOfView = true;
+            memberOfViewSinceNs = nowNs;
             joinDeadlineNs = Math.max(joinDeadlineNs, nowNs + context.joinTimeoutNs());
         }
         if (nowNs >= joinDeadlineNs)
@@ -193,8 +196,7 @@ final class JoinDriver
         {
             // Synced, and subscribed to this node: until its subscription is live, no notification published
             // here could reach it, so this node must not serve yet.
-            final Member member = members.get(i);
-            if (!member.isSynced() || !member.directedStreamOpen)
+            if (!readyFor(members.get(i)))
             {
                 return 0;
             }
@@ -205,6 +207,17 @@ final class JoinDriver
         }
         LOG.info("node {} joined: in view {}, {} members synced and subscribed", ClusterCore.id(nodeId),
             membership.view().epoch(), members.size());
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            final Member member = members.get(i);
+            if (!core.snapshotServer().snapshotOpenedBy(member))
+            {
+                LOG.warn("node {}: member {} opened no snapshot of this node within {}={} ms of the view that let " +
+                    "it in: serving without waiting for it (a room removed here before it does may stay there)",
+                    ClusterCore.id(nodeId), member, CohortConfiguration.HEARTBEAT_TIMEOUT_PROP_NAME,
+                    TimeUnit.NANOSECONDS.toMillis(context.heartbeatTimeoutNs()));
+            }
+        }
         core.becomeMember();
         return 1;
     }
@@ -365,15 +378,31 @@ final class JoinDriver
                 "a majority") + " answering in one round, all with larger ids): " +
                 notReadyResponders.keySet()) + refused;
         }
-        final StringBuilder builder = new StringBuilder("members not synced or not subscribed yet:");
+        final StringBuilder builder = new StringBuilder(
+            "members not synced, not subscribed or without a snapshot of this node yet:");
         for (final Member member : members)
         {
-            if (!member.isSynced() || !member.directedStreamOpen)
+            if (!readyFor(member))
             {
-                builder.append(' ').append(member).append(member.directedStreamOpen ? "" : "(not subscribed)");
+                builder.append(' ').append(member).append(member.directedStreamOpen ? "" : "(not subscribed)")
+                    .append(core.snapshotServer().snapshotOpenedBy(member) ? "" : "(no snapshot of this node)");
             }
         }
         return builder.toString();
+    }
+
+    /**
+     * Whether a member is ready for this node to serve: synced here, subscribed to this node's directed stream, and
+     * with a snapshot of this node's rows opened, so that every change made here from now on is past its start
+     * there. A room removed here before that would reach it neither in the snapshot (rows; a member's room table
+     * only adds rooms) nor replayed (seed 1286 in strict mode). A member that has not opened one a heartbeat timeout
+     * after this node entered the view is a slow one: it is not waited for (a slow node must not hold a healthy one
+     * back), and may keep an unused room this node removes before it does.
+     */
+    private boolean readyFor(final Member member)
+    {
+        return member.isSynced() && member.directedStreamOpen && (core.snapshotServer().snapshotOpenedBy(member) ||
+            nowNs - memberOfViewSinceNs >= context.heartbeatTimeoutNs());
     }
 
     void onJoinResponse(final long senderNodeId, final DirectBuffer buffer, final int offset, final int length)
@@ -464,6 +493,7 @@ final class JoinDriver
         }
         core.membership().forgetObserved();
         core.roomTableForgetting().start();
+        core.snapshotServer().forgetSnapshotsOpened();
         accepted = false;
         acceptedBy = 0;
         notReadyResponders.clear();

@@ -7,6 +7,7 @@ import io.cohort.state.SubscriptionState;
 import io.cohort.transport.Transport;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.Long2LongHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,11 @@ final class SnapshotServer
     private final SliceBudget budget;
     private final RoomTableStreams tableStreams;
     private final Session[] sessions;
+    /**
+     * The incarnation of each node that opened a snapshot of this node's rows: from then on every change made here is
+     * past that snapshot's start there, so it reaches that node replayed or live ({@link JoinDriver} waits for it).
+     */
+    private final Long2LongHashMap snapshotsOpened = new Long2LongHashMap(Long.MIN_VALUE);
     private int nextSession;
     private long served;
     private long refused;
@@ -94,8 +100,8 @@ final class SnapshotServer
      * {@code cohort.command.timeout} is dropped like any that makes no progress, and the requester asks again).</li>
      * </ul>
      */
-    void onRequest(final byte[] routingId, final long requesterId, final SnapshotRequestDecoder request,
-        final long nowNs)
+    void onRequest(final byte[] routingId, final long requesterId, final long requesterIncarnation,
+        final SnapshotRequestDecoder request, final long nowNs)
     {
         final long correlationId = request.correlationId();
         Session session = find(requesterId);
@@ -114,6 +120,7 @@ final class SnapshotServer
         // S: every change claimed so far is at or below it; later ones are replayed by the requester.
         publisher.publishPending();
         session.open(routingId, requesterId, correlationId, nowNs);
+        snapshotsOpened.put(requesterId, requesterIncarnation);
         final int flags = request.flags();
         session.withRooms = 0 == (flags & SnapshotRequestDecoder.FLAG_NO_ROOMS) &&
             (0 == (flags & SnapshotRequestDecoder.FLAG_ROOM_TABLE_COMPLETE) || publisher.roomChanges() > 0);
@@ -154,6 +161,26 @@ final class SnapshotServer
             return;
         }
         writer.beginOwner(nodeId, incarnation, publisher.lastClaimedBroadcastSequence());
+    }
+
+    /**
+     * Whether a member has opened a snapshot of this node's rows: a room change made here before that would reach it
+     * neither in the snapshot (rows, and rooms only added) nor replayed (it is at or before the snapshot's start).
+     *
+     * @param member the member.
+     * @return true once that incarnation's request opened a session here.
+     */
+    boolean snapshotOpenedBy(final Member member)
+    {
+        return snapshotsOpened.get(member.nodeId) == member.incarnation;
+    }
+
+    /**
+     * This node looks for a cluster again: the snapshots the members it leaves opened say nothing of the next ones.
+     */
+    void forgetSnapshotsOpened()
+    {
+        snapshotsOpened.clear();
     }
 
     /**

@@ -196,9 +196,11 @@ final class ConvergenceChecker implements SimChecker
      * clients' subscriptions to it, and holds counts in a room it cannot name). Whether every node holds exactly the
      * same rooms is not yet an invariant: rooms have no owner and their changes carry only part of their causality.
      * A removal that reaches a node before the creation it undid ({@link CoveredCreations}), and a joiner's room table
-     * holding a removal whose creation it would replay ({@link RoomTableStreams}), are handled; a node that syncs a
-     * member only after that member removed a room misses the removal (a member's table only adds rooms), about 1 run
-     * in 9,000. Such runs are counted, and {@value #STRICT_ROOMS_PROPERTY}{@code =true} fails them.
+     * holding a removal whose creation it would replay ({@link RoomTableStreams}), and a joiner that removes a room
+     * before a member's snapshot of it opens ({@link JoinDriver} waits for them), are handled. Left: a member's whole
+     * table, sent to a node that joined with it at once, older than a removal that node applied, adds the room back
+     * (a table only adds rooms), about 1 run in 20,000. Such runs are counted, and
+     * {@value #STRICT_ROOMS_PROPERTY}{@code =true} fails them.
      */
     private void compareRoomTables(final List<SimNode> nodes)
     {

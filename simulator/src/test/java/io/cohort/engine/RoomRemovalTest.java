@@ -191,6 +191,38 @@ class RoomRemovalTest
         assertHeldEverywhere("the other room is untouched");
     }
 
+    @Test
+    void shouldNotLetAJoinerServeBeforeEveryMemberOpenedASnapshotOfIt()
+    {
+        // The second node's commands to the joiner are lost from the moment the joiner has synced it: its request
+        // for the joiner's snapshot, sent once the view lets the joiner in, is asked again only after the command
+        // timeout (1 s). A room the joiner removed meanwhile would be at or before that snapshot's start, and a
+        // member's room table only adds rooms: the second node would keep it. The joiner waits for it up to a
+        // heartbeat timeout (500 ms).
+        final SimNode joiner = node(4);
+        network.commandFault((from, to) -> cutOff && from == second.nodeId() && to == joiner.nodeId());
+        joiner.start(List.of(first));
+        assertTrue(network.runUntil(() -> synced(joiner, second), ms(3000)), "the joiner synced the second node");
+        cutOff = true;
+        assertFalse(network.runUntil(() -> NodeState.RUNNING == joiner.core().state(), ms(300)),
+            "the joiner serves only once the second node has opened a snapshot of it");
+
+        cutOff = false;
+        assertTrue(network.runUntil(this::allRunningAndSynced, ms(3000)), () -> joiner + " " + joiner.core().state());
+        assertEquals(StateResult.ROOM_REMOVED, joiner.core().removeRoom(room));
+        network.runFor(ms(100));
+        for (final SimNode node : nodes)
+        {
+            assertFalse(node.state().roomExists(room), node + " holds a room removed everywhere else");
+        }
+    }
+
+    private static boolean synced(final SimNode joiner, final SimNode member)
+    {
+        final Member copy = joiner.core().member(member.nodeId());
+        return null != copy && copy.isSynced();
+    }
+
     /**
      * Every sync frame of one node reaches another 30 ms late (all of them, so they stay in order).
      */
