@@ -55,11 +55,14 @@ final class CoveredCreations
 
     /**
      * How far this node has applied a member's broadcast stream: nothing while its copy is not synced (messages wait
-     * in its buffer, and are applied only once synced).
+     * in its buffer, and are applied only once synced); once synced, every message received (a copy becomes synced
+     * only with its buffer replayed up to the last one received, and a synced copy applies each as it arrives). Not
+     * the flow report's figure, which only live messages move: just after a resync it still says where the copy was
+     * before, below what the replay applied.
      */
     static long appliedSequence(final Member member)
     {
-        return member.isSynced() ? member.flow.appliedSequence : -1;
+        return member.isSynced() ? member.lastBroadcastSequence : -1;
     }
 
     /**
