@@ -54,18 +54,6 @@ final class CoveredCreations
     }
 
     /**
-     * How far this node has applied a member's broadcast stream: nothing while its copy is not synced (messages wait
-     * in its buffer, and are applied only once synced); once synced, every message received (a copy becomes synced
-     * only with its buffer replayed up to the last one received, and a synced copy applies each as it arrives). Not
-     * the flow report's figure, which only live messages move: just after a resync it still says where the copy was
-     * before, below what the replay applied.
-     */
-    static long appliedSequence(final Member member)
-    {
-        return member.isSynced() ? member.lastBroadcastSequence : -1;
-    }
-
-    /**
      * Which members' streams a removal sent now covers: every synced member's, up to what this node has applied.
      * A member not synced here covers nothing: its messages wait in a buffer, none of them applied yet.
      *
@@ -77,7 +65,7 @@ final class CoveredCreations
         int count = 0;
         for (int i = 0, size = members.size(); i < size; i++)
         {
-            if (appliedSequence(members.get(i)) > 0)
+            if (members.get(i).appliedSequence() > 0)
             {
                 count++;
             }
@@ -99,7 +87,7 @@ final class CoveredCreations
         for (int i = 0, size = members.size(); i < size; i++)
         {
             final Member member = members.get(i);
-            final long applied = appliedSequence(member);
+            final long applied = member.appliedSequence();
             if (applied > 0)
             {
                 encoder.covered(index++, member.nodeId, member.incarnation, applied);
@@ -125,7 +113,7 @@ final class CoveredCreations
             final Member creator = creatorId == nodeId ? null : members.apply(creatorId);
             final long covered = removal.coveredSequence(i);
             if (null != creator && creator.incarnation == removal.coveredIncarnation(i) &&
-                appliedSequence(creator) < covered)
+                creator.appliedSequence() < covered)
             {
                 add(roomId, creatorId, creator.incarnation, covered);
             }
@@ -222,7 +210,7 @@ final class CoveredCreations
         {
             final Member creator = members.apply(creatorIds[i]);
             if (null == creator || creator.incarnation != creatorIncarnations[i] ||
-                appliedSequence(creator) >= coveredSequences[i])
+                creator.appliedSequence() >= coveredSequences[i])
             {
                 removeAt(i);
             }

@@ -161,6 +161,20 @@ final class Member
         return Phase.SYNCED == phase;
     }
 
+    /**
+     * How far this node has applied the member's broadcast stream: nothing while its copy is not synced (messages wait
+     * in its buffer, and are applied only once synced); once synced, every message received (a copy becomes synced
+     * only with its buffer replayed up to the last one received, and a synced copy applies each as it arrives). Not
+     * {@link #flow}'s figure, which only live messages move: just after a resync it still says where the copy was
+     * before, below what the replay applied.
+     *
+     * @return the last sequence applied, -1 for none.
+     */
+    long appliedSequence()
+    {
+        return isSynced() ? lastBroadcastSequence : -1;
+    }
+
     public String toString()
     {
         return String.format("%016x/%d(%s)", nodeId, incarnation, phase);

@@ -84,6 +84,13 @@ final class ReplicaApplier
         final int offset,
         final int length)
     {
+        if (sequence <= member.roomTableThrough &&
+            (MessageType.ROOM_CREATED == type || MessageType.ROOM_REMOVED == type))
+        {
+            // Already in the room table loaded from the room source, with every creation it undid (RoomTableStreams).
+            roomChangesInTable++;
+            return;
+        }
         switch (type)
         {
             case MessageType.ROOM_COUNT:
@@ -122,11 +129,6 @@ final class ReplicaApplier
 
             case MessageType.ROOM_CREATED:
             {
-                if (sequence <= member.roomTableThrough)
-                {
-                    roomChangesInTable++;
-                    break;
-                }
                 final RoomCreatedDecoder room = roomCreatedDecoder.wrap(buffer, offset, length);
                 if (coveredCreations.covers(room.roomId(), member, sequence))
                 {
@@ -151,12 +153,6 @@ final class ReplicaApplier
 
             case MessageType.ROOM_REMOVED:
             {
-                if (sequence <= member.roomTableThrough)
-                {
-                    // Already in the table, with every creation it undid (RoomTableStreams).
-                    roomChangesInTable++;
-                    break;
-                }
                 final RoomRemovedDecoder removal = roomRemovedDecoder.wrap(buffer, offset, length);
                 final long roomId = removal.roomId();
                 coveredCreations.onRemoval(removal);

@@ -62,7 +62,7 @@ final class RoomTableStreams
         }
         final Member member = roster.member(memberId);
         return null != member && member.incarnation == memberIncarnation && member.isSynced() &&
-            member.lastBroadcastSequence >= sequence;
+            member.appliedSequence() >= sequence;
     }
 
     /**
@@ -95,7 +95,7 @@ final class RoomTableStreams
         for (int i = 0, size = members.size(); i < size && count < nodeIds.length; i++)
         {
             final Member member = members.get(i);
-            final long applied = CoveredCreations.appliedSequence(member);
+            final long applied = member.appliedSequence();
             if (applied > 0)
             {
                 nodeIds[count] = member.nodeId;

@@ -112,7 +112,7 @@ class CoveredCreationsTest
 
         final List<Member> all = List.of(creator, other, joining, silent);
         assertEquals(2, CoveredCreations.coveredCount(all));
-        assertEquals(-1, CoveredCreations.appliedSequence(joining));
+        assertEquals(-1, joining.appliedSequence());
 
         CoveredCreations.writeCovered(all, new RoomRemovedEncoder().wrap(buffer, 0).roomId(ROOM), 2);
         removal.wrap(buffer, 0, RoomRemovedEncoder.bodyLength(2));
@@ -132,7 +132,7 @@ class CoveredCreationsTest
         final Member resynced = synced(6, 60, 170);
         resynced.flow.appliedSequence = 100;
 
-        assertEquals(170, CoveredCreations.appliedSequence(resynced));
+        assertEquals(170, resynced.appliedSequence());
     }
 
     private Member synced(final long nodeId, final long incarnation, final long applied)
