@@ -51,6 +51,8 @@ final class ClusterCore
     private final FlowReporter flowReporter;
     private final ReplicaApplier applier;
     private final CoveredCreations coveredCreations;
+    private final RoomTombstones roomTombstones;
+    private final RoomCreations roomCreations;
     private final MemberSync memberSync;
     private final RoomTableForgetting roomTableForgetting;
     private final SnapshotServer snapshotServer;
@@ -118,13 +120,18 @@ final class ClusterCore
         final ReplicaObserver replicaObserver =
             context.listener() instanceof ReplicaObserver ? (ReplicaObserver)context.listener() : null;
         this.coveredCreations = new CoveredCreations(nodeId, roster::member);
+        this.roomTombstones = new RoomTombstones(nodeId, incarnation, state::roomExists);
+        this.roomCreations = new RoomCreations(nodeId, incarnation);
         publisher.coveredStreams(members);
-        this.applier = new ReplicaApplier(state, listener, replicaObserver, errorHandler, publisher, coveredCreations);
+        publisher.roomHistory(roomTombstones, roomCreations);
+        this.applier = new ReplicaApplier(
+            state, listener, replicaObserver, errorHandler, publisher, coveredCreations, roomTombstones, roomCreations);
         this.sliceBudget = new SliceBudget(context.sliceBudgetNs());
         this.localHealth = new LocalHealth(context.heartbeatTimeoutNs());
         this.memberSync = new MemberSync(context, transport, state, commands, pending, applier, sliceBudget,
-            members, this::onMemberSynced);
-        this.roomTableForgetting = new RoomTableForgetting(state, memberSync.roomSource(), applier::roomRemoved);
+            members, roomTombstones, this::onMemberSynced);
+        this.roomTableForgetting = new RoomTableForgetting(
+            state, memberSync.roomSource(), roomTombstones, roomCreations, applier::roomRemoved);
         this.joinDriver = new JoinDriver(context, transport, commands, pending, this);
         this.snapshotServer = new SnapshotServer(context, transport, state, publisher, commands, sliceBudget,
             new RoomTableStreams(nodeId, incarnation, roster, publisher, coveredCreations));
@@ -375,6 +382,22 @@ final class ClusterCore
     CoveredCreations coveredCreations()
     {
         return coveredCreations;
+    }
+
+    /**
+     * @return the removals applied here of rooms still absent here, which an older room table must not undo.
+     */
+    RoomTombstones roomTombstones()
+    {
+        return roomTombstones;
+    }
+
+    /**
+     * @return the creations that made each room here, which a removal that had not seen them does not undo.
+     */
+    RoomCreations roomCreations()
+    {
+        return roomCreations;
     }
 
     /**
@@ -862,6 +885,8 @@ final class ClusterCore
         final StateResult result = state.createRoom(roomId, metadata, offset, length);
         if (StateResult.ROOM_CREATED == result)
         {
+            roomTombstones.onCreated(roomId);
+            roomCreations.onOwnCreation(roomId);
             publisher.roomCreated(roomId);
             applier.roomCreated(roomId, roomScratch);
         }
@@ -878,6 +903,8 @@ final class ClusterCore
         final StateResult result = state.removeRoom(roomId);
         if (StateResult.ROOM_REMOVED == result)
         {
+            roomTombstones.onOwnRemoval(roomId);
+            roomCreations.onRemoved(roomId);
             publisher.roomRemoved(roomId);
             applier.roomRemoved(roomId);
         }

@@ -98,6 +98,11 @@ final class Member
      * ({@link RoomTableStreams}): none of them is applied again (-1: none).
      */
     long roomTableThrough = -1;
+    /**
+     * How far the room table of its current snapshot reflects each stream, as the snapshot's chunks said
+     * ({@link RoomTombstones}); made with its first snapshot's loader.
+     */
+    TableStreams tableStreams;
     /** Sequence of the last broadcast message received from it, state-changing or not. */
     long lastBroadcastSequence = -1;
     /**

@@ -87,6 +87,8 @@ final class MemberSync
     private final SnapshotChunkDecoder chunkDecoder = new SnapshotChunkDecoder();
     private long nowNs;
     private final RoomSource roomSource;
+    private final RoomTombstones roomTombstones;
+    private final int maxTableStreams;
 
     /**
      * @return snapshot requests that went unanswered within {@code cohort.command.timeout}.
@@ -145,9 +147,12 @@ final class MemberSync
         final ReplicaApplier applier,
         final SliceBudget budget,
         final List<Member> members,
+        final RoomTombstones roomTombstones,
         final SyncedHandler syncedHandler)
     {
-        this.roomSource = new RoomSource(members, context.codecLimits().maxMembers() + 1);
+        this.roomTombstones = roomTombstones;
+        this.maxTableStreams = context.codecLimits().maxMembers() + 1;
+        this.roomSource = new RoomSource(members, maxTableStreams);
         this.budget = budget;
         this.selfNodeId = context.nodeId();
         this.commandTimeoutNs = context.commandTimeoutNs();
@@ -466,9 +471,13 @@ final class MemberSync
             requestSnapshot(member);
             return false;
         }
-        if (chunk.hasTableStreams() && roomSource.isAwaitedSource(member))
+        if (chunk.hasTableStreams())
         {
-            roomSource.onTableStreams(chunk);
+            member.tableStreams.add(chunk);
+            if (roomSource.isAwaitedSource(member))
+            {
+                roomSource.onTableStreams(chunk);
+            }
         }
         if (SnapshotLoadResult.COMPLETE == result)
         {
@@ -650,9 +659,17 @@ final class MemberSync
                     MemberSync.this.onOwnerLoaded(
                         member, owner, incarnation, startSequence, endSequence, endDigest, false, rows);
                 }
+
+                public boolean admitsRoom(final long roomId)
+                {
+                    // A room of the member's table older than a removal applied here is not made again.
+                    return !roomTombstones.outdates(roomId, member.tableStreams);
+                }
             });
+            member.tableStreams = new TableStreams(maxTableStreams);
         }
         member.loader.begin(member.snapshotCorrelationId);
+        member.tableStreams.clear();
         final int flags = roomSource.flagsFor(member);
         if (RoomSource.DEFER == flags)
         {

@@ -118,7 +118,8 @@ final class NodeCounters implements AutoCloseable
         workingStalls.setRelease(stallDetector.workingStalls());
         roomsWanted.setRelease(publisher.roomsWanted());
         roomsAnnouncedAgain.setRelease(publisher.roomsAnnouncedAgain());
-        roomCreationsUndone.setRelease(core.coveredCreations().creationsUndone());
+        roomCreationsUndone.setRelease(
+            core.coveredCreations().creationsUndone() + core.roomTombstones().tableRoomsSkipped());
         heartbeat.setRelease(System.currentTimeMillis());
         return 1;
     }

@@ -39,10 +39,7 @@ final class RoomSource
 
     private final List<Member> members;
     /** How far the source had applied each stream when it began reading its rooms, as its chunks said. */
-    private final long[] streamNodeIds;
-    private final long[] streamIncarnations;
-    private final long[] streamSequences;
-    private int streamCount;
+    private final TableStreams sourceStreams;
     private Member source;
     private boolean sourceAsked;
     private boolean loaded;
@@ -57,9 +54,7 @@ final class RoomSource
     RoomSource(final List<Member> members, final int maxStreams)
     {
         this.members = members;
-        streamNodeIds = new long[maxStreams];
-        streamIncarnations = new long[maxStreams];
-        streamSequences = new long[maxStreams];
+        sourceStreams = new TableStreams(maxStreams);
     }
 
     /**
@@ -73,7 +68,7 @@ final class RoomSource
         loaded = false;
         tableComplete = false;
         fellBack = false;
-        streamCount = 0;
+        sourceStreams.clear();
         for (int i = 0, size = members.size(); i < size; i++)
         {
             members.get(i).roomTableThrough = -1;
@@ -116,7 +111,7 @@ final class RoomSource
                 return DEFER;
             }
             sourceAsked = true;
-            streamCount = 0;
+            sourceStreams.clear();
             return SnapshotRequestDecoder.FLAG_ROOM_FLOORS;
         }
         return SnapshotRequestDecoder.FLAG_NO_ROOMS;
@@ -228,13 +223,7 @@ final class RoomSource
      */
     void onTableStreams(final SnapshotChunkDecoder chunk)
     {
-        for (int i = 0, count = chunk.tableStreamCount(); i < count && streamCount < streamNodeIds.length; i++)
-        {
-            streamNodeIds[streamCount] = chunk.tableStreamNodeId(i);
-            streamIncarnations[streamCount] = chunk.tableStreamIncarnation(i);
-            streamSequences[streamCount] = chunk.tableStreamSequence(i);
-            streamCount++;
-        }
+        sourceStreams.add(chunk);
     }
 
     private void applyTableStreams()
@@ -242,15 +231,13 @@ final class RoomSource
         for (int i = 0, size = members.size(); i < size; i++)
         {
             final Member member = members.get(i);
-            for (int j = 0; j < streamCount; j++)
+            final long sequence = sourceStreams.sequenceOf(member.nodeId, member.incarnation);
+            if (TableStreams.UNKNOWN != sequence)
             {
-                if (streamNodeIds[j] == member.nodeId && streamIncarnations[j] == member.incarnation)
-                {
-                    member.roomTableThrough = streamSequences[j];
-                }
+                member.roomTableThrough = sequence;
             }
         }
-        streamCount = 0;
+        sourceStreams.clear();
     }
 
     /**

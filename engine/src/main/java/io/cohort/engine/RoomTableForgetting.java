@@ -18,18 +18,29 @@ final class RoomTableForgetting
 
     private final SubscriptionState state;
     private final RoomSource roomSource;
+    private final RoomTombstones roomTombstones;
+    private final RoomCreations roomCreations;
     private final LongConsumer roomRemoved;
     private boolean forgetting;
 
     /**
      * @param state       the node's state.
-     * @param roomSource  which snapshots carry the rooms to this node: it starts over.
-     * @param roomRemoved told each room forgotten.
+     * @param roomSource     which snapshots carry the rooms to this node: it starts over.
+     * @param roomTombstones the removals applied here: none of them matters to the next cluster's tables.
+     * @param roomCreations  the creations that made each room here: forgotten with the rooms.
+     * @param roomRemoved    told each room forgotten.
      */
-    RoomTableForgetting(final SubscriptionState state, final RoomSource roomSource, final LongConsumer roomRemoved)
+    RoomTableForgetting(
+        final SubscriptionState state,
+        final RoomSource roomSource,
+        final RoomTombstones roomTombstones,
+        final RoomCreations roomCreations,
+        final LongConsumer roomRemoved)
     {
         this.state = state;
         this.roomSource = roomSource;
+        this.roomTombstones = roomTombstones;
+        this.roomCreations = roomCreations;
         this.roomRemoved = roomRemoved;
     }
 
@@ -40,6 +51,8 @@ final class RoomTableForgetting
     void start()
     {
         roomSource.reset();
+        roomTombstones.clear();
+        roomCreations.clear();
         forgetting = state.rooms() > 0;
     }
 

@@ -300,21 +300,15 @@ final class SnapshotServer
     }
 
     /**
-     * Starts the rooms; a room source's go after how far this node has applied each stream now.
+     * Starts the rooms, after how far this node has applied each stream now: a joiner's room source's table is then
+     * not applied again from the streams, and a room of any table older than a removal its requester applied is
+     * skipped there ({@link RoomTombstones}).
      */
     private void beginRooms(final Session session)
     {
-        if (session.roomSource)
-        {
-            final int count = tableStreams.write(session.streamNodeIds, session.streamIncarnations,
-                session.streamSequences);
-            session.writer.beginRooms(session.streamNodeIds, session.streamIncarnations, session.streamSequences,
-                count);
-        }
-        else
-        {
-            session.writer.beginRooms();
-        }
+        final int count = session.withRooms ?
+            tableStreams.write(session.streamNodeIds, session.streamIncarnations, session.streamSequences) : 0;
+        session.writer.beginRooms(session.streamNodeIds, session.streamIncarnations, session.streamSequences, count);
     }
 
     private boolean floorsReached(final Session session)

@@ -89,6 +89,8 @@ final class SyncPublisher
     private final ControlQueue control;
     private ReplicationWindow window;
     private List<Member> coveredStreams = List.of();
+    private RoomTombstones roomTombstones;
+    private RoomCreations roomCreations;
     private long controlQueued;
     private long controlSent;
     private long controlOverflows;
@@ -139,6 +141,19 @@ final class SyncPublisher
     void coveredStreams(final List<Member> members)
     {
         this.coveredStreams = members;
+    }
+
+    /**
+     * Where this node's removals and creations get their sequence once published ({@link RoomTombstones},
+     * {@link RoomCreations}); without them (a publisher on its own) nothing is told.
+     *
+     * @param roomTombstones the removals applied here.
+     * @param roomCreations  the creations that made each room here.
+     */
+    void roomHistory(final RoomTombstones roomTombstones, final RoomCreations roomCreations)
+    {
+        this.roomTombstones = roomTombstones;
+        this.roomCreations = roomCreations;
     }
 
     /**
@@ -359,10 +374,18 @@ final class SyncPublisher
             if (announce)
             {
                 state.copyRoomMetadata(roomId, target, at + Long.BYTES);
+                if (null != roomCreations)
+                {
+                    roomCreations.onOwnCreationPublished(roomId, lastClaimedBroadcastSequence());
+                }
             }
             else if (removal)
             {
                 CoveredCreations.writeCovered(coveredStreams, roomRemovedEncoder.wrap(target, at), coveredCount);
+                if (null != roomTombstones)
+                {
+                    roomTombstones.onOwnRemovalPublished(roomId, lastClaimedBroadcastSequence());
+                }
             }
             it.remove();
             published++;

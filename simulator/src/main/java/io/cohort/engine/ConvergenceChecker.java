@@ -197,10 +197,11 @@ final class ConvergenceChecker implements SimChecker
      * same rooms is not yet an invariant: rooms have no owner and their changes carry only part of their causality.
      * A removal that reaches a node before the creation it undid ({@link CoveredCreations}), and a joiner's room table
      * holding a removal whose creation it would replay ({@link RoomTableStreams}), and a joiner that removes a room
-     * before a member's snapshot of it opens ({@link JoinDriver} waits for them), are handled. Left: a member's whole
-     * table, sent to a node that joined with it at once, older than a removal that node applied, adds the room back
-     * (a table only adds rooms), about 1 run in 20,000. Such runs are counted, and
-     * {@value #STRICT_ROOMS_PROPERTY}{@code =true} fails them.
+     * before a member's snapshot of it opens ({@link JoinDriver} waits for them), and a member's whole table older
+     * than a removal the node loading it applied ({@link RoomTombstones}), are handled. Left: a removal lost with the
+     * message that carried it (a desync) is not sent again, and a room created by two nodes at once and removed by a
+     * third that had applied one creation is kept where the other creation comes after the removal. Such runs are
+     * counted, and {@value #STRICT_ROOMS_PROPERTY}{@code =true} fails them.
      */
     private void compareRoomTables(final List<SimNode> nodes)
     {

@@ -148,6 +148,30 @@ class RoomRemovalTest
     }
 
     @Test
+    void shouldKeepARoomMadeAgainAfterItsRemovalWhereTheCreationArrivesFirst()
+    {
+        // The second node's frames reach the third 30 ms late: the first node applies the second's removal and makes
+        // the room again before the removal reaches the third, which applies the creation first (the room is still
+        // there) and the removal after it.
+        final long late = first.createRoom("late");
+        network.runFor(ms(50));
+        slowLink(second, third);
+        assertEquals(StateResult.ROOM_REMOVED, second.core().removeRoom(late));
+        assertTrue(network.runUntil(() -> !first.state().roomExists(late), ms(10)), "the first applied it");
+        assertEquals(late, first.createRoom("late"));
+        assertTrue(network.runUntil(() -> second.state().roomExists(late), ms(10)), "the creation is on its way");
+
+        network.runFor(ms(100));
+        for (final SimNode node : nodes)
+        {
+            assertTrue(node.state().roomExists(late), node + " lacks a room made again after its removal");
+        }
+        assertEquals(1, third.core().roomCreations().removalsOutrun(), "the removal had not seen the creation");
+        assertEquals(0, first.core().roomCreations().removalsOutrun());
+        assertHeldEverywhere("the other room is untouched");
+    }
+
+    @Test
     void shouldNotMakeAtAJoinerARoomItsTableHoldsRemovedWhenItReplaysTheCreation()
     {
         // The joiner's commands to the third node are lost until the room is gone, so the third node's snapshot
@@ -188,6 +212,32 @@ class RoomRemovalTest
             assertFalse(node.state().roomExists(late), node + " holds a room removed everywhere else");
         }
         assertEquals(1, first.core().coveredCreations().creationsUndone());
+        assertHeldEverywhere("the other room is untouched");
+    }
+
+    @Test
+    void shouldNotMakeARoomAgainFromAMembersTableOlderThanItsRemoval()
+    {
+        // The first node created the room, so its snapshot carries its whole room table; the third node's frames
+        // reach it 30 ms late, so that table still holds the room the third removed when the second node, which
+        // applied the removal, loads it (its sync of the first starts over: a desync).
+        final long late = first.createRoom("late");
+        network.runFor(ms(50));
+        slowLink(third, first);
+        assertEquals(StateResult.ROOM_REMOVED, third.core().removeRoom(late));
+        assertTrue(network.runUntil(() -> !second.state().roomExists(late), ms(10)), "the second applied it");
+        assertTrue(first.state().roomExists(late), "the removal is still on its way to the first node");
+
+        second.core().memberSync().restart(second.core().member(first.nodeId()), second.core().nowNs());
+        assertTrue(network.runUntil(this::allRunningAndSynced, ms(1000)), () -> second + " " + second.core().state());
+        assertTrue(first.state().roomExists(late), "the second loaded the first's table before the removal arrived");
+
+        network.runFor(ms(100));
+        for (final SimNode node : nodes)
+        {
+            assertFalse(node.state().roomExists(late), node + " holds a room removed everywhere else");
+        }
+        assertEquals(1, second.core().roomTombstones().tableRoomsSkipped(), "the table's room was skipped");
         assertHeldEverywhere("the other room is untouched");
     }
 

@@ -2,7 +2,8 @@ package io.cohort.state;
 
 /**
  * Told by a {@link SnapshotLoader} when an owner's rows are loaded and their digest verified, so that the
- * engine replays that owner's buffered sync messages with a sequence above {@code ownerSequence}.
+ * engine replays that owner's buffered sync messages with a sequence above {@code ownerSequence}; asked whether each
+ * room of the snapshot's table is to be made here.
  */
 @FunctionalInterface
 public interface SnapshotLoadListener
@@ -37,5 +38,18 @@ public interface SnapshotLoadListener
     {
         throw new IllegalStateException("a sliced snapshot of ownerNodeId=" + ownerNodeId +
             " needs its digest checked after replay, which this listener does not do");
+    }
+
+    /**
+     * Whether a room of the snapshot's room table is to be made here. A room table only adds rooms, and the sender's
+     * copy may be older than a removal this node has applied (the engine keeps tombstones of those): such a room is
+     * skipped, counted by {@link SnapshotLoader#roomsSkipped()}. By default every room is made.
+     *
+     * @param roomId the room, already checked well formed.
+     * @return true to make it here (or find it made), false to skip it.
+     */
+    default boolean admitsRoom(long roomId)
+    {
+        return true;
     }
 }

@@ -43,6 +43,7 @@ public final class SnapshotLoader
     private int nextChunkIndex;
     private long ownersLoaded;
     private long roomsLoaded;
+    private long roomsSkipped;
     private long countsLoaded;
 
     private SnapshotLoadResult failure;
@@ -83,6 +84,7 @@ public final class SnapshotLoader
         nextChunkIndex = 0;
         ownersLoaded = 0;
         roomsLoaded = 0;
+        roomsSkipped = 0;
         countsLoaded = 0;
         loadedOwners.clear();
         failure = null;
@@ -184,6 +186,11 @@ public final class SnapshotLoader
         {
             roomDecoder.wrap(roomsBuffer, position, 0);
             position += roomDecoder.encodedLength();
+            if (!listener.admitsRoom(roomDecoder.roomId()))
+            {
+                roomsSkipped++;
+                continue;
+            }
             final StateResult result = state.createRoom(roomDecoder);
             if (result.isRefusal())
             {
@@ -403,6 +410,16 @@ public final class SnapshotLoader
     public long roomsLoaded()
     {
         return roomsLoaded;
+    }
+
+    /**
+     * Rooms of the table skipped so far: the listener did not admit them ({@link SnapshotLoadListener#admitsRoom}).
+     *
+     * @return the number of rooms.
+     */
+    public long roomsSkipped()
+    {
+        return roomsSkipped;
     }
 
     /**

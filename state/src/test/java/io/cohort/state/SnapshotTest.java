@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -234,6 +235,40 @@ class SnapshotTest
         assertEquals(SnapshotLoadResult.COMPLETE, loadAll(loader), loader.failureDescription());
         assertEquals(300, loader.roomsLoaded());
         assertEquals(source.rooms(), target.rooms());
+    }
+
+    @Test
+    void shouldSkipTheRoomsItsListenerDoesNotAdmitAndLoadTheRestAsBefore()
+    {
+        fillSource(200, new Random(17));
+        target = new SubscriptionState(context(RECEIVER), (roomId, previousCount, newCount) -> { });
+        writeSnapshot(REMOTE_A);
+        final Set<Long> refused = new HashSet<>();
+        final SnapshotLoader loader = new SnapshotLoader(target, new SnapshotLoadListener()
+        {
+            public void onOwnerLoaded(final long owner, final long incarnation, final long sequence, final long rows)
+            {
+                ownersLoaded.put(owner, new long[]{ incarnation, sequence, rows });
+            }
+
+            public boolean admitsRoom(final long roomId)
+            {
+                // Every third room is older than a removal the receiver applied.
+                return roomId % 3 != 0 || !refused.add(roomId);
+            }
+        });
+
+        assertEquals(SnapshotLoadResult.COMPLETE, loadAll(loader), loader.failureDescription());
+        assertTrue(refused.size() > 40, "refused=" + refused.size());
+        assertEquals(refused.size(), loader.roomsSkipped());
+        assertEquals(200 - refused.size(), loader.roomsLoaded());
+        assertEquals(200 - refused.size(), target.rooms());
+        for (final long room : refused)
+        {
+            assertTrue(source.roomExists(room));
+            assertFalse(target.roomExists(room), "room " + room + " was not admitted");
+        }
+        assertEquals(source.ownerRows(REMOTE_A), ownersLoaded.get(REMOTE_A)[2], "the rows load as before");
     }
 
     @Test

@@ -127,8 +127,9 @@ public final class CounterType
     public static final int NODE_ROOMS_ANNOUNCED_AGAIN = 313;
     /**
      * Room creations of members this node skipped because a removal that covered them arrived first: the remover had
-     * applied the creation, this node had not yet (a slower link from the creator). Each is a room that would
-     * otherwise have stayed on this node alone.
+     * applied the creation, this node had not yet (a slower link from the creator); and rooms of a member's room
+     * table (sent when this node syncs the member again) that this node skipped because the member had not applied a
+     * removal of the room this node had. Each is a room that would otherwise have stayed on this node alone.
      */
     public static final int NODE_ROOM_CREATIONS_UNDONE = 314;
 
