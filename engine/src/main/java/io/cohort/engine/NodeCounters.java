@@ -43,6 +43,7 @@ final class NodeCounters implements AutoCloseable
     private final AtomicCounter roomsWanted;
     private final AtomicCounter roomsAnnouncedAgain;
     private final AtomicCounter roomCreationsUndone;
+    private final AtomicCounter roomRemovalsOutrun;
     private long nextUpdateNs = Long.MIN_VALUE;
 
     NodeCounters(final CountersManager countersManager, final long incarnation)
@@ -75,6 +76,8 @@ final class NodeCounters implements AutoCloseable
             CounterType.NODE_ROOMS_ANNOUNCED_AGAIN);
         roomCreationsUndone = countersManager.newCounter("node room creations undone",
             CounterType.NODE_ROOM_CREATIONS_UNDONE);
+        roomRemovalsOutrun = countersManager.newCounter("node room removals outrun",
+            CounterType.NODE_ROOM_REMOVALS_OUTRUN);
         this.incarnation.setRelease(incarnation);
         state.setRelease(NodeState.STARTING.code());
         members.setRelease(1);
@@ -120,6 +123,7 @@ final class NodeCounters implements AutoCloseable
         roomsAnnouncedAgain.setRelease(publisher.roomsAnnouncedAgain());
         roomCreationsUndone.setRelease(
             core.coveredCreations().creationsUndone() + core.roomTombstones().tableRoomsSkipped());
+        roomRemovalsOutrun.setRelease(core.roomCreations().removalsOutrun());
         heartbeat.setRelease(System.currentTimeMillis());
         return 1;
     }

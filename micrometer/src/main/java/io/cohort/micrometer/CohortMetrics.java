@@ -59,7 +59,9 @@ import java.util.function.ToDoubleFunction;
  *   for: a member had subscribers in a room whose creation it never applied),
  *   {@code cohort_node_rooms_announced_again_total} (rooms it announced again for its subscribers) and
  *   {@code cohort_node_room_creations_undone_total} (members' room creations it skipped because a removal that
- *   covered them arrived first, and rooms of a member's room table older than a removal it had applied).</li>
+ *   covered them arrived first, and rooms of a member's room table older than a removal it had applied) and
+ *   {@code cohort_node_room_removals_outrun_total} (members' room removals it did not apply because a creation
+ *   their sender had not seen came first).</li>
  * </ul>
  * Per-peer counters, tagged {@code peer} (the peer's node id, 16 hex digits, as in the logs and {@code cohort stat}):
  * {@code cohort_peer_gaps_total}, {@code _duplicates}, {@code _reorders}, {@code _bad_frames}, {@code _lost_tails},
@@ -101,6 +103,8 @@ public final class CohortMetrics implements MeterBinder, AutoCloseable
         new Counted("cohort.node.room.creations.undone", CounterType.NODE_ROOM_CREATIONS_UNDONE, null,
             "Members' room creations this node skipped because a removal that covered them arrived first, and " +
                 "rooms of a member's room table older than a removal it had applied"),
+        new Counted("cohort.node.room.removals.outrun", CounterType.NODE_ROOM_REMOVALS_OUTRUN, null,
+            "Members' room removals this node did not apply because a creation their sender had not seen came first"),
         new Counted("cohort.flow.lagging.accusations", CounterType.FLOW_LAGGING_ACCUSATIONS, null,
             "Replicas this node asked the cluster to remove for lagging behind its stream"),
         total("cohort.node.received.frames", CounterType.PEER_FRAMES, null, "Frames received from peers"),

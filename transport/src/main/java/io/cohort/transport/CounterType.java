@@ -132,6 +132,12 @@ public final class CounterType
      * removal of the room this node had. Each is a room that would otherwise have stayed on this node alone.
      */
     public static final int NODE_ROOM_CREATIONS_UNDONE = 314;
+    /**
+     * Members' room removals this node did not apply because a creation of the room their sender had not seen was
+     * applied here first (a node made the room again after it applied the removal, and its creation reached this node
+     * first). Each is a room that would otherwise have been missing on this node alone.
+     */
+    public static final int NODE_ROOM_REMOVALS_OUTRUN = 315;
 
     private CounterType()
     {

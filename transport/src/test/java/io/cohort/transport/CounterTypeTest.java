@@ -69,6 +69,7 @@ class CounterTypeTest
         pinned.put("NODE_ROOMS_WANTED", 312);
         pinned.put("NODE_ROOMS_ANNOUNCED_AGAIN", 313);
         pinned.put("NODE_ROOM_CREATIONS_UNDONE", 314);
+        pinned.put("NODE_ROOM_REMOVALS_OUTRUN", 315);
 
         final Map<String, Integer> declared = new LinkedHashMap<>();
         for (final Field field : CounterType.class.getDeclaredFields())

@@ -27,11 +27,12 @@ final class StatFormat
             view.value(CounterType.NODE_CONNECTIONS, 0), view.value(CounterType.NODE_SUBSCRIPTIONS, 0),
             view.value(CounterType.NODE_EVICTIONS, 0), view.value(CounterType.NODE_ERRORS, 0)));
         out.append(String.format(Locale.ROOT, "  stalls %d (over 50 ms; %d working)  longest stall %d ms  " +
-            "rooms wanted %d  announced again %d  creations undone %d%n",
+            "rooms wanted %d  announced again %d  creations undone %d  removals outrun %d%n",
             view.value(CounterType.NODE_STALLS, 0), view.value(CounterType.NODE_WORKING_STALLS, 0),
             view.value(CounterType.NODE_LONGEST_STALL_MS, 0), view.value(CounterType.NODE_ROOMS_WANTED, 0),
             view.value(CounterType.NODE_ROOMS_ANNOUNCED_AGAIN, 0),
-            view.value(CounterType.NODE_ROOM_CREATIONS_UNDONE, 0)));
+            view.value(CounterType.NODE_ROOM_CREATIONS_UNDONE, 0),
+            view.value(CounterType.NODE_ROOM_REMOVALS_OUTRUN, 0)));
         out.append(String.format(Locale.ROOT,
             "  in   %s  %d msgs (%s)  %d frames  gaps %d  dups %d  reorders %d  bad %d  lost tails %d%n",
             bytes(total(view, CounterType.PEER_BYTES)), total(view, CounterType.PEER_MESSAGES),

@@ -102,6 +102,7 @@ final class StatJson
         field(out, "roomsWanted", view.value(CounterType.NODE_ROOMS_WANTED, 0));
         field(out, "roomsAnnouncedAgain", view.value(CounterType.NODE_ROOMS_ANNOUNCED_AGAIN, 0));
         field(out, "roomCreationsUndone", view.value(CounterType.NODE_ROOM_CREATIONS_UNDONE, 0));
+        field(out, "roomRemovalsOutrun", view.value(CounterType.NODE_ROOM_REMOVALS_OUTRUN, 0));
         field(out, "bytesIn", total(view, CounterType.PEER_BYTES));
         field(out, "messagesIn", total(view, CounterType.PEER_MESSAGES));
         field(out, "framesIn", total(view, CounterType.PEER_FRAMES));

@@ -135,6 +135,7 @@ class CohortStatCheckTest
         assertEquals(0L, view.get("roomsWanted"), "alone, a node has no member to miss a room of");
         assertEquals(0L, view.get("roomsAnnouncedAgain"));
         assertEquals(0L, view.get("roomCreationsUndone"));
+        assertEquals(0L, view.get("roomRemovalsOutrun"));
         assertTrue((Long)view.get("statusAgeMs") <= NodeView.STALE_MS, view.toString());
         assertTrue(out().endsWith("}\n"), "one object, one line: " + out());
         assertEquals(1, out().lines().count(), out());
