@@ -51,8 +51,7 @@ final class ClusterCore
     private final FlowReporter flowReporter;
     private final ReplicaApplier applier;
     private final CoveredCreations coveredCreations;
-    private final RoomTombstones roomTombstones;
-    private final RoomCreations roomCreations;
+    private final RoomHistory roomHistory;
     private final MemberSync memberSync;
     private final RoomTableForgetting roomTableForgetting;
     private final SnapshotServer snapshotServer;
@@ -120,18 +119,17 @@ final class ClusterCore
         final ReplicaObserver replicaObserver =
             context.listener() instanceof ReplicaObserver ? (ReplicaObserver)context.listener() : null;
         this.coveredCreations = new CoveredCreations(nodeId, roster::member);
-        this.roomTombstones = new RoomTombstones(nodeId, incarnation, state::roomExists);
-        this.roomCreations = new RoomCreations(nodeId, incarnation);
+        this.roomHistory = new RoomHistory(nodeId, incarnation, state::roomExists);
         publisher.coveredStreams(members);
-        publisher.roomHistory(roomTombstones, roomCreations);
+        publisher.roomHistory(roomHistory);
         this.applier = new ReplicaApplier(
-            state, listener, replicaObserver, errorHandler, publisher, coveredCreations, roomTombstones, roomCreations);
+            state, listener, replicaObserver, errorHandler, publisher, coveredCreations, roomHistory);
         this.sliceBudget = new SliceBudget(context.sliceBudgetNs());
         this.localHealth = new LocalHealth(context.heartbeatTimeoutNs());
         this.memberSync = new MemberSync(context, transport, state, commands, pending, applier, sliceBudget,
-            members, roomTombstones, this::onMemberSynced);
+            members, roomHistory, this::onMemberSynced);
         this.roomTableForgetting = new RoomTableForgetting(
-            state, memberSync.roomSource(), roomTombstones, roomCreations, applier::roomRemoved);
+            state, memberSync.roomSource(), roomHistory, applier::roomRemoved);
         this.joinDriver = new JoinDriver(context, transport, commands, pending, this);
         this.snapshotServer = new SnapshotServer(context, transport, state, publisher, commands, sliceBudget,
             new RoomTableStreams(nodeId, incarnation, roster, publisher, coveredCreations));
@@ -385,19 +383,11 @@ final class ClusterCore
     }
 
     /**
-     * @return the removals applied here of rooms still absent here, which an older room table must not undo.
+     * @return the recent creations and removals applied here of each room.
      */
-    RoomTombstones roomTombstones()
+    RoomHistory roomHistory()
     {
-        return roomTombstones;
-    }
-
-    /**
-     * @return the creations that made each room here, which a removal that had not seen them does not undo.
-     */
-    RoomCreations roomCreations()
-    {
-        return roomCreations;
+        return roomHistory;
     }
 
     /**
@@ -885,8 +875,7 @@ final class ClusterCore
         final StateResult result = state.createRoom(roomId, metadata, offset, length);
         if (StateResult.ROOM_CREATED == result)
         {
-            roomTombstones.onCreated(roomId);
-            roomCreations.onOwnCreation(roomId);
+            roomHistory.onOwnCreation(roomId);
             publisher.roomCreated(roomId);
             applier.roomCreated(roomId, roomScratch);
         }
@@ -903,8 +892,7 @@ final class ClusterCore
         final StateResult result = state.removeRoom(roomId);
         if (StateResult.ROOM_REMOVED == result)
         {
-            roomTombstones.onOwnRemoval(roomId);
-            roomCreations.onRemoved(roomId);
+            roomHistory.onOwnRemoval(roomId);
             publisher.roomRemoved(roomId);
             applier.roomRemoved(roomId);
         }

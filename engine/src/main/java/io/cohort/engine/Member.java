@@ -100,7 +100,7 @@ final class Member
     long roomTableThrough = -1;
     /**
      * How far the room table of its current snapshot reflects each stream, as the snapshot's chunks said
-     * ({@link RoomTombstones}); made with its first snapshot's loader.
+     * ({@link RoomHistory}); made with its first snapshot's loader.
      */
     TableStreams tableStreams;
     /** Sequence of the last broadcast message received from it, state-changing or not. */

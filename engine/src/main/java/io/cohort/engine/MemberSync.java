@@ -87,7 +87,7 @@ final class MemberSync
     private final SnapshotChunkDecoder chunkDecoder = new SnapshotChunkDecoder();
     private long nowNs;
     private final RoomSource roomSource;
-    private final RoomTombstones roomTombstones;
+    private final RoomHistory roomHistory;
     private final int maxTableStreams;
 
     /**
@@ -147,10 +147,10 @@ final class MemberSync
         final ReplicaApplier applier,
         final SliceBudget budget,
         final List<Member> members,
-        final RoomTombstones roomTombstones,
+        final RoomHistory roomHistory,
         final SyncedHandler syncedHandler)
     {
-        this.roomTombstones = roomTombstones;
+        this.roomHistory = roomHistory;
         this.maxTableStreams = context.codecLimits().maxMembers() + 1;
         this.roomSource = new RoomSource(members, maxTableStreams);
         this.budget = budget;
@@ -663,7 +663,7 @@ final class MemberSync
                 public boolean admitsRoom(final long roomId)
                 {
                     // A room of the member's table older than a removal applied here is not made again.
-                    return !roomTombstones.outdates(roomId, member.tableStreams);
+                    return !roomHistory.outdates(roomId, member.tableStreams);
                 }
             });
             member.tableStreams = new TableStreams(maxTableStreams);

@@ -122,8 +122,8 @@ final class NodeCounters implements AutoCloseable
         roomsWanted.setRelease(publisher.roomsWanted());
         roomsAnnouncedAgain.setRelease(publisher.roomsAnnouncedAgain());
         roomCreationsUndone.setRelease(
-            core.coveredCreations().creationsUndone() + core.roomTombstones().tableRoomsSkipped());
-        roomRemovalsOutrun.setRelease(core.roomCreations().removalsOutrun());
+            core.coveredCreations().creationsUndone() + core.roomHistory().tableRoomsSkipped());
+        roomRemovalsOutrun.setRelease(core.roomHistory().removalsOutrun());
         heartbeat.setRelease(System.currentTimeMillis());
         return 1;
     }

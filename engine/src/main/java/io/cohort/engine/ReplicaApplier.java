@@ -27,8 +27,7 @@ final class ReplicaApplier
     private final LatencyStageObserver stageObserver;
     private final SyncPublisher publisher;
     private final CoveredCreations coveredCreations;
-    private final RoomTombstones roomTombstones;
-    private final RoomCreations roomCreations;
+    private final RoomHistory roomHistory;
     private final RoomCountDecoder roomCountDecoder = new RoomCountDecoder();
     private final RoomCreatedDecoder roomCreatedDecoder = new RoomCreatedDecoder();
     private final RoomRemovedDecoder roomRemovedDecoder = new RoomRemovedDecoder();
@@ -42,8 +41,7 @@ final class ReplicaApplier
      * @param publisher       this node's stream, for the room changes applying a member's makes necessary: a room
      *                        kept in use announced again, a room missed asked for, a removal not yet published dropped.
      * @param coveredCreations the creations removals this node applied first have undone.
-     * @param roomTombstones   the removals applied here of rooms still absent here.
-     * @param roomCreations    the creations that made each room here.
+     * @param roomHistory      the rooms' recent creations and removals applied here.
      */
     ReplicaApplier(
         final SubscriptionState state,
@@ -52,11 +50,9 @@ final class ReplicaApplier
         final ErrorHandler errorHandler,
         final SyncPublisher publisher,
         final CoveredCreations coveredCreations,
-        final RoomTombstones roomTombstones,
-        final RoomCreations roomCreations)
+        final RoomHistory roomHistory)
     {
-        this.roomTombstones = roomTombstones;
-        this.roomCreations = roomCreations;
+        this.roomHistory = roomHistory;
         this.publisher = publisher;
         this.coveredCreations = coveredCreations;
         this.state = state;
@@ -99,14 +95,14 @@ final class ReplicaApplier
             roomChangesInTable++;
             if (MessageType.ROOM_REMOVED == type)
             {
-                tombstone(member, sequence, roomRemovedDecoder.wrap(buffer, offset, length).roomId());
+                removalApplied(member, sequence, roomRemovedDecoder.wrap(buffer, offset, length).roomId());
             }
             else
             {
                 final long roomId = roomCreatedDecoder.wrap(buffer, offset, length).roomId();
                 if (state.roomExists(roomId))
                 {
-                    roomCreations.onCreation(roomId, member.nodeId, member.incarnation, sequence);
+                    roomHistory.onCreation(roomId, member.nodeId, member.incarnation, sequence);
                 }
             }
             return;
@@ -158,11 +154,10 @@ final class ReplicaApplier
                 final StateResult result = state.createRoom(room);
                 if (StateResult.ROOM_CREATED == result || StateResult.ROOM_EXISTS == result)
                 {
-                    roomCreations.onCreation(room.roomId(), member.nodeId, member.incarnation, sequence);
+                    roomHistory.onCreation(room.roomId(), member.nodeId, member.incarnation, sequence);
                 }
                 if (StateResult.ROOM_CREATED == result)
                 {
-                    roomTombstones.onCreated(room.roomId());
                     // A removal of this room made here and not yet published would now undo the member's creation
                     // everywhere but here: the creation, applied after it, wins.
                     publisher.roomCreatedByMember(room.roomId());
@@ -181,7 +176,7 @@ final class ReplicaApplier
                 final RoomRemovedDecoder removal = roomRemovedDecoder.wrap(buffer, offset, length);
                 final long roomId = removal.roomId();
                 coveredCreations.onRemoval(removal);
-                if (RoomRemovedDecoder.BODY_LENGTH != length && roomCreations.outrun(removal, member.nodeId,
+                if (RoomRemovedDecoder.BODY_LENGTH != length && roomHistory.outrun(removal, member.nodeId,
                     member.incarnation))
                 {
                     // A creation of the room the remover had not seen was applied here first: it wins, as it does
@@ -189,10 +184,9 @@ final class ReplicaApplier
                     break;
                 }
                 final StateResult result = state.removeRoom(roomId);
-                tombstone(member, sequence, roomId);
+                removalApplied(member, sequence, roomId);
                 if (StateResult.ROOM_REMOVED == result)
                 {
-                    roomCreations.onRemoved(roomId);
                     roomRemoved(roomId);
                 }
                 else if (StateResult.ROOM_IN_USE == result && state.localCount(roomId) > 0)
@@ -213,13 +207,13 @@ final class ReplicaApplier
 
     /**
      * A member's removal of a room is applied (or was, in the room table loaded from the room source): a room left
-     * absent is tombstoned, so that an older table loaded later does not make it again here alone.
+     * absent keeps it as its last change, so that an older table loaded later does not make it again here alone.
      */
-    private void tombstone(final Member member, final long sequence, final long roomId)
+    private void removalApplied(final Member member, final long sequence, final long roomId)
     {
         if (!state.roomExists(roomId))
         {
-            roomTombstones.onRemoved(roomId, member.nodeId, member.incarnation, sequence);
+            roomHistory.onRemoval(roomId, member.nodeId, member.incarnation, sequence);
         }
     }
 

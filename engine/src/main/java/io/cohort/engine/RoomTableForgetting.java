@@ -18,29 +18,25 @@ final class RoomTableForgetting
 
     private final SubscriptionState state;
     private final RoomSource roomSource;
-    private final RoomTombstones roomTombstones;
-    private final RoomCreations roomCreations;
+    private final RoomHistory roomHistory;
     private final LongConsumer roomRemoved;
     private boolean forgetting;
 
     /**
      * @param state       the node's state.
      * @param roomSource     which snapshots carry the rooms to this node: it starts over.
-     * @param roomTombstones the removals applied here: none of them matters to the next cluster's tables.
-     * @param roomCreations  the creations that made each room here: forgotten with the rooms.
+     * @param roomHistory    the rooms' recent changes: forgotten with the rooms.
      * @param roomRemoved    told each room forgotten.
      */
     RoomTableForgetting(
         final SubscriptionState state,
         final RoomSource roomSource,
-        final RoomTombstones roomTombstones,
-        final RoomCreations roomCreations,
+        final RoomHistory roomHistory,
         final LongConsumer roomRemoved)
     {
         this.state = state;
         this.roomSource = roomSource;
-        this.roomTombstones = roomTombstones;
-        this.roomCreations = roomCreations;
+        this.roomHistory = roomHistory;
         this.roomRemoved = roomRemoved;
     }
 
@@ -51,8 +47,7 @@ final class RoomTableForgetting
     void start()
     {
         roomSource.reset();
-        roomTombstones.clear();
-        roomCreations.clear();
+        roomHistory.clear();
         forgetting = state.rooms() > 0;
     }
 

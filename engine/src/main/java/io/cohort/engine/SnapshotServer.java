@@ -302,7 +302,7 @@ final class SnapshotServer
     /**
      * Starts the rooms, after how far this node has applied each stream now: a joiner's room source's table is then
      * not applied again from the streams, and a room of any table older than a removal its requester applied is
-     * skipped there ({@link RoomTombstones}).
+     * skipped there ({@link RoomHistory}).
      */
     private void beginRooms(final Session session)
     {

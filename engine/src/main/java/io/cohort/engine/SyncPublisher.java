@@ -89,8 +89,7 @@ final class SyncPublisher
     private final ControlQueue control;
     private ReplicationWindow window;
     private List<Member> coveredStreams = List.of();
-    private RoomTombstones roomTombstones;
-    private RoomCreations roomCreations;
+    private RoomHistory roomHistory;
     private long controlQueued;
     private long controlSent;
     private long controlOverflows;
@@ -144,16 +143,14 @@ final class SyncPublisher
     }
 
     /**
-     * Where this node's removals and creations get their sequence once published ({@link RoomTombstones},
-     * {@link RoomCreations}); without them (a publisher on its own) nothing is told.
+     * Where this node's room changes get their sequence once published; without it (a publisher on its own) nothing
+     * is told.
      *
-     * @param roomTombstones the removals applied here.
-     * @param roomCreations  the creations that made each room here.
+     * @param roomHistory the rooms' recent changes applied here.
      */
-    void roomHistory(final RoomTombstones roomTombstones, final RoomCreations roomCreations)
+    void roomHistory(final RoomHistory roomHistory)
     {
-        this.roomTombstones = roomTombstones;
-        this.roomCreations = roomCreations;
+        this.roomHistory = roomHistory;
     }
 
     /**
@@ -374,17 +371,17 @@ final class SyncPublisher
             if (announce)
             {
                 state.copyRoomMetadata(roomId, target, at + Long.BYTES);
-                if (null != roomCreations)
+                if (null != roomHistory)
                 {
-                    roomCreations.onOwnCreationPublished(roomId, lastClaimedBroadcastSequence());
+                    roomHistory.onOwnChangePublished(roomId, false, lastClaimedBroadcastSequence());
                 }
             }
             else if (removal)
             {
                 CoveredCreations.writeCovered(coveredStreams, roomRemovedEncoder.wrap(target, at), coveredCount);
-                if (null != roomTombstones)
+                if (null != roomHistory)
                 {
-                    roomTombstones.onOwnRemovalPublished(roomId, lastClaimedBroadcastSequence());
+                    roomHistory.onOwnChangePublished(roomId, true, lastClaimedBroadcastSequence());
                 }
             }
             it.remove();

@@ -198,8 +198,8 @@ final class ConvergenceChecker implements SimChecker
      * A removal that reaches a node before the creation it undid ({@link CoveredCreations}), and a joiner's room table
      * holding a removal whose creation it would replay ({@link RoomTableStreams}), and a joiner that removes a room
      * before a member's snapshot of it opens ({@link JoinDriver} waits for them), and a member's whole table older
-     * than a removal the node loading it applied ({@link RoomTombstones}), and a creation made after a removal that
-     * reaches a node before the removal ({@link RoomCreations}), are handled. Left (about 1 run in 30,000): a joiner
+     * than a removal the node loading it applied, and a creation made after a removal that reaches a node before the
+     * removal ({@link RoomHistory}), are handled. Left (about 1 run in 30,000): a joiner
      * whose source's table held a removal it never applied itself loads the older table of a node that joined beside
      * it; a removal lost with the message that carried it (a desync) is not sent again; and a room created by two
      * nodes at once and removed by a third that had applied one creation. Such runs are counted, and

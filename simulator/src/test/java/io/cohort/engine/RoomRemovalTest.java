@@ -166,8 +166,8 @@ class RoomRemovalTest
         {
             assertTrue(node.state().roomExists(late), node + " lacks a room made again after its removal");
         }
-        assertEquals(1, third.core().roomCreations().removalsOutrun(), "the removal had not seen the creation");
-        assertEquals(0, first.core().roomCreations().removalsOutrun());
+        assertEquals(1, third.core().roomHistory().removalsOutrun(), "the removal had not seen the creation");
+        assertEquals(0, first.core().roomHistory().removalsOutrun());
         assertHeldEverywhere("the other room is untouched");
     }
 
@@ -237,7 +237,7 @@ class RoomRemovalTest
         {
             assertFalse(node.state().roomExists(late), node + " holds a room removed everywhere else");
         }
-        assertEquals(1, second.core().roomTombstones().tableRoomsSkipped(), "the table's room was skipped");
+        assertEquals(1, second.core().roomHistory().tableRoomsSkipped(), "the table's room was skipped");
         assertHeldEverywhere("the other room is untouched");
     }
 

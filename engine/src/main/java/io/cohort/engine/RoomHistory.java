@@ -1,0 +1,304 @@
+package io.cohort.engine;
+
+import io.cohort.codec.RoomRemovedDecoder;
+import org.agrona.collections.Long2LongHashMap;
+
+import java.util.Arrays;
+import java.util.function.LongPredicate;
+
+/**
+ * The recent creations and removals applied here of each room, with the stream and sequence that carried each, so
+ * that rooms end the same on every node although their changes come from every node and streams are not ordered with
+ * each other. Two rules read it:
+ * <ul>
+ *   <li><b>A removal undoes only the creations its sender had seen.</b> A node X that applied Y's removal of a room
+ *   and then created it again made a room every node should hold; a third node that applies X's creation first (the
+ *   room still exists there: nothing changes) and Y's removal after it (a slower link from Y, or a joiner replaying
+ *   Y's buffer after X's) removed the room, and alone lacked it. A removal says how far its sender had applied each
+ *   member's stream ({@link RoomRemovedDecoder#coveredSequence}); a creation applied here since the room's last
+ *   removal, past that point on its creator's stream, is one the remover had not seen, and the room stays
+ *   ({@link #outrun}). {@link CoveredCreations} is the other half: a creation the remover had seen, arriving after
+ *   the removal, is skipped. A removal that says nothing of a creator's stream (a node that does not send the list,
+ *   or had dropped the creator by then) undoes that creator's creations as before.</li>
+ *   <li><b>An older table does not make a removed room again.</b> A room table only adds rooms. A member's whole
+ *   table, loaded when this node syncs it again (its copy went wrong) or syncs a node that joined beside it, may have
+ *   been read before its sender applied a removal this node has applied: loaded as it is, it made the room again here
+ *   alone. So a room whose last change here is a removal keeps it as a tombstone, the table comes with how far its
+ *   sender had applied each stream ({@link TableStreams}), and a room of the table is skipped while the sender had
+ *   applied less of the remover's stream than the removal ({@link #outdates}). A sender that had applied the removal
+ *   and still holds the room made it again later, and a table that says nothing of the remover's stream is loaded as
+ *   before: a room kept too long is the lesser fault than a room in use lost.</li>
+ * </ul>
+ * Each room's changes are chained from its latest; a removal ends the chain (creations before it are undone). This
+ * node's own changes are held as past every sequence ({@link #UNPUBLISHED}) until published. At most
+ * {@link #MAX_ENTRIES} changes are kept, the oldest written over first (for those the faults above are possible
+ * again, as before these rules). Allocates only while its arrays grow. Not thread safe: the node's thread only.
+ */
+final class RoomHistory
+{
+    /** The most changes kept: a bound on memory where rooms come and go all day. */
+    static final int MAX_ENTRIES = 65_536;
+    /** Sequence of a change by this node not yet published: no other node has seen it. */
+    static final long UNPUBLISHED = Long.MAX_VALUE;
+    private static final int INITIAL_CAPACITY = 64;
+    private static final long NONE = -1;
+
+    private final long nodeId;
+    private final long incarnation;
+    private final LongPredicate roomExists;
+    /** Each room's latest change, by its slot; earlier ones are chained from it by {@link #previousSlots}. */
+    private final Long2LongHashMap latestSlot = new Long2LongHashMap(NONE);
+    private long[] roomIds = new long[INITIAL_CAPACITY];
+    private long[] nodeIds = new long[INITIAL_CAPACITY];
+    private long[] incarnations = new long[INITIAL_CAPACITY];
+    private long[] sequences = new long[INITIAL_CAPACITY];
+    private boolean[] removals = new boolean[INITIAL_CAPACITY];
+    /** Which write filled each slot, so that a chain link to a slot written over since is seen as broken. */
+    private long[] writes = new long[INITIAL_CAPACITY];
+    private int[] previousSlots = new int[INITIAL_CAPACITY];
+    private long[] previousWrites = new long[INITIAL_CAPACITY];
+    private long writeCount;
+    private int used;
+    private int next;
+    private long removalsOutrun;
+    private long tableRoomsSkipped;
+
+    /**
+     * @param nodeId      this node, the author of its own changes.
+     * @param incarnation its incarnation.
+     * @param roomExists  whether a room exists here now (one made again by a table holds no tombstone).
+     */
+    RoomHistory(final long nodeId, final long incarnation, final LongPredicate roomExists)
+    {
+        this.nodeId = nodeId;
+        this.incarnation = incarnation;
+        this.roomExists = roomExists;
+    }
+
+    /**
+     * A member's creation of a room was applied here (the room exists now, made by it or before it).
+     *
+     * @param roomId             the room.
+     * @param creatorId          the member.
+     * @param creatorIncarnation its incarnation.
+     * @param sequence           the creation's sequence on its stream.
+     */
+    void onCreation(final long roomId, final long creatorId, final long creatorIncarnation, final long sequence)
+    {
+        record(roomId, creatorId, creatorIncarnation, sequence, false);
+    }
+
+    /**
+     * This node created a room; its creation is not published yet.
+     *
+     * @param roomId the room.
+     */
+    void onOwnCreation(final long roomId)
+    {
+        record(roomId, nodeId, incarnation, UNPUBLISHED, false);
+    }
+
+    /**
+     * A member's removal of a room was applied here (or was, in the table loaded from the room source) and the room
+     * is gone: its creations are undone, and the removal is its tombstone.
+     *
+     * @param roomId             the room.
+     * @param removerId          the member.
+     * @param removerIncarnation its incarnation.
+     * @param sequence           the removal's sequence on its stream.
+     */
+    void onRemoval(final long roomId, final long removerId, final long removerIncarnation, final long sequence)
+    {
+        record(roomId, removerId, removerIncarnation, sequence, true);
+    }
+
+    /**
+     * This node removed a room; its removal is not published yet.
+     *
+     * @param roomId the room.
+     */
+    void onOwnRemoval(final long roomId)
+    {
+        record(roomId, nodeId, incarnation, UNPUBLISHED, true);
+    }
+
+    /**
+     * This node's change of a room was published: its latest unpublished one of that kind gets its sequence.
+     *
+     * @param roomId   the room.
+     * @param removal  whether the change published is a removal (else a creation or an announcement).
+     * @param sequence its sequence on this node's stream.
+     */
+    void onOwnChangePublished(final long roomId, final boolean removal, final long sequence)
+    {
+        for (int slot = first(roomId); slot >= 0; slot = previous(slot))
+        {
+            if (removals[slot] == removal && nodeIds[slot] == nodeId && incarnations[slot] == incarnation &&
+                UNPUBLISHED == sequences[slot])
+            {
+                sequences[slot] = sequence;
+                return;
+            }
+            if (removals[slot])
+            {
+                return; // changes before the room's last removal are history
+            }
+        }
+    }
+
+    /**
+     * Whether a member's removal of a room misses a creation applied here since the room's last removal: one by
+     * another node past what the removal says the remover had applied of the creator's stream. Counted: the room
+     * then stays.
+     *
+     * @param removal            the removal, wrapped, with its covered list.
+     * @param removerId          the member that sent it.
+     * @param removerIncarnation its incarnation.
+     * @return true if a creation the remover had not seen made the room here.
+     */
+    boolean outrun(final RoomRemovedDecoder removal, final long removerId, final long removerIncarnation)
+    {
+        for (int slot = first(removal.roomId()); slot >= 0 && !removals[slot]; slot = previous(slot))
+        {
+            final long creatorId = nodeIds[slot];
+            final long creatorIncarnation = incarnations[slot];
+            if (creatorId == removerId && creatorIncarnation == removerIncarnation)
+            {
+                continue; // the remover's own creation is before its removal on its stream
+            }
+            final long covered = coveredSequence(removal, creatorId, creatorIncarnation);
+            if (NONE != covered && covered < sequences[slot])
+            {
+                removalsOutrun++;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a room of a member's table is older than the removal applied here last: its sender had not applied the
+     * removal when it began reading the table. Counted: such a room is skipped.
+     *
+     * @param roomId  a room of the table.
+     * @param streams how far the table reflects each stream.
+     * @return true if the room is to be skipped.
+     */
+    boolean outdates(final long roomId, final TableStreams streams)
+    {
+        final int slot = first(roomId);
+        if (slot < 0 || !removals[slot] || roomExists.test(roomId))
+        {
+            return false;
+        }
+        final long applied = streams.sequenceOf(nodeIds[slot], incarnations[slot]);
+        if (TableStreams.UNKNOWN == applied || applied >= sequences[slot])
+        {
+            return false;
+        }
+        tableRoomsSkipped++;
+        return true;
+    }
+
+    /**
+     * Forgets every change: this node's room table is emptied.
+     */
+    void clear()
+    {
+        latestSlot.clear();
+        used = 0;
+        next = 0;
+    }
+
+    /**
+     * @return members' removals not applied because a creation of the room their sender had not seen was applied
+     * here first.
+     */
+    long removalsOutrun()
+    {
+        return removalsOutrun;
+    }
+
+    /**
+     * @return rooms of members' tables skipped because a removal applied here was newer.
+     */
+    long tableRoomsSkipped()
+    {
+        return tableRoomsSkipped;
+    }
+
+    /**
+     * @return rooms with a change kept.
+     */
+    int rooms()
+    {
+        return latestSlot.size();
+    }
+
+    private void record(
+        final long roomId, final long authorId, final long authorIncarnation, final long sequence, final boolean removal)
+    {
+        final int slot = claimSlot(); // first: the slot it takes may have been the room's latest
+        final long latest = latestSlot.get(roomId);
+        roomIds[slot] = roomId;
+        nodeIds[slot] = authorId;
+        incarnations[slot] = authorIncarnation;
+        sequences[slot] = sequence;
+        removals[slot] = removal;
+        writes[slot] = ++writeCount;
+        previousSlots[slot] = (int)latest;
+        previousWrites[slot] = NONE == latest ? NONE : writes[(int)latest];
+        latestSlot.put(roomId, slot);
+    }
+
+    private static long coveredSequence(final RoomRemovedDecoder removal, final long nodeId, final long incarnation)
+    {
+        for (int i = 0, count = removal.coveredCount(); i < count; i++)
+        {
+            if (removal.coveredNodeId(i) == nodeId && removal.coveredIncarnation(i) == incarnation)
+            {
+                return removal.coveredSequence(i);
+            }
+        }
+        return NONE;
+    }
+
+    private int first(final long roomId)
+    {
+        return (int)latestSlot.get(roomId);
+    }
+
+    private int previous(final int slot)
+    {
+        final int previous = previousSlots[slot];
+        return previous >= 0 && writes[previous] == previousWrites[slot] ? previous : -1;
+    }
+
+    private int claimSlot()
+    {
+        if (used < MAX_ENTRIES)
+        {
+            if (used == roomIds.length)
+            {
+                final int capacity = Math.min(MAX_ENTRIES, 2 * used);
+                roomIds = Arrays.copyOf(roomIds, capacity);
+                nodeIds = Arrays.copyOf(nodeIds, capacity);
+                incarnations = Arrays.copyOf(incarnations, capacity);
+                sequences = Arrays.copyOf(sequences, capacity);
+                removals = Arrays.copyOf(removals, capacity);
+                writes = Arrays.copyOf(writes, capacity);
+                previousSlots = Arrays.copyOf(previousSlots, capacity);
+                previousWrites = Arrays.copyOf(previousWrites, capacity);
+            }
+            return used++;
+        }
+        final int slot = next;
+        next = (next + 1) % MAX_ENTRIES;
+        // The oldest change goes; a room whose latest it was keeps none (its earlier ones are older still).
+        if (latestSlot.get(roomIds[slot]) == slot)
+        {
+            latestSlot.remove(roomIds[slot]);
+        }
+        return slot;
+    }
+}
