@@ -57,7 +57,8 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * <b>Table streams.</b> A chunk with {@link #FLAG_TABLE_STREAMS} (of owner 0, before any room, with no count and no
  * room) carries instead, from offset 56, how far its sender had applied each stream when it began reading its rooms:
  * the rooms that follow hold every room change of those streams up to those sequences, so the receiver applies none of
- * them again (a change replayed twice across two streams may undo what a third stream's change did in between).
+ * them again (a change replayed twice across two streams may undo what a third stream's change did in between), and
+ * skips a room of them older than a removal it has applied (the sender had applied less of the remover's stream).
  * <pre>
  *  +---------------------------------------------------------------+
  *  |                       Stream Entries (s)                      | 56

@@ -23,7 +23,7 @@ final class RoomTableForgetting
     private boolean forgetting;
 
     /**
-     * @param state       the node's state.
+     * @param state          the node's state.
      * @param roomSource     which snapshots carry the rooms to this node: it starts over.
      * @param roomHistory    the rooms' recent changes: forgotten with the rooms.
      * @param roomRemoved    told each room forgotten.
