@@ -100,7 +100,7 @@ final class Member
     long roomTableThrough = -1;
     /**
      * How far the room table of its current snapshot reflects each stream, as the snapshot's chunks said
-     * ({@link RoomHistory}); made with its first snapshot's loader.
+     * ({@link RoomHistory}, {@link RoomSource}); made with its first snapshot's loader, emptied at each request.
      */
     TableStreams tableStreams;
     /** Sequence of the last broadcast message received from it, state-changing or not. */

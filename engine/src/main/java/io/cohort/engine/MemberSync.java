@@ -152,7 +152,7 @@ final class MemberSync
     {
         this.roomHistory = roomHistory;
         this.maxTableStreams = context.codecLimits().maxMembers() + 1;
-        this.roomSource = new RoomSource(members, maxTableStreams);
+        this.roomSource = new RoomSource(members);
         this.budget = budget;
         this.selfNodeId = context.nodeId();
         this.commandTimeoutNs = context.commandTimeoutNs();
@@ -473,11 +473,8 @@ final class MemberSync
         }
         if (chunk.hasTableStreams())
         {
+            // Read by the room history as the table's rooms load, and by the room source once the source's are loaded.
             member.tableStreams.add(chunk);
-            if (roomSource.isAwaitedSource(member))
-            {
-                roomSource.onTableStreams(chunk);
-            }
         }
         if (SnapshotLoadResult.COMPLETE == result)
         {

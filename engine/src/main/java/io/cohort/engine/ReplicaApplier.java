@@ -176,8 +176,7 @@ final class ReplicaApplier
                 final RoomRemovedDecoder removal = roomRemovedDecoder.wrap(buffer, offset, length);
                 final long roomId = removal.roomId();
                 coveredCreations.onRemoval(removal);
-                if (RoomRemovedDecoder.BODY_LENGTH != length && roomHistory.outrun(removal, member.nodeId,
-                    member.incarnation))
+                if (roomHistory.outrun(removal, member.nodeId, member.incarnation))
                 {
                     // A creation of the room the remover had not seen was applied here first: it wins, as it does
                     // wherever it comes after the removal.

@@ -1,6 +1,5 @@
 package io.cohort.engine;
 
-import io.cohort.codec.SnapshotChunkDecoder;
 import io.cohort.codec.SnapshotRequestDecoder;
 
 import java.util.List;
@@ -38,8 +37,6 @@ final class RoomSource
     static final int DEFER = -1;
 
     private final List<Member> members;
-    /** How far the source had applied each stream when it began reading its rooms, as its chunks said. */
-    private final TableStreams sourceStreams;
     private Member source;
     private boolean sourceAsked;
     private boolean loaded;
@@ -48,13 +45,11 @@ final class RoomSource
     private boolean fellBack;
 
     /**
-     * @param members    this node's members, kept current by the core.
-     * @param maxStreams the most streams a source's rooms are sent with (every member and the source).
+     * @param members this node's members, kept current by the core.
      */
-    RoomSource(final List<Member> members, final int maxStreams)
+    RoomSource(final List<Member> members)
     {
         this.members = members;
-        sourceStreams = new TableStreams(maxStreams);
     }
 
     /**
@@ -68,7 +63,6 @@ final class RoomSource
         loaded = false;
         tableComplete = false;
         fellBack = false;
-        sourceStreams.clear();
         for (int i = 0, size = members.size(); i < size; i++)
         {
             members.get(i).roomTableThrough = -1;
@@ -111,7 +105,6 @@ final class RoomSource
                 return DEFER;
             }
             sourceAsked = true;
-            sourceStreams.clear();
             return SnapshotRequestDecoder.FLAG_ROOM_FLOORS;
         }
         return SnapshotRequestDecoder.FLAG_NO_ROOMS;
@@ -208,25 +201,18 @@ final class RoomSource
         if (member == source)
         {
             loaded = true;
-            applyTableStreams();
+            applyTableStreams(member.tableStreams);
             return true;
         }
         return false;
     }
 
     /**
-     * A chunk of the source's snapshot says how far it had applied some streams when it began reading its rooms.
-     * Kept until the rooms are loaded; entries past what this node can hold (a sender beyond the member limit) are
-     * not kept, and those streams' changes are replayed as before the source sent any.
-     *
-     * @param chunk a chunk of the awaited source's current snapshot, loaded.
+     * The source's rooms are loaded: how far its table reflected each stream, as the chunks of the snapshot loaded
+     * said, becomes each member's {@link Member#roomTableThrough}. A stream it did not name (or past what this node
+     * holds: a sender beyond the member limit) has its changes replayed as before the source sent any.
      */
-    void onTableStreams(final SnapshotChunkDecoder chunk)
-    {
-        sourceStreams.add(chunk);
-    }
-
-    private void applyTableStreams()
+    private void applyTableStreams(final TableStreams sourceStreams)
     {
         for (int i = 0, size = members.size(); i < size; i++)
         {
@@ -237,7 +223,6 @@ final class RoomSource
                 member.roomTableThrough = sequence;
             }
         }
-        sourceStreams.clear();
     }
 
     /**

@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * How far the room source's table reflects each stream, as its chunks say: taken over by the joiner's members only
- * once the source's rooms are loaded, only for the incarnation it names, dropped when the source is asked again
- * (its new table comes with new figures) and when the joiner forgets its table.
+ * once the source's rooms are loaded, only for the incarnation it names, only from the snapshot loaded (the member's
+ * figures are emptied when it is asked again, as {@link MemberSync} does at each request), and dropped when the
+ * joiner forgets its table.
  */
 class RoomSourceTest
 {
@@ -25,7 +26,7 @@ class RoomSourceTest
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
     private final SnapshotChunkEncoder encoder = new SnapshotChunkEncoder();
     private final SnapshotChunkDecoder decoder = new SnapshotChunkDecoder();
-    private final RoomSource roomSource = new RoomSource(members, 3);
+    private final RoomSource roomSource = new RoomSource(members);
     private Member source;
     private Member other;
 
@@ -42,7 +43,7 @@ class RoomSourceTest
     @Test
     void shouldSetEachMembersTableSequenceOnlyOnceTheSourcesRoomsAreLoaded()
     {
-        roomSource.onTableStreams(streams(new long[]{ 1, 10, 55 }, new long[]{ 2, 20, 77 }));
+        streams(new long[]{ 1, 10, 55 }, new long[]{ 2, 20, 77 });
         assertEquals(-1, source.roomTableThrough);
         assertEquals(-1, other.roomTableThrough);
 
@@ -56,7 +57,7 @@ class RoomSourceTest
     @Test
     void shouldIgnoreAStreamOfAnotherIncarnationOrOfANodeThatIsNoMember()
     {
-        roomSource.onTableStreams(streams(new long[]{ 2, 21, 77 }, new long[]{ 9, 90, 99 }));
+        streams(new long[]{ 2, 21, 77 }, new long[]{ 9, 90, 99 });
         roomSource.onLoaded(source);
         assertEquals(-1, other.roomTableThrough, "an older incarnation's stream is another stream");
         assertEquals(-1, source.roomTableThrough);
@@ -65,9 +66,10 @@ class RoomSourceTest
     @Test
     void shouldDropTheFiguresOfATableWhoseSnapshotStartsOver()
     {
-        roomSource.onTableStreams(streams(new long[]{ 2, 20, 77 }));
+        streams(new long[]{ 2, 20, 77 });
+        source.tableStreams.clear();
         assertEquals(SnapshotRequestDecoder.FLAG_ROOM_FLOORS, roomSource.flagsFor(source), "asked again");
-        roomSource.onTableStreams(streams(new long[]{ 2, 20, 80 }));
+        streams(new long[]{ 2, 20, 80 });
         roomSource.onLoaded(source);
         assertEquals(80, other.roomTableThrough, "only the table loaded counts");
     }
@@ -75,8 +77,7 @@ class RoomSourceTest
     @Test
     void shouldKeepNoMoreStreamsThanItHoldsAndForgetThemWithTheTable()
     {
-        roomSource.onTableStreams(streams(
-            new long[]{ 1, 10, 5 }, new long[]{ 3, 30, 5 }, new long[]{ 4, 40, 5 }, new long[]{ 2, 20, 5 }));
+        streams(new long[]{ 1, 10, 5 }, new long[]{ 3, 30, 5 }, new long[]{ 4, 40, 5 }, new long[]{ 2, 20, 5 });
         roomSource.onLoaded(source);
         assertEquals(5, source.roomTableThrough);
         assertEquals(-1, other.roomTableThrough, "past the three it holds: replayed as before");
@@ -88,17 +89,21 @@ class RoomSourceTest
     private Member member(final long nodeId, final long incarnation)
     {
         final Member member = new Member(nodeId, incarnation, "tcp://127.0.0.1:5", "tcp://127.0.0.1:6", null, 0);
+        member.tableStreams = new TableStreams(3);
         members.add(member);
         return member;
     }
 
-    private SnapshotChunkDecoder streams(final long[]... entries)
+    /**
+     * A chunk of the source's snapshot with these streams, loaded.
+     */
+    private void streams(final long[]... entries)
     {
         encoder.wrap(buffer, 0, buffer.capacity()).flags(SnapshotChunkDecoder.FLAG_TABLE_STREAMS);
         for (final long[] entry : entries)
         {
             encoder.addTableStream(entry[0], entry[1], entry[2]);
         }
-        return decoder.wrap(buffer, 0, encoder.encodedLength());
+        source.tableStreams.add(decoder.wrap(buffer, 0, encoder.encodedLength()));
     }
 }
