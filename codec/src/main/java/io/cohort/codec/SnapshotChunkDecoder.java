@@ -67,6 +67,20 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  +---------------------------------------------------------------+
  * </pre>
  * A node that does not know the flag reads such a chunk as one of no rooms. The entries may span several chunks.
+ * <p>
+ * <b>Room removals.</b> A chunk with {@link #FLAG_ROOM_REMOVALS} (of owner 0, before any room, with no count, no room
+ * and no table stream) carries instead, from offset 56, the last removal its sender applied of rooms its table lacks:
+ * the receiver keeps them as its own record of those removals, so that a later, older table of another member does
+ * not make such a room again there (its table, taken from this one, reflects removals it never applied itself).
+ * <pre>
+ *  +---------------------------------------------------------------+
+ *  |                      Removal Entries (d)                      | 56
+ *  +---------------------------------------------------------------+
+ *  |  d x (Room Id (64), Remover Node Id (64), Incarnation (64),  ... 60
+ *  |       Sequence (64) of the removal on the remover's stream)     |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * A node that does not know the flag reads such a chunk as one of no rooms. The entries may span several chunks.
  * Wrap only a body that {@link FrameDecoder} accepted.
  */
 public final class SnapshotChunkDecoder
@@ -77,6 +91,8 @@ public final class SnapshotChunkDecoder
     public static final int FLAG_FUZZY = 2;
     /** Flag: this chunk carries the streams the room table reflects (see the class comment), nothing else. */
     public static final int FLAG_TABLE_STREAMS = 4;
+    /** Flag: this chunk carries removals its sender applied of rooms its table lacks (see the class comment). */
+    public static final int FLAG_ROOM_REMOVALS = 8;
 
     static final int CORRELATION_ID_OFFSET = 0;
     static final int OWNER_NODE_ID_OFFSET = CORRELATION_ID_OFFSET + SIZE_OF_LONG;
@@ -96,6 +112,10 @@ public final class SnapshotChunkDecoder
     static final int TABLE_STREAMS_OFFSET = TABLE_STREAM_COUNT_OFFSET + SIZE_OF_INT;
     /** Length of one table stream entry: node id, incarnation, sequence. */
     public static final int TABLE_STREAM_ENTRY_LENGTH = 3 * SIZE_OF_LONG;
+    static final int ROOM_REMOVAL_COUNT_OFFSET = COUNTS_OFFSET;
+    static final int ROOM_REMOVALS_OFFSET = ROOM_REMOVAL_COUNT_OFFSET + SIZE_OF_INT;
+    /** Length of one room removal entry: room id, remover's node id, its incarnation, the removal's sequence. */
+    public static final int ROOM_REMOVAL_ENTRY_LENGTH = 4 * SIZE_OF_LONG;
 
     private DirectBuffer buffer;
     private int offset;
@@ -131,9 +151,10 @@ public final class SnapshotChunkDecoder
         final int limit = bodyOffset + bodyLength;
         final int countEntries = buffer.getInt(bodyOffset + COUNT_ENTRIES_OFFSET, BYTE_ORDER);
         final int roomEntries = buffer.getInt(bodyOffset + ROOM_ENTRIES_OFFSET, BYTE_ORDER);
-        if ((buffer.getInt(bodyOffset + FLAGS_OFFSET, BYTE_ORDER) & FLAG_TABLE_STREAMS) != 0)
+        final int flags = buffer.getInt(bodyOffset + FLAGS_OFFSET, BYTE_ORDER);
+        if ((flags & (FLAG_TABLE_STREAMS | FLAG_ROOM_REMOVALS)) != 0)
         {
-            return validateTableStreams(buffer, bodyOffset, bodyLength, countEntries, roomEntries, limits);
+            return validateTableFacts(buffer, bodyOffset, bodyLength, flags, countEntries, roomEntries, limits);
         }
         int position = Fields.skipFixedList(
             bodyOffset + COUNTS_OFFSET, limit, countEntries, COUNT_ENTRY_LENGTH, Integer.MAX_VALUE);
@@ -160,27 +181,36 @@ public final class SnapshotChunkDecoder
         return Fields.result(position);
     }
 
-    private static DecodeResult validateTableStreams(
+    /**
+     * A chunk of table streams or of room removals: facts about the room table that follows, nothing else in it.
+     */
+    private static DecodeResult validateTableFacts(
         final DirectBuffer buffer,
         final int bodyOffset,
         final int bodyLength,
+        final int flags,
         final int countEntries,
         final int roomEntries,
         final CodecLimits limits)
     {
+        final boolean streams = (flags & FLAG_TABLE_STREAMS) != 0;
         if (0 != countEntries || 0 != roomEntries ||
-            buffer.getLong(bodyOffset + OWNER_NODE_ID_OFFSET, BYTE_ORDER) != 0)
+            buffer.getLong(bodyOffset + OWNER_NODE_ID_OFFSET, BYTE_ORDER) != 0 ||
+            (streams && (flags & FLAG_ROOM_REMOVALS) != 0))
         {
-            // The streams describe the rooms that follow: a chunk of counts or rooms never carries them.
+            // They describe the rooms that follow: a chunk of counts or rooms never carries them, nor one the other.
             return DecodeResult.BAD_FIELD_VALUE;
         }
         if (bodyLength < TABLE_STREAMS_OFFSET)
         {
             return DecodeResult.TRUNCATED_MESSAGE;
         }
-        final int streams = buffer.getInt(bodyOffset + TABLE_STREAM_COUNT_OFFSET, BYTE_ORDER);
-        return Fields.result(Fields.skipFixedList(bodyOffset + TABLE_STREAMS_OFFSET, bodyOffset + bodyLength,
-            streams, TABLE_STREAM_ENTRY_LENGTH, limits.maxMembers()));
+        final int entries = buffer.getInt(bodyOffset + TABLE_STREAM_COUNT_OFFSET, BYTE_ORDER);
+        return Fields.result(streams ?
+            Fields.skipFixedList(bodyOffset + TABLE_STREAMS_OFFSET, bodyOffset + bodyLength,
+                entries, TABLE_STREAM_ENTRY_LENGTH, limits.maxMembers()) :
+            Fields.skipFixedList(bodyOffset + ROOM_REMOVALS_OFFSET, bodyOffset + bodyLength,
+                entries, ROOM_REMOVAL_ENTRY_LENGTH, Integer.MAX_VALUE));
     }
 
     /**
@@ -246,7 +276,8 @@ public final class SnapshotChunkDecoder
     /**
      * The chunk's flags.
      *
-     * @return a combination of {@link #FLAG_LAST}, {@link #FLAG_FUZZY} and {@link #FLAG_TABLE_STREAMS}.
+     * @return a combination of {@link #FLAG_LAST}, {@link #FLAG_FUZZY}, {@link #FLAG_TABLE_STREAMS} and
+     * {@link #FLAG_ROOM_REMOVALS}.
      */
     public int flags()
     {
@@ -323,6 +354,67 @@ public final class SnapshotChunkDecoder
     private int tableStreamAt(final int index)
     {
         return offset + TABLE_STREAMS_OFFSET + index * TABLE_STREAM_ENTRY_LENGTH;
+    }
+
+    /**
+     * Whether this chunk carries removals of rooms the sender's table lacks.
+     *
+     * @return true if {@link #FLAG_ROOM_REMOVALS} is set.
+     */
+    public boolean hasRoomRemovals()
+    {
+        return (flags() & FLAG_ROOM_REMOVALS) != 0;
+    }
+
+    /**
+     * Number of room removal entries.
+     *
+     * @return the entries, 0 unless {@link #hasRoomRemovals()}.
+     */
+    public int roomRemovalCount()
+    {
+        return hasRoomRemovals() ? buffer.getInt(offset + ROOM_REMOVAL_COUNT_OFFSET, BYTE_ORDER) : 0;
+    }
+
+    /**
+     * @param index from 0 to {@link #roomRemovalCount()} - 1.
+     * @return the room removed.
+     */
+    public long roomRemovalRoomId(final int index)
+    {
+        return buffer.getLong(roomRemovalAt(index), BYTE_ORDER);
+    }
+
+    /**
+     * @param index from 0 to {@link #roomRemovalCount()} - 1.
+     * @return the node that removed it.
+     */
+    public long roomRemovalNodeId(final int index)
+    {
+        return buffer.getLong(roomRemovalAt(index) + SIZE_OF_LONG, BYTE_ORDER);
+    }
+
+    /**
+     * @param index from 0 to {@link #roomRemovalCount()} - 1.
+     * @return that node's incarnation.
+     */
+    public long roomRemovalIncarnation(final int index)
+    {
+        return buffer.getLong(roomRemovalAt(index) + 2 * SIZE_OF_LONG, BYTE_ORDER);
+    }
+
+    /**
+     * @param index from 0 to {@link #roomRemovalCount()} - 1.
+     * @return the removal's sequence on that incarnation's stream.
+     */
+    public long roomRemovalSequence(final int index)
+    {
+        return buffer.getLong(roomRemovalAt(index) + 3 * SIZE_OF_LONG, BYTE_ORDER);
+    }
+
+    private int roomRemovalAt(final int index)
+    {
+        return offset + ROOM_REMOVALS_OFFSET + index * ROOM_REMOVAL_ENTRY_LENGTH;
     }
 
     /**

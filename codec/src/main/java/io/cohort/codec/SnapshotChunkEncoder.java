@@ -10,7 +10,7 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * Writes a {@link MessageType#SNAPSHOT_CHUNK} body, filled until its capacity: claim
  * {@link FrameEncoder#remainingBodyLength()}, wrap with that capacity, add counts (all before any room), then
  * add rooms, and {@link FrameEncoder#resizeLastMessage} to {@link #encodedLength()}; or, in a chunk of its own, add
- * table streams. Layout:
+ * table streams, or room removals. Layout:
  * {@link SnapshotChunkDecoder}.
  */
 public final class SnapshotChunkEncoder
@@ -23,6 +23,7 @@ public final class SnapshotChunkEncoder
     private int countEntries;
     private int roomEntries;
     private int tableStreams;
+    private int roomRemovals;
 
     /**
      * An encoder enforcing the default {@link CodecLimits}.
@@ -65,6 +66,7 @@ public final class SnapshotChunkEncoder
         countEntries = 0;
         roomEntries = 0;
         tableStreams = 0;
+        roomRemovals = 0;
         buffer.putInt(offset + SnapshotChunkDecoder.FLAGS_OFFSET, 0, BYTE_ORDER);
         buffer.putInt(offset + SnapshotChunkDecoder.COUNT_ENTRIES_OFFSET, 0, BYTE_ORDER);
         buffer.putInt(offset + SnapshotChunkDecoder.ROOM_ENTRIES_OFFSET, 0, BYTE_ORDER);
@@ -126,8 +128,8 @@ public final class SnapshotChunkEncoder
     /**
      * Sets the flags.
      *
-     * @param flags a combination of {@link SnapshotChunkDecoder#FLAG_LAST}, {@link SnapshotChunkDecoder#FLAG_FUZZY}
-     *              and {@link SnapshotChunkDecoder#FLAG_TABLE_STREAMS}.
+     * @param flags a combination of {@link SnapshotChunkDecoder#FLAG_LAST}, {@link SnapshotChunkDecoder#FLAG_FUZZY},
+     *              {@link SnapshotChunkDecoder#FLAG_TABLE_STREAMS} and {@link SnapshotChunkDecoder#FLAG_ROOM_REMOVALS}.
      * @return this for a fluent API.
      */
     public SnapshotChunkEncoder flags(final int flags)
@@ -151,7 +153,7 @@ public final class SnapshotChunkEncoder
         {
             throw new IllegalStateException("counts must be added before rooms");
         }
-        requireNoTableStreams();
+        requireNoTableFacts();
         if (count < 0)
         {
             throw new IllegalArgumentException("count=" + count + " must not be negative");
@@ -191,7 +193,7 @@ public final class SnapshotChunkEncoder
         final int filterOffset,
         final int filterLength)
     {
-        requireNoTableStreams();
+        requireNoTableFacts();
         final int entryLength = RoomCreatedEncoder.computeLength(indexNameLength, collectionNameLength, filterLength);
         if (limit + entryLength > offset + capacity)
         {
@@ -216,13 +218,13 @@ public final class SnapshotChunkEncoder
      * @param incarnation its incarnation.
      * @param sequence    the last sequence of it applied.
      * @return false if the chunk is full (nothing written).
-     * @throws IllegalStateException if a count or a room was already added.
+     * @throws IllegalStateException if a count, a room or a room removal was already added.
      */
     public boolean addTableStream(final long nodeId, final long incarnation, final long sequence)
     {
-        if (countEntries > 0 || roomEntries > 0)
+        if (countEntries > 0 || roomEntries > 0 || roomRemovals > 0)
         {
-            throw new IllegalStateException("a chunk of table streams carries no count and no room");
+            throw new IllegalStateException("a chunk of table streams carries no count, no room and no removal");
         }
         final int entryOffset = offset + SnapshotChunkDecoder.TABLE_STREAMS_OFFSET +
             tableStreams * SnapshotChunkDecoder.TABLE_STREAM_ENTRY_LENGTH;
@@ -239,6 +241,39 @@ public final class SnapshotChunkEncoder
     }
 
     /**
+     * Appends a room removal entry, if it fits: the last removal the sender applied of a room its table lacks. A chunk
+     * of room removals carries nothing else and is closed with {@link SnapshotChunkDecoder#FLAG_ROOM_REMOVALS}.
+     *
+     * @param roomId             the room.
+     * @param removerId          the node whose removal it was.
+     * @param removerIncarnation its incarnation.
+     * @param sequence           the removal's sequence on its stream.
+     * @return false if the chunk is full (nothing written).
+     * @throws IllegalStateException if a count, a room or a table stream was already added.
+     */
+    public boolean addRoomRemoval(
+        final long roomId, final long removerId, final long removerIncarnation, final long sequence)
+    {
+        if (countEntries > 0 || roomEntries > 0 || tableStreams > 0)
+        {
+            throw new IllegalStateException("a chunk of room removals carries no count, no room and no table stream");
+        }
+        final int entryOffset = offset + SnapshotChunkDecoder.ROOM_REMOVALS_OFFSET +
+            roomRemovals * SnapshotChunkDecoder.ROOM_REMOVAL_ENTRY_LENGTH;
+        if (entryOffset + SnapshotChunkDecoder.ROOM_REMOVAL_ENTRY_LENGTH > offset + capacity)
+        {
+            return false;
+        }
+        buffer.putLong(entryOffset, roomId, BYTE_ORDER);
+        buffer.putLong(entryOffset + SIZE_OF_LONG, removerId, BYTE_ORDER);
+        buffer.putLong(entryOffset + 2 * SIZE_OF_LONG, removerIncarnation, BYTE_ORDER);
+        buffer.putLong(entryOffset + 3 * SIZE_OF_LONG, sequence, BYTE_ORDER);
+        buffer.putInt(offset + SnapshotChunkDecoder.ROOM_REMOVAL_COUNT_OFFSET, ++roomRemovals, BYTE_ORDER);
+        limit = entryOffset + SnapshotChunkDecoder.ROOM_REMOVAL_ENTRY_LENGTH;
+        return true;
+    }
+
+    /**
      * Number of table stream entries added.
      *
      * @return the table streams.
@@ -248,11 +283,21 @@ public final class SnapshotChunkEncoder
         return tableStreams;
     }
 
-    private void requireNoTableStreams()
+    /**
+     * Number of room removal entries added.
+     *
+     * @return the room removals.
+     */
+    public int roomRemovals()
     {
-        if (tableStreams > 0)
+        return roomRemovals;
+    }
+
+    private void requireNoTableFacts()
+    {
+        if (tableStreams > 0 || roomRemovals > 0)
         {
-            throw new IllegalStateException("a chunk of table streams carries no count and no room");
+            throw new IllegalStateException("a chunk of table streams or room removals carries no count and no room");
         }
     }
 

@@ -473,6 +473,9 @@ class GoldenLayoutTest
         assertEquals(60, SnapshotChunkDecoder.TABLE_STREAMS_OFFSET);
         assertEquals(24, SnapshotChunkDecoder.TABLE_STREAM_ENTRY_LENGTH);
         assertEquals(4, SnapshotChunkDecoder.FLAG_TABLE_STREAMS);
+        assertEquals(60, SnapshotChunkDecoder.ROOM_REMOVALS_OFFSET);
+        assertEquals(32, SnapshotChunkDecoder.ROOM_REMOVAL_ENTRY_LENGTH);
+        assertEquals(8, SnapshotChunkDecoder.FLAG_ROOM_REMOVALS);
         assertEquals(40, RepairRequestDecoder.BODY_LENGTH);
         assertEquals(16, ProbeRequestDecoder.BODY_LENGTH);
         assertEquals(16, SnapshotCreditDecoder.BODY_LENGTH);

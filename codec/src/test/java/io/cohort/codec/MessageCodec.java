@@ -259,6 +259,11 @@ final class MessageCodec
                     return SnapshotChunkDecoder.TABLE_STREAMS_OFFSET +
                         m.tableStreams().size() * SnapshotChunkDecoder.TABLE_STREAM_ENTRY_LENGTH;
                 }
+                if (!m.roomRemovals().isEmpty())
+                {
+                    return SnapshotChunkDecoder.ROOM_REMOVALS_OFFSET +
+                        m.roomRemovals().size() * SnapshotChunkDecoder.ROOM_REMOVAL_ENTRY_LENGTH;
+                }
                 int length = SnapshotChunkDecoder.MIN_LENGTH +
                     m.counts().size() * SnapshotChunkDecoder.COUNT_ENTRY_LENGTH;
                 for (final Room room : m.rooms())
@@ -704,6 +709,14 @@ final class MessageCodec
             if (!chunk.addTableStream(stream.nodeId(), stream.incarnation(), stream.sequence()))
             {
                 throw new AssertionError("table stream does not fit in a chunk of " + capacity + " bytes: " + m);
+            }
+        }
+        for (final Messages.RoomRemoval removal : m.roomRemovals())
+        {
+            if (!chunk.addRoomRemoval(
+                removal.roomId(), removal.removerId(), removal.removerIncarnation(), removal.sequence()))
+            {
+                throw new AssertionError("room removal does not fit in a chunk of " + capacity + " bytes: " + m);
             }
         }
         for (final Count count : m.counts())
@@ -1184,9 +1197,16 @@ final class MessageCodec
                 d.tableStreamNodeId(i), d.tableStreamIncarnation(i), d.tableStreamSequence(i)));
         }
         check("table streams only with the flag", d.hasTableStreams() || tableStreams.isEmpty(), d.flags());
+        final List<Messages.RoomRemoval> roomRemovals = new ArrayList<>();
+        for (int i = 0, removals = d.roomRemovalCount(); i < removals; i++)
+        {
+            roomRemovals.add(new Messages.RoomRemoval(d.roomRemovalRoomId(i), d.roomRemovalNodeId(i),
+                d.roomRemovalIncarnation(i), d.roomRemovalSequence(i)));
+        }
+        check("room removals only with the flag", d.hasRoomRemovals() || roomRemovals.isEmpty(), d.flags());
         return new SnapshotChunk(
             d.correlationId(), d.ownerNodeId(), d.ownerIncarnation(), d.ownerSequence(), d.ownerDigest(),
-            d.chunkIndex(), d.flags(), counts, rooms, tableStreams);
+            d.chunkIndex(), d.flags(), counts, rooms, tableStreams, roomRemovals);
     }
 
     private String readString(final String field, final int length, final String value, final int copied)

@@ -127,6 +127,11 @@ final class Messages
     {
     }
 
+    /** A room removal entry of a snapshot chunk. */
+    record RoomRemoval(long roomId, long removerId, long removerIncarnation, long sequence)
+    {
+    }
+
     record Floor(long nodeId, long incarnation, long sequence)
     {
     }
@@ -321,7 +326,8 @@ final class Messages
         int flags,
         List<Count> counts,
         List<Room> rooms,
-        List<Floor> tableStreams) implements Message
+        List<Floor> tableStreams,
+        List<RoomRemoval> roomRemovals) implements Message
     {
         SnapshotChunk(
             final long correlationId,
@@ -335,7 +341,7 @@ final class Messages
             final List<Room> rooms)
         {
             this(correlationId, ownerNodeId, ownerIncarnation, ownerSequence, ownerDigest, chunkIndex, flags, counts,
-                rooms, List.of());
+                rooms, List.of(), List.of());
         }
 
         public int type()

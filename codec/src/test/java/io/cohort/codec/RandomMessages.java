@@ -189,8 +189,22 @@ final class RandomMessages
                         tableStreams.add(new Messages.Floor(anyLong(random), anyLong(random), anyLong(random)));
                     }
                     return new SnapshotChunk(anyLong(random), 0L, anyLong(random), anyLong(random), anyLong(random),
-                        anyInt(random), anyInt(random) | SnapshotChunkDecoder.FLAG_TABLE_STREAMS, List.of(), List.of(),
-                        tableStreams);
+                        anyInt(random), (anyInt(random) | SnapshotChunkDecoder.FLAG_TABLE_STREAMS) &
+                        ~SnapshotChunkDecoder.FLAG_ROOM_REMOVALS, List.of(), List.of(), tableStreams, List.of());
+                }
+                if (random.nextInt(4) == 0)
+                {
+                    // A chunk of room removals: owner 0, nothing else in it.
+                    final int removals = 1 + random.nextInt(4);
+                    final List<Messages.RoomRemoval> roomRemovals = new ArrayList<>(removals);
+                    for (int i = 0; i < removals; i++)
+                    {
+                        roomRemovals.add(new Messages.RoomRemoval(
+                            anyLong(random), anyLong(random), anyLong(random), anyLong(random)));
+                    }
+                    return new SnapshotChunk(anyLong(random), 0L, anyLong(random), anyLong(random), anyLong(random),
+                        anyInt(random), (anyInt(random) | SnapshotChunkDecoder.FLAG_ROOM_REMOVALS) &
+                        ~SnapshotChunkDecoder.FLAG_TABLE_STREAMS, List.of(), List.of(), List.of(), roomRemovals);
                 }
                 final int countEntries = size(random);
                 final List<Count> counts = new ArrayList<>(countEntries);
@@ -204,10 +218,10 @@ final class RandomMessages
                 {
                     rooms.add(room(random));
                 }
+                final int tableFacts = SnapshotChunkDecoder.FLAG_TABLE_STREAMS | SnapshotChunkDecoder.FLAG_ROOM_REMOVALS;
                 return new SnapshotChunk(
                     anyLong(random), anyLong(random), anyLong(random), anyLong(random), anyLong(random),
-                    anyInt(random), random.nextBoolean() ?
-                        SnapshotChunkDecoder.FLAG_LAST : anyInt(random) & ~SnapshotChunkDecoder.FLAG_TABLE_STREAMS,
+                    anyInt(random), random.nextBoolean() ? SnapshotChunkDecoder.FLAG_LAST : anyInt(random) & ~tableFacts,
                     counts, rooms);
             }
             case MessageType.REPAIR_REQUEST:
