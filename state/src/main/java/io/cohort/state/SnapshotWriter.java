@@ -76,6 +76,8 @@ public final class SnapshotWriter
     private long ownerSequence;
     private int chunkIndex;
     private int ownerFlags;
+    /** A room segment was written since {@link #beginRooms}: no room removal may follow. */
+    private boolean roomsWritten;
     private long framesWritten;
     private long bytesWritten;
 
@@ -291,6 +293,7 @@ public final class SnapshotWriter
         ownerSequence = 0;
         ownerFlags = 0;
         chunkIndex = 0;
+        roomsWritten = false;
         openChunk();
         if (count > 0)
         {
@@ -314,6 +317,36 @@ public final class SnapshotWriter
     }
 
     /**
+     * Adds the last removal this node applied of a room its table lacks, in chunks of their own
+     * ({@link SnapshotChunkDecoder#FLAG_ROOM_REMOVALS}): the requester keeps it as its own record, so that an older
+     * table of another member does not make the room again there. Call after {@link #beginRooms} and before the
+     * first {@link #writeRoomSegment}.
+     *
+     * @param roomId             the room.
+     * @param removerId          the node whose removal it was.
+     * @param removerIncarnation its incarnation.
+     * @param sequence           the removal's sequence on its stream.
+     */
+    public void writeRoomRemoval(
+        final long roomId, final long removerId, final long removerIncarnation, final long sequence)
+    {
+        requireActive();
+        if (roomsWritten)
+        {
+            // A node that does not know the flag reads a chunk of removals as one without rooms: never mix them.
+            throw new IllegalStateException("room removals must come before the rooms");
+        }
+        if (!chunk.addRoomRemoval(roomId, removerId, removerIncarnation, sequence))
+        {
+            closeRoomRemovals();
+            if (!chunk.addRoomRemoval(roomId, removerId, removerIncarnation, sequence))
+            {
+                throw new IllegalStateException("frameLength=" + frameLength + " cannot hold one room removal");
+            }
+        }
+    }
+
+    /**
      * The number of segments the rooms take, one per {@link #writeRoomSegment} call.
      *
      * @return the segment count of the rooms map.
@@ -332,6 +365,11 @@ public final class SnapshotWriter
     public int writeRoomSegment(final int segment)
     {
         requireActive();
+        if (chunk.roomRemovals() > 0)
+        {
+            closeRoomRemovals();
+        }
+        roomsWritten = true;
         return state.roomTable().forEachInSegment(segment, roomWriter);
     }
 
@@ -343,6 +381,10 @@ public final class SnapshotWriter
     public long end()
     {
         requireActive();
+        if (chunk.roomRemovals() > 0)
+        {
+            closeRoomRemovals();
+        }
         closeChunk(SnapshotChunkDecoder.FLAG_LAST, RowDigest.EMPTY);
         active = false;
         return nextChunkSequence;
@@ -419,6 +461,13 @@ public final class SnapshotWriter
             RoomMetadata.collectionNameLength(metadata, offset),
             RoomMetadata.filterOffset(metadata, offset),
             RoomMetadata.filterLength(metadata, offset));
+    }
+
+    private void closeRoomRemovals()
+    {
+        closeChunk(SnapshotChunkDecoder.FLAG_ROOM_REMOVALS, RowDigest.EMPTY);
+        chunkIndex++;
+        openChunk();
     }
 
     private void openChunk()

@@ -29,6 +29,7 @@ import static io.cohort.state.TestStates.LOCAL_NODE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SnapshotTest
@@ -230,6 +231,62 @@ class SnapshotTest
         }
         assertEquals(streams, streamSequences.size());
         assertEquals(2000 + streams - 1, streamSequences.get(streams - 1));
+
+        final SnapshotLoader loader = loader();
+        assertEquals(SnapshotLoadResult.COMPLETE, loadAll(loader), loader.failureDescription());
+        assertEquals(300, loader.roomsLoaded());
+        assertEquals(source.rooms(), target.rooms());
+    }
+
+    @Test
+    void shouldSendTheRoomRemovalsInChunksOfTheirOwnAfterTheStreamsAndLoadTheSnapshotAsBefore()
+    {
+        fillSource(300, new Random(6));
+        target = new SubscriptionState(context(RECEIVER), (roomId, previousCount, newCount) -> { });
+        // More removals than one 2 KB chunk holds (62 of 32 bytes each): they continue in a second and third chunk.
+        final int removals = 150;
+
+        final SnapshotWriter writer = new SnapshotWriter(source, this::collect);
+        writer.begin(LOCAL_NODE, 1, RECEIVER, CORRELATION_ID);
+        writer.writeOwner(REMOTE_A, 7, 3);
+        final int ownerFrames = frames.size();
+        writer.beginRooms(new long[] {REMOTE_A}, new long[] {7}, new long[] {3}, 1);
+        for (int i = 0; i < removals; i++)
+        {
+            writer.writeRoomRemoval(0x5000L + i, REMOTE_A, 7, 100 + i);
+        }
+        writer.writeRoomSegment(0);
+        assertThrows(IllegalStateException.class, () -> writer.writeRoomRemoval(1L, 1L, 1L, 1L),
+            "a removal among the rooms would be read as no removal by a node that does not know the flag");
+        for (int segment = 1; segment < writer.roomSegments(); segment++)
+        {
+            writer.writeRoomSegment(segment);
+        }
+        writer.end();
+
+        final List<Long> removedRooms = new ArrayList<>();
+        final FrameDecoder frame = new FrameDecoder();
+        final SnapshotChunkDecoder chunk = new SnapshotChunkDecoder();
+        for (int i = ownerFrames; i < frames.size(); i++)
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(frames.get(i));
+            assertEquals(DecodeResult.OK, frame.wrap(buffer, 0, frames.get(i).length));
+            assertTrue(frame.nextMessage());
+            chunk.wrap(buffer, frame.bodyOffset(), frame.bodyLength());
+            assertEquals(i == ownerFrames, chunk.hasTableStreams(), "the streams come first");
+            assertEquals(i > ownerFrames && i < ownerFrames + 4, chunk.hasRoomRemovals(), "then three of removals");
+            assertEquals(i - ownerFrames, chunk.chunkIndex());
+            assertEquals(0, chunk.hasRoomRemovals() ? chunk.roomEntries() : 0);
+            for (int entry = 0; entry < chunk.roomRemovalCount(); entry++)
+            {
+                assertEquals(REMOTE_A, chunk.roomRemovalNodeId(entry));
+                assertEquals(7, chunk.roomRemovalIncarnation(entry));
+                assertEquals(100 + removedRooms.size(), chunk.roomRemovalSequence(entry));
+                removedRooms.add(chunk.roomRemovalRoomId(entry));
+            }
+        }
+        assertEquals(removals, removedRooms.size());
+        assertEquals(0x5000L + removals - 1, removedRooms.get(removals - 1));
 
         final SnapshotLoader loader = loader();
         assertEquals(SnapshotLoadResult.COMPLETE, loadAll(loader), loader.failureDescription());
