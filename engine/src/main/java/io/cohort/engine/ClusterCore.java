@@ -132,7 +132,7 @@ final class ClusterCore
             state, memberSync.roomSource(), roomHistory, applier::roomRemoved);
         this.joinDriver = new JoinDriver(context, transport, commands, pending, this);
         this.snapshotServer = new SnapshotServer(context, transport, state, publisher, commands, sliceBudget,
-            new RoomTableStreams(nodeId, incarnation, roster, publisher, coveredCreations));
+            new RoomTableStreams(nodeId, incarnation, roster, publisher, coveredCreations), roomHistory);
         this.commandChannel = new CommandChannel(this, context, transport, snapshotServer, commands, pending,
             publisher, memberSync, joinDriver);
         this.viewMessages = new ViewMessages(context, commands);

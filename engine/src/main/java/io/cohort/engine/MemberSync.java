@@ -463,7 +463,7 @@ final class MemberSync
         chunksLoadedTotal++;
         member.snapshotSliced |= chunk.isFuzzy();
         final SnapshotLoadResult result = member.loader.onChunk(chunk);
-        budget.charge(chunk.countEntries() + chunk.roomEntries());
+        budget.charge(chunk.countEntries() + chunk.roomEntries() + chunk.roomRemovalCount());
         if (result.isFailure())
         {
             LOG.warn("node {}: snapshot of {} failed ({}), asking again", ClusterCore.id(selfNodeId), member,
@@ -475,6 +475,12 @@ final class MemberSync
         {
             // Read by the room history as the table's rooms load, and by the room source once the source's are loaded.
             member.tableStreams.add(chunk);
+        }
+        for (int i = 0, removals = chunk.roomRemovalCount(); i < removals; i++)
+        {
+            // Removals the member's table reflects: this node's own record of them, if it has none of the room.
+            roomHistory.importRemoval(chunk.roomRemovalRoomId(i), chunk.roomRemovalNodeId(i),
+                chunk.roomRemovalIncarnation(i), chunk.roomRemovalSequence(i));
         }
         if (SnapshotLoadResult.COMPLETE == result)
         {

@@ -27,7 +27,10 @@ import java.util.function.LongPredicate;
  *   sender had applied each stream ({@link TableStreams}), and a room of the table is skipped while the sender had
  *   applied less of the remover's stream than the removal ({@link #outdates}). A sender that had applied the removal
  *   and still holds the room made it again later, and a table that says nothing of the remover's stream is loaded as
- *   before: a room kept too long is the lesser fault than a room in use lost.</li>
+ *   before: a room kept too long is the lesser fault than a room in use lost. A node that took its table from a
+ *   member (a joiner) never applies the removals that table reflects, so every table also goes with its sender's
+ *   records of the removals of rooms it lacks ({@link #forEachRemoval}), kept here as this node's own where it has
+ *   none of the room ({@link #importRemoval}).</li>
  * </ul>
  * Each room's changes are chained from its latest; a removal ends the chain (creations before it are undone). This
  * node's own changes are held as past every sequence ({@link #UNPUBLISHED}) until published. At most
@@ -62,6 +65,7 @@ final class RoomHistory
     private int next;
     private long removalsOutrun;
     private long tableRoomsSkipped;
+    private long removalsImported;
 
     /**
      * @param nodeId      this node, the author of its own changes.
@@ -201,6 +205,74 @@ final class RoomHistory
     }
 
     /**
+     * A member's table (its sender's snapshot) says its sender applied a removal of a room: kept as this node's own
+     * record of it if this node has none of the room and lacks it. A table taken from a member reflects the removals
+     * that member applied, which this node then never applies itself (they are at or before the table's streams);
+     * without their record here, an older table of another member loaded later would make such a room again here
+     * alone ({@link #outdates}).
+     *
+     * @param roomId             the room.
+     * @param removerId          the node whose removal it was.
+     * @param removerIncarnation its incarnation.
+     * @param sequence           the removal's sequence on its stream.
+     * @return whether it was kept.
+     */
+    boolean importRemoval(final long roomId, final long removerId, final long removerIncarnation, final long sequence)
+    {
+        // A room with a record here, or present here, has its own history: a removal from elsewhere, unordered with
+        // it, must not end that chain (the creations after it would no longer be seen by outrun).
+        if (NONE != latestSlot.get(roomId) || roomExists.test(roomId))
+        {
+            return false;
+        }
+        record(roomId, removerId, removerIncarnation, sequence, true);
+        removalsImported++;
+        return true;
+    }
+
+    /**
+     * Visits, from a slot on, the removals that are their room's last change here, published, of rooms absent here:
+     * what a table sent now lacks because of a removal ({@link #importRemoval} at its receiver). A slot written over
+     * between two calls may be visited twice or not at all; a removal missed is the fault these records narrow, not
+     * a new one.
+     *
+     * @param fromSlot where to start, 0 at first.
+     * @param maxSlots the most slots to look at in this call: a bound on the node thread's work.
+     * @param visitor  told each removal.
+     * @return the slot to continue from, or -1 once every slot was looked at.
+     */
+    int forEachRemoval(final int fromSlot, final int maxSlots, final RemovalVisitor visitor)
+    {
+        final int end = (int)Math.min(used, (long)fromSlot + maxSlots);
+        for (int slot = fromSlot; slot < end; slot++)
+        {
+            final long roomId = roomIds[slot];
+            if (removals[slot] && UNPUBLISHED != sequences[slot] && latestSlot.get(roomId) == slot &&
+                !roomExists.test(roomId))
+            {
+                visitor.onRemoval(roomId, nodeIds[slot], incarnations[slot], sequences[slot]);
+            }
+        }
+        return end < used ? end : -1;
+    }
+
+    /**
+     * @return the changes kept: the slots {@link #forEachRemoval} looks at.
+     */
+    int changes()
+    {
+        return used;
+    }
+
+    /**
+     * @return removals kept from members' tables ({@link #importRemoval}).
+     */
+    long removalsImported()
+    {
+        return removalsImported;
+    }
+
+    /**
      * Forgets every change: this node's room table is emptied.
      */
     void clear()
@@ -300,5 +372,20 @@ final class RoomHistory
             latestSlot.remove(roomIds[slot]);
         }
         return slot;
+    }
+
+    /**
+     * Told one removal by {@link #forEachRemoval}.
+     */
+    @FunctionalInterface
+    interface RemovalVisitor
+    {
+        /**
+         * @param roomId             the room.
+         * @param removerId          the node whose removal it was.
+         * @param removerIncarnation its incarnation.
+         * @param sequence           the removal's sequence on its stream.
+         */
+        void onRemoval(long roomId, long removerId, long removerIncarnation, long sequence);
     }
 }

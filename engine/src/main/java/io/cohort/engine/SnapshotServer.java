@@ -32,8 +32,12 @@ final class SnapshotServer
     private static final int OWNER = 0;
     /** The rows are sent; the rooms wait until this node has applied the streams up to the requester's floors. */
     private static final int AWAITING_FLOORS = 1;
-    private static final int ROOMS = 2;
-    private static final int FLUSH = 3;
+    /** The removals of rooms this node's table lacks are sent, a bounded number of slots per step. */
+    private static final int ROOM_REMOVALS = 2;
+    private static final int ROOMS = 3;
+    private static final int FLUSH = 4;
+    /** Slots of the room history looked at per step at most: at most this many removals (32 bytes each). */
+    private static final int ROOM_HISTORY_SLOTS_PER_STEP = 256;
     private static final int FRAME_LENGTH_OFFSET = 0;
     private static final int FRAME_OFFSET = Integer.BYTES;
 
@@ -47,6 +51,7 @@ final class SnapshotServer
     private final CommandMessages commands;
     private final SliceBudget budget;
     private final RoomTableStreams tableStreams;
+    private final RoomHistory roomHistory;
     private final Session[] sessions;
     /**
      * The incarnation of each node that opened a snapshot of this node's rows: from then on every change made here is
@@ -67,10 +72,12 @@ final class SnapshotServer
         final SyncPublisher publisher,
         final CommandMessages commands,
         final SliceBudget budget,
-        final RoomTableStreams tableStreams)
+        final RoomTableStreams tableStreams,
+        final RoomHistory roomHistory)
     {
         this.budget = budget;
         this.tableStreams = tableStreams;
+        this.roomHistory = roomHistory;
         this.nodeId = context.nodeId();
         this.incarnation = context.incarnation();
         this.credit = context.snapshotCredit();
@@ -99,6 +106,9 @@ final class SnapshotServer
      * applied each stream then ({@link RoomTableStreams}; the session waits after the rows; one that waits past
      * {@code cohort.command.timeout} is dropped like any that makes no progress, and the requester asks again).</li>
      * </ul>
+     * A table sent goes with how far this node had applied each stream and its records of the removals of rooms the
+     * table lacks ({@link RoomHistory#forEachRemoval}, a bounded number of slots per step), in chunks of their own
+     * before the rooms.
      */
     void onRequest(final byte[] routingId, final long requesterId, final long requesterIncarnation,
         final SnapshotRequestDecoder request, final long nowNs)
@@ -136,7 +146,7 @@ final class SnapshotServer
         final SnapshotWriter writer = session.writer;
         writer.begin(nodeId, incarnation, requesterId, correlationId);
         // A snapshot without rooms is only the rows: a joiner's few rows are then sent whole, not sliced.
-        final long work = session.withRooms ? writer.snapshotWork() : writer.ownerWork();
+        final long work = session.withRooms ? writer.snapshotWork() + roomHistory.changes() : writer.ownerWork();
         if (work < budget.remainingRows() && roomsMayBegin(session))
         {
             // Small enough for what is left of this cycle: read whole now, so the rows cannot change while read and
@@ -145,6 +155,7 @@ final class SnapshotServer
             if (session.withRooms)
             {
                 beginRooms(session);
+                roomHistory.forEachRemoval(0, Integer.MAX_VALUE, session.removalWriter);
                 for (int segment = 0, segments = writer.roomSegments(); segment < segments; segment++)
                 {
                     writer.writeRoomSegment(segment);
@@ -251,9 +262,22 @@ final class SnapshotServer
                     break; // no progress: a session that waits past the idle timeout is dropped below
                 }
                 beginRooms(session);
-                session.phase = ROOMS;
+                session.phase = session.withRooms ? ROOM_REMOVALS : ROOMS;
+                session.removalSlot = 0;
                 session.segment = 0;
                 budget.charge(1);
+            }
+            else if (ROOM_REMOVALS == session.phase)
+            {
+                // No more slots than the cycle has rows left: a step is never a long job of its own.
+                final int from = session.removalSlot;
+                final int slots = (int)Math.max(1, Math.min(ROOM_HISTORY_SLOTS_PER_STEP, budget.remainingRows()));
+                budget.charge(Math.max(1, Math.min(slots, roomHistory.changes() - from)));
+                session.removalSlot = roomHistory.forEachRemoval(from, slots, session.removalWriter);
+                if (session.removalSlot < 0)
+                {
+                    session.phase = ROOMS;
+                }
             }
             else if (ROOMS == session.phase)
             {
@@ -442,6 +466,9 @@ final class SnapshotServer
         final long[] streamIncarnations;
         final long[] streamSequences;
         int segment;
+        /** The next slot of the room history to look at for removals, -1 once every slot was. */
+        int removalSlot;
+        final RoomHistory.RemovalVisitor removalWriter;
         long chunksMade;
         long chunksAcked;
         long lastProgressNs;
@@ -458,6 +485,7 @@ final class SnapshotServer
             streamIncarnations = new long[maxFloors + 1];
             streamSequences = new long[maxFloors + 1];
             writer = new SnapshotWriter(state, this::onFrame);
+            removalWriter = writer::writeRoomRemoval;
         }
 
         void open(final byte[] routingId, final long requesterId, final long correlationId, final long nowNs)

@@ -8,6 +8,9 @@ import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -204,6 +207,56 @@ class RoomHistoryTest
         history.clear();
         assertEquals(0, history.rooms());
         assertFalse(history.outdates(3, before), "a forgotten table's removals are forgotten with it");
+    }
+
+    @Test
+    void shouldKeepAMembersRecordOfARemovalOnlyForARoomWithNoHistoryHereAndAbsent()
+    {
+        assertTrue(history.importRemoval(ROOM, REMOVER, REMOVER_INCARNATION, 50));
+        assertTrue(history.outdates(ROOM, streams(new long[]{ REMOVER, REMOVER_INCARNATION, 49 })),
+            "kept as if applied here: an older table does not make the room again");
+
+        history.onCreation(ROOM + 1, CREATOR, CREATOR_INCARNATION, 3);
+        assertFalse(history.importRemoval(ROOM + 1, REMOVER, REMOVER_INCARNATION, 60),
+            "a room with its own history here: a removal from elsewhere would end its chain of creations");
+        assertTrue(history.outrun(removal(ROOM + 1, CREATOR, CREATOR_INCARNATION, 2), REMOVER, REMOVER_INCARNATION),
+            "the creation applied here still outruns a removal that had not seen it");
+
+        roomsHere.add(ROOM + 2);
+        assertFalse(history.importRemoval(ROOM + 2, REMOVER, REMOVER_INCARNATION, 70), "a room present here");
+        assertEquals(1, history.removalsImported());
+    }
+
+    @Test
+    void shouldVisitTheLatestPublishedRemovalOfEachRoomAbsentHereInBoundedSteps()
+    {
+        history.onRemoval(10, REMOVER, REMOVER_INCARNATION, 50);
+        history.onCreation(11, CREATOR, CREATOR_INCARNATION, 3);
+        history.onRemoval(12, REMOVER, REMOVER_INCARNATION, 51);
+        history.onRemoval(12, CREATOR, CREATOR_INCARNATION, 4);
+        history.onOwnRemoval(13);
+        history.onRemoval(14, REMOVER, REMOVER_INCARNATION, 52);
+        roomsHere.add(14);
+        history.onOwnRemoval(15);
+        history.onOwnChangePublished(15, true, 9);
+        history.onRemoval(10, REMOVER, REMOVER_INCARNATION, 53);
+        history.onCreation(10, CREATOR, CREATOR_INCARNATION, 5);
+
+        final List<String> visited = new ArrayList<>();
+        final RoomHistory.RemovalVisitor visitor = (roomId, removerId, removerIncarnation, sequence) ->
+            visited.add(roomId + "/" + removerId + "/" + removerIncarnation + "/" + sequence);
+        int slot = 0;
+        int steps = 0;
+        while (slot >= 0)
+        {
+            slot = history.forEachRemoval(slot, 3, visitor);
+            steps++;
+        }
+
+        assertEquals(9, history.changes());
+        assertEquals(3, steps, "three slots per step");
+        assertEquals(List.of("12/3/300/4", "15/1/100/9"), visited,
+            "not a room made again (10), never removed (11), an earlier removal (12), unpublished (13), present (14)");
     }
 
     @Test

@@ -242,6 +242,38 @@ class RoomRemovalTest
     }
 
     @Test
+    void shouldNotMakeARoomAgainFromAnOlderTableAtAJoinerThatTookTheRemovalWithItsTable()
+    {
+        // The second node created the room, so its snapshot carries its whole room table; the third node's frames
+        // reach it 400 ms late. The first applied the third's removal, and a joiner takes its table from the first:
+        // it never applies the removal itself (it is in the table), so only the first's record of it, sent with the
+        // table, keeps the second's older table from making the room again at the joiner when it loads it.
+        final long late = second.createRoom("late");
+        network.runFor(ms(50));
+        slowLink(third, second, ms(400));
+        assertEquals(StateResult.ROOM_REMOVED, third.core().removeRoom(late));
+        assertTrue(network.runUntil(() -> !first.state().roomExists(late), ms(10)), "the first applied it");
+
+        final SimNode joiner = join(4);
+        assertEquals(first.nodeId(), joiner.core().memberSync().roomSource().source().nodeId,
+            "the joiner took its table from the first node");
+        assertTrue(joiner.core().roomHistory().removalsImported() > 0, "with the first's record of the removal");
+        assertTrue(second.state().roomExists(late), "the removal is still on its way to the second node");
+
+        joiner.core().memberSync().restart(joiner.core().member(second.nodeId()), joiner.core().nowNs());
+        assertTrue(network.runUntil(this::allRunningAndSynced, ms(1000)), () -> joiner + " " + joiner.core().state());
+        assertTrue(second.state().roomExists(late), "the joiner loaded the second's table before the removal arrived");
+
+        network.runFor(ms(500));
+        for (final SimNode node : nodes)
+        {
+            assertFalse(node.state().roomExists(late), node + " holds a room removed everywhere else");
+        }
+        assertEquals(1, joiner.core().roomHistory().tableRoomsSkipped(), "the table's room was skipped");
+        assertHeldEverywhere("the other room is untouched");
+    }
+
+    @Test
     void shouldNotLetAJoinerServeBeforeEveryMemberOpenedASnapshotOfIt()
     {
         // The second node's commands to the joiner are lost from the moment the joiner has synced it: its request
@@ -278,6 +310,14 @@ class RoomRemovalTest
      */
     private void slowLink(final SimNode sender, final SimNode receiver)
     {
+        slowLink(sender, receiver, ms(30));
+    }
+
+    /**
+     * Every sync frame of one node reaches another late (all of them, so they stay in order).
+     */
+    private void slowLink(final SimNode sender, final SimNode receiver, final long delayNs)
+    {
         network.syncFault(new SimNetwork.SyncFault()
         {
             public int copies(final long from, final long to, final byte[] message)
@@ -287,7 +327,7 @@ class RoomRemovalTest
 
             public long reorderDelayNs(final long from, final long to)
             {
-                return from == sender.nodeId() && to == receiver.nodeId() ? ms(30) : 0;
+                return from == sender.nodeId() && to == receiver.nodeId() ? delayNs : 0;
             }
         });
     }
