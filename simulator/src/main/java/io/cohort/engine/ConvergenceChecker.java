@@ -199,10 +199,10 @@ final class ConvergenceChecker implements SimChecker
      * holding a removal whose creation it would replay ({@link RoomTableStreams}), and a joiner that removes a room
      * before a member's snapshot of it opens ({@link JoinDriver} waits for them), and a member's whole table older
      * than a removal the node loading it applied, and a creation made after a removal that reaches a node before the
-     * removal ({@link RoomHistory}), are handled. Left (about 1 run in 30,000): a joiner
-     * whose source's table held a removal it never applied itself loads the older table of a node that joined beside
-     * it; a removal lost with the message that carried it (a desync) is not sent again; and a room created by two
-     * nodes at once and removed by a third that had applied one creation. Such runs are counted, and
+     * removal, and a joiner whose source's table held a removal it never applied itself that loads the older table
+     * of a node that joined beside it (the table brings its sender's records of removals: {@link RoomHistory}), are
+     * handled. Left: a removal lost with the message that carried it (a desync) is not sent again; and a room
+     * created by two nodes at once and removed by a third that had applied one creation. Such runs are counted, and
      * {@value #STRICT_ROOMS_PROPERTY}{@code =true} fails them.
      */
     private void compareRoomTables(final List<SimNode> nodes)
