@@ -226,9 +226,9 @@ public final class SnapshotChunkEncoder
         {
             throw new IllegalStateException("a chunk of table streams carries no count, no room and no removal");
         }
-        final int entryOffset = offset + SnapshotChunkDecoder.TABLE_STREAMS_OFFSET +
-            tableStreams * SnapshotChunkDecoder.TABLE_STREAM_ENTRY_LENGTH;
-        if (entryOffset + SnapshotChunkDecoder.TABLE_STREAM_ENTRY_LENGTH > offset + capacity)
+        final int entryOffset = appendFixedEntry(
+            SnapshotChunkDecoder.TABLE_STREAMS_OFFSET, SnapshotChunkDecoder.TABLE_STREAM_ENTRY_LENGTH, tableStreams);
+        if (entryOffset < 0)
         {
             return false;
         }
@@ -236,7 +236,6 @@ public final class SnapshotChunkEncoder
         buffer.putLong(entryOffset + SIZE_OF_LONG, incarnation, BYTE_ORDER);
         buffer.putLong(entryOffset + 2 * SIZE_OF_LONG, sequence, BYTE_ORDER);
         buffer.putInt(offset + SnapshotChunkDecoder.TABLE_STREAM_COUNT_OFFSET, ++tableStreams, BYTE_ORDER);
-        limit = entryOffset + SnapshotChunkDecoder.TABLE_STREAM_ENTRY_LENGTH;
         return true;
     }
 
@@ -258,9 +257,9 @@ public final class SnapshotChunkEncoder
         {
             throw new IllegalStateException("a chunk of room removals carries no count, no room and no table stream");
         }
-        final int entryOffset = offset + SnapshotChunkDecoder.ROOM_REMOVALS_OFFSET +
-            roomRemovals * SnapshotChunkDecoder.ROOM_REMOVAL_ENTRY_LENGTH;
-        if (entryOffset + SnapshotChunkDecoder.ROOM_REMOVAL_ENTRY_LENGTH > offset + capacity)
+        final int entryOffset = appendFixedEntry(
+            SnapshotChunkDecoder.ROOM_REMOVALS_OFFSET, SnapshotChunkDecoder.ROOM_REMOVAL_ENTRY_LENGTH, roomRemovals);
+        if (entryOffset < 0)
         {
             return false;
         }
@@ -269,7 +268,6 @@ public final class SnapshotChunkEncoder
         buffer.putLong(entryOffset + 2 * SIZE_OF_LONG, removerIncarnation, BYTE_ORDER);
         buffer.putLong(entryOffset + 3 * SIZE_OF_LONG, sequence, BYTE_ORDER);
         buffer.putInt(offset + SnapshotChunkDecoder.ROOM_REMOVAL_COUNT_OFFSET, ++roomRemovals, BYTE_ORDER);
-        limit = entryOffset + SnapshotChunkDecoder.ROOM_REMOVAL_ENTRY_LENGTH;
         return true;
     }
 
@@ -291,6 +289,22 @@ public final class SnapshotChunkEncoder
     public int roomRemovals()
     {
         return roomRemovals;
+    }
+
+    /**
+     * Claims the next entry of a fixed-length list and moves the limit past it.
+     *
+     * @return where the entry goes, or -1 if it does not fit (nothing claimed).
+     */
+    private int appendFixedEntry(final int listOffset, final int entryLength, final int entries)
+    {
+        final int entryOffset = offset + listOffset + entries * entryLength;
+        if (entryOffset + entryLength > offset + capacity)
+        {
+            return -1;
+        }
+        limit = entryOffset + entryLength;
+        return entryOffset;
     }
 
     private void requireNoTableFacts()
