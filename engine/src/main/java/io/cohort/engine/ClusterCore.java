@@ -75,17 +75,13 @@ final class ClusterCore
     /** Requests unanswered within cohort.command.timeout: a peer, or the way to it, is slow or gone. */
     private long requestTimeouts;
     private final PendingRequests.TimeoutHandler requestTimedOut = (correlationId, peerNodeId) -> requestTimeouts++;
-    /** This node's seeds: how many seed hosts there are bounds the smallest view that serves. */
-    private SeedEndpoints seeds = SeedEndpoints.fixed(List.of());
-    /** Whether this node has begun to serve as a member (founded, or joined and synced). */
-    private boolean serving;
     /** Whether a view without this node was installed while it was leaving: it has left. */
     private volatile boolean left;
-    private long quorumLostSinceNs = -1;
     private long nowNs;
     private final StallDetector stallDetector = new StallDetector();
     /** This node's own lateness (Lifeguard's local health): scales how long it waits for a quorum before giving up. */
     private final LocalHealth localHealth;
+    private final ServingFence servingFence;
     private int cycles;
     private long slicesBegunNs = Long.MIN_VALUE;
 
@@ -142,6 +138,7 @@ final class ClusterCore
         this.seedProber = new SeedProber(context, transport, viewMessages, this);
         this.heartbeats = new Heartbeats(context, transport, publisher, commands, membership, members);
         this.desyncResponse = new DesyncResponse(context, memberSync, roster, membership);
+        this.servingFence = new ServingFence(context, this, membership, localHealth);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -160,7 +157,7 @@ final class ClusterCore
         this.nowNs = nowNs;
         heartbeats.start(nowNs);
         seeds.refresh(nowNs);
-        this.seeds = seeds;
+        servingFence.seeds(seeds);
         seedProber.seeds(seeds);
         if (seeds.endpoints().isEmpty() && !seeds.anyUnresolved())
         {
@@ -217,7 +214,7 @@ final class ClusterCore
         {
             return workCount + publisher.publishControl();
         }
-        updateServingState(nowNs);
+        servingFence.update(nowNs);
         if (nodeState.isMember())
         {
             // Seed channels are one set: the join driver's while the member is alone, the prober's otherwise.
@@ -255,7 +252,7 @@ final class ClusterCore
             return nowNs;
         }
         final long deadlineNs = Math.min(heartbeats.nextDueNs(nowNs), flowReporter.nextDueNs(members, nowNs));
-        if (!serving || !current.servesCalls())
+        if (!servingFence.isServing() || !current.servesCalls())
         {
             return deadlineNs;
         }
@@ -279,7 +276,7 @@ final class ClusterCore
             detectStall(nowNs);
             // The fence: a node whose lease ran out (a long pause, a partition) stops serving before it handles any
             // input or API call of this cycle.
-            updateServingState(nowNs);
+            servingFence.update(nowNs);
         }
     }
 
@@ -576,11 +573,10 @@ final class ClusterCore
         {
             membership.found(nowNs);
         }
-        serving = true;
         // Every member's stream is applied here (a founder has none): from now on this node lacks, of any member it
         // syncs, at most the rooms that member's own operations changed.
         memberSync.roomTableComplete();
-        updateServingState(nowNs);
+        servingFence.begin(nowNs);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -629,20 +625,14 @@ final class ClusterCore
 
     private void onMemberDropped()
     {
-        if (serving)
-        {
-            updateServingState(nowNs);
-        }
+        servingFence.update(nowNs);
     }
 
     private void onMemberSynced(final Member member, final long rows, final long sequence)
     {
         LOG.info("node {} synced member {}: {} rows at sequence {}", id(nodeId), member, rows, sequence);
         roster.onSynced(member);
-        if (serving)
-        {
-            updateServingState(nowNs);
-        }
+        servingFence.update(nowNs);
     }
 
     /**
@@ -652,7 +642,7 @@ final class ClusterCore
     void onDesync(
         final Member member, final int reason, final long expected, final long observed, final boolean repairable)
     {
-        desyncResponse.onDesync(member, reason, expected, observed, repairable, serving, nowNs);
+        desyncResponse.onDesync(member, reason, expected, observed, repairable, servingFence.isServing(), nowNs);
     }
 
     void evictSelf(final int reason, final String why)
@@ -678,10 +668,7 @@ final class ClusterCore
     {
         reconcileMembers(next);
         heartbeats.onViewInstalled(nowNs);
-        if (serving)
-        {
-            updateServingState(nowNs);
-        }
+        servingFence.update(nowNs);
     }
 
     /**
@@ -762,47 +749,11 @@ final class ClusterCore
     }
 
     /**
-     * Serving needs the lease: RUNNING (or NOT_ENOUGH_NODES) while a quorum of the view echoes this node's
-     * heartbeats, NO_QUORUM otherwise; after a heartbeat timeout and a suspicion window without quorum the node
-     * evicts itself, so that a supervisor starts a new incarnation that joins whatever cluster runs on (a node of a
-     * cluster that lost most of its members for good would otherwise wait for ever).
-     */
-    private void updateServingState(final long nowNs)
-    {
-        if (!serving || nodeState.isTerminal() || NodeState.LEAVING == nodeState || !membership.isMember())
-        {
-            return;
-        }
-        if (!membership.leaseValid(nowNs))
-        {
-            if (quorumLostSinceNs < 0)
-            {
-                quorumLostSinceNs = nowNs;
-            }
-            else if (nowNs - quorumLostSinceNs >
-                localHealth.scaled(context.heartbeatTimeoutNs() + context.suspicionTimeoutNs(), nowNs))
-            {
-                evictSelf(ReasonCode.PARTITION, "no quorum of view " + membership.view().epoch() + " for " +
-                    (nowNs - quorumLostSinceNs) / 1_000_000 + " ms (local health score " +
-                    localHealth.score(nowNs) + ")");
-                return;
-            }
-            changeState(NodeState.NO_QUORUM);
-            return;
-        }
-        quorumLostSinceNs = -1;
-        changeState(membership.view().size() >= smallestServingView() ? NodeState.RUNNING :
-            NodeState.NOT_ENOUGH_NODES);
-    }
-
-    /**
-     * @return the fewest members this node's view must hold to be RUNNING: {@code cohort.cluster.minimum.nodes}, and
-     * as many seed hosts as make founding a second instance impossible ({@link Quorum#smallestServingView}).
+     * @return the fewest members this node's view must hold to be RUNNING ({@link ServingFence#smallestServingView}).
      */
     int smallestServingView()
     {
-        return Math.max(context.minimumNodes(), Quorum.smallestServingView(context.splitStrategy(),
-            context.minimumNodes(), 1 + seeds.endpoints().size()));
+        return servingFence.smallestServingView();
     }
 
     Membership membership()
