@@ -1,22 +1,18 @@
 package io.cohort.transport;
 
-import io.cohort.codec.DecodeResult;
 import io.cohort.codec.FrameDecoder;
 import io.cohort.codec.FrameLayout;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
-import zmq.Msg;
 
 import java.nio.channels.SelectableChannel;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -68,13 +64,11 @@ public final class ZmqTransport implements Transport
     private final OutboundBatcher batcher;
     private final InboundFrameProcessor inbound;
     private final CommandFrameReader commandReader;
-    private final UnsafeBuffer receiveBuffer = new UnsafeBuffer(new byte[0]);
+    private final SyncFrameReader syncReader;
     private final ReceiveFramePool receivePool;
     private final SyncFrameSender syncSender;
     private final Long2ObjectHashMap<Connection> connectionsByNodeId = new Long2ObjectHashMap<>();
     private final List<Connection> connections = new ArrayList<>();
-    /** Per node id, the incarnation whose directed-topic subscription this node's XPUB saw last. */
-    private final Long2LongHashMap subscribedIncarnations = new Long2LongHashMap(0);
     private final List<ZMQ.Socket> seeds = new ArrayList<>();
     private final List<Connection> removedWhilePolling = new ArrayList<>();
     private boolean polling;
@@ -85,9 +79,9 @@ public final class ZmqTransport implements Transport
     private final String syncEndpoint;
     private final String commandEndpoint;
     private final byte[] directedTopic;
-    private ReceiveFaultHook receiveFaultHook;
 
-    private final class Connection
+    /** One peer's sockets: its stream (SUB) and its command socket (DEALER). */
+    static final class Connection
     {
         final Peer peer;
         final ZMQ.Socket subscriber;
@@ -131,6 +125,7 @@ public final class ZmqTransport implements Transport
         this.commandReader = new CommandFrameReader(
             new FrameDecoder(context.codecLimits(), context.clusterId()), context.receiveBudget(), receivePool,
             counters, errorHandler);
+        this.syncReader = new SyncFrameReader(context.receiveBudget(), receivePool, inbound, counters, errorHandler);
         final TransportFaultHooks faultHooks = context.faultHooks();
         SendFaultHook sendFaultHook = null;
         if (null != faultHooks)
@@ -303,7 +298,7 @@ public final class ZmqTransport implements Transport
      */
     public void receiveFaultHook(final ReceiveFaultHook hook)
     {
-        this.receiveFaultHook = hook;
+        syncReader.receiveFaultHook(hook);
         commandReader.receiveFaultHook(hook);
     }
 
@@ -527,7 +522,7 @@ public final class ZmqTransport implements Transport
             final Connection connection = connections.get(i);
             if (!connection.removed)
             {
-                workCount += pollSubscriber(connection, syncHandler, receiveSliceNs);
+                workCount += syncReader.pollSubscriber(connection, syncHandler, receiveSliceNs);
             }
             if (!connection.removed)
             {
@@ -538,116 +533,13 @@ public final class ZmqTransport implements Transport
         {
             workCount += commandReader.pollDealer(seeds.get(i), null, commandHandler);
         }
-        workCount += drainSubscriptions(syncHandler);
+        workCount += syncReader.drainSubscriptions(publisher, syncHandler);
         if (null != zapHandler)
         {
             workCount += zapHandler.poll();
         }
         workCount += publisherMonitor.poll() + routerMonitor.poll();
         return workCount;
-    }
-
-    private int pollSubscriber(final Connection connection, final SyncHandler handler, final long receiveSliceNs)
-    {
-        final int budget = context.receiveBudget();
-        final long startNs = System.nanoTime();
-        int received = 0;
-        Msg message;
-        while (received < budget && !connection.removed &&
-            (0 == received || System.nanoTime() - startNs < receiveSliceNs) &&
-            null != (message = connection.subscriber.recvMsg(ZMQ.DONTWAIT)))
-        {
-            received++;
-            discardMoreParts(connection.subscriber);
-            try
-            {
-                onSyncMessage(connection, message, handler);
-            }
-            finally
-            {
-                // The frame is dispatched: its handlers decoded what they needed, and nothing reads the array now.
-                receivePool.release(message);
-            }
-        }
-        return received;
-    }
-
-    private void onSyncMessage(final Connection connection, final Msg message, final SyncHandler handler)
-    {
-        final int length = message.size();
-        byte[] array = ReceiveFramePool.arrayOf(message);
-        final ReceiveFaultHook hook = receiveFaultHook;
-        if (null != hook)
-        {
-            // Fault injection only: the hook sees the wire message as an array of its own length, as it always did.
-            if (array.length != length)
-            {
-                array = Arrays.copyOf(array, length);
-            }
-            if (hook.drop(connection.peer.nodeId(), array))
-            {
-                return;
-            }
-        }
-        if (length < TOPIC_LENGTH)
-        {
-            connection.peer.counters().onFrame(length);
-            connection.peer.counters().onBadFrame();
-            try
-            {
-                handler.onBadFrame(connection.peer, DecodeResult.TRUNCATED_HEADER);
-            }
-            catch (final Exception ex)
-            {
-                errorHandler.onError(ex);
-            }
-            return;
-        }
-        receiveBuffer.wrap(array, 0, length);
-        inbound.onSyncFrame(connection.peer, receiveBuffer, TOPIC_LENGTH, length - TOPIC_LENGTH, handler);
-    }
-
-    private int drainSubscriptions(final SyncHandler handler)
-    {
-        int drained = 0;
-        byte[] message;
-        while (null != (message = publisher.recv(ZMQ.DONTWAIT)))
-        {
-            final boolean multipart = publisher.hasReceiveMore();
-            discardMoreParts(publisher);
-            drained++;
-            // A subscription message is [1 = subscribe | 0 = unsubscribe][topic]: anything else the XPUB passes up
-            // comes from a stranger (e.g. junk bytes read as old-protocol messages).
-            if (multipart || 0 == message.length || (0 != message[0] && 1 != message[0]))
-            {
-                counters.strangerFrames.incrementRelease();
-                continue;
-            }
-            // Only directed topics name a node.
-            if (message.length == 1 + TOPIC_LENGTH && DIRECTED_TOPIC == message[1])
-            {
-                receiveBuffer.wrap(message);
-                final long nodeId = receiveBuffer.getLong(2, FrameLayout.BYTE_ORDER);
-                final long incarnation = receiveBuffer.getLong(2 + Long.BYTES, FrameLayout.BYTE_ORDER);
-                if (1 == message[0])
-                {
-                    subscribedIncarnations.put(nodeId, incarnation);
-                }
-                else if (subscribedIncarnations.get(nodeId) == incarnation)
-                {
-                    subscribedIncarnations.remove(nodeId);
-                }
-                try
-                {
-                    handler.onSubscriberChange(nodeId, incarnation, 1 == message[0]);
-                }
-                catch (final Exception ex)
-                {
-                    errorHandler.onError(ex);
-                }
-            }
-        }
-        return drained;
     }
 
     static void discardMoreParts(final ZMQ.Socket socket)
@@ -760,7 +652,7 @@ public final class ZmqTransport implements Transport
     private long directedIncarnation(final long destinationNodeId)
     {
         final Connection destination = connectionsByNodeId.get(destinationNodeId);
-        return null != destination ? destination.peer.incarnation() : subscribedIncarnations.get(destinationNodeId);
+        return null != destination ? destination.peer.incarnation() : syncReader.subscribedIncarnation(destinationNodeId);
     }
 
     /**
