@@ -172,6 +172,29 @@ class RoomRemovalTest
     }
 
     @Test
+    void shouldKeepARoomTwoNodesCreatedAtOnceWhereARemovalSawOnlyOneCreation()
+    {
+        // The first and second nodes create the same room at once (each lacked it); the second's frames reach the
+        // third 30 ms late, so the third removes the room having applied the first's creation only. Its removal
+        // reaches the first and second after both creations (they keep the room: it had not seen the second's),
+        // and the third applies the second's creation after it (the room comes back there).
+        slowLink(second, third);
+        final long twice = first.createRoom("twice");
+        assertEquals(twice, second.createRoom("twice"), "both made it: neither had the other's yet");
+        assertTrue(network.runUntil(() -> third.state().roomExists(twice), ms(10)), "the first's creation arrived");
+        assertEquals(StateResult.ROOM_REMOVED, third.core().removeRoom(twice));
+
+        network.runFor(ms(100));
+        for (final SimNode node : nodes)
+        {
+            assertTrue(node.state().roomExists(twice), node + " lacks a room the removal had not seen made by all");
+        }
+        assertEquals(1, first.core().roomHistory().removalsOutrun(), "the second's creation outran the removal");
+        assertEquals(1, second.core().roomHistory().removalsOutrun(), "its own creation outran it");
+        assertHeldEverywhere("the other room is untouched");
+    }
+
+    @Test
     void shouldNotMakeAtAJoinerARoomItsTableHoldsRemovedWhenItReplaysTheCreation()
     {
         // The joiner's commands to the third node are lost until the room is gone, so the third node's snapshot
