@@ -453,6 +453,28 @@ final class MemberSync
     }
 
     /**
+     * A removal the member's table reflects. The member's own, at or before its snapshot's start (no replay brings
+     * it), of a room still here whose every creation applied here it had seen: its frame never reached this node (a
+     * desync), so it is applied now. Any other: this node's own record of it, if it has none of the room.
+     */
+    private void onRoomRemovalRecord(final Member member, final long roomId, final long removerId,
+        final long removerIncarnation, final long sequence)
+    {
+        if (removerId == member.nodeId && removerIncarnation == member.incarnation && member.snapshotStartKnown &&
+            sequence <= member.snapshotStartSequence && state.roomExists(roomId) &&
+            roomHistory.undoneBy(roomId, removerId, removerIncarnation, sequence, member.tableStreams))
+        {
+            LOG.info("node {}: {} removed room {} at sequence {} in a frame lost on its way here: applied from its " +
+                "table's record", ClusterCore.id(selfNodeId), member, roomId, sequence);
+            applier.lostRemovalRecovered(member, sequence, roomId);
+        }
+        else
+        {
+            roomHistory.importRemoval(roomId, removerId, removerIncarnation, sequence);
+        }
+    }
+
+    /**
      * Loads one chunk, charging its rows to the budget.
      *
      * @return whether loading goes on: false once the snapshot failed (asked again) or completed (replay began).
@@ -478,8 +500,7 @@ final class MemberSync
         }
         for (int i = 0, removals = chunk.roomRemovalCount(); i < removals; i++)
         {
-            // Removals the member's table reflects: this node's own record of them, if it has none of the room.
-            roomHistory.importRemoval(chunk.roomRemovalRoomId(i), chunk.roomRemovalNodeId(i),
+            onRoomRemovalRecord(member, chunk.roomRemovalRoomId(i), chunk.roomRemovalNodeId(i),
                 chunk.roomRemovalIncarnation(i), chunk.roomRemovalSequence(i));
         }
         if (SnapshotLoadResult.COMPLETE == result)

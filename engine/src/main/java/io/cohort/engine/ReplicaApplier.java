@@ -35,6 +35,7 @@ final class ReplicaApplier
     private final NotificationDecoder notificationDecoder = new NotificationDecoder();
     private final ClusterEventDecoder clusterEventDecoder = new ClusterEventDecoder();
     private long roomChangesInTable;
+    private long lostRemovalsRecovered;
 
     /**
      * @param replicaObserver told of every applied count of another member, or null (the usual case).
@@ -154,7 +155,8 @@ final class ReplicaApplier
                 final StateResult result = state.createRoom(room);
                 if (StateResult.ROOM_CREATED == result || StateResult.ROOM_EXISTS == result)
                 {
-                    roomHistory.onCreation(room.roomId(), member.nodeId, member.incarnation, sequence);
+                    roomHistory.onCreation(room.roomId(), member.nodeId, member.incarnation, sequence,
+                        StateResult.ROOM_CREATED == result);
                 }
                 if (StateResult.ROOM_CREATED == result)
                 {
@@ -182,25 +184,54 @@ final class ReplicaApplier
                     // wherever it comes after the removal.
                     break;
                 }
-                final StateResult result = state.removeRoom(roomId);
-                removalApplied(member, sequence, roomId);
-                if (StateResult.ROOM_REMOVED == result)
-                {
-                    roomRemoved(roomId);
-                }
-                else if (StateResult.ROOM_IN_USE == result && state.localCount(roomId) > 0)
-                {
-                    // The member removed the room before it saw this node's subscribers (a removal is refused while
-                    // any count known there is above 0). A room with subscribers must exist on every node: the nodes
-                    // that removed it take it back from this announcement, which follows this node's count on its
-                    // stream. A node that sees the count first refuses the member's removal however late it comes.
-                    publisher.roomKeptInUse(roomId);
-                }
+                removeRoom(member, sequence, roomId);
                 break;
             }
 
             default:
                 break;
+        }
+    }
+
+    /**
+     * A member's own removal of a room that this node never applied: the frame that carried it was lost (a desync),
+     * and the member's table, taken again, only adds rooms. Its record came with that table, at or before the
+     * snapshot's start (no replay brings it), and every creation of the room applied here was one the member had
+     * seen ({@link RoomHistory#undoneBy}): applied now as the message would have been.
+     *
+     * @param member   the member, whose snapshot is loading.
+     * @param sequence the removal's sequence on its stream.
+     * @param roomId   the room.
+     */
+    void lostRemovalRecovered(final Member member, final long sequence, final long roomId)
+    {
+        lostRemovalsRecovered++;
+        removeRoom(member, sequence, roomId);
+    }
+
+    /**
+     * @return members' own removals this node applied from their tables' records, their frames having been lost.
+     */
+    long lostRemovalsRecovered()
+    {
+        return lostRemovalsRecovered;
+    }
+
+    private void removeRoom(final Member member, final long sequence, final long roomId)
+    {
+        final StateResult result = state.removeRoom(roomId);
+        removalApplied(member, sequence, roomId);
+        if (StateResult.ROOM_REMOVED == result)
+        {
+            roomRemoved(roomId);
+        }
+        else if (StateResult.ROOM_IN_USE == result && state.localCount(roomId) > 0)
+        {
+            // The member removed the room before it saw this node's subscribers (a removal is refused while any
+            // count known there is above 0). A room with subscribers must exist on every node: the nodes that
+            // removed it take it back from this announcement, which follows this node's count on its stream. A node
+            // that sees the count first refuses the member's removal however late it comes.
+            publisher.roomKeptInUse(roomId);
         }
     }
 

@@ -56,6 +56,8 @@ final class RoomHistory
     private long[] incarnations = new long[INITIAL_CAPACITY];
     private long[] sequences = new long[INITIAL_CAPACITY];
     private boolean[] removals = new boolean[INITIAL_CAPACITY];
+    /** Of a creation: whether it made the room here (the room was absent before it). */
+    private boolean[] madeRooms = new boolean[INITIAL_CAPACITY];
     /** Which write filled each slot, so that a chain link to a slot written over since is seen as broken. */
     private long[] writes = new long[INITIAL_CAPACITY];
     private int[] previousSlots = new int[INITIAL_CAPACITY];
@@ -89,7 +91,22 @@ final class RoomHistory
      */
     void onCreation(final long roomId, final long creatorId, final long creatorIncarnation, final long sequence)
     {
-        record(roomId, creatorId, creatorIncarnation, sequence, false);
+        onCreation(roomId, creatorId, creatorIncarnation, sequence, false);
+    }
+
+    /**
+     * A member's creation of a room was applied here.
+     *
+     * @param roomId             the room.
+     * @param creatorId          the member.
+     * @param creatorIncarnation its incarnation.
+     * @param sequence           the creation's sequence on its stream.
+     * @param madeRoom           whether it made the room here (else the room existed already).
+     */
+    void onCreation(final long roomId, final long creatorId, final long creatorIncarnation, final long sequence,
+        final boolean madeRoom)
+    {
+        record(roomId, creatorId, creatorIncarnation, sequence, false, madeRoom);
     }
 
     /**
@@ -99,7 +116,7 @@ final class RoomHistory
      */
     void onOwnCreation(final long roomId)
     {
-        record(roomId, nodeId, incarnation, UNPUBLISHED, false);
+        record(roomId, nodeId, incarnation, UNPUBLISHED, false, true);
     }
 
     /**
@@ -113,7 +130,7 @@ final class RoomHistory
      */
     void onRemoval(final long roomId, final long removerId, final long removerIncarnation, final long sequence)
     {
-        record(roomId, removerId, removerIncarnation, sequence, true);
+        record(roomId, removerId, removerIncarnation, sequence, true, false);
     }
 
     /**
@@ -123,7 +140,7 @@ final class RoomHistory
      */
     void onOwnRemoval(final long roomId)
     {
-        record(roomId, nodeId, incarnation, UNPUBLISHED, true);
+        record(roomId, nodeId, incarnation, UNPUBLISHED, true, false);
     }
 
     /**
@@ -225,9 +242,65 @@ final class RoomHistory
         {
             return false;
         }
-        record(roomId, removerId, removerIncarnation, sequence, true);
+        record(roomId, removerId, removerIncarnation, sequence, true, false);
         removalsImported++;
         return true;
+    }
+
+    /**
+     * Whether a member's own removal of a room, which this node never applied, undoes the room here: this node has
+     * applied at least one creation of it since its last removal, and every one was before the removal on the
+     * member's stream or on a stream the member's table reflects past it (the member had applied it, and its room is
+     * still gone), back to the creation that made the room here or to its last removal. A creation this node does not
+     * know the member had seen, a room that came with a table, or a chain cut short by the bound keeps the room: a
+     * room kept too long is the lesser fault.
+     *
+     * @param roomId             the room, present here.
+     * @param removerId          the member.
+     * @param removerIncarnation its incarnation.
+     * @param sequence           the removal's sequence on its stream.
+     * @param streams            how far the member's table reflects each stream.
+     * @return true if the room is to be removed here.
+     */
+    boolean undoneBy(final long roomId, final long removerId, final long removerIncarnation, final long sequence,
+        final TableStreams streams)
+    {
+        int slot = first(roomId);
+        if (slot < 0 || removals[slot])
+        {
+            return false;
+        }
+        while (true)
+        {
+            final long creatorId = nodeIds[slot];
+            final long creatorIncarnation = incarnations[slot];
+            final long creation = sequences[slot];
+            final boolean seen = creatorId == removerId && creatorIncarnation == removerIncarnation ?
+                creation < sequence :
+                UNPUBLISHED != creation && streams.sequenceOf(creatorId, creatorIncarnation) >= creation;
+            if (!seen)
+            {
+                return false;
+            }
+            if (madeRooms[slot])
+            {
+                return true; // the room was absent before this creation: every creation since is seen
+            }
+            final int previous = previousSlots[slot];
+            if (previous < 0)
+            {
+                return false; // the room came with a table: what made it is unknown here
+            }
+            if (writes[previous] != previousWrites[slot])
+            {
+                return false; // written over: earlier creations are unknown
+            }
+            if (removals[previous])
+            {
+                return true;
+            }
+            slot = previous;
+        }
     }
 
     /**
@@ -307,8 +380,8 @@ final class RoomHistory
         return latestSlot.size();
     }
 
-    private void record(
-        final long roomId, final long authorId, final long authorIncarnation, final long sequence, final boolean removal)
+    private void record(final long roomId, final long authorId, final long authorIncarnation, final long sequence,
+        final boolean removal, final boolean madeRoom)
     {
         final int slot = claimSlot(); // first: the slot it takes may have been the room's latest
         final long latest = latestSlot.get(roomId);
@@ -317,6 +390,7 @@ final class RoomHistory
         incarnations[slot] = authorIncarnation;
         sequences[slot] = sequence;
         removals[slot] = removal;
+        madeRooms[slot] = madeRoom;
         writes[slot] = ++writeCount;
         previousSlots[slot] = (int)latest;
         previousWrites[slot] = NONE == latest ? NONE : writes[(int)latest];
@@ -358,6 +432,7 @@ final class RoomHistory
                 incarnations = Arrays.copyOf(incarnations, capacity);
                 sequences = Arrays.copyOf(sequences, capacity);
                 removals = Arrays.copyOf(removals, capacity);
+                madeRooms = Arrays.copyOf(madeRooms, capacity);
                 writes = Arrays.copyOf(writes, capacity);
                 previousSlots = Arrays.copyOf(previousSlots, capacity);
                 previousWrites = Arrays.copyOf(previousWrites, capacity);

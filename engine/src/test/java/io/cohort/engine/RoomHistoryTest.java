@@ -260,6 +260,37 @@ class RoomHistoryTest
     }
 
     @Test
+    void shouldLetAMembersLostRemovalUndoOnlyCreationsItHadSeenBackToTheOneThatMadeTheRoom()
+    {
+        history.onCreation(ROOM, CREATOR, CREATOR_INCARNATION, 3, true);
+        history.onCreation(ROOM, REMOVER, REMOVER_INCARNATION, 10, false);
+        final TableStreams sawCreation = streams(new long[]{ CREATOR, CREATOR_INCARNATION, 3 });
+
+        assertTrue(history.undoneBy(ROOM, REMOVER, REMOVER_INCARNATION, 11, sawCreation));
+        assertFalse(history.undoneBy(ROOM, REMOVER, REMOVER_INCARNATION, 10, sawCreation),
+            "its own creation is not before the removal on its stream");
+        assertFalse(history.undoneBy(ROOM, REMOVER, REMOVER_INCARNATION, 11,
+            streams(new long[]{ CREATOR, CREATOR_INCARNATION, 2 })), "the creator's creation it had not applied");
+        assertFalse(history.undoneBy(ROOM, REMOVER, REMOVER_INCARNATION, 11, streams()), "nor said it had");
+
+        history.onOwnCreation(ROOM + 1);
+        assertFalse(history.undoneBy(ROOM + 1, REMOVER, REMOVER_INCARNATION, 11,
+            streams(new long[]{ SELF, SELF_INCARNATION, 1_000_000 })), "this node's unpublished creation");
+        history.onOwnChangePublished(ROOM + 1, false, 7);
+        assertTrue(history.undoneBy(ROOM + 1, REMOVER, REMOVER_INCARNATION, 11,
+            streams(new long[]{ SELF, SELF_INCARNATION, 7 })));
+
+        history.onCreation(ROOM + 2, CREATOR, CREATOR_INCARNATION, 3, false);
+        assertFalse(history.undoneBy(ROOM + 2, REMOVER, REMOVER_INCARNATION, 11, sawCreation),
+            "a room that came with a table: what made it is unknown here");
+        history.onRemoval(ROOM + 2, REMOVER, REMOVER_INCARNATION, 5);
+        history.onCreation(ROOM + 2, CREATOR, CREATOR_INCARNATION, 3, false);
+        assertTrue(history.undoneBy(ROOM + 2, REMOVER, REMOVER_INCARNATION, 11, sawCreation),
+            "back to the room's last removal here");
+        assertFalse(history.undoneBy(ROOM + 3, REMOVER, REMOVER_INCARNATION, 11, sawCreation), "no history");
+    }
+
+    @Test
     void shouldKeepATableStreamsEntriesUpToItsCapacity()
     {
         final TableStreams streams = new TableStreams(2);
