@@ -87,8 +87,7 @@ final class MemberSync
     private final SnapshotChunkDecoder chunkDecoder = new SnapshotChunkDecoder();
     private long nowNs;
     private final RoomSource roomSource;
-    private final RoomHistory roomHistory;
-    private final int maxTableStreams;
+    private final MemberTables memberTables;
 
     /**
      * @return snapshot requests that went unanswered within {@code cohort.command.timeout}.
@@ -150,8 +149,8 @@ final class MemberSync
         final RoomHistory roomHistory,
         final SyncedHandler syncedHandler)
     {
-        this.roomHistory = roomHistory;
-        this.maxTableStreams = context.codecLimits().maxMembers() + 1;
+        this.memberTables = new MemberTables(
+            context.nodeId(), context.codecLimits().maxMembers() + 1, state, roomHistory, applier);
         this.roomSource = new RoomSource(members);
         this.budget = budget;
         this.selfNodeId = context.nodeId();
@@ -453,28 +452,6 @@ final class MemberSync
     }
 
     /**
-     * A removal the member's table reflects. The member's own, at or before its snapshot's start (no replay brings
-     * it), of a room still here whose every creation applied here it had seen: its frame never reached this node (a
-     * desync), so it is applied now. Any other: this node's own record of it, if it has none of the room.
-     */
-    private void onRoomRemovalRecord(final Member member, final long roomId, final long removerId,
-        final long removerIncarnation, final long sequence)
-    {
-        if (removerId == member.nodeId && removerIncarnation == member.incarnation && member.snapshotStartKnown &&
-            sequence <= member.snapshotStartSequence && state.roomExists(roomId) &&
-            roomHistory.undoneBy(roomId, removerId, removerIncarnation, sequence, member.tableStreams))
-        {
-            LOG.info("node {}: {} removed room {} at sequence {} in a frame lost on its way here: applied from its " +
-                "table's record", ClusterCore.id(selfNodeId), member, roomId, sequence);
-            applier.lostRemovalRecovered(member, sequence, roomId);
-        }
-        else
-        {
-            roomHistory.importRemoval(roomId, removerId, removerIncarnation, sequence);
-        }
-    }
-
-    /**
      * Loads one chunk, charging its rows to the budget.
      *
      * @return whether loading goes on: false once the snapshot failed (asked again) or completed (replay began).
@@ -493,16 +470,7 @@ final class MemberSync
             requestSnapshot(member);
             return false;
         }
-        if (chunk.hasTableStreams())
-        {
-            // Read by the room history as the table's rooms load, and by the room source once the source's are loaded.
-            member.tableStreams.add(chunk);
-        }
-        for (int i = 0, removals = chunk.roomRemovalCount(); i < removals; i++)
-        {
-            onRoomRemovalRecord(member, chunk.roomRemovalRoomId(i), chunk.roomRemovalNodeId(i),
-                chunk.roomRemovalIncarnation(i), chunk.roomRemovalSequence(i));
-        }
+        memberTables.onChunk(member, chunk);
         if (SnapshotLoadResult.COMPLETE == result)
         {
             if (member.snapshotRowsLoaded < 0)
@@ -686,14 +654,12 @@ final class MemberSync
 
                 public boolean admitsRoom(final long roomId)
                 {
-                    // A room of the member's table older than a removal applied here is not made again.
-                    return !roomHistory.outdates(roomId, member.tableStreams);
+                    return memberTables.admits(member, roomId);
                 }
             });
-            member.tableStreams = new TableStreams(maxTableStreams);
         }
         member.loader.begin(member.snapshotCorrelationId);
-        member.tableStreams.clear();
+        memberTables.begin(member);
         final int flags = roomSource.flagsFor(member);
         if (RoomSource.DEFER == flags)
         {
