@@ -1,6 +1,7 @@
 package io.cohort.engine;
 
 import io.cohort.codec.MessageType;
+import io.cohort.state.StateResult;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -139,6 +140,34 @@ class SlicedSyncTest
             assertTrue(budget.largestUnit() < budget.maxRows(), "unit " + budget.largestUnit());
             assertTrue(budget.peakRows() < budget.maxRows() + budget.largestUnit(),
                 "node " + node.nodeId() + " peak " + budget.peakRows() + " unit " + budget.largestUnit());
+        }
+        assertTrue(owner.errors().isEmpty(), owner.errors().toString());
+        assertTrue(joiner.errors().isEmpty(), joiner.errors().toString());
+    }
+
+    @Test
+    void shouldSendTheRecordsOfManyRemovedRoomsInSlicesThatAJoinerKeeps()
+    {
+        final SimNode owner = ownerWithRows();
+        // 1,000 rooms made and removed: 1,000 removal records, read a few hundred history slots per step.
+        final int removed = 1000;
+        for (int i = 0; i < removed; i++)
+        {
+            final long room = owner.createRoom("gone-" + i);
+            assertEquals(StateResult.ROOM_REMOVED, owner.core().removeRoom(room));
+        }
+        network.runFor(ms(50));
+        final SimNode joiner = node(2, new CohortContext());
+        joiner.start(List.of(owner));
+        assertTrue(network.runUntil(joiner::runningAndSynced, ms(5000)), () -> "joiner " + joiner.core().state());
+
+        assertEquals(removed, joiner.core().roomHistory().removalsImported(), "every record was sent and kept");
+        for (final SimNode node : List.of(owner, joiner))
+        {
+            final SliceBudget budget = node.core().sliceBudget();
+            assertTrue(budget.peakRows() < budget.maxRows() + budget.largestUnit(),
+                "node " + node.nodeId() + " peak " + budget.peakRows() + " unit " + budget.largestUnit());
+            assertTrue(budget.largestUnit() < budget.maxRows(), "unit " + budget.largestUnit());
         }
         assertTrue(owner.errors().isEmpty(), owner.errors().toString());
         assertTrue(joiner.errors().isEmpty(), joiner.errors().toString());
