@@ -9,7 +9,7 @@ import java.util.function.LongPredicate;
 /**
  * The recent creations and removals applied here of each room, with the stream and sequence that carried each, so
  * that rooms end the same on every node although their changes come from every node and streams are not ordered with
- * each other. Two rules read it:
+ * each other. Three rules read it:
  * <ul>
  *   <li><b>A removal undoes only the creations its sender had seen.</b> A node X that applied Y's removal of a room
  *   and then created it again made a room every node should hold; a third node that applies X's creation first (the
@@ -31,6 +31,11 @@ import java.util.function.LongPredicate;
  *   member (a joiner) never applies the removals that table reflects, so every table also goes with its sender's
  *   records of the removals of rooms it lacks ({@link #forEachRemoval}), kept here as this node's own where it has
  *   none of the room ({@link #importRemoval}).</li>
+ *   <li><b>A removal lost with its frame is applied from its sender's record.</b> A node whose copy of a member went
+ *   wrong (a frame lost) takes it again, and the member's table only adds rooms: a removal by the member at or before
+ *   its snapshot's start is neither in the table nor replayed. Its record, sent with the table, removes the room here
+ *   if every creation of it applied here, back to the one that made it or to its last removal, was one the member
+ *   had seen ({@link #undoneBy}; that is why a creation notes whether it made the room).</li>
  * </ul>
  * Each room's changes are chained from its latest; a removal ends the chain (creations before it are undone). This
  * node's own changes are held as past every sequence ({@link #UNPUBLISHED}) until published. At most
