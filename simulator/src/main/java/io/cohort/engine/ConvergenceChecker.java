@@ -217,16 +217,22 @@ final class ConvergenceChecker implements SimChecker
             final long roomId = run.roomIds[room];
             int holders = 0;
             SimNode inUseAt = null;
+            final StringBuilder holderNames = new StringBuilder();
             for (final SimNode node : nodes)
             {
-                holders += node.state().roomExists(roomId) ? 1 : 0;
+                if (node.state().roomExists(roomId))
+                {
+                    holders++;
+                    holderNames.append(0 == holderNames.length() ? "" : ", ").append(node);
+                }
                 inUseAt = node.state().localCount(roomId) > 0 ? node : inUseAt;
             }
             if (0 == holders || nodes.size() == holders)
             {
                 continue;
             }
-            final String what = "r" + room + " is held by " + holders + " of " + nodes.size() + " nodes";
+            final String what = "r" + room + " is held by " + holders + " of " + nodes.size() + " nodes (" +
+                holderNames + ")";
             if (null != inUseAt)
             {
                 checks.fail(what + ", though " + inUseAt + " has subscribers in it");
