@@ -52,6 +52,7 @@ final class ClusterCore
     private final ReplicaApplier applier;
     private final CoveredCreations coveredCreations;
     private final RoomHistory roomHistory;
+    private final RemovedMemberRooms removedMemberRooms;
     private final MemberSync memberSync;
     private final RoomTableForgetting roomTableForgetting;
     private final SnapshotServer snapshotServer;
@@ -115,11 +116,13 @@ final class ClusterCore
         final ReplicaObserver replicaObserver =
             context.listener() instanceof ReplicaObserver ? (ReplicaObserver)context.listener() : null;
         this.coveredCreations = new CoveredCreations(nodeId, roster::member);
-        this.roomHistory = new RoomHistory(nodeId, incarnation, state::roomExists);
+        this.roomHistory = new RoomHistory(nodeId, incarnation, state::roomExists, this::nowNs);
         publisher.coveredStreams(members);
         publisher.roomHistory(roomHistory);
         this.applier = new ReplicaApplier(
             state, listener, replicaObserver, errorHandler, publisher, coveredCreations, roomHistory);
+        this.removedMemberRooms =
+            new RemovedMemberRooms(nodeId, context.heartbeatTimeoutNs(), roomHistory, publisher);
         this.sliceBudget = new SliceBudget(context.sliceBudgetNs());
         this.localHealth = new LocalHealth(context.heartbeatTimeoutNs());
         this.memberSync = new MemberSync(context, transport, state, commands, pending, applier, sliceBudget,
@@ -603,7 +606,20 @@ final class ClusterCore
 
     void removeMember(final Member member, final int reason, final boolean graceful)
     {
+        if (nodeState.isMember())
+        {
+            // A joiner publishes no room changes: it holds what its members' tables and streams bring.
+            removedMemberRooms.onMemberRemoved(member, nowNs);
+        }
         roster.remove(member, reason, graceful);
+    }
+
+    /**
+     * @return the announcing again of removed members' last room changes.
+     */
+    RemovedMemberRooms removedMemberRooms()
+    {
+        return removedMemberRooms;
     }
 
     /**

@@ -2,14 +2,16 @@ package io.cohort.engine;
 
 import io.cohort.codec.RoomRemovedDecoder;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongArrayList;
 
 import java.util.Arrays;
 import java.util.function.LongPredicate;
+import java.util.function.LongSupplier;
 
 /**
  * The recent creations and removals applied here of each room, with the stream and sequence that carried each, so
  * that rooms end the same on every node although their changes come from every node and streams are not ordered with
- * each other. Three rules read it:
+ * each other. Four rules read it:
  * <ul>
  *   <li><b>A removal undoes only the creations its sender had seen.</b> A node X that applied Y's removal of a room
  *   and then created it again made a room every node should hold; a third node that applies X's creation first (the
@@ -36,6 +38,11 @@ import java.util.function.LongPredicate;
  *   its snapshot's start is neither in the table nor replayed. Its record, sent with the table, removes the room here
  *   if every creation of it applied here, back to the one that made it or to its last removal, was one the member
  *   had seen ({@link #undoneBy}; that is why a creation notes whether it made the room).</li>
+ *   <li><b>A removed member's last room changes are announced again.</b> A member cut off from some nodes (or killed
+ *   while sending) may have made or removed a room in frames that reached only the others; once a view removes it
+ *   nobody will resend them. Each member announces again, as its own, the changes of that member that are the last
+ *   here of their room and were applied recently ({@link #lastChangesBy}, {@link RemovedMemberRooms}); that is why
+ *   a change notes when it was applied.</li>
  * </ul>
  * Each room's changes are chained from its latest; a removal ends the chain (creations before it are undone). This
  * node's own changes are held as past every sequence ({@link #UNPUBLISHED}) until published. At most
@@ -54,6 +61,7 @@ final class RoomHistory
     private final long nodeId;
     private final long incarnation;
     private final LongPredicate roomExists;
+    private final LongSupplier clock;
     /** Each room's latest change, by its slot; earlier ones are chained from it by {@link #previousSlots}. */
     private final Long2LongHashMap latestSlot = new Long2LongHashMap(NONE);
     private long[] roomIds = new long[INITIAL_CAPACITY];
@@ -63,6 +71,8 @@ final class RoomHistory
     private boolean[] removals = new boolean[INITIAL_CAPACITY];
     /** Of a creation: whether it made the room here (the room was absent before it). */
     private boolean[] madeRooms = new boolean[INITIAL_CAPACITY];
+    /** When each change was applied (or made) here, on the node's clock. */
+    private long[] appliedNs = new long[INITIAL_CAPACITY];
     /** Which write filled each slot, so that a chain link to a slot written over since is seen as broken. */
     private long[] writes = new long[INITIAL_CAPACITY];
     private int[] previousSlots = new int[INITIAL_CAPACITY];
@@ -78,12 +88,14 @@ final class RoomHistory
      * @param nodeId      this node, the author of its own changes.
      * @param incarnation its incarnation.
      * @param roomExists  whether a room exists here now (one made again by a table holds no tombstone).
+     * @param clock       the node's clock: when each change is applied here ({@link #lastChangesBy}).
      */
-    RoomHistory(final long nodeId, final long incarnation, final LongPredicate roomExists)
+    RoomHistory(final long nodeId, final long incarnation, final LongPredicate roomExists, final LongSupplier clock)
     {
         this.nodeId = nodeId;
         this.incarnation = incarnation;
         this.roomExists = roomExists;
+        this.clock = clock;
     }
 
     /**
@@ -122,6 +134,17 @@ final class RoomHistory
     void onOwnCreation(final long roomId)
     {
         record(roomId, nodeId, incarnation, UNPUBLISHED, false, true);
+    }
+
+    /**
+     * This node announces a room again (it is present here); the announcement is not published yet. A creation like
+     * any other for the rules above, except that it did not make the room here.
+     *
+     * @param roomId the room.
+     */
+    void onOwnAnnouncement(final long roomId)
+    {
+        record(roomId, nodeId, incarnation, UNPUBLISHED, false, false);
     }
 
     /**
@@ -309,6 +332,39 @@ final class RoomHistory
     }
 
     /**
+     * The rooms whose last change here is a member's, applied since a time: its creations of rooms still present here
+     * and its removals of rooms still absent. What a member removed from the view may have sent to only some members
+     * ({@link RemovedMemberRooms}). Looks at every change kept ({@link #MAX_ENTRIES} at most).
+     *
+     * @param authorId          the member.
+     * @param authorIncarnation its incarnation.
+     * @param sinceNs           the earliest time of application that counts.
+     * @param creations         where to add the rooms of its creations (not cleared first).
+     * @param removalsOut       where to add the rooms of its removals (not cleared first).
+     */
+    void lastChangesBy(final long authorId, final long authorIncarnation, final long sinceNs,
+        final LongArrayList creations, final LongArrayList removalsOut)
+    {
+        for (int slot = 0; slot < used; slot++)
+        {
+            final long roomId = roomIds[slot];
+            if (nodeIds[slot] == authorId && incarnations[slot] == authorIncarnation && appliedNs[slot] >= sinceNs &&
+                UNPUBLISHED != sequences[slot] && latestSlot.get(roomId) == slot)
+            {
+                final boolean present = roomExists.test(roomId);
+                if (removals[slot] && !present)
+                {
+                    removalsOut.addLong(roomId);
+                }
+                else if (!removals[slot] && present)
+                {
+                    creations.addLong(roomId);
+                }
+            }
+        }
+    }
+
+    /**
      * Visits, from a slot on, the removals that are their room's last change here, published, of rooms absent here:
      * what a table sent now lacks because of a removal ({@link #importRemoval} at its receiver). A slot written over
      * between two calls may be visited twice or not at all; a removal missed is the fault these records narrow, not
@@ -396,6 +452,7 @@ final class RoomHistory
         sequences[slot] = sequence;
         removals[slot] = removal;
         madeRooms[slot] = madeRoom;
+        appliedNs[slot] = clock.getAsLong();
         writes[slot] = ++writeCount;
         previousSlots[slot] = (int)latest;
         previousWrites[slot] = NONE == latest ? NONE : writes[(int)latest];
@@ -438,6 +495,7 @@ final class RoomHistory
                 sequences = Arrays.copyOf(sequences, capacity);
                 removals = Arrays.copyOf(removals, capacity);
                 madeRooms = Arrays.copyOf(madeRooms, capacity);
+                appliedNs = Arrays.copyOf(appliedNs, capacity);
                 writes = Arrays.copyOf(writes, capacity);
                 previousSlots = Arrays.copyOf(previousSlots, capacity);
                 previousWrites = Arrays.copyOf(previousWrites, capacity);

@@ -193,6 +193,16 @@ final class SyncPublisher
      */
     void roomKeptInUse(final long roomId)
     {
+        announceRoomAgain(roomId);
+    }
+
+    /**
+     * A room present here announced again as this node's creation ({@code ROOM_CREATED} with its metadata, dropped
+     * if the room is gone by the time it is claimed): kept in use ({@link #roomKeptInUse}), or last made here by a
+     * member a view has removed ({@link RemovedMemberRooms}). Counted in {@link #roomsAnnouncedAgain}.
+     */
+    void announceRoomAgain(final long roomId)
+    {
         roomChanges++;
         if (pendingRoomsKept.add(roomId))
         {

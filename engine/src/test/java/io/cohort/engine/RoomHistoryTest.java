@@ -4,6 +4,7 @@ import io.cohort.codec.RoomRemovedDecoder;
 import io.cohort.codec.RoomRemovedEncoder;
 import io.cohort.codec.SnapshotChunkDecoder;
 import io.cohort.codec.SnapshotChunkEncoder;
+import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,8 @@ class RoomHistoryTest
     private static final long ROOM = 77;
 
     private final LongHashSet roomsHere = new LongHashSet();
-    private final RoomHistory history = new RoomHistory(SELF, SELF_INCARNATION, roomsHere::contains);
+    private long nowNs;
+    private final RoomHistory history = new RoomHistory(SELF, SELF_INCARNATION, roomsHere::contains, () -> nowNs);
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
     private final SnapshotChunkEncoder encoder = new SnapshotChunkEncoder();
     private final SnapshotChunkDecoder decoder = new SnapshotChunkDecoder();
@@ -301,6 +303,57 @@ class RoomHistoryTest
         assertEquals(TableStreams.UNKNOWN, streams.sequenceOf(5, 51), "another incarnation");
         streams.clear();
         assertEquals(TableStreams.UNKNOWN, streams.sequenceOf(5, 50));
+    }
+
+    @Test
+    void shouldListARemovedMembersRecentChangesThatAreStillTheirRoomsLast()
+    {
+        final long older = 78;
+        final long madeAgain = 79;
+        final long removed = 80;
+        final long byOther = 81;
+        nowNs = 1_000;
+        roomsHere.add(older);
+        history.onCreation(older, CREATOR, CREATOR_INCARNATION, 10, true);
+        nowNs = 5_000;
+        roomsHere.add(ROOM);
+        history.onCreation(ROOM, CREATOR, CREATOR_INCARNATION, 11, true);
+        roomsHere.add(madeAgain);
+        history.onCreation(madeAgain, CREATOR, CREATOR_INCARNATION, 12, true);
+        history.onOwnAnnouncement(madeAgain); // its last change here is this node's, not the member's
+        history.onRemoval(removed, CREATOR, CREATOR_INCARNATION, 13);
+        roomsHere.add(byOther);
+        history.onCreation(byOther, REMOVER, REMOVER_INCARNATION, 14, true);
+        history.onCreation(byOther, CREATOR, CREATOR_INCARNATION - 1, 15); // an earlier incarnation's
+
+        final LongArrayList creations = new LongArrayList();
+        final LongArrayList removals = new LongArrayList();
+        history.lastChangesBy(CREATOR, CREATOR_INCARNATION, 2_000, creations, removals);
+
+        assertEquals(List.of(ROOM), List.copyOf(creations), "recent, still its room's last, the room present");
+        assertEquals(List.of(removed), List.copyOf(removals), "recent, still its room's last, the room absent");
+
+        creations.clear();
+        removals.clear();
+        roomsHere.remove(ROOM); // gone since, by a rule that kept no record: nothing to announce of it
+        roomsHere.add(removed);
+        history.lastChangesBy(CREATOR, CREATOR_INCARNATION, 0, creations, removals);
+        assertEquals(List.of(older), List.copyOf(creations), "with no time bound, only the room still present");
+        assertTrue(removals.isEmpty(), "a room present again is no removal to announce");
+    }
+
+    @Test
+    void shouldTreatAnAnnouncementAsACreationThatDidNotMakeTheRoom()
+    {
+        roomsHere.add(ROOM);
+        history.onCreation(ROOM, CREATOR, CREATOR_INCARNATION, 40, true);
+        history.onOwnAnnouncement(ROOM);
+        history.onOwnChangePublished(ROOM, false, 7);
+
+        assertTrue(history.outrun(removal(ROOM, CREATOR, CREATOR_INCARNATION, 40, SELF, SELF_INCARNATION, 6),
+            REMOVER, REMOVER_INCARNATION), "a removal that had not seen the announcement leaves the room");
+        assertFalse(history.outrun(removal(ROOM, CREATOR, CREATOR_INCARNATION, 40, SELF, SELF_INCARNATION, 7),
+            REMOVER, REMOVER_INCARNATION), "one that had seen it undoes it");
     }
 
     private TableStreams streams(final long[]... entries)

@@ -357,6 +357,50 @@ class RoomRemovalTest
         }
     }
 
+    @Test
+    void shouldAnnounceAgainARoomMadeByARemovedMemberWhoseCreationReachedOnlySomeMembers()
+    {
+        final long brief = lastWordsOfTheThirdReachOnlyTheFirst(
+            () -> third.createRoom("brief"), (changed) -> first.state().roomExists(changed));
+
+        assertTrue(first.state().roomExists(brief), "the creation reached the first");
+        assertTrue(second.state().roomExists(brief), "the first announced it again once the third was removed");
+        assertEquals(1, first.core().removedMemberRooms().announced());
+        assertEquals(0, second.core().removedMemberRooms().announced(), "the second had nothing of it to announce");
+    }
+
+    @Test
+    void shouldPublishAgainARoomRemovalByARemovedMemberThatReachedOnlySomeMembers()
+    {
+        lastWordsOfTheThirdReachOnlyTheFirst(() ->
+        {
+            assertEquals(StateResult.ROOM_REMOVED, third.core().removeRoom(room));
+            return room;
+        }, (changed) -> !first.state().roomExists(changed));
+
+        assertFalse(first.state().roomExists(room), "the removal reached the first");
+        assertFalse(second.state().roomExists(room), "the first published it again once the third was removed");
+        assertEquals(1, first.core().removedMemberRooms().announced());
+    }
+
+    /**
+     * The third node's link with the second is cut, both ways; the third changes a room, and is killed once the
+     * change reached the first (never the second). Returns the room once the view without the third is installed on
+     * both survivors and what follows has settled.
+     */
+    private long lastWordsOfTheThirdReachOnlyTheFirst(
+        final java.util.function.LongSupplier change, final java.util.function.LongPredicate reachedTheFirst)
+    {
+        network.addCut(new SimNetwork.Cut(id -> id == third.nodeId(), id -> id == second.nodeId(), true));
+        final long changed = change.getAsLong();
+        assertTrue(network.runUntil(() -> reachedTheFirst.test(changed), ms(100)), "the change reached the first");
+        third.crash();
+        assertTrue(network.runUntil(() -> null == first.core().member(third.nodeId()) &&
+            null == second.core().member(third.nodeId()), ms(3000)), "both survivors removed the third");
+        network.runFor(ms(100));
+        return changed;
+    }
+
     private static boolean synced(final SimNode joiner, final SimNode member)
     {
         final Member copy = joiner.core().member(member.nodeId());
