@@ -150,7 +150,7 @@ final class MemberSync
         final SyncedHandler syncedHandler)
     {
         this.memberTables = new MemberTables(
-            context.nodeId(), context.codecLimits().maxMembers() + 1, state, roomHistory, applier);
+            context.nodeId(), context.codecLimits().maxMembers() + 1, state, roomHistory, applier, members);
         this.roomSource = new RoomSource(members);
         this.budget = budget;
         this.selfNodeId = context.nodeId();
@@ -242,6 +242,10 @@ final class MemberSync
     {
         this.nowNs = nowNs;
         int workCount = 0;
+        if (memberTables.remembersTableMadeRooms() && allSynced(members))
+        {
+            memberTables.tablesLoaded();
+        }
         final Member newSource = roomSource.replaceSourceIfGone();
         if (null != newSource && Member.Phase.AWAITING_BASELINE != newSource.phase)
         {
@@ -684,6 +688,18 @@ final class MemberSync
         member.phase = Member.Phase.AWAITING_SNAPSHOT;
         clearBuffer(member);
         requestSnapshot(member);
+    }
+
+    private static boolean allSynced(final List<Member> members)
+    {
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            if (Member.Phase.SYNCED != members.get(i).phase)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void askEveryMemberForItsRooms(final List<Member> members)

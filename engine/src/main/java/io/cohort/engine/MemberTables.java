@@ -2,6 +2,7 @@ package io.cohort.engine;
 
 import io.cohort.codec.SnapshotChunkDecoder;
 import io.cohort.state.SubscriptionState;
+import org.agrona.collections.Long2LongHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,17 +12,33 @@ import org.slf4j.LoggerFactory;
  * of rooms the table lacks. Those decide which of the table's rooms this node admits (none older than a removal
  * applied here: {@link RoomHistory#outdates}), which removals this node keeps as its own record
  * ({@link RoomHistory#importRemoval}), and which of the member's own removals, lost on their way here, it applies
- * now ({@link RoomHistory#undoneBy}). Not thread safe: the node's thread only.
+ * now ({@link RoomHistory#undoneBy}).
+ * <p>
+ * Tables load one after another (a joiner's room source and the whole tables of nodes that joined beside it, a
+ * member's table taken again), and the outcome must not depend on their order. A removal record that comes first
+ * keeps an older table's room out ({@link RoomHistory#outdates}); one that comes after that table made the room here
+ * removes it, when the room has changed by nothing since, the table that made it had not applied the removal, and
+ * the table bringing the record reflects every stream at least as far as that one (its sender had applied everything
+ * the other's had, and lacks the room: its absence is the later state). Which member's table made a room is kept
+ * for at most {@link #MAX_TABLE_MADE_ROOMS} rooms until every member is synced (no table loads); without it the room stays.
+ * Not thread safe: the node's thread only.
  */
 final class MemberTables
 {
+    /** Rooms whose table of origin is kept: a bound on memory when tables of a large cluster load. */
+    static final int MAX_TABLE_MADE_ROOMS = 65_536;
     private static final Logger LOG = LoggerFactory.getLogger(MemberTables.class);
+    private static final long NONE = 0;
 
     private final long selfNodeId;
     private final int maxTableStreams;
     private final SubscriptionState state;
     private final RoomHistory roomHistory;
     private final ReplicaApplier applier;
+    private final java.util.List<Member> members;
+    /** Room to the node id of the member whose table made it here (absent before), while tables of a join load. */
+    private final Long2LongHashMap tableMadeRooms = new Long2LongHashMap(NONE);
+    private long tableRoomsOutdated;
 
     /**
      * @param selfNodeId      this node, for logs.
@@ -29,14 +46,17 @@ final class MemberTables
      * @param state           this node's rooms.
      * @param roomHistory     what this node applied of each room.
      * @param applier         applies a member's lost removal as its message would have been.
+     * @param members         this node's members, where a table's sender is found.
      */
     MemberTables(
         final long selfNodeId,
         final int maxTableStreams,
         final SubscriptionState state,
         final RoomHistory roomHistory,
-        final ReplicaApplier applier)
+        final ReplicaApplier applier,
+        final java.util.List<Member> members)
     {
+        this.members = members;
         this.selfNodeId = selfNodeId;
         this.maxTableStreams = maxTableStreams;
         this.state = state;
@@ -85,7 +105,39 @@ final class MemberTables
      */
     boolean admits(final Member member, final long roomId)
     {
-        return !roomHistory.outdates(roomId, member.tableStreams);
+        if (roomHistory.outdates(roomId, member.tableStreams))
+        {
+            return false;
+        }
+        if (!state.roomExists(roomId) && tableMadeRooms.size() < MAX_TABLE_MADE_ROOMS)
+        {
+            tableMadeRooms.put(roomId, member.nodeId);
+        }
+        return true;
+    }
+
+    /**
+     * @return whether it keeps which table made any room.
+     */
+    boolean remembersTableMadeRooms()
+    {
+        return !tableMadeRooms.isEmpty();
+    }
+
+    /**
+     * Every member is synced: no table is loading, and which table made which room is forgotten.
+     */
+    void tablesLoaded()
+    {
+        tableMadeRooms.clear();
+    }
+
+    /**
+     * @return rooms a table made here that a later table's removal record removed.
+     */
+    long tableRoomsOutdated()
+    {
+        return tableRoomsOutdated;
     }
 
     /**
@@ -104,9 +156,54 @@ final class MemberTables
                 "table's record", ClusterCore.id(selfNodeId), member, roomId, sequence);
             applier.lostRemovalRecovered(member, sequence, roomId);
         }
+        else if (outdatesTableRoom(member, roomId, removerId, removerIncarnation, sequence))
+        {
+            LOG.info("node {}: room {} came with the table of {}, older than its removal by {} at sequence {} that " +
+                "the table of {} reflects: removed", ClusterCore.id(selfNodeId), roomId,
+                ClusterCore.id(tableMadeRooms.get(roomId)), ClusterCore.id(removerId), sequence, member);
+            tableMadeRooms.remove(roomId);
+            tableRoomsOutdated++;
+            roomHistory.onTableRoomOutdated();
+            applier.tableRoomOutdated(removerId, removerIncarnation, sequence, roomId);
+        }
         else
         {
             roomHistory.importRemoval(roomId, removerId, removerIncarnation, sequence);
         }
+    }
+
+    /**
+     * Whether a removal record in a member's table undoes a room another member's table made here: nothing changed
+     * the room here since, that table's sender had not applied the removal, and the member's table reflects every
+     * stream at least as far as that one.
+     */
+    private boolean outdatesTableRoom(final Member member, final long roomId, final long removerId,
+        final long removerIncarnation, final long sequence)
+    {
+        final long madeBy = tableMadeRooms.get(roomId);
+        if (NONE == madeBy || madeBy == member.nodeId || !state.roomExists(roomId) || roomHistory.hasChanges(roomId))
+        {
+            return false;
+        }
+        final Member maker = memberById(madeBy);
+        if (null == maker || null == maker.tableStreams)
+        {
+            return false;
+        }
+        final long applied = maker.tableStreams.sequenceOf(removerId, removerIncarnation);
+        return applied < sequence && member.tableStreams.reflectsAllOf(maker.tableStreams);
+    }
+
+    private Member memberById(final long nodeId)
+    {
+        for (int i = 0, size = members.size(); i < size; i++)
+        {
+            final Member member = members.get(i);
+            if (member.nodeId == nodeId)
+            {
+                return member;
+            }
+        }
+        return null;
     }
 }

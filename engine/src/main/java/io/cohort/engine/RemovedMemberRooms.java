@@ -76,7 +76,7 @@ final class RemovedMemberRooms
         {
             final long roomId = removals.getLong(i);
             roomHistory.onOwnRemoval(roomId);
-            publisher.roomRemoved(roomId);
+            publisher.republishRemoval(roomId);
         }
         final int count = creations.size() + removals.size();
         if (count > 0)

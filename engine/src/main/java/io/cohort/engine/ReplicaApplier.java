@@ -217,10 +217,31 @@ final class ReplicaApplier
         return lostRemovalsRecovered;
     }
 
+    /**
+     * A room a member's table made here, which a later table's record of a removal shows older than the removal
+     * ({@link MemberTables}): removed as the removal would have been had this node applied it.
+     *
+     * @param removerId          the node whose removal it is.
+     * @param removerIncarnation its incarnation.
+     * @param sequence           the removal's sequence on its stream.
+     * @param roomId             the room.
+     */
+    void tableRoomOutdated(
+        final long removerId, final long removerIncarnation, final long sequence, final long roomId)
+    {
+        removeRoom(removerId, removerIncarnation, sequence, roomId);
+    }
+
     private void removeRoom(final Member member, final long sequence, final long roomId)
     {
+        removeRoom(member.nodeId, member.incarnation, sequence, roomId);
+    }
+
+    private void removeRoom(
+        final long removerId, final long removerIncarnation, final long sequence, final long roomId)
+    {
         final StateResult result = state.removeRoom(roomId);
-        removalApplied(member, sequence, roomId);
+        removalApplied(removerId, removerIncarnation, sequence, roomId);
         if (StateResult.ROOM_REMOVED == result)
         {
             roomRemoved(roomId);
@@ -241,9 +262,15 @@ final class ReplicaApplier
      */
     private void removalApplied(final Member member, final long sequence, final long roomId)
     {
+        removalApplied(member.nodeId, member.incarnation, sequence, roomId);
+    }
+
+    private void removalApplied(
+        final long removerId, final long removerIncarnation, final long sequence, final long roomId)
+    {
         if (!state.roomExists(roomId))
         {
-            roomHistory.onRemoval(roomId, member.nodeId, member.incarnation, sequence);
+            roomHistory.onRemoval(roomId, removerId, removerIncarnation, sequence);
         }
     }
 

@@ -391,6 +391,25 @@ final class RoomHistory
     }
 
     /**
+     * @param roomId a room.
+     * @return whether a change of it applied here is kept (else it came with a table and nothing changed it since,
+     * or its changes were written over).
+     */
+    boolean hasChanges(final long roomId)
+    {
+        return NONE != latestSlot.get(roomId);
+    }
+
+    /**
+     * A room a table made here turned out older than a removal a later table brought: counted with the rooms
+     * {@link #outdates} skips (the same fact, learnt in the other order).
+     */
+    void onTableRoomOutdated()
+    {
+        tableRoomsSkipped++;
+    }
+
+    /**
      * @return the changes kept: the slots {@link #forEachRemoval} looks at.
      */
     int changes()

@@ -211,6 +211,17 @@ final class SyncPublisher
     }
 
     /**
+     * A removal of a room absent here published again as this node's own ({@code ROOM_REMOVED} with how far this node
+     * has applied each stream): the last change here of a room by a member a view has removed
+     * ({@link RemovedMemberRooms}). Counted in {@link #roomsAnnouncedAgain}.
+     */
+    void republishRemoval(final long roomId)
+    {
+        roomRemoved(roomId);
+        roomsAnnouncedAgain++;
+    }
+
+    /**
      * A member's creation of a room was applied here: a removal of the room made here and not yet published (the
      * window held it) is dropped. Published after the creation, it would remove the room on every node that applied
      * the creation, while this node holds it again.
@@ -241,7 +252,7 @@ final class SyncPublisher
     }
 
     /**
-     * @return rooms this node announced again since launch ({@link #roomKeptInUse}).
+     * @return rooms this node announced again since launch ({@link #announceRoomAgain}, {@link #republishRemoval}).
      */
     long roomsAnnouncedAgain()
     {

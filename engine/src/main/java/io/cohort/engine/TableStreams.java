@@ -70,4 +70,27 @@ final class TableStreams
         }
         return sequence;
     }
+
+    /**
+     * Whether this table reflects every stream at least as far as another: its sender had applied everything the
+     * other's had when each began reading its table. A stream the other names and this one does not fails it.
+     *
+     * @param other another table's streams, with at least one stream.
+     * @return true if this one reaches as far on every stream the other names.
+     */
+    boolean reflectsAllOf(final TableStreams other)
+    {
+        if (0 == other.count)
+        {
+            return false;
+        }
+        for (int i = 0; i < other.count; i++)
+        {
+            if (sequenceOf(other.nodeIds[i], other.incarnations[i]) < other.sequences[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 }

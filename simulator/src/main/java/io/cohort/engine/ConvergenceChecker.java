@@ -202,9 +202,10 @@ final class ConvergenceChecker implements SimChecker
      * removal, and a joiner whose source's table held a removal it never applied itself that loads the older table
      * of a node that joined beside it (the table brings its sender's records of removals: {@link RoomHistory}), are
      * handled, as are a room created by two nodes at once and removed by a third that had applied one creation, and
-     * a member's own removal lost with the frame that carried it (applied from its table's record). Left: a removal
-     * by a node that syncs no copy of a creator's stream yet, whose list says nothing of it; and a room created by a
-     * node removed before its stream reached every member. Such runs are counted, and
+     * a member's own removal lost with the frame that carried it (applied from its table's record), and a room
+     * changed by a node removed before its stream reached every member ({@link RemovedMemberRooms}), and an older
+     * table loaded before the newer one that brings the room's removal ({@link MemberTables}). Left: a removal by a
+     * node that syncs no copy of a creator's stream yet, whose list says nothing of it. Such runs are counted, and
      * {@value #STRICT_ROOMS_PROPERTY}{@code =true} fails them.
      */
     private void compareRoomTables(final List<SimNode> nodes)
