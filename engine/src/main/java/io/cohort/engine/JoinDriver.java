@@ -131,7 +131,8 @@ final class JoinDriver
             // a view let it in would take the view's quorum with it (seed 1561418: joiners that had waited most of
             // their timeout for a cluster to be founded were let in together, failed within 120 ms, and the new
             // view, needing all of them, dissolved). A member gets a whole join timeout to sync its peers; a peer
-            // that never syncs is the view's to remove.
+            // that never syncs is the view's to remove, and a view that goes silent meanwhile ends the join sooner
+            // (ServingFence: no quorum of it for a heartbeat timeout and a suspicion window).
             memberOfView = true;
             memberOfViewSinceNs = nowNs;
             joinDeadlineNs = Math.max(joinDeadlineNs, nowNs + context.joinTimeoutNs());

@@ -6,6 +6,8 @@ import org.agrona.collections.Long2LongHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+
 /**
  * What a member's room table says besides its rooms, as its snapshot loads: how far its sender had applied each
  * stream when it began reading it ({@link TableStreams}, kept per member), and the sender's records of the removals
@@ -20,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * removes it, when the room has changed by nothing since, the table that made it had not applied the removal, and
  * the table bringing the record reflects every stream at least as far as that one (its sender had applied everything
  * the other's had, and lacks the room: its absence is the later state). Which member's table made a room is kept
- * for at most {@link #MAX_TABLE_MADE_ROOMS} rooms until every member is synced (no table loads); without it the room stays.
- * Not thread safe: the node's thread only.
+ * for at most {@link #MAX_TABLE_MADE_ROOMS} rooms until every member is synced (no table loads); a room it is not
+ * known for stays. Not thread safe: the node's thread only.
  */
 final class MemberTables
 {
@@ -35,7 +37,7 @@ final class MemberTables
     private final SubscriptionState state;
     private final RoomHistory roomHistory;
     private final ReplicaApplier applier;
-    private final java.util.List<Member> members;
+    private final List<Member> members;
     /** Room to the node id of the member whose table made it here (absent before), while tables of a join load. */
     private final Long2LongHashMap tableMadeRooms = new Long2LongHashMap(NONE);
     private long tableRoomsOutdated;
@@ -54,14 +56,14 @@ final class MemberTables
         final SubscriptionState state,
         final RoomHistory roomHistory,
         final ReplicaApplier applier,
-        final java.util.List<Member> members)
+        final List<Member> members)
     {
-        this.members = members;
         this.selfNodeId = selfNodeId;
         this.maxTableStreams = maxTableStreams;
         this.state = state;
         this.roomHistory = roomHistory;
         this.applier = applier;
+        this.members = members;
     }
 
     /**

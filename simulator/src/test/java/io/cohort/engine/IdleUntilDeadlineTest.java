@@ -3,6 +3,8 @@ package io.cohort.engine;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,6 +14,7 @@ import java.util.List;
 
 import static io.cohort.engine.SimNode.ms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,6 +79,27 @@ class IdleUntilDeadlineTest
         {
             final SimBatch batch = SimBatch.run(2_788_001, 100, 2);
             assertTrue(batch.failures.isEmpty(), batch::describeFailures);
+        }
+        finally
+        {
+            restore(before);
+        }
+    }
+
+    /**
+     * Seeds that failed with idle nodes asleep: 3163314, eight nodes that collapsed after a heal (lost notifications
+     * made four leave, and the rest lost their quorum) re-formed only once a joiner let into the dead view had waited
+     * out its join timeout ({@link ServingFence}).
+     */
+    @ParameterizedTest
+    @ValueSource(longs = { 3163314 })
+    void shouldPassSeedsThatFailedWithIdleNodesAsleep(final long seed)
+    {
+        final String before = System.setProperty(SimulationRun.IDLE_PROPERTY, "deadline");
+        try
+        {
+            final SimulationRun.Result result = SimBatch.runSeed(seed, 100, false);
+            assertFalse(result.failed(), result::describe);
         }
         finally
         {
