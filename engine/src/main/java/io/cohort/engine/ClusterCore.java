@@ -126,7 +126,7 @@ final class ClusterCore
         this.sliceBudget = new SliceBudget(context.sliceBudgetNs());
         this.localHealth = new LocalHealth(context.heartbeatTimeoutNs());
         this.memberSync = new MemberSync(context, transport, state, commands, pending, applier, sliceBudget,
-            members, roomHistory, this::onMemberSynced);
+            members, roster::member, roomHistory, this::onMemberSynced);
         this.roomTableForgetting = new RoomTableForgetting(
             state, memberSync.roomSource(), roomHistory, applier::roomRemoved);
         this.joinDriver = new JoinDriver(context, transport, commands, pending, this);

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 
 /**
  * Brings this node's copy of a member's rows in line with the member, without the slow-joiner race:
@@ -146,11 +147,12 @@ final class MemberSync
         final ReplicaApplier applier,
         final SliceBudget budget,
         final List<Member> members,
+        final LongFunction<Member> memberById,
         final RoomHistory roomHistory,
         final SyncedHandler syncedHandler)
     {
         this.memberTables = new MemberTables(
-            context.nodeId(), context.codecLimits().maxMembers() + 1, state, roomHistory, applier, members);
+            context.nodeId(), context.codecLimits().maxMembers() + 1, state, roomHistory, applier, memberById);
         this.roomSource = new RoomSource(members);
         this.budget = budget;
         this.selfNodeId = context.nodeId();

@@ -6,7 +6,7 @@ import org.agrona.collections.Long2LongHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
+import java.util.function.LongFunction;
 
 /**
  * What a member's room table says besides its rooms, as its snapshot loads: how far its sender had applied each
@@ -37,10 +37,9 @@ final class MemberTables
     private final SubscriptionState state;
     private final RoomHistory roomHistory;
     private final ReplicaApplier applier;
-    private final List<Member> members;
+    private final LongFunction<Member> members;
     /** Room to the node id of the member whose table made it here (absent before), while tables of a join load. */
     private final Long2LongHashMap tableMadeRooms = new Long2LongHashMap(NONE);
-    private long tableRoomsOutdated;
 
     /**
      * @param selfNodeId      this node, for logs.
@@ -48,7 +47,7 @@ final class MemberTables
      * @param state           this node's rooms.
      * @param roomHistory     what this node applied of each room.
      * @param applier         applies a member's lost removal as its message would have been.
-     * @param members         this node's members, where a table's sender is found.
+     * @param members         this node's member of a node id, or null: where a table's sender is found.
      */
     MemberTables(
         final long selfNodeId,
@@ -56,7 +55,7 @@ final class MemberTables
         final SubscriptionState state,
         final RoomHistory roomHistory,
         final ReplicaApplier applier,
-        final List<Member> members)
+        final LongFunction<Member> members)
     {
         this.selfNodeId = selfNodeId;
         this.maxTableStreams = maxTableStreams;
@@ -135,14 +134,6 @@ final class MemberTables
     }
 
     /**
-     * @return rooms a table made here that a later table's removal record removed.
-     */
-    long tableRoomsOutdated()
-    {
-        return tableRoomsOutdated;
-    }
-
-    /**
      * A removal the member's table reflects. The member's own, at or before its snapshot's start (no replay brings
      * it), of a room still here whose every creation applied here it had seen: its frame never reached this node (a
      * desync), so it is applied now. Any other: this node's own record of it, if it has none of the room.
@@ -164,7 +155,6 @@ final class MemberTables
                 "the table of {} reflects: removed", ClusterCore.id(selfNodeId), roomId,
                 ClusterCore.id(tableMadeRooms.get(roomId)), ClusterCore.id(removerId), sequence, member);
             tableMadeRooms.remove(roomId);
-            tableRoomsOutdated++;
             roomHistory.onTableRoomOutdated();
             applier.tableRoomOutdated(removerId, removerIncarnation, sequence, roomId);
         }
@@ -187,25 +177,12 @@ final class MemberTables
         {
             return false;
         }
-        final Member maker = memberById(madeBy);
+        final Member maker = members.apply(madeBy);
         if (null == maker || null == maker.tableStreams)
         {
             return false;
         }
         final long applied = maker.tableStreams.sequenceOf(removerId, removerIncarnation);
         return applied < sequence && member.tableStreams.reflectsAllOf(maker.tableStreams);
-    }
-
-    private Member memberById(final long nodeId)
-    {
-        for (int i = 0, size = members.size(); i < size; i++)
-        {
-            final Member member = members.get(i);
-            if (member.nodeId == nodeId)
-            {
-                return member;
-            }
-        }
-        return null;
     }
 }
