@@ -244,10 +244,6 @@ final class MemberSync
     {
         this.nowNs = nowNs;
         int workCount = 0;
-        if (memberTables.remembersTableMadeRooms() && allSynced(members))
-        {
-            memberTables.tablesLoaded();
-        }
         final Member newSource = roomSource.replaceSourceIfGone();
         if (null != newSource && Member.Phase.AWAITING_BASELINE != newSource.phase)
         {
@@ -690,18 +686,6 @@ final class MemberSync
         member.phase = Member.Phase.AWAITING_SNAPSHOT;
         clearBuffer(member);
         requestSnapshot(member);
-    }
-
-    private static boolean allSynced(final List<Member> members)
-    {
-        for (int i = 0, size = members.size(); i < size; i++)
-        {
-            if (Member.Phase.SYNCED != members.get(i).phase)
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void askEveryMemberForItsRooms(final List<Member> members)

@@ -19,15 +19,19 @@ import java.util.function.LongFunction;
  * Tables load one after another (a joiner's room source and the whole tables of nodes that joined beside it, a
  * member's table taken again), and the outcome must not depend on their order. A removal record that comes first
  * keeps an older table's room out ({@link RoomHistory#outdates}); one that comes after that table made the room here
- * removes it, when the room has changed by nothing since, the table that made it had not applied the removal, and
- * the table bringing the record reflects every stream at least as far as that one (its sender had applied everything
- * the other's had, and lacks the room: its absence is the later state). Which member's table made a room is kept
- * for at most {@link #MAX_TABLE_MADE_ROOMS} rooms until every member is synced (no table loads); a room it is not
- * known for stays. Not thread safe: the node's thread only.
+ * removes it, when every creation of the room applied here since is one the record's table reflects, the table that
+ * made it had not applied the removal, and the table bringing the record reflects every stream at least as far as
+ * that one (its sender had applied everything the other's had, and lacks the room: its absence is the later state).
+ * <p>
+ * Which member's table made a room is kept while that table's streams are (until the member's snapshot is asked
+ * again), for at most {@link #MAX_TABLE_MADE_ROOMS} rooms (all are forgotten when more come): not only until the
+ * members of the moment are synced, since a member a later view adds (a node that joined beside this one) brings
+ * its table, and its records, after that. A room it is not known for stays. Not thread safe: the node's thread
+ * only.
  */
 final class MemberTables
 {
-    /** Rooms whose table of origin is kept: a bound on memory when tables of a large cluster load. */
+    /** Rooms whose table of origin is kept: a bound on memory where tables of many rooms load. */
     static final int MAX_TABLE_MADE_ROOMS = 65_536;
     private static final Logger LOG = LoggerFactory.getLogger(MemberTables.class);
     private static final long NONE = 0;
@@ -38,7 +42,7 @@ final class MemberTables
     private final RoomHistory roomHistory;
     private final ReplicaApplier applier;
     private final LongFunction<Member> members;
-    /** Room to the node id of the member whose table made it here (absent before), while tables of a join load. */
+    /** Room to the node id of the member whose table made it here (absent before), while its streams are kept. */
     private final Long2LongHashMap tableMadeRooms = new Long2LongHashMap(NONE);
 
     /**
@@ -66,7 +70,8 @@ final class MemberTables
     }
 
     /**
-     * A snapshot of the member is asked for: what its last table said is forgotten.
+     * A snapshot of the member is asked for: what its last table said is forgotten, with the rooms it made here (their
+     * table's streams are gone).
      *
      * @param member the member.
      */
@@ -77,6 +82,11 @@ final class MemberTables
             member.tableStreams = new TableStreams(maxTableStreams);
         }
         member.tableStreams.clear();
+        if (!tableMadeRooms.isEmpty())
+        {
+            final long madeBy = member.nodeId;
+            tableMadeRooms.values().removeIfLong((maker) -> maker == madeBy);
+        }
     }
 
     /**
@@ -110,27 +120,24 @@ final class MemberTables
         {
             return false;
         }
-        if (!state.roomExists(roomId) && tableMadeRooms.size() < MAX_TABLE_MADE_ROOMS)
+        if (!state.roomExists(roomId))
         {
+            if (tableMadeRooms.size() >= MAX_TABLE_MADE_ROOMS)
+            {
+                tableMadeRooms.clear(); // the oldest are the least likely to meet a record now
+            }
             tableMadeRooms.put(roomId, member.nodeId);
         }
         return true;
     }
 
     /**
-     * @return whether it keeps which table made any room.
+     * @param roomId a room.
+     * @return the node id of the member whose table made it here, or 0 if none is known.
      */
-    boolean remembersTableMadeRooms()
+    long tableThatMade(final long roomId)
     {
-        return !tableMadeRooms.isEmpty();
-    }
-
-    /**
-     * Every member is synced: no table is loading, and which table made which room is forgotten.
-     */
-    void tablesLoaded()
-    {
-        tableMadeRooms.clear();
+        return tableMadeRooms.get(roomId);
     }
 
     /**
@@ -165,15 +172,17 @@ final class MemberTables
     }
 
     /**
-     * Whether a removal record in a member's table undoes a room another member's table made here: nothing changed
-     * the room here since, that table's sender had not applied the removal, and the member's table reflects every
-     * stream at least as far as that one.
+     * Whether a removal record in a member's table undoes a room another member's table made here: the member's table
+     * reflects every creation of the room applied here since (a creation it lacks may be later than the removal),
+     * that table's sender had not applied the removal, and the member's table reflects every stream at least as far as
+     * that one.
      */
     private boolean outdatesTableRoom(final Member member, final long roomId, final long removerId,
         final long removerIncarnation, final long sequence)
     {
         final long madeBy = tableMadeRooms.get(roomId);
-        if (NONE == madeBy || madeBy == member.nodeId || !state.roomExists(roomId) || roomHistory.hasChanges(roomId))
+        if (NONE == madeBy || madeBy == member.nodeId || !state.roomExists(roomId) ||
+            !roomHistory.creationsReflectedBy(roomId, member.tableStreams))
         {
             return false;
         }

@@ -401,6 +401,40 @@ final class RoomHistory
     }
 
     /**
+     * Whether a table's sender had applied every creation of a room applied here since the room was last absent
+     * here: each one published, on a stream the table reflects at or past it. Walks back to the creation that made
+     * the room, its last removal, or the start of its chain (the room came with a table, or nothing changed it since
+     * it did); a link written over fails it (what came before is unknown).
+     *
+     * @param roomId  a room present here.
+     * @param streams how far the table reflects each stream.
+     * @return true if the table's sender had seen every creation of the room this node applied since it was absent.
+     */
+    boolean creationsReflectedBy(final long roomId, final TableStreams streams)
+    {
+        int slot = first(roomId);
+        while (slot >= 0 && !removals[slot])
+        {
+            final long creation = sequences[slot];
+            if (UNPUBLISHED == creation || streams.sequenceOf(nodeIds[slot], incarnations[slot]) < creation)
+            {
+                return false;
+            }
+            if (madeRooms[slot])
+            {
+                return true;
+            }
+            final int previous = previousSlots[slot];
+            if (previous >= 0 && writes[previous] != previousWrites[slot])
+            {
+                return false;
+            }
+            slot = previous;
+        }
+        return true;
+    }
+
+    /**
      * A room a table made here turned out older than a removal a later table brought: counted with the rooms
      * {@link #outdates} skips (the same fact, learnt in the other order).
      */

@@ -293,6 +293,32 @@ class RoomHistoryTest
     }
 
     @Test
+    void shouldTellWhetherATableReflectsEveryCreationSinceTheRoomWasLastAbsent()
+    {
+        assertTrue(history.creationsReflectedBy(ROOM, streams()), "no change here: the room came with a table");
+        history.onCreation(ROOM, CREATOR, CREATOR_INCARNATION, 3, false);
+        history.onCreation(ROOM, REMOVER, REMOVER_INCARNATION, 10, false);
+        final TableStreams sawBoth =
+            streams(new long[]{ CREATOR, CREATOR_INCARNATION, 3 }, new long[]{ REMOVER, REMOVER_INCARNATION, 10 });
+
+        assertTrue(history.creationsReflectedBy(ROOM, sawBoth));
+        assertFalse(history.creationsReflectedBy(ROOM,
+            streams(new long[]{ CREATOR, CREATOR_INCARNATION, 3 }, new long[]{ REMOVER, REMOVER_INCARNATION, 9 })),
+            "a creation past what the table reflects may be later than its removal");
+        assertFalse(history.creationsReflectedBy(ROOM, streams(new long[]{ REMOVER, REMOVER_INCARNATION, 10 })),
+            "nor one on a stream it says nothing of");
+
+        history.onCreation(ROOM + 1, CREATOR, CREATOR_INCARNATION, 20, false);
+        history.onRemoval(ROOM + 1, REMOVER, REMOVER_INCARNATION, 11);
+        history.onCreation(ROOM + 1, CREATOR, CREATOR_INCARNATION, 3, true);
+        assertTrue(history.creationsReflectedBy(ROOM + 1, sawBoth), "back to the creation that made the room");
+
+        history.onOwnCreation(ROOM + 2);
+        assertFalse(history.creationsReflectedBy(ROOM + 2, streams(new long[]{ SELF, SELF_INCARNATION, 1_000_000 })),
+            "this node's unpublished creation");
+    }
+
+    @Test
     void shouldKeepATableStreamsEntriesUpToItsCapacity()
     {
         final TableStreams streams = new TableStreams(2);

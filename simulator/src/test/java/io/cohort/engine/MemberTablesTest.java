@@ -116,16 +116,46 @@ class MemberTablesTest
     }
 
     @Test
-    void shouldForgetWhichTableMadeARoomOnceEveryMemberIsSynced()
+    void shouldRemoveARoomWhoseCreationsSinceTheNewerTableReflects()
     {
         loadOlderTableWithTheRoom(REMOVAL_SEQUENCE - 1);
-        assertTrue(tables.remembersTableMadeRooms());
+        // A creation the older table already held, noted as a member's buffered stream is replayed.
+        node.core().roomHistory().onCreation(room, OLDER, OLDER_INCARNATION, 45);
 
-        tables.tablesLoaded();
         loadNewerTableWithTheRemoval(OLDER_INCARNATION, 50);
 
-        assertFalse(tables.remembersTableMadeRooms());
+        assertFalse(node.state().roomExists(room), "the newer table's sender had applied that creation too");
+    }
+
+    @Test
+    void shouldRememberWhichTableMadeARoomUntilItsMakerIsAskedAgain()
+    {
+        loadOlderTableWithTheRoom(REMOVAL_SEQUENCE - 1);
+        assertEquals(OLDER, tables.tableThatMade(room));
+
+        tables.begin(older);
+        loadNewerTableWithTheRemoval(OLDER_INCARNATION, 50);
+
+        assertEquals(0, tables.tableThatMade(room), "its table's streams are gone");
         assertTrue(node.state().roomExists(room), "no table known to have made it: the room stays");
+    }
+
+    @Test
+    void shouldForgetEveryRoomWhenTablesMakeMoreThanItKeeps()
+    {
+        tables.begin(older);
+        tables.onChunk(older, streams(OLDER, OLDER_INCARNATION, 50));
+        for (long roomId = 1; roomId <= MemberTables.MAX_TABLE_MADE_ROOMS; roomId++)
+        {
+            assertTrue(tables.admits(older, roomId));
+        }
+        assertEquals(OLDER, tables.tableThatMade(1));
+
+        tables.begin(newer);
+        assertTrue(tables.admits(newer, room));
+
+        assertEquals(0, tables.tableThatMade(1), "the older ones are forgotten");
+        assertEquals(NEWER, tables.tableThatMade(room));
     }
 
     /**
