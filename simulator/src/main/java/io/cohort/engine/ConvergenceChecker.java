@@ -204,8 +204,9 @@ final class ConvergenceChecker implements SimChecker
      * handled, as are a room created by two nodes at once and removed by a third that had applied one creation, and
      * a member's own removal lost with the frame that carried it (applied from its table's record), and a room
      * changed by a node removed before its stream reached every member ({@link RemovedMemberRooms}), and an older
-     * table loaded before the newer one that brings the room's removal ({@link MemberTables}). Left: a removal by a
-     * node that syncs no copy of a creator's stream yet, whose list says nothing of it. Such runs are counted, and
+     * table loaded before the newer one that brings the room's removal ({@link MemberTables}), also when a later view
+     * adds the newer table's sender. Left: a removal by a node whose copy of a creator's stream is being taken again
+     * after a desync, whose list says nothing of it. Such runs are counted, and
      * {@value #STRICT_ROOMS_PROPERTY}{@code =true} fails them.
      */
     private void compareRoomTables(final List<SimNode> nodes)
