@@ -133,7 +133,17 @@ class MemberTablesTest
         loadOlderTableWithTheRoom(REMOVAL_SEQUENCE - 1);
         assertEquals(OLDER, tables.tableThatMade(room));
 
+        tables.begin(newer);
+        for (long roomId = 1; roomId <= 1_000; roomId++)
+        {
+            assertTrue(tables.admits(roomId % 2 == 0 ? older : newer, roomId));
+        }
+
         tables.begin(older);
+        for (long roomId = 1; roomId <= 1_000; roomId++)
+        {
+            assertEquals(roomId % 2 == 0 ? 0 : NEWER, tables.tableThatMade(roomId), "only the older's go: " + roomId);
+        }
         loadNewerTableWithTheRemoval(OLDER_INCARNATION, 50);
 
         assertEquals(0, tables.tableThatMade(room), "its table's streams are gone");
