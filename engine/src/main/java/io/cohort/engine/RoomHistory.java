@@ -57,6 +57,8 @@ final class RoomHistory
     static final long UNPUBLISHED = Long.MAX_VALUE;
     private static final int INITIAL_CAPACITY = 64;
     private static final long NONE = -1;
+    /** A node id no member has (0 names the broadcast stream): no creation is this remover's. */
+    private static final long NO_NODE = 0;
 
     private final long nodeId;
     private final long incarnation;
@@ -293,42 +295,7 @@ final class RoomHistory
     boolean undoneBy(final long roomId, final long removerId, final long removerIncarnation, final long sequence,
         final TableStreams streams)
     {
-        int slot = first(roomId);
-        if (slot < 0 || removals[slot])
-        {
-            return false;
-        }
-        while (true)
-        {
-            final long creatorId = nodeIds[slot];
-            final long creatorIncarnation = incarnations[slot];
-            final long creation = sequences[slot];
-            final boolean seen = creatorId == removerId && creatorIncarnation == removerIncarnation ?
-                creation < sequence :
-                UNPUBLISHED != creation && streams.sequenceOf(creatorId, creatorIncarnation) >= creation;
-            if (!seen)
-            {
-                return false;
-            }
-            if (madeRooms[slot])
-            {
-                return true; // the room was absent before this creation: every creation since is seen
-            }
-            final int previous = previousSlots[slot];
-            if (previous < 0)
-            {
-                return false; // the room came with a table: what made it is unknown here
-            }
-            if (writes[previous] != previousWrites[slot])
-            {
-                return false; // written over: earlier creations are unknown
-            }
-            if (removals[previous])
-            {
-                return true;
-            }
-            slot = previous;
-        }
+        return CreationsSeen.BACK_TO_ABSENCE == creationsSeen(roomId, removerId, removerIncarnation, sequence, streams);
     }
 
     /**
@@ -412,26 +379,67 @@ final class RoomHistory
      */
     boolean creationsReflectedBy(final long roomId, final TableStreams streams)
     {
+        return CreationsSeen.UNSEEN != creationsSeen(roomId, NO_NODE, 0, 0, streams);
+    }
+
+    /**
+     * How far back a member had seen the creations of a room applied here since the room was last absent here. A
+     * creation is seen if it is the remover's own before its removal, or published on a stream the member's table
+     * reflects at or past it. Walks from the latest back to the creation that made the room, its last removal, or the
+     * start of its chain.
+     */
+    private CreationsSeen creationsSeen(final long roomId, final long removerId, final long removerIncarnation,
+        final long removalSequence, final TableStreams streams)
+    {
         int slot = first(roomId);
-        while (slot >= 0 && !removals[slot])
+        if (slot < 0 || removals[slot])
         {
+            return CreationsSeen.NONE_APPLIED;
+        }
+        while (true)
+        {
+            final long creatorId = nodeIds[slot];
+            final long creatorIncarnation = incarnations[slot];
             final long creation = sequences[slot];
-            if (UNPUBLISHED == creation || streams.sequenceOf(nodeIds[slot], incarnations[slot]) < creation)
+            final boolean seen = creatorId == removerId && creatorIncarnation == removerIncarnation ?
+                creation < removalSequence :
+                UNPUBLISHED != creation && streams.sequenceOf(creatorId, creatorIncarnation) >= creation;
+            if (!seen)
             {
-                return false;
+                return CreationsSeen.UNSEEN;
             }
             if (madeRooms[slot])
             {
-                return true;
+                return CreationsSeen.BACK_TO_ABSENCE; // the room was absent before this creation
             }
             final int previous = previousSlots[slot];
-            if (previous >= 0 && writes[previous] != previousWrites[slot])
+            if (previous < 0)
             {
-                return false;
+                return CreationsSeen.BACK_TO_TABLE; // the room came with a table: what made it is unknown here
+            }
+            if (writes[previous] != previousWrites[slot])
+            {
+                return CreationsSeen.UNSEEN; // written over: earlier creations are unknown
+            }
+            if (removals[previous])
+            {
+                return CreationsSeen.BACK_TO_ABSENCE;
             }
             slot = previous;
         }
-        return true;
+    }
+
+    /** How a walk back over a room's creations since it was last absent ended ({@link #creationsSeen}). */
+    private enum CreationsSeen
+    {
+        /** None applied here since the room was last absent (or none kept). */
+        NONE_APPLIED,
+        /** One was not seen, or the chain was written over before it ended. */
+        UNSEEN,
+        /** Every one seen, back to the creation that made the room or to its last removal. */
+        BACK_TO_ABSENCE,
+        /** Every one seen, back to the start of its chain: the room came with a table. */
+        BACK_TO_TABLE
     }
 
     /**
