@@ -29,7 +29,8 @@ import java.util.List;
  * learnt of is synced, and members sync the joiner the same way. A directed stream to a node starts only when its
  * subscription reached this node's publisher ({@link SyncHandler#onSubscriberChange}), so no directed message is
  * lost unseen. What this node publishes goes through {@link SyncPublisher}; who its members are, and which
- * incarnations never come back, is {@link MemberRoster}'s; what a copy found wrong costs, {@link DesyncResponse}'s.
+ * incarnations never come back, is {@link MemberRoster}'s; what a copy found wrong costs, {@link DesyncResponse}'s;
+ * which state the node is in, and why it ended, {@link NodeLifecycle}'s.
  */
 final class ClusterCore
 {
@@ -40,8 +41,6 @@ final class ClusterCore
     private final CohortContext context;
     private final Transport transport;
     private final SubscriptionState state;
-    private final CohortListener listener;
-    private final ErrorHandler errorHandler;
     private final long nodeId;
     private final long incarnation;
     private final CommandMessages commands;
@@ -70,14 +69,11 @@ final class ClusterCore
     private final List<Member> members;
     private final ExpandableArrayBuffer roomScratch = new ExpandableArrayBuffer(256);
 
-    private volatile NodeState nodeState = NodeState.STARTING;
-    private volatile String failure;
+    private final NodeLifecycle lifecycle;
 
     /** Requests unanswered within cohort.command.timeout: a peer, or the way to it, is slow or gone. */
     private long requestTimeouts;
     private final PendingRequests.TimeoutHandler requestTimedOut = (correlationId, peerNodeId) -> requestTimeouts++;
-    /** Whether a view without this node was installed while it was leaving: it has left. */
-    private volatile boolean left;
     private long nowNs;
     private final StallDetector stallDetector = new StallDetector();
     /** This node's own lateness (Lifeguard's local health): scales how long it waits for a quorum before giving up. */
@@ -97,11 +93,10 @@ final class ClusterCore
         this.context = context;
         this.transport = transport;
         this.state = state;
-        this.listener = listener;
-        this.errorHandler = errorHandler;
         this.nodeId = context.nodeId();
         this.incarnation = context.incarnation();
         this.nowNs = nowNs;
+        this.lifecycle = new NodeLifecycle(nodeId, listener, errorHandler);
         this.pending = new PendingRequests(nowNs);
         this.roster = new MemberRoster(nodeId, transport, state, listener, errorHandler, this::onMemberDropped);
         this.members = roster.members();
@@ -169,7 +164,7 @@ final class ClusterCore
             becomeMember();
             return;
         }
-        changeState(NodeState.JOINING);
+        lifecycle.changeState(NodeState.JOINING);
         joinDriver.start(nowNs, seeds);
     }
 
@@ -184,7 +179,7 @@ final class ClusterCore
         this.nowNs = nowNs;
         beginSlices(nowNs);
         int workCount = pending.poll(nowNs, requestTimedOut);
-        final NodeState current = nodeState;
+        final NodeState current = lifecycle.state();
         if (current.isTerminal() || NodeState.STARTING == current)
         {
             // An evicted node still runs until it is closed: its own eviction (and what was queued before it)
@@ -196,7 +191,7 @@ final class ClusterCore
         if (NodeState.JOINING == current)
         {
             workCount += joinDriver.progress(nowNs, members);
-            if (nodeState.isTerminal())
+            if (lifecycle.state().isTerminal())
             {
                 return workCount;
             }
@@ -213,12 +208,12 @@ final class ClusterCore
         workCount += roomTableForgetting.doWork();
         workCount += heartbeats.tick(nowNs);
         workCount += membership.tick(nowNs);
-        if (nodeState.isTerminal())
+        if (lifecycle.state().isTerminal())
         {
             return workCount + publisher.publishControl();
         }
         servingFence.update(nowNs);
-        if (nodeState.isMember())
+        if (lifecycle.state().isMember())
         {
             // Seed channels are one set: the join driver's while the member is alone, the prober's otherwise.
             if (members.isEmpty())
@@ -249,7 +244,7 @@ final class ClusterCore
      */
     long nextDeadlineNs(final long nowNs)
     {
-        final NodeState current = nodeState;
+        final NodeState current = lifecycle.state();
         if (!current.isMember() || publisher.controlPending() > 0)
         {
             return nowNs;
@@ -274,7 +269,8 @@ final class ClusterCore
     {
         this.nowNs = nowNs;
         beginSlices(nowNs);
-        if (!nodeState.isTerminal() && NodeState.STARTING != nodeState)
+        final NodeState current = lifecycle.state();
+        if (!current.isTerminal() && NodeState.STARTING != current)
         {
             detectStall(nowNs);
             // The fence: a node whose lease ran out (a long pause, a partition) stops serving before it handles any
@@ -430,24 +426,21 @@ final class ClusterCore
      */
     void leave()
     {
-        if (nodeState.isTerminal() || NodeState.LEAVING == nodeState)
+        final NodeState current = lifecycle.state();
+        if (current.isTerminal() || NodeState.LEAVING == current)
         {
             return;
         }
         publisher.publishPending();
-        if (membership.isMember() && membership.view().size() > 1)
+        final boolean announced = membership.isMember() && membership.view().size() > 1;
+        if (announced)
         {
             // Announced in the stream (after this node's last rows); the node stays an acceptor until a view without
             // it is installed, so that a cluster of two can still agree to let it go.
             publisher.announceLeaving();
             publisher.publishControl();
         }
-        else
-        {
-            left = true;
-        }
-        changeState(NodeState.LEAVING);
-        LOG.info("node {} leaving the cluster", id(nodeId));
+        lifecycle.leaving(!announced);
     }
 
     /**
@@ -455,7 +448,7 @@ final class ClusterCore
      */
     boolean hasLeft()
     {
-        return left;
+        return lifecycle.hasLeft();
     }
 
     /**
@@ -468,15 +461,12 @@ final class ClusterCore
             LOG.warn("node {} closes with {} control messages never accepted by its broadcast stream",
                 id(nodeId), publisher.controlPending());
         }
-        if (NodeState.EVICTED != nodeState)
-        {
-            changeState(NodeState.CLOSED);
-        }
+        lifecycle.closed();
     }
 
     NodeState state()
     {
-        return nodeState;
+        return lifecycle.state();
     }
 
     long[] memberIds()
@@ -491,7 +481,7 @@ final class ClusterCore
 
     String failure()
     {
-        return failure;
+        return lifecycle.failure();
     }
 
     /**
@@ -536,33 +526,15 @@ final class ClusterCore
 
     boolean acceptsApiCalls()
     {
-        return nodeState.servesCalls();
+        return lifecycle.state().servesCalls();
     }
 
-    void changeState(final NodeState newState)
+    /**
+     * @return which state this node is in, and why it ended.
+     */
+    NodeLifecycle lifecycle()
     {
-        final NodeState previous = nodeState;
-        if (previous == newState)
-        {
-            return;
-        }
-        nodeState = newState;
-        LOG.info("node {} state {} -> {}", id(nodeId), previous, newState);
-        try
-        {
-            listener.onStateChanged(previous, newState);
-        }
-        catch (final Exception ex)
-        {
-            errorHandler.onError(ex);
-        }
-    }
-
-    void fail(final String reason)
-    {
-        failure = reason;
-        LOG.error("node {} failed: {}", id(nodeId), reason);
-        changeState(NodeState.CLOSED);
+        return lifecycle;
     }
 
     /**
@@ -606,7 +578,7 @@ final class ClusterCore
 
     void removeMember(final Member member, final int reason, final boolean graceful)
     {
-        if (nodeState.isMember())
+        if (lifecycle.state().isMember())
         {
             // A joiner publishes no room changes: it holds what its members' tables and streams bring.
             removedMemberRooms.onMemberRemoved(member, nowNs);
@@ -661,17 +633,6 @@ final class ClusterCore
         desyncResponse.onDesync(member, reason, expected, observed, repairable, servingFence.isServing(), nowNs);
     }
 
-    void evictSelf(final int reason, final String why)
-    {
-        if (nodeState.isTerminal())
-        {
-            return;
-        }
-        failure = "evicted: " + why;
-        LOG.error("node {} evicts itself ({}): {}", id(nodeId), ReasonCode.name(reason), why);
-        changeState(NodeState.EVICTED);
-    }
-
     // ---------------------------------------------------------------------------------------------------------
     // Views
     // ---------------------------------------------------------------------------------------------------------
@@ -717,51 +678,6 @@ final class ClusterCore
             }
         }
         roster.publish();
-    }
-
-    /**
-     * A view of this node's cluster instance dissolves it (a larger instance was found after a heal): every member
-     * leaves, and a new incarnation joins the winner. A node that was leaving anyway has left.
-     */
-    void onDissolved(final View next)
-    {
-        if (NodeState.LEAVING == nodeState)
-        {
-            left = true;
-            LOG.info("node {} left: view {} dissolves the cluster instance", id(nodeId), next);
-            return;
-        }
-        if (nodeState.isTerminal())
-        {
-            return;
-        }
-        failure = "evicted by view " + next.epoch() + " of the cluster, which dissolves it to merge it into a " +
-            "larger instance of the cluster";
-        LOG.error("node {} evicted: view {} of the cluster, agreed by a quorum of the one before, dissolves it to " +
-            "merge into a larger instance found through the seeds; a new incarnation joins that one", id(nodeId),
-            next.epoch());
-        changeState(NodeState.EVICTED);
-    }
-
-    /**
-     * A later view of this node's cluster does not list it: it was removed (or it left).
-     */
-    void onRemovedByView(final View next, final int reason)
-    {
-        if (NodeState.LEAVING == nodeState)
-        {
-            left = true;
-            LOG.info("node {} left: view {} no longer lists it", id(nodeId), next);
-            return;
-        }
-        if (nodeState.isTerminal())
-        {
-            return;
-        }
-        failure = "evicted by view " + next.epoch() + " of the cluster (" + ReasonCode.name(reason) + ")";
-        LOG.error("node {} evicted by view {} of the cluster, agreed by a quorum of the one before ({}): {}",
-            id(nodeId), next.epoch(), ReasonCode.name(reason), next);
-        changeState(NodeState.EVICTED);
     }
 
     /**

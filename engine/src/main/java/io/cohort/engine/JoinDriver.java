@@ -139,7 +139,7 @@ final class JoinDriver
         }
         if (nowNs >= joinDeadlineNs)
         {
-            core.fail("join did not complete within " + CohortConfiguration.JOIN_TIMEOUT_PROP_NAME + "=" +
+            core.lifecycle().fail("join did not complete within " + CohortConfiguration.JOIN_TIMEOUT_PROP_NAME + "=" +
                 TimeUnit.NANOSECONDS.toMillis(context.joinTimeoutNs()) + "ms: " + describe(members));
             return 1;
         }
@@ -534,8 +534,9 @@ final class JoinDriver
         if (size > 1 || 1 == size &&
             ViewMember.compareAge(oldestIncarnation, oldestId, context.incarnation(), nodeId) < 0)
         {
-            core.evictSelf(ReasonCode.PARTITION, "another cluster of " + size + " member(s) answered through seed " +
-                ClusterCore.id(senderNodeId) + ": this cluster of one dissolves and joins it");
+            core.lifecycle().evictSelf(ReasonCode.PARTITION, "another cluster of " + size +
+                " member(s) answered through seed " + ClusterCore.id(senderNodeId) +
+                ": this cluster of one dissolves and joins it");
         }
     }
 

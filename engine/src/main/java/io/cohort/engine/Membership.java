@@ -470,8 +470,8 @@ final class Membership
             if (member.lostNotificationsSinceNs >= 0 && nowNs - member.lostNotificationsSinceNs > decisionBoundNs &&
                 core.state().isMember())
             {
-                core.evictSelf(member.lostNotificationsReason, "notifications from " + member + " were lost (" +
-                    ReasonCode.name(member.lostNotificationsReason) + ") and no view removed it");
+                core.lifecycle().evictSelf(member.lostNotificationsReason, "notifications from " + member +
+                    " were lost (" + ReasonCode.name(member.lostNotificationsReason) + ") and no view removed it");
                 return 1;
             }
         }
@@ -743,7 +743,7 @@ final class Membership
                 }
                 if (next.isDissolve())
                 {
-                    core.onDissolved(next);
+                    core.lifecycle().onDissolved(next);
                     return;
                 }
                 becomeMemberOf(next);
@@ -764,12 +764,12 @@ final class Membership
         }
         if (!next.contains(nodeId, incarnation))
         {
-            core.onRemovedByView(next, next.reasonRemoved(nodeId));
+            core.lifecycle().onRemovedByView(next, next.reasonRemoved(nodeId));
             return;
         }
         if (next.isDissolve())
         {
-            core.onDissolved(next);
+            core.lifecycle().onDissolved(next);
             return;
         }
         becomeMemberOf(next);

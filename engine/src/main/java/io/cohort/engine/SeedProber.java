@@ -163,8 +163,9 @@ final class SeedProber
             if (summary.epoch() > view.epoch() && !summary.listsProber())
             {
                 // A later view of this instance without this node: a quorum removed it (its heartbeats never said).
-                core.evictSelf(ReasonCode.PARTITION, "node " + ClusterCore.id(senderNodeId) + " answered a seed " +
-                    "probe with view " + summary.epoch() + " of this cluster, which does not list this node");
+                core.lifecycle().evictSelf(ReasonCode.PARTITION, "node " + ClusterCore.id(senderNodeId) +
+                    " answered a seed probe with view " + summary.epoch() + " of this cluster, which does not list " +
+                    "this node");
             }
             return;
         }

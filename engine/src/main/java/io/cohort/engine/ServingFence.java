@@ -97,21 +97,21 @@ final class ServingFence
             else if (nowNs - quorumLostSinceNs >
                 localHealth.scaled(context.heartbeatTimeoutNs() + context.suspicionTimeoutNs(), nowNs))
             {
-                core.evictSelf(ReasonCode.PARTITION, "no quorum of view " + membership.view().epoch() + " for " +
-                    (nowNs - quorumLostSinceNs) / 1_000_000 + " ms (local health score " +
+                core.lifecycle().evictSelf(ReasonCode.PARTITION, "no quorum of view " + membership.view().epoch() +
+                    " for " + (nowNs - quorumLostSinceNs) / 1_000_000 + " ms (local health score " +
                     localHealth.score(nowNs) + ")" + (serving ? "" : " while joining it"));
                 return;
             }
             if (serving)
             {
-                core.changeState(NodeState.NO_QUORUM);
+                core.lifecycle().changeState(NodeState.NO_QUORUM);
             }
             return;
         }
         quorumLostSinceNs = -1;
         if (serving)
         {
-            core.changeState(membership.view().size() >= smallestServingView() ? NodeState.RUNNING :
+            core.lifecycle().changeState(membership.view().size() >= smallestServingView() ? NodeState.RUNNING :
                 NodeState.NOT_ENOUGH_NODES);
         }
     }

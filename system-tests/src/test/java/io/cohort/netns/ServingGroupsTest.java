@@ -166,7 +166,7 @@ class ServingGroupsTest
 
     private static String state(final long offsetMs, final String from, final String to)
     {
-        return Instant.ofEpochMilli(T0 + offsetMs) + " [cohort-node] INFO io.cohort.engine.ClusterCore - node %s state " +
+        return Instant.ofEpochMilli(T0 + offsetMs) + " [cohort-node] INFO io.cohort.engine.NodeLifecycle - node %s state " +
             from + " -> " + to + "\n";
     }
 
