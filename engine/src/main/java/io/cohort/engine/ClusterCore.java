@@ -116,12 +116,12 @@ final class ClusterCore
         publisher.roomHistory(roomHistory);
         this.applier = new ReplicaApplier(
             state, listener, replicaObserver, errorHandler, publisher, coveredCreations, roomHistory);
-        this.removedMemberRooms =
-            new RemovedMemberRooms(nodeId, context.heartbeatTimeoutNs(), roomHistory, publisher);
         this.sliceBudget = new SliceBudget(context.sliceBudgetNs());
         this.localHealth = new LocalHealth(context.heartbeatTimeoutNs());
         this.memberSync = new MemberSync(context, transport, state, commands, pending, applier, sliceBudget,
             members, roster::member, roomHistory, this::onMemberSynced);
+        this.removedMemberRooms = new RemovedMemberRooms(nodeId, context.heartbeatTimeoutNs(), roomHistory, publisher,
+            memberSync::roomsMadeByTableOf);
         this.roomTableForgetting = new RoomTableForgetting(
             state, memberSync.roomSource(), roomHistory, applier::roomRemoved);
         this.joinDriver = new JoinDriver(context, transport, commands, pending, this);
@@ -551,6 +551,7 @@ final class ClusterCore
         // Every member's stream is applied here (a founder has none): from now on this node lacks, of any member it
         // syncs, at most the rooms that member's own operations changed.
         memberSync.roomTableComplete();
+        removedMemberRooms.onBecameMember(roster::member);
         servingFence.begin(nowNs);
     }
 
@@ -578,10 +579,15 @@ final class ClusterCore
 
     void removeMember(final Member member, final int reason, final boolean graceful)
     {
-        if (lifecycle.state().isMember())
+        final NodeState current = lifecycle.state();
+        if (current.isMember())
         {
-            // A joiner publishes no room changes: it holds what its members' tables and streams bring.
             removedMemberRooms.onMemberRemoved(member, nowNs);
+        }
+        else if (NodeState.JOINING == current)
+        {
+            // A joiner publishes no room changes until it is a member; what it holds of the member is announced then.
+            removedMemberRooms.onMemberRemovedWhileJoining(member, nowNs);
         }
         roster.remove(member, reason, graceful);
     }

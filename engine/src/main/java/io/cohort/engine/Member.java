@@ -103,6 +103,12 @@ final class Member
      * ({@link RoomHistory}, {@link RoomSource}); made with its first snapshot's loader, emptied at each request.
      */
     TableStreams tableStreams;
+    /**
+     * When its current snapshot (with the rooms its table makes here) was asked for; {@link Long#MIN_VALUE} before
+     * the first. A table asked long before the member is removed holds only rooms every member had by then
+     * ({@link RemovedMemberRooms}).
+     */
+    long tableAskedNs = Long.MIN_VALUE;
     /** Sequence of the last broadcast message received from it, state-changing or not. */
     long lastBroadcastSequence = -1;
     /**

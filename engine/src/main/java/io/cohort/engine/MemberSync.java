@@ -10,6 +10,7 @@ import io.cohort.transport.StreamSequence;
 import io.cohort.transport.Transport;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.LongArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,6 +179,26 @@ final class MemberSync
     void roomTableComplete()
     {
         roomSource.tableComplete();
+    }
+
+    /**
+     * Adds the rooms still here that a member's table made here ({@link MemberTables#roomsMadeBy}).
+     *
+     * @param makerId the member's node id.
+     * @param out     where the rooms go.
+     */
+    void roomsMadeByTableOf(final long makerId, final LongArrayList out)
+    {
+        memberTables.roomsMadeBy(makerId, out);
+    }
+
+    /**
+     * @param roomId a room.
+     * @return the node id of the member whose table made it here, or 0 if none is known.
+     */
+    long tableThatMade(final long roomId)
+    {
+        return memberTables.tableThatMade(roomId);
     }
 
     /**
@@ -662,6 +683,7 @@ final class MemberSync
         }
         member.loader.begin(member.snapshotCorrelationId);
         memberTables.begin(member);
+        member.tableAskedNs = nowNs;
         final int flags = roomSource.flagsFor(member);
         if (RoomSource.DEFER == flags)
         {

@@ -3,6 +3,7 @@ package io.cohort.engine;
 import io.cohort.codec.SnapshotChunkDecoder;
 import io.cohort.state.SubscriptionState;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,6 +139,26 @@ final class MemberTables
     long tableThatMade(final long roomId)
     {
         return tableMadeRooms.get(roomId);
+    }
+
+    /**
+     * Adds the rooms still here that a member's table made here (they were absent before it loaded).
+     *
+     * @param makerId the member's node id.
+     * @param out     where the rooms go.
+     */
+    void roomsMadeBy(final long makerId, final LongArrayList out)
+    {
+        if (!tableMadeRooms.isEmpty())
+        {
+            tableMadeRooms.forEachLong((roomId, maker) ->
+            {
+                if (maker == makerId && state.roomExists(roomId))
+                {
+                    out.addLong(roomId);
+                }
+            });
+        }
     }
 
     /**

@@ -1,8 +1,11 @@
 package io.cohort.engine;
 
 import org.agrona.collections.LongArrayList;
+import org.agrona.collections.LongHashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.function.LongFunction;
 
 /**
  * A member removed from the view takes with it the room changes it sent to only some members. Rows have one writer
@@ -21,6 +24,16 @@ import org.slf4j.LoggerFactory;
  * gap its receiver detects and repairs), and that tail is at most as old as the cut that removed the member: one
  * heartbeat timeout to suspect it, and the agreement of the view. Older changes reached every member and are left
  * alone, so a member removed hours after it created its rooms costs no announcement.
+ * <p>
+ * A tail can also reach a node through the member's table: a room made here by the table of a snapshot of the
+ * member asked within the same bound of its removal is announced again too (a table asked earlier holds only changes
+ * older than the bound). And a joiner publishes no room changes, yet it may hold what no member does: the tail of a
+ * member's stream it applied, or the rooms of that member's table, when the member is removed before the joiner
+ * serves (seed 3,672,823: a member announced a room again as its own, lost that announcement to the one member that
+ * lacked the room, and was removed; the joiner that had taken its table was the only other node holding the room, and
+ * the one member never got it). So a joiner keeps each member removed while it joins, and once it becomes a member
+ * announces again that member's changes as above (within the bound of the removal's time) and every room that
+ * member's table made here. Invariant: a room some node holds reaches every member, unless a removal undoes it.
  * Not thread safe: the node's thread only.
  */
 final class RemovedMemberRooms
@@ -35,7 +48,27 @@ final class RemovedMemberRooms
     private final SyncPublisher publisher;
     private final LongArrayList creations = new LongArrayList();
     private final LongArrayList removals = new LongArrayList();
+    private final TableMadeRooms tableMadeRooms;
+    private final LongArrayList tableRooms = new LongArrayList();
+    private final LongHashSet announcing = new LongHashSet();
+    /** Members removed while this node was joining: node id, incarnation and when, index for index. */
+    private final LongArrayList removedWhileJoiningIds = new LongArrayList();
+    private final LongArrayList removedWhileJoiningIncarnations = new LongArrayList();
+    private final LongArrayList removedWhileJoiningNs = new LongArrayList();
     private long announced;
+
+    /**
+     * The rooms a member's table made here ({@link MemberTables#roomsMadeBy}).
+     */
+    @FunctionalInterface
+    interface TableMadeRooms
+    {
+        /**
+         * @param makerId the member's node id.
+         * @param out     where the rooms still here that its table made go.
+         */
+        void roomsMadeBy(long makerId, LongArrayList out);
+    }
 
     /**
      * @param nodeId             this node.
@@ -43,14 +76,20 @@ final class RemovedMemberRooms
      *                           them.
      * @param roomHistory        the rooms' recent changes here, with when each was applied.
      * @param publisher          this node's stream.
+     * @param tableMadeRooms     the rooms each member's table made here.
      */
     RemovedMemberRooms(
-        final long nodeId, final long heartbeatTimeoutNs, final RoomHistory roomHistory, final SyncPublisher publisher)
+        final long nodeId,
+        final long heartbeatTimeoutNs,
+        final RoomHistory roomHistory,
+        final SyncPublisher publisher,
+        final TableMadeRooms tableMadeRooms)
     {
         this.nodeId = nodeId;
         this.recentNs = RECENT_HEARTBEAT_TIMEOUTS * heartbeatTimeoutNs;
         this.roomHistory = roomHistory;
         this.publisher = publisher;
+        this.tableMadeRooms = tableMadeRooms;
     }
 
     /**
@@ -66,6 +105,86 @@ final class RemovedMemberRooms
         creations.clear();
         removals.clear();
         roomHistory.lastChangesBy(member.nodeId, member.incarnation, nowNs - recentNs, creations, removals);
+        if (member.tableAskedNs >= nowNs - recentNs)
+        {
+            addTableMadeRooms(member.nodeId);
+        }
+        return announce(member, "");
+    }
+
+    /**
+     * A view removed a member while this node joins: what {@link #onMemberRemoved} would announce, and the rooms its
+     * table made here, are announced once this node is a member ({@link #onBecameMember}).
+     *
+     * @param member the member removed.
+     * @param nowNs  the current time.
+     */
+    void onMemberRemovedWhileJoining(final Member member, final long nowNs)
+    {
+        removedWhileJoiningIds.addLong(member.nodeId);
+        removedWhileJoiningIncarnations.addLong(member.incarnation);
+        removedWhileJoiningNs.addLong(nowNs);
+    }
+
+    /**
+     * This node has become a member: the members removed while it joined have their changes still last here, and the
+     * rooms their tables made here, announced again as this node's own.
+     *
+     * @param members the members now, by node id: a node id that is a member again (a later incarnation) holds its
+     *                table's rooms itself.
+     * @return changes announced again.
+     */
+    int onBecameMember(final LongFunction<Member> members)
+    {
+        int count = 0;
+        for (int i = 0, size = removedWhileJoiningIds.size(); i < size; i++)
+        {
+            final long removedId = removedWhileJoiningIds.getLong(i);
+            creations.clear();
+            removals.clear();
+            roomHistory.lastChangesBy(removedId, removedWhileJoiningIncarnations.getLong(i),
+                removedWhileJoiningNs.getLong(i) - recentNs, creations, removals);
+            if (null == members.apply(removedId))
+            {
+                addTableMadeRooms(removedId);
+            }
+            count += announce(ClusterCore.id(removedId) + "/" + removedWhileJoiningIncarnations.getLong(i),
+                " while this node joined");
+        }
+        removedWhileJoiningIds.clear();
+        removedWhileJoiningIncarnations.clear();
+        removedWhileJoiningNs.clear();
+        return count;
+    }
+
+    /**
+     * Adds to the creations to announce the rooms the member's table made here, each once.
+     */
+    private void addTableMadeRooms(final long makerId)
+    {
+        tableRooms.clear();
+        tableMadeRooms.roomsMadeBy(makerId, tableRooms);
+        if (tableRooms.isEmpty())
+        {
+            return;
+        }
+        announcing.clear();
+        for (int i = 0, size = creations.size(); i < size; i++)
+        {
+            announcing.add(creations.getLong(i));
+        }
+        for (int i = 0, size = tableRooms.size(); i < size; i++)
+        {
+            final long roomId = tableRooms.getLong(i);
+            if (announcing.add(roomId))
+            {
+                creations.addLong(roomId);
+            }
+        }
+    }
+
+    private int announce(final Object removed, final String when)
+    {
         for (int i = 0, size = creations.size(); i < size; i++)
         {
             final long roomId = creations.getLong(i);
@@ -82,9 +201,9 @@ final class RemovedMemberRooms
         if (count > 0)
         {
             announced += count;
-            LOG.info("node {}: member {} removed; {} room creations and {} removals of its last are announced again " +
-                "(they may have reached only some members)", ClusterCore.id(nodeId), member, creations.size(),
-                removals.size());
+            LOG.info("node {}: member {} removed{}; {} room creations and {} removals of its last (its stream's, and " +
+                "its table's here) are announced again (they may have reached only some members)",
+                ClusterCore.id(nodeId), removed, when, creations.size(), removals.size());
         }
         return count;
     }

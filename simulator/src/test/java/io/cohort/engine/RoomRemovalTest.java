@@ -383,6 +383,59 @@ class RoomRemovalTest
         assertEquals(1, first.core().removedMemberRooms().announced());
     }
 
+    @Test
+    void shouldAnnounceAgainTheRoomsARemovedMembersTableMadeAtANodeThatJoinedFromIt()
+    {
+        tableOfTheThirdIsTheJoinersAlone(false);
+    }
+
+    @Test
+    void shouldAnnounceAgainTheRoomsARemovedMembersTableMadeAtAMemberThatJustJoinedFromIt()
+    {
+        tableOfTheThirdIsTheJoinersAlone(true);
+    }
+
+    private void tableOfTheThirdIsTheJoinersAlone(final boolean killedOnceTheJoinerServes)
+    {
+        // The third node's stream no longer reaches the other two (its commands do: it keeps its lease); a room it
+        // makes reaches neither. A fourth node joins through it and takes its room table from it (the others' frames
+        // reach the joiner 30 ms late, so the third is the first member asked for a snapshot: the room source). The
+        // third is killed once the joiner has synced it: the joiner is then the only node holding the room, and must
+        // announce it once the third is removed, whether it is still joining then or already serves.
+        final long joinerId = 4;
+        network.syncFault(new SimNetwork.SyncFault()
+        {
+            public int copies(final long from, final long to, final byte[] message)
+            {
+                return from == third.nodeId() && to != joinerId ? 0 : 1;
+            }
+
+            public long reorderDelayNs(final long from, final long to)
+            {
+                return to == joinerId && from != third.nodeId() ? ms(30) : 0;
+            }
+        });
+        final long lone = third.createRoom("lone");
+        final SimNode joiner = node(joinerId);
+        joiner.start(List.of(third));
+        assertTrue(network.runUntil(() -> synced(joiner, third) && joiner.state().roomExists(lone), ms(3000)),
+            "the joiner took the room with the third's table");
+        assertEquals(third.nodeId(), joiner.core().memberSync().tableThatMade(lone), "the third's table made it");
+        if (killedOnceTheJoinerServes)
+        {
+            // Then the joiner is a member when the third is removed: the table it took is recent.
+            assertTrue(network.runUntil(() -> NodeState.RUNNING == joiner.core().state(), ms(3000)), "it serves");
+        }
+        third.crash();
+
+        assertTrue(network.runUntil(() -> NodeState.RUNNING == joiner.core().state() &&
+            null == first.core().member(third.nodeId()) && null == joiner.core().member(third.nodeId()) &&
+            first.state().roomExists(lone) && second.state().roomExists(lone), ms(5000)),
+            () -> "the room reaches the others once the third is removed: " + joiner.core().state() + " " +
+            first.state().roomExists(lone) + " " + second.state().roomExists(lone));
+        assertTrue(joiner.core().removedMemberRooms().announced() >= 1, "the joiner announced it again");
+    }
+
     /**
      * The third node's link with the second is cut, both ways; the third changes a room, and is killed once the
      * change reached the first (never the second). Returns the room once the view without the third is installed on

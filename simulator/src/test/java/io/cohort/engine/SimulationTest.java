@@ -203,11 +203,12 @@ class SimulationTest
      * reached only ({@link RemovedMemberRooms}); 3032598 left a joiner with a room of an older table it loaded before
      * the newer table that brought the room's removal ({@link MemberTables}); 3315766 did so with a table that came
      * after the joiner had synced the members of the moment (the view then added its sender), of a room whose
-     * creation the joiner had replayed since.
+     * creation the joiner had replayed since; 3672823 left a room that only a removed member's table had brought to a
+     * joiner, removed before the joiner served ({@link RemovedMemberRooms}).
      */
     @ParameterizedTest
     @ValueSource(longs = { 113, 482, 820, 1316, 1493, 1523, 2156, 2401, 2625, 2748, 2925, 18, 79, 80, 414, 817, 946,
-        1227, 1587, 2008, 2651, 2787, 3040820, 3032598, 3315766 })
+        1227, 1587, 2008, 2651, 2787, 3040820, 3032598, 3315766, 3672823 })
     void shouldEndWithEqualRoomTables(final long seed)
     {
         final String before = System.setProperty(ConvergenceChecker.STRICT_ROOMS_PROPERTY, "true");
