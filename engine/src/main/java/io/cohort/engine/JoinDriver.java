@@ -494,6 +494,7 @@ final class JoinDriver
         }
         core.membership().forgetObserved();
         core.roomTableForgetting().start();
+        core.removedMemberRooms().forgetRemovedWhileJoining();
         core.snapshotServer().forgetSnapshotsOpened();
         accepted = false;
         acceptedBy = 0;

@@ -120,13 +120,7 @@ final class NodeLifecycle
      */
     void onDissolved(final View next)
     {
-        if (NodeState.LEAVING == nodeState)
-        {
-            left = true;
-            LOG.info("node {} left: view {} dissolves the cluster instance", ClusterCore.id(nodeId), next);
-            return;
-        }
-        if (nodeState.isTerminal())
+        if (leftOrEndedBefore(next, "dissolves the cluster instance"))
         {
             return;
         }
@@ -143,13 +137,7 @@ final class NodeLifecycle
      */
     void onRemovedByView(final View next, final int reason)
     {
-        if (NodeState.LEAVING == nodeState)
-        {
-            left = true;
-            LOG.info("node {} left: view {} no longer lists it", ClusterCore.id(nodeId), next);
-            return;
-        }
-        if (nodeState.isTerminal())
+        if (leftOrEndedBefore(next, "no longer lists it"))
         {
             return;
         }
@@ -157,6 +145,22 @@ final class NodeLifecycle
         LOG.error("node {} evicted by view {} of the cluster, agreed by a quorum of the one before ({}): {}",
             ClusterCore.id(nodeId), next.epoch(), ReasonCode.name(reason), next);
         changeState(NodeState.EVICTED);
+    }
+
+    /**
+     * A view without this node: for a leaving node, its leave is complete; for one that ended already, nothing.
+     *
+     * @return true unless the view evicts the node.
+     */
+    private boolean leftOrEndedBefore(final View next, final String how)
+    {
+        if (NodeState.LEAVING == nodeState)
+        {
+            left = true;
+            LOG.info("node {} left: view {} {}", ClusterCore.id(nodeId), next, how);
+            return true;
+        }
+        return nodeState.isTerminal();
     }
 
     /**

@@ -127,6 +127,17 @@ final class RemovedMemberRooms
     }
 
     /**
+     * This node looks for a cluster again, its rooms forgotten ({@link RoomTableForgetting}): the members removed while
+     * it joined were of a cluster instance it will not serve.
+     */
+    void forgetRemovedWhileJoining()
+    {
+        removedWhileJoiningIds.clear();
+        removedWhileJoiningIncarnations.clear();
+        removedWhileJoiningNs.clear();
+    }
+
+    /**
      * This node has become a member: the members removed while it joined have their changes still last here, and the
      * rooms their tables made here, announced again as this node's own.
      *
@@ -151,9 +162,7 @@ final class RemovedMemberRooms
             count += announce(ClusterCore.id(removedId) + "/" + removedWhileJoiningIncarnations.getLong(i),
                 " while this node joined");
         }
-        removedWhileJoiningIds.clear();
-        removedWhileJoiningIncarnations.clear();
-        removedWhileJoiningNs.clear();
+        forgetRemovedWhileJoining();
         return count;
     }
 
