@@ -5,6 +5,8 @@ import org.agrona.collections.LongHashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongFunction;
 
 /**
@@ -51,9 +53,8 @@ final class RemovedMemberRooms
     private final TableMadeRooms tableMadeRooms;
     private final LongArrayList tableRooms = new LongArrayList();
     private final LongHashSet announcing = new LongHashSet();
-    /** Members removed while this node was joining: node id, incarnation and when, index for index. */
-    private final LongArrayList removedWhileJoiningIds = new LongArrayList();
-    private final LongArrayList removedWhileJoiningIncarnations = new LongArrayList();
+    /** Members removed while this node was joining, and when, index for index (a few per join at most). */
+    private final List<Member> removedWhileJoining = new ArrayList<>();
     private final LongArrayList removedWhileJoiningNs = new LongArrayList();
     private long announced;
 
@@ -102,14 +103,7 @@ final class RemovedMemberRooms
      */
     int onMemberRemoved(final Member member, final long nowNs)
     {
-        creations.clear();
-        removals.clear();
-        roomHistory.lastChangesBy(member.nodeId, member.incarnation, nowNs - recentNs, creations, removals);
-        if (member.tableAskedNs >= nowNs - recentNs)
-        {
-            addTableMadeRooms(member.nodeId);
-        }
-        return announce(member, "");
+        return announceChangesOf(member, nowNs, member.tableAskedNs >= nowNs - recentNs, "");
     }
 
     /**
@@ -121,8 +115,7 @@ final class RemovedMemberRooms
      */
     void onMemberRemovedWhileJoining(final Member member, final long nowNs)
     {
-        removedWhileJoiningIds.addLong(member.nodeId);
-        removedWhileJoiningIncarnations.addLong(member.incarnation);
+        removedWhileJoining.add(member);
         removedWhileJoiningNs.addLong(nowNs);
     }
 
@@ -132,8 +125,7 @@ final class RemovedMemberRooms
      */
     void forgetRemovedWhileJoining()
     {
-        removedWhileJoiningIds.clear();
-        removedWhileJoiningIncarnations.clear();
+        removedWhileJoining.clear();
         removedWhileJoiningNs.clear();
     }
 
@@ -148,22 +140,31 @@ final class RemovedMemberRooms
     int onBecameMember(final LongFunction<Member> members)
     {
         int count = 0;
-        for (int i = 0, size = removedWhileJoiningIds.size(); i < size; i++)
+        for (int i = 0, size = removedWhileJoining.size(); i < size; i++)
         {
-            final long removedId = removedWhileJoiningIds.getLong(i);
-            creations.clear();
-            removals.clear();
-            roomHistory.lastChangesBy(removedId, removedWhileJoiningIncarnations.getLong(i),
-                removedWhileJoiningNs.getLong(i) - recentNs, creations, removals);
-            if (null == members.apply(removedId))
-            {
-                addTableMadeRooms(removedId);
-            }
-            count += announce(ClusterCore.id(removedId) + "/" + removedWhileJoiningIncarnations.getLong(i),
-                " while this node joined");
+            final Member removed = removedWhileJoining.get(i);
+            count += announceChangesOf(removed, removedWhileJoiningNs.getLong(i),
+                null == members.apply(removed.nodeId), " while this node joined");
         }
         forgetRemovedWhileJoining();
         return count;
+    }
+
+    /**
+     * Announces again the member's changes still last here and applied within the bound of its removal, and, with
+     * {@code withTableRooms}, the rooms its table made here.
+     */
+    private int announceChangesOf(
+        final Member member, final long removedNs, final boolean withTableRooms, final String when)
+    {
+        creations.clear();
+        removals.clear();
+        roomHistory.lastChangesBy(member.nodeId, member.incarnation, removedNs - recentNs, creations, removals);
+        if (withTableRooms)
+        {
+            addTableMadeRooms(member.nodeId);
+        }
+        return announce(member, when);
     }
 
     /**
@@ -192,7 +193,7 @@ final class RemovedMemberRooms
         }
     }
 
-    private int announce(final Object removed, final String when)
+    private int announce(final Member removed, final String when)
     {
         for (int i = 0, size = creations.size(); i < size; i++)
         {
