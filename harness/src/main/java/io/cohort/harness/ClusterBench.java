@@ -53,6 +53,8 @@ public final class ClusterBench
         { "redisSeconds", "10", "length of the Redis run" },
         { "heap", "", "-Xmx of the node processes (empty: JVM default)" },
         { "jvmArgs", "", "extra JVM flags of the node processes, space-separated (e.g. -Xlog:gc)" },
+        { "loadNice", "0", "nice value (0-19) of the load threads, Cohort's and the Redis writers' alike: above 0 " +
+            "they yield the cores to the nodes and the server they measure" },
         { "cds", "on", "an AppCDS archive of the node JVMs' classes, made by a training node first (off: none)" },
         { "props", "", "cohort.* settings of the nodes, comma-separated name=value (e.g. cohort.heartbeat.timeout=2s)" },
         { "timeout", "600", "bound in seconds of each step" },
@@ -139,6 +141,7 @@ public final class ClusterBench
         args.add("probeRate=" + params.number("probeRate", 0, 100_000));
         args.add("notifyRate=" + params.number("notifyRate", 0, 1_000_000));
         args.add("notifySize=" + params.integer("notifySize", 0, 4096));
+        args.add("loadNice=" + params.integer("loadNice", 0, LoadPriority.MAX_NICE));
         if (curve)
         {
             final File keyFile = new File(dir, "curve.key");
@@ -253,6 +256,7 @@ public final class ClusterBench
             throw new IllegalArgumentException("redis=" + redisMode + " must be on, off or auto");
         }
         final double redisSeconds = params.decimal("redisSeconds", 0.1, 3_600);
+        final int loadNice = params.integer("loadNice", 0, LoadPriority.MAX_NICE);
         final long timeoutMs = TimeUnit.SECONDS.toMillis(params.number("timeout", 1, 86_400));
         final String redisServer = RedisLegacy.findServer();
         if ("on".equals(redisMode) && null == redisServer)
@@ -457,7 +461,7 @@ public final class ClusterBench
                 try (RedisLegacy redis = RedisLegacy.start(redisServer, dir))
                 {
                     figures.redis = redis.run(nodes, seed, connections, rooms, roomsPerConnection, skew, roomIds,
-                        redisSeconds);
+                        redisSeconds, loadNice);
                 }
                 ok &= figures.redis.verified;
             }

@@ -46,6 +46,7 @@ final class LoadGenerator implements Runnable
     private final long probeIntervalNs;
     private final long notifyIntervalNs;
     private final UnsafeBuffer payload;
+    private final int loadNice;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong backPressured = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -76,6 +77,7 @@ final class LoadGenerator implements Runnable
         probeIntervalNs = config.probeIntervalNs;
         notifyIntervalNs = config.notifyIntervalNs;
         payload = new UnsafeBuffer(new byte[config.notifySize]);
+        loadNice = config.loadNice;
     }
 
     /**
@@ -178,6 +180,17 @@ final class LoadGenerator implements Runnable
     public void run()
     {
         loadThread = Thread.currentThread();
+        try
+        {
+            LoadPriority.lowerCallingThread(loadNice);
+        }
+        catch (final IllegalStateException ex)
+        {
+            // The run asked for a load that yields to the node: measuring without it would report other figures.
+            System.out.println("ERROR what=loadNice message=" + ex.getMessage().replace('\n', ' '));
+            System.out.flush();
+            Runtime.getRuntime().halt(1);
+        }
         long nextProbeNs = System.nanoTime();
         long nextNotifyNs = System.nanoTime();
         long phaseStartNs = 0;

@@ -30,6 +30,7 @@ final class LoadNodeConfig
         { "notifySize", "64", "bytes of a notification's payload" },
         { "statusMs", "200", "interval of STATUS lines" },
         { "curveKeyFile", "", "CURVE key file, empty for plaintext" },
+        { "loadNice", "0", "nice value of the load thread (0: as the node's threads)" },
     };
 
     /** Probe subscriptions a node may hold besides its workload's connections. */
@@ -48,6 +49,8 @@ final class LoadNodeConfig
     final long notifyIntervalNs;
     final int notifySize;
     final long statusIntervalMs;
+    /** Nice value the load thread gives itself ({@link LoadPriority}). */
+    final int loadNice;
     /** The workload's rooms, by index. */
     final long[] roomIds;
     /** The probe room of each slot, by slot. */
@@ -85,6 +88,7 @@ final class LoadNodeConfig
         notifyIntervalNs = 0 == notifyRate ? Long.MAX_VALUE : 1_000_000_000L / notifyRate;
         notifySize = params.integer("notifySize", 0, 65_536);
         statusIntervalMs = params.number("statusMs", 1, 60_000);
+        loadNice = params.integer("loadNice", 0, LoadPriority.MAX_NICE);
         seeds = params.text("seeds");
         curveKeyFile = params.text("curveKeyFile");
     }

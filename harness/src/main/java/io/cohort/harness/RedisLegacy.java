@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The legacy design the seed system replaced, run against a real {@code redis-server} that this class starts on a
@@ -126,11 +127,14 @@ final class RedisLegacy implements AutoCloseable
      * @param skew        Zipf exponent of the room draws.
      * @param roomIds     the rooms' 64-bit ids.
      * @param seconds     how long the writers run.
+     * @param writerNice  nice value each writer thread gives itself (0: none), as the Cohort run's load threads.
      * @return the figures.
      * @throws InterruptedException if interrupted.
+     * @throws IllegalStateException if a writer could not take its nice value, or failed.
      */
     Result run(final int nodes, final long seed, final int connections, final int rooms,
-        final int roomsPerConnection, final double skew, final long[] roomIds, final double seconds)
+        final int roomsPerConnection, final double skew, final long[] roomIds, final double seconds,
+        final int writerNice)
         throws InterruptedException
     {
         try (Jedis admin = new Jedis("127.0.0.1", port))
@@ -181,20 +185,37 @@ final class RedisLegacy implements AutoCloseable
         }
 
         final long[] events = new long[nodes];
+        final AtomicReference<RuntimeException> writerFailure = new AtomicReference<>();
         final List<Thread> writers = new ArrayList<>();
         final long start = System.nanoTime();
         final long end = start + (long)(seconds * 1e9);
         for (int n = 0; n < nodes; n++)
         {
             final int node = n;
-            final Thread writer = new Thread(() -> events[node] = write(node, seed, connections, rooms, roomsPerConnection, skew, roomIds, end),
-                "redis-writer-" + n);
+            final Thread writer = new Thread(() ->
+            {
+                try
+                {
+                    LoadPriority.lowerCallingThread(writerNice);
+                    events[node] = write(node, seed, connections, rooms, roomsPerConnection, skew, roomIds, end);
+                }
+                catch (final RuntimeException ex)
+                {
+                    writerFailure.compareAndSet(null, ex);
+                }
+            }, "redis-writer-" + n);
             writer.start();
             writers.add(writer);
         }
         for (final Thread writer : writers)
         {
             writer.join();
+        }
+        if (null != writerFailure.get())
+        {
+            subscribers.forEach(JedisPubSub::unsubscribe);
+            throw new IllegalStateException("a Redis writer failed: " + writerFailure.get().getMessage(),
+                writerFailure.get());
         }
         final double elapsed = (System.nanoTime() - start) / 1e9;
         TimeUnit.MILLISECONDS.sleep(500); // let the last published changes arrive

@@ -73,6 +73,7 @@ class ClusterBenchTest
         "fixedSeconds            | argument 'fixedSeconds' is not name=value",
         "curve=maybe             | curve=maybe is not true or false",
         "redis=sometimes         | redis=sometimes must be on, off or auto",
+        "loadNice=20             | loadNice=20 is outside [0, 19]",
         "props=heartbeat=1s      | props=heartbeat=1s: 'heartbeat=1s' is not cohort.name=value",
     })
     void shouldRejectBadParametersWithANamedError(final String argument, final String message)
