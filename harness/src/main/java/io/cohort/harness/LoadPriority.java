@@ -44,19 +44,22 @@ final class LoadPriority
             return;
         }
         final long tid = callingThreadId();
-        final String command = "renice -n " + nice + " -p " + tid;
+        // --priority is the absolute value in every util-linux (its -n became relative in later versions).
+        final String command = "renice --priority " + nice + " -p " + tid;
         try
         {
-            final Process renice = new ProcessBuilder("renice", "-n", String.valueOf(nice), "-p", String.valueOf(tid))
+            final Process renice = new ProcessBuilder(
+                "renice", "--priority", String.valueOf(nice), "-p", String.valueOf(tid))
                 .redirectErrorStream(true).start();
             final String output;
             try
             {
-                output = new String(renice.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                // Its one line of output fits the pipe, so waiting before reading cannot block it.
                 if (!renice.waitFor(5, TimeUnit.SECONDS))
                 {
                     throw new IllegalStateException(command + " did not end within 5 s");
                 }
+                output = new String(renice.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             }
             finally
             {
