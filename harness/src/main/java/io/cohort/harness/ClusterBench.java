@@ -444,6 +444,10 @@ public final class ClusterBench
             out.println("- raw JeroMQ XPUB(no-drop)/SUB, " + figures.messageLength + " B per frame...");
             figures.jeromqMessagesPerSecond = Baselines.jeromqMessagesPerSecond(figures.messageLength, baselineSeconds);
             Baselines.settle();
+            out.println("- raw JeroMQ one-way latency, " + Figures.RAW_HOP_RATE + " messages/s...");
+            figures.rawHopLatency = Baselines.jeromqOneWayLatency(figures.messageLength, Figures.RAW_HOP_RATE,
+                baselineSeconds);
+            Baselines.settle();
             out.println("- raw Chronicle Map updates...");
             figures.chronicleUpdatesPerSecond = Baselines.chronicleUpdatesPerSecond(
                 (int)Math.min(Integer.MAX_VALUE, (long)rooms * nodes), baselineSeconds);
@@ -482,6 +486,10 @@ public final class ClusterBench
         if (null != figures.redis)
         {
             figures.latency.put("Redis legacy (saturated)", figures.redis.latency);
+        }
+        if (null != figures.rawHopLatency)
+        {
+            figures.latency.put(Figures.RAW_HOP_NAME, figures.rawHopLatency);
         }
         for (final Map.Entry<String, Histogram> entry : figures.latency.entrySet())
         {

@@ -12,6 +12,14 @@ import java.util.Map;
  */
 final class Figures
 {
+    /**
+     * Messages a second of the raw JeroMQ latency baseline: the issue's low-load point (two nodes at 2 k events/s),
+     * where a hop is latency, not throughput.
+     */
+    static final int RAW_HOP_RATE = 2_000;
+    /** The raw JeroMQ latency baseline's name in the summary, its .hgrm file and the plot. */
+    static final String RAW_HOP_NAME = "raw JeroMQ one-way, " + RAW_HOP_RATE / 1000 + " k msgs/s";
+
     int nodes;
     double formationMs;
     double fillEventsPerSecond;
@@ -47,6 +55,8 @@ final class Figures
     double crashMs = Double.NaN;
     int messageLength;
     double jeromqMessagesPerSecond;
+    /** One-way latency of a raw JeroMQ message at {@link #RAW_HOP_RATE}, or null if not measured. */
+    Histogram rawHopLatency;
     double chronicleUpdatesPerSecond;
     RedisLegacy.Result redis;
     final Map<String, Histogram> latency = new LinkedHashMap<>();
@@ -108,7 +118,12 @@ final class Figures
             final Histogram h = entry.getValue();
             final Histogram cohortSaturated = latency.get("Cohort saturate");
             String side = "";
-            if (entry.getKey().startsWith("Redis") && null != cohortSaturated && cohortSaturated.getTotalCount() > 0)
+            if (RAW_HOP_NAME.equals(entry.getKey()))
+            {
+                side = "XPUB -> SUB, loopback, one message a frame, alone on the machine: the wire stage's floor";
+            }
+            else if (entry.getKey().startsWith("Redis") && null != cohortSaturated &&
+                cohortSaturated.getTotalCount() > 0)
             {
                 side = String.format(Locale.ROOT, "p50 %.3gx, p99 %.3gx Cohort saturated",
                     h.getValueAtPercentile(50) / (double)Math.max(1, cohortSaturated.getValueAtPercentile(50)),

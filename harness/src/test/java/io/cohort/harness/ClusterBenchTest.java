@@ -126,6 +126,10 @@ class ClusterBenchTest
         // The join's member stalls, split at the joiner's JOINING (the members only, never the joiner's own).
         assertTrue(summary.matches("(?s).*members' node-thread stalls > 50 ms during the join +\\d+  \\d+ of them " +
             "before it was JOINING \\(its JVM starting\\); \\d+ working \\(a long job\\).*"), summary);
+        // The wire's floor, measured beside the cluster: 2 k messages a second for 0.2 s.
+        assertTrue(summary.matches("(?s).*latency raw JeroMQ one-way, 2 k msgs/s p50/p99/p99.9/max +\\S+ +XPUB -> " +
+            "SUB, loopback.* n=4\\d\\d\n.*"), summary);
+        assertTrue(Files.exists(out.resolve("raw-jeromq-one-way-2-k-msgs-s.hgrm")), "the raw hop's .hgrm file");
         assertTrue(Files.readString(out.resolve("latency.svg")).startsWith("<svg"));
         try (Stream<Path> files = Files.list(out))
         {
